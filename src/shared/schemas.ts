@@ -1,0 +1,384 @@
+/**
+ * The wire contract shared by the PWA, its service worker and the server (docs/API.md).
+ * Objects are strict: an unknown key is an error, never silently kept.
+ */
+import * as v from 'valibot';
+
+const MAX_ID = 80;
+const slug = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,79}$/, 'Use letras minúsculas, números e hífens.'));
+const shortText = (max = 200) => v.pipe(v.string(), v.trim(), v.minLength(1, 'Não pode ficar vazio.'), v.maxLength(max, `Use no máximo ${max} caracteres.`));
+const longText = (max = 2000) => shortText(max);
+const textList = (max = 200) => v.array(shortText(max));
+
+// ---------------------------------------------------------------- charter
+
+export const SecretariatSchema = v.strictObject({
+  id: slug,
+  name: shortText(),
+  acronym: v.optional(shortText(20)),
+  description: v.optional(longText(600)),
+  address: v.optional(shortText(300)),
+  hours: v.optional(shortText()),
+  phone: v.optional(shortText(40)),
+  email: v.optional(shortText(120)),
+});
+export type Secretariat = v.InferOutput<typeof SecretariatSchema>;
+
+export const CategorySchema = v.strictObject({
+  id: slug,
+  name: shortText(),
+  description: v.optional(longText(600)),
+});
+export type Category = v.InferOutput<typeof CategorySchema>;
+
+/** A life event ("Tive um filho", "Vou abrir um negócio") groups services across secretariats. */
+export const LifeEventSchema = CategorySchema;
+export type LifeEvent = Category;
+
+export const DistrictSchema = v.strictObject({
+  id: slug,
+  name: shortText(),
+  /** The urban seat is the district "sede". */
+  rural: v.boolean(),
+  villages: textList(120),
+});
+export type District = v.InferOutput<typeof DistrictSchema>;
+
+export const DEADLINE_UNITS = ['minutes', 'hours', 'business_days', 'calendar_days', 'months'] as const;
+export type DeadlineUnit = (typeof DEADLINE_UNITS)[number];
+
+export const DeadlineSchema = v.pipe(
+  v.strictObject({
+    min: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+    max: v.pipe(v.number(), v.integer(), v.minValue(1)),
+    unit: v.picklist(DEADLINE_UNITS),
+  }),
+  v.check((d) => d.min === undefined || d.min <= d.max, 'O prazo mínimo não pode ser maior que o máximo.'),
+);
+export type Deadline = v.InferOutput<typeof DeadlineSchema>;
+
+export const CHANNEL_TYPES = ['online', 'in_person', 'phone', 'app', 'email', 'whatsapp'] as const;
+export type ChannelType = (typeof CHANNEL_TYPES)[number];
+
+export const ChannelSchema = v.strictObject({
+  type: v.picklist(CHANNEL_TYPES),
+  description: v.optional(longText(400)),
+  /** Place name, e.g. "SAC Municipal" or "UBS do Bairro Brasil". */
+  place: v.optional(shortText()),
+  address: v.optional(shortText(300)),
+  hours: v.optional(shortText()),
+  phone: v.optional(shortText(40)),
+  email: v.optional(shortText(120)),
+  url: v.optional(shortText(300)),
+});
+export type Channel = v.InferOutput<typeof ChannelSchema>;
+
+export const CostSchema = v.pipe(
+  v.strictObject({
+    free: v.boolean(),
+    /** Value in reais when fixed. */
+    amount: v.optional(v.pipe(v.number(), v.minValue(0))),
+    description: v.optional(longText(400)),
+  }),
+  v.check((c) => c.free || c.amount !== undefined || c.description !== undefined, 'Diga o valor ou como ele é calculado.'),
+);
+export type Cost = v.InferOutput<typeof CostSchema>;
+
+export const StepSchema = v.strictObject({ title: shortText(), description: v.optional(longText(800)) });
+export const DocumentSchema = v.strictObject({ name: shortText(), note: v.optional(shortText(300)), optional: v.optional(v.boolean()) });
+
+export const AUDIENCES = ['citizen', 'business', 'public_body'] as const;
+
+/** A service as Law 13.460 art. 7 §2 and §3 require it to be described. */
+export const ServiceSchema = v.strictObject({
+  id: slug,
+  name: shortText(),
+  popularNames: textList(),
+  keywords: textList(80),
+  /** What the service is, in plain language (gov.br: ≤ 500 characters). */
+  description: longText(500),
+  secretariatId: slug,
+  categoryIds: v.array(slug),
+  lifeEventIds: v.array(slug),
+  audience: v.array(v.picklist(AUDIENCES)),
+  whoCanRequest: longText(600),
+  requirements: textList(400),
+  documents: v.array(DocumentSchema),
+  steps: v.pipe(v.array(StepSchema), v.minLength(1, 'Descreva pelo menos uma etapa.')),
+  deadline: DeadlineSchema,
+  channels: v.pipe(v.array(ChannelSchema), v.minLength(1, 'Diga pelo menos um canal de atendimento.')),
+  cost: CostSchema,
+  legalBasis: textList(300),
+  priority: longText(600),
+  expectedWait: longText(300),
+  communication: longText(600),
+  howToFollow: longText(600),
+  complaints: longText(600),
+  accessibility: v.optional(longText(600)),
+  /** The online form of this service, when it has one. */
+  formId: v.optional(slug),
+});
+export type Service = v.InferOutput<typeof ServiceSchema>;
+
+// ---------------------------------------------------------------- forms
+
+export const FIELD_TYPES = [
+  'text', 'textarea', 'number', 'date', 'select', 'multiselect', 'radio', 'checkbox',
+  'cpf', 'phone', 'cep', 'email', 'photo', 'location', 'consent',
+] as const;
+export type FieldType = (typeof FIELD_TYPES)[number];
+export const CHOICE_TYPES: readonly FieldType[] = ['select', 'multiselect', 'radio'];
+
+const OptionSchema = v.strictObject({ value: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_ID)), label: shortText() });
+export type FieldOption = v.InferOutput<typeof OptionSchema>;
+
+/** A date bound: a calendar date or "today" (the day the form was filled in). */
+const DateBound = v.union([v.literal('today'), v.pipe(v.string(), v.isoDate())]);
+
+export const FieldSchema = v.pipe(
+  v.strictObject({
+    id: v.pipe(v.string(), v.regex(/^[a-zA-Z][a-zA-Z0-9_]{0,59}$/, 'Identificador de campo inválido.')),
+    label: shortText(300),
+    type: v.picklist(FIELD_TYPES),
+    required: v.boolean(),
+    help: v.optional(longText(600)),
+    options: v.optional(v.pipe(v.array(OptionSchema), v.minLength(1))),
+    visibleIf: v.optional(v.strictObject({
+      field: v.string(),
+      equals: v.union([v.string(), v.number(), v.boolean()]),
+    })),
+    /** text/textarea length. */
+    minLength: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+    maxLength: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(5000))),
+    /** number bounds. */
+    min: v.optional(v.number()),
+    max: v.optional(v.number()),
+    integer: v.optional(v.boolean()),
+    /** date bounds. */
+    minDate: v.optional(DateBound),
+    maxDate: v.optional(DateBound),
+    /** multiselect and photo counts. */
+    minItems: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+    maxItems: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(20))),
+  }),
+  v.check((f) => !CHOICE_TYPES.includes(f.type) || (f.options?.length ?? 0) > 0, 'Campos de escolha precisam de opções.'),
+  v.check((f) => CHOICE_TYPES.includes(f.type) || f.options === undefined, 'Só campos de escolha têm opções.'),
+);
+export type FormField = v.InferOutput<typeof FieldSchema>;
+
+export const SUBMISSION_KINDS = ['request', 'evaluation', 'manifestation'] as const;
+export type SubmissionKind = (typeof SUBMISSION_KINDS)[number];
+
+export const FormDefinitionSchema = v.pipe(
+  v.strictObject({
+    id: slug,
+    version: v.pipe(v.number(), v.integer(), v.minValue(1)),
+    title: shortText(),
+    kind: v.picklist(SUBMISSION_KINDS),
+    description: v.optional(longText(800)),
+    fields: v.pipe(v.array(FieldSchema), v.minLength(1), v.maxLength(100)),
+  }),
+  v.check((form) => new Set(form.fields.map((f) => f.id)).size === form.fields.length, 'Há campos com o mesmo identificador.'),
+  v.check(
+    (form) => form.fields.every((f, i) => !f.visibleIf || form.fields.slice(0, i).some((g) => g.id === f.visibleIf!.field)),
+    'Uma condição "visibleIf" precisa citar um campo anterior do mesmo formulário.',
+  ),
+);
+export type FormDefinition = v.InferOutput<typeof FormDefinitionSchema>;
+
+export const CharterSchema = v.pipe(
+  v.strictObject({
+    version: shortText(60),
+    publishedAt: v.pipe(v.string(), v.isoTimestamp()),
+    municipality: v.optional(shortText()),
+    secretariats: v.array(SecretariatSchema),
+    categories: v.array(CategorySchema),
+    lifeEvents: v.array(LifeEventSchema),
+    districts: v.array(DistrictSchema),
+    services: v.array(ServiceSchema),
+    forms: v.array(FormDefinitionSchema),
+  }),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const charter = dataset.value;
+    const ids = (items: { id: string }[]) => new Set(items.map((i) => i.id));
+    const secretariats = ids(charter.secretariats);
+    const categories = ids(charter.categories);
+    const lifeEvents = ids(charter.lifeEvents);
+    const forms = ids(charter.forms);
+    const issue = (message: string, [first, ...rest]: [string, ...(string | number)[]]) => {
+      const item = (key: string | number) => ({ type: 'unknown', origin: 'value', input: undefined, key, value: undefined }) as const;
+      addIssue({ message, path: [item(first), ...rest.map(item)] });
+    };
+    for (const [list, name] of [[charter.services, 'services'], [charter.forms, 'forms'], [charter.secretariats, 'secretariats']] as const) {
+      if (ids(list).size !== list.length) issue('Há identificadores repetidos.', [name]);
+    }
+    charter.services.forEach((service, i) => {
+      if (!secretariats.has(service.secretariatId)) issue(`Secretaria "${service.secretariatId}" não existe.`, ['services', i, 'secretariatId']);
+      service.categoryIds.forEach((id, j) => categories.has(id) || issue(`Categoria "${id}" não existe.`, ['services', i, 'categoryIds', j]));
+      service.lifeEventIds.forEach((id, j) => lifeEvents.has(id) || issue(`Evento de vida "${id}" não existe.`, ['services', i, 'lifeEventIds', j]));
+      if (service.formId && !forms.has(service.formId)) issue(`Formulário "${service.formId}" não existe.`, ['services', i, 'formId']);
+    });
+  }),
+);
+export type Charter = v.InferOutput<typeof CharterSchema>;
+
+// ---------------------------------------------------------------- submissions
+
+export const SHA256_REGEX = /^[a-f0-9]{64}$/;
+export const Sha256Schema = v.pipe(v.string(), v.regex(SHA256_REGEX, 'Identificador de arquivo inválido.'));
+
+export const ATTACHMENT_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'application/pdf'] as const;
+export type AttachmentType = (typeof ATTACHMENT_TYPES)[number];
+/** Photos are shrunk on the phone to about 400 KB; this is the hard ceiling for any file. */
+export const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;
+
+export const AttachmentSchema = v.strictObject({
+  sha256: Sha256Schema,
+  type: v.picklist(ATTACHMENT_TYPES, 'Tipo de arquivo não aceito: use JPEG, PNG, WebP ou PDF.'),
+  size: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_ATTACHMENT_BYTES, 'Arquivo grande demais (máximo de 5 MB).')),
+  fieldId: v.pipe(v.string(), v.maxLength(60)),
+});
+export type Attachment = v.InferOutput<typeof AttachmentSchema>;
+
+export const LocationAnswerSchema = v.pipe(
+  v.strictObject({
+    lat: v.optional(v.pipe(v.number(), v.minValue(-90), v.maxValue(90))),
+    lng: v.optional(v.pipe(v.number(), v.minValue(-180), v.maxValue(180))),
+    accuracy: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(100000))),
+    district: v.optional(v.pipe(v.string(), v.maxLength(120))),
+    village: v.optional(v.pipe(v.string(), v.maxLength(120))),
+  }),
+);
+export type LocationAnswer = v.InferOutput<typeof LocationAnswerSchema>;
+
+export type AnswerValue = string | number | boolean | string[] | LocationAnswer;
+export type Answers = Record<string, AnswerValue>;
+
+/** Shape only; the values are checked against the form by validateAnswers. */
+const AnswerValueSchema = v.union([
+  v.pipe(v.string(), v.maxLength(5000)),
+  v.number(),
+  v.boolean(),
+  v.pipe(v.array(v.pipe(v.string(), v.maxLength(MAX_ID))), v.maxLength(50)),
+  LocationAnswerSchema,
+]);
+
+export const SubmissionSchema = v.strictObject({
+  id: v.pipe(v.string(), v.uuid('O identificador precisa ser um UUID.')),
+  kind: v.picklist(SUBMISSION_KINDS),
+  serviceId: slug,
+  formId: slug,
+  formVersion: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  answers: v.pipe(
+    v.record(v.pipe(v.string(), v.regex(/^[a-zA-Z][a-zA-Z0-9_]{0,59}$/, 'Campo desconhecido.')), AnswerValueSchema),
+    v.check((a) => Object.keys(a).length <= 100, 'Respostas demais.'),
+  ),
+  attachments: v.pipe(v.array(AttachmentSchema), v.maxLength(20, 'No máximo 20 arquivos por envio.')),
+  createdAt: v.pipe(v.string(), v.isoTimestamp('Data de criação inválida.')),
+});
+export type Submission = v.InferOutput<typeof SubmissionSchema>;
+
+export const MAX_BATCH = 100;
+export const SyncRequestSchema = v.strictObject({
+  submissions: v.pipe(v.array(v.unknown()), v.minLength(1, 'O lote está vazio.'), v.maxLength(MAX_BATCH, `No máximo ${MAX_BATCH} envios por lote.`)),
+});
+
+// ---------------------------------------------------------------- responses
+
+export const SUBMISSION_STATUSES = ['received', 'in_review', 'in_progress', 'answered', 'done', 'declined'] as const;
+export type SubmissionStatus = (typeof SUBMISSION_STATUSES)[number];
+
+export const STATUS_LABELS: Record<SubmissionStatus, string> = {
+  received: 'Recebido pela Prefeitura',
+  in_review: 'Em análise',
+  in_progress: 'Em andamento',
+  answered: 'Respondido',
+  done: 'Concluído',
+  declined: 'Não atendido (veja o motivo)',
+};
+
+export interface Receipt {
+  id: string;
+  protocol: string;
+  status: SubmissionStatus;
+  receivedAt: string;
+}
+
+export interface StatusEvent {
+  status: SubmissionStatus;
+  at: string;
+  note?: string;
+}
+
+export interface SubmissionStatusResponse extends Receipt {
+  kind: SubmissionKind;
+  serviceId: string;
+  history: StatusEvent[];
+}
+
+/** Every error the API answers: a code for programs, a pt-BR message for people. */
+export interface ApiError {
+  error: string;
+  message: string;
+  /** Per answer field (validation), or per JSON path (malformed body). */
+  fields?: Record<string, string>;
+}
+
+export type SyncOutcome = 'accepted' | 'duplicate' | 'rejected' | 'conflict';
+
+export interface SyncItemResult {
+  /** Null when the item was too malformed to carry an id. */
+  id: string | null;
+  outcome: SyncOutcome;
+  receipt?: Receipt;
+  error?: ApiError;
+}
+
+export interface SyncResponse {
+  results: SyncItemResult[];
+}
+
+/** Turns valibot issues into { "a.b.0": "message" } for an ApiError. */
+export function issuesToFields(issues: readonly v.BaseIssue<unknown>[]): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of issues) {
+    const path = issue.path?.map((p) => String(p.key)).join('.') || '(raiz)';
+    fields[path] ??= issue.message;
+  }
+  return fields;
+}
+
+/** pt-BR text for valibot's own checks, used where a schema gives no message of its own. */
+function ptBrMessage(issue: v.BaseIssue<unknown>): string {
+  if (issue.received === 'undefined') return 'Campo obrigatório ausente.';
+  switch (issue.type) {
+    case 'string': return 'Deveria ser um texto.';
+    case 'number': return 'Deveria ser um número.';
+    case 'boolean': return 'Deveria ser verdadeiro ou falso.';
+    case 'array': return 'Deveria ser uma lista.';
+    case 'object': case 'strict_object': return issue.expected === 'never' ? 'Campo não previsto.' : 'Deveria ser um objeto.';
+    case 'record': return 'Deveria ser um objeto.';
+    case 'picklist': return `Valor não aceito: ${issue.expected ?? ''}.`;
+    case 'union': case 'variant': return 'Valor em formato não aceito.';
+    case 'literal': return 'Valor não aceito.';
+    case 'min_length': return `Precisa ter pelo menos ${issue.requirement as number} item(ns) ou caractere(s).`;
+    case 'max_length': return `Pode ter no máximo ${issue.requirement as number} item(ns) ou caractere(s).`;
+    case 'min_value': return `Precisa ser no mínimo ${String(issue.requirement)}.`;
+    case 'max_value': return `Pode ser no máximo ${String(issue.requirement)}.`;
+    case 'integer': return 'Deveria ser um número inteiro.';
+    case 'iso_date': return 'Data inválida (use AAAA-MM-DD).';
+    case 'iso_timestamp': return 'Data e hora inválidas (use ISO 8601).';
+    case 'regex': return 'Formato inválido.';
+    case 'uuid': return 'Deveria ser um UUID.';
+    default: return 'Valor inválido.';
+  }
+}
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; fields: Record<string, string> };
+
+/** Parses untrusted input with pt-BR messages; the one entry point for validating the contract. */
+export function parseContract<S extends v.GenericSchema>(schema: S, input: unknown): ParseResult<v.InferOutput<S>> {
+  const result = v.safeParse(schema, input, { message: ptBrMessage, abortPipeEarly: true });
+  return result.success ? { ok: true, value: result.output } : { ok: false, fields: issuesToFields(result.issues) };
+}
