@@ -325,7 +325,13 @@ export interface ApiError {
   fields?: Record<string, string>;
 }
 
-export type SyncOutcome = 'accepted' | 'duplicate' | 'rejected' | 'conflict';
+/**
+ * accepted: stored now; duplicate: stored before under this id with the same body (same receipt);
+ * rejected: the answers or the shape are wrong, the person must correct them;
+ * conflict: this id was stored with a different body;
+ * missing_attachments: a named file has not been uploaded yet; upload it and send again.
+ */
+export type SyncOutcome = 'accepted' | 'duplicate' | 'rejected' | 'conflict' | 'missing_attachments';
 
 export interface SyncItemResult {
   /** Null when the item was too malformed to carry an id. */
@@ -338,6 +344,25 @@ export interface SyncItemResult {
 export interface SyncResponse {
   results: SyncItemResult[];
 }
+
+/**
+ * "Salvar cópia": unsent records with their files, exported from a phone that cannot get signal and
+ * imported on the server with `npm run outbox:import -- FILE` (idempotently, by submission id).
+ */
+export const OUTBOX_EXPORT_FORMAT = 'conecta-conquista-outbox';
+export const OutboxExportSchema = v.strictObject({
+  format: v.literal(OUTBOX_EXPORT_FORMAT),
+  version: v.literal(1),
+  exportedAt: v.pipe(v.string(), v.isoTimestamp()),
+  submissions: v.array(v.unknown()),
+  attachments: v.array(v.strictObject({
+    sha256: Sha256Schema,
+    type: v.picklist(ATTACHMENT_TYPES),
+    size: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_ATTACHMENT_BYTES)),
+    base64: v.string(),
+  })),
+});
+export type OutboxExport = v.InferOutput<typeof OutboxExportSchema>;
 
 /** Turns valibot issues into { "a.b.0": "message" } for an ApiError. */
 export function issuesToFields(issues: readonly v.BaseIssue<unknown>[]): Record<string, string> {
