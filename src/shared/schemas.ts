@@ -3,6 +3,7 @@
  * Objects are strict: an unknown key is an error, never silently kept.
  */
 import * as v from 'valibot';
+import { isValidIsoDate } from './documents.ts';
 
 const MAX_ID = 80;
 const slug = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,79}$/, 'Use letras minúsculas, números e hífens.'));
@@ -255,14 +256,32 @@ export type LocationAnswer = v.InferOutput<typeof LocationAnswerSchema>;
 export type AnswerValue = string | number | boolean | string[] | LocationAnswer;
 export type Answers = Record<string, AnswerValue>;
 
+/** NUL and unpaired surrogates: text a database cannot store faithfully, refused rather than mangled. */
+const UNSTORABLE_TEXT = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const storableText = (max: number) =>
+  v.pipe(v.string(), v.maxLength(max), v.check((text) => !UNSTORABLE_TEXT.test(text), 'O texto contém um caractere inválido.'));
+
 /** Shape only; the values are checked against the form by validateAnswers. */
 const AnswerValueSchema = v.union([
-  v.pipe(v.string(), v.maxLength(5000)),
+  storableText(5000),
   v.number(),
   v.boolean(),
-  v.pipe(v.array(v.pipe(v.string(), v.maxLength(MAX_ID))), v.maxLength(50)),
+  v.pipe(v.array(storableText(MAX_ID)), v.maxLength(50)),
   LocationAnswerSchema,
 ]);
+
+/** Keys that valibot's record silently drops; an answer named so must be refused, not lost. */
+const RESERVED_KEYS = ['__proto__', 'constructor', 'prototype'];
+
+/** An instant written in ISO 8601 that is a real calendar date, from 2000 on. */
+const InstantSchema = v.pipe(
+  v.string(),
+  v.isoTimestamp('Data e hora inválidas (use ISO 8601).'),
+  v.check((text) => {
+    const ms = Date.parse(text);
+    return Number.isFinite(ms) && ms >= Date.UTC(2000, 0, 1) && isValidIsoDate(text.slice(0, 10));
+  }, 'Data e hora inválidas.'),
+);
 
 export const SubmissionSchema = v.strictObject({
   id: v.pipe(v.string(), v.uuid('O identificador precisa ser um UUID.')),
@@ -271,11 +290,13 @@ export const SubmissionSchema = v.strictObject({
   formId: slug,
   formVersion: v.pipe(v.number(), v.integer(), v.minValue(1)),
   answers: v.pipe(
+    v.unknown(),
+    v.check((input) => typeof input !== 'object' || input === null || !RESERVED_KEYS.some((key) => Object.hasOwn(input, key)), 'Campo com nome reservado.'),
     v.record(v.pipe(v.string(), v.regex(/^[a-zA-Z][a-zA-Z0-9_]{0,59}$/, 'Campo desconhecido.')), AnswerValueSchema),
     v.check((a) => Object.keys(a).length <= 100, 'Respostas demais.'),
   ),
   attachments: v.pipe(v.array(AttachmentSchema), v.maxLength(20, 'No máximo 20 arquivos por envio.')),
-  createdAt: v.pipe(v.string(), v.isoTimestamp('Data de criação inválida.')),
+  createdAt: InstantSchema,
 });
 export type Submission = v.InferOutput<typeof SubmissionSchema>;
 
@@ -369,7 +390,8 @@ export function issuesToFields(issues: readonly v.BaseIssue<unknown>[]): Record<
   const fields: Record<string, string> = {};
   for (const issue of issues) {
     const path = issue.path?.map((p) => String(p.key)).join('.') || '(raiz)';
-    fields[path] ??= issue.message;
+    // hasOwn and defineProperty: a path such as "constructor" or "__proto__" is reported like any other.
+    if (!Object.hasOwn(fields, path)) Object.defineProperty(fields, path, { value: issue.message, enumerable: true, writable: true, configurable: true });
   }
   return fields;
 }

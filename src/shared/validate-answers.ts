@@ -19,7 +19,8 @@ const DEFAULT_MAX_LENGTH: Partial<Record<FormField['type'], number>> = { text: 2
 const DEFAULT_MAX_PHOTOS = 5;
 
 function isEmpty(value: AnswerValue | undefined): boolean {
-  if (value === undefined || value === '') return true;
+  if (value === undefined) return true;
+  if (typeof value === 'string') return value.trim() === '';
   if (Array.isArray(value)) return value.length === 0;
   return false;
 }
@@ -178,6 +179,9 @@ export function validateAnswers(form: FormDefinition, answers: Answers, ctx: Val
 export function validateAttachmentRefs(form: FormDefinition, answers: Answers, attachments: readonly Attachment[]): FieldErrors {
   const errors: FieldErrors = {};
   const listed = new Map(attachments.map((a) => [`${a.fieldId}:${a.sha256}`, a]));
+  if (listed.size !== attachments.length) {
+    for (const a of attachments) errors[a.fieldId] = 'O mesmo arquivo foi listado duas vezes.';
+  }
   const referenced = new Set<string>();
   for (const field of form.fields) {
     if (field.type !== 'photo') continue;
@@ -189,7 +193,8 @@ export function validateAttachmentRefs(form: FormDefinition, answers: Answers, a
     }
   }
   for (const key of listed.keys()) {
-    if (!referenced.has(key)) errors[key.split(':')[0]!] ??= 'Há um anexo que nenhuma resposta cita.';
+    const fieldId = key.split(':')[0]!;
+    if (!referenced.has(key) && !Object.hasOwn(errors, fieldId)) errors[fieldId] = 'Há um anexo que nenhuma resposta cita.';
   }
   return errors;
 }

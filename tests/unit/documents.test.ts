@@ -39,3 +39,11 @@ describe('documents', () => {
     expect(formatCep('45000000')).toBe('45000-000');
   });
 });
+
+describe('e-mail', () => {
+  it('refuses markup and odd characters in the domain', () => {
+    expect(isValidEmail("maria@exemplo.com<script>alert('x')</script>")).toBe(false);
+    expect(isValidEmail('maria@-exemplo.com')).toBe(false);
+    expect(isValidEmail('maria.silva+pmvc@exemplo-ba.com.br')).toBe(true);
+  });
+});

@@ -129,3 +129,15 @@ describe('validateAttachmentRefs', () => {
     expect(validateAttachmentRefs(definition, { fotos: [HASH_A] }, [attachment(HASH_A, 'outro')]).fotos).toMatch(/não foi listada/);
   });
 });
+
+describe('answers that look filled but are not', () => {
+  it('a required text of only spaces is empty', () => {
+    const definition = form([{ id: 'nome', label: 'Nome', type: 'text', required: true }]);
+    expect(validateAnswers(definition, { nome: '   ' }).nome).toMatch(/Preencha/);
+  });
+  it('the same file listed twice is refused', () => {
+    const definition = form([{ id: 'fotos', label: 'Fotos', type: 'photo', required: false }]);
+    const attachment = { sha256: HASH_A, type: 'image/jpeg' as const, size: 10, fieldId: 'fotos' };
+    expect(validateAttachmentRefs(definition, { fotos: [HASH_A] }, [attachment, attachment]).fotos).toMatch(/duas vezes/);
+  });
+});

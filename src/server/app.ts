@@ -1,0 +1,159 @@
+import compress from '@fastify/compress';
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import { HttpError, MESSAGES, apiError } from './api-errors.ts';
+import { CharterCache } from './current-charter.ts';
+import { inlineStyleHashes, securityHeaders } from './security-headers.ts';
+import { attachmentRoutes } from './routes/attachments.ts';
+import { charterRoutes } from './routes/charter.ts';
+import { healthRoutes } from './routes/health.ts';
+import { registerStatic } from './routes/static.ts';
+import { submissionRoutes } from './routes/submissions.ts';
+import { syncRoutes } from './routes/sync.ts';
+import type { Storage } from './storage/types.ts';
+
+export interface AppOptions {
+  storage: Storage;
+  /** The built PWA (dist/); when missing, GET / explains how to build it. */
+  staticDir?: string;
+  logger?: FastifyServerOptions['logger'];
+  /** Per client IP; false turns it off (tests). Default 600 requests per minute. */
+  rateLimit?: { max: number; timeWindow: number | string } | false;
+  /** Behind a load balancer, take the client IP from X-Forwarded-For. */
+  trustProxy?: boolean;
+}
+
+const FASTIFY_ERRORS: Record<string, { status: number; error: string; message: string }> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, error: 'invalid_json', message: MESSAGES.invalidJson },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, error: 'empty_body', message: MESSAGES.emptyJson },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, error: 'bad_request', message: MESSAGES.badRequest },
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, error: 'payload_too_large', message: MESSAGES.tooLarge },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, error: 'unsupported_media_type', message: MESSAGES.unsupportedMediaType },
+};
+
+type ErrorLike = { code?: string; statusCode?: number; name?: string; stack?: string };
+
+/**
+ * What may be logged of an unexpected error: its name, code and stack frames, never its message, which
+ * can quote input (a database error may cite a value, a parser a piece of the body).
+ */
+function safeErrorLog(error: ErrorLike) {
+  return { name: error.name, code: error.code, frames: error.stack?.split('\n').map((line) => line.trim()).filter((line) => line.startsWith('at ')).slice(0, 8) };
+}
+
+/** Route patterns under /api and their methods, to tell 405 (known path, other method) from 404. */
+class ApiRouteTable {
+  readonly #routes: { pattern: RegExp; methods: Set<string> }[] = [];
+
+  add(url: string, methods: string | string[]): void {
+    const source = `^${url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z0-9_]+/g, '[^/]+')}$`;
+    let entry = this.#routes.find((route) => route.pattern.source === source);
+    if (!entry) this.#routes.push((entry = { pattern: new RegExp(source), methods: new Set() }));
+    for (const method of [methods].flat()) entry.methods.add(method.toUpperCase());
+  }
+
+  allowed(path: string): string[] {
+    return [...new Set(this.#routes.filter((route) => route.pattern.test(path)).flatMap((route) => [...route.methods]))];
+  }
+}
+
+function acceptsHtml(request: FastifyRequest): boolean {
+  return (request.headers.accept ?? '').includes('text/html');
+}
+
+export async function buildApp({ storage, staticDir, logger = false, rateLimit: limits, trustProxy = false }: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger,
+    // Our own one-line request log (method, route pattern, status, duration) replaces Fastify's, which
+    // would carry the URL with ids and query strings.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 1024 * 1024,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    trustProxy,
+    // Fastify answers a bad percent-escape or an over-long path parameter before any route runs, in
+    // English and echoing the URL; these answer like every other error.
+    frameworkErrors: (error, _request, reply: FastifyReply) => {
+      const status = (error as ErrorLike).statusCode ?? 400;
+      void reply.code(status >= 400 && status < 500 ? status : 400).send(apiError('bad_request', MESSAGES.badRequest));
+    },
+  });
+  // The only bodies the API reads are JSON and, on its own route, the attachment types.
+  app.removeContentTypeParser('text/plain');
+  // Decoding strictly: a body that is not valid UTF-8 is refused instead of being stored with U+FFFD
+  // where the person's words were. Fastify's own parser still checks for prototype poisoning.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    let text: string;
+    try {
+      text = utf8.decode(body as Buffer);
+    } catch {
+      return done(new HttpError(400, apiError('invalid_encoding', MESSAGES.invalidEncoding)), undefined);
+    }
+    parseJson(request, text, done);
+  });
+
+  const charters = new CharterCache(storage);
+  const headers = securityHeaders(inlineStyleHashes(staticDir));
+  const apiRoutes = new ApiRouteTable();
+
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/api/')) apiRoutes.add(route.url, route.method);
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    for (const [name, value] of Object.entries(headers)) reply.header(name, value);
+    return payload;
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info({ method: request.method, route: request.routeOptions.url ?? '(none)', status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  });
+
+  app.setErrorHandler(async (error: ErrorLike, request, reply) => {
+    if (error instanceof HttpError) {
+      if (error.statusCode >= 500) request.log.warn({ error: error.body.error }, 'request refused');
+      return reply.code(error.statusCode).send(error.body);
+    }
+    const known = error.code ? FASTIFY_ERRORS[error.code] : undefined;
+    if (known) return reply.code(known.status).send(apiError(known.error, known.message));
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      return reply.code(error.statusCode).send(apiError('bad_request', MESSAGES.badRequest));
+    }
+    request.log.error({ error: safeErrorLog(error) }, 'request failed');
+    return reply.code(500).send(apiError('internal_error', MESSAGES.internal));
+  });
+
+  await app.register(compress, { global: true, encodings: ['br', 'gzip'] });
+  if (limits !== false) {
+    await app.register(rateLimit, {
+      max: limits?.max ?? 600,
+      timeWindow: limits?.timeWindow ?? '1 minute',
+      errorResponseBuilder: () => new HttpError(429, apiError('rate_limited', MESSAGES.rateLimited)),
+    });
+  }
+
+  const deps = { storage, charters };
+  charterRoutes(app, charters);
+  submissionRoutes(app, deps);
+  syncRoutes(app, deps);
+  healthRoutes(app, deps);
+  await app.register(attachmentRoutes, { storage });
+  const site = await registerStatic(app, staticDir);
+
+  app.setNotFoundHandler(async (request: FastifyRequest, reply: FastifyReply) => {
+    const path = request.url.split('?')[0]!;
+    if (path === '/api' || path.startsWith('/api/')) {
+      const allowed = apiRoutes.allowed(path);
+      if (allowed.length && !allowed.includes(request.method)) {
+        return reply.code(405).header('allow', allowed.join(', ')).send(apiError('method_not_allowed', MESSAGES.methodNotAllowed));
+      }
+      return reply.code(404).send(apiError('not_found', MESSAGES.notFound));
+    }
+    if ((request.method === 'GET' || request.method === 'HEAD') && acceptsHtml(request)) return site.sendShell(reply);
+    return reply.code(404).send(apiError('not_found', MESSAGES.notFound));
+  });
+
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,64 @@
+/**
+ * `npm run outbox:import -- FILE`: imports the "Salvar cópia" file of a phone that could not get signal.
+ * Files are verified like uploads; submissions go through the same acceptance as the API, so importing
+ * twice is harmless. Prints one line per submission: id, outcome, protocol or error code (never answers).
+ */
+import { readFileSync } from 'node:fs';
+import { OutboxExportSchema, parseContract } from '../../shared/schemas.ts';
+import { acceptSubmission } from '../accept-submission.ts';
+import { CharterCache } from '../current-charter.ts';
+import { putAttachment } from '../storage/attachment-store.ts';
+import { openCliStorage } from './open-cli-storage.ts';
+import { verifyAttachment } from '../verify-attachment.ts';
+
+const file = process.argv[2];
+if (!file) {
+  console.error('Uso: npm run outbox:import -- ARQUIVO.json');
+  process.exit(2);
+}
+
+let json: unknown;
+try {
+  json = JSON.parse(readFileSync(file, 'utf8'));
+} catch {
+  console.error(`${file}: não foi possível ler um JSON válido.`);
+  process.exit(1);
+}
+const parsed = parseContract(OutboxExportSchema, json);
+if (!parsed.ok) {
+  console.error(`${file} não é uma cópia de envios do Conecta Conquista:`);
+  for (const [path, message] of Object.entries(parsed.fields)) console.error(`  ${path}: ${message}`);
+  process.exit(1);
+}
+
+const storage = await openCliStorage();
+let failures = 0;
+try {
+  for (const attachment of parsed.value.attachments) {
+    const bytes = Buffer.from(attachment.base64, 'base64');
+    const problem = bytes.length === attachment.size ? verifyAttachment(bytes, attachment.sha256, attachment.type) : { body: { error: 'size_mismatch' } };
+    if (problem) {
+      failures++;
+      console.log(`arquivo ${attachment.sha256}: recusado (${problem.body.error})`);
+      continue;
+    }
+    console.log(`arquivo ${attachment.sha256}: ${await putAttachment(storage, { sha256: attachment.sha256, type: attachment.type, size: bytes.length, bytes })}`);
+  }
+  const deps = { storage, charters: new CharterCache(storage) };
+  const counts: Record<string, number> = {};
+  for (const item of parsed.value.submissions) {
+    const result = await acceptSubmission(deps, item);
+    counts[result.outcome] = (counts[result.outcome] ?? 0) + 1;
+    if ('receipt' in result) {
+      console.log(`${result.id}: ${result.outcome} ${result.receipt.protocol}`);
+    } else {
+      failures++;
+      const fields = Object.keys(result.error.fields ?? {});
+      console.log(`${result.id ?? '(sem id)'}: ${result.outcome} ${result.error.error}${fields.length ? ` [${fields.join(', ')}]` : ''}`);
+    }
+  }
+  console.log(`Total: ${Object.entries(counts).map(([outcome, n]) => `${n} ${outcome}`).join(', ') || 'nenhum envio'}.`);
+} finally {
+  await storage.close();
+}
+process.exitCode = failures ? 1 : 0;
