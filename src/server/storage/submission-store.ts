@@ -38,7 +38,6 @@ export type InsertOutcome = { inserted: true; stored: StoredSubmission } | { ins
  * Stores a validated submission in one transaction: the primary key decides who wins a race on the same id,
  * and only the winner takes the next protocol number of the year (so a rollback leaves no gap).
  */
-/** createdAt is stored as the instant it names (an ISO string PostgreSQL might read differently, e.g. 31 February, is normalised). */
 export async function insertSubmission(storage: Storage, submission: Submission, bodyHash: string, receivedAt: Date): Promise<InsertOutcome> {
   const outcome = await storage.transaction(async (tx): Promise<InsertOutcome | null> => {
     const inserted = await tx.query(
