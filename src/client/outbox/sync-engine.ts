@@ -1,0 +1,85 @@
+/**
+ * The one entry point that pages, triggers and the service worker use to send the outbox.
+ * drainOutbox does the work (drain.ts); requestSync coalesces requests from many triggers into one
+ * drain at a time in this context and keeps a timer while work is waiting.
+ */
+import { getOutboxDb } from './db.ts';
+import { drainOutbox, type DrainOptions, type DrainReport, type LockManagerLike, type SyncDeps } from './drain.ts';
+
+export { drainOutbox, SYNC_LOCK_NAME, type DrainReport, type SyncDeps } from './drain.ts';
+
+export type SyncReason = 'startup' | 'online' | 'visible' | 'timer' | 'manual' | 'enqueue' | 'background-sync';
+
+/** Dependencies of a page or a service worker: the real database, network, clock and locks. */
+export function defaultSyncDeps(overrides: Partial<SyncDeps> = {}): SyncDeps {
+  const nav = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator;
+  return {
+    db: getOutboxDb(),
+    fetch: (input, init) => fetch(input, init),
+    now: () => Date.now(),
+    random: () => Math.random(),
+    locks: nav?.locks,
+    ...overrides,
+  };
+}
+
+type Listener = (report: DrainReport) => void;
+const listeners = new Set<Listener>();
+let running: Promise<DrainReport> | undefined;
+let rerun: DrainOptions | undefined;
+let timer: ReturnType<typeof setTimeout> | undefined;
+let depsOverride: Partial<SyncDeps> = {};
+
+/** Page wiring (e.g. the online flag of the app store) hears every drain's outcome. */
+export function onSyncReport(listener: Listener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+export function configureSync(overrides: Partial<SyncDeps>): void {
+  depsOverride = { ...depsOverride, ...overrides };
+}
+
+/** When another context holds the lock, look again later in case it died mid-drain. */
+const LOCKED_RECHECK_MS = 3_000;
+const MIN_TIMER_MS = 1_000;
+
+/** The network is back by the browser's word: waiting records should not sit out their backoff. */
+const RESETS_BACKOFF: readonly SyncReason[] = ['online', 'background-sync'];
+
+export function requestSync(reason: SyncReason): Promise<DrainReport> {
+  const options: DrainOptions = { manual: reason === 'manual', resetBackoff: RESETS_BACKOFF.includes(reason) };
+  if (running) {
+    rerun = { manual: options.manual || rerun?.manual, resetBackoff: options.resetBackoff || rerun?.resetBackoff };
+    return running;
+  }
+  clearTimeout(timer);
+  timer = undefined;
+  const current = (async () => {
+    let report = await drainOutbox(defaultSyncDeps(depsOverride), options);
+    while (rerun) {
+      const next = rerun;
+      rerun = undefined;
+      report = await drainOutbox(defaultSyncDeps(depsOverride), next);
+    }
+    return report;
+  })();
+  running = current;
+  current
+    .then((report) => {
+      schedule(report);
+      listeners.forEach((listener) => listener(report));
+    })
+    .catch(() => schedule(undefined))
+    .finally(() => {
+      if (running === current) running = undefined;
+    });
+  return current;
+}
+
+function schedule(report: DrainReport | undefined): void {
+  if (report && report.pending === 0) return;
+  const wait = report?.nextAttemptAt !== undefined ? report.nextAttemptAt - Date.now() : LOCKED_RECHECK_MS;
+  clearTimeout(timer);
+  timer = setTimeout(() => void requestSync('timer'), Math.max(MIN_TIMER_MS, wait));
+}

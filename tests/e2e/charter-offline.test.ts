@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Charter } from '../../src/shared/schemas.ts';
+import { IN_PAGE, launchBrowser, waitForServiceWorkerControl } from '../helpers/browser.ts';
+import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
+import { startServer, type TestServer } from '../helpers/server.ts';
+
+let server: TestServer;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let charter: Charter;
+
+beforeAll(async () => {
+  assertBuilt();
+  charter = appTestCharter();
+  server = await startServer({ staticDir: DIST_DIR, charter });
+  browser = await launchBrowser();
+  context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  page = await context.newPage();
+});
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await server?.close();
+});
+
+/** Pages load their code on demand: wait for the heading rather than for the URL. */
+async function heading(text: string): Promise<void> {
+  await page.getByRole('heading', { level: 1, name: text, exact: true }).waitFor();
+}
+
+async function firstResultIds(): Promise<string[]> {
+  await page.locator('#resultados a').first().waitFor();
+  const hrefs = await page.locator('#resultados a').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
+  return hrefs.map((href) => href.replace('/servicos/', ''));
+}
+
+describe('the charter with no signal', () => {
+  it('first visit online: installs the service worker and stores the charter', async () => {
+    await page.goto(`${server.url}/`);
+    await heading('Serviços da Prefeitura de Vitória da Conquista');
+    await page.getByText(`${charter.services.length} serviços guardados no aparelho`).waitFor();
+    await waitForServiceWorkerControl(page);
+    await expect(page.locator('.status-pill').textContent()).resolves.toBe('Conectado');
+  });
+
+  it('offline: reloads a deep link to a service page', async () => {
+    await context.setOffline(true);
+    const service = charter.services.find((s) => s.id === 'segunda-via-iptu')!;
+    await page.goto(`${server.url}/servicos/segunda-via-iptu`);
+    await page.reload();
+    await heading(service.name);
+    await expect(page.locator('#secao-etapas + ol li').count()).resolves.toBe(service.steps.length);
+    expect(await page.title()).toBe(`${service.name} · Conecta Conquista`);
+  });
+
+  it('offline: browses a secretariat and opens one of its services', async () => {
+    await page.goto(`${server.url}/`);
+    await page.getByRole('link', { name: 'Secretaria Municipal de Saúde' }).click();
+    await page.waitForURL('**/secretarias/saude');
+    await heading('Secretaria Municipal de Saúde');
+    const expected = charter.services.filter((s) => s.secretariatId === 'saude');
+    await expect(page.locator('main .card-list a').count()).resolves.toBe(expected.length);
+
+    await page.locator('main a[href="/servicos/cartao-sus"]').click();
+    await page.waitForURL('**/servicos/cartao-sus');
+    await heading(charter.services.find((s) => s.id === 'cartao-sus')!.name);
+    // Focus moves to the new page's heading so a screen reader announces it.
+    await expect(page.evaluate(IN_PAGE.activeElementTag)).resolves.toBe('H1');
+    await expect(page.locator('.status-pill').textContent()).resolves.toContain('Sem internet');
+  });
+
+  it('offline: search "saude" lists health services first', async () => {
+    await page.goto(`${server.url}/buscar?q=saude`);
+    const ids = await firstResultIds();
+    const health = new Set(charter.services.filter((s) => s.secretariatId === 'saude').map((s) => s.id));
+    expect(ids.slice(0, 3).every((id) => health.has(id))).toBe(true);
+  });
+
+  it('offline: typing "segunda via iptu" puts segunda-via-iptu first', async () => {
+    await page.goto(`${server.url}/`);
+    await page.fill('#busca-topo-q', 'segunda via iptu');
+    await page.press('#busca-topo-q', 'Enter');
+    await page.waitForURL('**/buscar?q=*');
+    expect((await firstResultIds())[0]).toBe('segunda-via-iptu');
+
+    await page.fill('#busca', 'cartao sus');
+    await page.locator('#resultados li:first-child a[href="/servicos/cartao-sus"]').waitFor();
+    expect(new URL(page.url()).searchParams.get('q')).toBe('cartao sus');
+  });
+});

@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchBrowser } from '../helpers/browser.ts';
+import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
+import { startServer, type TestServer } from '../helpers/server.ts';
+
+const IPHONE_UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+
+let server: TestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  assertBuilt();
+  server = await startServer({ staticDir: DIST_DIR, charter: appTestCharter() });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('service page actions and the install invitation', () => {
+  it('offers "Ouvir" and, without the Web Share API, a WhatsApp link to the service', async () => {
+    const context = await browser.newContext();
+    // Headless Chromium has no voices; a recording stand-in shows what the page asks to be read, in which language.
+    await context.addInitScript(`
+      window.spoken = [];
+      speechSynthesis.speak = (utterance) => { window.spoken.push({ text: utterance.text, lang: utterance.lang }); };
+      speechSynthesis.cancel = () => { window.spoken.push({ cancelled: true }); };
+    `);
+    const page = await context.newPage();
+    await page.goto(`${server.url}/servicos/tapa-buraco`);
+    await page.locator('#secao-etapas').waitFor();
+
+    expect(await page.evaluate("typeof navigator.share")).toBe('undefined');
+    const whatsapp = page.getByRole('link', { name: /Compartilhar no WhatsApp/ });
+    const href = new URL((await whatsapp.getAttribute('href'))!);
+    expect(href.origin).toBe('https://wa.me');
+    expect(href.searchParams.get('text')).toContain(`${server.url}/servicos/tapa-buraco`);
+
+    const listen = page.getByRole('button', { name: 'Ouvir' });
+    await expect(listen.getAttribute('aria-pressed')).resolves.toBe('false');
+    await listen.click();
+    await expect(page.getByRole('button', { name: 'Parar a leitura' }).getAttribute('aria-pressed')).resolves.toBe('true');
+    const spoken = (await page.evaluate('window.spoken.filter((s) => s.text)')) as { text: string; lang: string }[];
+    expect(spoken).toHaveLength(1);
+    expect(spoken[0]!.lang).toBe('pt-BR');
+    expect(spoken[0]!.text).toContain(appTestCharter().services.find((s) => s.id === 'tapa-buraco')!.name);
+    await page.getByRole('button', { name: 'Parar a leitura' }).click();
+    await page.getByRole('button', { name: 'Ouvir' }).waitFor();
+
+    await expect(page.getByRole('link', { name: 'Solicitar pelo aplicativo' }).getAttribute('href')).resolves.toBe('/servicos/tapa-buraco/solicitar');
+    await expect(page.getByRole('link', { name: 'Avaliar este serviço' }).getAttribute('href')).resolves.toBe('/servicos/tapa-buraco/avaliar');
+    await context.close();
+  });
+
+  it('turns an Android install offer into an "Instalar o aplicativo" button', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.url}/`);
+    await page.locator('main .chip-list a').first().waitFor();
+    await page.evaluate(`(() => {
+      const offer = new Event('beforeinstallprompt', { cancelable: true });
+      offer.prompt = () => { window.promptShown = true; return Promise.resolve(); };
+      offer.userChoice = Promise.resolve({ outcome: 'accepted' });
+      window.dispatchEvent(offer);
+    })()`);
+    await page.getByRole('button', { name: 'Instalar o aplicativo' }).click();
+    await page.getByRole('button', { name: 'Instalar o aplicativo' }).waitFor({ state: 'detached' });
+    expect(await page.evaluate('window.promptShown')).toBe(true);
+    await context.close();
+  });
+
+  it('shows iPhone users the written "Adicionar à Tela de Início" steps', async () => {
+    const context = await browser.newContext({ userAgent: IPHONE_UA, viewport: { width: 375, height: 667 } });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/`);
+    await page.getByRole('heading', { name: 'Como instalar no iPhone' }).waitFor();
+    await expect(page.getByText('Adicionar à Tela de Início', { exact: false }).count()).resolves.toBeGreaterThan(0);
+    await context.close();
+  });
+});

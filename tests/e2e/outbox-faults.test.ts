@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page, Route } from 'playwright-core';
+import { fillAndSubmit, gradientPng, listedStates, newContext, openOnline, serviceWithForm, startApp, storedSubmissions, waitFor, type AppUnderTest } from './outbox-kit.ts';
+
+let app: AppUnderTest;
+let context: BrowserContext;
+let page: Page;
+/** What the network does to the next API writes; 'pass' lets them reach the real server. */
+const faults: ('status_500' | 'lose_response')[] = [];
+const apiWrites: { method: string; path: string }[] = [];
+
+beforeAll(async () => {
+  app = await startApp();
+  // Service workers off so that every request of the page passes the route below.
+  context = await newContext(app, { serviceWorkers: 'block' });
+  await context.route((url) => url.pathname === '/api/sync' || url.pathname.startsWith('/api/attachments/'), async (route: Route) => {
+    const request = route.request();
+    apiWrites.push({ method: request.method(), path: new URL(request.url()).pathname });
+    if (process.env.DEBUG_OUTBOX) console.log(Date.now() % 100000, request.method(), new URL(request.url()).pathname, faults[0]);
+    const fault = faults.shift();
+    if (fault === 'status_500') {
+      await route.fulfill({ status: 500, contentType: 'application/json', body: '{"error":"internal","message":"Erro interno."}' });
+    } else if (fault === 'lose_response') {
+      await route.fetch(); // the server receives and commits
+      await route.abort('connectionreset'); // the phone never hears back
+    } else {
+      await route.continue();
+    }
+  });
+  page = await context.newPage();
+  if (process.env.DEBUG_OUTBOX) page.on('console', (m) => console.log('PAGE', m.text()));
+  await openOnline(app, page, false);
+});
+
+afterAll(async () => {
+  await context?.close();
+  await app?.close();
+});
+
+describe('the outbox when the server misbehaves', () => {
+  it('keeps retrying while the server answers 500, then everything arrives once', async () => {
+    const { service, form } = serviceWithForm(app.charter, 'tapa-buraco');
+    faults.push('status_500', 'status_500', 'status_500', 'status_500');
+    const first = await fillAndSubmit(app, page, `/servicos/${service.id}/solicitar`, form, { photo: gradientPng(800, 600) });
+    const second = await fillAndSubmit(app, page, `/servicos/${service.id}/solicitar`, form);
+    await page.goto(`${app.server.url}/minhas-solicitacoes`);
+    const stored = await waitFor(() => storedSubmissions(app), (rows) => rows.length >= 2);
+    expect(faults).toEqual([]);
+    expect(stored.map((s) => s.id).sort()).toEqual([first, second].sort());
+    expect(stored.find((s) => s.id === first)!.attachments).toHaveLength(1);
+    await waitFor(() => listedStates(page), (states) => states.length === 2 && states.every((s) => s === 'sent'));
+    expect(apiWrites.filter((w) => w.method === 'POST').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('does not create a second record when the response is lost after the server stored it', async () => {
+    const { service, form } = serviceWithForm(app.charter, 'tapa-buraco');
+    const before = (await storedSubmissions(app)).length;
+    faults.push('lose_response');
+    const id = await fillAndSubmit(app, page, `/servicos/${service.id}/solicitar`, form);
+    await waitFor(() => page.getByTestId('record-state').textContent(), (text) => text?.startsWith('Enviado: protocolo') ?? false);
+    const stored = await storedSubmissions(app);
+    expect(stored).toHaveLength(before + 1);
+    const mine = stored.filter((s) => s.id === id);
+    expect(mine).toHaveLength(1);
+    await expect(page.getByTestId('record-state').textContent()).resolves.toBe(`Enviado: protocolo ${mine[0]!.protocol}`);
+    // It was posted twice (the lost answer, then the retry) and stored once.
+    const posts = apiWrites.filter((w) => w.method === 'POST');
+    expect(posts.length).toBeGreaterThanOrEqual(2);
+  });
+});

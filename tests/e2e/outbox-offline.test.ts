@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { PHOTO_MAX_SIDE, PHOTO_TARGET_BYTES } from '../../src/client/forms/photo-size.ts';
+import { setSubmissionStatus } from '../../src/server/storage/submission-store.ts';
+import {
+  evaluationForm, fillAndSubmit, gradientPng, jpegSize, listedStates, newContext, openOnline, serviceWithForm,
+  startApp, storedAttachment, storedSubmissions, waitFor, type AppUnderTest,
+} from './outbox-kit.ts';
+
+let app: AppUnderTest;
+let context: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  app = await startApp();
+  context = await newContext(app);
+  page = await context.newPage();
+  await openOnline(app, page, true);
+});
+
+afterAll(async () => {
+  await context?.close();
+  await app?.close();
+});
+
+describe('the outbox with no signal', () => {
+  const ids: string[] = [];
+
+  it('queues two requests (one with a photo) and one evaluation while offline', async () => {
+    const { service, form } = serviceWithForm(app.charter, 'tapa-buraco');
+    const evaluation = evaluationForm(app.charter);
+    await context.setOffline(true);
+    ids.push(await fillAndSubmit(app, page, `/servicos/${service.id}/solicitar`, form, { photo: gradientPng() }));
+    await expect(page.getByTestId('record-state').textContent()).resolves.toBe('Aguardando sinal para enviar (vamos tentar de novo sozinhos)');
+    ids.push(await fillAndSubmit(app, page, `/servicos/${service.id}/solicitar`, form));
+    ids.push(await fillAndSubmit(app, page, `/servicos/${service.id}/avaliar`, evaluation, { values: { nota: '4' } }));
+    expect(new Set(ids).size).toBe(3);
+    expect(await storedSubmissions(app)).toEqual([]);
+  });
+
+  it('still holds them after a reload with no signal, and counts them on every screen', async () => {
+    await page.goto(`${app.server.url}/minhas-solicitacoes`);
+    await page.reload();
+    await page.locator('[data-testid="record"]').first().waitFor();
+    const states = await listedStates(page);
+    expect(states).toHaveLength(3);
+    expect(states.every((s) => ['queued', 'sending', 'retry'].includes(s))).toBe(true);
+    await expect(page.getByTestId('outbox-badge').textContent()).resolves.toBe('3 envios aguardando');
+    await page.goto(`${app.server.url}/`);
+    await expect(page.getByTestId('outbox-badge').textContent()).resolves.toBe('3 envios aguardando');
+  });
+
+  it('sends exactly those three, with the photo shrunk, once the signal returns, and shows their protocols', async () => {
+    await page.goto(`${app.server.url}/minhas-solicitacoes`);
+    await context.setOffline(false);
+    const stored = await waitFor(() => storedSubmissions(app), (rows) => rows.length >= 3);
+    expect(stored.map((s) => s.id).sort()).toEqual([...ids].sort());
+    expect(stored.map((s) => s.kind).sort()).toEqual(['evaluation', 'request', 'request']);
+    const withPhoto = stored.find((s) => s.id === ids[0])!;
+    expect(withPhoto.attachments).toHaveLength(1);
+    const file = await storedAttachment(app, withPhoto.attachments[0]!.sha256);
+    expect(file?.type).toBe('image/jpeg');
+    expect(file!.bytes.length).toBeLessThanOrEqual(PHOTO_TARGET_BYTES);
+    expect(Math.max(...Object.values(jpegSize(file!.bytes)))).toBe(PHOTO_MAX_SIDE);
+
+    await waitFor(() => listedStates(page), (states) => states.length === 3 && states.every((s) => s === 'sent'));
+    for (const submission of stored) {
+      await page.getByText(`Enviado: protocolo ${submission.protocol}`).waitFor();
+    }
+    await expect(page.getByTestId('outbox-badge').count()).resolves.toBe(0);
+    await page.goto(`${app.server.url}/minhas-solicitacoes/${ids[0]}`);
+    await expect(page.getByTestId('protocol').textContent()).resolves.toBe(withPhoto.protocol);
+    // Sent answers and photos are dropped from the phone (LGPD), the receipt stays.
+    const leftover = await page.evaluate(async (id) => {
+      // Runs in the page: DOM types are not part of the tests' Node program.
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const { indexedDB } = globalThis as any;
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const db = await new Promise<any>((resolve, reject) => {
+        const request = indexedDB.open('conecta-outbox');
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      const read = <T,>(store: string, key?: string) => new Promise<T>((resolve) => {
+        const request = key ? db.transaction(store).objectStore(store).get(key) : db.transaction(store).objectStore(store).count();
+        request.onsuccess = () => resolve(request.result as T);
+      });
+      const record = await read<{ answers?: unknown; receipt?: unknown }>('records', id);
+      return { answers: record.answers, hasReceipt: Boolean(record.receipt), blobs: await read<number>('blobs') };
+    }, ids[0]!);
+    expect(leftover).toEqual({ answers: undefined, hasReceipt: true, blobs: 0 });
+  });
+
+  it('refreshes the progress of a sent request from the server, with its history', async () => {
+    await setSubmissionStatus(app.server.storage, ids[0]!, 'in_progress', 'Equipe agendada para quinta-feira.');
+    await page.goto(`${app.server.url}/minhas-solicitacoes/${ids[0]}`);
+    await page.getByRole('button', { name: 'Atualizar situação' }).click();
+    await page.getByText('Situação atualizada agora.').waitFor();
+    await page.locator('ol.history li', { hasText: 'Em andamento — Equipe agendada para quinta-feira.' }).waitFor();
+    await expect(page.locator('ol.history li').count()).resolves.toBe(2);
+  });
+});

@@ -1,0 +1,43 @@
+/**
+ * fetch as the devices see it, counted: answers by status, network failures, aborted requests, and any
+ * request that stayed open well past the engine's timeout (the engine must abort a stalled connection;
+ * a device whose drain waits on a dead socket sends nothing else meanwhile).
+ */
+export interface FetchCounts {
+  requests: number;
+  byStatus: Record<string, number>;
+  networkErrors: number;
+  aborted: number;
+  /** Requests that settled (or failed) later than the allowed time: a stall the engine did not abort. */
+  overdue: number;
+  slowestMs: number;
+}
+
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+export function observedFetch(counts: FetchCounts, overdueAfterMs: number): FetchLike {
+  return async (input, init) => {
+    counts.requests++;
+    const started = performance.now();
+    const settle = () => {
+      const ms = performance.now() - started;
+      counts.slowestMs = Math.max(counts.slowestMs, Math.round(ms));
+      if (ms > overdueAfterMs) counts.overdue++;
+    };
+    try {
+      const response = await fetch(input, init);
+      settle();
+      counts.byStatus[response.status] = (counts.byStatus[response.status] ?? 0) + 1;
+      return response;
+    } catch (error) {
+      settle();
+      if (init?.signal?.aborted) counts.aborted++;
+      else counts.networkErrors++;
+      throw error;
+    }
+  };
+}
+
+export function emptyFetchCounts(): FetchCounts {
+  return { requests: 0, byStatus: {}, networkErrors: 0, aborted: 0, overdue: 0, slowestMs: 0 };
+}

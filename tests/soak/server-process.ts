@@ -1,0 +1,102 @@
+/**
+ * The real server as a child process (`node --import tsx src/server/main.ts`), so a soak can kill it with
+ * SIGKILL mid-write and start it again on the same data, as a crash or an OOM kill would.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface ServerProcessOptions {
+  /** PGlite lives in DATA_DIR/pglite; ignored when databaseUrl is set. */
+  dataDir: string;
+  databaseUrl?: string;
+  databaseSchema?: string;
+  /** Appended to by every process started; a soak checks it for personal data. */
+  output: string[];
+  startTimeoutMs?: number;
+}
+
+export interface ServerProcess {
+  url: string;
+  pid: number;
+  /** SIGKILL: no shutdown hook runs, PGlite is not closed. */
+  kill(): Promise<void>;
+  /** SIGTERM: the server closes its database cleanly. */
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+export async function startServerProcess({ dataDir, databaseUrl, databaseSchema, output, startTimeoutMs = 90_000 }: ServerProcessOptions): Promise<ServerProcess> {
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'info',
+    // Every device comes through the proxy from 127.0.0.1; the per-IP limit would throttle them as one.
+    RATE_LIMIT_PER_MINUTE: '0',
+  };
+  delete env.DATABASE_URL;
+  delete env.DATABASE_SCHEMA;
+  if (databaseUrl) env.DATABASE_URL = databaseUrl;
+  if (databaseSchema) env.DATABASE_SCHEMA = databaseSchema;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.setEncoding('utf8').on('data', (text: string) => output.push(text));
+  child.stderr!.setEncoding('utf8').on('data', (text: string) => output.push(text));
+  const url = `http://127.0.0.1:${port}`;
+
+  const deadline = Date.now() + startTimeoutMs;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`The server exited while starting (code ${child.exitCode}, signal ${child.signalCode}):\n${output.slice(-20).join('')}`);
+    }
+    try {
+      const health = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(2_000) });
+      await health.body?.cancel();
+      if (health.ok) break;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`The server did not answer /api/health within ${startTimeoutMs} ms:\n${output.slice(-20).join('')}`);
+    }
+    await sleep(100);
+  }
+
+  return {
+    url,
+    pid: child.pid!,
+    async kill() {
+      child.kill('SIGKILL');
+      await exited(child);
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      const done = exited(child);
+      const late = await Promise.race([done.then(() => false), sleep(20_000).then(() => true)]);
+      if (late) {
+        child.kill('SIGKILL');
+        await done;
+        throw new Error('The server did not stop within 20 s of SIGTERM.');
+      }
+    },
+  };
+}

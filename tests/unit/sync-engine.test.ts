@@ -1,0 +1,271 @@
+import { describe, expect, it } from 'vitest';
+import { drainOutbox, MESSAGES, type LockManagerLike } from '../../src/client/outbox/drain.ts';
+import { BACKOFF_BASE_MS } from '../../src/client/outbox/backoff.ts';
+import { createFakeEndpoint } from './sync-fake-endpoint.ts';
+import { clock, depsFor, freshDb, queue } from './sync-test-kit.ts';
+
+describe('drainOutbox', () => {
+  it('sends a queued record with its photo, keeps the receipt and drops answers and photo', async () => {
+    const { db } = freshDb();
+    const endpoint = createFakeEndpoint();
+    const record = await queue(db, {}, true);
+    const sha = record.attachments[0]!.sha256;
+
+    const report = await drainOutbox(depsFor(db, endpoint));
+
+    expect(report).toMatchObject({ ran: true, sent: 1, pending: 0, offline: false });
+    expect(endpoint.files.has(sha)).toBe(true);
+    expect(endpoint.stored.size).toBe(1);
+    const sent = await db.records.get(record.id);
+    expect(sent?.state).toBe('sent');
+    expect(sent?.receipt?.protocol).toBe('2026-000001');
+    expect(sent?.answers).toBeUndefined();
+    expect(sent?.summary.serviceName).toBe('Tapa-buraco');
+    expect(sent?.statusHistory).toEqual([{ status: 'received', at: new Date(0).toISOString() }]);
+    expect(await db.blobs.get(sha)).toBeUndefined();
+    expect(endpoint.calls.map((c) => c.method)).toEqual(['HEAD', 'PUT', 'POST']);
+    expect(endpoint.state.fetchInsideTransaction).toBe(0);
+  });
+
+  it('keeps a record queued for retry with backoff when the network fails, then sends it', async () => {
+    const { db } = freshDb();
+    const endpoint = createFakeEndpoint();
+    const time = clock();
+    const record = await queue(db, {}, true);
+    endpoint.state.offline = true;
+
+    const offline = await drainOutbox(depsFor(db, endpoint, time));
+    const waiting = await db.records.get(record.id);
+    expect(offline).toMatchObject({ offline: true, retrying: 1, pending: 1, sent: 0 });
+    expect(waiting).toMatchObject({ state: 'retry', attempts: 1, lastError: MESSAGES.offline });
+    expect(waiting?.answers).toEqual(record.answers);
+    expect(waiting!.nextAttemptAt).toBeGreaterThanOrEqual(time.now());
+    expect(waiting!.nextAttemptAt).toBeLessThan(time.now() + BACKOFF_BASE_MS);
+    expect(offline.nextAttemptAt).toBe(waiting!.nextAttemptAt);
+
+    endpoint.state.offline = false;
+    const early = await drainOutbox(depsFor(db, endpoint, time));
+    expect(early.sent).toBe(0); // not due yet
+    time.advance(BACKOFF_BASE_MS);
+    const later = await drainOutbox(depsFor(db, endpoint, time));
+    expect(later).toMatchObject({ sent: 1, pending: 0 });
+    expect(endpoint.stored.size).toBe(1);
+  });
+
+  it('backs off on 5xx and on 429 (honouring Retry-After), and everything arrives once after recovery', async () => {
+    const { db } = freshDb();
+    const endpoint = createFakeEndpoint();
+    const time = clock();
+    const records = [await queue(db), await queue(db, {}, true), await queue(db)];
+    endpoint.state.failures = 3;
+    for (let i = 0; i < 3; i++) {
+      const report = await drainOutbox(depsFor(db, endpoint, time));
+      expect(report.offline).toBe(false);
+      expect(report.sent).toBe(0);
+      time.advance(10 * 60_000);
+    }
+    expect((await db.records.get(records[0]!.id))?.lastError).toBe(MESSAGES.serverBusy);
+    endpoint.state.failures = 1;
+    endpoint.state.failureStatus = 429;
+    endpoint.state.retryAfterSeconds = 120;
+    await drainOutbox(depsFor(db, endpoint, time));
+    const throttled = await db.records.get(records[0]!.id);
+    expect(throttled!.nextAttemptAt - time.now()).toBeGreaterThanOrEqual(120_000);
+    time.advance(10 * 60_000);
+    const recovered = await drainOutbox(depsFor(db, endpoint, time));
+    expect(recovered).toMatchObject({ sent: 3, pending: 0 });
+    expect(endpoint.stored.size).toBe(3);
+  });
+
+  it('does not create a second record when the response is lost after the server stored it', async () => {
+    const { db } = freshDb();
+    const endpoint = createFakeEndpoint();
+    const time = clock();
+    const record = await queue(db);
+    endpoint.state.loseResponses = 1;
+
+    await drainOutbox(depsFor(db, endpoint, time));
+    expect((await db.records.get(record.id))?.state).toBe('retry');
+    expect(endpoint.stored.size).toBe(1);
+    time.advance(BACKOFF_BASE_MS);
+    const report = await drainOutbox(depsFor(db, endpoint, time));
+    expect(report.sent).toBe(1);
+    expect(endpoint.stored.size).toBe(1);
+    expect((await db.records.get(record.id))?.receipt?.protocol).toBe('2026-000001');
+  });
+
+  it('marks a refused record rejected with field messages; its correction is accepted under the same id', async () => {
+    const { db } = freshDb();
+    const endpoint = createFakeEndpoint({
+      reject: (s) => (s.answers.endereco === 'x' ? { error: 'invalid_answers', message: 'Confira as respostas.', fields: { 'answers.endereco': 'Escreva o endereço completo.' } } : undefined),
+    });
+    const record = await queue(db, { answers: { endereco: 'x' } });
+    const first = await drainOutbox(depsFor(db, endpoint));
+    expect(first).toMatchObject({ rejected: 1, pending: 0 });
+    const rejected = await db.records.get(record.id);
+    expect(rejected).toMatchObject({ state: 'rejected', lastError: 'Confira as respostas.', fieldErrors: { endereco: 'Escreva o endereço completo.' } });
+    expect(rejected?.answers).toEqual({ endereco: 'x' });
+
+    await queue(db, { id: record.id, answers: { endereco: 'Rua das Flores, 20' } });
+    const corrected = await db.records.get(record.id);
+    expect(corrected).toMatchObject({ state: 'queued', attempts: 0, createdAt: record.createdAt });
+    expect(corrected?.fieldErrors).toBeUndefined();
+    const second = await drainOutbox(depsFor(db, endpoint));
+    expect(second.sent).toBe(1);
+    expect([...endpoint.stored.keys()]).toEqual([record.id]);
+  });
+
+  it('keeps a conflicting record with its data and a message, never dropping it', async () => {
+    const { db } = freshDb();
+    const endpoint = createFakeEndpoint();
+    const record = await queue(db);
+    endpoint.stored.set(record.id, { body: '{"other":true}', receipt: { id: record.id, protocol: '2026-000009', status: 'received', receivedAt: '2026-01-01T00:00:00.000Z' } });
+    const report = await drainOutbox(depsFor(db, endpoint));
+    expect(report.conflicts).toBe(1);
+    const kept = await db.records.get(record.id);
+    expect(kept).toMatchObject({ state: 'conflict', lastError: MESSAGES.conflict, answers: record.answers });
+    expect((await drainOutbox(depsFor(db, endpoint))).requests).toBe(0);
+  });
+
+  it('uploads a photo again when the server says it is missing, and sends in the same drain', async () => {
+    const { db } = freshDb();
+    const endpoint = createFakeEndpoint();
+    const record = await queue(db, {}, true);
+    endpoint.state.headAlwaysFound = true;
+    const report = await drainOutbox(depsFor(db, endpoint));
+    expect(report.sent).toBe(1);
+    expect(endpoint.files.has(record.attachments[0]!.sha256)).toBe(true);
+    expect(endpoint.calls.map((c) => c.method)).toEqual(['HEAD', 'POST', 'PUT', 'POST']);
+  });
+
+  it('sets aside as rejected a record whose photo is gone from the phone and from the server', async () => {
+    const { db } = freshDb();
+    const endpoint = createFakeEndpoint();
+    const lost = await queue(db, {}, true);
+    const fine = await queue(db);
+    await db.blobs.clear();
+    const report = await drainOutbox(depsFor(db, endpoint));
+    expect(report).toMatchObject({ sent: 1, rejected: 1 });
+    expect(await db.records.get(lost.id)).toMatchObject({ state: 'rejected', lastError: MESSAGES.photoLost, fieldErrors: { fotos: MESSAGES.photoLost } });
+    expect((await db.records.get(fine.id))?.state).toBe('sent');
+  });
+
+  it('resends records left in "sending" by a drainer that died, under the same id', async () => {
+    const { db } = freshDb();
+    const endpoint = createFakeEndpoint();
+    const record = await queue(db);
+    await db.records.update(record.id, { state: 'sending' });
+    const report = await drainOutbox(depsFor(db, endpoint));
+    expect(report.sent).toBe(1);
+    expect([...endpoint.stored.keys()]).toEqual([record.id]);
+  });
+
+  it('batches submissions by 100 and uploads a photo shared by several records once', async () => {
+    const { db } = freshDb();
+    const endpoint = createFakeEndpoint();
+    const shared = await queue(db, {}, true);
+    // One transaction for the rest of the queue: 249 more records naming the same photo.
+    await db.records.bulkPut(Array.from({ length: 249 }, (_, i) => ({
+      ...shared, id: crypto.randomUUID(), answers: { endereco: `Rua ${i}`, fotos: [shared.attachments[0]!.sha256] },
+      createdAt: new Date(Date.parse(shared.createdAt) + i + 1).toISOString(),
+    })));
+    const report = await drainOutbox(depsFor(db, endpoint));
+    expect(report).toMatchObject({ sent: 250, pending: 0, requests: 2 + 3 });
+    expect(endpoint.calls.filter((c) => c.method === 'POST')).toHaveLength(3);
+    expect(endpoint.stored.size).toBe(250);
+    expect(await db.blobs.count()).toBe(0);
+  }, 30_000);
+
+  it('keeps a photo blob that a draft or another unsent record still uses', async () => {
+    const { db } = freshDb();
+    const endpoint = createFakeEndpoint();
+    const first = await queue(db, {}, true);
+    await db.drafts.put({
+      id: 'draft-1', serviceId: 'tapa-buraco', formId: 'tapa-buraco', formVersion: 1, kind: 'request',
+      answers: {}, attachments: first.attachments, createdAt: 1, updatedAt: 1, summary: { serviceName: 'x', formTitle: 'y' },
+    });
+    await drainOutbox(depsFor(db, endpoint));
+    expect(await db.blobs.get(first.attachments[0]!.sha256)).toBeDefined();
+  });
+
+  it('runs one drainer at a time: without the lock it sends nothing', async () => {
+    const { db } = freshDb();
+    const endpoint = createFakeEndpoint();
+    await queue(db);
+    const busy: LockManagerLike = { request: (_name, options, callback) => callback(options.ifAvailable ? null : {}) };
+    const skipped = await drainOutbox({ ...depsFor(db, endpoint), locks: busy });
+    expect(skipped).toMatchObject({ ran: false, sent: 0, pending: 1, requests: 0 });
+    const manual = await drainOutbox({ ...depsFor(db, endpoint), locks: busy }, { manual: true });
+    expect(manual).toMatchObject({ ran: true, sent: 1 });
+  });
+
+  it('"Enviar agora" resets the backoff of waiting records', async () => {
+    const { db } = freshDb();
+    const endpoint = createFakeEndpoint();
+    const time = clock();
+    const record = await queue(db);
+    endpoint.state.offline = true;
+    for (let i = 0; i < 6; i++) {
+      await drainOutbox(depsFor(db, endpoint, time, () => 0.99));
+      time.advance(5 * 60_000);
+    }
+    await drainOutbox(depsFor(db, endpoint, time, () => 0.99));
+    expect((await db.records.get(record.id))?.attempts).toBe(7);
+    endpoint.state.offline = false;
+    expect((await drainOutbox(depsFor(db, endpoint, time))).sent).toBe(0);
+    const manual = await drainOutbox(depsFor(db, endpoint, time), { manual: true });
+    expect(manual.sent).toBe(1);
+  });
+
+  it('retries at once when the browser says the network is back, without waiting for the lock', async () => {
+    const { db } = freshDb();
+    const endpoint = createFakeEndpoint();
+    const time = clock();
+    await queue(db);
+    endpoint.state.offline = true;
+    await drainOutbox(depsFor(db, endpoint, time, () => 0.99));
+    endpoint.state.offline = false;
+    expect((await drainOutbox(depsFor(db, endpoint, time))).sent).toBe(0);
+    const busy: LockManagerLike = { request: (_name, options, callback) => callback(options.ifAvailable ? null : {}) };
+    expect(await drainOutbox({ ...depsFor(db, endpoint, time), locks: busy }, { resetBackoff: true })).toMatchObject({ ran: false, sent: 0 });
+    expect((await drainOutbox(depsFor(db, endpoint, time), { resetBackoff: true })).sent).toBe(1);
+  });
+
+  it('uploads several photos at a time and stops at the first network failure', async () => {
+    const { db } = freshDb();
+    const endpoint = createFakeEndpoint();
+    for (let i = 0; i < 7; i++) await queue(db, {}, true);
+    const report = await drainOutbox(depsFor(db, endpoint));
+    expect(report).toMatchObject({ sent: 7, requests: 7 * 2 + 1 });
+    expect(endpoint.files.size).toBe(7);
+
+    const second = freshDb();
+    const failing = createFakeEndpoint();
+    for (let i = 0; i < 7; i++) await queue(second.db, {}, true);
+    failing.state.failures = 1;
+    const failed = await drainOutbox(depsFor(second.db, failing));
+    expect(failed).toMatchObject({ sent: 0, retrying: 7 });
+    expect(failing.calls.length).toBeLessThan(7 * 2);
+    expect(failing.calls.some((c) => c.method === 'POST')).toBe(false);
+  });
+
+  it('sends records queued while it was draining in the same drain', async () => {
+    const { db } = freshDb();
+    const endpoint = createFakeEndpoint();
+    await queue(db);
+    let added = false;
+    const deps = depsFor(db, endpoint);
+    const report = await drainOutbox({
+      ...deps,
+      fetch: async (input, init) => {
+        const response = await endpoint.fetch(input, init);
+        if (!added) {
+          added = true;
+          await queue(db);
+        }
+        return response;
+      },
+    });
+    expect(report.sent).toBe(2);
+  });
+});
