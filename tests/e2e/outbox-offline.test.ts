@@ -31,7 +31,8 @@ describe('the outbox with no signal', () => {
     const evaluation = evaluationForm(app.charter);
     await context.setOffline(true);
     ids.push(await fillAndSubmit(app, page, `/servicos/${service.id}/solicitar`, form, { photo: gradientPng() }));
-    await expect(page.getByTestId('record-state').textContent()).resolves.toBe('Aguardando sinal para enviar (vamos tentar de novo sozinhos)');
+    // It tries at once; the failed fetch (not navigator.onLine) puts it back to wait for signal.
+    await waitFor(() => page.getByTestId('record-state').textContent(), (text) => text === 'Aguardando sinal para enviar (vamos tentar de novo sozinhos)');
     ids.push(await fillAndSubmit(app, page, `/servicos/${service.id}/solicitar`, form));
     ids.push(await fillAndSubmit(app, page, `/servicos/${service.id}/avaliar`, evaluation, { values: { nota: '4' } }));
     expect(new Set(ids).size).toBe(3);

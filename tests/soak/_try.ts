@@ -1,7 +1,4 @@
 import { formatSoakResult, runSoak } from './soak.ts';
-const t = performance.now();
-const r = await runSoak({ devices: 3, submissions: 30, photos: 6, seed: 2, restarts: 0, latencyMs: [0, 50], stallMs: 4000, requestTimeoutMs: 1500, enqueueSpanMs: 3000, timeScale: 100, drainDeadlineMs: 60000, log: (l) => console.log(l) });
+const z = { refuse: 0, cut_request: 0, lose_response: 0.3, status_500: 0, status_502: 0, status_503: 0, stall: 0 };
+const r = await runSoak({ devices: 2, submissions: 30, photos: 4, seed: 3, restarts: 0, weights: z, latencyMs: [0, 50], stallMs: 4000, requestTimeoutMs: 1500, enqueueSpanMs: 3000, timeScale: 100, drainDeadlineMs: 60000 });
 console.log(formatSoakResult(r));
-console.log('returned at', Math.round(performance.now() - t));
-const h = (process as any)._getActiveHandles(); console.log(h.map((x: any) => x.constructor.name));
-process.on('exit', () => console.log('exit at', Math.round(performance.now() - t)));

@@ -38,6 +38,8 @@ export interface DeviceStats {
   sent: number;
   rejected: number;
   conflicts: number;
+  /** The most failed tries one record had in a row (the engine resets the count when the network is back). */
+  maxAttempts: number;
   /** A drain that threw instead of reporting: always a bug. */
   drainErrors: string[];
 }
@@ -61,7 +63,7 @@ const IDLE_RECHECK_MS = 250;
 
 export class SimulatedDevice {
   readonly db: OutboxDb;
-  readonly stats: DeviceStats = { enqueued: 0, drains: 0, requests: 0, retries: 0, sent: 0, rejected: 0, conflicts: 0, drainErrors: [] };
+  readonly stats: DeviceStats = { enqueued: 0, drains: 0, requests: 0, retries: 0, sent: 0, rejected: 0, conflicts: 0, maxAttempts: 0, drainErrors: [] };
   #doneEnqueuing = false;
   #stopped = false;
   #nextOptions: DrainOptions = {};
@@ -126,6 +128,10 @@ export class SimulatedDevice {
         this.stats.sent += report.sent;
         this.stats.rejected += report.rejected;
         this.stats.conflicts += report.conflicts;
+        if (report.retrying) {
+          const waiting = await this.db.records.where('state').equals('retry').toArray();
+          this.stats.maxAttempts = Math.max(this.stats.maxAttempts, ...waiting.map((r) => r.attempts));
+        }
         if (this.#doneEnqueuing && report.pending === 0) return;
         if (report.pending > 0) waitMs = report.nextAttemptAt === undefined ? 0 : Math.max(0, clock.toRealMs(report.nextAttemptAt - clock.now()));
       } catch (error) {

@@ -11,6 +11,8 @@ export interface FetchCounts {
   /** Requests that settled (or failed) later than the allowed time: a stall the engine did not abort. */
   overdue: number;
   slowestMs: number;
+  /** Outcomes of the items in POST /api/sync answers; 'duplicate' is a retry of something already stored. */
+  syncOutcomes: Record<string, number>;
 }
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
@@ -28,6 +30,7 @@ export function observedFetch(counts: FetchCounts, overdueAfterMs: number): Fetc
       const response = await fetch(input, init);
       settle();
       counts.byStatus[response.status] = (counts.byStatus[response.status] ?? 0) + 1;
+      if (response.ok && input.endsWith('/api/sync')) countOutcomes(counts, response.clone());
       return response;
     } catch (error) {
       settle();
@@ -38,6 +41,12 @@ export function observedFetch(counts: FetchCounts, overdueAfterMs: number): Fetc
   };
 }
 
+function countOutcomes(counts: FetchCounts, response: Response): void {
+  response.json().then((body: { results?: { outcome?: string }[] }) => {
+    for (const { outcome = '?' } of body.results ?? []) counts.syncOutcomes[outcome] = (counts.syncOutcomes[outcome] ?? 0) + 1;
+  }, () => undefined);
+}
+
 export function emptyFetchCounts(): FetchCounts {
-  return { requests: 0, byStatus: {}, networkErrors: 0, aborted: 0, overdue: 0, slowestMs: 0 };
+  return { requests: 0, byStatus: {}, networkErrors: 0, aborted: 0, overdue: 0, slowestMs: 0, syncOutcomes: {} };
 }

@@ -91,7 +91,9 @@ export async function startServerProcess({ dataDir, databaseUrl, databaseSchema,
     async stop() {
       child.kill('SIGTERM');
       const done = exited(child);
-      const late = await Promise.race([done.then(() => false), sleep(20_000).then(() => true)]);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = await Promise.race([done.then(() => false), new Promise<true>((resolve) => { timer = setTimeout(() => resolve(true), 20_000); })]);
+      clearTimeout(timer);
       if (late) {
         child.kill('SIGKILL');
         await done;

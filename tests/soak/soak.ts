@@ -57,11 +57,21 @@ export interface SoakResult {
   downtimesMs: number[];
   proxy: Record<Fault, number>;
   fetch: FetchCounts;
-  engine: Omit<DeviceStats, 'drainErrors' | 'enqueued'> & { maxAttempts: number };
+  engine: Omit<DeviceStats, 'drainErrors' | 'enqueued'>;
   stored: { submissions: number; photos: number };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** True when the promise settled first; the timer never outlives the race (it would hold the process open). */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), ms); });
+  try {
+    return await Promise.race([promise.then(() => true as const), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 const seconds = (fromMs: number) => Math.round((performance.now() - fromMs) / 100) / 10;
 
 async function withStorage<T>(databaseUrl: string | undefined, schema: string | undefined, dataDir: string, fn: (storage: Awaited<ReturnType<typeof openStorage>>) => Promise<T>): Promise<T> {
@@ -159,12 +169,12 @@ export async function runSoak(input: SoakOptions): Promise<SoakResult> {
     const calmAt = performance.now();
     proxy.calm();
     devices.forEach((device) => device.networkIsBack());
-    const drained = await Promise.race([Promise.all(drainers).then(() => true), sleep(options.drainDeadlineMs).then(() => false)]);
+    const drained = await settlesWithin(Promise.all(drainers), options.drainDeadlineMs);
     drainAfterCalm = seconds(calmAt);
     if (!drained) {
       problems.push(`Queues were not empty ${options.drainDeadlineMs / 1000} s after the proxy calmed down.`);
       devices.forEach((device) => device.stop());
-      await Promise.race([Promise.all(drainers), sleep(options.stallMs + 5_000)]);
+      await settlesWithin(Promise.all(drainers), options.stallMs + 5_000);
     }
     log(`devices drained (${drainAfterCalm} s after calm)`);
 
@@ -197,7 +207,7 @@ export async function runSoak(input: SoakOptions): Promise<SoakResult> {
       for (const error of device.stats.drainErrors.slice(0, 3)) problems.push(`device ${index}: a drain threw: ${error.split('\n')[0]}`);
     });
 
-    const sum = (key: keyof Omit<DeviceStats, 'drainErrors'>) => devices.reduce((total, d) => total + d.stats[key], 0);
+    const sum = (key: keyof Omit<DeviceStats, 'drainErrors' | 'maxAttempts'>) => devices.reduce((total, d) => total + d.stats[key], 0);
     return {
       options: {
         devices: options.devices, submissions: options.submissions, photos: options.photos, seed: options.seed, restarts: options.restarts,
@@ -212,7 +222,7 @@ export async function runSoak(input: SoakOptions): Promise<SoakResult> {
       fetch: fetchCounts,
       engine: {
         drains: sum('drains'), requests: sum('requests'), retries: sum('retries'), sent: sum('sent'), rejected: sum('rejected'), conflicts: sum('conflicts'),
-        maxAttempts: Math.max(0, ...outboxes.flatMap((o) => o.records.map((r) => r.attempts))),
+        maxAttempts: Math.max(0, ...devices.map((d) => d.stats.maxAttempts)),
       },
       stored,
     };
@@ -237,7 +247,8 @@ export function formatSoakResult(result: SoakResult): string {
       (result.downtimesMs.length ? `; server down ${result.downtimesMs.map((ms) => `${(ms / 1000).toFixed(1)} s`).join(', ')}` : ''),
     `  proxy (latency ${o.latencyMs[0]}-${o.latencyMs[1]} ms, stall ${o.stallMs} ms): ${faults}`,
     `  devices saw: ${f.requests} requests; answers ${statuses}; network errors ${f.networkErrors}; aborted ${f.aborted}; slowest ${f.slowestMs} ms`,
-    `  engine: ${e.drains} drains, ${e.requests} round trips, ${e.retries} retries scheduled, at most ${e.maxAttempts} failed tries for one record; sent ${e.sent}, rejected ${e.rejected}, conflicts ${e.conflicts}`,
+    `  sync answers per item: ${Object.entries(f.syncOutcomes).map(([outcome, n]) => `${outcome} ${n}`).join(', ') || 'none'}`,
+    `  engine: ${e.drains} drains, ${e.requests} round trips, ${e.retries} retries scheduled, at most ${e.maxAttempts} failed tries in a row for one record; sent ${e.sent}, rejected ${e.rejected}, conflicts ${e.conflicts}`,
     `  server holds: ${result.stored.submissions} submissions, ${result.stored.photos} photos`,
     result.problems.length ? `  PROBLEMS:\n${result.problems.map((p) => `    - ${p}`).join('\n')}` : '  verdict: every submission stored exactly once, every photo byte-identical, every queue empty',
   ].join('\n');
