@@ -20,15 +20,14 @@ import { openStorage } from '../src/server/storage/open.ts';
 
 const TARGETS: Record<string, number> = { performance: 95, accessibility: 100, 'best-practices': 100, seo: 100 };
 const DIST = resolve('dist');
-const CHARTER_FILES = ['data/sample-charter.json', 'tests/fixtures/charter.json', 'tests/fixtures/pwa-charter.json'];
+const CHARTER_FILE = 'data/sample-charter.json';
 
 async function main(): Promise<number> {
   if (!existsSync(`${DIST}/index.html`)) {
     console.log('dist/ is missing: building…');
     await build({ logLevel: 'warn' });
   }
-  const charterFile = CHARTER_FILES.find((file) => existsSync(file));
-  if (!charterFile) throw new Error('No charter to serve (data/sample-charter.json is missing).');
+  const charterFile = CHARTER_FILE;
   const parsed = parseContract(CharterSchema, JSON.parse(readFileSync(charterFile, 'utf8')));
   if (!parsed.ok) throw new Error(`${charterFile} is not a valid charter.`);
 

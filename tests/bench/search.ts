@@ -1,8 +1,7 @@
 /**
  * `npm run bench:search`: search over a 5,000-service synthetic charter inside headless Chromium,
  * p50/p95 per query (target: p95 under 16 ms, one frame). Not a test: prints a table, exits 1 on a miss.
- * The charter comes from `npm run charter:synthetic` (server helper); when that cannot run, a seeded
- * multiplication of the sample charter stands in.
+ * The charter comes from `npm run charter:synthetic`.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -24,27 +23,8 @@ const QUERIES = [
 
 function syntheticCharter(dir: string): { charter: string; source: string } {
   const out = join(dir, 'synthetic.json');
-  try {
-    execFileSync(process.execPath, ['--import', 'tsx', resolve('src/server/cli/charter-synthetic.ts'), '--services', String(SERVICES), '--out', out], { stdio: 'pipe' });
-    return { charter: readFileSync(out, 'utf8'), source: 'npm run charter:synthetic' };
-  } catch {
-    return { charter: JSON.stringify(multiplySample(SERVICES)), source: 'seeded multiplication of the sample charter' };
-  }
-}
-
-/** Fallback generator: copies of the sample's services with varied names and ids. */
-function multiplySample(count: number): Charter {
-  const file = existsSync('data/sample-charter.json') ? 'data/sample-charter.json' : 'tests/fixtures/pwa-charter.json';
-  const base = JSON.parse(readFileSync(file, 'utf8')) as Charter;
-  let state = 42;
-  const random = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-  const places = ['no Centro', 'na Patagônia', 'em Iguá', 'no Recreio', 'em Inhobim', 'na Urbis II', 'no Pradoso'];
-  const services = Array.from({ length: count }, (_, i) => {
-    const model = base.services[i % base.services.length]!;
-    const place = places[Math.floor(random() * places.length)]!;
-    return { ...model, id: `${model.id}-${i}`.slice(0, 80), name: i < base.services.length ? model.name : `${model.name} ${place} ${i}`, formId: undefined };
-  });
-  return { ...base, services };
+  execFileSync(process.execPath, ['--import', 'tsx', resolve('src/server/cli/charter-synthetic.ts'), '--services', String(SERVICES), '--out', out], { stdio: 'pipe' });
+  return { charter: readFileSync(out, 'utf8'), source: 'npm run charter:synthetic' };
 }
 
 async function bundleSearch(): Promise<string> {

@@ -12,6 +12,12 @@ const PAGES = [
   { name: 'search results', path: '/buscar?q=saude', ready: '#resultados a' },
   { name: 'service page', path: '/servicos/segunda-via-iptu', ready: '#secao-etapas' },
   { name: 'about', path: '/sobre', ready: 'dl.facts' },
+  { name: 'secretariat', path: '/secretarias/agricultura', ready: 'main dl.facts' },
+  { name: 'category', path: '/categorias/zona-rural', ready: 'main li a' },
+  { name: 'life event', path: '/momentos/tive-um-filho', ready: 'main li a' },
+  { name: 'request form', path: '/servicos/manutencao-estrada-vicinal/solicitar', ready: '[data-testid="service-form"]' },
+  { name: 'evaluation form', path: '/servicos/cartao-sus/avaliar', ready: '[data-testid="service-form"]' },
+  { name: 'page not found', path: '/nao-existe', ready: 'main h1' },
 ];
 
 interface AxeViolation {

@@ -1,15 +1,11 @@
-/**
- * The charter the PWA tests run against: the sample charter when it is in the repo, otherwise the
- * small PWA fixture. Both hold the services the tests look for (segunda-via-iptu, cartao-sus, ...).
- */
+/** The charter the PWA tests run against: the sample charter (it holds segunda-via-iptu, cartao-sus, ...). */
 import { existsSync, readFileSync } from 'node:fs';
 import { CharterSchema, parseContract, type Charter } from '../../src/shared/schemas.ts';
 
 export const SAMPLE_CHARTER_FILE = new URL('../../data/sample-charter.json', import.meta.url);
-export const PWA_FIXTURE_FILE = new URL('../fixtures/pwa-charter.json', import.meta.url);
 
 export function appTestCharter(): Charter {
-  const file = existsSync(SAMPLE_CHARTER_FILE) ? SAMPLE_CHARTER_FILE : PWA_FIXTURE_FILE;
+  const file = SAMPLE_CHARTER_FILE;
   const parsed = parseContract(CharterSchema, JSON.parse(readFileSync(file, 'utf8')));
   if (!parsed.ok) throw new Error(`${file.pathname} is not a valid charter: ${JSON.stringify(parsed.fields).slice(0, 500)}`);
   return parsed.value;

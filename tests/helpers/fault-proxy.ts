@@ -6,6 +6,7 @@
  */
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { seededRandom } from '../../src/shared/seeded-random.ts';
 
 export type Fault = 'none' | 'refuse' | 'cut_request' | 'lose_response' | 'status_500' | 'status_502' | 'status_503' | 'stall';
 
@@ -40,17 +41,7 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
-/** mulberry32: small, fast, good enough to make a schedule repeatable. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 const DEFAULT_WEIGHTS: FaultWeights = {
   refuse: 0.04, cut_request: 0.04, lose_response: 0.06, status_500: 0.03, status_502: 0.03, status_503: 0.03, stall: 0.02,

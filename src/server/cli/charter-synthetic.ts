@@ -9,26 +9,15 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CharterSchema, parseContract, type Charter, type Service } from '../../shared/schemas.ts';
 import { readCharterFile } from '../charter-file.ts';
+import { seededRandom } from '../../shared/seeded-random.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-
-/** mulberry32: a tiny seeded PRNG, so the same seed writes the same file. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PLACES = ['no Centro', 'no Bairro Brasil', 'nas Candeias', 'no Recreio', 'na Patagônia', 'no Alto Maron', 'na Urbis IV', 'no Zabelê', 'na Jurema', 'em Iguá', 'em Inhobim', 'em José Gonçalves', 'no Pradoso', 'em Veredinha'];
 const QUALIFIERS = ['urgente', 'agendado', 'para idosos', 'para empresas', 'para a zona rural', 'com visita técnica', 'pela internet', 'itinerante'];
 
 function syntheticCharter(base: Charter, services: number, seed: number): Charter {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
   const out: Service[] = [];
   for (let i = 0; i < services; i++) {
