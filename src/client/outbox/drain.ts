@@ -34,7 +34,18 @@ export interface SyncDeps {
   batchSize?: number;
   /** Told whether the network answered at all: a failed fetch is the offline signal. */
   onNetwork?: (reachable: boolean) => void;
+  /** Base time a request may take before it counts as stalled; tests shorten it. */
+  requestTimeoutMs?: number;
 }
+
+/**
+ * A connection that stalls must not hold the sync lock forever. The allowance grows with the body so a
+ * photo still goes up over 2G (about 32 kbit/s: 4 KB a second).
+ */
+export function requestTimeout(baseMs: number, bodyBytes: number): number {
+  return baseMs + Math.ceil(bodyBytes / 4096) * 1000;
+}
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 export interface DrainReport {
   /** False when another drainer held the lock. */
@@ -151,7 +162,10 @@ async function request(deps: SyncDeps, path: string, init: RequestInit, report: 
   report.requests++;
   let response: Response;
   try {
-    response = await deps.fetch(`${deps.baseUrl ?? ''}${path}`, { ...init, credentials: 'same-origin' });
+    const body = init.body;
+    const bytes = body instanceof Blob ? body.size : typeof body === 'string' ? body.length : 0;
+    const signal = AbortSignal.timeout(requestTimeout(deps.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, bytes));
+    response = await deps.fetch(`${deps.baseUrl ?? ''}${path}`, { ...init, credentials: 'same-origin', signal });
   } catch {
     throw new TransientError(MESSAGES.offline, true);
   }
