@@ -5,6 +5,7 @@ import { charterStore, refreshCharterNow } from '../charter/charter-store.ts';
 import { useStore } from '../state/use-store.ts';
 import { useAppStore } from '../state/app-store.ts';
 import { formatBytes, formatDateTime } from '../ui/format.ts';
+import EraseMyData from '../outbox/erase-my-data.tsx';
 import { InstallInvitation } from '../ui/install-invitation.tsx';
 import { usePageTitle } from '../ui/use-page-title.ts';
 
@@ -90,6 +91,8 @@ export default function AboutPage(_props: PageProps) {
           <li>Se outra pessoa usa este aparelho, ela pode ver o que está guardado nele.</li>
         </ul>
       </section>
+
+      <EraseMyData />
 
       <InstallInvitation alwaysShowIosSteps />
     </div>
