@@ -9,6 +9,8 @@ import type { AddressInfo, Socket } from 'node:net';
 import { seededRandom } from '../../src/shared/seeded-random.ts';
 
 export type Fault = 'none' | 'refuse' | 'cut_request' | 'lose_response' | 'status_500' | 'status_502' | 'status_503' | 'stall';
+/** What happened to a request: its fault, or 502 because the server was down (whatever fault was drawn). */
+export type ProxyOutcome = Fault | 'upstream_down';
 
 export interface FaultWeights {
   refuse: number;
@@ -34,7 +36,7 @@ export interface FaultProxyOptions {
 
 export interface FaultProxy {
   url: string;
-  counts: Record<Fault, number>;
+  counts: Record<ProxyOutcome, number>;
   setTarget(target: string): void;
   /** Pass everything untouched from now on (used to let devices drain at the end of a soak). */
   calm(): void;
@@ -56,7 +58,9 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const stallMs = options.stallMs ?? 10_000;
   let target = new URL(options.target);
   let calm = false;
-  const counts: Record<Fault, number> = { none: 0, refuse: 0, cut_request: 0, lose_response: 0, status_500: 0, status_502: 0, status_503: 0, stall: 0 };
+  const counts: Record<ProxyOutcome, number> = {
+    none: 0, refuse: 0, cut_request: 0, lose_response: 0, status_500: 0, status_502: 0, status_503: 0, stall: 0, upstream_down: 0,
+  };
   const sockets = new Set<Socket>();
 
   const pickFault = (): Fault => {
@@ -105,7 +109,10 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     try {
       answer = await forward(req, Buffer.concat(chunks));
     } catch {
-      // The server is down (restarting): what a device sees from a load balancer.
+      // The server is down (restarting): what a device sees from a load balancer. Counted as such, so a
+      // "lost response" is always one the server really produced.
+      counts[fault]--;
+      counts.upstream_down++;
       res.writeHead(502, { 'content-type': 'application/json' });
       return void res.end(JSON.stringify({ error: 'bad_gateway', message: 'Servidor indisponível.' }));
     }

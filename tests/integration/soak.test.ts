@@ -21,8 +21,8 @@ describe.each(DATABASES)('soak on $name', ({ databaseUrl }) => {
       ...(databaseUrl ? { databaseUrl } : {}),
       latencyMs: [0, 50],
       // Lost responses are the fault that would make duplicates: make sure there are plenty.
-      weights: { lose_response: 0.1 },
-      stallMs: 6_000,
+      weights: { lose_response: 0.3 },
+      stallMs: 10_000,
       requestTimeoutMs: 1_500,
       enqueueSpanMs: 8_000,
       timeScale: 100,

@@ -53,7 +53,7 @@ export interface DeviceOptions {
   random: () => number;
   /** Real ms between two submissions of this device's person. */
   enqueueGapMs: readonly [number, number];
-  /** Passed to the engine: no request may stay open longer (see the report on the needed seam). */
+  /** The engine's base timeout; it aborts a request open longer (more for a bigger body). */
   requestTimeoutMs: number;
 }
 
@@ -77,9 +77,7 @@ export class SimulatedDevice {
 
   #deps(): SyncDeps {
     const { fetch, clock, random, baseUrl, requestTimeoutMs } = this.options;
-    // requestTimeoutMs is the seam the engine needs to abort stalled requests; extra keys are ignored until it exists.
-    const deps: SyncDeps & { requestTimeoutMs: number } = { db: this.db, fetch, now: clock.now, random, baseUrl, requestTimeoutMs };
-    return deps;
+    return { db: this.db, fetch, now: clock.now, random, baseUrl, requestTimeoutMs };
   }
 
   #poke(options: DrainOptions = {}): void {

@@ -17,8 +17,12 @@ export interface FetchCounts {
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
-export function observedFetch(counts: FetchCounts, overdueAfterMs: number): FetchLike {
+/** How long the engine lets a request with this body run (its own rule), plus slack for a busy machine. */
+export type Allowance = (init: RequestInit | undefined) => number;
+
+export function observedFetch(counts: FetchCounts, allowedMs: Allowance): FetchLike {
   return async (input, init) => {
+    const overdueAfterMs = allowedMs(init);
     counts.requests++;
     const started = performance.now();
     const settle = () => {
@@ -42,8 +46,8 @@ export function observedFetch(counts: FetchCounts, overdueAfterMs: number): Fetc
 }
 
 function countOutcomes(counts: FetchCounts, response: Response): void {
-  response.json().then((body: { results?: { outcome?: string }[] }) => {
-    for (const { outcome = '?' } of body.results ?? []) counts.syncOutcomes[outcome] = (counts.syncOutcomes[outcome] ?? 0) + 1;
+  response.json().then((body: unknown) => {
+    for (const { outcome = '?' } of (body as { results?: { outcome?: string }[] }).results ?? []) counts.syncOutcomes[outcome] = (counts.syncOutcomes[outcome] ?? 0) + 1;
   }, () => undefined);
 }
 

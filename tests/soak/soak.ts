@@ -10,10 +10,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { requestTimeout } from '../../src/client/outbox/drain.ts';
 import { readCharterFile } from '../../src/server/charter-file.ts';
 import { installCharter } from '../../src/server/storage/charter-store.ts';
 import { openStorage } from '../../src/server/storage/open.ts';
-import { seededRandom, startFaultProxy, type Fault, type FaultWeights } from '../helpers/fault-proxy.ts';
+import { seededRandom, startFaultProxy, type FaultWeights, type ProxyOutcome } from '../helpers/fault-proxy.ts';
 import { SimulatedDevice, scaledClock, type DeviceStats } from './device.ts';
 import { emptyFetchCounts, observedFetch, type FetchCounts } from './observed-fetch.ts';
 import { ROOT, startServerProcess, type ServerProcess } from './server-process.ts';
@@ -55,12 +56,13 @@ export interface SoakResult {
   seconds: { total: number; submitting: number; drainAfterCalm: number };
   /** Each restart: how long the server was unreachable (kill, pause, start-up), in ms. */
   downtimesMs: number[];
-  proxy: Record<Fault, number>;
+  proxy: Record<ProxyOutcome, number>;
   fetch: FetchCounts;
   engine: Omit<DeviceStats, 'drainErrors' | 'enqueued'>;
   stored: { submissions: number; photos: number };
 }
 
+const OVERDUE_SLACK_MS = 2_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** True when the promise settled first; the timer never outlives the race (it would hold the process open). */
 async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
@@ -131,8 +133,13 @@ export async function runSoak(input: SoakOptions): Promise<SoakResult> {
     log(`server up (pid ${server.pid}), proxy at ${proxy.url} (${seconds(started)} s)`);
 
     const clock = scaledClock(options.timeScale);
-    // A request may take the proxy's latency plus the server's work; only a stall should outlast the timeout.
-    const fetch = observedFetch(fetchCounts, options.requestTimeoutMs + 2_000);
+    // The engine's own allowance for the body's size, plus slack for a busy machine: only a stall the
+    // engine failed to abort can outlast it.
+    const fetch = observedFetch(fetchCounts, (init) => {
+      const body = init?.body;
+      const bytes = body instanceof Blob ? body.size : typeof body === 'string' ? body.length : 0;
+      return requestTimeout(options.requestTimeoutMs, bytes) + OVERDUE_SLACK_MS;
+    });
     for (let d = 0; d < options.devices; d++) {
       const mine = workload.filter((_, i) => i % options.devices === d);
       const gap = options.enqueueSpanMs / Math.max(1, mine.length);
@@ -199,8 +206,8 @@ export async function runSoak(input: SoakOptions): Promise<SoakResult> {
     if (leaked.length) problems.push(`${leaked.length} CPF/phone/e-mail answer(s) appeared in the server's output.`);
     if (fetchCounts.overdue) {
       problems.push(
-        `${fetchCounts.overdue} request(s) stayed open longer than ${options.requestTimeoutMs + 2_000} ms (slowest ${fetchCounts.slowestMs} ms): ` +
-        `the sync engine did not abort stalled requests (it needs SyncDeps.requestTimeoutMs, applied with an AbortSignal to every fetch).`,
+        `${fetchCounts.overdue} request(s) stayed open longer than the engine's timeout for their size plus ${OVERDUE_SLACK_MS} ms ` +
+        `(slowest ${fetchCounts.slowestMs} ms): the sync engine did not abort stalled requests (SyncDeps.requestTimeoutMs).`,
       );
     }
     devices.forEach((device, index) => {
@@ -240,7 +247,7 @@ export async function runSoak(input: SoakOptions): Promise<SoakResult> {
 export function formatSoakResult(result: SoakResult): string {
   const { options: o, proxy, fetch: f, engine: e } = result;
   const statuses = Object.entries(f.byStatus).sort(([a], [b]) => Number(a) - Number(b)).map(([status, n]) => `${status}: ${n}`).join(', ');
-  const faults = (Object.entries(proxy) as [Fault, number][]).map(([fault, n]) => `${fault} ${n}`).join(', ');
+  const faults = (Object.entries(proxy) as [ProxyOutcome, number][]).map(([fault, n]) => `${fault} ${n}`).join(', ');
   return [
     `soak on ${o.database}: ${o.devices} devices, ${o.submissions} submissions (${o.photos} photos), ${o.restarts} SIGKILL restart(s), seed ${o.seed}`,
     `  time: ${result.seconds.total} s in all; submitting ${result.seconds.submitting} s; draining after the proxy calmed ${result.seconds.drainAfterCalm} s` +

@@ -33,13 +33,15 @@ export interface WorkloadOptions {
   photos: number;
   seed: number;
   now?: number;
+  /** Exact size of every photo; default a few KB each (the soak is about counts, not bandwidth). */
+  photoBytes?: number;
 }
 
 const PERSONAL_TYPES = new Set(['cpf', 'phone', 'email']);
 
 /** A JPEG by its signature (what the server checks) with seeded noise; the index makes every file unique. */
-export function soakPhoto(index: number, random: () => number): SoakPhoto {
-  const noise = 2_048 + Math.floor(random() * 10_240);
+export function soakPhoto(index: number, random: () => number, size?: number): SoakPhoto {
+  const noise = size ? Math.max(0, size - 10) : 2_048 + Math.floor(random() * 10_240);
   const bytes = new Uint8Array(4 + 4 + noise + 2);
   bytes.set([0xff, 0xd8, 0xff, 0xe0], 0);
   new DataView(bytes.buffer).setUint32(4, index);
@@ -74,7 +76,7 @@ function pickIndices(count: number, total: number, random: () => number): Set<nu
   return new Set(order.slice(0, count));
 }
 
-export function buildWorkload({ charter, submissions, photos, seed, now = Date.now() }: WorkloadOptions): SoakSubmission[] {
+export function buildWorkload({ charter, submissions, photos, seed, now = Date.now(), photoBytes }: WorkloadOptions): SoakSubmission[] {
   if (photos > submissions) throw new Error('At most one photo per submission.');
   const random = seededRandom(seed);
   const { onePhoto, noPhoto } = formsFor(charter);
@@ -83,7 +85,7 @@ export function buildWorkload({ charter, submissions, photos, seed, now = Date.n
   const workload: SoakSubmission[] = [];
   let photoIndex = 0;
   for (let i = 0; i < submissions; i++) {
-    const photo = withPhoto.has(i) ? soakPhoto(photoIndex++, random) : undefined;
+    const photo = withPhoto.has(i) ? soakPhoto(photoIndex++, random, photoBytes) : undefined;
     if (photo) {
       if (seenPhotos.has(photo.sha256)) throw new Error('Two soak photos have the same bytes.');
       seenPhotos.add(photo.sha256);

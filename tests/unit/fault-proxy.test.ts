@@ -73,6 +73,8 @@ describe('fault proxy', () => {
     const proxy = await startFaultProxy({ target: 'http://127.0.0.1:1', seed: 1, latencyMs: [0, 0] });
     proxy.calm();
     expect((await fetch(`${proxy.url}/x`)).status).toBe(502);
+    expect(proxy.counts.upstream_down).toBe(1);
+    expect(proxy.counts.none).toBe(0);
     await proxy.close();
   });
 });
