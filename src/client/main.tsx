@@ -8,6 +8,7 @@ import { Banners } from './layout/banners.tsx';
 import { HeaderStatus } from './layout/header-status.tsx';
 import { currentLocation, navigate, onNavigate, startRouter, type Location } from './router.tsx';
 import { appStore, setOnline, type BeforeInstallPromptEvent } from './state/app-store.ts';
+import { whenIdle } from './ui/when-idle.ts';
 
 // Registered before anything else so an early install offer is not missed.
 window.addEventListener('beforeinstallprompt', (event) => {
@@ -60,15 +61,6 @@ render(<HeaderStatus />, document.getElementById('estado')!);
 render(<Banners />, document.getElementById('avisos')!);
 
 /** Runs a task once the page has loaded and the main thread is idle, so start-up work never delays a tap. */
-function whenIdle(task: () => void, timeout: number): void {
-  const schedule = () => {
-    if ('requestIdleCallback' in window) window.requestIdleCallback(() => task(), { timeout });
-    else setTimeout(task, Math.min(timeout, 200));
-  };
-  if (document.readyState === 'complete') schedule();
-  else window.addEventListener('load', schedule, { once: true });
-}
-
 // The charter first (it fills the screen), then the rest, each in its own idle slot.
 whenIdle(() => void import('./charter/charter-store.ts').then((m) => m.ensureCharterLoaded()), 500);
 whenIdle(() => void import('./pwa/register-sw.ts').then((m) => m.registerServiceWorker()), 3000);

@@ -284,7 +284,8 @@ const InstantSchema = v.pipe(
 );
 
 export const SubmissionSchema = v.strictObject({
-  id: v.pipe(v.string(), v.uuid('O identificador precisa ser um UUID.')),
+  // Lowercase only: PostgreSQL answers uuids in lowercase, and a client matches its receipts by id.
+  id: v.pipe(v.string(), v.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'O identificador precisa ser um UUID em letras minúsculas.')),
   kind: v.picklist(SUBMISSION_KINDS),
   serviceId: slug,
   formId: slug,

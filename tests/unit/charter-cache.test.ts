@@ -58,7 +58,6 @@ describe('charter cache', () => {
     expect(stored?.etag).toBe('"v1"');
     expect(stored?.storedAt).toBe('2026-11-20T10:00:00.000Z');
     expect(stored?.bytes).toBeGreaterThan(1000);
-    expect(await db.forms.count()).toBe(fixture.forms.length);
   });
 
   it('keeps the stored version on 304 and only notes when it was checked', async () => {
@@ -74,7 +73,7 @@ describe('charter cache', () => {
     expect(stored?.checkedAt).toBe('2026-11-21T08:00:00.000Z');
   });
 
-  it('replaces the charter with a new version and keeps older form versions', async () => {
+  it('replaces the charter with a new version', async () => {
     await refreshCharter(db, charterServer(fixture, '"v1"').fetchCharter);
     const outcome = await refreshCharter(db, charterServer(versionTwo, '"v2"').fetchCharter);
 
@@ -83,7 +82,7 @@ describe('charter cache', () => {
     expect(stored?.charter.version).toBe('pwa-fixture-2');
     expect(stored?.etag).toBe('"v2"');
     expect(stored?.charter.services.find((s) => s.id === 'vacinacao')?.name).toBe('Vacinação (nova versão)');
-    expect((await db.forms.where('id').equals('segunda-via-iptu').toArray()).map((f) => f.version).sort()).toEqual([1, 2]);
+    expect(stored?.charter.forms.find((f) => f.id === 'segunda-via-iptu')?.version).toBe(2);
   });
 
   it('leaves the old version whole when the download breaks mid-way', async () => {
@@ -94,20 +93,17 @@ describe('charter cache', () => {
     const stored = await loadStoredCharter(db);
     expect(stored?.charter).toEqual(fixture);
     expect(stored?.etag).toBe('"v1"');
-    expect(await db.forms.count()).toBe(fixture.forms.length);
   });
 
-  it('leaves the old version whole when writing the new one fails half-way', async () => {
+  it('leaves the old version whole when writing the new one fails', async () => {
     await refreshCharter(db, charterServer(fixture, '"v1"').fetchCharter);
-    // The charter row is written first; the forms write then fails inside the same transaction.
-    vi.spyOn(db.forms, 'bulkPut').mockRejectedValue(new Error('QuotaExceededError'));
+    vi.spyOn(db.charters, 'put').mockRejectedValue(new Error('QuotaExceededError'));
     const outcome = await refreshCharter(db, charterServer(versionTwo, '"v2"').fetchCharter);
 
     expect(outcome.status).toBe('failed');
     const stored = await loadStoredCharter(db);
     expect(stored?.charter).toEqual(fixture);
     expect(stored?.etag).toBe('"v1"');
-    expect(await db.forms.count()).toBe(fixture.forms.length);
   });
 
   it('refuses a charter that breaks the contract and keeps the old one', async () => {

@@ -37,6 +37,11 @@ describe('submission contract', () => {
     expect(parsed.fields.serviceId).toBe('Campo obrigatório ausente.');
   });
 
+  it('wants the id in lowercase, as the database answers it', () => {
+    const parsed = parseContract(SubmissionSchema, { ...submission, id: submission.id.toUpperCase() });
+    expect(parsed.ok ? {} : parsed.fields).toEqual({ id: 'O identificador precisa ser um UUID em letras minúsculas.' });
+  });
+
   it('refuses attachments of other types and over the size limit', () => {
     const parsed = parseContract(SubmissionSchema, { ...submission, attachments: [{ ...submission.attachments[0], type: 'image/gif', size: 6e6 }] });
     expect(parsed.ok ? {} : parsed.fields).toMatchObject({ 'attachments.0.type': expect.stringMatching(/JPEG, PNG, WebP ou PDF/) });

@@ -71,10 +71,8 @@ export async function refreshCharter(db: CharterDatabase, fetchCharter: FetchLik
     checkedAt: at,
   };
   try {
-    await db.transaction('rw', db.charters, db.forms, async () => {
-      await db.charters.put(stored);
-      await db.forms.bulkPut(parsed.value.forms.map((definition) => ({ id: definition.id, version: definition.version, definition, storedAt: at })));
-    });
+    // One row: the new version replaces the old in a single write, or the old stays whole.
+    await db.charters.put(stored);
   } catch (error) {
     return { status: 'failed', error: `Não foi possível guardar no aparelho: ${describe(error)}` };
   }

@@ -1,5 +1,5 @@
-import Dexie, { type DexieOptions, type EntityTable, type Table } from 'dexie';
-import type { Charter, FormDefinition } from '../../shared/schemas.ts';
+import Dexie, { type DexieOptions, type EntityTable } from 'dexie';
+import type { Charter } from '../../shared/schemas.ts';
 
 /** The charter the app shows, with what the server said about it. One row, slot "current". */
 export interface StoredCharter {
@@ -15,24 +15,17 @@ export interface StoredCharter {
   checkedAt: string;
 }
 
-/** Every form version ever received, so a draft started on an old version can still be shown and sent. */
-export interface StoredForm {
-  id: string;
-  version: number;
-  definition: FormDefinition;
-  storedAt: string;
-}
-
 export const CHARTER_DB_NAME = 'conecta-charter';
 
 export class CharterDatabase extends Dexie {
   // `declare` keeps class-field initialisation from overwriting the tables Dexie defines.
   declare charters: EntityTable<StoredCharter, 'slot'>;
-  declare forms: Table<StoredForm, [string, number]>;
 
   constructor(options?: DexieOptions) {
     super(CHARTER_DB_NAME, options);
     this.version(1).stores({ charters: 'slot', forms: '[id+version], id' });
+    // v2: the charter row is the one copy; a form session keeps the definition it started with in memory.
+    this.version(2).stores({ forms: null });
   }
 }
 

@@ -139,7 +139,8 @@ async function summarize(deps: SyncDeps, report: DrainReport): Promise<DrainRepo
 async function sendRound(deps: SyncDeps, due: OutboxRecord[], report: DrainReport, forcePut: Set<string>, missingOnce: Set<string>): Promise<boolean> {
   const ids = due.map((r) => r.id);
   await deps.db.records.where('id').anyOf(ids).filter((r) => DUE_STATES.includes(r.state)).modify({ state: 'sending', updatedAt: deps.now() });
-  let sending = due;
+  // Only what is really marked goes out: a record erased or settled since it was read stays as it is.
+  let sending = await deps.db.records.where('id').anyOf(ids).filter((r) => r.state === 'sending').sortBy('createdAt');
   try {
     sending = await uploadPhotos(deps, sending, report, forcePut);
     const size = Math.max(1, Math.min(deps.batchSize ?? MAX_BATCH, MAX_BATCH));
@@ -298,7 +299,7 @@ async function applyResult(
       report.rejected++;
       return false;
     case 'conflict':
-      await deps.db.records.update(record.id, { state: 'conflict', lastError: MESSAGES.conflict, updatedAt: deps.now() });
+      await updateUnlessSent(deps, record.id, { state: 'conflict', lastError: MESSAGES.conflict, updatedAt: deps.now() });
       report.conflicts++;
       return false;
     case 'missing_attachments':
@@ -306,7 +307,7 @@ async function applyResult(
       record.attachments.forEach((a) => forcePut.add(a.sha256));
       if (!missingOnce.has(record.id)) {
         missingOnce.add(record.id);
-        await deps.db.records.update(record.id, { state: 'retry', nextAttemptAt: 0, updatedAt: deps.now() });
+        await updateUnlessSent(deps, record.id, { state: 'retry', nextAttemptAt: 0, updatedAt: deps.now() });
       } else {
         unanswered.push(record.id);
       }
@@ -343,7 +344,15 @@ async function setSent(deps: SyncDeps, id: string, receipt: Receipt): Promise<vo
 }
 
 async function setRejected(deps: SyncDeps, id: string, message: string, fieldErrors: Record<string, string>): Promise<void> {
-  await deps.db.records.update(id, { state: 'rejected', lastError: message, fieldErrors, nextAttemptAt: 0, updatedAt: deps.now() });
+  await updateUnlessSent(deps, id, { state: 'rejected', lastError: message, fieldErrors, nextAttemptAt: 0, updatedAt: deps.now() });
+}
+
+/**
+ * The server's acknowledgement is final: where Web Locks are missing, a second drainer's later answer
+ * (a photo it found already dropped, say) must not turn a sent record back into one needing work.
+ */
+async function updateUnlessSent(deps: SyncDeps, id: string, changes: Partial<OutboxRecord>): Promise<void> {
+  await deps.db.records.where('id').equals(id).filter((r) => r.state !== 'sent').modify(changes);
 }
 
 /** Records still 'sending' go to 'retry' with a jittered, growing delay. Returns how many. */

@@ -1,5 +1,5 @@
 /** Asks Chromium to wake the service worker when signal returns (tag 'conecta-outbox'). A bonus, never relied on. */
-export const BACKGROUND_SYNC_TAG = 'conecta-outbox';
+import { BACKGROUND_SYNC_TAG } from './sync-engine.ts';
 
 interface SyncCapableRegistration extends ServiceWorkerRegistration {
   sync?: { register(tag: string): Promise<void> };

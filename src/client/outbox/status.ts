@@ -13,7 +13,13 @@ export async function refreshRecordStatus(db: OutboxDb, id: string, fetchFn: Fet
     return false;
   }
   if (!response.ok) return false;
-  const body = (await response.json()) as SubmissionStatusResponse;
+  let body: SubmissionStatusResponse;
+  try {
+    // A captive portal or a proxy may answer 200 with a page of its own.
+    body = (await response.json()) as SubmissionStatusResponse;
+  } catch {
+    return false;
+  }
   await db.transaction('rw', db.records, async () => {
     const record = await db.records.get(id);
     if (!record || record.state !== 'sent' || !record.receipt) return;

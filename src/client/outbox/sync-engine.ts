@@ -8,6 +8,9 @@ import { drainOutbox, type DrainOptions, type DrainReport, type LockManagerLike,
 
 export { drainOutbox, SYNC_LOCK_NAME, type DrainReport, type SyncDeps } from './drain.ts';
 
+/** The Background Sync tag the page registers and the service worker answers. */
+export const BACKGROUND_SYNC_TAG = 'conecta-outbox';
+
 export type SyncReason = 'startup' | 'online' | 'visible' | 'timer' | 'manual' | 'enqueue' | 'background-sync';
 
 /** Dependencies of a page or a service worker: the real database, network, clock and locks. */
@@ -53,6 +56,10 @@ export function requestSync(reason: SyncReason): Promise<DrainReport> {
     rerun = { manual: options.manual || rerun?.manual, resetBackoff: options.resetBackoff || rerun?.resetBackoff };
     return running;
   }
+  return startDrain(options);
+}
+
+function startDrain(options: DrainOptions): Promise<DrainReport> {
   clearTimeout(timer);
   timer = undefined;
   const current = (async () => {
@@ -72,7 +79,14 @@ export function requestSync(reason: SyncReason): Promise<DrainReport> {
     })
     .catch(() => schedule(undefined))
     .finally(() => {
-      if (running === current) running = undefined;
+      if (running !== current) return;
+      running = undefined;
+      // A request that came after the drain's last look at `rerun` (a record just queued) is not dropped.
+      if (rerun) {
+        const next = rerun;
+        rerun = undefined;
+        void startDrain(next);
+      }
     });
   return current;
 }

@@ -2,7 +2,7 @@
 import { useEffect } from 'preact/hooks';
 import type { PageProps } from '../router.tsx';
 import { usePageTitle } from '../ui/use-page-title.ts';
-import { getOutboxDb, UNSENT_STATES, type OutboxRecord } from '../outbox/db.ts';
+import { DUE_STATES, getOutboxDb, type OutboxRecord } from '../outbox/db.ts';
 import { useLiveQuery } from '../outbox/use-live-query.ts';
 import { deleteDraft } from '../outbox/drafts.ts';
 import { refreshRecordStatus } from '../outbox/status.ts';
@@ -46,7 +46,7 @@ export default function MyRequestsPage(_props: PageProps) {
     };
   }, [db]);
 
-  const waiting = records?.filter((r) => UNSENT_STATES.includes(r.state) && r.state !== 'rejected' && r.state !== 'conflict') ?? [];
+  const waiting = records?.filter((r) => DUE_STATES.includes(r.state)) ?? [];
   const needsAttention = records?.filter((r) => r.state === 'rejected' || r.state === 'conflict') ?? [];
   const sent = records?.filter((r) => r.state === 'sent') ?? [];
 

@@ -89,7 +89,7 @@ export default function RequestDetailPage({ params, query }: PageProps) {
           )}
           <div class="button-row">
             <button type="button" class="button button-secondary" onClick={() => void refresh()}>Atualizar situação</button>
-            {record.kind === 'request' && <a class="button button-secondary" href={`/servicos/${record.serviceId}/avaliar`}>Avaliar este serviço</a>}
+            {record.kind === 'request' && <a class="button button-secondary" href={formPath('evaluation', record.serviceId)}>Avaliar este serviço</a>}
           </div>
           <p role="status">{refreshNote ?? ''}</p>
           <p class="field-hint">As respostas e fotos foram apagadas deste aparelho depois do envio; a Prefeitura guarda o pedido.</p>
