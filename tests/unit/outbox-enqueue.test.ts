@@ -112,3 +112,15 @@ describe('buildOutboxExport ("Salvar cópia")', () => {
     }]);
   });
 });
+
+describe('photos nothing names any more', () => {
+  it('leave the phone when a submission is queued', async () => {
+    const { db } = freshDb();
+    const removed = await photo('removida do formulário');
+    await db.blobs.put({ sha256: removed.sha256, blob: removed.blob, type: removed.type, size: removed.blob.size, createdAt: 1 });
+    const kept = await queue(db, {}, true);
+
+    expect(await db.blobs.get(removed.sha256)).toBeUndefined();
+    expect(await db.blobs.get(kept.attachments[0]!.sha256)).toBeDefined();
+  });
+});

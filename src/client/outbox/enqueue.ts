@@ -90,7 +90,8 @@ export async function enqueueSubmission(db: OutboxDb, input: EnqueueInput, now: 
       };
       await db.records.put(record);
       if (input.draftId) await db.drafts.delete(input.draftId);
-      if (existing) await deleteUnreferencedBlobs(db, existing.attachments.map((a) => a.sha256));
+      // Every photo nothing names any more goes: the replaced record's, and those removed while filling in.
+      await deleteUnreferencedBlobs(db, await db.blobs.toCollection().primaryKeys());
       return record;
     }),
   );
