@@ -66,8 +66,10 @@ describe('two tabs with a full queue', () => {
     }, { serviceId: service.id, formVersion: evaluation.version }));
     expect(await storedSubmissions(app)).toEqual([]);
 
-    noSignal = false;
+    // Offline first, then let requests through: a retry timer firing in between must not start a send
+    // that going offline would cut (its resend would count twice here, though the server stores it once).
     await context.setOffline(true);
+    noSignal = false;
     await context.setOffline(false); // both tabs hear `online` at once
     const stored = await waitFor(() => storedSubmissions(app), (rows) => rows.length >= ids.length, 90_000);
     expect(stored.map((s) => s.id).sort()).toEqual([...ids].sort());

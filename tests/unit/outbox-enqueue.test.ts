@@ -3,7 +3,7 @@ import { OutboxExportSchema, parseContract, SubmissionSchema } from '../../src/s
 import { enqueueSubmission, MissingFileError } from '../../src/client/outbox/enqueue.ts';
 import { StorageFullError } from '../../src/client/outbox/storage-errors.ts';
 import { buildOutboxExport } from '../../src/client/outbox/export.ts';
-import { createDraftWriter, deleteDraft, deleteRecord, findResumableDraft, saveDraftWithFile } from '../../src/client/outbox/drafts.ts';
+import { correctionDraftId, createDraftWriter, deleteDraft, deleteRecord, findResumableDraft, saveDraftWithFile } from '../../src/client/outbox/drafts.ts';
 import type { Draft } from '../../src/client/outbox/db.ts';
 import { freshDb, photo, queue, uuid } from './sync-test-kit.ts';
 
@@ -122,5 +122,19 @@ describe('photos nothing names any more', () => {
 
     expect(await db.blobs.get(removed.sha256)).toBeUndefined();
     expect(await db.blobs.get(kept.attachments[0]!.sha256)).toBeDefined();
+  });
+});
+
+describe('deleting a rejected record', () => {
+  it('also deletes its correction draft, which holds the same personal data', async () => {
+    const { db } = freshDb();
+    const record = await queue(db, {}, true);
+    await db.records.update(record.id, { state: 'rejected' });
+    await db.drafts.put(draft({ id: correctionDraftId(record.id), correctsRecordId: record.id, answers: { cpf: '529.982.247-25' }, attachments: record.attachments }));
+
+    await deleteRecord(db, record.id);
+
+    expect(await db.drafts.get(correctionDraftId(record.id))).toBeUndefined();
+    expect(await db.blobs.count()).toBe(0);
   });
 });

@@ -2,6 +2,7 @@
  * One component per field type. Each field subscribes to its own slice of the form state, so typing
  * in one field re-renders that field only.
  */
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { District, FormField, LocationAnswer } from '../../shared/schemas.ts';
 import type { FieldView, FormState } from './form-state.ts';
@@ -37,9 +38,29 @@ function useFieldView(state: FormState, id: string): FieldView {
   return view;
 }
 
-function describedBy(field: FormField, error: string | undefined): string | undefined {
-  const ids = [field.help ? helpId(field.id) : '', error ? errorId(field.id) : ''].filter(Boolean);
+/** Hint ids a control names besides its help and error (a format hint before, a counter after). */
+interface ExtraHints {
+  before?: string;
+  after?: string;
+}
+
+function describedBy(field: FormField, error: string | undefined, extra: ExtraHints = {}): string | undefined {
+  const ids = [extra.before, field.help ? helpId(field.id) : '', error ? errorId(field.id) : '', extra.after].filter(Boolean);
   return ids.length ? ids.join(' ') : undefined;
+}
+
+/** The accessibility wiring every field's control shares: invalid state, its hints and message, required. */
+function ariaProps(field: FormField, error: string | undefined, extra?: ExtraHints) {
+  return {
+    'aria-invalid': error ? ('true' as const) : undefined,
+    'aria-describedby': describedBy(field, error, extra),
+    'aria-required': field.required ? ('true' as const) : undefined,
+  };
+}
+
+/** A control typed into: its id and name, leaving it shows its message from then on, and its aria wiring. */
+function typedControlProps(state: FormState, field: FormField, error: string | undefined, extra?: ExtraHints) {
+  return { id: fieldDomId(field.id), name: field.id, onBlur: () => state.touch(field.id), ...ariaProps(field, error, extra) };
 }
 
 function Label({ field, htmlFor }: { field: FormField; htmlFor?: string }) {
@@ -53,6 +74,18 @@ function Extras({ field, error }: { field: FormField; error: string | undefined 
       {field.help && <p class="field-hint" id={helpId(field.id)}>{field.help}</p>}
       {error && <p class="field-error" id={errorId(field.id)}>{error}</p>}
     </>
+  );
+}
+
+/** The box of a field with one labelled control: label, the control (children), help and message. */
+function LabelledField({ field, error, children }: { field: FormField; error: string | undefined; children: ComponentChildren }) {
+  const id = fieldDomId(field.id);
+  return (
+    <div class="field" id={`${id}-grupo`}>
+      <Label field={field} htmlFor={id} />
+      {children}
+      <Extras field={field} error={error} />
+    </div>
   );
 }
 
@@ -82,7 +115,6 @@ interface FieldProps {
 }
 
 function TextLikeField({ state, field, view }: FieldProps) {
-  const id = fieldDomId(field.id);
   const attributes = maskInputAttributes(field.type);
   const onInput = (event: Event) => {
     const input = event.currentTarget as HTMLInputElement;
@@ -96,24 +128,17 @@ function TextLikeField({ state, field, view }: FieldProps) {
     state.set(field.id, masked === '' ? undefined : masked);
   };
   return (
-    <div class="field" id={`${id}-grupo`}>
-      <Label field={field} htmlFor={id} />
+    <LabelledField field={field} error={view.error}>
       <input
-        id={id}
-        name={field.id}
+        {...typedControlProps(state, field, view.error)}
         type={(field.type === 'email' ? 'email' : field.type === 'phone' ? 'tel' : 'text') as 'text'}
         value={typeof view.value === 'string' ? view.value : ''}
         onInput={onInput}
-        onBlur={() => state.touch(field.id)}
-        aria-invalid={view.error ? 'true' : undefined}
-        aria-describedby={describedBy(field, view.error)}
-        aria-required={field.required ? 'true' : undefined}
         maxLength={attributes.maxLength ?? field.maxLength}
         inputMode={attributes.inputMode}
         autoComplete={attributes.autoComplete}
       />
-      <Extras field={field} error={view.error} />
-    </div>
+    </LabelledField>
   );
 }
 
@@ -122,37 +147,27 @@ function TextareaField({ state, field, view }: FieldProps) {
   const text = typeof view.value === 'string' ? view.value : '';
   const max = field.maxLength ?? 2000;
   return (
-    <div class="field" id={`${id}-grupo`}>
-      <Label field={field} htmlFor={id} />
+    <LabelledField field={field} error={view.error}>
       <textarea
-        id={id}
-        name={field.id}
+        {...typedControlProps(state, field, view.error, { after: `${id}-contador` })}
         rows={5}
         value={text}
         onInput={(event) => state.set(field.id, (event.currentTarget as HTMLTextAreaElement).value || undefined)}
-        onBlur={() => state.touch(field.id)}
-        aria-invalid={view.error ? 'true' : undefined}
-        aria-describedby={[describedBy(field, view.error), `${id}-contador`].filter(Boolean).join(' ')}
-        aria-required={field.required ? 'true' : undefined}
       />
       <p class="field-hint" id={`${id}-contador`}>{text.length} de {max} caracteres</p>
-      <Extras field={field} error={view.error} />
-    </div>
+    </LabelledField>
   );
 }
 
 function NumberField({ state, field, view }: FieldProps) {
-  const id = fieldDomId(field.id);
   // The typed text stays as typed ("2,"), the answer is the number it means.
   const [text, setText] = useState(() => formatNumberForInput(view.value));
   const bounds = [field.min !== undefined ? `mínimo ${field.min}` : '', field.max !== undefined ? `máximo ${field.max}` : ''].filter(Boolean).join(', ');
   return (
-    <div class="field" id={`${id}-grupo`}>
-      <Label field={field} htmlFor={id} />
+    <LabelledField field={field} error={view.error}>
       {bounds && <p class="field-hint">Número ({bounds}{field.integer ? ', sem vírgula' : ''})</p>}
       <input
-        id={id}
-        name={field.id}
+        {...typedControlProps(state, field, view.error)}
         type="text"
         inputMode={field.integer ? 'numeric' : 'decimal'}
         value={text}
@@ -161,13 +176,8 @@ function NumberField({ state, field, view }: FieldProps) {
           setText(raw);
           state.set(field.id, parseNumberInput(raw));
         }}
-        onBlur={() => state.touch(field.id)}
-        aria-invalid={view.error ? 'true' : undefined}
-        aria-describedby={describedBy(field, view.error)}
-        aria-required={field.required ? 'true' : undefined}
       />
-      <Extras field={field} error={view.error} />
-    </div>
+    </LabelledField>
   );
 }
 
@@ -176,32 +186,23 @@ function DateField({ state, field, view, env }: FieldProps) {
   const value = typeof view.value === 'string' ? view.value : '';
   if (env.dateInputSupported) {
     return (
-      <div class="field" id={`${id}-grupo`}>
-        <Label field={field} htmlFor={id} />
+      <LabelledField field={field} error={view.error}>
         <input
-          id={id}
-          name={field.id}
+          {...typedControlProps(state, field, view.error)}
           type="date"
           value={value}
           min={dateBound(field.minDate, env.today)}
           max={dateBound(field.maxDate, env.today)}
           onInput={(event) => state.set(field.id, (event.currentTarget as HTMLInputElement).value || undefined)}
-          onBlur={() => state.touch(field.id)}
-          aria-invalid={view.error ? 'true' : undefined}
-          aria-describedby={describedBy(field, view.error)}
-          aria-required={field.required ? 'true' : undefined}
         />
-        <Extras field={field} error={view.error} />
-      </div>
+      </LabelledField>
     );
   }
   return (
-    <div class="field" id={`${id}-grupo`}>
-      <Label field={field} htmlFor={id} />
+    <LabelledField field={field} error={view.error}>
       <p class="field-hint" id={`${id}-formato`}>Dia, mês e ano, por exemplo 31/12/2025</p>
       <input
-        id={id}
-        name={field.id}
+        {...typedControlProps(state, field, view.error, { before: `${id}-formato` })}
         type="text"
         inputMode="numeric"
         maxLength={10}
@@ -211,38 +212,28 @@ function DateField({ state, field, view, env }: FieldProps) {
           input.value = maskBrDate(input.value);
           state.set(field.id, brDateToAnswer(input.value));
         }}
-        onBlur={() => state.touch(field.id)}
-        aria-invalid={view.error ? 'true' : undefined}
-        aria-describedby={[`${id}-formato`, describedBy(field, view.error)].filter(Boolean).join(' ')}
-        aria-required={field.required ? 'true' : undefined}
       />
-      <Extras field={field} error={view.error} />
-    </div>
+    </LabelledField>
   );
 }
 
 function SelectField({ state, field, view }: FieldProps) {
-  const id = fieldDomId(field.id);
   return (
-    <div class="field" id={`${id}-grupo`}>
-      <Label field={field} htmlFor={id} />
+    <LabelledField field={field} error={view.error}>
       <select
-        id={id}
+        id={fieldDomId(field.id)}
         name={field.id}
         value={typeof view.value === 'string' ? view.value : ''}
         onChange={(event) => {
           state.set(field.id, (event.currentTarget as HTMLSelectElement).value || undefined);
           state.touch(field.id);
         }}
-        aria-invalid={view.error ? 'true' : undefined}
-        aria-describedby={describedBy(field, view.error)}
-        aria-required={field.required ? 'true' : undefined}
+        {...ariaProps(field, view.error)}
       >
         <option value="">Escolha uma opção</option>
         {field.options?.map((option) => <option key={option.value} value={option.value}>{option.label}</option>)}
       </select>
-      <Extras field={field} error={view.error} />
-    </div>
+    </LabelledField>
   );
 }
 
@@ -300,9 +291,7 @@ function CheckboxField({ state, field, view }: FieldProps) {
               state.set(field.id, (event.currentTarget as HTMLInputElement).checked);
               state.touch(field.id);
             }}
-            aria-invalid={view.error ? 'true' : undefined}
-            aria-describedby={describedBy(field, view.error)}
-            aria-required={field.required ? 'true' : undefined}
+            {...ariaProps(field, view.error)}
           />
           <label for={id}>{field.label}{field.required ? ' (obrigatório)' : ''}</label>
       </div>

@@ -8,7 +8,7 @@ import { visibleAnswers } from '../../shared/validate-answers.ts';
 import { bahiaDay } from '../../shared/dates.ts';
 import { navigate } from '../router.tsx';
 import { getOutboxDb, type Draft } from '../outbox/db.ts';
-import { createDraftWriter, findResumableDraft, saveDraftWithFile } from '../outbox/drafts.ts';
+import { correctionDraftId, createDraftWriter, findResumableDraft, saveDraftWithFile } from '../outbox/drafts.ts';
 import { enqueueSubmission } from '../outbox/enqueue.ts';
 import { sha256Hex } from '../outbox/hash.ts';
 import { registerBackgroundSync } from '../outbox/register-background-sync.ts';
@@ -76,7 +76,21 @@ function photoHashes(form: FormDefinition, answers: Draft['answers']): string[] 
   });
 }
 
+/** A photo gone from the phone is dropped from the answers, so its field asks for it again before sending. */
+function withoutMissingPhotos(form: FormDefinition, answers: Draft['answers'], photos: Map<string, PhotoFile>): Draft['answers'] {
+  const kept = { ...answers };
+  for (const field of form.fields) {
+    const value = kept[field.id];
+    if (field.type !== 'photo' || !Array.isArray(value)) continue;
+    const present = value.filter((hash) => photos.has(hash));
+    if (present.length) kept[field.id] = present;
+    else delete kept[field.id];
+  }
+  return kept;
+}
+
 async function sessionFromDraft(form: FormDefinition, districts: readonly District[], draft: Draft, serverErrors: Record<string, string> = {}, serverMessage?: string): Promise<Session> {
+  const photos = await loadPhotos(photoHashes(form, draft.answers));
   return {
     form,
     districts,
@@ -84,10 +98,10 @@ async function sessionFromDraft(form: FormDefinition, districts: readonly Distri
     recordId: draft.correctsRecordId ?? draft.id,
     ...(draft.correctsRecordId ? { correctsRecordId: draft.correctsRecordId } : {}),
     createdAt: draft.createdAt,
-    answers: draft.answers,
+    answers: withoutMissingPhotos(form, draft.answers, photos),
     serverErrors,
     ...(serverMessage ? { serverMessage } : {}),
-    photos: await loadPhotos(photoHashes(form, draft.answers)),
+    photos,
   };
 }
 
@@ -99,7 +113,7 @@ async function resolvePhase(service: Service, form: FormDefinition, districts: r
     if (!record || record.state !== 'rejected' || !record.answers) {
       return { name: 'gone', message: 'Este pedido não precisa de correção (ou não está mais neste aparelho). Veja em "Minhas solicitações".' };
     }
-    const draftId = `corrigir-${record.id}`;
+    const draftId = correctionDraftId(record.id);
     const saved = await db.drafts.get(draftId);
     const draft: Draft = saved ?? {
       id: draftId, serviceId: record.serviceId, formId: record.formId, formVersion: form.version, kind: form.kind,

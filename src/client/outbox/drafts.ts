@@ -1,6 +1,6 @@
 /**
  * Drafts: saved on every change, never sent by themselves. Writes are coalesced (the newest draft
- * replaces one still waiting) so typing never waits for the disk and no change is lost.
+ * replaces one still waiting) and issued in idle time, so typing never waits for the disk and no change is lost.
  */
 import type { OutboxDb, Draft, BlobRow } from './db.ts';
 import { deleteUnreferencedBlobs } from './blob-store.ts';
@@ -9,18 +9,41 @@ import { guardQuota } from './storage-errors.ts';
 export interface DraftWriter {
   /** Schedules the write of this draft state; returns at once. */
   save(draft: Draft): void;
-  /** Resolves when everything saved so far is on disk. */
+  /** Issues a write still waiting for idle time now; resolves when everything saved so far is on disk. */
   flush(): Promise<void>;
 }
 
+/** The longest a change waits for idle time before its write is issued anyway. */
+const IDLE_TIMEOUT_MS = 200;
+
+/** requestIdleCallback where there is one (browsers); typed here because tests compile this file without DOM types. */
+interface IdleScheduler {
+  requestIdleCallback?(run: () => void, options: { timeout: number }): number;
+  cancelIdleCallback?(handle: number): void;
+}
+
+function whenIdle(run: () => void): () => void {
+  const scope = globalThis as IdleScheduler;
+  if (scope.requestIdleCallback && scope.cancelIdleCallback) {
+    const handle = scope.requestIdleCallback(run, { timeout: IDLE_TIMEOUT_MS });
+    return () => scope.cancelIdleCallback!(handle);
+  }
+  const handle = setTimeout(run, 0);
+  return () => clearTimeout(handle);
+}
+
 /**
- * The write is issued in the keystroke's own task: a write scheduled for later was measured to lose the
- * last characters when the tab closed right after typing (tests/e2e/outbox-drafts.test.ts); its cost
- * (one structured clone of the answers) is small, and a write in flight absorbs the keystrokes after it.
+ * The write is issued in the first idle time after the keystroke, not in the keystroke's own task:
+ * issuing a Dexie put was most of the JavaScript of a keystroke (tests/bench/typing.ts) and pushed
+ * keystroke tasks past 50 ms on a throttled phone CPU. A write still waiting is issued at once by flush(),
+ * which the form calls on pagehide and on hidden visibility, so closing the tab right after typing keeps
+ * the last keystroke (tests/e2e/outbox-drafts.test.ts). The newest draft replaces one still waiting, and
+ * a write in flight absorbs the keystrokes after it.
  */
 export function createDraftWriter(db: OutboxDb, onError: (error: unknown) => void): DraftWriter {
   let waiting: Draft | undefined;
   let writing: Promise<void> | undefined;
+  let cancelIdle: (() => void) | undefined;
   const drain = async () => {
     while (waiting) {
       const draft = waiting;
@@ -32,14 +55,31 @@ export function createDraftWriter(db: OutboxDb, onError: (error: unknown) => voi
       }
     }
   };
+  const writeNow = () => {
+    writing ??= drain().finally(() => {
+      writing = undefined;
+      // A save() between the end of the loop and this line (a microtask, not a keystroke) found a write in flight.
+      if (waiting) writeNow();
+    });
+  };
+  const schedule = () => {
+    if (writing || cancelIdle) return;
+    cancelIdle = whenIdle(() => {
+      cancelIdle = undefined;
+      writeNow();
+    });
+  };
   return {
     save(draft) {
       waiting = draft;
-      writing ??= drain().finally(() => {
-        writing = undefined;
-      });
+      schedule();
     },
     async flush() {
+      if (cancelIdle) {
+        cancelIdle();
+        cancelIdle = undefined;
+        writeNow();
+      }
       while (writing) await writing;
     },
   };
@@ -70,12 +110,19 @@ export async function deleteDraft(db: OutboxDb, id: string): Promise<void> {
   });
 }
 
-/** Deletes a record (the UI warns first when it is unsent) and the photos only it used. */
+/** The draft in which a rejected record is corrected; submitting it resends under the record's id. */
+export function correctionDraftId(recordId: string): string {
+  return `corrigir-${recordId}`;
+}
+
+/** Deletes a record (the UI warns first when it is unsent), its correction draft and the photos only they used. */
 export async function deleteRecord(db: OutboxDb, id: string): Promise<void> {
   await db.transaction('rw', db.drafts, db.records, db.blobs, async () => {
     const record = await db.records.get(id);
     if (!record) return;
+    const correction = await db.drafts.get(correctionDraftId(id));
     await db.records.delete(id);
-    await deleteUnreferencedBlobs(db, record.attachments.map((a) => a.sha256));
+    await db.drafts.delete(correctionDraftId(id));
+    await deleteUnreferencedBlobs(db, [...record.attachments, ...(correction?.attachments ?? [])].map((a) => a.sha256));
   });
 }
