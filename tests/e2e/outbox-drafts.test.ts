@@ -2,23 +2,19 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { OutboxExportSchema, parseContract } from '../../src/shared/schemas.ts';
-import { fillAndSubmit, gradientPng, newContext, openOnline, serviceWithForm, startApp, storedSubmissions, type AppUnderTest } from './outbox-kit.ts';
+import {
+  closeApp, fillAndSubmit, gradientPng, openApp, serviceWithForm, storedSubmissions, type AppUnderTest,
+} from './outbox-kit.ts';
 
 let app: AppUnderTest;
 let context: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
-  app = await startApp();
-  context = await newContext(app);
-  page = await context.newPage();
-  await openOnline(app, page, true);
+  ({ app, context, page } = await openApp());
 });
 
-afterAll(async () => {
-  await context?.close();
-  await app?.close();
-});
+afterAll(() => closeApp(app, context));
 
 describe('drafts and the last-resort copy', () => {
   it('saves every change at once, offers to continue after a reload, and never sends a draft', async () => {

@@ -37,6 +37,20 @@ export async function newContext(app: AppUnderTest, options: { serviceWorkers?: 
   return app.browser.newContext({ viewport: { width: 360, height: 740 }, serviceWorkers: options.serviceWorkers ?? 'allow' });
 }
 
+/** The usual start of an outbox test file: the app, one context, one page that has loaded the charter online. */
+export async function openApp(charter?: Charter): Promise<{ app: AppUnderTest; context: BrowserContext; page: Page }> {
+  const app = await startApp(charter);
+  const context = await newContext(app);
+  const page = await context.newPage();
+  await openOnline(app, page, true);
+  return { app, context, page };
+}
+
+export async function closeApp(app: AppUnderTest | undefined, context: BrowserContext | undefined): Promise<void> {
+  await context?.close();
+  await app?.close();
+}
+
 /** First visit online: the charter is stored (and, when allowed, the service worker controls the page). */
 export async function openOnline(app: AppUnderTest, page: Page, waitForWorker: boolean): Promise<void> {
   await page.goto(`${app.server.url}/`);

@@ -3,8 +3,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { PHOTO_MAX_SIDE, PHOTO_TARGET_BYTES } from '../../src/client/forms/photo-size.ts';
 import { setSubmissionStatus } from '../../src/server/storage/submission-store.ts';
 import {
-  evaluationForm, fillAndSubmit, gradientPng, jpegSize, listedStates, newContext, openOnline, serviceWithForm,
-  startApp, storedAttachment, storedSubmissions, waitFor, type AppUnderTest,
+  closeApp, evaluationForm, fillAndSubmit, gradientPng, jpegSize, listedStates, openApp, serviceWithForm, storedAttachment, storedSubmissions, waitFor, type AppUnderTest,
 } from './outbox-kit.ts';
 
 let app: AppUnderTest;
@@ -12,16 +11,10 @@ let context: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
-  app = await startApp();
-  context = await newContext(app);
-  page = await context.newPage();
-  await openOnline(app, page, true);
+  ({ app, context, page } = await openApp());
 });
 
-afterAll(async () => {
-  await context?.close();
-  await app?.close();
-});
+afterAll(() => closeApp(app, context));
 
 describe('the outbox with no signal', () => {
   const ids: string[] = [];

@@ -3,7 +3,9 @@ import type { BrowserContext, Page } from 'playwright-core';
 import type { Charter } from '../../src/shared/schemas.ts';
 import { installCharter } from '../../src/server/storage/charter-store.ts';
 import { appTestCharter } from '../helpers/app-charter.ts';
-import { fillForm, newContext, openOnline, serviceWithForm, startApp, storedSubmissions, submitForm, waitFor, type AppUnderTest } from './outbox-kit.ts';
+import {
+  closeApp, fillForm, openApp, serviceWithForm, storedSubmissions, submitForm, waitFor, type AppUnderTest,
+} from './outbox-kit.ts';
 
 let app: AppUnderTest;
 let context: BrowserContext;
@@ -12,16 +14,10 @@ let charter: Charter;
 
 beforeAll(async () => {
   charter = appTestCharter();
-  app = await startApp(charter);
-  context = await newContext(app);
-  page = await context.newPage();
-  await openOnline(app, page, true);
+  ({ app, context, page } = await openApp(charter));
 });
 
-afterAll(async () => {
-  await context?.close();
-  await app?.close();
-});
+afterAll(() => closeApp(app, context));
 
 describe('a submission the server refuses', () => {
   it('comes back rejected with its field message, is corrected, and is accepted under the same id', async () => {
