@@ -89,4 +89,25 @@ describe('drafts and the last-resort copy', () => {
     expect(parsed.value.attachments[0]!.type).toBe('image/jpeg');
     await context.setOffline(false);
   });
+
+  it('"Apagar meus dados" warns about unsent records first, then erases them and the drafts', async () => {
+    const { service, form } = serviceWithForm(app.charter, 'tapa-buraco');
+    await context.setOffline(true);
+    await fillAndSubmit(app, page, `/servicos/${service.id}/solicitar`, form);
+    await page.goto(`${app.server.url}/sobre`);
+    await page.getByTestId('erase-start').click();
+    await page.getByRole('alert').getByText(/ainda não (foi enviado|foram enviados)/).waitFor();
+    await page.getByRole('button', { name: 'Cancelar' }).click();
+    await page.goto(`${app.server.url}/minhas-solicitacoes`);
+    await page.getByTestId('outbox-badge').waitFor(); // still there: nothing was erased
+
+    await page.goto(`${app.server.url}/sobre`);
+    await page.getByTestId('erase-start').click();
+    await page.getByTestId('erase-confirm').click();
+    await page.getByText('Pronto: seus dados foram apagados deste aparelho.').waitFor();
+    await page.goto(`${app.server.url}/minhas-solicitacoes`);
+    await page.getByText('Nada aguardando envio.').waitFor();
+    await page.getByText('Nenhum rascunho.').waitFor();
+    await context.setOffline(false);
+  });
 });
