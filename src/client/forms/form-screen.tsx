@@ -239,6 +239,8 @@ function FormFiller({ service, session }: { service: Service; session: Session }
       const blob = await shrinkPhoto(file);
       const sha256 = await sha256Hex(blob);
       const item: PhotoFile = { sha256, blob, type: 'image/jpeg', size: blob.size, url: photos.current.get(sha256)?.url ?? URL.createObjectURL(blob) };
+      // A draft write still waiting holds answers without this photo: it must land before, not after.
+      await writer.flush();
       const answers = state.answers();
       const current = answers[fieldId];
       const list = Array.isArray(current) ? current : [];
@@ -248,7 +250,7 @@ function FormFiller({ service, session }: { service: Service; session: Session }
       photos.current.set(sha256, item);
       return sha256;
     },
-  }), [session, today, state]);
+  }), [session, today, state, writer]);
 
   const submit = async (event: Event) => {
     event.preventDefault();

@@ -2,38 +2,31 @@
 import type { PageProps } from '../router.tsx';
 import { useCharter } from '../charter/use-charter.ts';
 import { formById, serviceById } from '../charter/lookup.ts';
+import { WithCharter } from '../ui/charter-notice.tsx';
 import { usePageTitle } from '../ui/use-page-title.ts';
 import { FormScreen } from '../forms/form-screen.tsx';
 
 export const EVALUATION_FORM_ID = 'avaliacao-servico';
 
 export default function EvaluatePage({ params, query }: PageProps) {
-  const { charter, loading, error } = useCharter();
+  const { charter } = useCharter();
   const service = charter ? serviceById(charter, params.id ?? '') : undefined;
   const form = charter ? formById(charter, EVALUATION_FORM_ID) : undefined;
   usePageTitle(service ? `Avaliar: ${service.name}` : 'Avaliar serviço');
-  if (!charter) {
+  if (charter && service && form) {
     return (
       <div class="page stack">
-        <h1 tabindex={-1}>Avaliar serviço</h1>
-        <p role="status">{loading ? 'Carregando a Carta de Serviços…' : error ?? 'A Carta de Serviços ainda não foi baixada. Conecte-se uma vez à internet.'}</p>
-      </div>
-    );
-  }
-  if (!service || !form) {
-    return (
-      <div class="page stack">
-        <h1 tabindex={-1}>Serviço não encontrado</h1>
-        <p><a href="/">Voltar ao início</a></p>
+        <p class="breadcrumb"><a href={`/servicos/${service.id}`}>{service.name}</a></p>
+        <h1 tabindex={-1}>Avaliar: {service.name}</h1>
+        <p>Sua opinião ajuda a Prefeitura a melhorar este serviço. Você pode avaliar sem se identificar.</p>
+        <FormScreen service={service} form={form} districts={charter.districts} query={query} />
       </div>
     );
   }
   return (
     <div class="page stack">
-      <p class="breadcrumb"><a href={`/servicos/${service.id}`}>{service.name}</a></p>
-      <h1 tabindex={-1}>Avaliar: {service.name}</h1>
-      <p>Sua opinião ajuda a Prefeitura a melhorar este serviço. Você pode avaliar sem se identificar.</p>
-      <FormScreen service={service} form={form} districts={charter.districts} query={query} />
+      <h1 tabindex={-1}>{charter ? 'Serviço não encontrado' : 'Avaliar serviço'}</h1>
+      <WithCharter>{() => <p><a href="/">Voltar ao início</a></p>}</WithCharter>
     </div>
   );
 }

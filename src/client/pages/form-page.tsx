@@ -2,35 +2,30 @@
 import type { PageProps } from '../router.tsx';
 import { useCharter } from '../charter/use-charter.ts';
 import { formById, serviceById } from '../charter/lookup.ts';
+import { WithCharter } from '../ui/charter-notice.tsx';
 import { usePageTitle } from '../ui/use-page-title.ts';
 import { FormScreen } from '../forms/form-screen.tsx';
 
 export default function FormPage({ params, query }: PageProps) {
-  const { charter, loading, error } = useCharter();
+  const { charter } = useCharter();
   const service = charter ? serviceById(charter, params.id ?? '') : undefined;
   const form = charter && service?.formId ? formById(charter, service.formId) : undefined;
-  usePageTitle(form ? `${form.title}` : 'Formulário');
-  if (!charter) {
+  usePageTitle(form?.title ?? 'Formulário');
+  if (charter && service && form) {
     return (
       <div class="page stack">
-        <h1 tabindex={-1}>Formulário</h1>
-        <p role="status">{loading ? 'Carregando a Carta de Serviços…' : error ?? 'A Carta de Serviços ainda não foi baixada. Conecte-se uma vez à internet.'}</p>
-      </div>
-    );
-  }
-  if (!service || !form) {
-    return (
-      <div class="page stack">
-        <h1 tabindex={-1}>Formulário não encontrado</h1>
-        <p>Este serviço não tem formulário pelo aplicativo. <a href={service ? `/servicos/${service.id}` : '/'}>Veja como solicitar</a>.</p>
+        <p class="breadcrumb"><a href={`/servicos/${service.id}`}>{service.name}</a></p>
+        <h1 tabindex={-1}>{form.title}</h1>
+        <FormScreen service={service} form={form} districts={charter.districts} query={query} />
       </div>
     );
   }
   return (
     <div class="page stack">
-      <p class="breadcrumb"><a href={`/servicos/${service.id}`}>{service.name}</a></p>
-      <h1 tabindex={-1}>{form.title}</h1>
-      <FormScreen service={service} form={form} districts={charter.districts} query={query} />
+      <h1 tabindex={-1}>{charter ? 'Formulário não encontrado' : 'Formulário'}</h1>
+      <WithCharter>
+        {() => <p>Este serviço não tem formulário pelo aplicativo. <a href={service ? `/servicos/${service.id}` : '/'}>Veja como solicitar</a>.</p>}
+      </WithCharter>
     </div>
   );
 }

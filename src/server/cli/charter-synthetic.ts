@@ -1,9 +1,9 @@
 /**
  * `npm run charter:synthetic -- --services 5000 [--out FILE] [--seed N]`: a large, valid, deterministic
- * charter for benchmarks. Reuses the sample charter's secretariats, categories, districts and forms (the
- * test fixture's when the sample is missing) and varies copies of its services.
+ * charter for benchmarks. Reuses the sample charter's secretariats, categories, districts and forms and
+ * varies copies of its services.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -46,8 +46,7 @@ if (!Number.isInteger(count) || count < 1 || !Number.isInteger(seed)) {
   console.error('Uso: npm run charter:synthetic -- --services 5000 [--out ARQUIVO] [--seed 1]');
   process.exit(2);
 }
-const sample = resolve(ROOT, 'data/sample-charter.json');
-const source = existsSync(sample) && readCharterFile(sample).ok ? sample : resolve(ROOT, 'tests/fixtures/charter.json');
+const source = resolve(ROOT, 'data/sample-charter.json');
 const base = readCharterFile(source);
 if (!base.ok) throw new Error(`${source} is not a valid charter`);
 const charter = syntheticCharter(base.charter, count, seed);

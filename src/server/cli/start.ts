@@ -11,7 +11,6 @@ import { serve } from '../serve.ts';
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const BUILD_INPUTS = ['src/client', 'src/shared', 'src/sw', 'public', 'index.html', 'vite.config.ts'];
 const SAMPLE_CHARTER = join(ROOT, 'data/sample-charter.json');
-const FALLBACK_CHARTER = join(ROOT, 'tests/fixtures/charter.json');
 
 function newestMtime(path: string): number {
   if (!existsSync(path)) return 0;
@@ -34,10 +33,5 @@ if (buildIsStale(ROOT, staticDir)) {
   const { build } = await import('vite');
   await build({ root: ROOT, logLevel: 'warn' });
 }
-let charterFile = SAMPLE_CHARTER;
-if (!existsSync(charterFile)) {
-  console.warn('data/sample-charter.json not found; using the small test charter instead.');
-  charterFile = FALLBACK_CHARTER;
-}
-const server = await serve({ ...config, staticDir }, { charterFileIfEmpty: charterFile });
+const server = await serve({ ...config, staticDir }, { charterFileIfEmpty: SAMPLE_CHARTER });
 console.log(`Conecta Conquista: ${server.url} (database: ${server.storage.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL'})`);
