@@ -4,7 +4,7 @@ import preact from '@preact/preset-vite';
 import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 
-const GLOBAL_CSS = ['src/client/styles/base.css', 'src/client/styles/components.css'];
+const GLOBAL_CSS = ['src/apps/citizen/styles/base.css', 'src/apps/citizen/styles/components.css'];
 
 function minifyCss(css: string): string {
   return css

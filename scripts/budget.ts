@@ -14,7 +14,7 @@ import { gzipSync } from 'node:zlib';
 export const BUDGETS = { firstScreenJsGzip: 50 * 1024, htmlGzip: 14 * 1024 } as const;
 
 /** The module that paints the home screen, lazily loaded by the router but needed before anything is useful. */
-const HOME_PAGE = 'src/client/pages/home-page.tsx';
+const HOME_PAGE = 'src/apps/citizen/pages/home-page.tsx';
 
 interface ManifestChunk {
   file: string;

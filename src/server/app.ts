@@ -4,12 +4,9 @@ import Fastify, { LogController, type FastifyInstance, type FastifyReply, type F
 import { HttpError, MESSAGES, apiError } from './api-errors.ts';
 import { CharterCache } from './current-charter.ts';
 import { inlineStyleHashes, securityHeaders } from './security-headers.ts';
-import { attachmentRoutes } from './routes/attachments.ts';
-import { charterRoutes } from './routes/charter.ts';
-import { healthRoutes } from './routes/health.ts';
-import { registerStatic } from './routes/static.ts';
-import { submissionRoutes } from './routes/submissions.ts';
-import { syncRoutes } from './routes/sync.ts';
+import { citizenApi } from './citizen/plugin.ts';
+import { healthRoutes } from './health-routes.ts';
+import { registerStatic } from './static-site.ts';
 import type { Storage } from './storage/types.ts';
 
 export interface AppOptions {
@@ -133,12 +130,8 @@ export async function buildApp({ storage, staticDir, logger = false, rateLimit: 
     });
   }
 
-  const deps = { storage, charters };
-  charterRoutes(app, charters);
-  submissionRoutes(app, deps);
-  syncRoutes(app, deps);
-  healthRoutes(app, deps);
-  await app.register(attachmentRoutes, { storage });
+  healthRoutes(app, { storage, charters });
+  await app.register(citizenApi, { prefix: '/api', storage, charters });
   const site = await registerStatic(app, staticDir);
 
   app.setNotFoundHandler(async (request: FastifyRequest, reply: FastifyReply) => {

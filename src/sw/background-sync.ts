@@ -2,7 +2,7 @@
  * Background Sync (Chromium only): when the browser sees signal again it wakes the service worker,
  * which drains the outbox with the same engine as the page. The page never relies on this.
  */
-import { BACKGROUND_SYNC_TAG, defaultSyncDeps, drainOutbox } from '../client/outbox/sync-engine.ts';
+import { BACKGROUND_SYNC_TAG, defaultSyncDeps, drainOutbox } from '../sync/sync-engine.ts';
 
 interface SyncEvent extends ExtendableEvent {
   readonly tag: string;

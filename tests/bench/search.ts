@@ -34,7 +34,7 @@ async function bundleSearch(): Promise<string> {
     build: {
       write: false,
       minify: true,
-      lib: { entry: resolve('src/client/search/search-index.ts'), formats: ['iife'], name: 'ConectaSearch' },
+      lib: { entry: resolve('src/apps/citizen/search/search-index.ts'), formats: ['iife'], name: 'ConectaSearch' },
     },
   });
   const outputs = (Array.isArray(result) ? result : [result]) as { output: { type: string; code?: string }[] }[];

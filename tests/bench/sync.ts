@@ -5,10 +5,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import { openOutboxDb } from '../../src/client/outbox/db.ts';
-import { enqueueSubmission } from '../../src/client/outbox/enqueue.ts';
-import { drainOutbox } from '../../src/client/outbox/drain.ts';
-import { sha256Hex } from '../../src/client/outbox/hash.ts';
+import { openOutboxDb } from '../../src/sync/db.ts';
+import { enqueueSubmission } from '../../src/sync/enqueue.ts';
+import { drainOutbox } from '../../src/sync/drain.ts';
+import { sha256Hex } from '../../src/sync/hash.ts';
 import type { Answers } from '../../src/shared/schemas.ts';
 import { potholeRequest, startServer } from '../helpers/server.ts';
 import { createServer, request } from 'node:http';

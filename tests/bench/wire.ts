@@ -10,10 +10,10 @@
  * `npm run bench:wire` prints them alone; tests/bench/all.ts puts them in the table.
  */
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import { openOutboxDb } from '../../src/client/outbox/db.ts';
-import { drainOutbox } from '../../src/client/outbox/drain.ts';
-import { enqueueSubmission } from '../../src/client/outbox/enqueue.ts';
-import { PHOTO_TARGET_BYTES } from '../../src/client/forms/photo-size.ts';
+import { openOutboxDb } from '../../src/sync/db.ts';
+import { drainOutbox } from '../../src/sync/drain.ts';
+import { enqueueSubmission } from '../../src/sync/enqueue.ts';
+import { PHOTO_TARGET_BYTES } from '../../src/apps/citizen/forms/photo-size.ts';
 import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
 import { launchBrowser, waitForServiceWorkerControl } from '../helpers/browser.ts';
 import { startServer } from '../helpers/server.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { PHOTO_MAX_SIDE, PHOTO_TARGET_BYTES } from '../../src/client/forms/photo-size.ts';
+import { PHOTO_MAX_SIDE, PHOTO_TARGET_BYTES } from '../../src/apps/citizen/forms/photo-size.ts';
 import { setSubmissionStatus } from '../../src/server/storage/submission-store.ts';
 import {
   closeApp, evaluationForm, fillAndSubmit, gradientPng, jpegSize, listedStates, openApp, serviceWithForm, storedAttachment, storedSubmissions, waitFor, type AppUnderTest,

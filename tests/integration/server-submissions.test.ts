@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BACKENDS, evaluation, fixtureCharter, openTestStorage, postJson, potholeRequest, readJson, startServer, type TestServer,
 } from '../helpers/server.ts';
-import { acceptSubmission } from '../../src/server/accept-submission.ts';
+import { acceptSubmission } from '../../src/server/citizen/accept-submission.ts';
 import { CharterCache } from '../../src/server/current-charter.ts';
 import { FormVersionConflictError, installCharter } from '../../src/server/storage/charter-store.ts';
 import { setSubmissionStatus } from '../../src/server/storage/submission-store.ts';

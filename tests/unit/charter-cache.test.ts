@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Charter } from '../../src/shared/schemas.ts';
-import { CharterDatabase } from '../../src/client/charter/charter-db.ts';
-import { CHARTER_URL, loadStoredCharter, refreshCharter, type FetchLike } from '../../src/client/charter/charter-cache.ts';
+import { CharterDatabase } from '../../src/apps/citizen/charter/charter-db.ts';
+import { CHARTER_URL, loadStoredCharter, refreshCharter, type FetchLike } from '../../src/apps/citizen/charter/charter-cache.ts';
 
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/pwa-charter.json', import.meta.url), 'utf8')) as Charter;
 const versionTwo: Charter = {

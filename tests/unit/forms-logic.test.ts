@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { FormDefinition } from '../../src/shared/schemas.ts';
-import { applyMask, caretAfterMask } from '../../src/client/forms/masks.ts';
-import { answerToBrDate, brDateToAnswer, maskBrDate, parseNumberInput } from '../../src/client/forms/answer-parsing.ts';
-import { attemptsFor, chooseEncoding, fitWithin, PHOTO_TARGET_BYTES } from '../../src/client/forms/photo-size.ts';
-import { attachmentsFor, createFormState } from '../../src/client/forms/form-state.ts';
+import { applyMask, caretAfterMask } from '../../src/apps/citizen/forms/masks.ts';
+import { answerToBrDate, brDateToAnswer, maskBrDate, parseNumberInput } from '../../src/apps/citizen/forms/answer-parsing.ts';
+import { attemptsFor, chooseEncoding, fitWithin, PHOTO_TARGET_BYTES } from '../../src/apps/citizen/forms/photo-size.ts';
+import { attachmentsFor, createFormState } from '../../src/apps/citizen/forms/form-state.ts';
 
 const evaluation: FormDefinition = {
   id: 'avaliacao-servico', version: 1, title: 'Avaliar o serviço', kind: 'evaluation',

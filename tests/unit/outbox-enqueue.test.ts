@@ -1,10 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import { OutboxExportSchema, parseContract, SubmissionSchema } from '../../src/shared/schemas.ts';
-import { enqueueSubmission, MissingFileError } from '../../src/client/outbox/enqueue.ts';
-import { StorageFullError } from '../../src/client/outbox/storage-errors.ts';
-import { buildOutboxExport } from '../../src/client/outbox/export.ts';
-import { correctionDraftId, createDraftWriter, deleteDraft, deleteRecord, findResumableDraft, saveDraftWithFile } from '../../src/client/outbox/drafts.ts';
-import type { Draft } from '../../src/client/outbox/db.ts';
+import { enqueueSubmission, MissingFileError } from '../../src/sync/enqueue.ts';
+import { StorageFullError } from '../../src/sync/storage-errors.ts';
+import { buildOutboxExport } from '../../src/sync/export.ts';
+import { correctionDraftId, createDraftWriter, deleteDraft, deleteRecord, findResumableDraft, saveDraftWithFile } from '../../src/sync/drafts.ts';
+import type { Draft } from '../../src/sync/db.ts';
 import { freshDb, photo, queue, uuid } from './sync-test-kit.ts';
 
 function draft(overrides: Partial<Draft> = {}): Draft {

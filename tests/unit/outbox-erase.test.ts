@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { countUnsent } from '../../src/client/outbox/db.ts';
-import { eraseMyData } from '../../src/client/outbox/erase.ts';
+import { countUnsent } from '../../src/sync/db.ts';
+import { eraseMyData } from '../../src/sync/erase.ts';
 import { freshDb, queue } from './sync-test-kit.ts';
 
 describe('eraseMyData', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { withinEditDistance } from '../../src/client/search/edit-distance.ts';
+import { withinEditDistance } from '../../src/apps/citizen/search/edit-distance.ts';
 
 /** Plain optimal-string-alignment distance, the reference for the bounded version. */
 function osa(a: string, b: string): number {

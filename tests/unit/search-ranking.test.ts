@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Charter } from '../../src/shared/schemas.ts';
-import { buildSearchIndex, searchServices } from '../../src/client/search/search-index.ts';
+import { buildSearchIndex, searchServices } from '../../src/apps/citizen/search/search-index.ts';
 
 const charter = JSON.parse(readFileSync(new URL('../fixtures/pwa-charter.json', import.meta.url), 'utf8')) as Charter;
 const index = buildSearchIndex(charter);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { drainOutbox, MESSAGES, type LockManagerLike } from '../../src/client/outbox/drain.ts';
-import { BACKOFF_BASE_MS } from '../../src/client/outbox/backoff.ts';
+import { drainOutbox, MESSAGES, type LockManagerLike } from '../../src/sync/drain.ts';
+import { BACKOFF_BASE_MS } from '../../src/sync/backoff.ts';
 import { createFakeEndpoint } from './sync-fake-endpoint.ts';
 import { clock, depsFor, freshDb, queue } from './sync-test-kit.ts';
 

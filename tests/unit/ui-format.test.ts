@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatCost, formatDateTime, formatDeadline, telHref } from '../../src/client/ui/format.ts';
+import { formatBytes, formatCost, formatDateTime, formatDeadline, telHref } from '../../src/apps/citizen/ui/format.ts';
 
 describe('pt-BR formatting for the service page', () => {
   it('writes dates in Bahia time (UTC−3)', () => {

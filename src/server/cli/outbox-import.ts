@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { OutboxExportSchema, parseContract } from '../../shared/schemas.ts';
-import { acceptSubmission } from '../accept-submission.ts';
+import { acceptSubmission } from '../citizen/accept-submission.ts';
 import { CharterCache } from '../current-charter.ts';
 import { putAttachment } from '../storage/attachment-store.ts';
 import { openCliStorage } from './open-cli-storage.ts';

@@ -9,7 +9,7 @@ import { readConfig } from '../config.ts';
 import { serve } from '../serve.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const BUILD_INPUTS = ['src/client', 'src/shared', 'src/sw', 'public', 'index.html', 'vite.config.ts'];
+const BUILD_INPUTS = ['src/apps', 'src/sync', 'src/shared', 'src/sw', 'public', 'index.html', 'vite.config.ts'];
 const SAMPLE_CHARTER = join(ROOT, 'data/sample-charter.json');
 
 function newestMtime(path: string): number {

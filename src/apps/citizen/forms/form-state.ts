@@ -1,0 +1,149 @@
+/**
+ * The answers of one form being filled in, with per-field subscriptions: a keystroke re-renders only
+ * its own field (and the fields whose visibility depends on it), never the whole form. DOM-free.
+ */
+import type { AnswerValue, Answers, Attachment, AttachmentType, FormDefinition, FormField } from '../../../shared/schemas.ts';
+import { isFieldVisible, validateAnswers, visibleAnswers, type FieldErrors, type ValidationContext } from '../../../shared/validate-answers.ts';
+
+export interface FieldView {
+  value: AnswerValue | undefined;
+  visible: boolean;
+  /** The message shown next to the field (only once the person left it or tried to submit). */
+  error: string | undefined;
+}
+
+type Listener = () => void;
+
+export interface FormState {
+  readonly form: FormDefinition;
+  answers(): Answers;
+  view(fieldId: string): FieldView;
+  set(fieldId: string, value: AnswerValue | undefined): void;
+  /** The person left the field: show its message from now on. */
+  touch(fieldId: string): void;
+  /** Validates everything and shows every message; returns the errors of visible fields, in form order. */
+  validateAll(): FieldErrors;
+  /** Messages from the server for a rejected record, shown until the field changes. */
+  setServerErrors(errors: FieldErrors): void;
+  subscribe(fieldId: string, listener: Listener): () => void;
+  /** Called after every change of answers (draft saving). */
+  onChange(listener: (answers: Answers) => void): () => void;
+}
+
+export function createFormState(form: FormDefinition, initial: Answers, ctx: ValidationContext): FormState {
+  let answers: Answers = { ...initial };
+  const touched = new Set<string>();
+  let serverErrors: FieldErrors = {};
+  let errors: FieldErrors = computeErrors();
+  const listeners = new Map<string, Set<Listener>>();
+  const changeListeners = new Set<(answers: Answers) => void>();
+  const views = new Map<string, FieldView>();
+  const fields = new Map(form.fields.map((f) => [f.id, f]));
+
+  // Fields whose visibility depends, directly or not, on a field.
+  const dependents = new Map<string, string[]>();
+  for (const field of form.fields) {
+    let source = field.visibleIf?.field;
+    while (source) {
+      dependents.set(source, [...(dependents.get(source) ?? []), field.id]);
+      source = fields.get(source)?.visibleIf?.field;
+    }
+  }
+
+  function computeErrors(): FieldErrors {
+    return validateAnswers(form, visibleAnswers(form, answers), ctx);
+  }
+
+  function buildView(field: FormField): FieldView {
+    const visible = isFieldVisible(form, field, answers);
+    const shown = visible && (touched.has(field.id) || serverErrors[field.id] !== undefined);
+    return { value: answers[field.id], visible, error: shown ? (serverErrors[field.id] ?? errors[field.id]) : undefined };
+  }
+
+  function refresh(fieldIds: Iterable<string>): void {
+    for (const id of fieldIds) {
+      const field = fields.get(id);
+      if (!field) continue;
+      const next = buildView(field);
+      const previous = views.get(id);
+      if (previous && previous.value === next.value && previous.visible === next.visible && previous.error === next.error) continue;
+      views.set(id, next);
+      listeners.get(id)?.forEach((listener) => listener());
+    }
+  }
+
+  return {
+    form,
+    answers: () => answers,
+    view(fieldId) {
+      let view = views.get(fieldId);
+      if (!view) {
+        view = buildView(fields.get(fieldId)!);
+        views.set(fieldId, view);
+      }
+      return view;
+    },
+    set(fieldId, value) {
+      const next = { ...answers };
+      if (value === undefined) delete next[fieldId];
+      else next[fieldId] = value;
+      answers = next;
+      if (serverErrors[fieldId]) {
+        const { [fieldId]: _fixed, ...rest } = serverErrors;
+        serverErrors = rest;
+      }
+      const before = errors;
+      errors = computeErrors();
+      const affected = new Set([fieldId, ...(dependents.get(fieldId) ?? [])]);
+      // A field's message can change because of another's answer only among touched fields (rare, cheap).
+      for (const id of touched) if (before[id] !== errors[id]) affected.add(id);
+      refresh(affected);
+      changeListeners.forEach((listener) => listener(answers));
+    },
+    touch(fieldId) {
+      if (touched.has(fieldId)) return;
+      touched.add(fieldId);
+      refresh([fieldId]);
+    },
+    validateAll() {
+      errors = computeErrors();
+      for (const field of form.fields) touched.add(field.id);
+      refresh(fields.keys());
+      const ordered: FieldErrors = {};
+      for (const field of form.fields) {
+        const message = isFieldVisible(form, field, answers) ? (serverErrors[field.id] ?? errors[field.id]) : undefined;
+        if (message) ordered[field.id] = message;
+      }
+      return ordered;
+    },
+    setServerErrors(next) {
+      serverErrors = { ...next };
+      refresh(fields.keys());
+    },
+    subscribe(fieldId, listener) {
+      const set = listeners.get(fieldId) ?? new Set<Listener>();
+      set.add(listener);
+      listeners.set(fieldId, set);
+      return () => set.delete(listener);
+    },
+    onChange(listener) {
+      changeListeners.add(listener);
+      return () => changeListeners.delete(listener);
+    },
+  };
+}
+
+/** The attachments list of a submission from its photo answers and the photos' metadata. */
+export function attachmentsFor(form: FormDefinition, answers: Answers, meta: ReadonlyMap<string, { type: AttachmentType; size: number }>): Attachment[] {
+  const list: Attachment[] = [];
+  for (const field of form.fields) {
+    if (field.type !== 'photo') continue;
+    const hashes = answers[field.id];
+    if (!Array.isArray(hashes)) continue;
+    for (const sha256 of hashes) {
+      const file = meta.get(sha256);
+      if (file) list.push({ sha256, type: file.type, size: file.size, fieldId: field.id });
+    }
+  }
+  return list;
+}

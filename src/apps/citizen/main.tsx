@@ -1,0 +1,68 @@
+/**
+ * Boot: everything here is on the first screen's budget. Dexie, the service worker registration, the
+ * outbox and the charter download all load after the first paint.
+ */
+import { render } from 'preact';
+import { App, loadPage } from './layout/app.tsx';
+import { Banners } from './layout/banners.tsx';
+import { HeaderStatus } from './layout/header-status.tsx';
+import { currentLocation, navigate, onNavigate, startRouter, type Location } from '../common/navigation.tsx';
+import { appStore, setOnline, type BeforeInstallPromptEvent } from './state/app-store.ts';
+import { whenIdle } from './ui/when-idle.ts';
+
+// Registered before anything else so an early install offer is not missed.
+window.addEventListener('beforeinstallprompt', (event) => {
+  event.preventDefault();
+  appStore.setState({ installPrompt: event as BeforeInstallPromptEvent });
+});
+window.addEventListener('appinstalled', () => appStore.setState({ installPrompt: null, standalone: true }));
+window.addEventListener('online', () => {
+  setOnline(true);
+  // Signal is back: a good moment to ask (one 304 when nothing changed) for a newer charter.
+  void import('./charter/charter-store.ts').then((m) => m.refreshCharterNow());
+});
+window.addEventListener('offline', () => setOnline(false));
+appStore.setState({
+  standalone: window.matchMedia('(display-mode: standalone)').matches || (navigator as Navigator & { standalone?: boolean }).standalone === true,
+});
+
+const headerSearch = document.getElementById('busca-topo') as HTMLFormElement | null;
+headerSearch?.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const input = headerSearch.elements.namedItem('q') as HTMLInputElement;
+  navigate(`/buscar?q=${encodeURIComponent(input.value.trim())}`);
+  input.value = '';
+});
+
+/** The static shell's nav and search box follow the route: current link marked, no second search box on /buscar. */
+function syncShell(location: Location): void {
+  for (const link of document.querySelectorAll<HTMLAnchorElement>('.nav a')) {
+    const path = new URL(link.href).pathname;
+    const current = path === '/' ? location.path === '/' : location.path === path || location.path.startsWith(`${path}/`);
+    if (current) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  if (headerSearch) headerSearch.hidden = location.path === '/buscar';
+}
+
+startRouter();
+syncShell(currentLocation());
+onNavigate((location) => syncShell(location));
+
+// The static shell's content stays on screen until the first page's code has arrived: no blank flash on 2G.
+const main = document.getElementById('conteudo')!;
+const bootLocation = currentLocation();
+loadPage(bootLocation).then(
+  // If the person already moved on (a tap on the static nav), the App loads the new page itself.
+  (first) => render(<App first={currentLocation() === bootLocation ? first : undefined} />, main),
+  () => render(<App />, main),
+);
+render(<HeaderStatus />, document.getElementById('estado')!);
+render(<Banners />, document.getElementById('avisos')!);
+
+/** Runs a task once the page has loaded and the main thread is idle, so start-up work never delays a tap. */
+// The charter first (it fills the screen), then the rest, each in its own idle slot.
+whenIdle(() => void import('./charter/charter-store.ts').then((m) => m.ensureCharterLoaded()), 500);
+whenIdle(() => void import('./pwa/register-sw.ts').then((m) => m.registerServiceWorker()), 3000);
+whenIdle(() => void import('./outbox-ui/start-sync.ts').then((m) => m.startSyncTriggers()), 4000);
+whenIdle(() => void import('./pwa/storage.ts').then((m) => m.requestPersistentStorage()), 5000);

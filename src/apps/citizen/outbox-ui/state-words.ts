@@ -1,0 +1,36 @@
+/** Record states in words a person understands (issue 4: "Aguardando sinal para enviar"). */
+import { STATUS_LABELS } from '../../../shared/schemas.ts';
+import type { OutboxRecord } from '../../../sync/db.ts';
+
+export function recordStateWords(record: OutboxRecord): string {
+  switch (record.state) {
+    case 'queued': return 'Aguardando sinal para enviar';
+    case 'sending': return 'Enviando…';
+    case 'retry': return 'Aguardando sinal para enviar (vamos tentar de novo sozinhos)';
+    case 'sent': return record.receipt ? `Enviado: protocolo ${record.receipt.protocol}` : 'Enviado';
+    case 'rejected': return 'Precisa de correção antes de enviar';
+    case 'conflict': return 'Não foi possível enviar: veja o que fazer';
+  }
+}
+
+/** The progress of a sent request as the Prefeitura reports it. */
+export function progressWords(record: OutboxRecord): string | undefined {
+  return record.receipt ? STATUS_LABELS[record.receipt.status] : undefined;
+}
+
+export function kindWords(kind: OutboxRecord['kind']): string {
+  return kind === 'evaluation' ? 'Avaliação' : kind === 'manifestation' ? 'Manifestação' : 'Solicitação';
+}
+
+export function sizeWords(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1).replace('.', ',')} MB`;
+}
+
+const dateFormat = new Intl.DateTimeFormat('pt-BR', { dateStyle: 'short', timeStyle: 'short', timeZone: 'America/Bahia' });
+
+export function dateWords(value: string | number | undefined): string {
+  if (value === undefined) return '';
+  return dateFormat.format(new Date(value));
+}

@@ -1,0 +1,105 @@
+/** /minhas-solicitacoes/:id — one record: its state in words, the server's messages, protocol and history. */
+import { useEffect, useState } from 'preact/hooks';
+import { STATUS_LABELS } from '../../../shared/schemas.ts';
+import { navigate, type PageProps } from '../../common/navigation.tsx';
+import { usePageTitle } from '../ui/use-page-title.ts';
+import { useCharter } from '../charter/use-charter.ts';
+import { formById } from '../charter/lookup.ts';
+import { getOutboxDb } from '../../../sync/db.ts';
+import { useLiveQuery } from '../outbox-ui/use-live-query.ts';
+import { deleteRecord } from '../../../sync/drafts.ts';
+import { refreshRecordStatus } from '../../../sync/status.ts';
+import { dateWords, kindWords, progressWords, recordStateWords, sizeWords } from '../outbox-ui/state-words.ts';
+import { formPath } from '../outbox-ui/record-links.ts';
+import { OutboxActions } from '../outbox-ui/outbox-actions.tsx';
+import '../forms/forms.css';
+
+export default function RequestDetailPage({ params, query }: PageProps) {
+  const id = params.id ?? '';
+  const db = getOutboxDb();
+  const record = useLiveQuery(async () => (await db.records.get(id)) ?? null, [id]);
+  const { charter } = useCharter();
+  const [refreshNote, setRefreshNote] = useState<string | undefined>();
+  usePageTitle(record ? record.summary.serviceName : 'Solicitação');
+
+  const refresh = async () => {
+    setRefreshNote('Consultando a Prefeitura…');
+    const ok = await refreshRecordStatus(db, id, (input, init) => fetch(input, init));
+    setRefreshNote(ok ? 'Situação atualizada agora.' : 'Sem conexão: mostramos a última situação conhecida.');
+  };
+
+  useEffect(() => {
+    if (record?.state === 'sent') void refreshRecordStatus(db, id, (input, init) => fetch(input, init));
+    // Only when the record first shows as sent.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [record?.state]);
+
+  if (record === undefined) return <div class="page"><h1 tabindex={-1}>Solicitação</h1><p role="status">Carregando…</p></div>;
+  if (record === null) {
+    return (
+      <div class="page stack">
+        <h1 tabindex={-1}>Solicitação não encontrada</h1>
+        <p>Ela não está neste aparelho. <a href="/minhas-solicitacoes">Ver minhas solicitações</a></p>
+      </div>
+    );
+  }
+  const form = charter ? formById(charter, record.formId) : undefined;
+  const labelOf = (fieldId: string) => form?.fields.find((f) => f.id === fieldId)?.label ?? fieldId;
+  const unsent = record.state !== 'sent';
+  const remove = async () => {
+    if (!window.confirm('Este envio ainda não chegou à Prefeitura. Se apagar, ele se perde para sempre. Se quiser guardar, use "Salvar cópia" antes. Apagar mesmo assim?')) return;
+    await deleteRecord(db, record.id);
+    navigate('/minhas-solicitacoes', { replace: true });
+  };
+
+  return (
+    <div class="page stack">
+      <p class="breadcrumb"><a href="/minhas-solicitacoes">Minhas solicitações</a></p>
+      <h1 tabindex={-1}>{record.summary.serviceName}</h1>
+      {query.get('novo') && record.state !== 'sent' && (
+        <div class="notice notice-success" role="status"><p>Guardado neste aparelho. Será enviado assim que houver conexão — você não precisa fazer mais nada.</p></div>
+      )}
+      <p>{kindWords(record.kind)}: {record.summary.formTitle}</p>
+      <p class="record-state" data-state={record.state} data-testid="record-state">{recordStateWords(record)}</p>
+      <p class="muted">Feito em {dateWords(record.createdAt)}{unsent ? ` · ${sizeWords(record.summary.byteSize)}` : ''}</p>
+
+      {record.lastError && record.state !== 'sent' && <div class={`notice ${record.state === 'retry' ? '' : 'notice-error'}`}><p>{record.lastError}</p></div>}
+      {record.state === 'rejected' && (
+        <div class="stack">
+          {record.fieldErrors && Object.keys(record.fieldErrors).length > 0 && (
+            <ul class="plain-list" data-testid="field-errors">
+              {Object.entries(record.fieldErrors).map(([field, message]) => <li key={field}><strong>{labelOf(field)}:</strong> {message}</li>)}
+            </ul>
+          )}
+          <p><a class="button button-primary" href={formPath(record.kind, record.serviceId, { corrigir: record.id })}>Corrigir e enviar de novo</a></p>
+        </div>
+      )}
+
+      {record.state === 'sent' && record.receipt && (
+        <section class="stack section" aria-labelledby="acompanhamento">
+          <h2 id="acompanhamento">Acompanhamento</h2>
+          <p>Protocolo: <strong data-testid="protocol">{record.receipt.protocol}</strong></p>
+          <p>Situação: <strong>{progressWords(record)}</strong>{record.statusCheckedAt ? ` (consultado em ${dateWords(record.statusCheckedAt)})` : ''}</p>
+          {record.statusHistory && record.statusHistory.length > 0 && (
+            <ol class="history">
+              {record.statusHistory.map((event, i) => (
+                <li key={i}>{dateWords(event.at)}: {STATUS_LABELS[event.status]}{event.note ? ` — ${event.note}` : ''}</li>
+              ))}
+            </ol>
+          )}
+          <div class="button-row">
+            <button type="button" class="button button-secondary" onClick={() => void refresh()}>Atualizar situação</button>
+            {record.kind === 'request' && <a class="button button-secondary" href={formPath('evaluation', record.serviceId)}>Avaliar este serviço</a>}
+          </div>
+          <p role="status">{refreshNote ?? ''}</p>
+          <p class="field-hint">As respostas e fotos foram apagadas deste aparelho depois do envio; a Prefeitura guarda o pedido.</p>
+        </section>
+      )}
+
+      {unsent && record.state !== 'sending' && <OutboxActions waiting={1} />}
+      {(record.state === 'rejected' || record.state === 'conflict') && (
+        <p><button type="button" class="button button-secondary" onClick={() => void remove()}>Apagar este envio</button></p>
+      )}
+    </div>
+  );
+}

@@ -1,6 +1,0 @@
-import type { PageProps } from '../router.tsx';
-import { ServiceGroupPage } from './service-group-page.tsx';
-
-export default function CategoryPage({ params }: PageProps) {
-  return <ServiceGroupPage grouping="category" id={params.id!} />;
-}

@@ -1,0 +1,29 @@
+import type { FastifyInstance } from 'fastify';
+import { MAX_BATCH, SyncRequestSchema, parseContract, type SyncItemResult, type SyncResponse } from '../../shared/schemas.ts';
+import { acceptSubmission, type AcceptDeps, type AcceptResult } from './accept-submission.ts';
+import { HttpError, apiError } from '../api-errors.ts';
+import { requireBody } from './submission-routes.ts';
+
+export const SYNC_BODY_LIMIT = 8 * 1024 * 1024;
+
+function toItem(result: AcceptResult): SyncItemResult {
+  return 'receipt' in result
+    ? { id: result.id, outcome: result.outcome, receipt: result.receipt }
+    : { id: result.id, outcome: result.outcome, error: result.error };
+}
+
+export function syncRoutes(app: FastifyInstance, deps: AcceptDeps): void {
+  app.post('/sync', { bodyLimit: SYNC_BODY_LIMIT }, async (request): Promise<SyncResponse> => {
+    requireBody(request.body);
+    const items = (request.body as { submissions?: unknown } | null)?.submissions;
+    if (Array.isArray(items) && items.length > MAX_BATCH) {
+      throw new HttpError(413, apiError('batch_too_large', `No máximo ${MAX_BATCH} envios por lote. Divida o lote e envie de novo.`));
+    }
+    const parsed = parseContract(SyncRequestSchema, request.body);
+    if (!parsed.ok) throw new HttpError(422, apiError('invalid_batch', 'O lote está em um formato que o servidor não aceita.', parsed.fields));
+    // In order, one at a time: a repeated id later in the batch is then a duplicate of the earlier item.
+    const results: SyncItemResult[] = [];
+    for (const item of parsed.value.submissions) results.push(toItem(await acceptSubmission(deps, item)));
+    return { results };
+  });
+}

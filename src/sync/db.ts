@@ -1,0 +1,134 @@
+/**
+ * The outbox database: what the person wrote and has not lost. It is separate from the charter cache
+ * (another database) so that clearing or rebuilding the cache can never touch user data.
+ *
+ * Schema changes only ever ADD a version with an upgrade; a version is never edited once shipped,
+ * because phones keep queued records for days across app updates (tests/unit/outbox-upgrade.test.ts).
+ */
+import { Dexie, type DexieOptions, type EntityTable } from 'dexie';
+import type { Answers, Attachment, AttachmentType, Receipt, StatusEvent, SubmissionKind } from '../shared/schemas.ts';
+
+export const OUTBOX_DB_NAME = 'conecta-outbox';
+
+/**
+ * queued: waiting for its first try · sending: a drainer has it now (stale if found at drain start) ·
+ * retry: a try failed for a reason that is not the person's (network, server busy), waiting for nextAttemptAt ·
+ * sent: acknowledged by the server (receipt kept) · rejected: the server refused the answers (fieldErrors) ·
+ * conflict: the id is stored on the server with a different body; kept with its data, never dropped.
+ */
+export type RecordState = 'queued' | 'sending' | 'retry' | 'sent' | 'rejected' | 'conflict';
+export const UNSENT_STATES: readonly RecordState[] = ['queued', 'sending', 'retry', 'rejected', 'conflict'];
+export const DUE_STATES: readonly RecordState[] = ['queued', 'sending', 'retry'];
+
+/** What lists and badges show, kept after the answers are dropped. */
+export interface RecordSummary {
+  serviceName: string;
+  formTitle: string;
+  /** Answers plus files, in bytes, as the person would have to send them. */
+  byteSize: number;
+}
+
+export interface OutboxRecord {
+  /** The submission id: a client UUID and the server's idempotency key. */
+  id: string;
+  state: RecordState;
+  kind: SubmissionKind;
+  serviceId: string;
+  formId: string;
+  formVersion: number;
+  /** Dropped once the server acknowledged the record (LGPD: keep only what is needed). */
+  answers?: Answers;
+  attachments: Attachment[];
+  createdAt: string;
+  updatedAt: number;
+  attempts: number;
+  /** Epoch ms; 0 when due now. */
+  nextAttemptAt: number;
+  /** pt-BR, for the person. */
+  lastError?: string;
+  fieldErrors?: Record<string, string>;
+  receipt?: Receipt;
+  statusHistory?: StatusEvent[];
+  statusCheckedAt?: number;
+  summary: RecordSummary;
+}
+
+export interface BlobRow {
+  sha256: string;
+  blob: Blob;
+  type: AttachmentType;
+  size: number;
+  createdAt: number;
+}
+
+/** A form being filled in: saved on every change, never sent by itself. */
+export interface Draft {
+  id: string;
+  serviceId: string;
+  formId: string;
+  formVersion: number;
+  kind: SubmissionKind;
+  answers: Answers;
+  /** Photo files named by the answers, by hash (their Blobs live in `blobs`). */
+  attachments: Attachment[];
+  /** Set when the draft corrects a rejected record: submitting resends under that record's id. */
+  correctsRecordId?: string;
+  createdAt: number;
+  updatedAt: number;
+  summary: Omit<RecordSummary, 'byteSize'>;
+}
+
+export type OutboxDb = Dexie & {
+  records: EntityTable<OutboxRecord, 'id'>;
+  blobs: EntityTable<BlobRow, 'sha256'>;
+  drafts: EntityTable<Draft, 'id'>;
+};
+
+/** The first shipped schema; the upgrade test builds a database with exactly this. */
+export const OUTBOX_SCHEMA_V1 = {
+  records: 'id, state',
+  blobs: 'sha256',
+  drafts: 'id, updatedAt',
+} as const;
+
+export interface OutboxDbOptions {
+  /** Tests pass a fresh fake-indexeddb factory; the browser uses its own. */
+  indexedDB?: DexieOptions['indexedDB'];
+  IDBKeyRange?: DexieOptions['IDBKeyRange'];
+  name?: string;
+}
+
+export function openOutboxDb(options: OutboxDbOptions = {}): OutboxDb {
+  const db = new Dexie(options.name ?? OUTBOX_DB_NAME, {
+    ...(options.indexedDB ? { indexedDB: options.indexedDB } : {}),
+    ...(options.IDBKeyRange ? { IDBKeyRange: options.IDBKeyRange } : {}),
+    // Durable commits: a queued record must survive the phone dying right after "Enviar".
+    chromeTransactionDurability: 'strict',
+  }) as OutboxDb;
+  db.version(1).stores(OUTBOX_SCHEMA_V1);
+  // v2: due-time and date indexes for the drainer and the list; old records get the bookkeeping fields.
+  db.version(2)
+    .stores({ records: 'id, state, nextAttemptAt, createdAt, [formId+serviceId]', drafts: 'id, updatedAt, [formId+serviceId]' })
+    .upgrade(async (tx) => {
+      await tx.table('records').toCollection().modify((record: Partial<OutboxRecord>) => {
+        record.attempts ??= 0;
+        record.nextAttemptAt ??= 0;
+        record.attachments ??= [];
+        record.updatedAt ??= Date.now();
+      });
+    });
+  return db;
+}
+
+/** Records not yet acknowledged by the server: anything that would delete them must warn first. */
+export function countUnsent(db: OutboxDb): Promise<number> {
+  return db.records.where('state').anyOf(UNSENT_STATES as string[]).count();
+}
+
+let shared: OutboxDb | undefined;
+
+/** The page's and the service worker's one connection. */
+export function getOutboxDb(): OutboxDb {
+  shared ??= openOutboxDb();
+  return shared;
+}

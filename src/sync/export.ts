@@ -1,0 +1,34 @@
+/**
+ * "Salvar cópia": every unsent record with its photos, in the file format that
+ * `npm run outbox:import -- FILE` accepts on the server (OutboxExportSchema), for a phone that can
+ * never get signal. Reading happens in one transaction; encoding happens after it.
+ */
+import { OUTBOX_EXPORT_FORMAT, type OutboxExport, type Submission } from '../shared/schemas.ts';
+import { UNSENT_STATES, type BlobRow, type OutboxDb } from './db.ts';
+import { toSubmission } from './enqueue.ts';
+
+export async function buildOutboxExport(db: OutboxDb, now: () => number = Date.now): Promise<OutboxExport> {
+  const { submissions, blobs } = await db.transaction('r', db.records, db.blobs, async () => {
+    const records = (await db.records.where('state').anyOf(UNSENT_STATES as string[]).sortBy('createdAt')).filter((r) => r.answers);
+    const hashes = [...new Set(records.flatMap((r) => r.attachments.map((a) => a.sha256)))];
+    const rows = (await db.blobs.bulkGet(hashes)).filter((row): row is BlobRow => row !== undefined);
+    return { submissions: records.map(toSubmission) as Submission[], blobs: rows };
+  });
+  const attachments = [];
+  for (const row of blobs) {
+    attachments.push({ sha256: row.sha256, type: row.type, size: row.blob.size, base64: await blobToBase64(row.blob) });
+  }
+  return { format: OUTBOX_EXPORT_FORMAT, version: 1, exportedAt: new Date(now()).toISOString(), submissions, attachments };
+}
+
+export async function blobToBase64(blob: Blob): Promise<string> {
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  let binary = '';
+  const chunk = 0x8000;
+  for (let i = 0; i < bytes.length; i += chunk) binary += String.fromCharCode(...bytes.subarray(i, i + chunk));
+  return btoa(binary);
+}
+
+export function exportFileName(now: Date = new Date()): string {
+  return `conecta-conquista-copia-${now.toISOString().slice(0, 16).replace(/[:T]/g, '-')}.json`;
+}
