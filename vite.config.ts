@@ -77,6 +77,8 @@ export default defineConfig({
     }),
   ],
   build: {
+    // BUILD_DIR lets two builds live side by side (tests read the same variable); default dist/.
+    outDir: process.env.BUILD_DIR ?? 'dist',
     // The budget script reads the manifest to find the entry's static import graph.
     manifest: true,
     target: 'es2020',

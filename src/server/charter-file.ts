@@ -12,6 +12,6 @@ export function readCharterFile(file: string): CharterFileResult {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'Arquivo não encontrado.' : 'O arquivo não é um JSON válido.';
     return { ok: false, fields: { '(arquivo)': reason } };
   }
-  const parsed = parseContract(CharterSchema, json);
+  const parsed = parseContract(CharterSchema, json, { maxErrors: Infinity });
   return parsed.ok ? { ok: true, charter: parsed.value } : { ok: false, fields: parsed.fields };
 }

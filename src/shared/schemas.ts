@@ -6,6 +6,16 @@ import * as v from 'valibot';
 import { isValidIsoDate } from './documents.ts';
 
 const MAX_ID = 80;
+/**
+ * Every number the contract accepts fits where it is stored: versions in a PostgreSQL integer column,
+ * answers as exact JSON numbers. A value past these is a 422 for that item, never a database error.
+ */
+export const MAX_FORM_VERSION = 1_000_000;
+export const MAX_ANSWER_NUMBER = 1e15;
+const boundedNumber = (min = -MAX_ANSWER_NUMBER, max = MAX_ANSWER_NUMBER) =>
+  v.pipe(v.number(), v.finite(), v.minValue(min), v.maxValue(max));
+/** A form field's id; answers and attachments cite fields by it. */
+export const FIELD_ID_REGEX = /^[a-zA-Z][a-zA-Z0-9_]{0,59}$/;
 const slug = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,79}$/, 'Use letras minúsculas, números e hífens.'));
 const shortText = (max = 200) => v.pipe(v.string(), v.trim(), v.minLength(1, 'Não pode ficar vazio.'), v.maxLength(max, `Use no máximo ${max} caracteres.`));
 const longText = (max = 2000) => shortText(max);
@@ -50,8 +60,8 @@ export type DeadlineUnit = (typeof DEADLINE_UNITS)[number];
 
 export const DeadlineSchema = v.pipe(
   v.strictObject({
-    min: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
-    max: v.pipe(v.number(), v.integer(), v.minValue(1)),
+    min: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10_000))),
+    max: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10_000)),
     unit: v.picklist(DEADLINE_UNITS),
   }),
   v.check((d) => d.min === undefined || d.min <= d.max, 'O prazo mínimo não pode ser maior que o máximo.'),
@@ -78,7 +88,7 @@ export const CostSchema = v.pipe(
   v.strictObject({
     free: v.boolean(),
     /** Value in reais when fixed. */
-    amount: v.optional(v.pipe(v.number(), v.minValue(0))),
+    amount: v.optional(boundedNumber(0, 1e9)),
     description: v.optional(longText(400)),
   }),
   v.check((c) => c.free || c.amount !== undefined || c.description !== undefined, 'Diga o valor ou como ele é calculado.'),
@@ -138,7 +148,7 @@ const DateBound = v.union([v.literal('today'), v.pipe(v.string(), v.isoDate())])
 
 export const FieldSchema = v.pipe(
   v.strictObject({
-    id: v.pipe(v.string(), v.regex(/^[a-zA-Z][a-zA-Z0-9_]{0,59}$/, 'Identificador de campo inválido.')),
+    id: v.pipe(v.string(), v.regex(FIELD_ID_REGEX, 'Identificador de campo inválido.')),
     label: shortText(300),
     type: v.picklist(FIELD_TYPES),
     required: v.boolean(),
@@ -149,17 +159,17 @@ export const FieldSchema = v.pipe(
       equals: v.union([v.string(), v.number(), v.boolean()]),
     })),
     /** text/textarea length. */
-    minLength: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+    minLength: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(5000))),
     maxLength: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(5000))),
     /** number bounds. */
-    min: v.optional(v.number()),
-    max: v.optional(v.number()),
+    min: v.optional(boundedNumber()),
+    max: v.optional(boundedNumber()),
     integer: v.optional(v.boolean()),
     /** date bounds. */
     minDate: v.optional(DateBound),
     maxDate: v.optional(DateBound),
     /** multiselect and photo counts. */
-    minItems: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+    minItems: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(50))),
     maxItems: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(20))),
   }),
   v.check((f) => !CHOICE_TYPES.includes(f.type) || (f.options?.length ?? 0) > 0, 'Campos de escolha precisam de opções.'),
@@ -173,7 +183,7 @@ export type SubmissionKind = (typeof SUBMISSION_KINDS)[number];
 export const FormDefinitionSchema = v.pipe(
   v.strictObject({
     id: slug,
-    version: v.pipe(v.number(), v.integer(), v.minValue(1)),
+    version: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_FORM_VERSION)),
     title: shortText(),
     kind: v.picklist(SUBMISSION_KINDS),
     description: v.optional(longText(800)),
@@ -227,6 +237,13 @@ export type Charter = v.InferOutput<typeof CharterSchema>;
 // ---------------------------------------------------------------- submissions
 
 export const SHA256_REGEX = /^[a-f0-9]{64}$/;
+/**
+ * A file's address is the SHA-256 of a per-device salt followed by its bytes, so no one who merely holds
+ * a copy of a document can ask the server whether it was filed. The salt (32 random bytes, hex) travels
+ * with the upload in this header so the server can still check the bytes against the address.
+ */
+export const ATTACHMENT_SALT_HEADER = 'x-attachment-salt';
+export const SALT_REGEX = /^[a-f0-9]{64}$/;
 export const Sha256Schema = v.pipe(v.string(), v.regex(SHA256_REGEX, 'Identificador de arquivo inválido.'));
 
 export const ATTACHMENT_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'application/pdf'] as const;
@@ -238,15 +255,15 @@ export const AttachmentSchema = v.strictObject({
   sha256: Sha256Schema,
   type: v.picklist(ATTACHMENT_TYPES, 'Tipo de arquivo não aceito: use JPEG, PNG, WebP ou PDF.'),
   size: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_ATTACHMENT_BYTES, 'Arquivo grande demais (máximo de 5 MB).')),
-  fieldId: v.pipe(v.string(), v.maxLength(60)),
+  fieldId: v.pipe(v.string(), v.regex(FIELD_ID_REGEX, 'Campo desconhecido.')),
 });
 export type Attachment = v.InferOutput<typeof AttachmentSchema>;
 
 export const LocationAnswerSchema = v.pipe(
   v.strictObject({
-    lat: v.optional(v.pipe(v.number(), v.minValue(-90), v.maxValue(90))),
-    lng: v.optional(v.pipe(v.number(), v.minValue(-180), v.maxValue(180))),
-    accuracy: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(100000))),
+    lat: v.optional(boundedNumber(-90, 90)),
+    lng: v.optional(boundedNumber(-180, 180)),
+    accuracy: v.optional(boundedNumber(0, 100000)),
     district: v.optional(v.pipe(v.string(), v.maxLength(120))),
     village: v.optional(v.pipe(v.string(), v.maxLength(120))),
   }),
@@ -264,7 +281,7 @@ const storableText = (max: number) =>
 /** Shape only; the values are checked against the form by validateAnswers. */
 const AnswerValueSchema = v.union([
   storableText(5000),
-  v.number(),
+  boundedNumber(),
   v.boolean(),
   v.pipe(v.array(storableText(MAX_ID)), v.maxLength(50)),
   LocationAnswerSchema,
@@ -283,18 +300,22 @@ const InstantSchema = v.pipe(
   }, 'Data e hora inválidas.'),
 );
 
+/** No form has more fields than this (FormDefinitionSchema), so no submission has more answers. */
+export const MAX_ANSWERS = 100;
+
 export const SubmissionSchema = v.strictObject({
   // Lowercase only: PostgreSQL answers uuids in lowercase, and a client matches its receipts by id.
   id: v.pipe(v.string(), v.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'O identificador precisa ser um UUID em letras minúsculas.')),
   kind: v.picklist(SUBMISSION_KINDS),
   serviceId: slug,
   formId: slug,
-  formVersion: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  formVersion: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_FORM_VERSION)),
   answers: v.pipe(
     v.unknown(),
     v.check((input) => typeof input !== 'object' || input === null || !RESERVED_KEYS.some((key) => Object.hasOwn(input, key)), 'Campo com nome reservado.'),
-    v.record(v.pipe(v.string(), v.regex(/^[a-zA-Z][a-zA-Z0-9_]{0,59}$/, 'Campo desconhecido.')), AnswerValueSchema),
-    v.check((a) => Object.keys(a).length <= 100, 'Respostas demais.'),
+    // Counted before any value is checked: 7,000 keys cost one message, not 7,000.
+    v.check((input) => typeof input !== 'object' || input === null || Object.keys(input).length <= MAX_ANSWERS, 'Respostas demais.'),
+    v.record(v.pipe(v.string(), v.regex(FIELD_ID_REGEX, 'Campo desconhecido.')), AnswerValueSchema),
   ),
   attachments: v.pipe(v.array(AttachmentSchema), v.maxLength(20, 'No máximo 20 arquivos por envio.')),
   createdAt: InstantSchema,
@@ -351,9 +372,10 @@ export interface ApiError {
  * accepted: stored now; duplicate: stored before under this id with the same body (same receipt);
  * rejected: the answers or the shape are wrong, the person must correct them;
  * conflict: this id was stored with a different body;
- * missing_attachments: a named file has not been uploaded yet; upload it and send again.
+ * missing_attachments: a named file has not been uploaded yet; upload it and send again;
+ * retry_later: the server failed on this item (nothing was stored); send it again later, unchanged.
  */
-export type SyncOutcome = 'accepted' | 'duplicate' | 'rejected' | 'conflict' | 'missing_attachments';
+export type SyncOutcome = 'accepted' | 'duplicate' | 'rejected' | 'conflict' | 'missing_attachments' | 'retry_later';
 
 export interface SyncItemResult {
   /** Null when the item was too malformed to carry an id. */
@@ -386,14 +408,42 @@ export const OutboxExportSchema = v.strictObject({
 });
 export type OutboxExport = v.InferOutput<typeof OutboxExportSchema>;
 
-/** Turns valibot issues into { "a.b.0": "message" } for an ApiError. */
-export function issuesToFields(issues: readonly v.BaseIssue<unknown>[]): Record<string, string> {
+/** At most this many field messages in one error: a hostile body cannot make the answer huge. */
+export const MAX_FIELD_ERRORS = 20;
+/** The key under which a capped error says how many messages were left out. */
+export const MORE_ERRORS_KEY = '(mais)';
+
+function setField(fields: Record<string, string>, path: string, message: string): void {
+  // defineProperty: a path such as "constructor" or "__proto__" is reported like any other.
+  Object.defineProperty(fields, path, { value: message, enumerable: true, writable: true, configurable: true });
+}
+
+/** Keeps the first `max` messages and says how many more there were ("… e mais 6.980 erros"). */
+export function capFieldErrors(fields: Record<string, string>, max = MAX_FIELD_ERRORS): Record<string, string> {
+  const keys = Object.keys(fields);
+  if (keys.length <= max) return fields;
+  const kept: Record<string, string> = {};
+  for (const key of keys.slice(0, max)) setField(kept, key, fields[key]!);
+  setField(kept, MORE_ERRORS_KEY, `… e mais ${(keys.length - max).toLocaleString('pt-BR')} erro(s).`);
+  return kept;
+}
+
+/** Turns valibot issues into { "a.b.0": "message" } for an ApiError, capped at MAX_FIELD_ERRORS. */
+export function issuesToFields(issues: readonly v.BaseIssue<unknown>[], max = MAX_FIELD_ERRORS): Record<string, string> {
   const fields: Record<string, string> = {};
+  let count = 0;
+  let extra = 0;
   for (const issue of issues) {
     const path = issue.path?.map((p) => String(p.key)).join('.') || '(raiz)';
-    // hasOwn and defineProperty: a path such as "constructor" or "__proto__" is reported like any other.
-    if (!Object.hasOwn(fields, path)) Object.defineProperty(fields, path, { value: issue.message, enumerable: true, writable: true, configurable: true });
+    if (Object.hasOwn(fields, path)) continue;
+    if (count >= max) {
+      extra++;
+      continue;
+    }
+    setField(fields, path, issue.message);
+    count++;
   }
+  if (extra) setField(fields, MORE_ERRORS_KEY, `… e mais ${extra.toLocaleString('pt-BR')} erro(s).`);
   return fields;
 }
 
@@ -425,8 +475,11 @@ function ptBrMessage(issue: v.BaseIssue<unknown>): string {
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; fields: Record<string, string> };
 
-/** Parses untrusted input with pt-BR messages; the one entry point for validating the contract. */
-export function parseContract<S extends v.GenericSchema>(schema: S, input: unknown): ParseResult<v.InferOutput<S>> {
+/**
+ * Parses untrusted input with pt-BR messages; the one entry point for validating the contract. Errors
+ * are capped (MAX_FIELD_ERRORS) unless the caller wants them all, as the charter import does.
+ */
+export function parseContract<S extends v.GenericSchema>(schema: S, input: unknown, options: { maxErrors?: number } = {}): ParseResult<v.InferOutput<S>> {
   const result = v.safeParse(schema, input, { message: ptBrMessage, abortPipeEarly: true });
-  return result.success ? { ok: true, value: result.output } : { ok: false, fields: issuesToFields(result.issues) };
+  return result.success ? { ok: true, value: result.output } : { ok: false, fields: issuesToFields(result.issues, options.maxErrors) };
 }

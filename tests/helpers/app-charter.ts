@@ -11,7 +11,8 @@ export function appTestCharter(): Charter {
   return parsed.value;
 }
 
-export const DIST_DIR = new URL('../../dist/', import.meta.url).pathname;
+/** The built app; BUILD_DIR (relative to the repository) lets parallel work build and test apart from dist/. */
+export const DIST_DIR = new URL(`../../${process.env.BUILD_DIR ?? 'dist'}/`, import.meta.url).pathname;
 
 export function assertBuilt(): void {
   if (!existsSync(`${DIST_DIR}index.html`) || !existsSync(`${DIST_DIR}sw.js`)) {
