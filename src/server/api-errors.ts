@@ -24,6 +24,9 @@ export const MESSAGES = {
   internal: 'Ocorreu um erro no servidor. Tente de novo em alguns minutos.',
   badRequest: 'Requisição inválida.',
   noCharter: 'A Carta de Serviços ainda não foi carregada no servidor. Tente de novo mais tarde.',
+  diskFull: 'O servidor da Prefeitura está sem espaço para guardar envios agora. O seu envio continua guardado no celular e será enviado de novo sozinho.',
+  uploadsBusy: 'Muitas fotos sendo enviadas ao mesmo tempo deste aparelho. As outras seguem em seguida.',
+  saltRequired: 'Este aplicativo está desatualizado para enviar fotos. Atualize o aplicativo (recarregue a página) e tente de novo.',
 } as const;
 
 /** No charter is installed yet: the server cannot judge submissions or serve the charter. */

@@ -1,12 +1,15 @@
 import compress from '@fastify/compress';
-import rateLimit from '@fastify/rate-limit';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { HttpError, MESSAGES, apiError } from './api-errors.ts';
-import { CharterCache } from './current-charter.ts';
-import { inlineStyleHashes, securityHeaders } from './security-headers.ts';
 import { citizenApi } from './citizen/plugin.ts';
+import { DEFAULT_LIMITS, type ConnectionLimits, type TrustProxy } from './config.ts';
+import { guardConnections } from './connection-guard.ts';
+import { CharterCache } from './current-charter.ts';
+import { DiskSpace } from './disk-space.ts';
 import { healthRoutes } from './health-routes.ts';
+import { inlineStyleHashes, securityHeaders } from './security-headers.ts';
 import { registerStatic } from './static-site.ts';
+import { DiskFullError } from './storage/file-store.ts';
 import type { Storage } from './storage/types.ts';
 
 export interface AppOptions {
@@ -14,10 +17,15 @@ export interface AppOptions {
   /** The built PWA (dist/); when missing, GET / explains how to build it. */
   staticDir?: string;
   logger?: FastifyServerOptions['logger'];
-  /** Per client IP; false turns it off (tests). Default 600 requests per minute. */
+  /** API requests per client address (IPv6 by /64); false turns it off (tests). Default 600 a minute. */
   rateLimit?: { max: number; timeWindow: number | string } | false;
-  /** Behind a load balancer, take the client IP from X-Forwarded-For. */
-  trustProxy?: boolean;
+  /** Which proxies' X-Forwarded-For to believe: a hop count or their addresses. Never all. */
+  trustProxy?: TrustProxy;
+  /** Writes answer 507 when the local folder has less free space than this (bytes; 0 turns it off). */
+  minFreeBytes?: number;
+  /** Send Strict-Transport-Security (behind TLS). */
+  hsts?: boolean;
+  limits?: Partial<ConnectionLimits>;
 }
 
 const FASTIFY_ERRORS: Record<string, { status: number; error: string; message: string }> = {
@@ -34,7 +42,7 @@ type ErrorLike = { code?: string; statusCode?: number; name?: string; stack?: st
  * What may be logged of an unexpected error: its name, code and stack frames, never its message, which
  * can quote input (a database error may cite a value, a parser a piece of the body).
  */
-function safeErrorLog(error: ErrorLike) {
+export function safeErrorLog(error: ErrorLike) {
   return { name: error.name, code: error.code, frames: error.stack?.split('\n').map((line) => line.trim()).filter((line) => line.startsWith('at ')).slice(0, 8) };
 }
 
@@ -58,7 +66,25 @@ function acceptsHtml(request: FastifyRequest): boolean {
   return (request.headers.accept ?? '').includes('text/html');
 }
 
-export async function buildApp({ storage, staticDir, logger = false, rateLimit: limits, trustProxy = false }: AppOptions): Promise<FastifyInstance> {
+/**
+ * Fastify's `true` (believe every X-Forwarded-For hop) is never used. A hop count trusts that many
+ * addresses nearest the server, whoever they are (only safe when the proxy is the sole way in); a list of
+ * the proxies' addresses/CIDRs also checks who is talking.
+ */
+function trustProxyOption(trustProxy: TrustProxy): false | string[] | ((address: string, hop: number) => boolean) {
+  if (trustProxy === false) return false;
+  if (typeof trustProxy === 'number') return trustProxy > 0 ? (_address, hop) => hop < trustProxy : false;
+  return trustProxy;
+}
+
+/** PostgreSQL's "insufficient resources" class (53100 disk_full, 53200 out_of_memory…): come back later. */
+function isDiskFull(error: ErrorLike): boolean {
+  return error instanceof DiskFullError || error.code === '53100';
+}
+
+export async function buildApp({
+  storage, staticDir, logger = false, rateLimit, trustProxy = false, minFreeBytes = 0, hsts = false, limits = {},
+}: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger,
     // Our own one-line request log (method, route pattern, status, duration) replaces Fastify's, which
@@ -67,7 +93,7 @@ export async function buildApp({ storage, staticDir, logger = false, rateLimit: 
     bodyLimit: 1024 * 1024,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
-    trustProxy,
+    trustProxy: trustProxyOption(trustProxy),
     // Fastify answers a bad percent-escape or an over-long path parameter before any route runs, in
     // English and echoing the URL; these answer like every other error.
     frameworkErrors: (error, _request, reply: FastifyReply) => {
@@ -93,7 +119,10 @@ export async function buildApp({ storage, staticDir, logger = false, rateLimit: 
   });
 
   const charters = new CharterCache(storage);
-  const headers = securityHeaders(inlineStyleHashes(staticDir));
+  const disk = new DiskSpace(storage.localDir, minFreeBytes);
+  const headers = securityHeaders(inlineStyleHashes(staticDir), { hsts });
+  const connectionLimits = { ...DEFAULT_LIMITS, ...limits };
+  guardConnections(app, { ...connectionLimits, perAddressCap: trustProxy === false });
   const apiRoutes = new ApiRouteTable();
 
   app.addHook('onRoute', (route) => {
@@ -112,6 +141,10 @@ export async function buildApp({ storage, staticDir, logger = false, rateLimit: 
       if (error.statusCode >= 500) request.log.warn({ error: error.body.error }, 'request refused');
       return reply.code(error.statusCode).send(error.body);
     }
+    if (isDiskFull(error)) {
+      request.log.warn({ error: { name: error.name, code: error.code } }, 'disk full');
+      return reply.code(507).header('retry-after', '60').send(apiError('insufficient_storage', MESSAGES.diskFull));
+    }
     const known = error.code ? FASTIFY_ERRORS[error.code] : undefined;
     if (known) return reply.code(known.status).send(apiError(known.error, known.message));
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
@@ -122,16 +155,18 @@ export async function buildApp({ storage, staticDir, logger = false, rateLimit: 
   });
 
   await app.register(compress, { global: true, encodings: ['br', 'gzip'] });
-  if (limits !== false) {
-    await app.register(rateLimit, {
-      max: limits?.max ?? 600,
-      timeWindow: limits?.timeWindow ?? '1 minute',
-      errorResponseBuilder: () => new HttpError(429, apiError('rate_limited', MESSAGES.rateLimited)),
-    });
-  }
 
-  healthRoutes(app, { storage, charters });
-  await app.register(citizenApi, { prefix: '/api', storage, charters });
+  healthRoutes(app, { storage, charters, disk });
+  // Each audience is one encapsulated plugin with its own limits and hooks: a route added inside it cannot skip them.
+  await app.register(citizenApi, {
+    prefix: '/api',
+    storage,
+    charters,
+    disk,
+    rateLimit: rateLimit === false ? false : { max: rateLimit?.max ?? 600, timeWindow: rateLimit?.timeWindow ?? '1 minute' },
+    uploadsPerClient: connectionLimits.uploadsPerClient,
+    onItemFailure: (error: unknown) => app.log.error({ error: safeErrorLog(error as ErrorLike) }, 'submission item failed'),
+  });
   const site = await registerStatic(app, staticDir);
 
   app.setNotFoundHandler(async (request: FastifyRequest, reply: FastifyReply) => {

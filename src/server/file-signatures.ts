@@ -5,6 +5,9 @@ const startsWith = (bytes: Uint8Array, signature: readonly number[], offset = 0)
 
 const ascii = (text: string) => [...text].map((c) => c.charCodeAt(0));
 
+/** How many leading bytes matchesDeclaredType looks at. */
+export const SIGNATURE_BYTES = 12;
+
 /** Whether the file's first bytes are those of the type the client declared. */
 export function matchesDeclaredType(bytes: Uint8Array, type: AttachmentType): boolean {
   switch (type) {

@@ -13,7 +13,7 @@ export function inlineStyleHashes(staticDir: string | undefined): string[] {
   );
 }
 
-export function securityHeaders(styleHashes: readonly string[]): Record<string, string> {
+export function securityHeaders(styleHashes: readonly string[], { hsts = false }: { hsts?: boolean } = {}): Record<string, string> {
   const csp = [
     "default-src 'self'",
     "script-src 'self'",
@@ -35,5 +35,7 @@ export function securityHeaders(styleHashes: readonly string[]): Record<string, 
     'permissions-policy': 'geolocation=(self), camera=(self), microphone=(), payment=(), usb=()',
     'cross-origin-opener-policy': 'same-origin',
     'x-frame-options': 'DENY',
+    // Only when the site is served over TLS (HSTS=1): over plain HTTP the header would be a lie browsers ignore.
+    ...(hsts ? { 'strict-transport-security': 'max-age=31536000; includeSubDomains' } : {}),
   };
 }

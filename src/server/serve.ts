@@ -2,9 +2,43 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import { readCharterFile } from './charter-file.ts';
 import { storageOptions, type ServerConfig } from './config.ts';
+import { sweepOrphanAttachments } from './storage/attachment-store.ts';
 import { currentCharterHead, installCharter } from './storage/charter-store.ts';
 import { openStorage } from './storage/open.ts';
 import type { Storage } from './storage/types.ts';
+import { startWatchdog } from './watchdog.ts';
+
+const HOUR_MS = 60 * 60_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/**
+ * Uploads no submission cites, older than the grace period, are deleted (a phone that uploaded a photo and
+ * then lost the record, or anyone uploading junk); then stray files with no row at all.
+ */
+export function startOrphanSweeper(storage: Storage, orphanFileDays: number, log: (message: string) => void): () => void {
+  let running = false;
+  const sweep = async () => {
+    if (running) return;
+    running = true;
+    try {
+      const rows = await sweepOrphanAttachments(storage, new Date(Date.now() - orphanFileDays * DAY_MS));
+      const strays = await storage.files.sweepStrays(storage, DAY_MS);
+      if (rows || strays) log(`Deleted ${rows} uploaded file(s) no submission cites (older than ${orphanFileDays} days) and ${strays} stray file(s).`);
+    } catch {
+      // Tried again at the next hour.
+    } finally {
+      running = false;
+    }
+  };
+  const first = setTimeout(() => void sweep(), 60_000);
+  const hourly = setInterval(() => void sweep(), HOUR_MS);
+  first.unref();
+  hourly.unref();
+  return () => {
+    clearTimeout(first);
+    clearInterval(hourly);
+  };
+}
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -38,14 +72,21 @@ export async function serve(config: ServerConfig, { charterFileIfEmpty }: ServeO
       logger: { level: config.logLevel },
       rateLimit: config.rateLimitPerMinute > 0 ? { max: config.rateLimitPerMinute, timeWindow: '1 minute' } : false,
       trustProxy: config.trustProxy,
+      minFreeBytes: config.minFreeBytes,
+      hsts: config.hsts,
+      limits: config.limits,
     });
     // Compress the charter before the first visitor asks for it.
     await app.inject({ url: '/api/charter', headers: { 'accept-encoding': 'br' } });
     await app.listen({ port: config.port, host: config.host });
     const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
     const url = `http://${shownHost}:${config.port}`;
+    const watchdog = config.watchdogSeconds > 0 ? startWatchdog(storage, config.watchdogSeconds * 1000) : undefined;
+    const stopSweeper = startOrphanSweeper(storage, config.orphanFileDays, (message) => app.log.info(message));
     let stopping: Promise<void> | undefined;
     const stop = () => (stopping ??= (async () => {
+      stopSweeper();
+      await watchdog?.stop();
       await app.close();
       await storage.close();
     })());

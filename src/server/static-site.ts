@@ -35,6 +35,8 @@ export async function registerStatic(app: FastifyInstance, staticDir: string | u
     prefix: '/',
     cacheControl: false,
     index: ['index.html'],
+    // Build by-products such as .vite/manifest.json, and any other dot path, are not part of the site.
+    allowedPath: (pathName) => !pathName.split('/').some((segment) => segment.startsWith('.')),
     setHeaders: (reply, path) => {
       reply.header('cache-control', path.startsWith(assetsDir) ? IMMUTABLE : REVALIDATE);
     },

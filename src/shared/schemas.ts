@@ -303,9 +303,11 @@ const InstantSchema = v.pipe(
 /** No form has more fields than this (FormDefinitionSchema), so no submission has more answers. */
 export const MAX_ANSWERS = 100;
 
+// Lowercase only: PostgreSQL answers uuids in lowercase, and a client matches its receipts by id.
+export const UuidSchema = v.pipe(v.string(), v.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'O identificador precisa ser um UUID em letras minúsculas.'));
+
 export const SubmissionSchema = v.strictObject({
-  // Lowercase only: PostgreSQL answers uuids in lowercase, and a client matches its receipts by id.
-  id: v.pipe(v.string(), v.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'O identificador precisa ser um UUID em letras minúsculas.')),
+  id: UuidSchema,
   kind: v.picklist(SUBMISSION_KINDS),
   serviceId: slug,
   formId: slug,
@@ -341,25 +343,51 @@ export const STATUS_LABELS: Record<SubmissionStatus, string> = {
   declined: 'Não atendido (veja o motivo)',
 };
 
-export interface Receipt {
-  id: string;
-  protocol: string;
-  status: SubmissionStatus;
-  receivedAt: string;
-}
+/*
+ * Answers the browser reads are parsed with these schemas, not cast: a captive portal, a proxy or a
+ * newer server must never put an unexpected shape into the phone's database. Unknown keys are ignored
+ * here (v.object), so the server may add fields without breaking older apps.
+ */
+export const ReceiptSchema = v.object({
+  id: UuidSchema,
+  protocol: v.string(),
+  status: v.picklist(SUBMISSION_STATUSES),
+  receivedAt: v.string(),
+});
+export type Receipt = v.InferOutput<typeof ReceiptSchema>;
 
-export interface StatusEvent {
-  status: SubmissionStatus;
-  at: string;
-  note?: string;
-}
+export const StatusEventSchema = v.object({
+  status: v.picklist(SUBMISSION_STATUSES),
+  at: v.string(),
+  note: v.optional(v.string()),
+});
+export type StatusEvent = v.InferOutput<typeof StatusEventSchema>;
 
-export interface SubmissionStatusResponse extends Receipt {
-  kind: SubmissionKind;
-  serviceId: string;
-  history: StatusEvent[];
-}
+export const SubmissionStatusResponseSchema = v.object({
+  ...ReceiptSchema.entries,
+  kind: v.picklist(SUBMISSION_KINDS),
+  serviceId: v.string(),
+  history: v.array(StatusEventSchema),
+});
+export type SubmissionStatusResponse = v.InferOutput<typeof SubmissionStatusResponseSchema>;
 
+/** POST /api/submissions/status: the status of many records in one request (refresh and confirmation). */
+export const MAX_STATUS_IDS = 100;
+export const StatusRequestSchema = v.strictObject({
+  ids: v.pipe(v.array(UuidSchema), v.minLength(1, 'Informe pelo menos um identificador.'), v.maxLength(MAX_STATUS_IDS, `No máximo ${MAX_STATUS_IDS} identificadores.`)),
+});
+export const StatusBatchResponseSchema = v.object({
+  found: v.array(SubmissionStatusResponseSchema),
+  /** Ids the server does not hold (never stored, or lost): the phone sends them again. */
+  missing: v.array(v.string()),
+});
+export type StatusBatchResponse = v.InferOutput<typeof StatusBatchResponseSchema>;
+
+export const ApiErrorSchema = v.object({
+  error: v.string(),
+  message: v.string(),
+  fields: v.optional(v.record(v.string(), v.string())),
+});
 /** Every error the API answers: a code for programs, a pt-BR message for people. */
 export interface ApiError {
   error: string;
@@ -377,6 +405,8 @@ export interface ApiError {
  */
 export type SyncOutcome = 'accepted' | 'duplicate' | 'rejected' | 'conflict' | 'missing_attachments' | 'retry_later';
 
+export const SYNC_OUTCOMES = ['accepted', 'duplicate', 'rejected', 'conflict', 'missing_attachments', 'retry_later'] as const satisfies readonly SyncOutcome[];
+
 export interface SyncItemResult {
   /** Null when the item was too malformed to carry an id. */
   id: string | null;
@@ -389,6 +419,21 @@ export interface SyncResponse {
   results: SyncItemResult[];
 }
 
+export const SyncResponseSchema = v.object({
+  results: v.array(v.object({
+    id: v.nullable(v.string()),
+    outcome: v.picklist(SYNC_OUTCOMES),
+    receipt: v.optional(ReceiptSchema),
+    error: v.optional(ApiErrorSchema),
+  })),
+});
+
+/** Parses an answer the browser received; null when it is not of the expected shape. */
+export function parseAnswer<S extends v.GenericSchema>(schema: S, input: unknown): v.InferOutput<S> | null {
+  const result = v.safeParse(schema, input);
+  return result.success ? result.output : null;
+}
+
 /**
  * "Salvar cópia": unsent records with their files, exported from a phone that cannot get signal and
  * imported on the server with `npm run outbox:import -- FILE` (idempotently, by submission id).
@@ -396,13 +441,15 @@ export interface SyncResponse {
 export const OUTBOX_EXPORT_FORMAT = 'conecta-conquista-outbox';
 export const OutboxExportSchema = v.strictObject({
   format: v.literal(OUTBOX_EXPORT_FORMAT),
-  version: v.literal(1),
+  /** 1: files addressed by plain SHA-256; 2: by SHA-256(salt ‖ bytes), each file with its salt. */
+  version: v.picklist([1, 2]),
   exportedAt: v.pipe(v.string(), v.isoTimestamp()),
   submissions: v.array(v.unknown()),
   attachments: v.array(v.strictObject({
     sha256: Sha256Schema,
     type: v.picklist(ATTACHMENT_TYPES),
     size: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_ATTACHMENT_BYTES)),
+    salt: v.optional(v.pipe(v.string(), v.regex(SALT_REGEX, 'Sal inválido.'))),
     base64: v.string(),
   })),
 });

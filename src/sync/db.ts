@@ -13,12 +13,15 @@ export const OUTBOX_DB_NAME = 'conecta-outbox';
 /**
  * queued: waiting for its first try · sending: a drainer has it now (stale if found at drain start) ·
  * retry: a try failed for a reason that is not the person's (network, server busy), waiting for nextAttemptAt ·
- * sent: acknowledged by the server (receipt kept) · rejected: the server refused the answers (fieldErrors) ·
- * conflict: the id is stored on the server with a different body; kept with its data, never dropped.
+ * sent: acknowledged by the server (receipt kept; answers and photos kept too until a later status read
+ * confirms the server still has it, see `confirmAfter`) · rejected: the server refused the answers
+ * (fieldErrors) · conflict: the id is stored on the server with a different body; kept, never dropped ·
+ * stuck: the server failed on this one record again and again while it took others; kept with its data,
+ * shown as needing attention, retried alone now and then so it never blocks the rest.
  */
-export type RecordState = 'queued' | 'sending' | 'retry' | 'sent' | 'rejected' | 'conflict';
-export const UNSENT_STATES: readonly RecordState[] = ['queued', 'sending', 'retry', 'rejected', 'conflict'];
-export const DUE_STATES: readonly RecordState[] = ['queued', 'sending', 'retry'];
+export type RecordState = 'queued' | 'sending' | 'retry' | 'sent' | 'rejected' | 'conflict' | 'stuck';
+export const UNSENT_STATES: readonly RecordState[] = ['queued', 'sending', 'retry', 'rejected', 'conflict', 'stuck'];
+export const DUE_STATES: readonly RecordState[] = ['queued', 'sending', 'retry', 'stuck'];
 
 /** What lists and badges show, kept after the answers are dropped. */
 export interface RecordSummary {
@@ -48,17 +51,30 @@ export interface OutboxRecord {
   lastError?: string;
   fieldErrors?: Record<string, string>;
   receipt?: Receipt;
+  /**
+   * Epoch ms after which a status read confirms that the server still holds this sent record; until then its
+   * answers and photos stay on the phone (a server that lost it after acknowledging gets it again).
+   */
+  confirmAfter?: number;
   statusHistory?: StatusEvent[];
   statusCheckedAt?: number;
   summary: RecordSummary;
 }
 
 export interface BlobRow {
+  /** The file's address: SHA-256(device salt ‖ bytes) when `salted`, the plain SHA-256 in older rows. */
   sha256: string;
   blob: Blob;
   type: AttachmentType;
   size: number;
   createdAt: number;
+  salted?: boolean;
+}
+
+/** Small settings of this device (its file-address salt). */
+export interface MetaRow {
+  key: string;
+  value: string;
 }
 
 /** A form being filled in: saved on every change, never sent by itself. */
@@ -82,6 +98,7 @@ export type OutboxDb = Dexie & {
   records: EntityTable<OutboxRecord, 'id'>;
   blobs: EntityTable<BlobRow, 'sha256'>;
   drafts: EntityTable<Draft, 'id'>;
+  meta: EntityTable<MetaRow, 'key'>;
 };
 
 /** The first shipped schema; the upgrade test builds a database with exactly this. */
@@ -117,7 +134,14 @@ export function openOutboxDb(options: OutboxDbOptions = {}): OutboxDb {
         record.updatedAt ??= Date.now();
       });
     });
+  // v3: the device's salt for file addresses. Photos stored before it are re-addressed by the drainer (rekey.ts).
+  db.version(3).stores({ meta: 'key' });
   return db;
+}
+
+/** A record whose answers and photos are still on the phone: unsent, or sent and not yet confirmed. */
+export function holdsData(record: Pick<OutboxRecord, 'state' | 'answers'>): boolean {
+  return UNSENT_STATES.includes(record.state) || (record.state === 'sent' && record.answers !== undefined);
 }
 
 /** Records not yet acknowledged by the server: anything that would delete them must warn first. */

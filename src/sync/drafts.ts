@@ -89,7 +89,7 @@ export function createDraftWriter(db: OutboxDb, onError: (error: unknown) => voi
 export async function saveDraftWithFile(db: OutboxDb, draft: Draft, file: Omit<BlobRow, 'createdAt'>): Promise<void> {
   await guardQuota(() =>
     db.transaction('rw', db.drafts, db.blobs, async () => {
-      await db.blobs.put({ ...file, createdAt: Date.now() });
+      await db.blobs.put({ ...file, createdAt: Date.now(), salted: true });
       await db.drafts.put(draft);
     }),
   );

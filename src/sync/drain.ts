@@ -1,20 +1,29 @@
 /**
- * The drainer: sends what the outbox holds, photos first, then submissions in batches, and records
- * each answer of the server. It runs the same in a page and in the service worker; every dependency
- * comes in as a parameter so that tests drive it with fake-indexeddb and a fake endpoint.
+ * The drainer: sends what the outbox holds and records each answer of the server. It runs the same in a
+ * page and in the service worker; every dependency comes in as a parameter so that tests drive it with
+ * fake-indexeddb and a fake endpoint.
  *
  * Rules that keep data safe:
- * - A record leaves the queue only on the server's acknowledgement (accepted or duplicate).
+ * - A record leaves the queue only on the server's acknowledgement (accepted or duplicate), and its answers
+ *   and photos leave the phone only when a status read at least CONFIRM_AFTER_MS later finds it still
+ *   stored; if the server says it does not have it, the record is sent again under the same id.
+ * - One record the server cannot take never holds back the others: a batch that fails as a whole twice is
+ *   split in halves, down to the one record, which is set aside as "stuck" and retried alone now and then.
  * - No fetch happens inside a Dexie transaction (a transaction would commit on its own while the
  *   network awaits, and IndexedDB would abort it).
  * - One drainer at a time across tabs and the service worker (Web Lock). Without Web Locks two
  *   drainers may both send a record: the server's idempotency on the record id makes that harmless.
  */
-import { MAX_BATCH, type ApiError, type Receipt, type SyncItemResult, type SyncResponse } from '../shared/schemas.ts';
+import {
+  ATTACHMENT_SALT_HEADER, ApiErrorSchema, MAX_BATCH, MAX_STATUS_IDS, StatusBatchResponseSchema, SyncResponseSchema,
+  parseAnswer, type ApiError, type Receipt, type SyncItemResult,
+} from '../shared/schemas.ts';
 import { backoffDelay } from './backoff.ts';
 import { deleteUnreferencedBlobs } from './blob-store.ts';
 import { DUE_STATES, type OutboxDb, type OutboxRecord } from './db.ts';
 import { toSubmission } from './enqueue.ts';
+import { deviceSalt } from './hash.ts';
+import { rekeyLegacyPhotos } from './rekey.ts';
 
 export const SYNC_LOCK_NAME = 'conecta-outbox-sync';
 
@@ -36,6 +45,8 @@ export interface SyncDeps {
   onNetwork?: (reachable: boolean) => void;
   /** Base time a request may take before it counts as stalled; tests shorten it. */
   requestTimeoutMs?: number;
+  /** How long after the acknowledgement a sent record is confirmed by a status read; tests shorten it. */
+  confirmAfterMs?: number;
 }
 
 /**
@@ -46,6 +57,12 @@ export function requestTimeout(baseMs: number, bodyBytes: number): number {
   return baseMs + Math.ceil(bodyBytes / 4096) * 1000;
 }
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** Long enough for a server's write to be past any crash window; short enough to free the phone soon. */
+export const CONFIRM_AFTER_MS = 2 * 60_000;
+/** A stuck record is tried again alone this often (or at once with "Enviar agora"). */
+export const STUCK_RETRY_MS = 60 * 60_000;
+/** Whole-batch failures one drain may spend isolating a bad record before it backs off like any failure. */
+const MAX_WHOLE_BATCH_FAILURES = 16;
 
 export interface DrainReport {
   /** False when another drainer held the lock. */
@@ -53,20 +70,24 @@ export interface DrainReport {
   sent: number;
   rejected: number;
   conflicts: number;
+  /** Records set aside this time because the server failed on them alone. */
+  stuck: number;
   /** Records that failed this time and wait for their backoff. */
   retrying: number;
+  /** Sent records the server no longer had, queued again under the same id. */
+  resent: number;
   /** The network failed (no signal, or the server is unreachable). */
   offline: boolean;
-  /** Records still waiting to be sent (queued, sending, retry). */
+  /** Records still waiting to be sent (queued, sending, retry, stuck). */
   pending: number;
-  /** Epoch ms of the earliest retry, when there is one. */
+  /** Epoch ms of the earliest retry or confirmation due, when there is one. */
   nextAttemptAt?: number;
-  /** Round trips made: HEAD and PUT of photos, POST of batches. */
+  /** Round trips made: HEAD and PUT of photos, POST of batches, status reads. */
   requests: number;
 }
 
 export interface DrainOptions {
-  /** "Enviar agora": retry at once whatever is waiting, and wait for another drainer to finish. */
+  /** "Enviar agora": retry at once whatever is waiting (stuck records too), and wait for another drainer to finish. */
   manual?: boolean;
   /** The browser says the network is back (`online`, Background Sync): retry at once, but never wait for the lock. */
   resetBackoff?: boolean;
@@ -84,6 +105,8 @@ export const MESSAGES = {
   photoLost: 'Uma foto deste pedido não está mais guardada no celular. Abra o pedido para corrigir, adicione a foto de novo e envie.',
   tooLarge: 'Este pedido é grande demais para enviar. Abra o pedido para corrigir e use menos fotos ou um texto menor.',
   rejected: 'A Prefeitura não aceitou algumas respostas. Abra o pedido para corrigir.',
+  stuck: 'O sistema da Prefeitura não conseguiu receber este pedido, embora receba os outros. Ele continua guardado aqui e será tentado de novo mais tarde; se puder, use "Salvar cópia" e procure a Ouvidoria (telefone 162).',
+  lostByServer: 'A Prefeitura não encontrou este pedido depois de recebê-lo. Ele será enviado de novo sozinho.',
 } as const;
 
 /** A failure that is nobody's fault: try again later with backoff. */
@@ -92,6 +115,9 @@ class TransientError extends Error {
     super(message);
   }
 }
+
+/** The server answered, but not with a usable answer for this batch (500, or a body that is not ours). */
+class BatchFailure extends Error {}
 
 export async function drainOutbox(deps: SyncDeps, options: DrainOptions = {}): Promise<DrainReport> {
   const run = () => drainHoldingLock(deps, options);
@@ -103,60 +129,100 @@ export async function drainOutbox(deps: SyncDeps, options: DrainOptions = {}): P
 }
 
 function emptyReport(): DrainReport {
-  return { ran: true, sent: 0, rejected: 0, conflicts: 0, retrying: 0, offline: false, pending: 0, requests: 0 };
+  return { ran: true, sent: 0, rejected: 0, conflicts: 0, stuck: 0, retrying: 0, resent: 0, offline: false, pending: 0, requests: 0 };
+}
+
+/** What one drain learns as it goes: photos to upload again, retries already spent, whether anything got through. */
+interface DrainState {
+  report: DrainReport;
+  forcePut: Set<string>;
+  missingOnce: Set<string>;
+  wholeBatchFailures: number;
+  /** The server took at least one batch this drain: a batch failing now points at its records, not at the server. */
+  serverWorks: boolean;
 }
 
 async function drainHoldingLock(deps: SyncDeps, options: DrainOptions): Promise<DrainReport> {
   const { db } = deps;
-  const report = emptyReport();
+  const state: DrainState = { report: emptyReport(), forcePut: new Set(), missingOnce: new Set(), wholeBatchFailures: 0, serverWorks: false };
   if (options.manual || options.resetBackoff) {
     await db.records.where('state').equals('retry').modify({ nextAttemptAt: 0, attempts: 0 });
   }
-  const forcePut = new Set<string>();
-  const missingOnce = new Set<string>();
+  if (options.manual) await db.records.where('state').equals('stuck').modify({ nextAttemptAt: 0 });
+  await rekeyLegacyPhotos(db);
+  // First, so that a record the server turns out to have lost goes out again in this same drain.
+  await confirmSent(deps, state.report);
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const now = deps.now();
     // Holding the lock, any record still 'sending' belongs to a drainer that died: send it again, same id.
     const due = (await db.records.where('state').anyOf(DUE_STATES as string[]).sortBy('createdAt'))
-      .filter((r) => r.state !== 'retry' || r.nextAttemptAt <= now);
+      .filter((r) => (r.state !== 'retry' && r.state !== 'stuck') || r.nextAttemptAt <= now);
     if (due.length === 0) break;
-    const keepGoing = await sendRound(deps, due, report, forcePut, missingOnce);
+    const keepGoing = await sendRound(deps, due, state);
     if (!keepGoing) break;
   }
-  return summarize(deps, report);
+  return summarize(deps, state.report);
 }
 
 async function summarize(deps: SyncDeps, report: DrainReport): Promise<DrainReport> {
   const waiting = await deps.db.records.where('state').anyOf(DUE_STATES as string[]).toArray();
   report.pending = waiting.length;
-  const retryTimes = waiting.filter((r) => r.state === 'retry').map((r) => r.nextAttemptAt);
-  if (retryTimes.length) report.nextAttemptAt = Math.min(...retryTimes);
+  const times = waiting.filter((r) => r.state === 'retry' || r.state === 'stuck').map((r) => r.nextAttemptAt);
+  const unconfirmed = await deps.db.records.where('state').equals('sent').filter((r) => r.answers !== undefined).toArray();
+  times.push(...unconfirmed.map((r) => r.confirmAfter ?? 0));
+  if (times.length) report.nextAttemptAt = Math.min(...times);
   else delete report.nextAttemptAt;
   return report;
 }
 
-/** One pass over the due records. False when the network or the server failed: stop and back off. */
-async function sendRound(deps: SyncDeps, due: OutboxRecord[], report: DrainReport, forcePut: Set<string>, missingOnce: Set<string>): Promise<boolean> {
+/**
+ * One pass over the due records. Photos start uploading at once while records without photos are posted
+ * in parallel; a record with photos is posted as soon as its photos are up. False when the network or the
+ * server failed: stop and back off.
+ */
+async function sendRound(deps: SyncDeps, due: OutboxRecord[], state: DrainState): Promise<boolean> {
   const ids = due.map((r) => r.id);
   await deps.db.records.where('id').anyOf(ids).filter((r) => DUE_STATES.includes(r.state)).modify({ state: 'sending', updatedAt: deps.now() });
   // Only what is really marked goes out: a record erased or settled since it was read stays as it is.
-  let sending = await deps.db.records.where('id').anyOf(ids).filter((r) => r.state === 'sending').sortBy('createdAt');
-  try {
-    sending = await uploadPhotos(deps, sending, report, forcePut);
-    const size = Math.max(1, Math.min(deps.batchSize ?? MAX_BATCH, MAX_BATCH));
-    for (let start = 0; start < sending.length; start += size) {
-      const batch = sending.slice(start, start + size);
-      await postBatch(deps, batch, report, forcePut, missingOnce);
+  const sending = await deps.db.records.where('id').anyOf(ids).filter((r) => r.state === 'sending').sortBy('createdAt');
+  const wasStuck = new Set(due.filter((r) => r.state === 'stuck').map((r) => r.id));
+  const alone = sending.filter((r) => wasStuck.has(r.id));
+  const plain = sending.filter((r) => !wasStuck.has(r.id) && r.attachments.length === 0);
+  const withPhotos = sending.filter((r) => !wasStuck.has(r.id) && r.attachments.length > 0);
+  const size = Math.max(1, Math.min(deps.batchSize ?? MAX_BATCH, MAX_BATCH));
+  let failure: unknown;
+  const remember = (error: unknown) => { failure ??= error; };
+
+  const postPlain = (async () => {
+    for (let start = 0; start < plain.length && failure === undefined; start += size) {
+      await postIsolating(deps, plain.slice(start, start + size), state).catch(remember);
     }
+  })();
+  const postPhotos = (async () => {
+    const ready = await uploadPhotos(deps, withPhotos, state).catch((error) => { remember(error); return [] as OutboxRecord[]; });
+    for (let start = 0; start < ready.length && failure === undefined; start += size) {
+      await postIsolating(deps, ready.slice(start, start + size), state).catch(remember);
+    }
+  })();
+  await Promise.all([postPlain, postPhotos]);
+  // Records that were stuck go one by one, after the rest: they can never hold anything back.
+  for (const record of alone) {
+    if (failure !== undefined) break;
+    await postIsolating(deps, [record], state).catch(remember);
+  }
+
+  if (failure === undefined) {
     deps.onNetwork?.(true);
     return true;
-  } catch (error) {
-    const transient = error instanceof TransientError ? error : new TransientError(MESSAGES.unexpected, false);
-    if (transient.offline) report.offline = true;
-    deps.onNetwork?.(!transient.offline);
-    report.retrying += await scheduleRetry(deps, ids, transient.message, transient.retryAfterMs);
-    return false;
   }
+  const transient = failure instanceof TransientError ? failure : new TransientError(MESSAGES.unexpected, false);
+  if (transient.offline) state.report.offline = true;
+  deps.onNetwork?.(!transient.offline);
+  // A stuck record not reached this time stays stuck: it must not rejoin the batches it blocked.
+  await deps.db.records.where('id').anyOf([...wasStuck]).filter((r) => r.state === 'sending')
+    .modify({ state: 'stuck', nextAttemptAt: deps.now() + STUCK_RETRY_MS, updatedAt: deps.now() });
+  state.report.retrying += await scheduleRetry(deps, ids, transient.message, transient.retryAfterMs);
+  return false;
 }
 
 async function request(deps: SyncDeps, path: string, init: RequestInit, report: DrainReport): Promise<Response> {
@@ -170,7 +236,8 @@ async function request(deps: SyncDeps, path: string, init: RequestInit, report: 
   } catch {
     throw new TransientError(MESSAGES.offline, true);
   }
-  if (response.status >= 500 || response.status === 429 || response.status === 408) {
+  // "Come back later": busy (503), full (507), too many requests (429), timed out (408). Never a record's fault.
+  if (response.status === 503 || response.status === 507 || response.status === 429 || response.status === 408 || response.status === 502 || response.status === 504) {
     const retryAfter = Number(response.headers.get('retry-after'));
     await response.body?.cancel().catch(() => undefined);
     throw new TransientError(MESSAGES.serverBusy, false, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 0);
@@ -180,7 +247,7 @@ async function request(deps: SyncDeps, path: string, init: RequestInit, report: 
 
 async function readError(response: Response): Promise<ApiError | undefined> {
   try {
-    return (await response.json()) as ApiError;
+    return parseAnswer(ApiErrorSchema, await response.json()) ?? undefined;
   } catch {
     return undefined;
   }
@@ -190,7 +257,10 @@ async function readError(response: Response): Promise<ApiError | undefined> {
  * Makes sure the server holds every photo of the given records. Returns the records that can go on;
  * a record whose photo is gone from the phone or refused by the server is set aside as rejected.
  */
-async function uploadPhotos(deps: SyncDeps, records: OutboxRecord[], report: DrainReport, forcePut: Set<string>): Promise<OutboxRecord[]> {
+async function uploadPhotos(deps: SyncDeps, records: OutboxRecord[], state: DrainState): Promise<OutboxRecord[]> {
+  if (records.length === 0) return records;
+  const { report, forcePut } = state;
+  const salt = await deviceSalt(deps.db);
   const refused = new Map<string, string>();
   const hashes = [...new Set(records.flatMap((r) => r.attachments.map((a) => a.sha256)))];
   const uploadOne = async (sha256: string): Promise<void> => {
@@ -204,11 +274,15 @@ async function uploadPhotos(deps: SyncDeps, records: OutboxRecord[], report: Dra
       refused.set(sha256, MESSAGES.photoLost);
       return;
     }
-    const put = await request(deps, path, { method: 'PUT', body: row.blob, headers: { 'content-type': row.type } }, report);
+    const put = await request(deps, path, { method: 'PUT', body: row.blob, headers: { 'content-type': row.type, [ATTACHMENT_SALT_HEADER]: salt } }, report);
     if (put.ok) {
       forcePut.delete(sha256);
       await put.body?.cancel().catch(() => undefined);
       return;
+    }
+    if (put.status >= 500) {
+      await put.body?.cancel().catch(() => undefined);
+      throw new TransientError(MESSAGES.serverBusy, false);
     }
     const error = await readError(put);
     refused.set(sha256, error?.message ? `Uma foto não foi aceita: ${error.message}` : MESSAGES.photoLost);
@@ -237,7 +311,38 @@ async function uploadPhotos(deps: SyncDeps, records: OutboxRecord[], report: Dra
   return records.filter((r) => !blocked.includes(r));
 }
 
-async function postBatch(deps: SyncDeps, batch: OutboxRecord[], report: DrainReport, forcePut: Set<string>, missingOnce: Set<string>): Promise<void> {
+/**
+ * Posts a batch; when the server fails on it as a whole twice (500, or an answer that is not ours), splits
+ * it in halves and tries each, so one record the server cannot take is found and set aside while the rest
+ * are stored. Busy answers (503, 507, 429) and a lost network are never split: they are nobody's fault.
+ */
+async function postIsolating(deps: SyncDeps, batch: OutboxRecord[], state: DrainState): Promise<void> {
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    try {
+      await postBatch(deps, batch, state);
+      state.serverWorks = true;
+      return;
+    } catch (error) {
+      if (!(error instanceof BatchFailure)) throw error;
+      state.wholeBatchFailures++;
+      if (state.wholeBatchFailures > MAX_WHOLE_BATCH_FAILURES) throw new TransientError(MESSAGES.serverBusy, false);
+    }
+  }
+  if (batch.length > 1) {
+    const half = Math.ceil(batch.length / 2);
+    await postIsolating(deps, batch.slice(0, half), state);
+    await postIsolating(deps, batch.slice(half), state);
+    return;
+  }
+  // One record, failing twice. Only when the server took other batches does that point at the record.
+  if (!state.serverWorks) throw new TransientError(MESSAGES.serverBusy, false);
+  const [record] = batch;
+  await updateUnlessSent(deps, record!.id, { state: 'stuck', lastError: MESSAGES.stuck, nextAttemptAt: deps.now() + STUCK_RETRY_MS, updatedAt: deps.now() });
+  state.report.stuck++;
+}
+
+async function postBatch(deps: SyncDeps, batch: OutboxRecord[], state: DrainState): Promise<void> {
+  const { report } = state;
   const response = await request(deps, '/api/sync', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -251,57 +356,63 @@ async function postBatch(deps: SyncDeps, batch: OutboxRecord[], report: DrainRep
       return;
     }
     const half = Math.ceil(batch.length / 2);
-    await postBatch(deps, batch.slice(0, half), report, forcePut, missingOnce);
-    await postBatch(deps, batch.slice(half), report, forcePut, missingOnce);
+    await postBatch(deps, batch.slice(0, half), state);
+    await postBatch(deps, batch.slice(half), state);
     return;
   }
+  if (response.status >= 500) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new BatchFailure();
+  }
   if (!response.ok) {
+    // A 4xx for the whole batch (a malformed batch): the phone's fault, not the records'; keep them and retry.
     const error = await readError(response);
     throw new TransientError(error?.message ?? MESSAGES.unexpected, false);
   }
-  const body = (await response.json().catch(() => undefined)) as SyncResponse | undefined;
-  const results = new Map((body?.results ?? []).filter((r) => r.id).map((r) => [r.id!, r]));
+  const body = parseAnswer(SyncResponseSchema, await response.json().catch(() => undefined));
+  // A 200 that is not our answer (a captive portal's page, a proxy's): the batch counts as failed.
+  if (!body) throw new BatchFailure();
+  const results = new Map(body.results.filter((r) => r.id).map((r) => [r.id!, r as SyncItemResult]));
   const unanswered: string[] = [];
+  const retryLater: string[] = [];
   const { db } = deps;
-  // A batch's answers are recorded together, and the photos of sent records are dropped in one pass.
-  await db.transaction('rw', db.records, db.drafts, db.blobs, async () => {
-    const sentPhotos: string[] = [];
+  await db.transaction('rw', db.records, async () => {
     for (const record of batch) {
       const result = results.get(record.id);
       if (!result) {
         unanswered.push(record.id);
         continue;
       }
-      if (await applyResult(deps, record, result, report, forcePut, missingOnce, unanswered)) sentPhotos.push(...record.attachments.map((a) => a.sha256));
+      await applyResult(deps, record, result, state, unanswered, retryLater);
     }
-    await deleteUnreferencedBlobs(db, sentPhotos);
   });
   if (unanswered.length) report.retrying += await scheduleRetry(deps, unanswered, MESSAGES.unexpected, 0);
+  if (retryLater.length) report.retrying += await scheduleRetry(deps, retryLater, MESSAGES.serverBusy, 0);
 }
 
-/** Records one item's outcome (inside the batch's transaction); true when the record is now sent. */
+/** Records one item's outcome (inside the batch's transaction). */
 async function applyResult(
-  deps: SyncDeps, record: OutboxRecord, result: SyncItemResult, report: DrainReport,
-  forcePut: Set<string>, missingOnce: Set<string>, unanswered: string[],
-): Promise<boolean> {
+  deps: SyncDeps, record: OutboxRecord, result: SyncItemResult, state: DrainState, unanswered: string[], retryLater: string[],
+): Promise<void> {
+  const { report, forcePut, missingOnce } = state;
   switch (result.outcome) {
     case 'accepted':
     case 'duplicate':
       if (!result.receipt) {
         unanswered.push(record.id);
-        return false;
+        return;
       }
       await setSent(deps, record.id, result.receipt);
       report.sent++;
-      return true;
+      return;
     case 'rejected':
       await setRejected(deps, record.id, result.error?.message ?? MESSAGES.rejected, answerFieldErrors(result.error?.fields));
       report.rejected++;
-      return false;
+      return;
     case 'conflict':
       await updateUnlessSent(deps, record.id, { state: 'conflict', lastError: MESSAGES.conflict, updatedAt: deps.now() });
       report.conflicts++;
-      return false;
+      return;
     case 'missing_attachments':
       // The server lost or never got a photo: upload it again without asking, and resend at once, once.
       record.attachments.forEach((a) => forcePut.add(a.sha256));
@@ -311,10 +422,13 @@ async function applyResult(
       } else {
         unanswered.push(record.id);
       }
-      return false;
+      return;
+    case 'retry_later':
+      // The server failed on this item only (nothing was stored): the others went through; this one waits.
+      retryLater.push(record.id);
+      return;
     default:
       unanswered.push(record.id);
-      return false;
   }
 }
 
@@ -328,19 +442,77 @@ function answerFieldErrors(fields: Record<string, string> | undefined): Record<s
   return errors;
 }
 
-/** Acknowledged: keep the receipt and the summary as history, drop the answers (LGPD; photos go after the batch). */
+/**
+ * Acknowledged: the record is sent, with its receipt. Its answers and photos stay until confirmSent finds it
+ * on the server a little later (a server that lost a write after answering gets it again).
+ */
 async function setSent(deps: SyncDeps, id: string, receipt: Receipt): Promise<void> {
   const record = await deps.db.records.get(id);
   if (!record) return;
-  const { answers: _dropped, lastError: _e, fieldErrors: _f, ...kept } = record;
+  const { lastError: _e, fieldErrors: _f, ...kept } = record;
   await deps.db.records.put({
     ...kept,
     state: 'sent',
     receipt,
+    confirmAfter: deps.now() + (deps.confirmAfterMs ?? CONFIRM_AFTER_MS),
     statusHistory: record.statusHistory?.length ? record.statusHistory : [{ status: receipt.status, at: receipt.receivedAt }],
     nextAttemptAt: 0,
     updatedAt: deps.now(),
   });
+}
+
+/**
+ * Confirms sent records whose time has come, in batched status reads: found on the server, their answers
+ * and photos are deleted from the phone (LGPD: kept no longer than needed) and their status is refreshed;
+ * missing, they are queued again under the same id.
+ */
+async function confirmSent(deps: SyncDeps, report: DrainReport): Promise<void> {
+  const { db } = deps;
+  const now = deps.now();
+  const due = await db.records.where('state').equals('sent').filter((r) => r.answers !== undefined && (r.confirmAfter ?? 0) <= now).toArray();
+  for (let start = 0; start < due.length; start += MAX_STATUS_IDS) {
+    const ids = due.slice(start, start + MAX_STATUS_IDS).map((r) => r.id);
+    let response: Response;
+    try {
+      response = await request(deps, '/api/submissions/status', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ids }),
+      }, report);
+    } catch {
+      return;
+    }
+    if (!response.ok) {
+      await response.body?.cancel().catch(() => undefined);
+      return;
+    }
+    const body = parseAnswer(StatusBatchResponseSchema, await response.json().catch(() => undefined));
+    if (!body) return;
+    const missing = new Set(body.missing);
+    await db.transaction('rw', db.records, db.drafts, db.blobs, async () => {
+      const freed: string[] = [];
+      for (const status of body.found) {
+        const record = await db.records.get(status.id);
+        if (!record || record.state !== 'sent' || !record.receipt) continue;
+        const { answers: _dropped, confirmAfter: _c, ...kept } = record;
+        await db.records.put({
+          ...kept,
+          receipt: { ...record.receipt, status: status.status, protocol: status.protocol },
+          statusHistory: status.history,
+          statusCheckedAt: now,
+        });
+        freed.push(...record.attachments.map((a) => a.sha256));
+      }
+      for (const id of ids.filter((id) => missing.has(id))) {
+        const record = await db.records.get(id);
+        if (!record || record.state !== 'sent' || !record.answers) continue;
+        const { receipt: _r, confirmAfter: _c, ...kept } = record;
+        await db.records.put({ ...kept, state: 'queued', attempts: 0, nextAttemptAt: 0, lastError: MESSAGES.lostByServer, updatedAt: now });
+        report.resent++;
+      }
+      await deleteUnreferencedBlobs(db, freed);
+    });
+  }
 }
 
 async function setRejected(deps: SyncDeps, id: string, message: string, fieldErrors: Record<string, string>): Promise<void> {

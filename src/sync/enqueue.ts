@@ -8,6 +8,7 @@ import { guardQuota } from './storage-errors.ts';
 import { deleteUnreferencedBlobs } from './blob-store.ts';
 
 export interface OutboxFile {
+  /** Its address on this device (hash.ts fileAddress). */
   sha256: string;
   blob: Blob;
   type: AttachmentType;
@@ -72,7 +73,7 @@ export async function enqueueSubmission(db: OutboxDb, input: EnqueueInput, now: 
       const stored = await db.blobs.bulkGet(needed);
       if (stored.some((row) => !row)) throw new MissingFileError();
       const at = now();
-      await db.blobs.bulkPut(input.files.map((f) => ({ sha256: f.sha256, blob: f.blob, type: f.type, size: f.blob.size, createdAt: at })));
+      await db.blobs.bulkPut(input.files.map((f) => ({ sha256: f.sha256, blob: f.blob, type: f.type, size: f.blob.size, createdAt: at, salted: true })));
       const record: OutboxRecord = {
         id: input.id,
         state: 'queued',

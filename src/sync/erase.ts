@@ -6,7 +6,8 @@ import type { OutboxDb } from './db.ts';
  * countUnsent says records would be lost.
  */
 export async function eraseMyData(db: OutboxDb): Promise<void> {
-  await db.transaction('rw', db.records, db.blobs, db.drafts, async () => {
-    await Promise.all([db.records.clear(), db.blobs.clear(), db.drafts.clear()]);
+  await db.transaction('rw', db.records, db.blobs, db.drafts, db.meta, async () => {
+    // The file-address salt goes too: photos taken afterwards cannot be linked to this person's earlier ones.
+    await Promise.all([db.records.clear(), db.blobs.clear(), db.drafts.clear(), db.meta.clear()]);
   });
 }

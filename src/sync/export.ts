@@ -6,6 +6,7 @@
 import { OUTBOX_EXPORT_FORMAT, type OutboxExport, type Submission } from '../shared/schemas.ts';
 import { UNSENT_STATES, type BlobRow, type OutboxDb } from './db.ts';
 import { toSubmission } from './enqueue.ts';
+import { deviceSalt } from './hash.ts';
 
 export async function buildOutboxExport(db: OutboxDb, now: () => number = Date.now): Promise<OutboxExport> {
   const { submissions, blobs } = await db.transaction('r', db.records, db.blobs, async () => {
@@ -14,11 +15,13 @@ export async function buildOutboxExport(db: OutboxDb, now: () => number = Date.n
     const rows = (await db.blobs.bulkGet(hashes)).filter((row): row is BlobRow => row !== undefined);
     return { submissions: records.map(toSubmission) as Submission[], blobs: rows };
   });
+  const salt = await deviceSalt(db);
   const attachments = [];
   for (const row of blobs) {
-    attachments.push({ sha256: row.sha256, type: row.type, size: row.blob.size, base64: await blobToBase64(row.blob) });
+    // The salt lets the server check the bytes against the address; older rows are plain SHA-256.
+    attachments.push({ sha256: row.sha256, type: row.type, size: row.blob.size, ...(row.salted ? { salt } : {}), base64: await blobToBase64(row.blob) });
   }
-  return { format: OUTBOX_EXPORT_FORMAT, version: 1, exportedAt: new Date(now()).toISOString(), submissions, attachments };
+  return { format: OUTBOX_EXPORT_FORMAT, version: 2, exportedAt: new Date(now()).toISOString(), submissions, attachments };
 }
 
 export async function blobToBase64(blob: Blob): Promise<string> {

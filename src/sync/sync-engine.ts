@@ -92,7 +92,8 @@ function startDrain(options: DrainOptions): Promise<DrainReport> {
 }
 
 function schedule(report: DrainReport | undefined): void {
-  if (report && report.pending === 0) return;
+  // Nothing waiting to be sent, and no sent record waiting for its confirmation read.
+  if (report && report.pending === 0 && report.nextAttemptAt === undefined) return;
   const wait = report?.nextAttemptAt !== undefined ? report.nextAttemptAt - Date.now() : LOCKED_RECHECK_MS;
   clearTimeout(timer);
   timer = setTimeout(() => void requestSync('timer'), Math.max(MIN_TIMER_MS, wait));

@@ -10,6 +10,7 @@ import { bahiaDay } from '../../src/shared/dates.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
 import { startServer, type TestServer, VALID_CPF } from '../helpers/server.ts';
+import { readAttachment } from '../../src/server/storage/attachment-store.ts';
 
 export interface AppUnderTest {
   server: TestServer;
@@ -204,9 +205,8 @@ export async function storedSubmissions(app: AppUnderTest): Promise<StoredSubmis
 }
 
 export async function storedAttachment(app: AppUnderTest, sha256: string): Promise<{ type: string; bytes: Buffer } | undefined> {
-  const result = await app.server.storage.query<{ type: string; bytes: Uint8Array }>('SELECT type, bytes FROM attachments WHERE sha256 = $1', [sha256]);
-  const row = result.rows[0];
-  return row ? { type: row.type, bytes: Buffer.from(row.bytes) } : undefined;
+  const file = await readAttachment(app.server.storage, sha256);
+  return file ? { type: file.type, bytes: file.bytes } : undefined;
 }
 
 export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {

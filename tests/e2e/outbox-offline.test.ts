@@ -64,8 +64,9 @@ describe('the outbox with no signal', () => {
     await expect(page.getByTestId('outbox-badge').count()).resolves.toBe(0);
     await page.goto(`${app.server.url}/minhas-solicitacoes/${ids[0]}`);
     await expect(page.getByTestId('protocol').textContent()).resolves.toBe(withPhoto.protocol);
-    // Sent answers and photos are dropped from the phone (LGPD), the receipt stays.
-    const leftover = await page.evaluate(async (id) => {
+    // Sent answers and photos stay until a status read, at least two minutes after the acknowledgement,
+    // finds the record on the server; then they are dropped from the phone (LGPD) and the receipt stays.
+    const readOutbox = () => page.evaluate(async (id) => {
       // Runs in the page: DOM types are not part of the tests' Node program.
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       const { indexedDB } = globalThis as any;
@@ -80,9 +81,30 @@ describe('the outbox with no signal', () => {
         request.onsuccess = () => resolve(request.result as T);
       });
       const record = await read<{ answers?: unknown; receipt?: unknown }>('records', id);
-      return { answers: record.answers, hasReceipt: Boolean(record.receipt), blobs: await read<number>('blobs') };
+      return { hasAnswers: record.answers !== undefined, hasReceipt: Boolean(record.receipt), blobs: await read<number>('blobs') };
     }, ids[0]!);
-    expect(leftover).toEqual({ answers: undefined, hasReceipt: true, blobs: 0 });
+    expect(await readOutbox()).toEqual({ hasAnswers: true, hasReceipt: true, blobs: 1 });
+    // Two minutes later (the confirmation time of every sent record moved into the past), signal again:
+    await page.evaluate(async () => {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const { indexedDB } = globalThis as any;
+      await new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('conecta-outbox');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const tx = open.result.transaction('records', 'readwrite');
+          const store = tx.objectStore('records');
+          const all = store.getAll();
+          all.onsuccess = () => {
+            for (const record of all.result as { confirmAfter?: number }[]) if (record.confirmAfter) store.put({ ...record, confirmAfter: 1 });
+          };
+          tx.oncomplete = () => { open.result.close(); resolve(); };
+        };
+      });
+      (globalThis as unknown as { dispatchEvent(event: unknown): void }).dispatchEvent(new (globalThis as unknown as { Event: new (type: string) => unknown }).Event('online'));
+    });
+    await waitFor(readOutbox, (left) => !left.hasAnswers && left.blobs === 0);
+    expect(await readOutbox()).toEqual({ hasAnswers: false, hasReceipt: true, blobs: 0 });
   });
 
   it('refreshes the progress of a sent request from the server, with its history', async () => {

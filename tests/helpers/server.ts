@@ -2,7 +2,7 @@
  * Starts the real server on 127.0.0.1:0 over a fresh database: an in-memory PGlite, or a new schema of the
  * PostgreSQL at TEST_DATABASE_URL (so test files can run in parallel), with the fixture charter installed.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
@@ -99,6 +99,24 @@ export async function startServer({ backend = 'pglite', storage: given, charter,
     await owned?.dispose();
     throw error;
   }
+}
+
+// ---------------------------------------------------------------- files
+
+/** A device salt (32 bytes, hex) for tests: file addresses are SHA-256(salt ‖ bytes). */
+export const TEST_SALT = 'c0ffee'.repeat(10) + 'c0de';
+
+export function fileAddress(bytes: Uint8Array, salt: string = TEST_SALT): string {
+  return createHash('sha256').update(Buffer.from(salt, 'hex')).update(bytes).digest('hex');
+}
+
+/** PUT /api/attachments/:address with the salt header, as the phone does. */
+export function uploadFile(url: string, bytes: Uint8Array, type: string, { salt = TEST_SALT, address }: { salt?: string; address?: string } = {}): Promise<Response> {
+  return fetch(`${url}/api/attachments/${address ?? fileAddress(bytes, salt)}`, {
+    method: 'PUT',
+    headers: { 'content-type': type, 'x-attachment-salt': salt },
+    body: bytes,
+  });
 }
 
 // ---------------------------------------------------------------- submissions for the fixture charter

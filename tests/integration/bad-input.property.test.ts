@@ -13,7 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_BATCH, type AttachmentType, type Charter } from '../../src/shared/schemas.ts';
 import { MESSAGES } from '../../src/server/api-errors.ts';
 import type { Storage } from '../../src/server/storage/types.ts';
-import { BACKENDS, fixtureCharter, startServer, type TestServer } from '../helpers/server.ts';
+import { BACKENDS, fileAddress, fixtureCharter, startServer, TEST_SALT, type TestServer } from '../helpers/server.ts';
 import { closeRawAgent, rawRequest, type RawAnswer } from '../helpers/raw-http.ts';
 import { deeplyNested, encodeTree, getAt, setAt, type Tree } from '../helpers/malformed-json.ts';
 import {
@@ -156,7 +156,7 @@ function send(server: TestServer, method: string, path: string, request: BadRequ
   return rawRequest(server.url, {
     method,
     path: request.path ?? path,
-    headers: request.contentType ? { 'content-type': request.contentType } : {},
+    headers: { ...(request.contentType ? { 'content-type': request.contentType } : {}), ...(method === 'PUT' ? { 'x-attachment-salt': TEST_SALT } : {}) },
     body: request.body,
   });
 }
@@ -176,13 +176,14 @@ function photoFiles(): { bytes: Buffer; type: AttachmentType }[] {
   ];
 }
 
-const sha256Hex = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+/** A file's address as the phone makes it: SHA-256 of the test device's salt and the bytes. */
+const sha256Hex = (bytes: Buffer) => fileAddress(bytes);
 
 async function uploadPhotos(server: TestServer): Promise<UploadedFile[]> {
   const uploaded: UploadedFile[] = [];
   for (const { bytes, type } of photoFiles()) {
     const sha256 = sha256Hex(bytes);
-    const answer = await rawRequest(server.url, { method: 'PUT', path: `/api/attachments/${sha256}`, headers: { 'content-type': type }, body: bytes });
+    const answer = await rawRequest(server.url, { method: 'PUT', path: `/api/attachments/${sha256}`, headers: { 'content-type': type, 'x-attachment-salt': TEST_SALT }, body: bytes });
     expect(answer.status, describeAnswer(answer)).toBe(201);
     uploaded.push({ sha256, type, size: bytes.length });
   }

@@ -1,10 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, readJson, startServer, type TestServer } from '../helpers/server.ts';
+import { BACKENDS, fileAddress, readJson, startServer, TEST_SALT, type TestServer } from '../helpers/server.ts';
 import { MAX_ATTACHMENT_BYTES } from '../../src/shared/schemas.ts';
 import { readAttachment } from '../../src/server/storage/attachment-store.ts';
 
-const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+const sha256 = (bytes: Buffer) => fileAddress(bytes);
 const jpeg = () => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(2000)]);
 const PDF = Buffer.from('%PDF-1.4\n% comprovante de residência\n');
 const WEBP = Buffer.concat([Buffer.from('RIFF'), Buffer.from([0x20, 0, 0, 0]), Buffer.from('WEBPVP8 '), randomBytes(24)]);
@@ -12,19 +12,19 @@ const WEBP = Buffer.concat([Buffer.from('RIFF'), Buffer.from([0x20, 0, 0, 0]), B
 describe.each(BACKENDS)('attachments on %s', (backend) => {
   let server: TestServer;
   const put = (hash: string, body: Buffer, type: string) =>
-    fetch(`${server.url}/api/attachments/${hash}`, { method: 'PUT', headers: { 'content-type': type }, body });
+    fetch(`${server.url}/api/attachments/${hash}`, { method: 'PUT', headers: { 'content-type': type, 'x-attachment-salt': TEST_SALT }, body });
   const head = (hash: string) => fetch(`${server.url}/api/attachments/${hash}`, { method: 'HEAD' });
   beforeAll(async () => { server = await startServer({ backend }); });
   afterAll(async () => { await server?.close(); });
 
-  it('stores a file under its hash (201), again is harmless (200), and HEAD tells whether it is there', async () => {
+  it('stores a file under its salted address (201), again is harmless (201 again), and HEAD tells whether it is there', async () => {
     const bytes = jpeg();
     const hash = sha256(bytes);
     expect((await head(hash)).status).toBe(404);
     const created = await put(hash, bytes, 'image/jpeg');
     expect(created.status).toBe(201);
     expect(await readJson(created)).toEqual({ sha256: hash, type: 'image/jpeg', size: bytes.length });
-    expect((await put(hash, bytes, 'image/jpeg')).status).toBe(200);
+    expect((await put(hash, bytes, 'image/jpeg')).status).toBe(201);
     expect((await head(hash)).status).toBe(200);
     const stored = await readAttachment(server.storage, hash);
     expect(Buffer.from(stored!.bytes).equals(bytes)).toBe(true);

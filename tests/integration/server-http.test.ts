@@ -94,7 +94,7 @@ describe('500: a failing database gives a generic pt-BR message and no detail', 
     const lines: string[] = [];
     const server = await startServer({ storage: broken, charter: false, logger: { level: 'info', stream: { write: (line: string) => { lines.push(line); } } } });
     try {
-      const response = await fetch(`${server.url}/api/health`);
+      const response = await fetch(`${server.url}/api/charter`);
       expect(response.status).toBe(500);
       const text = await response.text();
       expect(JSON.parse(text)).toEqual({ error: 'internal_error', message: 'Ocorreu um erro no servidor. Tente de novo em alguns minutos.' });
@@ -114,9 +114,9 @@ describe('rate limit per client', () => {
     const server = await startServer({ rateLimit: { max: 3, timeWindow: '1 minute' } });
     try {
       const statuses: number[] = [];
-      for (let i = 0; i < 4; i++) statuses.push((await fetch(`${server.url}/api/health`)).status);
+      for (let i = 0; i < 4; i++) statuses.push((await fetch(`${server.url}/api/charter`)).status);
       expect(statuses).toEqual([200, 200, 200, 429]);
-      const limited = await fetch(`${server.url}/api/health`);
+      const limited = await fetch(`${server.url}/api/charter`);
       expect(await readJson(limited)).toEqual({ error: 'rate_limited', message: expect.stringContaining('Aguarde') });
       expect(limited.headers.get('retry-after')).toBeTruthy();
     } finally {

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  BACKENDS, evaluation, fixtureCharter, openTestStorage, postJson, potholeRequest, readJson, startServer, type TestServer,
+  BACKENDS, evaluation, fileAddress, fixtureCharter, openTestStorage, postJson, potholeRequest, readJson, startServer, uploadFile, type TestServer,
 } from '../helpers/server.ts';
 import { acceptSubmission } from '../../src/server/citizen/accept-submission.ts';
 import { CharterCache } from '../../src/server/current-charter.ts';
@@ -10,7 +9,7 @@ import { setSubmissionStatus } from '../../src/server/storage/submission-store.t
 import type { Charter } from '../../src/shared/schemas.ts';
 
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('pretend image data of a pothole')]);
-const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+const sha256 = (bytes: Buffer) => fileAddress(bytes);
 
 /** The fixture with tapa-buraco at version 2: a new required field, cep dropped. */
 function charterWithPotholeV2(): Charter {
@@ -124,7 +123,7 @@ describe.each(BACKENDS)('POST /api/submissions on %s', (backend) => {
     });
     expect((await fetch(`${server.url}/api/submissions/${submission.id}`)).status).toBe(404);
 
-    const upload = await fetch(`${server.url}/api/attachments/${hash}`, { method: 'PUT', headers: { 'content-type': 'image/png' }, body: PNG });
+    const upload = await uploadFile(server.url, PNG, 'image/png');
     expect(upload.status).toBe(201);
     expect((await post(submission)).status).toBe(201);
   });
@@ -132,7 +131,7 @@ describe.each(BACKENDS)('POST /api/submissions on %s', (backend) => {
   it('refuses a photo listed under a size other than the stored file\'s', async () => {
     const bytes = Buffer.concat([PNG, Buffer.from('another photo')]);
     const hash = sha256(bytes);
-    await fetch(`${server.url}/api/attachments/${hash}`, { method: 'PUT', headers: { 'content-type': 'image/png' }, body: bytes });
+    await uploadFile(server.url, bytes, 'image/png');
     const response = await post(potholeRequest({
       answers: { ...(potholeRequest().answers as object), fotos: [hash] },
       attachments: [{ sha256: hash, type: 'image/png', size: bytes.length + 1, fieldId: 'fotos' }],

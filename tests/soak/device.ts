@@ -8,7 +8,7 @@ import { openOutboxDb, type OutboxDb, type OutboxRecord } from '../../src/sync/d
 import { drainOutbox, type DrainOptions, type SyncDeps } from '../../src/sync/drain.ts';
 import { enqueueSubmission } from '../../src/sync/enqueue.ts';
 import type { FetchLike } from './observed-fetch.ts';
-import type { SoakSubmission } from './workload.ts';
+import { SOAK_SALT, type SoakSubmission } from './workload.ts';
 
 /**
  * The engine's clock runs faster than the wall clock, so that its backoff (2 s growing to 5 min) fits a
@@ -89,6 +89,8 @@ export class SimulatedDevice {
   /** The person submits every form of this device, one after another, with pauses. */
   async enqueueAll(): Promise<void> {
     const { submissions, enqueueGapMs: [minGap, maxGap], random } = this.options;
+    // The workload's photos are addressed with the soak's salt: this phone takes it as its own.
+    await this.db.meta.put({ key: 'fileAddressSalt', value: SOAK_SALT });
     for (const submission of submissions) {
       if (this.#stopped) break;
       await sleep(minGap + random() * (maxGap - minGap));
@@ -130,8 +132,11 @@ export class SimulatedDevice {
           const waiting = await this.db.records.where('state').equals('retry').toArray();
           this.stats.maxAttempts = Math.max(this.stats.maxAttempts, ...waiting.map((r) => r.attempts));
         }
-        if (this.#doneEnqueuing && report.pending === 0) return;
-        if (report.pending > 0) waitMs = report.nextAttemptAt === undefined ? 0 : Math.max(0, clock.toRealMs(report.nextAttemptAt - clock.now()));
+        // Done when nothing waits to be sent and every sent record was confirmed (its data left the phone).
+        if (this.#doneEnqueuing && report.pending === 0 && report.nextAttemptAt === undefined) return;
+        if (report.pending > 0 || report.nextAttemptAt !== undefined) {
+          waitMs = report.nextAttemptAt === undefined ? 0 : Math.max(0, clock.toRealMs(report.nextAttemptAt - clock.now()));
+        }
       } catch (error) {
         this.stats.drainErrors.push(String((error as Error)?.stack ?? error));
       }

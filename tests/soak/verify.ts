@@ -6,8 +6,9 @@
 import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { OutboxRecord } from '../../src/sync/db.ts';
+import { readAttachment } from '../../src/server/storage/attachment-store.ts';
 import type { Storage } from '../../src/server/storage/types.ts';
-import type { SoakSubmission } from './workload.ts';
+import { SOAK_SALT, type SoakSubmission } from './workload.ts';
 
 export interface DeviceOutbox {
   index: number;
@@ -54,12 +55,18 @@ export async function verifySoak(storage: Storage, workload: readonly SoakSubmis
   if (history !== rows.length) problems.push(`${history} 'received' history events for ${rows.length} submissions.`);
 
   const photos = workload.flatMap((s) => (s.photo ? [s.photo] : []));
-  const files = (await storage.query<{ sha256: string; bytes: Uint8Array }>('SELECT sha256, bytes FROM attachments')).rows;
-  const stored = new Map(files.map((f) => [f.sha256, f.bytes]));
+  const files = (await storage.query<{ sha256: string; salted: boolean }>('SELECT sha256, salted FROM attachments')).rows;
   if (files.length !== photos.length) problems.push(`The server holds ${files.length} files; ${photos.length} photos were enqueued.`);
+  if (files.some((f) => !f.salted)) problems.push('A file was stored under an unsalted address.');
+  const stored = new Map<string, Uint8Array>();
+  for (const file of files) {
+    const read = await readAttachment(storage, file.sha256);
+    if (read) stored.set(file.sha256, read.bytes);
+  }
+  const address = (bytes: Uint8Array) => createHash('sha256').update(Buffer.from(SOAK_SALT, 'hex')).update(bytes).digest('hex');
   const badPhotos = photos.filter((photo) => {
     const bytes = stored.get(photo.sha256);
-    return !bytes || createHash('sha256').update(bytes).digest('hex') !== photo.sha256 || Buffer.compare(Buffer.from(bytes), Buffer.from(photo.bytes)) !== 0;
+    return !bytes || address(bytes) !== photo.sha256 || Buffer.compare(Buffer.from(bytes), Buffer.from(photo.bytes)) !== 0;
   }).map((p) => p.sha256.slice(0, 12));
   if (badPhotos.length) problems.push(`Photos missing or not byte-identical: ${listed(badPhotos)}`);
 
@@ -80,7 +87,9 @@ export async function verifySoak(storage: Storage, workload: readonly SoakSubmis
     const wrongReceipt = device.records.filter((r) => r.receipt && serverProtocol.get(r.id) !== r.receipt.protocol).map((r) => r.id);
     if (wrongReceipt.length) problems.push(`${name}: receipt protocol differs from the stored one: ${listed(wrongReceipt)}`);
     deviceProtocols.push(...device.records.flatMap((r) => (r.receipt?.protocol ? [r.receipt.protocol] : [])));
-    if (device.blobsLeft) problems.push(`${name}: ${device.blobsLeft} photo(s) still kept after everything was sent.`);
+    if (device.blobsLeft) problems.push(`${name}: ${device.blobsLeft} photo(s) still kept after everything was sent and confirmed.`);
+    const answersLeft = device.records.filter((r) => r.answers !== undefined).length;
+    if (answersLeft) problems.push(`${name}: ${answersLeft} sent record(s) still hold their answers after confirmation.`);
   }
   if (new Set(deviceProtocols).size !== deviceProtocols.length) problems.push('Two device records hold the same protocol.');
   return problems;

@@ -13,6 +13,9 @@ import { validateAnswers, validateAttachmentRefs } from '../../src/shared/valida
 import { seededRandom } from '../helpers/fault-proxy.ts';
 import { validSubmissionArbitrary, type UploadedFile } from '../helpers/submission-arbitraries.ts';
 
+/** The file-address salt every simulated device uses (each device writes it into its own outbox first). */
+export const SOAK_SALT = '5a17'.repeat(16);
+
 export interface SoakPhoto {
   sha256: string;
   bytes: Uint8Array;
@@ -47,7 +50,7 @@ export function soakPhoto(index: number, random: () => number, size?: number): S
   new DataView(bytes.buffer).setUint32(4, index);
   for (let i = 8; i < 8 + noise; i++) bytes[i] = Math.floor(random() * 256);
   bytes.set([0xff, 0xd9], bytes.length - 2);
-  return { sha256: createHash('sha256').update(bytes).digest('hex'), bytes };
+  return { sha256: createHash('sha256').update(Buffer.from(SOAK_SALT, 'hex')).update(bytes).digest('hex'), bytes };
 }
 
 function photoFields(form: FormDefinition) {

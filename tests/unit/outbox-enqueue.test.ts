@@ -3,6 +3,7 @@ import { OutboxExportSchema, parseContract, SubmissionSchema } from '../../src/s
 import { enqueueSubmission, MissingFileError } from '../../src/sync/enqueue.ts';
 import { StorageFullError } from '../../src/sync/storage-errors.ts';
 import { buildOutboxExport } from '../../src/sync/export.ts';
+import { attachmentAddress, deviceSalt } from '../../src/sync/hash.ts';
 import { correctionDraftId, createDraftWriter, deleteDraft, deleteRecord, findResumableDraft, saveDraftWithFile } from '../../src/sync/drafts.ts';
 import type { Draft } from '../../src/sync/db.ts';
 import { freshDb, photo, queue, uuid } from './sync-test-kit.ts';
@@ -49,7 +50,7 @@ describe('enqueueSubmission', () => {
 
   it('refuses a submission naming a photo that is not stored', async () => {
     const { db } = freshDb();
-    const file = await photo();
+    const file = await photo(db);
     await expect(enqueueSubmission(db, {
       id: uuid(), kind: 'request', serviceId: 's', formId: 'f', formVersion: 1, answers: { fotos: [file.sha256] },
       attachments: [{ sha256: file.sha256, type: 'image/jpeg', size: file.blob.size, fieldId: 'fotos' }], files: [],
@@ -73,7 +74,7 @@ describe('drafts', () => {
 
   it('offers the newest draft of the same form and service, and deletes one with its own photos only', async () => {
     const { db } = freshDb();
-    const file = await photo();
+    const file = await photo(db);
     const attachment = { sha256: file.sha256, type: file.type, size: file.blob.size, fieldId: 'fotos' };
     const old = draft({ updatedAt: 5 });
     const newer = draft({ updatedAt: 9, attachments: [attachment] });
@@ -106,17 +107,21 @@ describe('buildOutboxExport ("Salvar cópia")', () => {
     expect(file.submissions.map((s) => (s as { id: string }).id).sort()).toEqual([withPhoto.id, rejected.id].sort());
     for (const submission of file.submissions) expect(parseContract(SubmissionSchema, submission).ok).toBe(true);
     const blob = (await db.blobs.get(withPhoto.attachments[0]!.sha256))!.blob;
+    const salt = await deviceSalt(db);
+    expect(file.version).toBe(2);
     expect(file.attachments).toEqual([{
-      sha256: withPhoto.attachments[0]!.sha256, type: 'image/jpeg', size: blob.size,
+      sha256: withPhoto.attachments[0]!.sha256, type: 'image/jpeg', size: blob.size, salt,
       base64: Buffer.from(await blob.arrayBuffer()).toString('base64'),
     }]);
+    // The salt lets the server check the bytes against the address.
+    expect(await attachmentAddress(salt, blob)).toBe(withPhoto.attachments[0]!.sha256);
   });
 });
 
 describe('photos nothing names any more', () => {
   it('leave the phone when a submission is queued', async () => {
     const { db } = freshDb();
-    const removed = await photo('removida do formulário');
+    const removed = await photo(db, 'removida do formulário');
     await db.blobs.put({ sha256: removed.sha256, blob: removed.blob, type: removed.type, size: removed.blob.size, createdAt: 1 });
     const kept = await queue(db, {}, true);
 

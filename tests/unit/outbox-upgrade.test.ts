@@ -3,7 +3,7 @@ import { Dexie } from 'dexie';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { OUTBOX_DB_NAME, OUTBOX_SCHEMA_V1, openOutboxDb } from '../../src/sync/db.ts';
 import { drainOutbox } from '../../src/sync/drain.ts';
-import { sha256Hex } from '../../src/sync/hash.ts';
+import { attachmentAddress, deviceSalt, sha256Hex } from '../../src/sync/hash.ts';
 import { createFakeEndpoint } from './sync-fake-endpoint.ts';
 import { depsFor } from './sync-test-kit.ts';
 
@@ -40,7 +40,16 @@ describe('outbox schema upgrade', () => {
     const endpoint = createFakeEndpoint();
     const report = await drainOutbox(depsFor(db, endpoint));
     expect(report).toMatchObject({ sent: 2, pending: 0 });
-    expect(endpoint.files.has(sha)).toBe(true);
     expect(endpoint.stored.size).toBe(2);
+    // The photo saved by the old version goes up under its salted address, and the record names that address.
+    const salted = await attachmentAddress(await deviceSalt(db), blob);
+    expect(salted).not.toBe(sha);
+    expect(endpoint.badUploads).toEqual([]);
+    expect([...endpoint.files.keys()]).toEqual([salted]);
+    const sentBody = JSON.parse(endpoint.stored.get(ids[0]!)!.body);
+    expect(sentBody.attachments[0].sha256).toBe(salted);
+    expect(sentBody.answers.fotos).toEqual([salted]);
+    expect(await db.blobs.get(sha)).toBeUndefined();
+    expect((await db.blobs.get(salted))?.salted).toBe(true);
   });
 });

@@ -1,30 +1,160 @@
 import { describe, expect, it } from 'vitest';
-import { drainOutbox, MESSAGES, type LockManagerLike } from '../../src/sync/drain.ts';
+import { drainOutbox, MESSAGES, STUCK_RETRY_MS, type LockManagerLike } from '../../src/sync/drain.ts';
 import { BACKOFF_BASE_MS } from '../../src/sync/backoff.ts';
 import { createFakeEndpoint } from './sync-fake-endpoint.ts';
-import { clock, depsFor, freshDb, queue } from './sync-test-kit.ts';
+import { clock, depsFor, freshDb, PAST_CONFIRMATION_MS, queue } from './sync-test-kit.ts';
 
 describe('drainOutbox', () => {
-  it('sends a queued record with its photo, keeps the receipt and drops answers and photo', async () => {
+  it('sends a queued record with its photo, keeps the receipt, and drops answers and photo once a later read confirms it', async () => {
     const { db } = freshDb();
     const endpoint = createFakeEndpoint();
+    const time = clock();
     const record = await queue(db, {}, true);
     const sha = record.attachments[0]!.sha256;
 
-    const report = await drainOutbox(depsFor(db, endpoint));
+    const report = await drainOutbox(depsFor(db, endpoint, time));
 
     expect(report).toMatchObject({ ran: true, sent: 1, pending: 0, offline: false });
     expect(endpoint.files.has(sha)).toBe(true);
+    expect(endpoint.badUploads).toEqual([]);
     expect(endpoint.stored.size).toBe(1);
     const sent = await db.records.get(record.id);
     expect(sent?.state).toBe('sent');
     expect(sent?.receipt?.protocol).toBe('2026-000001');
-    expect(sent?.answers).toBeUndefined();
     expect(sent?.summary.serviceName).toBe('Tapa-buraco');
     expect(sent?.statusHistory).toEqual([{ status: 'received', at: new Date(0).toISOString() }]);
-    expect(await db.blobs.get(sha)).toBeUndefined();
+    // Acknowledged, not yet confirmed: the answers and the photo stay, and the engine knows when to look again.
+    expect(sent?.answers).toEqual(record.answers);
+    expect(await db.blobs.get(sha)).toBeDefined();
+    expect(report.nextAttemptAt).toBe(time.now() + PAST_CONFIRMATION_MS - 1);
     expect(endpoint.calls.map((c) => c.method)).toEqual(['HEAD', 'PUT', 'POST']);
+
+    expect((await drainOutbox(depsFor(db, endpoint, time))).requests).toBe(0);
+    time.advance(PAST_CONFIRMATION_MS);
+    const confirm = await drainOutbox(depsFor(db, endpoint, time));
+    expect(confirm).toMatchObject({ requests: 1, resent: 0 });
+    expect(confirm.nextAttemptAt).toBeUndefined();
+    const confirmed = await db.records.get(record.id);
+    expect(confirmed?.answers).toBeUndefined();
+    expect(confirmed?.confirmAfter).toBeUndefined();
+    expect(confirmed?.statusCheckedAt).toBe(time.now());
+    expect(await db.blobs.get(sha)).toBeUndefined();
+    expect(endpoint.calls.at(-1)).toMatchObject({ method: 'POST', path: '/api/submissions/status' });
     expect(endpoint.state.fetchInsideTransaction).toBe(0);
+  });
+
+  it('sends again, under the same id, a record the server lost after acknowledging it', async () => {
+    const { db } = freshDb();
+    const endpoint = createFakeEndpoint();
+    const time = clock();
+    const record = await queue(db, {}, true);
+    await drainOutbox(depsFor(db, endpoint, time));
+    const firstBody = endpoint.stored.get(record.id)!.body;
+    endpoint.stored.delete(record.id);
+    endpoint.files.clear();
+
+    time.advance(PAST_CONFIRMATION_MS);
+    const report = await drainOutbox(depsFor(db, endpoint, time));
+    expect(report.resent).toBe(1);
+    expect(report.sent).toBe(1);
+    expect(endpoint.stored.get(record.id)?.body).toBe(firstBody);
+    expect(endpoint.files.has(record.attachments[0]!.sha256)).toBe(true);
+    const again = await db.records.get(record.id);
+    expect(again).toMatchObject({ state: 'sent', answers: record.answers });
+
+    time.advance(PAST_CONFIRMATION_MS);
+    await drainOutbox(depsFor(db, endpoint, time));
+    expect((await db.records.get(record.id))?.answers).toBeUndefined();
+    expect(endpoint.stored.size).toBe(1);
+  });
+
+  it('isolates a record the server chokes on: the rest are sent, it is set aside as stuck and never blocks them', async () => {
+    const { db } = freshDb();
+    const endpoint = createFakeEndpoint();
+    const time = clock();
+    const records = [];
+    for (let i = 0; i < 10; i++) records.push(await queue(db));
+    const poisoned = records[6]!;
+    endpoint.state.poison.add(poisoned.id);
+
+    const report = await drainOutbox(depsFor(db, endpoint, time));
+    expect(report).toMatchObject({ sent: 9, stuck: 1, pending: 1 });
+    expect(endpoint.stored.size).toBe(9);
+    const stuck = await db.records.get(poisoned.id);
+    expect(stuck).toMatchObject({ state: 'stuck', lastError: MESSAGES.stuck, answers: poisoned.answers });
+    expect(stuck!.nextAttemptAt).toBe(time.now() + STUCK_RETRY_MS);
+
+    // New records go out without it; it is tried again alone, after the others, when its hour comes.
+    const later = await queue(db);
+    const next = await drainOutbox(depsFor(db, endpoint, time));
+    expect(next.sent).toBe(1);
+    expect(endpoint.stored.has(later.id)).toBe(true);
+    expect(endpoint.calls.at(-1)?.ids).toEqual([later.id]);
+    endpoint.state.poison.clear();
+    time.advance(STUCK_RETRY_MS);
+    const retried = await drainOutbox(depsFor(db, endpoint, time));
+    expect(retried.sent).toBe(1);
+    expect(endpoint.stored.size).toBe(11);
+  });
+
+  it('sets nothing aside when every batch fails: a broken server is a reason to wait, not a record\'s fault', async () => {
+    const { db } = freshDb();
+    const endpoint = createFakeEndpoint();
+    for (let i = 0; i < 6; i++) await queue(db);
+    endpoint.state.failures = 1_000;
+    const report = await drainOutbox(depsFor(db, endpoint));
+    expect(report).toMatchObject({ sent: 0, stuck: 0, retrying: 6 });
+    expect(endpoint.calls.length).toBeLessThanOrEqual(20);
+    expect(await db.records.where('state').equals('retry').count()).toBe(6);
+  });
+
+  it('retries later the one item the server could not store, and keeps the others sent', async () => {
+    const { db } = freshDb();
+    const endpoint = createFakeEndpoint();
+    const time = clock();
+    const [a, b, c] = [await queue(db), await queue(db), await queue(db)];
+    endpoint.state.retryLater.add(b.id);
+    const report = await drainOutbox(depsFor(db, endpoint, time));
+    expect(report).toMatchObject({ sent: 2, retrying: 1 });
+    expect((await db.records.get(a.id))?.state).toBe('sent');
+    expect(await db.records.get(b.id)).toMatchObject({ state: 'retry', lastError: MESSAGES.serverBusy, answers: b.answers });
+    expect((await db.records.get(c.id))?.state).toBe('sent');
+    endpoint.state.retryLater.clear();
+    time.advance(BACKOFF_BASE_MS);
+    expect((await drainOutbox(depsFor(db, endpoint, time))).sent).toBe(1);
+  });
+
+  it('treats a full server (507) like a busy one: keeps everything and honours Retry-After', async () => {
+    const { db } = freshDb();
+    const endpoint = createFakeEndpoint();
+    const time = clock();
+    const record = await queue(db);
+    endpoint.state.failures = 1;
+    endpoint.state.failureStatus = 507;
+    endpoint.state.retryAfterSeconds = 60;
+    const report = await drainOutbox(depsFor(db, endpoint, time));
+    expect(report).toMatchObject({ sent: 0, stuck: 0, retrying: 1, offline: false });
+    const waiting = await db.records.get(record.id);
+    expect(waiting).toMatchObject({ state: 'retry', lastError: MESSAGES.serverBusy, answers: record.answers });
+    expect(waiting!.nextAttemptAt - time.now()).toBeGreaterThanOrEqual(60_000);
+    time.advance(10 * 60_000);
+    expect((await drainOutbox(depsFor(db, endpoint, time))).sent).toBe(1);
+  });
+
+  it('starts a photo upload at once and sends records without photos meanwhile', async () => {
+    const { db } = freshDb();
+    const endpoint = createFakeEndpoint();
+    endpoint.state.putDelayMs = 150;
+    const withPhoto = await queue(db, {}, true);
+    const plain = [await queue(db), await queue(db)];
+    const report = await drainOutbox(depsFor(db, endpoint));
+    expect(report.sent).toBe(3);
+    const put = endpoint.calls.findIndex((c) => c.method === 'PUT');
+    const firstPost = endpoint.calls.find((c) => c.path === '/api/sync')!;
+    // The text-only records were posted while the photo was still going up.
+    expect(firstPost.ids).toEqual(plain.map((r) => r.id));
+    expect(firstPost.at - endpoint.calls[put]!.at).toBeLessThan(100);
+    expect(endpoint.calls.filter((c) => c.path === '/api/sync').at(-1)?.ids).toEqual([withPhoto.id]);
   });
 
   it('keeps a record queued for retry with backoff when the network fails, then sends it', async () => {
@@ -52,12 +182,13 @@ describe('drainOutbox', () => {
     expect(endpoint.stored.size).toBe(1);
   });
 
-  it('backs off on 5xx and on 429 (honouring Retry-After), and everything arrives once after recovery', async () => {
+  it('backs off on 503 and on 429 (honouring Retry-After), and everything arrives once after recovery', async () => {
     const { db } = freshDb();
     const endpoint = createFakeEndpoint();
     const time = clock();
-    const records = [await queue(db), await queue(db, {}, true), await queue(db)];
+    const records = [await queue(db), await queue(db), await queue(db)];
     endpoint.state.failures = 3;
+    endpoint.state.failureStatus = 503;
     for (let i = 0; i < 3; i++) {
       const report = await drainOutbox(depsFor(db, endpoint, time));
       expect(report.offline).toBe(false);
@@ -169,10 +300,14 @@ describe('drainOutbox', () => {
       ...shared, id: crypto.randomUUID(), answers: { endereco: `Rua ${i}`, fotos: [shared.attachments[0]!.sha256] },
       createdAt: new Date(Date.parse(shared.createdAt) + i + 1).toISOString(),
     })));
-    const report = await drainOutbox(depsFor(db, endpoint));
+    const time = clock();
+    const report = await drainOutbox(depsFor(db, endpoint, time));
     expect(report).toMatchObject({ sent: 250, pending: 0, requests: 2 + 3 });
     expect(endpoint.calls.filter((c) => c.method === 'POST')).toHaveLength(3);
     expect(endpoint.stored.size).toBe(250);
+    time.advance(PAST_CONFIRMATION_MS);
+    // Confirmed in three status reads of at most 100 ids.
+    expect((await drainOutbox(depsFor(db, endpoint, time))).requests).toBe(3);
     expect(await db.blobs.count()).toBe(0);
   }, 30_000);
 
@@ -243,6 +378,7 @@ describe('drainOutbox', () => {
     const failing = createFakeEndpoint();
     for (let i = 0; i < 7; i++) await queue(second.db, {}, true);
     failing.state.failures = 1;
+    failing.state.failureStatus = 503;
     const failed = await drainOutbox(depsFor(second.db, failing));
     expect(failed).toMatchObject({ sent: 0, retrying: 7 });
     expect(failing.calls.length).toBeLessThan(7 * 2);

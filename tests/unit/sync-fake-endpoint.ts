@@ -1,9 +1,12 @@
 /**
- * An in-memory stand-in for the server's sync API (POST /api/sync, HEAD/PUT /api/attachments/:sha256),
- * with the same idempotency rules, and switches to misbehave: no network, 5xx, lost responses.
+ * An in-memory stand-in for the server's sync API (POST /api/sync, HEAD/PUT /api/attachments/:address,
+ * POST /api/submissions/status), with the same idempotency rules and the salted file addresses, and switches
+ * to misbehave: no network, 5xx, lost responses, a record that makes every batch holding it fail, a record
+ * the server forgets after acknowledging it.
  */
 import Dexie from 'dexie';
-import type { ApiError, Receipt, Submission, SyncItemResult } from '../../src/shared/schemas.ts';
+import type { ApiError, Receipt, Submission, SubmissionStatusResponse, SyncItemResult } from '../../src/shared/schemas.ts';
+import { attachmentAddress } from '../../src/sync/hash.ts';
 
 export interface FakeEndpointOptions {
   /** Answers a field error to refuse a submission. */
@@ -13,7 +16,7 @@ export interface FakeEndpointOptions {
 export function createFakeEndpoint(options: FakeEndpointOptions = {}) {
   const stored = new Map<string, { body: string; receipt: Receipt }>();
   const files = new Map<string, Uint8Array>();
-  const calls: { method: string; path: string }[] = [];
+  const calls: { method: string; path: string; at: number; ids?: string[] }[] = [];
   const state = {
     offline: false,
     /** Answer this many requests with 500. */
@@ -25,7 +28,15 @@ export function createFakeEndpoint(options: FakeEndpointOptions = {}) {
     /** HEAD says every file is there (it was lost after the check). */
     headAlwaysFound: false,
     fetchInsideTransaction: 0,
+    /** Any POST /api/sync holding one of these ids answers 500 (a record the server chokes on). */
+    poison: new Set<string>(),
+    /** These ids answer retry_later (the database refused this one item). */
+    retryLater: new Set<string>(),
+    /** Milliseconds each PUT takes (to see what goes on in parallel). */
+    putDelayMs: 0,
   };
+  /** Uploads that came without a salt, or whose bytes did not match the salted address. */
+  const badUploads: string[] = [];
   let sequence = 0;
 
   const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
@@ -39,6 +50,10 @@ export function createFakeEndpoint(options: FakeEndpointOptions = {}) {
         results.push(previous.body === serialized
           ? { id: submission.id, outcome: 'duplicate', receipt: previous.receipt }
           : { id: submission.id, outcome: 'conflict', error: { error: 'conflict', message: 'Outro conteúdo.' } });
+        continue;
+      }
+      if (state.retryLater.has(submission.id)) {
+        results.push({ id: submission.id, outcome: 'retry_later', error: { error: 'retry_later', message: 'Depois.' } });
         continue;
       }
       const error = options.reject?.(submission);
@@ -62,7 +77,8 @@ export function createFakeEndpoint(options: FakeEndpointOptions = {}) {
     if (Dexie.currentTransaction) state.fetchInsideTransaction++;
     const method = init.method ?? 'GET';
     const path = new URL(input, 'http://fake.test').pathname;
-    calls.push({ method, path });
+    const call: (typeof calls)[number] = { method, path, at: Date.now() };
+    calls.push(call);
     if (state.offline) throw new TypeError('Failed to fetch');
     if (state.failures > 0) {
       state.failures--;
@@ -74,12 +90,31 @@ export function createFakeEndpoint(options: FakeEndpointOptions = {}) {
       const sha = attachment[1]!;
       if (method === 'HEAD') return new Response(null, { status: files.has(sha) || state.headAlwaysFound ? 200 : 404 });
       if (method === 'PUT') {
-        files.set(sha, new Uint8Array(await new Response(init.body as ConstructorParameters<typeof Response>[0]).arrayBuffer()));
+        const bytes = new Uint8Array(await new Response(init.body as ConstructorParameters<typeof Response>[0]).arrayBuffer());
+        const salt = new Headers(init.headers).get('x-attachment-salt');
+        if (!salt || (await attachmentAddress(salt, bytes.buffer as ArrayBuffer)) !== sha) {
+          badUploads.push(sha);
+          return json(salt ? 422 : 400, { error: salt ? 'hash_mismatch' : 'salt_required', message: 'Arquivo recusado.' });
+        }
+        if (state.putDelayMs) await new Promise((resolve) => setTimeout(resolve, state.putDelayMs));
+        files.set(sha, bytes);
         return json(201, { sha256: sha });
       }
     }
+    if (path === '/api/submissions/status' && method === 'POST') {
+      const { ids } = JSON.parse(String(init.body)) as { ids: string[] };
+      const found: SubmissionStatusResponse[] = [];
+      for (const id of ids) {
+        const entry = stored.get(id);
+        if (entry) found.push({ ...entry.receipt, kind: 'request', serviceId: 'tapa-buraco', history: [{ status: entry.receipt.status, at: entry.receipt.receivedAt }] });
+      }
+      return json(200, { found, missing: ids.filter((id) => !stored.has(id)) });
+    }
     if (path === '/api/sync' && method === 'POST') {
-      const results = await handleSync(JSON.parse(String(init.body)));
+      const batch = JSON.parse(String(init.body)) as { submissions: Submission[] };
+      call.ids = batch.submissions.map((s) => s.id);
+      if (batch.submissions.some((s) => state.poison.has(s.id))) return json(500, { error: 'internal_error', message: 'Erro.' });
+      const results = await handleSync(batch);
       if (state.loseResponses > 0) {
         state.loseResponses--;
         throw new TypeError('Failed to fetch');
@@ -89,5 +124,5 @@ export function createFakeEndpoint(options: FakeEndpointOptions = {}) {
     return json(404, { error: 'not_found', message: 'Não encontrado.' });
   }
 
-  return { fetch: fetchFn, stored, files, calls, state };
+  return { fetch: fetchFn, stored, files, calls, state, badUploads };
 }

@@ -2,7 +2,7 @@
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { openOutboxDb, type OutboxDb } from '../../src/sync/db.ts';
 import { enqueueSubmission, type EnqueueInput } from '../../src/sync/enqueue.ts';
-import { sha256Hex } from '../../src/sync/hash.ts';
+import { fileAddress } from '../../src/sync/hash.ts';
 import type { SyncDeps } from '../../src/sync/drain.ts';
 import { createFakeEndpoint } from './sync-fake-endpoint.ts';
 
@@ -21,13 +21,14 @@ export function uuid(): string {
   return crypto.randomUUID();
 }
 
-export async function photo(text = `photo-${counter++}`) {
+/** A photo addressed as this device addresses it (salted). */
+export async function photo(db: OutboxDb, text = `photo-${counter++}`) {
   const blob = new Blob([`\xff\xd8${text}`], { type: 'image/jpeg' });
-  return { sha256: await sha256Hex(blob), blob, type: 'image/jpeg' as const };
+  return { sha256: await fileAddress(db, blob), blob, type: 'image/jpeg' as const };
 }
 
 export async function queue(db: OutboxDb, overrides: Partial<EnqueueInput> = {}, withPhoto = false) {
-  const file = withPhoto ? await photo() : undefined;
+  const file = withPhoto ? await photo(db) : undefined;
   const input: EnqueueInput = {
     id: uuid(),
     kind: 'request',
@@ -46,3 +47,6 @@ export async function queue(db: OutboxDb, overrides: Partial<EnqueueInput> = {},
 export function depsFor(db: OutboxDb, endpoint: ReturnType<typeof createFakeEndpoint>, time = clock(), random = () => 0.5): SyncDeps {
   return { db, fetch: endpoint.fetch, now: time.now, random, baseUrl: 'http://fake.test' };
 }
+
+/** Past the wait after which a sent record is confirmed by a status read. */
+export const PAST_CONFIRMATION_MS = 2 * 60_000 + 1;

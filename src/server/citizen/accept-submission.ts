@@ -1,24 +1,31 @@
 /**
- * The one path by which a submission is judged and stored: used by POST /api/submissions, POST /api/sync
- * and the outbox:import CLI alike.
+ * The one path by which submissions are judged and stored: POST /api/submissions (a batch of one),
+ * POST /api/sync and the outbox:import CLI alike. Every item gets its own outcome; nothing one item does
+ * (bad shape, a value the database cannot hold, an error nobody foresaw) keeps another from being stored.
  */
 import { bahiaDay } from '../../shared/dates.ts';
-import { type ApiError, type Receipt, SubmissionSchema, type Submission, parseContract } from '../../shared/schemas.ts';
+import {
+  type ApiError, MAX_FIELD_ERRORS, MORE_ERRORS_KEY, type Receipt, SubmissionSchema, type Submission, capFieldErrors, parseContract,
+} from '../../shared/schemas.ts';
 import { validateAnswers, validateAttachmentRefs } from '../../shared/validate-answers.ts';
 import { NoCharterError, apiError } from '../api-errors.ts';
 import type { CharterCache } from '../current-charter.ts';
 import { canonicalJson, sha256Hex } from '../hashing.ts';
 import { findAttachments } from '../storage/attachment-store.ts';
-import { findSubmission, insertSubmission, receiptOf, type StoredSubmission } from '../storage/submission-store.ts';
+import { findSubmissions, insertSubmissions, receiptOf, type StoredSubmission } from '../storage/submission-store.ts';
 import type { Storage } from '../storage/types.ts';
 
 export type AcceptResult =
   | { outcome: 'accepted' | 'duplicate'; id: string; receipt: Receipt }
-  | { outcome: 'rejected' | 'conflict' | 'missing_attachments'; id: string | null; error: ApiError };
+  | { outcome: 'rejected' | 'conflict' | 'missing_attachments' | 'retry_later'; id: string | null; error: ApiError };
 
 export interface AcceptDeps {
   storage: Storage;
   charters: CharterCache;
+  /** Told of an item the database refused unexpectedly (logged without its content). */
+  onItemFailure?: (error: unknown) => void;
+  /** The "Salvar cópia" import may cite files stored under a plain SHA-256 (exported before salting). */
+  includeUnsaltedFiles?: boolean;
 }
 
 export const STATUS_BY_OUTCOME: Record<AcceptResult['outcome'], number> = {
@@ -27,13 +34,18 @@ export const STATUS_BY_OUTCOME: Record<AcceptResult['outcome'], number> = {
   conflict: 409,
   rejected: 422,
   missing_attachments: 422,
+  retry_later: 503,
 };
 
+/** Field messages in one batch's answer, all items together: a hostile batch cannot make the answer huge. */
+export const MAX_BATCH_FIELD_ERRORS = 200;
+
 const MISSING_ATTACHMENT = 'A foto ainda não chegou ao servidor. Ela será enviada de novo automaticamente.';
+const RETRY_LATER = 'O servidor não conseguiu guardar este envio agora. Ele será enviado de novo automaticamente.';
 
 function idOf(input: unknown): string | null {
   const id = typeof input === 'object' && input !== null ? (input as { id?: unknown }).id : undefined;
-  return typeof id === 'string' ? id : null;
+  return typeof id === 'string' && id.length <= 64 ? id : null;
 }
 
 function rejected(id: string | null, error: ApiError): AcceptResult {
@@ -50,7 +62,9 @@ function sameOrConflict(stored: StoredSubmission, bodyHash: string): AcceptResul
 }
 
 /** Checks a parsed submission against the charter, its form version and the uploaded files. */
-async function judge({ storage, charters }: AcceptDeps, submission: Submission, now: Date): Promise<AcceptResult | null> {
+async function judge(
+  { charters }: AcceptDeps, submission: Submission, now: Date, files: ReadonlyMap<string, { type: string; size: number }>,
+): Promise<AcceptResult | null> {
   const { id } = submission;
   const current = await charters.current();
   if (!current) throw new NoCharterError();
@@ -75,10 +89,9 @@ async function judge({ storage, charters }: AcceptDeps, submission: Submission, 
   };
   if (Object.keys(fields).length) return rejected(id, apiError('invalid_answers', 'Algumas respostas precisam ser corrigidas.', fields));
 
-  const stored = await findAttachments(storage, submission.attachments.map((a) => a.sha256));
   const missing: Record<string, string> = {};
   for (const attachment of submission.attachments) {
-    const file = stored.get(attachment.sha256);
+    const file = files.get(attachment.sha256);
     if (!file || file.type !== attachment.type || file.size !== attachment.size) missing[attachment.fieldId] = MISSING_ATTACHMENT;
   }
   if (Object.keys(missing).length) {
@@ -87,23 +100,85 @@ async function judge({ storage, charters }: AcceptDeps, submission: Submission, 
   return null;
 }
 
+/** Caps the field messages of each item (MAX_FIELD_ERRORS) and of the whole answer (MAX_BATCH_FIELD_ERRORS). */
+function capErrors(results: AcceptResult[]): AcceptResult[] {
+  let budget = MAX_BATCH_FIELD_ERRORS;
+  return results.map((result) => {
+    if (!('error' in result) || !result.error.fields) return result;
+    const fields = capFieldErrors(result.error.fields, Math.max(0, Math.min(MAX_FIELD_ERRORS, budget)));
+    budget -= Object.keys(fields).filter((key) => key !== MORE_ERRORS_KEY).length;
+    return { ...result, error: { ...result.error, fields } };
+  });
+}
+
 /**
- * Parse, then look the id up (an identical retry gets its receipt even if today's charter would judge it
- * differently), then judge, then insert; the insert's ON CONFLICT settles a race between two requests.
+ * Judges and stores a batch, answering per item in the order given. Steps: parse every item; look up every
+ * id at once (an identical retry gets its receipt even if today's charter would judge it differently); judge
+ * the rest; store the good ones in one transaction (storage/submission-store.ts); the insert's ON CONFLICT
+ * settles a race with another request. A repeated id later in the batch answers like a retry of the first.
  */
-export async function acceptSubmission(deps: AcceptDeps, input: unknown, now = new Date()): Promise<AcceptResult> {
-  const parsed = parseContract(SubmissionSchema, input);
-  if (!parsed.ok) {
-    return rejected(idOf(input), apiError('invalid_submission', 'O envio está em um formato que o servidor não aceita.', parsed.fields));
+export async function acceptBatch(deps: AcceptDeps, inputs: readonly unknown[], now = new Date()): Promise<AcceptResult[]> {
+  const results: (AcceptResult | undefined)[] = new Array(inputs.length);
+  const parsed: { index: number; submission: Submission; bodyHash: string }[] = [];
+  inputs.forEach((input, index) => {
+    const result = parseContract(SubmissionSchema, input);
+    if (!result.ok) {
+      results[index] = rejected(idOf(input), apiError('invalid_submission', 'O envio está em um formato que o servidor não aceita.', result.fields));
+      return;
+    }
+    parsed.push({ index, submission: result.value, bodyHash: sha256Hex(canonicalJson(result.value)) });
+  });
+
+  const existing = await findSubmissions(deps.storage, parsed.map((p) => p.submission.id));
+  const files = await findAttachments(deps.storage, parsed.flatMap((p) => p.submission.attachments.map((a) => a.sha256)), { includeUnsalted: deps.includeUnsaltedFiles });
+  const firstOfId = new Map<string, (typeof parsed)[number]>();
+  const toStore: (typeof parsed)[number][] = [];
+  const repeats: (typeof parsed)[number][] = [];
+  for (const item of parsed) {
+    const stored = existing.get(item.submission.id);
+    if (stored) {
+      results[item.index] = sameOrConflict(stored, item.bodyHash);
+      continue;
+    }
+    if (firstOfId.has(item.submission.id)) {
+      repeats.push(item);
+      continue;
+    }
+    firstOfId.set(item.submission.id, item);
+    const refusal = await judge(deps, item.submission, now, files);
+    if (refusal) results[item.index] = refusal;
+    else toStore.push(item);
   }
-  const submission = parsed.value;
-  const bodyHash = sha256Hex(canonicalJson(submission));
-  const existing = await findSubmission(deps.storage, submission.id);
-  if (existing) return sameOrConflict(existing, bodyHash);
 
-  const refusal = await judge(deps, submission, now);
-  if (refusal) return refusal;
+  const inserted = await insertSubmissions(deps.storage, toStore, now);
+  const raced: string[] = [];
+  inserted.forEach((outcome, i) => {
+    const item = toStore[i]!;
+    if (outcome.status === 'inserted') {
+      results[item.index] = { outcome: 'accepted', id: outcome.id, receipt: receiptOf(outcome.stored) };
+    } else if (outcome.status === 'failed') {
+      deps.onItemFailure?.(outcome.error);
+      results[item.index] = { outcome: 'retry_later', id: outcome.id, error: apiError('retry_later', RETRY_LATER) };
+    } else {
+      raced.push(outcome.id);
+    }
+  });
 
-  const { inserted, stored } = await insertSubmission(deps.storage, submission, bodyHash, now);
-  return inserted ? { outcome: 'accepted', id: stored.id, receipt: receiptOf(stored) } : sameOrConflict(stored, bodyHash);
+  // Ids stored by another request meanwhile, and repeats within this batch, are answered from what is
+  // stored now; a repeat whose first copy was not stored is sent again later, on its own.
+  const racedItems = toStore.filter((item) => raced.includes(item.submission.id));
+  const lookups = [...racedItems, ...repeats];
+  const storedNow = lookups.length ? await findSubmissions(deps.storage, lookups.map((item) => item.submission.id)) : new Map<string, StoredSubmission>();
+  for (const item of lookups) {
+    const stored = storedNow.get(item.submission.id);
+    results[item.index] = stored
+      ? sameOrConflict(stored, item.bodyHash)
+      : { outcome: 'retry_later', id: item.submission.id, error: apiError('retry_later', RETRY_LATER) };
+  }
+  return capErrors(results.map((result, index) => result ?? rejected(idOf(inputs[index]), apiError('invalid_submission', 'Envio não avaliado.'))));
+}
+
+/** One submission: a batch of one. */
+export async function acceptSubmission(deps: AcceptDeps, input: unknown, now = new Date()): Promise<AcceptResult> {
+  return (await acceptBatch(deps, [input], now))[0]!;
 }

@@ -1,8 +1,13 @@
-import type { FastifyInstance } from 'fastify';
-import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, SHA256_REGEX, type AttachmentType } from '../../shared/schemas.ts';
-import { HttpError, apiError } from '../api-errors.ts';
-import { findAttachments, putAttachment } from '../storage/attachment-store.ts';
-import { verifyAttachment } from '../verify-attachment.ts';
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import {
+  ATTACHMENT_SALT_HEADER, ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, SALT_REGEX, SHA256_REGEX, type AttachmentType,
+} from '../../shared/schemas.ts';
+import { HttpError, MESSAGES, apiError } from '../api-errors.ts';
+import { clientKey } from '../client-address.ts';
+import { matchesDeclaredType, SIGNATURE_BYTES } from '../file-signatures.ts';
+import { findAttachments } from '../storage/attachment-store.ts';
 import type { Storage } from '../storage/types.ts';
 
 type Params = { Params: { sha256: string } };
@@ -18,26 +23,89 @@ function declaredType(contentType: string | undefined): AttachmentType | null {
   return (ATTACHMENT_TYPES as readonly string[]).includes(mime ?? '') ? (mime as AttachmentType) : null;
 }
 
-/** Content-addressed uploads: the URL names the SHA-256 of the bytes, so storing twice is harmless. */
-export async function attachmentRoutes(app: FastifyInstance, { storage }: { storage: Storage }): Promise<void> {
-  app.addContentTypeParser([...ATTACHMENT_TYPES], { parseAs: 'buffer', bodyLimit: MAX_ATTACHMENT_BYTES }, (_request, body, done) => done(null, body));
+function saltOf(request: FastifyRequest): Buffer {
+  const salt = request.headers[ATTACHMENT_SALT_HEADER];
+  if (typeof salt !== 'string' || !SALT_REGEX.test(salt)) throw new HttpError(400, apiError('salt_required', MESSAGES.saltRequired));
+  return Buffer.from(salt, 'hex');
+}
+
+/**
+ * Uploads, by content address: the URL names SHA-256(device salt ‖ bytes), so storing twice is harmless and
+ * only whoever holds the salt (the phone that took the photo) can name the file. The body is streamed: hashed
+ * and written to disk as it arrives, never held whole in memory nor hashed in one long synchronous step.
+ */
+export async function attachmentRoutes(app: FastifyInstance, { storage, uploadsPerClient }: { storage: Storage; uploadsPerClient: number }): Promise<void> {
+  // The raw stream reaches the handler; the handler enforces the size limit as bytes arrive.
+  app.addContentTypeParser([...ATTACHMENT_TYPES], (_request, payload, done) => done(null, payload));
+
+  const inFlight = new Map<string, number>();
+  const release = (key: string) => {
+    const left = (inFlight.get(key) ?? 1) - 1;
+    if (left <= 0) inFlight.delete(key);
+    else inFlight.set(key, left);
+  };
 
   app.put<Params>('/attachments/:sha256', {
-    bodyLimit: MAX_ATTACHMENT_BYTES,
-    // Before the body is read: a malformed address need not wait for megabytes to arrive.
-    onRequest: async (request) => checkHashFormat(request.params.sha256),
+    // Everything that can be refused is refused before the body is read.
+    onRequest: async (request, reply) => {
+      checkHashFormat(request.params.sha256);
+      saltOf(request);
+      if (!declaredType(request.headers['content-type'])) {
+        throw new HttpError(415, apiError('unsupported_media_type', 'Tipo de arquivo não aceito: use JPEG, PNG, WebP ou PDF.'));
+      }
+      const length = Number(request.headers['content-length'] ?? 0);
+      if (length > MAX_ATTACHMENT_BYTES) throw new HttpError(413, apiError('payload_too_large', MESSAGES.tooLarge));
+      const key = clientKey(request.ip);
+      const count = inFlight.get(key) ?? 0;
+      if (count >= uploadsPerClient) {
+        reply.header('retry-after', '5');
+        throw new HttpError(429, apiError('uploads_busy', MESSAGES.uploadsBusy));
+      }
+      inFlight.set(key, count + 1);
+      let released = false;
+      const done = () => {
+        if (!released) release(key);
+        released = true;
+      };
+      reply.raw.once('close', done);
+      request.raw.once('close', done);
+    },
   }, async (request, reply) => {
     const { sha256 } = request.params;
-    const type = declaredType(request.headers['content-type']);
-    if (!type || !Buffer.isBuffer(request.body)) {
-      throw new HttpError(415, apiError('unsupported_media_type', 'Tipo de arquivo não aceito: use JPEG, PNG, WebP ou PDF.'));
+    const type = declaredType(request.headers['content-type'])!;
+    const body = request.body as Readable | undefined;
+    if (!body || typeof (body as Readable).on !== 'function') throw new HttpError(400, apiError('empty_body', 'O arquivo está vazio.'));
+    const hash = createHash('sha256').update(saltOf(request));
+    const head: Buffer[] = [];
+    let headBytes = 0;
+    let size = 0;
+    const sink = await storage.files.begin();
+    try {
+      for await (const chunk of body as AsyncIterable<Buffer>) {
+        size += chunk.length;
+        if (size > MAX_ATTACHMENT_BYTES) throw new HttpError(413, apiError('payload_too_large', MESSAGES.tooLarge));
+        hash.update(chunk);
+        if (headBytes < SIGNATURE_BYTES) {
+          head.push(chunk.subarray(0, SIGNATURE_BYTES - headBytes));
+          headBytes += Math.min(chunk.length, SIGNATURE_BYTES - headBytes);
+        }
+        await sink.write(chunk);
+      }
+      if (size === 0) throw new HttpError(400, apiError('empty_body', 'O arquivo está vazio.'));
+      if (hash.digest('hex') !== sha256) {
+        throw new HttpError(422, apiError('hash_mismatch', 'O arquivo chegou diferente do esperado. Ele será enviado de novo.'));
+      }
+      if (!matchesDeclaredType(Buffer.concat(head), type)) {
+        throw new HttpError(415, apiError('type_mismatch', 'O conteúdo do arquivo não corresponde ao tipo informado.'));
+      }
+      await sink.commit(storage, { sha256, type, size });
+    } catch (error) {
+      await sink.abort();
+      throw error;
     }
-    const bytes = request.body;
-    const problem = verifyAttachment(bytes, sha256, type);
-    if (problem) throw new HttpError(problem.statusCode, problem.body);
-    const stored = await putAttachment(storage, { sha256, type, size: bytes.length, bytes });
-    reply.code(stored === 'created' ? 201 : 200);
-    return { sha256, type, size: bytes.length };
+    // Whether the file was new or already stored, the answer is the same.
+    reply.code(201);
+    return { sha256, type, size };
   });
 
   app.head<Params>('/attachments/:sha256', async (request, reply) => {

@@ -1,10 +1,15 @@
 /**
  * The citizen API under /api: the charter, submissions and their status, the sync batch and photo
- * uploads. Anyone may call it (the phone has no account); what protects it is the contract, the
- * per-address limits registered here, and ids that are capabilities (random UUIDs, salted file addresses).
+ * uploads. Anyone may call it (the phone has no account); what protects it is the contract, the limits
+ * registered here for every route of this plugin (per-address rate limit, the free-space floor for writes),
+ * and ids that are capabilities (random UUIDs, salted file addresses).
  */
+import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
+import { HttpError, MESSAGES, apiError } from '../api-errors.ts';
+import { clientKey } from '../client-address.ts';
 import type { CharterCache } from '../current-charter.ts';
+import type { DiskSpace } from '../disk-space.ts';
 import type { Storage } from '../storage/types.ts';
 import { attachmentRoutes } from './attachment-routes.ts';
 import { charterRoutes } from './charter-routes.ts';
@@ -14,12 +19,33 @@ import { syncRoutes } from './sync-routes.ts';
 export interface CitizenApiOptions {
   storage: Storage;
   charters: CharterCache;
+  disk: DiskSpace;
+  rateLimit: { max: number; timeWindow: number | string } | false;
+  uploadsPerClient: number;
+  onItemFailure?: (error: unknown) => void;
 }
 
-export async function citizenApi(app: FastifyInstance, { storage, charters }: CitizenApiOptions): Promise<void> {
-  const deps = { storage, charters };
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export async function citizenApi(app: FastifyInstance, options: CitizenApiOptions): Promise<void> {
+  const { storage, charters, disk } = options;
+  if (options.rateLimit) {
+    await app.register(rateLimit, {
+      max: options.rateLimit.max,
+      timeWindow: options.rateLimit.timeWindow,
+      keyGenerator: (request) => clientKey(request.ip),
+      errorResponseBuilder: () => new HttpError(429, apiError('rate_limited', MESSAGES.rateLimited)),
+    });
+  }
+  // Before the body is read and before the database is touched: a full disk answers "later", never hangs.
+  app.addHook('onRequest', async (request, reply) => {
+    if (!WRITES.has(request.method) || !(await disk.isLow())) return;
+    return reply.code(507).header('retry-after', '60').send(apiError('insufficient_storage', MESSAGES.diskFull));
+  });
+
+  const deps = { storage, charters, onItemFailure: options.onItemFailure };
   charterRoutes(app, charters);
   submissionRoutes(app, deps);
   syncRoutes(app, deps);
-  await app.register(attachmentRoutes, { storage });
+  await app.register(attachmentRoutes, { storage, uploadsPerClient: options.uploadsPerClient });
 }

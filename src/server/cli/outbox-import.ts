@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { OutboxExportSchema, parseContract } from '../../shared/schemas.ts';
 import { acceptSubmission } from '../citizen/accept-submission.ts';
 import { CharterCache } from '../current-charter.ts';
-import { putAttachment } from '../storage/attachment-store.ts';
+import { findAttachments } from '../storage/attachment-store.ts';
 import { openCliStorage } from './open-cli-storage.ts';
 import { verifyAttachment } from '../verify-attachment.ts';
 
@@ -36,15 +36,20 @@ let failures = 0;
 try {
   for (const attachment of parsed.value.attachments) {
     const bytes = Buffer.from(attachment.base64, 'base64');
-    const problem = bytes.length === attachment.size ? verifyAttachment(bytes, attachment.sha256, attachment.type) : { body: { error: 'size_mismatch' } };
+    const salt = attachment.salt ? Buffer.from(attachment.salt, 'hex') : undefined;
+    const problem = bytes.length === attachment.size ? verifyAttachment(bytes, attachment.sha256, attachment.type, salt) : { body: { error: 'size_mismatch' } };
     if (problem) {
       failures++;
       console.log(`arquivo ${attachment.sha256}: recusado (${problem.body.error})`);
       continue;
     }
-    console.log(`arquivo ${attachment.sha256}: ${await putAttachment(storage, { sha256: attachment.sha256, type: attachment.type, size: bytes.length, bytes })}`);
+    const existed = (await findAttachments(storage, [attachment.sha256], { includeUnsalted: true })).size > 0;
+    const sink = await storage.files.begin();
+    await sink.write(bytes);
+    await sink.commit(storage, { sha256: attachment.sha256, type: attachment.type, size: bytes.length, salted: salt !== undefined });
+    console.log(`arquivo ${attachment.sha256}: ${existed ? 'exists' : 'created'}`);
   }
-  const deps = { storage, charters: new CharterCache(storage) };
+  const deps = { storage, charters: new CharterCache(storage), includeUnsaltedFiles: true };
   const counts: Record<string, number> = {};
   for (const item of parsed.value.submissions) {
     const result = await acceptSubmission(deps, item);

@@ -1,35 +1,60 @@
 import type { AttachmentType } from '../../shared/schemas.ts';
-import type { Queryable } from './types.ts';
+import type { AttachmentRow } from './file-store.ts';
+import type { Queryable, Storage } from './types.ts';
 
-export interface AttachmentMeta {
-  sha256: string;
-  type: AttachmentType;
-  size: number;
-}
+export type AttachmentMeta = AttachmentRow;
 
-/** Stores a verified file; 'exists' when the same hash was stored before (uploads are idempotent). */
-export async function putAttachment(db: Queryable, file: AttachmentMeta & { bytes: Uint8Array }): Promise<'created' | 'exists'> {
-  const result = await db.query(
-    `INSERT INTO attachments (sha256, type, size, bytes) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (sha256) DO NOTHING RETURNING sha256`,
-    [file.sha256, file.type, file.size, file.bytes],
-  );
-  return result.rowCount > 0 ? 'created' : 'exists';
-}
-
-export async function findAttachments(db: Queryable, hashes: readonly string[]): Promise<Map<string, AttachmentMeta>> {
+/**
+ * The files a submission may cite, by address. Only salted addresses count: a file stored under its plain
+ * SHA-256 (before salting) is never confirmed by address, so holding a copy of a document tells no one
+ * whether it was filed. The "Salvar cópia" import (staff, from the person's own file) may include them.
+ */
+export async function findAttachments(db: Queryable, hashes: readonly string[], { includeUnsalted = false } = {}): Promise<Map<string, AttachmentMeta>> {
   if (hashes.length === 0) return new Map();
   const result = await db.query<{ sha256: string; type: AttachmentType; size: number }>(
-    'SELECT sha256, type, size FROM attachments WHERE sha256 = ANY($1::text[])',
-    [[...new Set(hashes)]],
+    'SELECT sha256, type, size FROM attachments WHERE sha256 = ANY($1::text[]) AND (salted OR $2)',
+    [[...new Set(hashes)], includeUnsalted],
   );
   return new Map(result.rows.map((row) => [row.sha256, row]));
 }
 
-export async function readAttachment(db: Queryable, sha256: string): Promise<(AttachmentMeta & { bytes: Uint8Array }) | null> {
-  const result = await db.query<{ sha256: string; type: AttachmentType; size: number; bytes: Uint8Array }>(
-    'SELECT sha256, type, size, bytes FROM attachments WHERE sha256 = $1',
+/** A stored file with its bytes (staff and tests; no citizen route reads files back). */
+export async function readAttachment(storage: Storage, sha256: string): Promise<(AttachmentMeta & { bytes: Buffer }) | null> {
+  const result = await storage.query<{ sha256: string; type: AttachmentType; size: number }>(
+    'SELECT sha256, type, size FROM attachments WHERE sha256 = $1',
     [sha256],
   );
-  return result.rows[0] ?? null;
+  const row = result.rows[0];
+  if (!row) return null;
+  const bytes = await storage.files.read(storage, sha256);
+  return bytes ? { ...row, bytes } : null;
+}
+
+/**
+ * Deletes files that no submission cites and that arrived before `before` (uploads whose submission never
+ * came). Small batches: if a submission cites one of them at the same instant, the foreign key from
+ * submission_attachments makes that batch fail, and the file is looked at again next time.
+ */
+export async function sweepOrphanAttachments(storage: Storage, before: Date, batchSize = 200): Promise<number> {
+  let removed = 0;
+  for (;;) {
+    let gone: string[];
+    try {
+      const deleted = await storage.query<{ sha256: string }>(
+        `DELETE FROM attachments WHERE sha256 IN (
+           SELECT a.sha256 FROM attachments a
+           WHERE a.received_at < $1 AND NOT EXISTS (SELECT 1 FROM submission_attachments l WHERE l.sha256 = a.sha256)
+           LIMIT $2)
+         RETURNING sha256`,
+        [before, batchSize],
+      );
+      gone = deleted.rows.map((row) => row.sha256);
+    } catch {
+      break;
+    }
+    await storage.files.remove(gone);
+    removed += gone.length;
+    if (gone.length < batchSize) break;
+  }
+  return removed;
 }

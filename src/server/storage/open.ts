@@ -18,5 +18,5 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 export async function openStorage({ databaseUrl, dataDir = './.data', schema }: StorageOptions = {}): Promise<Storage> {
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) throw new Error(`Invalid schema name: ${schema}`);
   if (databaseUrl) return openPostgres({ databaseUrl, schema });
-  return openPglite(dataDir === 'memory://' ? dataDir : join(dataDir, 'pglite'));
+  return openPglite({ dataDir: dataDir === 'memory://' ? dataDir : join(dataDir, 'pglite') });
 }

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { databaseBytes } from './file-store.ts';
 import { migrate } from './migrate.ts';
 import type { QueryResult, Queryable, Row, Storage } from './types.ts';
 
@@ -23,6 +24,11 @@ export async function openPostgres({ databaseUrl, schema = 'public', poolSize = 
   pool.on('error', () => {});
   const client = await pool.connect();
   try {
+    // Acknowledged means on disk: refuse to run on a server configured to answer before its WAL is flushed.
+    const commit = await client.query<{ synchronous_commit: string }>('SHOW synchronous_commit');
+    if (commit.rows[0]?.synchronous_commit === 'off') {
+      throw new Error('PostgreSQL has synchronous_commit = off: an acknowledged submission could be lost. Turn it on for this database.');
+    }
     await migrate({
       query: async <T extends Row>(sql: string, params?: readonly unknown[]) => toResult(await client.query<T>(sql, params as unknown[])),
       exec: async (sql: string) => { await client.query(sql); },
@@ -39,6 +45,7 @@ export async function openPostgres({ databaseUrl, schema = 'public', poolSize = 
 
   return {
     kind: 'postgres',
+    files: databaseBytes(),
     query: run(pool),
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       const tx = await pool.connect();

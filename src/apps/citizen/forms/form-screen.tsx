@@ -10,7 +10,7 @@ import { navigate } from '../../common/navigation.tsx';
 import { getOutboxDb, type Draft } from '../../../sync/db.ts';
 import { correctionDraftId, createDraftWriter, findResumableDraft, saveDraftWithFile } from '../../../sync/drafts.ts';
 import { enqueueSubmission } from '../../../sync/enqueue.ts';
-import { sha256Hex } from '../../../sync/hash.ts';
+import { fileAddress } from '../../../sync/hash.ts';
 import { registerBackgroundSync } from '../outbox-ui/register-background-sync.ts';
 import { requestSync } from '../../../sync/sync-engine.ts';
 import { dateWords } from '../outbox-ui/state-words.ts';
@@ -237,7 +237,7 @@ function FormFiller({ service, session }: { service: Service; session: Session }
     photo: (sha) => photos.current.get(sha),
     async addPhoto(fieldId, file) {
       const blob = await shrinkPhoto(file);
-      const sha256 = await sha256Hex(blob);
+      const sha256 = await fileAddress(getOutboxDb(), blob);
       const item: PhotoFile = { sha256, blob, type: 'image/jpeg', size: blob.size, url: photos.current.get(sha256)?.url ?? URL.createObjectURL(blob) };
       // A draft write still waiting holds answers without this photo: it must land before, not after.
       await writer.flush();

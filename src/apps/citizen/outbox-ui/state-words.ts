@@ -10,6 +10,7 @@ export function recordStateWords(record: OutboxRecord): string {
     case 'sent': return record.receipt ? `Enviado: protocolo ${record.receipt.protocol}` : 'Enviado';
     case 'rejected': return 'Precisa de correção antes de enviar';
     case 'conflict': return 'Não foi possível enviar: veja o que fazer';
+    case 'stuck': return 'Precisa de atenção: a Prefeitura não conseguiu receber (guardado aqui)';
   }
 }
 

@@ -47,7 +47,7 @@ export default function MyRequestsPage(_props: PageProps) {
   }, [db]);
 
   const waiting = records?.filter((r) => DUE_STATES.includes(r.state)) ?? [];
-  const needsAttention = records?.filter((r) => r.state === 'rejected' || r.state === 'conflict') ?? [];
+  const needsAttention = records?.filter((r) => r.state === 'rejected' || r.state === 'conflict' || r.state === 'stuck') ?? [];
   const sent = records?.filter((r) => r.state === 'sent') ?? [];
 
   const removeDraft = async (id: string) => {

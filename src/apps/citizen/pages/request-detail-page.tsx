@@ -92,12 +92,14 @@ export default function RequestDetailPage({ params, query }: PageProps) {
             {record.kind === 'request' && <a class="button button-secondary" href={formPath('evaluation', record.serviceId)}>Avaliar este serviço</a>}
           </div>
           <p role="status">{refreshNote ?? ''}</p>
-          <p class="field-hint">As respostas e fotos foram apagadas deste aparelho depois do envio; a Prefeitura guarda o pedido.</p>
+          <p class="field-hint">{record.answers
+            ? 'As respostas e fotos ficam neste aparelho por alguns minutos, até a Prefeitura confirmar que guardou o pedido; depois são apagadas daqui.'
+            : 'As respostas e fotos foram apagadas deste aparelho depois do envio; a Prefeitura guarda o pedido.'}</p>
         </section>
       )}
 
       {unsent && record.state !== 'sending' && <OutboxActions waiting={1} />}
-      {(record.state === 'rejected' || record.state === 'conflict') && (
+      {(record.state === 'rejected' || record.state === 'conflict' || record.state === 'stuck') && (
         <p><button type="button" class="button button-secondary" onClick={() => void remove()}>Apagar este envio</button></p>
       )}
     </div>

@@ -1,0 +1,228 @@
+/**
+ * Where the bytes of uploaded files live. On the embedded database they are plain files beside it,
+ * written with async I/O off the event loop: storing a 5 MiB bytea in PGlite runs seconds of WebAssembly
+ * on the one thread that answers everyone. On PostgreSQL they stay in the database (table attachment_bytes)
+ * so that several stateless server processes share them. The metadata row (attachments) is the same for both.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { mkdir, open, readFile, readdir, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AttachmentType } from '../../shared/schemas.ts';
+import type { Queryable, Storage } from './types.ts';
+
+export interface AttachmentRow {
+  sha256: string;
+  type: AttachmentType;
+  size: number;
+}
+
+/** A row to insert: salted unless it came from a "Salvar cópia" file made before addresses were salted. */
+export interface NewAttachmentRow extends AttachmentRow {
+  salted?: boolean;
+}
+
+/** A file arriving: written as it comes, made durable and visible only by commit. */
+export interface UploadSink {
+  write(chunk: Uint8Array): Promise<void>;
+  /** Stores the bytes durably under the address and inserts the metadata row; idempotent per address. */
+  commit(storage: Storage, row: NewAttachmentRow): Promise<void>;
+  abort(): Promise<void>;
+}
+
+export interface AttachmentBytes {
+  readonly kind: 'files' | 'database';
+  begin(): Promise<UploadSink>;
+  read(storage: Storage, sha256: string): Promise<Buffer | null>;
+  /** Called after the metadata rows are gone. */
+  remove(sha256s: readonly string[]): Promise<void>;
+  /** Files with no metadata row (a crash between the file and the row), and abandoned temporary files. */
+  sweepStrays(storage: Storage, olderThanMs: number, now?: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** The disk is full: an answer (507), not a crash. */
+export class DiskFullError extends Error {
+  constructor() {
+    super('No space left for uploads');
+    this.name = 'DiskFullError';
+  }
+}
+
+function isDiskFull(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
+}
+
+async function insertRow(db: Queryable, row: NewAttachmentRow): Promise<void> {
+  await db.query(
+    `INSERT INTO attachments (sha256, type, size, salted) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (sha256) DO NOTHING`,
+    [row.sha256, row.type, row.size, row.salted ?? true],
+  );
+}
+
+async function fsyncPath(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+// ---------------------------------------------------------------- files beside the embedded database
+
+class FileBytes implements AttachmentBytes {
+  readonly kind = 'files';
+  readonly #tmp: string;
+
+  constructor(readonly root: string, private readonly removeOnClose: boolean) {
+    this.#tmp = join(root, 'tmp');
+  }
+
+  pathOf(sha256: string): string {
+    return join(this.root, sha256.slice(0, 2), sha256);
+  }
+
+  async begin(): Promise<UploadSink> {
+    await mkdir(this.#tmp, { recursive: true });
+    const tempPath = join(this.#tmp, randomBytes(12).toString('hex'));
+    let handle: FileHandle | undefined = await open(tempPath, 'wx');
+    const guard = async <T>(work: () => Promise<T>): Promise<T> => {
+      try {
+        return await work();
+      } catch (error) {
+        await cleanup();
+        throw isDiskFull(error) ? new DiskFullError() : error;
+      }
+    };
+    const cleanup = async () => {
+      await handle?.close().catch(() => undefined);
+      handle = undefined;
+      await rm(tempPath, { force: true });
+    };
+    return {
+      write: (chunk) => guard(async () => { await handle!.write(chunk); }),
+      commit: (storage, row) => guard(async () => {
+        await handle!.datasync();
+        await handle!.close();
+        handle = undefined;
+        const dir = join(this.root, row.sha256.slice(0, 2));
+        await mkdir(dir, { recursive: true });
+        await rename(tempPath, this.pathOf(row.sha256));
+        await fsyncPath(dir);
+        // The file is on disk before the row that names it: a crash in between leaves a stray, never a row without bytes.
+        await insertRow(storage, row);
+      }),
+      abort: cleanup,
+    };
+  }
+
+  async read(_storage: Storage, sha256: string): Promise<Buffer | null> {
+    try {
+      return await readFile(this.pathOf(sha256));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+  }
+
+  async remove(sha256s: readonly string[]): Promise<void> {
+    for (const sha256 of sha256s) await rm(this.pathOf(sha256), { force: true });
+  }
+
+  async sweepStrays(storage: Storage, olderThanMs: number, now = Date.now()): Promise<number> {
+    let removed = 0;
+    const entries = await readdir(this.root).catch(() => [] as string[]);
+    for (const entry of entries) {
+      const dir = join(this.root, entry);
+      const names = await readdir(dir).catch(() => [] as string[]);
+      for (const name of names) {
+        const path = join(dir, name);
+        const info = await stat(path).catch(() => null);
+        if (!info?.isFile() || now - info.mtimeMs < olderThanMs) continue;
+        if (entry !== 'tmp') {
+          const known = await storage.query('SELECT 1 FROM attachments WHERE sha256 = $1', [name]);
+          if (known.rowCount > 0) continue;
+        }
+        await unlink(path).catch(() => undefined);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  async close(): Promise<void> {
+    if (this.removeOnClose) await rm(this.root, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------- bytes inside PostgreSQL
+
+class DatabaseBytes implements AttachmentBytes {
+  readonly kind = 'database';
+
+  async begin(): Promise<UploadSink> {
+    let chunks: Uint8Array[] = [];
+    return {
+      write: async (chunk) => { chunks.push(chunk); },
+      commit: async (storage, row) => {
+        const bytes = Buffer.concat(chunks);
+        await storage.transaction(async (tx) => {
+          await insertRow(tx, row);
+          await tx.query('INSERT INTO attachment_bytes (sha256, bytes) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING', [row.sha256, bytes]);
+        });
+      },
+      abort: async () => { chunks = []; },
+    };
+  }
+
+  async read(storage: Storage, sha256: string): Promise<Buffer | null> {
+    const result = await storage.query<{ bytes: Uint8Array }>('SELECT bytes FROM attachment_bytes WHERE sha256 = $1', [sha256]);
+    const bytes = result.rows[0]?.bytes;
+    return bytes ? Buffer.from(bytes) : null;
+  }
+
+  async remove(): Promise<void> {
+    // attachment_bytes rows go with their metadata row (ON DELETE CASCADE).
+  }
+
+  async sweepStrays(): Promise<number> {
+    return 0;
+  }
+
+  async close(): Promise<void> {}
+}
+
+export function databaseBytes(): AttachmentBytes {
+  return new DatabaseBytes();
+}
+
+/**
+ * Files in `root` (or a temporary folder removed on close when root is undefined: the in-memory test
+ * database). Bytes an older version kept inside PGlite are moved out to files once, here.
+ */
+export async function openFileBytes(root: string | undefined, db: Queryable): Promise<AttachmentBytes> {
+  const store = new FileBytes(root ?? mkdtempSync(join(tmpdir(), 'conecta-files-')), root === undefined);
+  await mkdir(store.root, { recursive: true });
+  for (;;) {
+    const legacy = await db.query<{ sha256: string; bytes: Uint8Array }>('SELECT sha256, bytes FROM attachment_bytes ORDER BY sha256 LIMIT 20');
+    if (legacy.rowCount === 0) break;
+    for (const row of legacy.rows) {
+      const dir = join(store.root, row.sha256.slice(0, 2));
+      await mkdir(dir, { recursive: true });
+      const handle = await open(store.pathOf(row.sha256), 'w');
+      try {
+        await handle.write(row.bytes);
+        await handle.datasync();
+      } finally {
+        await handle.close();
+      }
+      await fsyncPath(dir);
+    }
+    await db.query('DELETE FROM attachment_bytes WHERE sha256 = ANY($1::text[])', [legacy.rows.map((row) => row.sha256)]);
+  }
+  return store;
+}
