@@ -465,13 +465,23 @@ function setField(fields: Record<string, string>, path: string, message: string)
   Object.defineProperty(fields, path, { value: message, enumerable: true, writable: true, configurable: true });
 }
 
-/** Keeps the first `max` messages and says how many more there were ("… e mais 6.980 erros"). */
+function moreErrorsMessage(count: number): string {
+  return `… e mais ${count.toLocaleString('pt-BR')} erro(s).`;
+}
+
+/** How many messages an already capped list says it left out. */
+function omittedCount(fields: Record<string, string>): number {
+  const more = Object.hasOwn(fields, MORE_ERRORS_KEY) ? fields[MORE_ERRORS_KEY]! : '';
+  return Number(/\d[\d.]*/.exec(more)?.[0].replace(/\./g, '') ?? 0);
+}
+
+/** Keeps the first `max` messages and says how many more there were ("… e mais 6.980 erro(s)."). */
 export function capFieldErrors(fields: Record<string, string>, max = MAX_FIELD_ERRORS): Record<string, string> {
-  const keys = Object.keys(fields);
-  if (keys.length <= max) return fields;
+  const keys = Object.keys(fields).filter((key) => key !== MORE_ERRORS_KEY);
+  const omitted = omittedCount(fields) + Math.max(0, keys.length - max);
   const kept: Record<string, string> = {};
   for (const key of keys.slice(0, max)) setField(kept, key, fields[key]!);
-  setField(kept, MORE_ERRORS_KEY, `… e mais ${(keys.length - max).toLocaleString('pt-BR')} erro(s).`);
+  if (omitted) setField(kept, MORE_ERRORS_KEY, moreErrorsMessage(omitted));
   return kept;
 }
 
@@ -490,7 +500,7 @@ export function issuesToFields(issues: readonly v.BaseIssue<unknown>[], max = MA
     setField(fields, path, issue.message);
     count++;
   }
-  if (extra) setField(fields, MORE_ERRORS_KEY, `… e mais ${extra.toLocaleString('pt-BR')} erro(s).`);
+  if (extra) setField(fields, MORE_ERRORS_KEY, moreErrorsMessage(extra));
   return fields;
 }
 

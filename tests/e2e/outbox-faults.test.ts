@@ -7,6 +7,10 @@ let context: BrowserContext;
 let page: Page;
 /** What the network does to the next API writes; 'pass' lets them reach the real server. */
 const faults: ('status_500' | 'lose_response')[] = [];
+/** A record the server chokes on: every batch that carries it answers 500, for as long as it is set. */
+let poisonedId: string | undefined;
+/** While set, the API cannot be reached (the page itself stays loaded: service workers are off here). */
+let unreachable = false;
 const apiWrites: { method: string; path: string }[] = [];
 
 beforeAll(async () => {
@@ -17,7 +21,9 @@ beforeAll(async () => {
     const request = route.request();
     apiWrites.push({ method: request.method(), path: new URL(request.url()).pathname });
     if (process.env.DEBUG_OUTBOX) console.log(Date.now() % 100000, request.method(), new URL(request.url()).pathname, faults[0]);
-    const fault = faults.shift();
+    if (unreachable) return route.abort('internetdisconnected');
+    const poisoned = poisonedId !== undefined && request.method() === 'POST' && (request.postData() ?? '').includes(poisonedId);
+    const fault = poisoned ? 'status_500' : faults.shift();
     if (fault === 'status_500') {
       await route.fulfill({ status: 500, contentType: 'application/json', body: '{"error":"internal","message":"Erro interno."}' });
     } else if (fault === 'lose_response') {
@@ -66,5 +72,28 @@ describe('the outbox when the server misbehaves', () => {
     // It was posted twice (the lost answer, then the retry) and stored once.
     const posts = apiWrites.filter((w) => w.method === 'POST');
     expect(posts.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('splits a batch the server keeps failing, sends the others, and sets the one record aside with its data', async () => {
+    const { service, form } = serviceWithForm(app.charter, 'tapa-buraco');
+    const before = (await storedSubmissions(app)).length;
+    unreachable = true;
+    const ids = [];
+    for (let i = 0; i < 3; i++) ids.push(await fillAndSubmit(app, page, `/servicos/${service.id}/solicitar`, form));
+    poisonedId = ids[1];
+    unreachable = false;
+    await page.goto(`${app.server.url}/minhas-solicitacoes`);
+    await page.getByTestId('send-now').click();
+    const stored = await waitFor(() => storedSubmissions(app), (rows) => rows.length >= before + 2);
+    expect(stored.map((s) => s.id)).toEqual(expect.arrayContaining([ids[0], ids[2]]));
+    expect(stored.map((s) => s.id)).not.toContain(ids[1]);
+    await page.goto(`${app.server.url}/minhas-solicitacoes/${ids[1]}`);
+    await page.getByTestId('record-state').getByText(/Precisa de atenção/).waitFor();
+    await page.getByText(/não conseguiu receber este pedido/).waitFor();
+    await page.getByRole('button', { name: /Salvar cópia/ }).waitFor();
+    // Once the server takes it again, "Enviar agora" sends it, alone, under the same id.
+    poisonedId = undefined;
+    await page.getByRole('button', { name: /Enviar agora/ }).click();
+    await waitFor(() => storedSubmissions(app), (rows) => rows.some((row) => row.id === ids[1]));
   });
 });

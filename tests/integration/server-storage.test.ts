@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -27,6 +28,39 @@ describe('embedded PGlite storage', () => {
         await reopened.close();
       }
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('restarts when the stale lock holds its own PID (a container restarted after a crash gets the same PID)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'conecta-pglite-'));
+    try {
+      const stat = readFileSync(`/proc/${process.pid}/stat`, 'utf8');
+      const startTime = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+      writeFileSync(`${join(dir, 'pglite')}.lock`, `${process.pid} ${startTime}`);
+      const storage = await openStorage({ dataDir: dir });
+      // While this process holds it, a second opener in the same process is still refused.
+      await expect(openStorage({ dataDir: dir })).rejects.toThrow(/in use by this process/);
+      await storage.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a lock held by a live process, and takes over one whose PID now belongs to another process', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'conecta-pglite-'));
+    const child = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+      const startTime = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+      writeFileSync(`${join(dir, 'pglite')}.lock`, `${child.pid} ${startTime}`);
+      await expect(openStorage({ dataDir: dir })).rejects.toThrow(new RegExp(`in use by process ${child.pid}`));
+      // The same PID with another start time: the PID was reused, the lock is stale.
+      writeFileSync(`${join(dir, 'pglite')}.lock`, `${child.pid} 1`);
+      const storage = await openStorage({ dataDir: dir });
+      await storage.close();
+    } finally {
+      child.kill();
       rmSync(dir, { recursive: true, force: true });
     }
   });

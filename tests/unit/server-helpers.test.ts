@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { chooseEncoding, etagMatches } from '../../src/server/citizen/charter-routes.ts';
 import { canonicalJson } from '../../src/server/hashing.ts';
 import { matchesDeclaredType } from '../../src/server/file-signatures.ts';
-import { readConfig } from '../../src/server/config.ts';
+import { parseTrustProxy, readConfig } from '../../src/server/config.ts';
+import { clientKey } from '../../src/server/client-address.ts';
 import { formatProtocol } from '../../src/server/storage/submission-store.ts';
 
 describe('etagMatches', () => {
@@ -62,6 +63,29 @@ describe('readConfig', () => {
   it('reads the environment and refuses nonsense numbers', () => {
     expect(readConfig({ PORT: '3000', DATABASE_URL: 'postgres://x', RATE_LIMIT_PER_MINUTE: '0' })).toMatchObject({ port: 3000, databaseUrl: 'postgres://x', rateLimitPerMinute: 0 });
     expect(() => readConfig({ PORT: 'abc' })).toThrow(/PORT/);
+  });
+});
+
+describe('TRUST_PROXY', () => {
+  it('takes a hop count or the proxies\' addresses, never "trust everyone"', () => {
+    expect(parseTrustProxy(undefined)).toBe(false);
+    expect(parseTrustProxy('0')).toBe(false);
+    expect(parseTrustProxy('1')).toBe(1);
+    expect(parseTrustProxy('10.0.0.0/8, 192.168.1.7')).toEqual(['10.0.0.0/8', '192.168.1.7']);
+    expect(parseTrustProxy('fd00::/8')).toEqual(['fd00::/8']);
+    for (const everyone of ['true', 'all', '*', 'yes']) expect(() => parseTrustProxy(everyone)).toThrow(/TRUST_PROXY/);
+  });
+});
+
+describe('clientKey', () => {
+  it('groups IPv6 by /64 and unwraps IPv4-mapped addresses', () => {
+    expect(clientKey('203.0.113.9')).toBe('203.0.113.9');
+    expect(clientKey('::ffff:203.0.113.9')).toBe('203.0.113.9');
+    expect(clientKey('2001:db8:1:2::1')).toBe(clientKey('2001:db8:1:2:ffff:eeee:dddd:cccc'));
+    expect(clientKey('2001:db8:1:2::1')).toBe('2001:0db8:0001:0002::/64');
+    expect(clientKey('2001:db8:1:3::1')).not.toBe(clientKey('2001:db8:1:2::1'));
+    expect(clientKey('::1')).toBe('0000:0000:0000:0000::/64');
+    expect(clientKey(undefined)).toBe('unknown');
   });
 });
 
