@@ -23,7 +23,9 @@ export interface LoadedPage {
  */
 async function serverAnswers(): Promise<boolean> {
   try {
-    await fetch('/api/health', { cache: 'no-store', signal: AbortSignal.timeout(10_000) });
+    // AbortSignal.timeout is missing on iPhones before iOS 16: there the fetch simply has no deadline.
+    const signal = typeof AbortSignal.timeout === 'function' ? AbortSignal.timeout(10_000) : undefined;
+    await fetch('/api/health', { cache: 'no-store', signal });
     return true;
   } catch {
     return false;
