@@ -4,19 +4,43 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from '../helpers/browser.ts';
 import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
+import { evaluationForm, fillForm, submitForm } from './outbox-kit.ts';
 
 const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-const PAGES = [
+
+interface CitizenPage {
+  name: string;
+  /** A function when the address is known only once the test has run (a record's id). */
+  path: string | (() => string);
+  ready: string;
+  /** Brings the page to the state to check (sections opened, the menu open). */
+  prepare?: (page: Page) => Promise<void>;
+}
+
+let recordId = '';
+
+const PAGES: CitizenPage[] = [
   { name: 'home', path: '/', ready: 'main .chip-list a' },
+  { name: 'home with the menu open', path: '/', ready: 'main .chip-list a', prepare: (p) => p.locator('#menu > summary').click() },
   { name: 'search results', path: '/buscar?q=saude', ready: '#resultados a' },
   { name: 'service page', path: '/servicos/segunda-via-iptu', ready: '#secao-etapas' },
+  {
+    name: 'service page with every section open',
+    path: '/servicos/segunda-via-iptu',
+    ready: '#secao-etapas',
+    prepare: (p) => p.evaluate('document.querySelectorAll("main details").forEach((d) => { d.open = true; })'),
+  },
   { name: 'about', path: '/sobre', ready: 'dl.facts' },
   { name: 'secretariat', path: '/secretarias/agricultura', ready: 'main dl.facts' },
   { name: 'category', path: '/categorias/zona-rural', ready: 'main li a' },
   { name: 'life event', path: '/momentos/tive-um-filho', ready: 'main li a' },
   { name: 'request form', path: '/servicos/manutencao-estrada-vicinal/solicitar', ready: '[data-testid="service-form"]' },
+  { name: 'request form with long choices', path: '/servicos/agendamento-consulta/solicitar', ready: '[data-testid="service-form"]' },
+  { name: 'manifestation form', path: '/servicos/canal-de-integridade/solicitar', ready: '[data-testid="service-form"]' },
   { name: 'evaluation form', path: '/servicos/cartao-sus/avaliar', ready: '[data-testid="service-form"]' },
+  { name: 'my requests', path: '/minhas-solicitacoes', ready: '[data-testid="record"]' },
+  { name: 'a request', path: () => `/minhas-solicitacoes/${recordId}`, ready: '[data-testid="record-state"]' },
   { name: 'page not found', path: '/nao-existe', ready: 'main h1' },
 ];
 
@@ -33,11 +57,17 @@ let page: Page;
 
 beforeAll(async () => {
   assertBuilt();
-  server = await startServer({ staticDir: DIST_DIR, charter: appTestCharter() });
+  const charter = appTestCharter();
+  server = await startServer({ staticDir: DIST_DIR, charter });
   browser = await launchBrowser();
   // The app's CSP forbids inline scripts and styles; the test injects axe and enlarged text itself.
   context = await browser.newContext({ bypassCSP: true, viewport: { width: 320, height: 640 } });
   page = await context.newPage();
+  // "Minhas solicitações" and a request's page need a record on this phone.
+  await page.goto(`${server.url}/servicos/cartao-sus/avaliar`);
+  await page.getByTestId('service-form').waitFor();
+  await fillForm(page, evaluationForm(charter), { values: { nota: '5' } });
+  recordId = await submitForm(page);
 });
 
 afterAll(async () => {
@@ -46,42 +76,49 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function open(path: string, ready: string): Promise<void> {
-  await page.goto(`${server.url}${path}`);
+async function open({ path, ready, prepare }: CitizenPage): Promise<void> {
+  await page.goto(`${server.url}${typeof path === 'function' ? path() : path}`);
   await page.locator(ready).first().waitFor();
+  await prepare?.(page);
+}
+
+async function axeViolations(): Promise<AxeViolation[]> {
+  await page.addScriptTag({ path: AXE_PATH });
+  return page.evaluate(async (tags) => {
+    const { axe, document } = globalThis as unknown as {
+      axe: { run: (context: unknown, options: unknown) => Promise<{ violations: AxeViolation[] }> };
+      document: unknown;
+    };
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
+    return result.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
+  }, WCAG_TAGS);
 }
 
 describe('accessibility (WCAG 2.1 A and AA, axe-core)', () => {
-  for (const { name, path, ready } of PAGES) {
-    it(`${name} has no violations`, async () => {
-      await open(path, ready);
-      await page.addScriptTag({ path: AXE_PATH });
-      const violations = await page.evaluate(async (tags) => {
-        const { axe, document } = globalThis as unknown as {
-          axe: { run: (context: unknown, options: unknown) => Promise<{ violations: AxeViolation[] }> };
-          document: unknown;
-        };
-        const result = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
-        return result.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
-      }, WCAG_TAGS);
+  for (const citizenPage of PAGES) {
+    it(`${citizenPage.name} has no violations`, async () => {
+      await open(citizenPage);
+      const violations = await axeViolations();
       expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
     });
   }
 
-  for (const { name, path, ready } of PAGES) {
-    it(`${name} fits 320 px with text at 200% and keeps 48 px touch targets`, async () => {
-      await open(path, ready);
+  for (const citizenPage of PAGES) {
+    it(`${citizenPage.name} fits 320 px with text at 200%, keeps 48 px touch targets and has no violations`, async () => {
+      await open(citizenPage);
       await page.addStyleTag({ content: 'html { font-size: 200% !important; }' });
       const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
       expect(overflow).toBeLessThanOrEqual(0);
       const small = await page.evaluate(`
-        [...document.querySelectorAll('.button, .nav a, .card-link, .chip-list a, .tel, input[type="search"]')]
+        [...document.querySelectorAll('.button, .header-button, .nav a, .card-link, .chip-list a, .toc a, .fold > summary, .tel, input[type="search"]')]
           .filter((el) => el.offsetParent !== null)
           .map((el) => ({ text: (el.textContent || '').trim().slice(0, 40), box: el.getBoundingClientRect() }))
           .filter(({ box }) => box.height < 48 || box.width < 48)
           .map(({ text, box }) => text + ' ' + Math.round(box.width) + 'x' + Math.round(box.height))
       `);
       expect(small).toEqual([]);
+      const violations = await axeViolations();
+      expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
     });
   }
 });

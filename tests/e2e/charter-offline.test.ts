@@ -43,7 +43,8 @@ describe('the charter with no signal', () => {
     await heading('Serviços da Prefeitura de Vitória da Conquista');
     await page.getByText(`${charter.services.length} serviços guardados no aparelho`).waitFor();
     await waitForServiceWorkerControl(page);
-    await expect(page.locator('.status-pill').textContent()).resolves.toBe('Conectado');
+    // Online with nothing waiting, the header's status line has nothing to say.
+    await expect(page.locator('#estado').textContent()).resolves.toBe('');
   });
 
   it('offline: reloads a deep link to a service page', async () => {
@@ -52,7 +53,7 @@ describe('the charter with no signal', () => {
     await page.goto(`${server.url}/servicos/segunda-via-iptu`);
     await page.reload();
     await heading(service.name);
-    await expect(page.locator('#secao-etapas + ol li').count()).resolves.toBe(service.steps.length);
+    await expect(page.locator('#etapas ol.steps > li').count()).resolves.toBe(service.steps.length);
     expect(await page.title()).toBe(`${service.name} · Conecta Conquista`);
   });
 
@@ -69,7 +70,7 @@ describe('the charter with no signal', () => {
     await heading(charter.services.find((s) => s.id === 'cartao-sus')!.name);
     // Focus moves to the new page's heading so a screen reader announces it.
     await expect(page.evaluate(IN_PAGE.activeElementTag)).resolves.toBe('H1');
-    await expect(page.locator('.status-pill').textContent()).resolves.toContain('Sem internet');
+    await expect(page.locator('#estado').textContent()).resolves.toContain('Sem internet');
   });
 
   it('offline: search "saude" lists health services first', async () => {
@@ -81,9 +82,10 @@ describe('the charter with no signal', () => {
 
   it('offline: typing "segunda via iptu" puts segunda-via-iptu first', async () => {
     await page.goto(`${server.url}/`);
-    await page.fill('#busca-topo-q', 'segunda via iptu');
-    await page.press('#busca-topo-q', 'Enter');
-    await page.waitForURL('**/buscar?q=*');
+    // On a phone the header's search is an icon that opens the search page.
+    await page.getByRole('search').getByRole('button', { name: 'Buscar' }).click();
+    await page.waitForURL('**/buscar');
+    await page.fill('#busca', 'segunda via iptu');
     expect((await firstResultIds())[0]).toBe('segunda-via-iptu');
 
     await page.fill('#busca', 'cartao sus');

@@ -23,12 +23,6 @@ afterAll(async () => {
 describe('service page actions and the install invitation', () => {
   it('offers "Ouvir" and, without the Web Share API, a WhatsApp link to the service', async () => {
     const context = await browser.newContext();
-    // Headless Chromium has no voices; a recording stand-in shows what the page asks to be read, in which language.
-    await context.addInitScript(`
-      window.spoken = [];
-      speechSynthesis.speak = (utterance) => { window.spoken.push({ text: utterance.text, lang: utterance.lang }); };
-      speechSynthesis.cancel = () => { window.spoken.push({ cancelled: true }); };
-    `);
     const page = await context.newPage();
     await page.goto(`${server.url}/servicos/tapa-buraco`);
     await page.locator('#secao-etapas').waitFor();
@@ -39,15 +33,7 @@ describe('service page actions and the install invitation', () => {
     expect(href.origin).toBe('https://wa.me');
     expect(href.searchParams.get('text')).toContain(`${server.url}/servicos/tapa-buraco`);
 
-    const listen = page.getByRole('button', { name: 'Ouvir' });
-    await expect(listen.getAttribute('aria-pressed')).resolves.toBe('false');
-    await listen.click();
-    await expect(page.getByRole('button', { name: 'Parar a leitura' }).getAttribute('aria-pressed')).resolves.toBe('true');
-    const spoken = (await page.evaluate('window.spoken.filter((s) => s.text)')) as { text: string; lang: string }[];
-    expect(spoken).toHaveLength(1);
-    expect(spoken[0]!.lang).toBe('pt-BR');
-    expect(spoken[0]!.text).toContain(appTestCharter().services.find((s) => s.id === 'tapa-buraco')!.name);
-    await page.getByRole('button', { name: 'Parar a leitura' }).click();
+    // Reading itself is tested in service-page.test.ts (with stand-in voices).
     await page.getByRole('button', { name: 'Ouvir' }).waitFor();
 
     await expect(page.getByRole('link', { name: 'Solicitar pelo aplicativo' }).getAttribute('href')).resolves.toBe('/servicos/tapa-buraco/solicitar');

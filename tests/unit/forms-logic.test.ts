@@ -92,6 +92,23 @@ describe('form state', () => {
     expect(state.validateAll()).toEqual({});
   });
 
+  it('keeps "fill this in" for the submit: leaving an empty field shows nothing, leaving a wrong answer does', () => {
+    const state = createFormState(evaluation, { identificar: true }, {});
+    state.touch('nota');
+    state.touch('nome');
+    expect(state.view('nota').error).toBeUndefined();
+    expect(state.view('nome').error).toBeUndefined();
+    state.set('email', 'maria@');
+    state.touch('email');
+    expect(state.view('email').error).toBeDefined();
+    // Erasing a touched answer takes the message back until the submit.
+    state.set('email', undefined);
+    expect(state.view('email').error).toBeUndefined();
+    state.validateAll();
+    expect(state.view('nota').error).toBe('Escolha uma opção.');
+    expect(state.view('nome').error).toMatch(/Preencha/);
+  });
+
   it('shows a server message until the person changes that field', () => {
     const state = createFormState(evaluation, { nota: '3', comentario: 'x' }, {});
     state.setServerErrors({ comentario: 'Texto não aceito.' });

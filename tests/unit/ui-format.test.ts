@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatCost, formatDateTime, formatDeadline, telHref } from '../../src/apps/citizen/ui/format.ts';
+import { firstSentence, formatBytes, formatCost, formatDateTime, formatDeadline, telHref } from '../../src/apps/citizen/ui/format.ts';
 
 describe('pt-BR formatting for the service page', () => {
   it('writes dates in Bahia time (UTC−3)', () => {
@@ -19,6 +19,18 @@ describe('pt-BR formatting for the service page', () => {
     expect(formatCost({ free: true })).toBe('Gratuito');
     expect(formatCost({ free: false, amount: 12.5 }).replace(/\s/g, ' ')).toBe('R$ 12,50');
     expect(formatCost({ free: false, description: 'Depende do imóvel.' })).toBe('Depende do imóvel.');
+  });
+
+  it('says "Gratuito" once, also when the description already says it', () => {
+    expect(formatCost({ free: true, description: 'Gratuito, pelo SUS.' })).toBe('Gratuito, pelo SUS.');
+    expect(formatCost({ free: true, description: 'O pedido é gratuito. A obra é paga pela Prefeitura.' })).toBe('O pedido é gratuito. A obra é paga pela Prefeitura.');
+    expect(formatCost({ free: true, description: 'A coleta é paga pela taxa do IPTU.' })).toBe('Gratuito. A coleta é paga pela taxa do IPTU.');
+  });
+
+  it('cuts a summary at the first sentence, not inside an amount', () => {
+    expect(firstSentence('Taxa de R$ 1.200,00 por ano. Microempreendedor é isento.')).toBe('Taxa de R$ 1.200,00 por ano.');
+    expect(firstSentence('R$ 15,00. Primeira via gratuita.')).toBe('R$ 15,00.');
+    expect(firstSentence('Gratuito até 3 m³ por imóvel')).toBe('Gratuito até 3 m³ por imóvel');
   });
 
   it('makes phone numbers dialable and sizes readable', () => {

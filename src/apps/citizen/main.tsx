@@ -6,7 +6,8 @@ import { render } from 'preact';
 import { App, loadPage } from './layout/app.tsx';
 import { Banners } from './layout/banners.tsx';
 import { HeaderStatus } from './layout/header-status.tsx';
-import { currentLocation, navigate, onNavigate, startRouter, type Location } from '../common/navigation.tsx';
+import { wireShell } from './layout/shell.ts';
+import { currentLocation, startRouter } from '../common/navigation.tsx';
 import { appStore, setOnline, type BeforeInstallPromptEvent } from './state/app-store.ts';
 import { whenIdle } from './ui/when-idle.ts';
 
@@ -26,28 +27,8 @@ appStore.setState({
   standalone: window.matchMedia('(display-mode: standalone)').matches || (navigator as Navigator & { standalone?: boolean }).standalone === true,
 });
 
-const headerSearch = document.getElementById('busca-topo') as HTMLFormElement | null;
-headerSearch?.addEventListener('submit', (event) => {
-  event.preventDefault();
-  const input = headerSearch.elements.namedItem('q') as HTMLInputElement;
-  navigate(`/buscar?q=${encodeURIComponent(input.value.trim())}`);
-  input.value = '';
-});
-
-/** The static shell's nav and search box follow the route: current link marked, no second search box on /buscar. */
-function syncShell(location: Location): void {
-  for (const link of document.querySelectorAll<HTMLAnchorElement>('.nav a')) {
-    const path = new URL(link.href).pathname;
-    const current = path === '/' ? location.path === '/' : location.path === path || location.path.startsWith(`${path}/`);
-    if (current) link.setAttribute('aria-current', 'page');
-    else link.removeAttribute('aria-current');
-  }
-  if (headerSearch) headerSearch.hidden = location.path === '/buscar';
-}
-
 startRouter();
-syncShell(currentLocation());
-onNavigate((location) => syncShell(location));
+wireShell();
 
 // The static shell's content stays on screen until the first page's code has arrived: no blank flash on 2G.
 const main = document.getElementById('conteudo')!;

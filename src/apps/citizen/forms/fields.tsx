@@ -351,8 +351,9 @@ function PhotoField({ state, field, view, env }: FieldProps) {
       )}
       {hashes.length < max && (
         <>
+          {/* The input comes first so its keyboard focus can draw the ring on the label that looks like the button. */}
+          <input id={id} class="visually-hidden photo-input" type="file" accept="image/*" multiple={max > 1} onChange={onPick} aria-invalid={error ? 'true' : undefined} />
           <label for={id} class="button button-secondary">{hashes.length ? 'Adicionar outra foto' : 'Tirar ou escolher foto'}</label>
-          <input id={id} class="visually-hidden" type="file" accept="image/*" multiple={max > 1} onChange={onPick} aria-invalid={error ? 'true' : undefined} />
         </>
       )}
       {busy && <p class="field-hint" role="status">Preparando a foto…</p>}

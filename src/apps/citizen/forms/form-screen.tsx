@@ -46,7 +46,8 @@ type Phase =
   | { name: 'loading' }
   | { name: 'choose'; draft: Draft }
   | { name: 'filling'; session: Session }
-  | { name: 'gone'; message: string };
+  | { name: 'gone'; message: string }
+  | { name: 'failed' };
 
 export interface FormScreenProps {
   service: Service;
@@ -135,18 +136,30 @@ async function resolvePhase(service: Service, form: FormDefinition, districts: r
 
 export function FormScreen({ service, form, districts, query }: FormScreenProps) {
   const [phase, setPhase] = useState<Phase>({ name: 'loading' });
+  const [attempt, setAttempt] = useState(0);
   const queryKey = query.toString();
   useEffect(() => {
     let live = true;
-    resolvePhase(service, form, districts, query).then((next) => live && setPhase(next), () => live && setPhase({ name: 'gone', message: 'Não foi possível abrir o formulário guardado neste aparelho.' }));
+    resolvePhase(service, form, districts, query).then((next) => live && setPhase(next), () => live && setPhase({ name: 'failed' }));
     return () => {
       live = false;
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [service.id, form.id, queryKey]);
+  }, [service.id, form.id, queryKey, attempt]);
 
   if (phase.name === 'loading') return <p role="status">Abrindo o formulário…</p>;
   if (phase.name === 'gone') return <div class="notice notice-error"><p>{phase.message}</p><p><a href="/minhas-solicitacoes">Ir para Minhas solicitações</a></p></div>;
+  if (phase.name === 'failed') {
+    return (
+      <div class="notice notice-error stack">
+        <p>Não foi possível abrir o formulário guardado neste aparelho.</p>
+        <button type="button" class="button button-primary" onClick={() => {
+          setPhase({ name: 'loading' });
+          setAttempt((n) => n + 1);
+        }}>Tentar de novo</button>
+      </div>
+    );
+  }
   if (phase.name === 'choose') {
     return (
       <div class="notice stack" data-testid="resume-draft">

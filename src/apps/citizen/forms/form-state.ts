@@ -8,7 +8,7 @@ import { isFieldVisible, validateAnswers, visibleAnswers, type FieldErrors, type
 export interface FieldView {
   value: AnswerValue | undefined;
   visible: boolean;
-  /** The message shown next to the field (only once the person left it or tried to submit). */
+  /** The message shown next to the field: after a submit, or once the person left it with a wrong answer. */
   error: string | undefined;
 }
 
@@ -19,7 +19,7 @@ export interface FormState {
   answers(): Answers;
   view(fieldId: string): FieldView;
   set(fieldId: string, value: AnswerValue | undefined): void;
-  /** The person left the field: show its message from now on. */
+  /** The person left the field: a wrong answer's message shows from now on (an empty one waits for the submit). */
   touch(fieldId: string): void;
   /** Validates everything and shows every message; returns the errors of visible fields, in form order. */
   validateAll(): FieldErrors;
@@ -33,6 +33,7 @@ export interface FormState {
 export function createFormState(form: FormDefinition, initial: Answers, ctx: ValidationContext): FormState {
   let answers: Answers = { ...initial };
   const touched = new Set<string>();
+  let submitted = false;
   let serverErrors: FieldErrors = {};
   let errors: FieldErrors = computeErrors();
   const listeners = new Map<string, Set<Listener>>();
@@ -56,7 +57,9 @@ export function createFormState(form: FormDefinition, initial: Answers, ctx: Val
 
   function buildView(field: FormField): FieldView {
     const visible = isFieldVisible(form, field, answers);
-    const shown = visible && (touched.has(field.id) || serverErrors[field.id] !== undefined);
+    // Tabbing past an empty field is not a mistake: "fill this in" waits for the submit.
+    const answered = answers[field.id] !== undefined;
+    const shown = visible && (submitted || (touched.has(field.id) && answered) || serverErrors[field.id] !== undefined);
     return { value: answers[field.id], visible, error: shown ? (serverErrors[field.id] ?? errors[field.id]) : undefined };
   }
 
@@ -107,6 +110,7 @@ export function createFormState(form: FormDefinition, initial: Answers, ctx: Val
     },
     validateAll() {
       errors = computeErrors();
+      submitted = true;
       for (const field of form.fields) touched.add(field.id);
       refresh(fields.keys());
       const ordered: FieldErrors = {};

@@ -1,11 +1,12 @@
 import type { ComponentChildren } from 'preact';
-import type { Channel, ChannelType, Charter, Service } from '../../../shared/schemas.ts';
+import { useEffect, useState } from 'preact/hooks';
+import type { Channel, ChannelType, Charter, FormDefinition, Service } from '../../../shared/schemas.ts';
 import type { PageProps } from '../../common/navigation.tsx';
 import { useCharter } from '../charter/use-charter.ts';
 import { categoryById, formById, secretariatById, serviceById } from '../charter/lookup.ts';
 import { WithCharter } from '../ui/charter-notice.tsx';
-import { formatCost, formatDeadline, telHref } from '../ui/format.ts';
-import { ReadAloudButton } from '../ui/read-aloud.tsx';
+import { firstSentence, formatCost, formatDeadline, telHref } from '../ui/format.ts';
+import { ReadAloud, type ReadAloudPart } from '../ui/read-aloud.tsx';
 import { ShareButton } from '../ui/share-button.tsx';
 import { usePageTitle } from '../ui/use-page-title.ts';
 
@@ -17,6 +18,9 @@ const CHANNEL_NAMES: Record<ChannelType, string> = {
   email: 'Por e-mail',
   whatsapp: 'Pelo WhatsApp',
 };
+
+/** Where the sections start open: on a wide screen the whole page fits the eye; on a phone they fold. */
+const WIDE_SCREEN = '(min-width: 48em)';
 
 export default function ServicePage({ params }: PageProps) {
   const { charter } = useCharter();
@@ -40,13 +44,39 @@ export default function ServicePage({ params }: PageProps) {
   );
 }
 
+/** One folding section of the page; the same list makes the links "Nesta página" and what "Ouvir" reads. */
+interface PageSection {
+  id: string;
+  title: string;
+  body: ComponentChildren;
+  spoken: string;
+}
+
 function ServiceDetail({ charter, service }: { charter: Charter; service: Service }) {
   const secretariat = secretariatById(charter, service.secretariatId);
   const form = service.formId ? formById(charter, service.formId) : undefined;
-  const ouvidoria = serviceById(charter, 'manifestacao-ouvidoria');
   const url = `${window.location.origin}/servicos/${service.id}`;
+  const [wide] = useState(() => window.matchMedia(WIDE_SCREEN).matches);
+  const sections = serviceSections(charter, service);
+  const facts = summaryFacts(service);
+  const spoken: ReadAloudPart[] = [
+    { title: 'Resumo', text: [`${service.name}.`, service.description, ...facts.map((f) => `${f.label}: ${f.spoken}.`)].join(' ') },
+    ...sections.map((s) => ({ title: s.title, text: s.spoken })),
+  ];
+
+  // A link to a section (#custo) opens it; a folded section would otherwise hide what the link promised.
+  useEffect(() => {
+    const id = window.location.hash.slice(1);
+    if (id) openSection(id)?.scrollIntoView();
+  }, [service.id]);
+  const onLinkClick = (event: MouseEvent) => {
+    const link = (event.target as Element | null)?.closest?.('a');
+    const href = link?.getAttribute('href');
+    if (href?.startsWith('#')) openSection(href.slice(1));
+  };
+
   return (
-    <article class="stack" aria-labelledby="servico-titulo">
+    <article class="stack" aria-labelledby="servico-titulo" onClick={onLinkClick}>
       <nav aria-label="Você está em" class="breadcrumb">
         <a href="/">Início</a>
         {secretariat ? (
@@ -57,108 +87,37 @@ function ServiceDetail({ charter, service }: { charter: Charter; service: Servic
         ) : null}
       </nav>
       <h1 id="servico-titulo">{service.name}</h1>
-      {service.popularNames.length > 0 ? <p class="muted">Também conhecido como: {service.popularNames.join(', ')}.</p> : null}
-      <p class="lead">{service.description}</p>
 
-      <div class="stack">
-        {form ? (
-          <a class="button button-primary button-block" href={`/servicos/${service.id}/solicitar`}>
-            {form.kind === 'manifestation' ? 'Registrar manifestação' : 'Solicitar pelo aplicativo'}
-          </a>
-        ) : null}
-        <div class="button-row">
-          <ReadAloudButton text={spokenSummary(service)} />
-          <ShareButton title={service.name} url={url} />
-        </div>
+      <SummaryBox service={service} form={form} facts={facts} />
+
+      <p class="lead">{service.description}</p>
+      {service.popularNames.length > 0 ? <p class="muted">Também conhecido como: {service.popularNames.join(', ')}.</p> : null}
+      <div class="button-row">
+        <ReadAloud parts={spoken} />
+        <ShareButton title={service.name} url={url} />
       </div>
 
-      <Section id="quem" title="Quem pode pedir">
-        <p>{service.whoCanRequest}</p>
-        {service.requirements.length > 0 ? (
-          <ul class="plain-list">
-            {service.requirements.map((r) => <li key={r}>{r}</li>)}
-          </ul>
-        ) : null}
-      </Section>
-
-      <Section id="documentos" title="O que levar">
-        {service.documents.length === 0 ? (
-          <p>Não precisa levar documentos.</p>
-        ) : (
-          <>
-            <p class="muted">Marque o que você já separou.</p>
-            <ul class="checklist">
-              {service.documents.map((doc, i) => (
-                <li key={doc.name}>
-                  <input type="checkbox" id={`doc-${i}`} />
-                  <label for={`doc-${i}`}>
-                    <span>
-                      {doc.name}
-                      {doc.optional ? ' (se tiver)' : ''}
-                    </span>
-                    {doc.note ? <span class="muted">{doc.note}</span> : null}
-                  </label>
-                </li>
-              ))}
-            </ul>
-          </>
-        )}
-      </Section>
-
-      <Section id="etapas" title="Passo a passo">
-        <ol class="steps">
-          {service.steps.map((step) => (
-            <li key={step.title}>
-              <strong>{step.title}</strong>
-              {step.description ? <p>{step.description}</p> : null}
+      <nav aria-labelledby="nesta-pagina" class="stack">
+        <h2 id="nesta-pagina" class="toc-title">Nesta página</h2>
+        <ul class="toc">
+          {sections.map((s) => (
+            <li key={s.id}>
+              <a href={`#${s.id}`}>{s.title}</a>
             </li>
           ))}
-        </ol>
-      </Section>
-
-      <Section id="prazo" title="Quanto tempo leva">
-        <p>
-          <strong>{formatDeadline(service.deadline)}</strong>.
-        </p>
-        <p>Espera no atendimento: {service.expectedWait}</p>
-      </Section>
-
-      <Section id="custo" title="Quanto custa">
-        <p>{formatCost(service.cost)}</p>
-      </Section>
-
-      <Section id="onde" title="Onde e quando">
-        <ul class="card-list">
-          {service.channels.map((channel, i) => <ChannelCard key={i} channel={channel} />)}
         </ul>
-      </Section>
+      </nav>
 
-      <Section id="prioridade" title="Atendimento prioritário">
-        <p>{service.priority}</p>
-        {service.accessibility ? <p>{service.accessibility}</p> : null}
-      </Section>
-
-      <Section id="acompanhar" title="Como acompanhar o pedido">
-        <p>{service.howToFollow}</p>
-        <p>{service.communication}</p>
-      </Section>
-
-      <Section id="reclamar" title="Como reclamar">
-        <p>{service.complaints}</p>
-        {ouvidoria && ouvidoria.id !== service.id ? (
-          <p>
-            <a href={`/servicos/${ouvidoria.id}`}>Falar com a Ouvidoria</a>
-          </p>
-        ) : null}
-      </Section>
-
-      {service.legalBasis.length > 0 ? (
-        <Section id="leis" title="Leis que garantem este serviço">
-          <ul class="plain-list">
-            {service.legalBasis.map((law) => <li key={law}>{law}</li>)}
-          </ul>
-        </Section>
-      ) : null}
+      <div>
+        {sections.map((s) => (
+          <details key={s.id} id={s.id} class="fold" open={wide}>
+            <summary>
+              <h2 id={`secao-${s.id}`}>{s.title}</h2>
+            </summary>
+            <div class="fold-body stack">{s.body}</div>
+          </details>
+        ))}
+      </div>
 
       {service.categoryIds.length > 0 ? (
         <p class="muted">
@@ -181,13 +140,231 @@ function ServiceDetail({ charter, service }: { charter: Charter; service: Servic
   );
 }
 
-function Section({ id, title, children }: { id: string; title: string; children: ComponentChildren }) {
+function openSection(id: string): HTMLElement | null {
+  const target = document.getElementById(id);
+  if (target instanceof HTMLDetailsElement) target.open = true;
+  return target;
+}
+
+interface SummaryFact {
+  label: string;
+  value: ComponentChildren;
+  spoken: string;
+}
+
+/**
+ * What a person needs before leaving home, in this order: where, when, how long at most, how much, what
+ * to bring. The place is the first in-person channel (the others are under "Onde e quando").
+ */
+function summaryFacts(service: Service): SummaryFact[] {
+  const inPerson = service.channels.filter((c) => c.type === 'in_person');
+  const main = inPerson[0] ?? service.channels[0]!;
+  const others = service.channels.length - 1;
+  const place = main.place ?? CHANNEL_NAMES[main.type];
+  const cost = formatCost(service.cost);
+  const shortCost = firstSentence(cost);
+  const documents = service.documents.length;
+  const facts: SummaryFact[] = [
+    {
+      label: 'Onde',
+      value: (
+        <>
+          {place}
+          {main.address ? <span class="summary-detail">{main.address}</span> : null}
+          {others > 0 ? (
+            <a class="summary-detail" href="#onde">
+              {others === 1 ? 'Mais 1 forma de atendimento' : `Mais ${others} formas de atendimento`}
+            </a>
+          ) : null}
+        </>
+      ),
+      spoken: [place, main.address].filter(Boolean).join(', '),
+    },
+  ];
+  if (main.hours) facts.push({ label: 'Horário', value: main.hours, spoken: main.hours });
+  const deadline = formatDeadline({ max: service.deadline.max, unit: service.deadline.unit });
+  facts.push({ label: 'Prazo máximo', value: deadline, spoken: deadline });
+  facts.push({
+    label: 'Custo',
+    value: (
+      <>
+        {shortCost}
+        {shortCost !== cost ? (
+          <a class="summary-detail" href="#custo">
+            Mais sobre o custo
+          </a>
+        ) : null}
+      </>
+    ),
+    spoken: shortCost.replace(/\.$/, ''),
+  });
+  const documentWords = documents === 1 ? '1 documento' : `${documents} documentos`;
+  facts.push({
+    label: 'O que levar',
+    value: documents === 0 ? 'Não precisa levar documentos' : <a href="#documentos">{documentWords}: ver a lista</a>,
+    spoken: documents === 0 ? 'não precisa levar documentos' : documentWords,
+  });
+  return facts;
+}
+
+function SummaryBox({ service, form, facts }: { service: Service; form: FormDefinition | undefined; facts: SummaryFact[] }) {
   return (
-    <section class="section stack" aria-labelledby={`secao-${id}`}>
-      <h2 id={`secao-${id}`}>{title}</h2>
-      {children}
+    <section class="summary-box" aria-labelledby="resumo" data-testid="service-summary">
+      <h2 id="resumo" class="visually-hidden">
+        Resumo
+      </h2>
+      <dl class="summary-facts">
+        {facts.map((fact) => (
+          <div key={fact.label}>
+            <dt>{fact.label}</dt>
+            <dd>{fact.value}</dd>
+          </div>
+        ))}
+      </dl>
+      {form ? (
+        <a class="button button-primary button-block" href={`/servicos/${service.id}/solicitar`}>
+          {form.kind === 'manifestation' ? 'Registrar manifestação' : 'Solicitar pelo aplicativo'}
+        </a>
+      ) : null}
     </section>
   );
+}
+
+function serviceSections(charter: Charter, service: Service): PageSection[] {
+  const ouvidoria = serviceById(charter, 'manifestacao-ouvidoria');
+  const sections: PageSection[] = [
+    {
+      id: 'quem',
+      title: 'Quem pode pedir',
+      body: (
+        <>
+          <p>{service.whoCanRequest}</p>
+          {service.requirements.length > 0 ? (
+            <ul class="plain-list">
+              {service.requirements.map((r) => <li key={r}>{r}</li>)}
+            </ul>
+          ) : null}
+        </>
+      ),
+      spoken: [service.whoCanRequest, ...service.requirements].join(' '),
+    },
+    {
+      id: 'documentos',
+      title: 'O que levar',
+      body:
+        service.documents.length === 0 ? (
+          <p>Não precisa levar documentos.</p>
+        ) : (
+          <>
+            <p class="muted">Marque o que você já separou.</p>
+            <ul class="checklist">
+              {service.documents.map((doc, i) => (
+                <li key={doc.name}>
+                  <input type="checkbox" id={`doc-${i}`} />
+                  <label for={`doc-${i}`}>
+                    <span>
+                      {doc.name}
+                      {doc.optional ? ' (se tiver)' : ''}
+                    </span>
+                    {doc.note ? <span class="muted">{doc.note}</span> : null}
+                  </label>
+                </li>
+              ))}
+            </ul>
+          </>
+        ),
+      spoken: service.documents.length === 0 ? 'Não precisa levar documentos.' : service.documents.map((d) => `${d.name}${d.optional ? ', se tiver' : ''}.`).join(' '),
+    },
+    {
+      id: 'etapas',
+      title: 'Passo a passo',
+      body: (
+        <ol class="steps">
+          {service.steps.map((step) => (
+            <li key={step.title}>
+              <strong>{step.title}</strong>
+              {step.description ? <p>{step.description}</p> : null}
+            </li>
+          ))}
+        </ol>
+      ),
+      spoken: service.steps.map((s, i) => `${i + 1}: ${s.title}. ${s.description ?? ''}`.trim()).join(' '),
+    },
+    {
+      id: 'prazo',
+      title: 'Quanto tempo leva',
+      body: (
+        <>
+          <p>
+            <strong>{formatDeadline(service.deadline)}</strong>.
+          </p>
+          <p>Espera no atendimento: {service.expectedWait}</p>
+        </>
+      ),
+      spoken: `${formatDeadline(service.deadline)}. Espera no atendimento: ${service.expectedWait}`,
+    },
+    { id: 'custo', title: 'Quanto custa', body: <p>{formatCost(service.cost)}</p>, spoken: formatCost(service.cost) },
+    {
+      id: 'onde',
+      title: 'Onde e quando',
+      body: (
+        <ul class="card-list">
+          {service.channels.map((channel, i) => <ChannelCard key={i} channel={channel} />)}
+        </ul>
+      ),
+      spoken: service.channels.map((c) => [CHANNEL_NAMES[c.type], c.place, c.address, c.hours, c.phone].filter(Boolean).join(', ') + '.').join(' '),
+    },
+    {
+      id: 'prioridade',
+      title: 'Atendimento prioritário',
+      body: (
+        <>
+          <p>{service.priority}</p>
+          {service.accessibility ? <p>{service.accessibility}</p> : null}
+        </>
+      ),
+      spoken: [service.priority, service.accessibility].filter(Boolean).join(' '),
+    },
+    {
+      id: 'acompanhar',
+      title: 'Como acompanhar o pedido',
+      body: (
+        <>
+          <p>{service.howToFollow}</p>
+          <p>{service.communication}</p>
+        </>
+      ),
+      spoken: `${service.howToFollow} ${service.communication}`,
+    },
+    {
+      id: 'reclamar',
+      title: 'Como reclamar',
+      body: (
+        <>
+          <p>{service.complaints}</p>
+          {ouvidoria && ouvidoria.id !== service.id ? (
+            <p>
+              <a href={`/servicos/${ouvidoria.id}`}>Falar com a Ouvidoria</a>
+            </p>
+          ) : null}
+        </>
+      ),
+      spoken: service.complaints,
+    },
+  ];
+  if (service.legalBasis.length > 0) {
+    sections.push({
+      id: 'leis',
+      title: 'Leis que garantem este serviço',
+      body: (
+        <ul class="plain-list">
+          {service.legalBasis.map((law) => <li key={law}>{law}</li>)}
+        </ul>
+      ),
+      spoken: service.legalBasis.join('. '),
+    });
+  }
+  return sections;
 }
 
 function ChannelCard({ channel }: { channel: Channel }) {
@@ -217,19 +394,4 @@ function ChannelCard({ channel }: { channel: Channel }) {
       ) : null}
     </li>
   );
-}
-
-/** What "Ouvir" reads: the page's essentials in the order a person needs them. */
-function spokenSummary(service: Service): string {
-  const parts = [
-    service.name + '.',
-    service.description,
-    `Quem pode pedir: ${service.whoCanRequest}`,
-    service.documents.length ? `O que levar: ${service.documents.map((d) => d.name).join('; ')}.` : '',
-    `Passo a passo: ${service.steps.map((s, i) => `${i + 1}: ${s.title}.`).join(' ')}`,
-    `Prazo: ${formatDeadline(service.deadline)}.`,
-    `Custo: ${formatCost(service.cost)}.`,
-    ...service.channels.map((c) => [CHANNEL_NAMES[c.type], c.place, c.address, c.hours, c.phone].filter(Boolean).join(', ') + '.'),
-  ];
-  return parts.filter(Boolean).join(' ');
 }

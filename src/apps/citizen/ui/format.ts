@@ -20,10 +20,19 @@ export function formatDeadline(deadline: Deadline): string {
 let money: Intl.NumberFormat | undefined;
 
 export function formatCost(cost: Cost): string {
-  if (cost.free) return cost.description ? `Gratuito. ${cost.description}` : 'Gratuito';
+  if (cost.free) {
+    if (!cost.description) return 'Gratuito';
+    // Most descriptions already say so ("Gratuito, pelo SUS.", "O pedido é gratuito."): say it once.
+    return /gratuit/i.test(cost.description) ? cost.description : `Gratuito. ${cost.description}`;
+  }
   money ??= new Intl.NumberFormat('pt-BR', { style: 'currency', currency: 'BRL' });
   const amount = cost.amount !== undefined ? money.format(cost.amount) : '';
   return [amount, cost.description].filter(Boolean).join('. ');
+}
+
+/** The first sentence of a text ("R$ 1.200,00" and "3 m³" do not end one): for a summary that links to the rest. */
+export function firstSentence(text: string): string {
+  return /^.*?[.!?](?=\s+[A-ZÀ-Ý])/.exec(text)?.[0] ?? text;
 }
 
 /**

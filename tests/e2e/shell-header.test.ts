@@ -1,0 +1,132 @@
+/**
+ * The header on small phones: one row that leaves the screen to the page, a status line only when
+ * there is something to say, a menu that works at 320 px with text at 200 % and with no JavaScript.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { closeApp, fillAndSubmit, openApp, serviceWithForm, type AppUnderTest } from './outbox-kit.ts';
+
+const MENU_LINKS = ['Início', 'Buscar', 'Minhas solicitações', 'Sobre'];
+
+let app: AppUnderTest;
+let context: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  ({ app, context, page } = await openApp());
+  await page.setViewportSize({ width: 360, height: 640 });
+});
+
+afterAll(() => closeApp(app, context));
+
+async function headerHeight(on: Page): Promise<number> {
+  return (await on.locator('header.site-header').boundingBox())!.height;
+}
+
+/** Pixels the page is wider than the screen (0 when nothing overflows sideways). */
+function horizontalOverflow(on: Page): Promise<number> {
+  return on.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth') as Promise<number>;
+}
+
+describe('the header on a 360 × 640 screen', () => {
+  it('is one row under 20 % of the screen, with no status line while online with nothing waiting', async () => {
+    await page.goto(`${app.server.url}/`);
+    await page.locator('main .chip-list a').first().waitFor();
+    expect(await headerHeight(page)).toBeLessThan(640 * 0.2);
+    await expect(page.locator('#estado').boundingBox().then((box) => box?.height ?? 0)).resolves.toBe(0);
+    await expect(page.locator('#estado').textContent()).resolves.toBe('');
+    // Brand, search and menu share one row.
+    const tops = await Promise.all(['.brand', '#busca-topo button', '#menu > summary'].map((s) => page.locator(s).boundingBox().then((b) => Math.round(b!.y + b!.height / 2))));
+    expect(new Set(tops).size).toBe(1);
+  });
+
+  it('offline with a record waiting: one status line saying both, still under 20 %', async () => {
+    const { service, form } = serviceWithForm(app.charter, 'tapa-buraco');
+    await context.setOffline(true);
+    await fillAndSubmit(app, page, `/servicos/${service.id}/solicitar`, form);
+    await page.goto(`${app.server.url}/`);
+    await page.getByTestId('outbox-badge').waitFor();
+    const line = page.locator('#estado');
+    await expect(line.innerText().then((text) => text.replace(/\s+/g, ' ').trim())).resolves.toBe('Sem internet 1 envio aguardando');
+    const lineBox = (await line.boundingBox())!;
+    const badgeBox = (await page.getByTestId('outbox-badge').boundingBox())!;
+    // Both on one line: the badge sits beside the offline words, not under them.
+    expect(lineBox.height).toBeLessThanOrEqual(badgeBox.height + 1);
+    expect(await headerHeight(page)).toBeLessThan(640 * 0.2);
+    await context.setOffline(false);
+  });
+});
+
+describe('the menu at 320 px with text at 200 %', () => {
+  let big: BrowserContext;
+  let bigPage: Page;
+
+  beforeAll(async () => {
+    // The app's CSP forbids inline styles; the test enlarges the text itself.
+    big = await app.browser.newContext({ viewport: { width: 320, height: 568 }, bypassCSP: true, serviceWorkers: 'block' });
+    bigPage = await big.newPage();
+  });
+
+  afterAll(() => big?.close());
+
+  it('opens, shows every link as a 48 px target inside the screen, and leads to the page', async () => {
+    await bigPage.goto(`${app.server.url}/`);
+    await bigPage.locator('main .chip-list a').first().waitFor();
+    await bigPage.addStyleTag({ content: 'html { font-size: 200% !important; }' });
+    expect(await horizontalOverflow(bigPage)).toBeLessThanOrEqual(0);
+    expect(await headerHeight(bigPage)).toBeLessThan(568 * 0.5);
+
+    await bigPage.getByText('Menu', { exact: true }).click();
+    for (const name of MENU_LINKS) {
+      const box = (await bigPage.getByRole('navigation', { name: 'Principal' }).getByRole('link', { name, exact: true }).boundingBox())!;
+      expect(box.height, name).toBeGreaterThanOrEqual(48);
+      expect(box.x, name).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width, name).toBeLessThanOrEqual(320);
+    }
+    expect(await horizontalOverflow(bigPage)).toBeLessThanOrEqual(0);
+
+    await bigPage.getByRole('link', { name: 'Sobre', exact: true }).click();
+    await bigPage.getByRole('heading', { level: 1, name: 'Sobre o aplicativo e seus dados' }).waitFor();
+    // The choice closes the menu; the current page is marked in it.
+    await expect(bigPage.locator('#menu').getAttribute('open')).resolves.toBeNull();
+    await expect(bigPage.locator('.nav a[href="/sobre"]').getAttribute('aria-current')).resolves.toBe('page');
+  });
+
+  it('closes with Escape, giving focus back to the menu button', async () => {
+    await bigPage.locator('#menu > summary').focus();
+    await bigPage.keyboard.press('Enter');
+    await expect(bigPage.locator('#menu').getAttribute('open')).resolves.toBe('');
+    await bigPage.keyboard.press('Tab');
+    await bigPage.keyboard.press('Escape');
+    await expect(bigPage.locator('#menu').getAttribute('open')).resolves.toBeNull();
+    await expect(bigPage.evaluate('document.activeElement.tagName')).resolves.toBe('SUMMARY');
+  });
+});
+
+describe('the header on a wide screen', () => {
+  it('shows the search field; Enter opens the results', async () => {
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await page.goto(`${app.server.url}/`);
+    await page.fill('#busca-topo-q', 'segunda via iptu');
+    await page.press('#busca-topo-q', 'Enter');
+    await page.waitForURL('**/buscar?q=segunda%20via%20iptu');
+    await page.locator('#resultados a[href="/servicos/segunda-via-iptu"]').waitFor();
+    // The search page has its own box: the header's is hidden there.
+    await expect(page.locator('#busca-topo').isHidden()).resolves.toBe(true);
+    await page.setViewportSize({ width: 360, height: 640 });
+  });
+});
+
+describe('the header with no JavaScript', () => {
+  it('opens the menu and follows its links (the shell is plain HTML)', async () => {
+    const noScript = await app.browser.newContext({ viewport: { width: 360, height: 640 }, javaScriptEnabled: false });
+    const plain = await noScript.newPage();
+    await plain.goto(`${app.server.url}/`);
+    await plain.getByText('Menu', { exact: true }).click();
+    for (const name of MENU_LINKS) await plain.getByRole('link', { name, exact: true }).waitFor();
+    await plain.getByRole('link', { name: 'Minhas solicitações', exact: true }).click();
+    await plain.waitForURL('**/minhas-solicitacoes');
+    expect(await headerHeight(plain)).toBeLessThan(640 * 0.2);
+    await noScript.close();
+  });
+});
