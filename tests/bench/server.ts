@@ -1,10 +1,15 @@
 /**
  * `npm run bench:server [-- --n 2000 --charter FILE]`: throughput and latency of the real server (not a test).
- * Posts N single submissions with concurrency 8, then N more in batches of 100, on PGlite and, when
- * BENCH_DATABASE_URL or TEST_DATABASE_URL is set, on PostgreSQL; prints the charter's size too.
+ * Posts N single submissions with concurrency 8, then N more in batches of 100, on the embedded PGlite (on
+ * disk, with its real fsync) and, when BENCH_DATABASE_URL or TEST_DATABASE_URL is set, on PostgreSQL; prints
+ * the charter's size too. Then the server under attack, as its own process: 40 concurrent 5 MiB uploads and
+ * 40 oversized error batches in flight, while /api/health is timed and the process's RSS is read.
+ * Goals (issue 8): batches ≥ 2,000 submissions/s on both databases; health < 1 s and RSS < 1 GB under attack.
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +22,7 @@ import { buildApp } from '../../src/server/app.ts';
 import { readCharterFile } from '../../src/server/charter-file.ts';
 import { installCharter } from '../../src/server/storage/charter-store.ts';
 import { openStorage } from '../../src/server/storage/open.ts';
+import { startServerProcess } from '../soak/server-process.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const { values } = parseArgs({ options: { n: { type: 'string', default: '2000' }, charter: { type: 'string' } } });
@@ -99,7 +105,8 @@ function rawSize(url: string, encoding: string): Promise<number> {
 
 async function bench(kind: 'pglite' | 'postgres', databaseUrl?: string) {
   const schema = databaseUrl ? `bench_${randomBytes(5).toString('hex')}` : undefined;
-  const storage = await openStorage(databaseUrl ? { databaseUrl, schema } : { dataDir: 'memory://' });
+  const dataDir = databaseUrl ? undefined : mkdtempSync(join(tmpdir(), 'conecta-bench-'));
+  const storage = await openStorage(databaseUrl ? { databaseUrl, schema } : { dataDir });
   const app = await buildApp({ storage, rateLimit: false, logger: false });
   try {
     let started = performance.now();
@@ -144,9 +151,11 @@ async function bench(kind: 'pglite' | 'postgres', databaseUrl?: string) {
       if (status !== 200) throw new Error(`sync answered ${status}`);
     }
     report(`batches of ${BATCH} (per batch)`, N, (performance.now() - started) / 1000, batchLatencies);
+    console.log(`  (goal for batches: ≥ 2000 submissions/s)`);
   } finally {
     await app.close();
     await storage.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     if (schema && databaseUrl) {
       const client = new pg.Client({ connectionString: databaseUrl });
       await client.connect();
@@ -162,7 +171,88 @@ console.log(`Charter ${charter.version} from ${charterFile.replace(ROOT, '')}: $
 console.log(`  raw ${body.length} bytes, gzip ${gzipSync(body, { level: 9 }).length} bytes, br ${brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: body.length > 1_000_000 ? 9 : 11 } }).length} bytes`);
 console.log(`N = ${N} per mode; submission templates from ${templates.length} form(s)`);
 
+// ---------------------------------------------------------------- under attack
+
+const ATTACKERS = 40;
+const FIVE_MIB = 5 * 1024 * 1024;
+
+function peakRssMb(pid: number): { now: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
+  return { now: Math.round(kb('VmRSS') / 1024), peak: Math.round(kb('VmHWM') / 1024) };
+}
+
+/** A batch near the 2 MiB limit whose every item has 100 answers of a shape no answer takes. */
+function oversizedErrorBatch(): string {
+  const answers: Record<string, unknown> = {};
+  for (let i = 0; i < 100; i++) answers[`campo${i}`] = { texto: 'x'.repeat(170) };
+  const items = Array.from({ length: 100 }, () => ({ ...submission(0), answers }));
+  return JSON.stringify({ submissions: items });
+}
+
+async function underAttack() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'conecta-attack-'));
+  const storage = await openStorage({ dataDir });
+  await installCharter(storage, charter);
+  await storage.close();
+  // Every attacker from its own address would each get 4 upload slots: give one address all 40.
+  process.env.UPLOADS_PER_CLIENT = String(ATTACKERS);
+  process.env.RATE_LIMIT_PER_MINUTE = '0';
+  process.env.WATCHDOG_SECONDS = '0';
+  const output: string[] = [];
+  const server = await startServerProcess({ dataDir, output });
+  const salt = 'be'.repeat(32);
+  try {
+    const batch = oversizedErrorBatch();
+    console.log(`\nunder attack (server process, PGlite on disk): ${ATTACKERS} uploads of 5 MiB and ${ATTACKERS} error batches of ${(batch.length / 1048576).toFixed(1)} MiB at once`);
+    const health: number[] = [];
+    let attacking = true;
+    let peak = 0;
+    const probe = (async () => {
+      while (attacking) {
+        const t = performance.now();
+        const response = await fetch(`${server.url}/api/health`);
+        await response.arrayBuffer();
+        health.push(performance.now() - t);
+        peak = Math.max(peak, peakRssMb(server.pid).now);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    })();
+    const started = performance.now();
+    const statuses: Record<string, number> = {};
+    const count = (status: number) => { statuses[status] = (statuses[status] ?? 0) + 1; };
+    await Promise.all([
+      ...Array.from({ length: ATTACKERS }, async () => {
+        const bytes = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(FIVE_MIB - 4, randomBytes(1)[0])]);
+        bytes.writeUInt32BE(Math.floor(Math.random() * 2 ** 32), 8);
+        const address = createHash('sha256').update(Buffer.from(salt, 'hex')).update(bytes).digest('hex');
+        const response = await fetch(`${server.url}/api/attachments/${address}`, { method: 'PUT', headers: { 'content-type': 'image/jpeg', 'x-attachment-salt': salt }, body: bytes });
+        await response.arrayBuffer();
+        count(response.status);
+      }),
+      ...Array.from({ length: ATTACKERS }, async () => {
+        const response = await fetch(`${server.url}/api/sync`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: batch });
+        const text = await response.text();
+        count(response.status);
+        if (text.length > 200_000) console.log(`  an error batch answered ${text.length} bytes`);
+      }),
+    ]);
+    const attackSeconds = (performance.now() - started) / 1000;
+    attacking = false;
+    await probe;
+    const sorted = [...health].sort((a, b) => a - b);
+    const rss = peakRssMb(server.pid);
+    console.log(`  attack took ${attackSeconds.toFixed(1)} s; answers ${Object.entries(statuses).map(([status, n]) => `${n}×${status}`).join(', ')}`);
+    console.log(`  /api/health during the attack: ${health.length} probes, p50 ${percentile(sorted, 50).toFixed(0)} ms, p95 ${percentile(sorted, 95).toFixed(0)} ms, max ${sorted.at(-1)!.toFixed(0)} ms (goal < 1000 ms)`);
+    console.log(`  RSS: peak ${Math.max(peak, rss.peak)} MB (goal < 1024 MB), now ${rss.now} MB`);
+  } finally {
+    await server.stop().catch(() => server.kill());
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 await bench('pglite');
 const databaseUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL;
 if (databaseUrl) await bench('postgres', databaseUrl);
 else console.log('\n(PostgreSQL skipped: set BENCH_DATABASE_URL or TEST_DATABASE_URL)');
+await underAttack();
