@@ -6,6 +6,7 @@ import { DEFAULT_LIMITS, type ConnectionLimits, type TrustProxy } from './config
 import { guardConnections } from './connection-guard.ts';
 import { CharterCache } from './current-charter.ts';
 import { DiskSpace } from './disk-space.ts';
+import { inTurn } from './fair-turns.ts';
 import { healthRoutes } from './health-routes.ts';
 import { inlineStyleHashes, securityHeaders } from './security-headers.ts';
 import { registerStatic } from './static-site.ts';
@@ -35,6 +36,9 @@ const FASTIFY_ERRORS: Record<string, { status: number; error: string; message: s
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, error: 'payload_too_large', message: MESSAGES.tooLarge },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, error: 'unsupported_media_type', message: MESSAGES.unsupportedMediaType },
 };
+
+/** Bodies above this are parsed in a turn of their own. */
+const LARGE_BODY_BYTES = 64 * 1024;
 
 type ErrorLike = { code?: string; statusCode?: number; name?: string; stack?: string };
 
@@ -108,14 +112,19 @@ export async function buildApp({
   const parseJson = app.getDefaultJsonParser('error', 'error');
   const utf8 = new TextDecoder('utf-8', { fatal: true });
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+  const parseBody = (request: FastifyRequest, body: Buffer, done: (error: Error | null, value?: unknown) => void) => {
     let text: string;
     try {
-      text = utf8.decode(body as Buffer);
+      text = utf8.decode(body);
     } catch {
       return done(new HttpError(400, apiError('invalid_encoding', MESSAGES.invalidEncoding)), undefined);
     }
     parseJson(request, text, done);
+  };
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    // A large body is parsed in its own turn of the event loop (fair-turns.ts): many at once cannot hold it.
+    if ((body as Buffer).length < LARGE_BODY_BYTES) parseBody(request, body as Buffer, done);
+    else void inTurn(() => parseBody(request, body as Buffer, done));
   });
 
   const charters = new CharterCache(storage);

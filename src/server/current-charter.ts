@@ -47,14 +47,26 @@ export class CharterCache {
 
   async current(): Promise<CurrentCharter | null> {
     const head = await currentCharterHead(this.storage);
-    if (!head) return null;
+    if (!head) {
+      this.#lastVersion = null;
+      return null;
+    }
     if (this.#loaded?.id !== head.id) {
       const value = this.#load(head.id);
       this.#loaded = { id: head.id, value };
       value.catch(() => { if (this.#loaded?.value === value) this.#loaded = null; });
     }
-    return this.#loaded.value;
+    const current = await this.#loaded.value;
+    this.#lastVersion = current?.version ?? null;
+    return current;
   }
+
+  /** The version the last look at the database found (health reads it without waiting on the database). */
+  lastKnownVersion(): string | null {
+    return this.#lastVersion;
+  }
+
+  #lastVersion: string | null = null;
 
   async #load(id: number): Promise<CurrentCharter | null> {
     const record = await loadCharter(this.storage, id);

@@ -3,23 +3,29 @@
  * touching the database: PGlite that hits a full disk mid-write can wedge for good, while an early "come
  * back later" costs nothing (the phone keeps the record and retries). Reads go on as usual.
  */
-import { statfs } from 'node:fs/promises';
+import { statfsSync } from 'node:fs';
 
 export class DiskSpace {
   #checkedAt = 0;
-  #low: Promise<boolean> | null = null;
+  #low = false;
 
-  constructor(private readonly dir: string | undefined, private readonly minFreeBytes: number, private readonly maxAgeMs = 500) {}
+  constructor(private readonly dir: string | undefined, private readonly minFreeBytes: number, private readonly maxAgeMs = 100) {}
 
-  /** Whether free space is under the floor; the answer is kept for half a second (statfs is cheap, not free). */
-  isLow(now = Date.now()): Promise<boolean> {
-    if (!this.dir || this.minFreeBytes <= 0) return Promise.resolve(false);
-    if (this.#low && now - this.#checkedAt < this.maxAgeMs) return this.#low;
+  /**
+   * Whether free space is under the floor; the answer is kept for 100 ms. statfs is a microsecond
+   * system call made synchronously on purpose: through the thread pool it would queue behind the disk
+   * writes of every upload in flight, and a health check would wait seconds for it.
+   */
+  isLow(now = Date.now()): boolean {
+    if (!this.dir || this.minFreeBytes <= 0) return false;
+    if (now - this.#checkedAt < this.maxAgeMs) return this.#low;
     this.#checkedAt = now;
-    this.#low = statfs(this.dir).then(
-      (stats) => stats.bavail * stats.bsize < this.minFreeBytes,
-      () => false,
-    );
+    try {
+      const stats = statfsSync(this.dir);
+      this.#low = stats.bavail * stats.bsize < this.minFreeBytes;
+    } catch {
+      this.#low = false;
+    }
     return this.#low;
   }
 }

@@ -534,9 +534,10 @@ export type ParseResult<T> = { ok: true; value: T } | { ok: false; fields: Recor
 
 /**
  * Parses untrusted input with pt-BR messages; the one entry point for validating the contract. Errors
- * are capped (MAX_FIELD_ERRORS) unless the caller wants them all, as the charter import does.
+ * are capped (MAX_FIELD_ERRORS) unless the caller wants them all, as the charter import does; with
+ * abortEarly the parse stops at the first problem (cheap, for input already known to be hostile).
  */
-export function parseContract<S extends v.GenericSchema>(schema: S, input: unknown, options: { maxErrors?: number } = {}): ParseResult<v.InferOutput<S>> {
-  const result = v.safeParse(schema, input, { message: ptBrMessage, abortPipeEarly: true });
+export function parseContract<S extends v.GenericSchema>(schema: S, input: unknown, options: { maxErrors?: number; abortEarly?: boolean } = {}): ParseResult<v.InferOutput<S>> {
+  const result = v.safeParse(schema, input, { message: ptBrMessage, abortPipeEarly: true, abortEarly: options.abortEarly ?? false });
   return result.success ? { ok: true, value: result.output } : { ok: false, fields: issuesToFields(result.issues, options.maxErrors) };
 }

@@ -6,6 +6,7 @@
  * 40 oversized error batches in flight, while /api/health is timed and the process's RSS is read.
  * Goals (issue 8): batches ≥ 2,000 submissions/s on both databases; health < 1 s and RSS < 1 GB under attack.
  */
+import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -174,6 +175,12 @@ console.log(`N = ${N} per mode; submission templates from ${templates.length} fo
 // ---------------------------------------------------------------- under attack
 
 const ATTACKERS = 40;
+/** Polls the URL every 50 ms until its stdin closes, then prints the latencies (ms) as JSON. */
+const HEALTH_PROBER = `
+const url = process.argv[1]; const times = []; let done = false;
+process.stdin.on('end', () => { done = true; }); process.stdin.resume();
+(async () => { while (!done) { const t = performance.now(); try { await (await fetch(url)).arrayBuffer(); } catch {} times.push(performance.now() - t); await new Promise((r) => setTimeout(r, 50)); } process.stdout.write(JSON.stringify(times)); })();
+`;
 const FIVE_MIB = 5 * 1024 * 1024;
 
 function peakRssMb(pid: number): { now: number; peak: number } {
@@ -205,27 +212,23 @@ async function underAttack() {
   try {
     const batch = oversizedErrorBatch();
     console.log(`\nunder attack (server process, PGlite on disk): ${ATTACKERS} uploads of 5 MiB and ${ATTACKERS} error batches of ${(batch.length / 1048576).toFixed(1)} MiB at once`);
-    const health: number[] = [];
-    let attacking = true;
+    // Everything the attackers send is made before the clock starts, and /api/health is timed from another
+    // process: the bench's own event loop, busy pushing 200 MB, must not be what is measured.
+    const uploads = Array.from({ length: ATTACKERS }, () => {
+      const bytes = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(FIVE_MIB - 4)]);
+      return { bytes, address: createHash('sha256').update(Buffer.from(salt, 'hex')).update(bytes).digest('hex') };
+    });
+    const prober = spawn(process.execPath, ['-e', HEALTH_PROBER, `${server.url}/api/health`], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let proberOutput = '';
+    prober.stdout.setEncoding('utf8').on('data', (text: string) => { proberOutput += text; });
+    await new Promise((resolve) => setTimeout(resolve, 500));
     let peak = 0;
-    const probe = (async () => {
-      while (attacking) {
-        const t = performance.now();
-        const response = await fetch(`${server.url}/api/health`);
-        await response.arrayBuffer();
-        health.push(performance.now() - t);
-        peak = Math.max(peak, peakRssMb(server.pid).now);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    })();
+    const rssTimer = setInterval(() => { peak = Math.max(peak, peakRssMb(server.pid).now); }, 100);
     const started = performance.now();
     const statuses: Record<string, number> = {};
     const count = (status: number) => { statuses[status] = (statuses[status] ?? 0) + 1; };
     await Promise.all([
-      ...Array.from({ length: ATTACKERS }, async () => {
-        const bytes = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(FIVE_MIB - 4, randomBytes(1)[0])]);
-        bytes.writeUInt32BE(Math.floor(Math.random() * 2 ** 32), 8);
-        const address = createHash('sha256').update(Buffer.from(salt, 'hex')).update(bytes).digest('hex');
+      ...uploads.map(async ({ bytes, address }) => {
         const response = await fetch(`${server.url}/api/attachments/${address}`, { method: 'PUT', headers: { 'content-type': 'image/jpeg', 'x-attachment-salt': salt }, body: bytes });
         await response.arrayBuffer();
         count(response.status);
@@ -238,12 +241,13 @@ async function underAttack() {
       }),
     ]);
     const attackSeconds = (performance.now() - started) / 1000;
-    attacking = false;
-    await probe;
-    const sorted = [...health].sort((a, b) => a - b);
+    clearInterval(rssTimer);
+    prober.stdin.end();
+    await new Promise((resolve) => prober.once('exit', resolve));
+    const health = (JSON.parse(proberOutput) as number[]).sort((a, b) => a - b);
     const rss = peakRssMb(server.pid);
     console.log(`  attack took ${attackSeconds.toFixed(1)} s; answers ${Object.entries(statuses).map(([status, n]) => `${n}×${status}`).join(', ')}`);
-    console.log(`  /api/health during the attack: ${health.length} probes, p50 ${percentile(sorted, 50).toFixed(0)} ms, p95 ${percentile(sorted, 95).toFixed(0)} ms, max ${sorted.at(-1)!.toFixed(0)} ms (goal < 1000 ms)`);
+    console.log(`  /api/health during the attack (from another process): ${health.length} probes, p50 ${percentile(health, 50).toFixed(0)} ms, p95 ${percentile(health, 95).toFixed(0)} ms, max ${health.at(-1)!.toFixed(0)} ms (goal < 1000 ms)`);
     console.log(`  RSS: peak ${Math.max(peak, rss.peak)} MB (goal < 1024 MB), now ${rss.now} MB`);
   } finally {
     await server.stop().catch(() => server.kill());

@@ -9,7 +9,8 @@ import {
 } from '../../shared/schemas.ts';
 import { validateAnswers, validateAttachmentRefs } from '../../shared/validate-answers.ts';
 import { NoCharterError, apiError } from '../api-errors.ts';
-import type { CharterCache } from '../current-charter.ts';
+import type { CharterCache, CurrentCharter } from '../current-charter.ts';
+import { inTurn } from '../fair-turns.ts';
 import { canonicalJson, sha256Hex } from '../hashing.ts';
 import { findAttachments } from '../storage/attachment-store.ts';
 import { findSubmissions, insertSubmissions, receiptOf, type StoredSubmission } from '../storage/submission-store.ts';
@@ -37,6 +38,9 @@ export const STATUS_BY_OUTCOME: Record<AcceptResult['outcome'], number> = {
   retry_later: 503,
 };
 
+/** Items parsed or judged in one go before giving the event loop a turn. */
+const SLICE = 20;
+
 /** Field messages in one batch's answer, all items together: a hostile batch cannot make the answer huge. */
 export const MAX_BATCH_FIELD_ERRORS = 200;
 
@@ -63,11 +67,9 @@ function sameOrConflict(stored: StoredSubmission, bodyHash: string): AcceptResul
 
 /** Checks a parsed submission against the charter, its form version and the uploaded files. */
 async function judge(
-  { charters }: AcceptDeps, submission: Submission, now: Date, files: ReadonlyMap<string, { type: string; size: number }>,
+  { charters }: AcceptDeps, current: CurrentCharter, submission: Submission, now: Date, files: ReadonlyMap<string, { type: string; size: number }>,
 ): Promise<AcceptResult | null> {
   const { id } = submission;
-  const current = await charters.current();
-  if (!current) throw new NoCharterError();
   const service = current.services.get(submission.serviceId);
   if (!service) {
     return rejected(id, apiError('unknown_service', 'Serviço não encontrado na Carta de Serviços.', { serviceId: 'Serviço não encontrado.' }));
@@ -120,18 +122,32 @@ function capErrors(results: AcceptResult[]): AcceptResult[] {
 export async function acceptBatch(deps: AcceptDeps, inputs: readonly unknown[], now = new Date()): Promise<AcceptResult[]> {
   const results: (AcceptResult | undefined)[] = new Array(inputs.length);
   const parsed: { index: number; submission: Submission; bodyHash: string }[] = [];
-  inputs.forEach((input, index) => {
-    const result = parseContract(SubmissionSchema, input);
+  // Once the answer holds as many messages as it may, a bad item is only told its first problem: parsing a
+  // hostile batch in full (100 items × 100 malformed answers) would cost every other client its turn.
+  let messages = 0;
+  const parseOne = (input: unknown, index: number) => {
+    const result = parseContract(SubmissionSchema, input, { abortEarly: messages >= MAX_BATCH_FIELD_ERRORS });
     if (!result.ok) {
+      messages += Object.keys(result.fields).length;
       results[index] = rejected(idOf(input), apiError('invalid_submission', 'O envio está em um formato que o servidor não aceita.', result.fields));
       return;
     }
     parsed.push({ index, submission: result.value, bodyHash: sha256Hex(canonicalJson(result.value)) });
-  });
+  };
+  // A slice at a time, each in its own turn of the event loop (fair-turns.ts).
+  for (let start = 0; start < inputs.length; start += SLICE) {
+    const slice = inputs.slice(start, start + SLICE);
+    if (inputs.length <= SLICE) slice.forEach((input, i) => parseOne(input, start + i));
+    else await inTurn(() => slice.forEach((input, i) => parseOne(input, start + i)));
+  }
 
+  // One look at the charter for the whole batch (it is one query per look).
+  const current = parsed.length ? await deps.charters.current() : null;
+  if (parsed.length && !current) throw new NoCharterError();
   const existing = await findSubmissions(deps.storage, parsed.map((p) => p.submission.id));
   const files = await findAttachments(deps.storage, parsed.flatMap((p) => p.submission.attachments.map((a) => a.sha256)), { includeUnsalted: deps.includeUnsaltedFiles });
   const firstOfId = new Map<string, (typeof parsed)[number]>();
+  let judged = 0;
   const toStore: (typeof parsed)[number][] = [];
   const repeats: (typeof parsed)[number][] = [];
   for (const item of parsed) {
@@ -145,7 +161,8 @@ export async function acceptBatch(deps: AcceptDeps, inputs: readonly unknown[], 
       continue;
     }
     firstOfId.set(item.submission.id, item);
-    const refusal = await judge(deps, item.submission, now, files);
+    if (++judged % SLICE === 0) await inTurn(() => undefined);
+    const refusal = await judge(deps, current!, item.submission, now, files);
     if (refusal) results[item.index] = refusal;
     else toStore.push(item);
   }

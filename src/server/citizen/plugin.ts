@@ -39,7 +39,7 @@ export async function citizenApi(app: FastifyInstance, options: CitizenApiOption
   }
   // Before the body is read and before the database is touched: a full disk answers "later", never hangs.
   app.addHook('onRequest', async (request, reply) => {
-    if (!WRITES.has(request.method) || !(await disk.isLow())) return;
+    if (!WRITES.has(request.method) || !disk.isLow()) return;
     return reply.code(507).header('retry-after', '60').send(apiError('insufficient_storage', MESSAGES.diskFull));
   });
 
