@@ -3,6 +3,7 @@
  * SIGKILL mid-write and start it again on the same data, as a crash or an OOM kill would.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -16,11 +17,21 @@ export interface ServerProcessOptions {
   /** Appended to by every process started; a soak checks it for personal data. */
   output: string[];
   startTimeoutMs?: number;
+  /** More environment for the server (e.g. MIN_FREE_MB); a value of undefined removes the variable. */
+  env?: Record<string, string | undefined>;
+  /**
+   * A command the server runs under, e.g. ['strace', '-f', '-o', FILE]: it is started as
+   * `PREFIX… node --import tsx src/server/main.ts`, and signals go to the server itself, not to the wrapper.
+   */
+  commandPrefix?: string[];
 }
 
 export interface ServerProcess {
   url: string;
+  /** The server's own process (not the command prefix's). */
   pid: number;
+  /** Resolves when the process (and its command prefix) has exited. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** SIGKILL: no shutdown hook runs, PGlite is not closed. */
   kill(): Promise<void>;
   /** SIGTERM: the server closes its database cleanly. */
@@ -42,7 +53,19 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-export async function startServerProcess({ dataDir, databaseUrl, databaseSchema, output, startTimeoutMs = 90_000 }: ServerProcessOptions): Promise<ServerProcess> {
+/** The only child of a wrapper process (strace forks the command it runs), from /proc. */
+function onlyChildOf(pid: number): number | null {
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    return children.length === 1 ? children[0]! : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function startServerProcess({
+  dataDir, databaseUrl, databaseSchema, output, startTimeoutMs = 90_000, env: extraEnv = {}, commandPrefix = [],
+}: ServerProcessOptions): Promise<ServerProcess> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -57,7 +80,15 @@ export async function startServerProcess({ dataDir, databaseUrl, databaseSchema,
   delete env.DATABASE_SCHEMA;
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
   if (databaseSchema) env.DATABASE_SCHEMA = databaseSchema;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  for (const [name, value] of Object.entries(extraEnv)) {
+    if (value === undefined) delete env[name];
+    else env[name] = value;
+  }
+  const command = [...commandPrefix, process.execPath, '--import', 'tsx', 'src/server/main.ts'];
+  const child = spawn(command[0]!, command.slice(1), { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exitedWith = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
   child.stdout!.setEncoding('utf8').on('data', (text: string) => output.push(text));
   child.stderr!.setEncoding('utf8').on('data', (text: string) => output.push(text));
   const url = `http://127.0.0.1:${port}`;
@@ -81,20 +112,38 @@ export async function startServerProcess({ dataDir, databaseUrl, databaseSchema,
     await sleep(100);
   }
 
+  // Under a command prefix, signals go to the server: a tracer such as strace -o blocks them for itself.
+  const pid = commandPrefix.length ? onlyChildOf(child.pid!) : child.pid!;
+  if (pid === null) {
+    child.kill('SIGKILL');
+    throw new Error(`Could not find the server process under ${commandPrefix[0]} (pid ${child.pid}).`);
+  }
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(pid, name);
+    } catch {
+      // Already gone.
+    }
+  };
+
   return {
     url,
-    pid: child.pid!,
+    pid,
+    exited: exitedWith,
     async kill() {
-      child.kill('SIGKILL');
+      signal('SIGKILL');
+      // A wrapper exits once the server is gone (strace writes out its last lines first); if not, it goes too.
+      if (pid !== child.pid) await Promise.race([exited(child), sleep(5_000).then(() => child.kill('SIGKILL'))]);
       await exited(child);
     },
     async stop() {
-      child.kill('SIGTERM');
+      signal('SIGTERM');
       const done = exited(child);
       let timer: ReturnType<typeof setTimeout> | undefined;
       const late = await Promise.race([done.then(() => false), new Promise<true>((resolve) => { timer = setTimeout(() => resolve(true), 20_000); })]);
       clearTimeout(timer);
       if (late) {
+        signal('SIGKILL');
         child.kill('SIGKILL');
         await done;
         throw new Error('The server did not stop within 20 s of SIGTERM.');

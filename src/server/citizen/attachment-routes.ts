@@ -101,6 +101,10 @@ export async function attachmentRoutes(app: FastifyInstance, { storage, uploadsP
       await sink.commit(storage, { sha256, type, size });
     } catch (error) {
       await sink.abort();
+      // Refused mid-body (too large, disk full): leaving the loop destroyed the request stream, and Node
+      // then leaves the socket paused and open without reading the rest, so the client's next request on
+      // it gets no answer until the idle timeout. As Fastify does after a body parser error: answer and close.
+      if (!request.raw.complete) reply.header('connection', 'close');
       throw error;
     }
     // Whether the file was new or already stored, the answer is the same.
