@@ -40,6 +40,7 @@ export async function citizenApi(app: FastifyInstance, options: CitizenApiOption
   // Before the body is read and before the database is touched: a full disk answers "later", never hangs.
   app.addHook('onRequest', async (request, reply) => {
     if (!WRITES.has(request.method) || !disk.isLow()) return;
+    if (!request.raw.complete) reply.header('connection', 'close');
     return reply.code(507).header('retry-after', '60').send(apiError('insufficient_storage', MESSAGES.diskFull));
   });
 
