@@ -9,6 +9,7 @@ import { DiskSpace } from './disk-space.ts';
 import { inTurn } from './fair-turns.ts';
 import { healthRoutes } from './health-routes.ts';
 import { inlineStyleHashes, securityHeaders } from './security-headers.ts';
+import { DEFAULT_PUSH_SUBJECT, type PushOptions } from './push.ts';
 import { registerStatic } from './static-site.ts';
 import { DiskFullError } from './storage/file-store.ts';
 import type { Storage } from './storage/types.ts';
@@ -27,6 +28,8 @@ export interface AppOptions {
   /** Send Strict-Transport-Security (behind TLS). */
   hsts?: boolean;
   limits?: Partial<ConnectionLimits>;
+  /** Web Push: who runs the server, and (tests) extra origins a subscription may point at. */
+  push?: PushOptions;
 }
 
 const FASTIFY_ERRORS: Record<string, { status: number; error: string; message: string }> = {
@@ -88,6 +91,7 @@ function isDiskFull(error: ErrorLike): boolean {
 
 export async function buildApp({
   storage, staticDir, logger = false, rateLimit, trustProxy = false, minFreeBytes = 0, hsts = false, limits = {},
+  push = { subject: DEFAULT_PUSH_SUBJECT },
 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger,
@@ -176,6 +180,7 @@ export async function buildApp({
     disk,
     rateLimit: rateLimit === false ? false : { max: rateLimit?.max ?? 600, timeWindow: rateLimit?.timeWindow ?? '1 minute' },
     uploadsPerClient: connectionLimits.uploadsPerClient,
+    push,
     onItemFailure: (error: unknown) => app.log.error({ error: safeErrorLog(error as ErrorLike) }, 'submission item failed'),
   });
   const site = await registerStatic(app, staticDir);

@@ -1,4 +1,6 @@
 /** Server settings from the environment (documented in README and docs/API.md). */
+import { DEFAULT_PUSH_SUBJECT, type PushOptions } from './push.ts';
+
 export interface ServerConfig {
   port: number;
   host: string;
@@ -22,6 +24,7 @@ export interface ServerConfig {
   /** The process exits when its event loop or its database stops answering for this long; 0 turns it off. */
   watchdogSeconds: number;
   limits: ConnectionLimits;
+  push: PushOptions;
 }
 
 /** false: the socket's address is the client's. A number: that many proxies in front. A list: the proxies' addresses. */
@@ -101,6 +104,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       maxConnections: integer(env.MAX_CONNECTIONS, DEFAULT_LIMITS.maxConnections, 'MAX_CONNECTIONS'),
       connectionsPerAddress: integer(env.MAX_CONNECTIONS_PER_ADDRESS, DEFAULT_LIMITS.connectionsPerAddress, 'MAX_CONNECTIONS_PER_ADDRESS'),
       uploadsPerClient: integer(env.UPLOADS_PER_CLIENT, DEFAULT_LIMITS.uploadsPerClient, 'UPLOADS_PER_CLIENT'),
+    },
+    push: {
+      subject: env.PUSH_SUBJECT || DEFAULT_PUSH_SUBJECT,
+      extraOrigins: (env.PUSH_EXTRA_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean),
     },
   };
 }

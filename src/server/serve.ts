@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import { readCharterFile } from './charter-file.ts';
+import { vapidKeys } from './push.ts';
 import { storageOptions, type ServerConfig } from './config.ts';
 import { sweepOrphanAttachments } from './storage/attachment-store.ts';
 import { currentCharterHead, installCharter } from './storage/charter-store.ts';
@@ -75,7 +76,10 @@ export async function serve(config: ServerConfig, { charterFileIfEmpty }: ServeO
       minFreeBytes: config.minFreeBytes,
       hsts: config.hsts,
       limits: config.limits,
+      push: config.push,
     });
+    // Made on first start and kept: phones subscribe with the public half.
+    await vapidKeys(storage);
     // Compress the charter before the first visitor asks for it.
     await app.inject({ url: '/api/charter', headers: { 'accept-encoding': 'br' } });
     await app.listen({ port: config.port, host: config.host });

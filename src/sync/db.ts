@@ -58,6 +58,8 @@ export interface OutboxRecord {
   confirmAfter?: number;
   statusHistory?: StatusEvent[];
   statusCheckedAt?: number;
+  /** The `at` of the latest status event the person has seen (news.ts). */
+  newsSeenAt?: string;
   summary: RecordSummary;
 }
 

@@ -41,6 +41,21 @@ export async function refreshStatuses(db: OutboxDb, ids: readonly string[], fetc
   return true;
 }
 
+/** Statuses after which the city normally writes nothing more: looked at again only now and then. */
+const SETTLED = new Set(['done', 'declined']);
+const SETTLED_RECHECK_MS = 24 * 3600_000;
+
+/**
+ * Every sent record that may still change, in as few requests as possible: on start-up, when the signal
+ * comes back, and when the person opens the list (the page decides when; this decides what).
+ */
+export async function refreshOpenStatuses(db: OutboxDb, fetchFn: FetchLike, now: () => number = Date.now, baseUrl = ''): Promise<boolean> {
+  const sent = await db.records.where('state').equals('sent').toArray();
+  const open = sent.filter((record) => record.receipt && (!SETTLED.has(record.receipt.status) || now() - (record.statusCheckedAt ?? 0) > SETTLED_RECHECK_MS));
+  if (open.length === 0) return true;
+  return refreshStatuses(db, open.map((record) => record.id), fetchFn, now, baseUrl);
+}
+
 /** One record (its page's "Atualizar"). */
 export function refreshRecordStatus(db: OutboxDb, id: string, fetchFn: FetchLike, now: () => number = Date.now, baseUrl = ''): Promise<boolean> {
   return refreshStatuses(db, [id], fetchFn, now, baseUrl);

@@ -11,8 +11,10 @@ import { clientKey } from '../client-address.ts';
 import type { CharterCache } from '../current-charter.ts';
 import type { DiskSpace } from '../disk-space.ts';
 import type { Storage } from '../storage/types.ts';
+import type { PushOptions } from '../push.ts';
 import { attachmentRoutes } from './attachment-routes.ts';
 import { charterRoutes } from './charter-routes.ts';
+import { pushRoutes } from './push-routes.ts';
 import { submissionRoutes } from './submission-routes.ts';
 import { syncRoutes } from './sync-routes.ts';
 
@@ -22,6 +24,7 @@ export interface CitizenApiOptions {
   disk: DiskSpace;
   rateLimit: { max: number; timeWindow: number | string } | false;
   uploadsPerClient: number;
+  push: PushOptions;
   onItemFailure?: (error: unknown) => void;
 }
 
@@ -48,5 +51,6 @@ export async function citizenApi(app: FastifyInstance, options: CitizenApiOption
   charterRoutes(app, charters);
   submissionRoutes(app, deps);
   syncRoutes(app, deps);
+  pushRoutes(app, { storage, push: options.push });
   await app.register(attachmentRoutes, { storage, uploadsPerClient: options.uploadsPerClient });
 }

@@ -1,7 +1,8 @@
 /** `npm run submission:status -- ID STATUS ["note"]`: staff move a submission along its history. */
 import { SUBMISSION_STATUSES, type SubmissionStatus } from '../../shared/schemas.ts';
+import { readConfig } from '../config.ts';
+import { changeStatus } from '../status-changes.ts';
 import { openCliStorage } from './open-cli-storage.ts';
-import { setSubmissionStatus } from '../storage/submission-store.ts';
 
 const [id, status, note] = process.argv.slice(2);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -12,7 +13,7 @@ if (!id || !UUID.test(id) || !status || !(SUBMISSION_STATUSES as readonly string
 
 const storage = await openCliStorage();
 try {
-  if (await setSubmissionStatus(storage, id, status as SubmissionStatus, note)) {
+  if (await changeStatus(storage, id.toLowerCase(), status as SubmissionStatus, note, readConfig().push)) {
     console.log(`${id}: ${status}`);
   } else {
     console.error(`Nenhum envio com o identificador ${id}.`);

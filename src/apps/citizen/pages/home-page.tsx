@@ -1,17 +1,33 @@
+import type { ComponentType } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
 import type { PageProps } from '../../common/navigation.tsx';
 import { useCharter } from '../charter/use-charter.ts';
 import { WithCharter } from '../ui/charter-notice.tsx';
 import { InstallInvitation } from '../ui/install-invitation.tsx';
 import { formatDateTime } from '../ui/format.ts';
 import { usePageTitle } from '../ui/use-page-title.ts';
+import { whenIdle } from '../ui/when-idle.ts';
+
+/** "Novidades" needs the outbox database: loaded after the page, so the home page stays light. */
+function useNewsEntry(): ComponentType | null {
+  const [NewsEntry, setNewsEntry] = useState<ComponentType | null>(null);
+  useEffect(() => {
+    whenIdle(() => {
+      import('../outbox-ui/news-entry.tsx').then((m) => setNewsEntry(() => m.default), () => undefined);
+    }, 1500);
+  }, []);
+  return NewsEntry;
+}
 
 export default function HomePage(_props: PageProps) {
   usePageTitle('');
   const { updatedAt } = useCharter();
+  const NewsEntry = useNewsEntry();
   return (
     <div class="page stack">
       <h1>Serviços da Prefeitura de Vitória da Conquista</h1>
       <p class="lead">Veja como pedir cada serviço, o que levar, prazos, endereços e horários. Funciona mesmo sem internet depois da primeira visita.</p>
+      {NewsEntry && <NewsEntry />}
       <WithCharter>
         {(charter) => (
           <>

@@ -1,26 +1,59 @@
-/** /minhas-solicitacoes — drafts, records waiting, sent (with protocol) and those needing correction. */
+/**
+ * /minhas-solicitacoes — in the order a person needs them: what needs their attention, news from the
+ * city, what is waiting to be sent, drafts, and what was sent. Empty sections are not shown.
+ */
 import { useEffect } from 'preact/hooks';
+import { STATUS_LABELS } from '../../../shared/schemas.ts';
 import type { PageProps } from '../../common/navigation.tsx';
 import { usePageTitle } from '../ui/use-page-title.ts';
 import { DUE_STATES, getOutboxDb, type OutboxRecord } from '../../../sync/db.ts';
 import { useLiveQuery } from '../outbox-ui/use-live-query.ts';
 import { deleteDraft } from '../../../sync/drafts.ts';
-import { refreshRecordStatus } from '../../../sync/status.ts';
+import { hasNews, latestNote } from '../../../sync/news.ts';
+import { refreshOpenStatuses } from '../../../sync/status.ts';
 import { dateWords, kindWords, recordStateWords, sizeWords } from '../outbox-ui/state-words.ts';
 import { formPath } from '../outbox-ui/record-links.ts';
 import { OutboxActions } from '../outbox-ui/outbox-actions.tsx';
 import '../forms/forms.css';
+import '../outbox-ui/outbox.css';
 
-const STATUS_REFRESH_MS = 5 * 60_000;
+/**
+ * A manifestação (a complaint, a report of an irregularity) shows no details on the list: on a shared phone
+ * the list is what anyone glancing at the screen sees. The details are one tap away.
+ */
+function titleOf(record: OutboxRecord): { title: string; subtitle?: string } {
+  if (record.kind === 'manifestation') return { title: record.state === 'sent' ? 'Manifestação enviada' : 'Manifestação' };
+  return { title: record.summary.serviceName, subtitle: `${kindWords(record.kind)}: ${record.summary.formTitle}` };
+}
 
 function RecordItem({ record }: { record: OutboxRecord }) {
+  const { title, subtitle } = titleOf(record);
+  const fresh = hasNews(record);
+  const note = record.state === 'sent' && record.kind !== 'manifestation' ? latestNote(record) : undefined;
   return (
-    <li class="card" data-testid="record" data-state={record.state}>
-      <p><a href={`/minhas-solicitacoes/${record.id}`}><strong>{record.summary.serviceName}</strong></a></p>
-      <p>{kindWords(record.kind)}: {record.summary.formTitle}</p>
+    <li class="card stack" data-testid="record" data-state={record.state} data-news={String(fresh)}>
+      <p>
+        <a href={`/minhas-solicitacoes/${record.id}`}><strong>{title}</strong></a>
+        {fresh && <span class="news-tag" data-testid="news-tag"> novo</span>}
+      </p>
+      {subtitle && <p>{subtitle}</p>}
       <p class="record-state" data-state={record.state}>{recordStateWords(record)}</p>
+      {record.state === 'sent' && record.receipt && (
+        <p data-testid="city-status">Situação: <strong>{STATUS_LABELS[record.receipt.status]}</strong></p>
+      )}
+      {note && <p class="record-note" data-testid="city-note">Última mensagem da Prefeitura: {note}</p>}
       <p class="muted">Feito em {dateWords(record.createdAt)}{record.state !== 'sent' ? ` · ${sizeWords(record.summary.byteSize)}` : ''}</p>
     </li>
+  );
+}
+
+function Section({ id, title, records }: { id: string; title: string; records: OutboxRecord[] }) {
+  if (records.length === 0) return null;
+  return (
+    <section class="stack section" aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      <ul class="record-list">{records.map((r) => <RecordItem key={r.id} record={r} />)}</ul>
+    </section>
   );
 }
 
@@ -30,26 +63,15 @@ export default function MyRequestsPage(_props: PageProps) {
   const records = useLiveQuery(() => db.records.orderBy('createdAt').reverse().toArray(), []);
   const drafts = useLiveQuery(() => db.drafts.orderBy('updatedAt').reverse().toArray(), []);
 
+  // Opening the list asks for news of every open request, in one request.
   useEffect(() => {
-    // Sent records refresh their progress when online; one at a time, stale ones first.
-    let live = true;
-    void (async () => {
-      const sent = await db.records.where('state').equals('sent').toArray();
-      const stale = sent.filter((r) => r.receipt && !['done', 'declined'].includes(r.receipt.status) && Date.now() - (r.statusCheckedAt ?? 0) > STATUS_REFRESH_MS);
-      for (const record of stale) {
-        if (!live) return;
-        if (!(await refreshRecordStatus(db, record.id, (input, init) => fetch(input, init)))) return;
-      }
-    })();
-    return () => {
-      live = false;
-    };
+    void refreshOpenStatuses(db, (input, init) => fetch(input, init));
   }, [db]);
 
-  const waiting = records?.filter((r) => DUE_STATES.includes(r.state)) ?? [];
   const needsAttention = records?.filter((r) => r.state === 'rejected' || r.state === 'conflict' || r.state === 'stuck') ?? [];
-  const sent = records?.filter((r) => r.state === 'sent') ?? [];
-
+  const news = records?.filter(hasNews) ?? [];
+  const waiting = records?.filter((r) => DUE_STATES.includes(r.state) && r.state !== 'stuck') ?? [];
+  const sent = records?.filter((r) => r.state === 'sent' && !hasNews(r)) ?? [];
   const removeDraft = async (id: string) => {
     if (!window.confirm('Apagar este rascunho? O que você escreveu nele será perdido.')) return;
     await deleteDraft(db, id);
@@ -62,25 +84,19 @@ export default function MyRequestsPage(_props: PageProps) {
       <OutboxActions waiting={waiting.length + needsAttention.length} />
       {records === undefined || drafts === undefined ? <p role="status">Carregando…</p> : (
         <>
-          {needsAttention.length > 0 && (
-            <section class="stack section" aria-labelledby="precisam-correcao">
-              <h2 id="precisam-correcao">Precisam da sua atenção</h2>
-              <ul class="record-list">{needsAttention.map((r) => <RecordItem key={r.id} record={r} />)}</ul>
-            </section>
-          )}
-          <section class="stack section" aria-labelledby="aguardando">
-            <h2 id="aguardando">Aguardando envio</h2>
-            {waiting.length ? <ul class="record-list">{waiting.map((r) => <RecordItem key={r.id} record={r} />)}</ul> : <p>Nada aguardando envio.</p>}
-          </section>
-          <section class="stack section" aria-labelledby="rascunhos">
-            <h2 id="rascunhos">Rascunhos</h2>
-            <p class="field-hint">Rascunhos não são enviados sozinhos: abra e toque em enviar.</p>
-            {drafts.length ? (
+          {records.length === 0 && drafts.length === 0 && <p>Você ainda não fez nenhum pedido por este aparelho.</p>}
+          <Section id="precisam-correcao" title="Precisam da sua atenção" records={needsAttention} />
+          <Section id="novidades" title="Novidades da Prefeitura" records={news} />
+          <Section id="aguardando" title="Aguardando envio" records={waiting} />
+          {drafts.length > 0 && (
+            <section class="stack section" aria-labelledby="rascunhos">
+              <h2 id="rascunhos">Rascunhos</h2>
+              <p class="field-hint">Rascunhos não são enviados sozinhos: abra e toque em enviar.</p>
               <ul class="record-list">
                 {drafts.map((d) => (
                   <li class="card stack" key={d.id} data-testid="draft">
-                    <p><strong>{d.summary.serviceName}</strong></p>
-                    <p>{kindWords(d.kind)}: {d.summary.formTitle}{d.correctsRecordId ? ' (correção)' : ''}</p>
+                    <p><strong>{d.kind === 'manifestation' ? 'Manifestação' : d.summary.serviceName}</strong></p>
+                    {d.kind !== 'manifestation' && <p>{kindWords(d.kind)}: {d.summary.formTitle}{d.correctsRecordId ? ' (correção)' : ''}</p>}
                     <p class="muted">Rascunho salvo em {dateWords(d.updatedAt)}</p>
                     <div class="button-row">
                       <a class="button button-primary" href={formPath(d.kind, d.serviceId, d.correctsRecordId ? { corrigir: d.correctsRecordId } : { rascunho: d.id })}>Continuar</a>
@@ -89,12 +105,9 @@ export default function MyRequestsPage(_props: PageProps) {
                   </li>
                 ))}
               </ul>
-            ) : <p>Nenhum rascunho.</p>}
-          </section>
-          <section class="stack section" aria-labelledby="enviados">
-            <h2 id="enviados">Enviados</h2>
-            {sent.length ? <ul class="record-list">{sent.map((r) => <RecordItem key={r.id} record={r} />)}</ul> : <p>Nada enviado ainda.</p>}
-          </section>
+            </section>
+          )}
+          <Section id="enviados" title="Enviados" records={sent} />
         </>
       )}
     </div>

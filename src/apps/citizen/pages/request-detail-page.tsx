@@ -8,11 +8,14 @@ import { formById } from '../charter/lookup.ts';
 import { getOutboxDb } from '../../../sync/db.ts';
 import { useLiveQuery } from '../outbox-ui/use-live-query.ts';
 import { deleteRecord } from '../../../sync/drafts.ts';
+import { latestNote, markNewsSeen } from '../../../sync/news.ts';
 import { refreshRecordStatus } from '../../../sync/status.ts';
+import { PushOptIn } from '../outbox-ui/push-optin.tsx';
 import { dateWords, kindWords, progressWords, recordStateWords, sizeWords } from '../outbox-ui/state-words.ts';
 import { formPath } from '../outbox-ui/record-links.ts';
 import { OutboxActions } from '../outbox-ui/outbox-actions.tsx';
 import '../forms/forms.css';
+import '../outbox-ui/outbox.css';
 
 export default function RequestDetailPage({ params, query }: PageProps) {
   const id = params.id ?? '';
@@ -27,6 +30,11 @@ export default function RequestDetailPage({ params, query }: PageProps) {
     const ok = await refreshRecordStatus(db, id, (input, init) => fetch(input, init));
     setRefreshNote(ok ? 'Situação atualizada agora.' : 'Sem conexão: mostramos a última situação conhecida.');
   };
+
+  // Seen: whatever the city wrote so far is no longer "novo" (also when it arrives while the page is open).
+  useEffect(() => {
+    if (record?.state === 'sent') void markNewsSeen(db, id);
+  }, [record?.statusHistory?.length, record?.state]);
 
   useEffect(() => {
     if (record?.state === 'sent') void refreshRecordStatus(db, id, (input, init) => fetch(input, init));
@@ -51,6 +59,14 @@ export default function RequestDetailPage({ params, query }: PageProps) {
     await deleteRecord(db, record.id);
     navigate('/minhas-solicitacoes', { replace: true });
   };
+  // A sent request stays with the Prefeitura: removing it here only clears this phone (a shared phone, say).
+  const removeSent = async () => {
+    const protocol = record.receipt?.protocol ?? '';
+    if (!window.confirm(`Remover este pedido deste aparelho? A Prefeitura continua com ele; anote o protocolo ${protocol} para acompanhar por outro meio.`)) return;
+    await deleteRecord(db, record.id);
+    navigate('/minhas-solicitacoes', { replace: true });
+  };
+  const note = latestNote(record);
 
   return (
     <div class="page stack">
@@ -79,6 +95,7 @@ export default function RequestDetailPage({ params, query }: PageProps) {
         <section class="stack section" aria-labelledby="acompanhamento">
           <h2 id="acompanhamento">Acompanhamento</h2>
           <p>Protocolo: <strong data-testid="protocol">{record.receipt.protocol}</strong></p>
+          {note && <p class="record-note" data-testid="latest-note">Última mensagem da Prefeitura: {note}</p>}
           <p>Situação: <strong>{progressWords(record)}</strong>{record.statusCheckedAt ? ` (consultado em ${dateWords(record.statusCheckedAt)})` : ''}</p>
           {record.statusHistory && record.statusHistory.length > 0 && (
             <ol class="history">
@@ -92,6 +109,7 @@ export default function RequestDetailPage({ params, query }: PageProps) {
             {record.kind === 'request' && <a class="button button-secondary" href={formPath('evaluation', record.serviceId)}>Avaliar este serviço</a>}
           </div>
           <p role="status">{refreshNote ?? ''}</p>
+          <PushOptIn />
           <p class="field-hint">{record.answers
             ? 'As respostas e fotos ficam neste aparelho por alguns minutos, até a Prefeitura confirmar que guardou o pedido; depois são apagadas daqui.'
             : 'As respostas e fotos foram apagadas deste aparelho depois do envio; a Prefeitura guarda o pedido.'}</p>
@@ -101,6 +119,9 @@ export default function RequestDetailPage({ params, query }: PageProps) {
       {unsent && record.state !== 'sending' && <OutboxActions waiting={1} />}
       {(record.state === 'rejected' || record.state === 'conflict' || record.state === 'stuck') && (
         <p><button type="button" class="button button-secondary" onClick={() => void remove()}>Apagar este envio</button></p>
+      )}
+      {record.state === 'sent' && (
+        <p><button type="button" class="button button-secondary" onClick={() => void removeSent()}>Remover deste aparelho</button></p>
       )}
     </div>
   );

@@ -1,0 +1,82 @@
+/**
+ * "Avise-me quando houver novidade" (Web Push, an opt-in). The phone subscribes with its browser's push
+ * service and tells the server which of its requests to follow, by their ids; the server then sends a
+ * notice, end-to-end encrypted, naming only which request changed. iOS gives Web Push only to an app
+ * installed on the home screen; elsewhere, without it, news still shows in the app.
+ */
+import { PushKeySchema, parseAnswer } from '../../../shared/schemas.ts';
+import { getOutboxDb } from '../../../sync/db.ts';
+
+const PUSH_FLAG = 'pushFollowing';
+
+export type PushState = 'unsupported' | 'blocked' | 'off' | 'on';
+
+export function pushSupported(): boolean {
+  return 'serviceWorker' in navigator && 'PushManager' in window && 'Notification' in window;
+}
+
+export async function pushState(): Promise<PushState> {
+  if (!pushSupported()) return 'unsupported';
+  if (Notification.permission === 'denied') return 'blocked';
+  const flag = await getOutboxDb().meta.get(PUSH_FLAG);
+  return flag?.value === '1' ? 'on' : 'off';
+}
+
+function keyBytes(base64url: string): Uint8Array {
+  const text = atob(base64url.replace(/-/g, '+').replace(/_/g, '/'));
+  return Uint8Array.from(text, (c) => c.charCodeAt(0));
+}
+
+/** The ids this phone follows: every sent request. */
+async function followedIds(): Promise<string[]> {
+  return (await getOutboxDb().records.where('state').equals('sent').toArray()).map((record) => record.id);
+}
+
+async function currentSubscription(): Promise<PushSubscription | null> {
+  const registration = await navigator.serviceWorker.ready;
+  return registration.pushManager.getSubscription();
+}
+
+async function sendSubscription(subscription: PushSubscription): Promise<boolean> {
+  const json = subscription.toJSON() as { endpoint: string; keys: { p256dh: string; auth: string } };
+  const response = await fetch('/api/push/subscription', {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ endpoint: json.endpoint, keys: json.keys, ids: await followedIds() }),
+  });
+  return response.ok;
+}
+
+/** Turns the notices on; the message says what happened, in words. */
+export async function enablePush(): Promise<{ ok: boolean; message: string }> {
+  if (!pushSupported()) return { ok: false, message: 'Este navegador não mostra avisos. As novidades aparecem aqui no aplicativo.' };
+  const permission = await Notification.requestPermission();
+  if (permission !== 'granted') return { ok: false, message: 'Os avisos não foram permitidos. As novidades continuam aparecendo aqui no aplicativo.' };
+  try {
+    const key = parseAnswer(PushKeySchema, await (await fetch('/api/push/key')).json());
+    if (!key) throw new Error('no key');
+    const registration = await navigator.serviceWorker.ready;
+    const subscription = (await registration.pushManager.getSubscription())
+      ?? await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(key.publicKey) as BufferSource });
+    if (!(await sendSubscription(subscription))) throw new Error('not saved');
+    await getOutboxDb().meta.put({ key: PUSH_FLAG, value: '1' });
+    return { ok: true, message: 'Pronto: você será avisado quando a Prefeitura responder.' };
+  } catch {
+    return { ok: false, message: 'Não foi possível ativar os avisos agora (é preciso estar com internet). As novidades continuam aparecendo aqui.' };
+  }
+}
+
+export async function disablePush(): Promise<void> {
+  await getOutboxDb().meta.delete(PUSH_FLAG);
+  const subscription = await currentSubscription().catch(() => null);
+  if (!subscription) return;
+  await fetch('/api/push/subscription', { method: 'DELETE', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ endpoint: subscription.endpoint }) }).catch(() => undefined);
+  await subscription.unsubscribe().catch(() => undefined);
+}
+
+/** After new records were sent: the server learns to follow them too (a no-op when notices are off). */
+export async function updateFollowedRequests(): Promise<void> {
+  if ((await pushState()) !== 'on') return;
+  const subscription = await currentSubscription().catch(() => null);
+  if (subscription) await sendSubscription(subscription).catch(() => undefined);
+}

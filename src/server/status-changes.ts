@@ -1,0 +1,16 @@
+/**
+ * The one way a submission's status moves (the CLI now, the back office later): the new status and its
+ * public note go into the history the citizen reads, then every phone following it is told by push.
+ */
+import type { SubmissionStatus } from '../shared/schemas.ts';
+import { notifyStatusChange, type PushOptions } from './push.ts';
+import { setSubmissionStatus } from './storage/submission-store.ts';
+import type { Storage } from './storage/types.ts';
+
+export async function changeStatus(
+  storage: Storage, id: string, status: SubmissionStatus, note: string | undefined, push: PushOptions, at = new Date(),
+): Promise<boolean> {
+  if (!(await setSubmissionStatus(storage, id, status, note, at))) return false;
+  await notifyStatusChange(storage, id, push).catch(() => undefined);
+  return true;
+}
