@@ -140,11 +140,15 @@ interface DrainState {
   wholeBatchFailures: number;
   /** The server took at least one batch this drain: a batch failing now points at its records, not at the server. */
   serverWorks: boolean;
+  /** Single records the server failed on twice before it took anything: stuck if it then takes others. */
+  suspects: OutboxRecord[];
+  /** Records that were stuck when this drain began: failing alone again, they stay stuck. */
+  wereStuck: Set<string>;
 }
 
 async function drainHoldingLock(deps: SyncDeps, options: DrainOptions): Promise<DrainReport> {
   const { db } = deps;
-  const state: DrainState = { report: emptyReport(), forcePut: new Set(), missingOnce: new Set(), wholeBatchFailures: 0, serverWorks: false };
+  const state: DrainState = { report: emptyReport(), forcePut: new Set(), missingOnce: new Set(), wholeBatchFailures: 0, serverWorks: false, suspects: [], wereStuck: new Set() };
   if (options.manual || options.resetBackoff) {
     await db.records.where('state').equals('retry').modify({ nextAttemptAt: 0, attempts: 0 });
   }
@@ -186,6 +190,7 @@ async function sendRound(deps: SyncDeps, due: OutboxRecord[], state: DrainState)
   // Only what is really marked goes out: a record erased or settled since it was read stays as it is.
   const sending = await deps.db.records.where('id').anyOf(ids).filter((r) => r.state === 'sending').sortBy('createdAt');
   const wasStuck = new Set(due.filter((r) => r.state === 'stuck').map((r) => r.id));
+  wasStuck.forEach((id) => state.wereStuck.add(id));
   const alone = sending.filter((r) => wasStuck.has(r.id));
   const plain = sending.filter((r) => !wasStuck.has(r.id) && r.attachments.length === 0);
   const withPhotos = sending.filter((r) => !wasStuck.has(r.id) && r.attachments.length > 0);
@@ -211,6 +216,12 @@ async function sendRound(deps: SyncDeps, due: OutboxRecord[], state: DrainState)
     await postIsolating(deps, [record], state).catch(remember);
   }
 
+  if (failure === undefined && state.suspects.length && !state.serverWorks) {
+    // Every batch failed, down to single records: a broken server, not a record's fault.
+    failure = new TransientError(MESSAGES.serverBusy, false);
+  }
+  if (state.serverWorks) await setStuck(deps, state);
+  state.suspects = [];
   if (failure === undefined) {
     deps.onNetwork?.(true);
     return true;
@@ -334,11 +345,23 @@ async function postIsolating(deps: SyncDeps, batch: OutboxRecord[], state: Drain
     await postIsolating(deps, batch.slice(half), state);
     return;
   }
-  // One record, failing twice. Only when the server took other batches does that point at the record.
-  if (!state.serverWorks) throw new TransientError(MESSAGES.serverBusy, false);
+  // One record, failing twice. It is judged once the round is over: only if the server took other
+  // batches does that point at the record; meanwhile the others go on, so it can never hold them back.
   const [record] = batch;
-  await updateUnlessSent(deps, record!.id, { state: 'stuck', lastError: MESSAGES.stuck, nextAttemptAt: deps.now() + STUCK_RETRY_MS, updatedAt: deps.now() });
-  state.report.stuck++;
+  if (state.wereStuck.has(record!.id)) {
+    await updateUnlessSent(deps, record!.id, { state: 'stuck', lastError: MESSAGES.stuck, nextAttemptAt: deps.now() + STUCK_RETRY_MS, updatedAt: deps.now() });
+    state.report.stuck++;
+    return;
+  }
+  state.suspects.push(record!);
+}
+
+async function setStuck(deps: SyncDeps, state: DrainState): Promise<void> {
+  for (const record of state.suspects) {
+    await updateUnlessSent(deps, record.id, { state: 'stuck', lastError: MESSAGES.stuck, nextAttemptAt: deps.now() + STUCK_RETRY_MS, updatedAt: deps.now() });
+    state.report.stuck++;
+  }
+  state.suspects = [];
 }
 
 async function postBatch(deps: SyncDeps, batch: OutboxRecord[], state: DrainState): Promise<void> {

@@ -58,7 +58,9 @@ describe('a submission the server refuses', () => {
     expect(stored[0]!.answers[locationField.id]).toMatchObject({ district: district.id, village: kept });
     // The correction draft is gone; nothing else waits.
     await page.goto(`${app.server.url}/minhas-solicitacoes`);
-    await page.getByText('Nenhum rascunho.').waitFor();
+    await page.locator('[data-testid="record"][data-state="sent"]').first().waitFor();
+    await expect(page.getByRole('heading', { name: 'Rascunhos' }).count()).resolves.toBe(0);
+    await expect(page.getByTestId('draft').count()).resolves.toBe(0);
   });
 
   it('shows a form with errors without WCAG 2.1 A/AA violations and moves focus to the first error', async () => {

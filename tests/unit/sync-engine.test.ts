@@ -90,11 +90,27 @@ describe('drainOutbox', () => {
     expect(next.sent).toBe(1);
     expect(endpoint.stored.has(later.id)).toBe(true);
     expect(endpoint.calls.at(-1)?.ids).toEqual([later.id]);
+    // "Enviar agora" tries it at once, alone; still refused, it stays set aside (and the others are not held).
+    const manual = await drainOutbox(depsFor(db, endpoint, time), { manual: true });
+    expect(manual).toMatchObject({ sent: 0, stuck: 1 });
+    expect((await db.records.get(poisoned.id))?.state).toBe('stuck');
     endpoint.state.poison.clear();
     time.advance(STUCK_RETRY_MS);
     const retried = await drainOutbox(depsFor(db, endpoint, time));
     expect(retried.sent).toBe(1);
     expect(endpoint.stored.size).toBe(11);
+  });
+
+  it('does not let the first record of a queue starve the rest when the server chokes on it', async () => {
+    const { db } = freshDb();
+    const endpoint = createFakeEndpoint();
+    const poisoned = await queue(db);
+    const after = await queue(db);
+    endpoint.state.poison.add(poisoned.id);
+    const report = await drainOutbox(depsFor(db, endpoint));
+    expect(report).toMatchObject({ sent: 1, stuck: 1 });
+    expect(endpoint.stored.has(after.id)).toBe(true);
+    expect((await db.records.get(poisoned.id))?.state).toBe('stuck');
   });
 
   it('sets nothing aside when every batch fails: a broken server is a reason to wait, not a record\'s fault', async () => {
