@@ -1,17 +1,16 @@
 import type { PageProps } from '../../common/navigation.tsx';
-import { useCharter } from '../charter/use-charter.ts';
+import { OfflineReadiness } from '../pwa/offline-readiness.tsx';
 import { WithCharter } from '../ui/charter-notice.tsx';
 import { InstallInvitation } from '../ui/install-invitation.tsx';
-import { formatDateTime } from '../ui/format.ts';
 import { usePageTitle } from '../ui/use-page-title.ts';
 
 export default function HomePage(_props: PageProps) {
   usePageTitle('');
-  const { updatedAt } = useCharter();
   return (
     <div class="page stack">
       <h1>Serviços da Prefeitura de Vitória da Conquista</h1>
       <p class="lead">Veja como pedir cada serviço, o que levar, prazos, endereços e horários. Funciona mesmo sem internet depois da primeira visita.</p>
+      <OfflineReadiness />
       <WithCharter>
         {(charter) => (
           <>
@@ -47,9 +46,6 @@ export default function HomePage(_props: PageProps) {
                 ))}
               </ul>
             </section>
-            <p class="muted">
-              {charter.services.length} serviços guardados no aparelho. Dados conferidos em {formatDateTime(updatedAt)}.
-            </p>
             {/* Rendered after the lists so its late arrival (beforeinstallprompt) never pushes content down. */}
             <InstallInvitation />
           </>
