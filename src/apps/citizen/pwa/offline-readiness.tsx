@@ -21,7 +21,7 @@ function readinessOf(copy: OfflineCopyState, charter: CharterState, online: bool
   const services = stored ? `${charter.charter!.services.length} serviços guardados no aparelho` : '';
   if (copy.phase === 'checking') return { headline: '', detail: '' };
   if (copy.phase === 'unavailable') {
-    return { headline: 'Este navegador não guarda o aplicativo para abrir sem internet.', detail: stored ? `${services}.` : '' };
+    return { headline: 'Este navegador não guarda o aplicativo.', detail: `Sem internet, ele não abre.${stored ? ` ${services}.` : ''}` };
   }
   if (copy.phase === 'saving' || !copy.controlled) {
     return {
