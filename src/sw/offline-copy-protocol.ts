@@ -1,6 +1,6 @@
 /**
- * What the page and the service worker say to each other about the app's copy on the phone: types and
- * message names only, so both runtimes import it without pulling in each other's code.
+ * What the page, the service worker and the build agree on about the app's copy on the phone: types,
+ * message names and the tier order only, so every runtime imports it without pulling in the others' code.
  */
 
 /**
