@@ -1,8 +1,14 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import preact from '@preact/preset-vite';
 import { defineConfig, type Plugin } from 'vite';
-import { VitePWA } from 'vite-plugin-pwa';
+import { VitePWA, type VitePWAOptions } from 'vite-plugin-pwa';
+import { COPY_TIERS, type CopyTier } from './src/sw/offline-copy-protocol.ts';
+
+// BUILD_DIR lets two builds live side by side (tests read the same variable); default dist/.
+const OUT_DIR = process.env.BUILD_DIR ?? 'dist';
 
 const GLOBAL_CSS = ['src/apps/citizen/styles/base.css', 'src/apps/citizen/styles/components.css'];
 
@@ -33,6 +39,64 @@ function inlineGlobalCss(): Plugin {
     configureServer(server) {
       server.watcher.add(files);
     },
+  };
+}
+
+type ManifestTransform = NonNullable<NonNullable<VitePWAOptions['injectManifest']>['manifestTransforms']>[number];
+
+interface ViteManifestChunk {
+  file: string;
+  imports?: string[];
+  dynamicImports?: string[];
+  css?: string[];
+  /** Workers and other emitted files. */
+  assets?: string[];
+}
+
+/** Every file the citizen entry can load: its static and dynamic imports, their CSS and their workers. */
+function citizenAppFiles(manifest: Record<string, ViteManifestChunk>): Set<string> {
+  const files = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (key: string) => {
+    const chunk = manifest[key];
+    if (!chunk || seen.has(key)) return;
+    seen.add(key);
+    files.add(chunk.file);
+    for (const file of [...(chunk.css ?? []), ...(chunk.assets ?? [])]) files.add(file);
+    for (const next of [...(chunk.imports ?? []), ...(chunk.dynamicImports ?? [])]) visit(next);
+  };
+  visit('index.html');
+  return files;
+}
+
+/**
+ * Labels and orders the precache for src/sw/offline-copy.ts, which saves it tier by tier:
+ * - shell: index.html and what it references (entry script, module preloads, icons): with these any
+ *   address opens offline;
+ * - pages: everything else the citizen entry can load, smallest first, so a visit cut short leaves the
+ *   most pages;
+ * - extras: the other icons of public/ (installing to the home screen only).
+ * A file the citizen app never loads (a future back office's chunks) stays out of its precache.
+ * `bytes` is the gzip size, close to what travels, so the progress shown moves like the download.
+ */
+function citizenCopyTiers(outDir: string): ManifestTransform {
+  return (entries) => {
+    const html = readFileSync(join(outDir, 'index.html'), 'utf8');
+    const referenced = new Set([...html.matchAll(/\b(?:src|href)="\/([^"?#]+)"/g)].map((match) => match[1]));
+    const appFiles = citizenAppFiles(JSON.parse(readFileSync(join(outDir, '.vite', 'manifest.json'), 'utf8')) as Record<string, ViteManifestChunk>);
+    const tierOf = (url: string): CopyTier | undefined => {
+      if (url === 'index.html' || referenced.has(url)) return 'shell';
+      if (appFiles.has(url)) return 'pages';
+      if (url === 'favicon.ico' || url.startsWith('icons/')) return 'extras';
+      return undefined;
+    };
+    const manifest = entries
+      .flatMap((entry) => {
+        const tier = tierOf(entry.url);
+        return tier ? [{ ...entry, tier, bytes: gzipSync(readFileSync(join(outDir, entry.url))).length }] : [];
+      })
+      .sort((a, b) => COPY_TIERS.indexOf(a.tier) - COPY_TIERS.indexOf(b.tier) || a.bytes - b.bytes);
+    return { manifest };
   };
 }
 
@@ -69,16 +133,17 @@ export default defineConfig({
         ],
       },
       injectManifest: {
-        // The web manifest is added by the plugin itself; icons come from public/ through this pattern.
+        // The web manifest is added by the plugin itself (after the transforms, so with no tier: saved
+        // last); icons come from public/ through this pattern.
         globPatterns: ['**/*.{js,css,html,png,ico,svg}'],
+        manifestTransforms: [citizenCopyTiers(OUT_DIR)],
         rollupFormat: 'iife',
       },
       devOptions: { enabled: false },
     }),
   ],
   build: {
-    // BUILD_DIR lets two builds live side by side (tests read the same variable); default dist/.
-    outDir: process.env.BUILD_DIR ?? 'dist',
+    outDir: OUT_DIR,
     // The budget script reads the manifest to find the entry's static import graph.
     manifest: true,
     target: 'es2020',

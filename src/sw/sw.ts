@@ -1,21 +1,24 @@
 /**
- * The service worker: precaches the app shell (every built file) and answers every navigation with the
- * cached index.html, so a deep link reloads with no network. The charter lives in IndexedDB, not here:
- * /api/* is left to the network, and POST/PUT are never touched.
+ * The service worker: keeps a copy of the citizen app on the phone (offline-copy.ts) and answers every
+ * navigation with the saved index.html, so a deep link reloads with no network. The charter lives in
+ * IndexedDB, not here: /api/* is left to the network, and POST/PUT are never touched.
  */
 import { clientsClaim } from 'workbox-core';
-import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute, type PrecacheEntry } from 'workbox-precaching';
+import { cleanupOutdatedCaches, PrecacheRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { registerBackgroundSync } from './background-sync.ts';
+import { registerOfflineCopy } from './offline-copy.ts';
+import type { OfflineCopyEntry } from './offline-copy-protocol.ts';
 import { registerPush } from './push.ts';
 
-declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (string | PrecacheEntry)[] };
+declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: OfflineCopyEntry[] };
 
-precacheAndRoute(self.__WB_MANIFEST);
+const precache = registerOfflineCopy(self, self.__WB_MANIFEST);
+registerRoute(new PrecacheRoute(precache));
 cleanupOutdatedCaches();
 
 registerRoute(
-  new NavigationRoute(createHandlerBoundToURL('/index.html'), {
+  new NavigationRoute(precache.createHandlerBoundToURL('/index.html'), {
     denylist: [/^\/api\//, /\/[^/?]+\.[a-z0-9]+$/i],
   }),
 );

@@ -41,6 +41,7 @@ describe('the charter with no signal', () => {
   it('first visit online: installs the service worker and stores the charter', async () => {
     await page.goto(`${server.url}/`);
     await heading('Serviços da Prefeitura de Vitória da Conquista');
+    await page.getByText('Pronto para usar sem internet').waitFor();
     await page.getByText(`${charter.services.length} serviços guardados no aparelho`).waitFor();
     await waitForServiceWorkerControl(page);
     // Online with nothing waiting, the header's status line has nothing to say.

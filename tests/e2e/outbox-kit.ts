@@ -52,13 +52,14 @@ export async function closeApp(app: AppUnderTest | undefined, context: BrowserCo
   await app?.close();
 }
 
-/** First visit online: the charter is stored (and, when allowed, the service worker controls the page). */
+/**
+ * First visit online: the charter is stored and shown; when service workers are allowed, the home page
+ * also says the app is ready offline (a worker controls the page with every file saved).
+ */
 export async function openOnline(app: AppUnderTest, page: Page, waitForWorker: boolean): Promise<void> {
   await page.goto(`${app.server.url}/`);
-  await page.getByText(/serviços guardados no aparelho/).first().waitFor({ timeout: 30_000 });
-  if (waitForWorker) {
-    await page.waitForFunction(() => (globalThis as unknown as { navigator: { serviceWorker: { controller: unknown } } }).navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 });
-  }
+  await page.locator('main .chip-list a').first().waitFor({ timeout: 30_000 });
+  if (waitForWorker) await page.getByText('Pronto para usar sem internet').waitFor({ timeout: 30_000 });
 }
 
 export function serviceWithForm(charter: Charter, formId: string) {

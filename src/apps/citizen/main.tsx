@@ -1,6 +1,7 @@
 /**
- * Boot: everything here is on the first screen's budget. Dexie, the service worker registration, the
- * outbox and the charter download all load after the first paint.
+ * Boot: everything here is on the first screen's budget. Dexie, the outbox and the charter download load
+ * after the first paint; the service worker registers right after it, then the charter (on a first visit
+ * it waits for the app shell to be saved), the rest after the charter, in idle time.
  */
 import { render } from 'preact';
 import { App, loadPage } from './layout/app.tsx';
@@ -8,6 +9,7 @@ import { Banners } from './layout/banners.tsx';
 import { HeaderStatus } from './layout/header-status.tsx';
 import { wireShell } from './layout/shell.ts';
 import { currentLocation, startRouter } from '../common/navigation.tsx';
+import { registerServiceWorker } from './pwa/register-sw.ts';
 import { appStore, setOnline, type BeforeInstallPromptEvent } from './state/app-store.ts';
 import { whenIdle } from './ui/when-idle.ts';
 
@@ -30,6 +32,20 @@ appStore.setState({
 startRouter();
 wireShell();
 
+// The static shell of index.html is the first screen, usually painted before this script has arrived.
+// Once it has, the service worker registers, before the first page's code is asked for: on HTTP/1.1 its
+// script would otherwise wait for a free connection behind a dozen small chunks. Not in idle time: on
+// slow 3G a person may leave (or lose the signal) seconds after opening a link, and only a worker with
+// the shell saved opens the app tomorrow with no signal. The charter starts with it; on a first visit it
+// waits for that shell.
+afterFirstPaint(() => {
+  registerServiceWorker();
+  void import('./charter/charter-store.ts')
+    .then((m) => m.ensureCharterLoaded())
+    .catch(() => undefined)
+    .then(startWhatCanWait);
+});
+
 // The static shell's content stays on screen until the first page's code has arrived: no blank flash on 2G.
 const main = document.getElementById('conteudo')!;
 const bootLocation = currentLocation();
@@ -41,9 +57,24 @@ loadPage(bootLocation).then(
 render(<HeaderStatus />, document.getElementById('estado')!);
 render(<Banners />, document.getElementById('avisos')!);
 
-/** Runs a task once the page has loaded and the main thread is idle, so start-up work never delays a tap. */
-// The charter first (it fills the screen), then the rest, each in its own idle slot.
-whenIdle(() => void import('./charter/charter-store.ts').then((m) => m.ensureCharterLoaded()), 500);
-whenIdle(() => void import('./pwa/register-sw.ts').then((m) => m.registerServiceWorker()), 3000);
-whenIdle(() => void import('./outbox-ui/start-sync.ts').then((m) => m.startSyncTriggers()), 4000);
-whenIdle(() => void import('./pwa/storage.ts').then((m) => m.requestPersistentStorage()), 5000);
+/** Start-up work that can wait for the charter (on a first visit the line is busy saving the app), then for idle time. */
+function startWhatCanWait(): void {
+  whenIdle(() => void import('./outbox-ui/start-sync.ts').then((m) => m.startSyncTriggers()), 4000);
+  whenIdle(() => void import('./pwa/storage.ts').then((m) => m.requestPersistentStorage()), 5000);
+}
+
+/** Runs a task once the page has painted something: at once if it has, else after the next frame (at most a second: a hidden tab paints nothing). */
+function afterFirstPaint(task: () => void): void {
+  if (performance.getEntriesByType('paint').length > 0) {
+    task();
+    return;
+  }
+  let done = false;
+  const run = () => {
+    if (done) return;
+    done = true;
+    task();
+  };
+  requestAnimationFrame(() => setTimeout(run, 0));
+  setTimeout(run, 1000);
+}

@@ -4,6 +4,7 @@
  */
 import { createStore } from 'zustand/vanilla';
 import type { Charter } from '../../../shared/schemas.ts';
+import { whenShellSafe } from '../pwa/offline-copy.ts';
 import { setOnline } from '../state/app-store.ts';
 import type { RefreshOutcome } from './charter-cache.ts';
 import type { StoredCharter } from './charter-db.ts';
@@ -72,15 +73,23 @@ function applyOutcome(outcome: RefreshOutcome): void {
   });
 }
 
-/** Shows the stored charter, then asks the server whether there is a newer one. Resolves after that answer. */
+/**
+ * Shows the stored charter, then asks the server whether there is a newer one. Resolves after that answer.
+ * On a first visit it starts once the app shell is saved: the shell gets the bandwidth first.
+ */
 export function ensureCharterLoaded(): Promise<void> {
-  started ??= new Promise<void>((resolve) => {
-    firstRefreshDone = resolve;
-    send({ type: 'load' });
-    lastRefresh = Date.now();
-    charterStore.setState({ refreshing: true });
-    send({ type: 'refresh' });
-  });
+  if (started) return started;
+  // Counts as refreshing while it waits, so a refresh asked for meanwhile does not jump the queue.
+  charterStore.setState({ refreshing: true });
+  started = whenShellSafe().then(
+    () =>
+      new Promise<void>((resolve) => {
+        firstRefreshDone = resolve;
+        send({ type: 'load' });
+        lastRefresh = Date.now();
+        send({ type: 'refresh' });
+      }),
+  );
   return started;
 }
 

@@ -1,10 +1,9 @@
 import type { ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { PageProps } from '../../common/navigation.tsx';
-import { useCharter } from '../charter/use-charter.ts';
+import { OfflineReadiness } from '../pwa/offline-readiness.tsx';
 import { WithCharter } from '../ui/charter-notice.tsx';
 import { InstallInvitation } from '../ui/install-invitation.tsx';
-import { formatDateTime } from '../ui/format.ts';
 import { usePageTitle } from '../ui/use-page-title.ts';
 import { whenIdle } from '../ui/when-idle.ts';
 
@@ -21,12 +20,12 @@ function useNewsEntry(): ComponentType | null {
 
 export default function HomePage(_props: PageProps) {
   usePageTitle('');
-  const { updatedAt } = useCharter();
   const NewsEntry = useNewsEntry();
   return (
     <div class="page stack">
       <h1>Serviços da Prefeitura de Vitória da Conquista</h1>
       <p class="lead">Veja como pedir cada serviço, o que levar, prazos, endereços e horários. Funciona mesmo sem internet depois da primeira visita.</p>
+      <OfflineReadiness />
       {NewsEntry && <NewsEntry />}
       <WithCharter>
         {(charter) => (
@@ -63,9 +62,6 @@ export default function HomePage(_props: PageProps) {
                 ))}
               </ul>
             </section>
-            <p class="muted">
-              {charter.services.length} serviços guardados no aparelho. Dados conferidos em {formatDateTime(updatedAt)}.
-            </p>
             {/* Rendered after the lists so its late arrival (beforeinstallprompt) never pushes content down. */}
             <InstallInvitation />
           </>

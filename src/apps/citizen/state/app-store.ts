@@ -17,6 +17,22 @@ export interface AppState {
   installPrompt: BeforeInstallPromptEvent | null;
   /** Running from the home screen. */
   standalone: boolean;
+  /** The app's own copy on the phone, as the service worker reports it (pwa/offline-copy.ts). */
+  offlineCopy: OfflineCopyState;
+}
+
+export interface OfflineCopyState {
+  /**
+   * checking: not known yet; saving: files still to arrive; saved: every file of this version is on the
+   * phone; unavailable: no service worker here (an old or private browser, or registration failed).
+   */
+  phase: 'checking' | 'saving' | 'saved' | 'unavailable';
+  /** A service worker controls this page: a reload with no signal is answered from the phone. */
+  controlled: boolean;
+  /** Share of this version's files on the phone, 0 to 1. */
+  progress: number;
+  /** Saving stopped for lack of signal; it resumes when the signal returns or on the next visit. */
+  stalled: boolean;
 }
 
 export const appStore = createStore<AppState>()(() => ({
@@ -24,6 +40,13 @@ export const appStore = createStore<AppState>()(() => ({
   updateAvailable: false,
   installPrompt: null,
   standalone: false,
+  offlineCopy: {
+    phase: 'checking',
+    // Known at once: a repeat visit is controlled from its first request.
+    controlled: typeof navigator !== 'undefined' && Boolean(navigator.serviceWorker?.controller),
+    progress: 0,
+    stalled: false,
+  },
 }));
 
 export function setOnline(online: boolean): void {
