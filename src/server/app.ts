@@ -10,6 +10,7 @@ import { inTurn } from './fair-turns.ts';
 import { healthRoutes } from './health-routes.ts';
 import { inlineStyleHashes, securityHeaders } from './security-headers.ts';
 import { DEFAULT_PUSH_SUBJECT, type PushOptions } from './push.ts';
+import { staffApi, type StaffRouteInfo } from './staff/plugin.ts';
 import { registerStatic } from './static-site.ts';
 import { DiskFullError } from './storage/file-store.ts';
 import type { Storage } from './storage/types.ts';
@@ -30,6 +31,10 @@ export interface AppOptions {
   limits?: Partial<ConnectionLimits>;
   /** Web Push: who runs the server, and (tests) extra origins a subscription may point at. */
   push?: PushOptions;
+  /** Sign-in attempts per client address per minute (the back office). */
+  loginRateLimit?: number;
+  /** Told of every staff route as it is registered (the permission test reads them). */
+  onStaffRoute?: (route: StaffRouteInfo) => void;
 }
 
 const FASTIFY_ERRORS: Record<string, { status: number; error: string; message: string }> = {
@@ -91,7 +96,7 @@ function isDiskFull(error: ErrorLike): boolean {
 
 export async function buildApp({
   storage, staticDir, logger = false, rateLimit, trustProxy = false, minFreeBytes = 0, hsts = false, limits = {},
-  push = { subject: DEFAULT_PUSH_SUBJECT },
+  push = { subject: DEFAULT_PUSH_SUBJECT }, loginRateLimit, onStaffRoute,
 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger,
@@ -182,6 +187,14 @@ export async function buildApp({
     uploadsPerClient: connectionLimits.uploadsPerClient,
     push,
     onItemFailure: (error: unknown) => app.log.error({ error: safeErrorLog(error as ErrorLike) }, 'submission item failed'),
+  });
+  await app.register(staffApi, {
+    prefix: '/api/gestao',
+    storage,
+    charters,
+    push,
+    ...(loginRateLimit ? { loginRateLimit } : {}),
+    ...(onStaffRoute ? { onRoute: onStaffRoute } : {}),
   });
   const site = await registerStatic(app, staticDir);
 

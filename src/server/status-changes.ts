@@ -8,9 +8,9 @@ import { setSubmissionStatus } from './storage/submission-store.ts';
 import type { Storage } from './storage/types.ts';
 
 export async function changeStatus(
-  storage: Storage, id: string, status: SubmissionStatus, note: string | undefined, push: PushOptions, at = new Date(),
+  storage: Storage, id: string, status: SubmissionStatus, note: string | undefined, push: PushOptions, { accountId, at = new Date() }: { accountId?: string; at?: Date } = {},
 ): Promise<boolean> {
-  if (!(await setSubmissionStatus(storage, id, status, note, at))) return false;
+  if (!(await setSubmissionStatus(storage, id, status, note, at, accountId))) return false;
   await notifyStatusChange(storage, id, push).catch(() => undefined);
   return true;
 }

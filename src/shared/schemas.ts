@@ -324,6 +324,22 @@ export const SubmissionSchema = v.strictObject({
 });
 export type Submission = v.InferOutput<typeof SubmissionSchema>;
 
+/**
+ * The citizen's answer to a question from the city ("Aguardando a sua resposta"), sent through the outbox like a
+ * submission: the client-made id makes it exactly once.
+ */
+export const ReplySchema = v.strictObject({
+  id: UuidSchema,
+  submissionId: UuidSchema,
+  text: v.pipe(storableText(2000), v.trim(), v.minLength(1, 'Escreva a sua resposta.')),
+  createdAt: InstantSchema,
+});
+export type Reply = v.InferOutput<typeof ReplySchema>;
+export const MAX_REPLIES = 20;
+export const RepliesRequestSchema = v.strictObject({
+  replies: v.pipe(v.array(v.unknown()), v.minLength(1, 'Nenhuma resposta.'), v.maxLength(MAX_REPLIES, `No máximo ${MAX_REPLIES} respostas por vez.`)),
+});
+
 export const MAX_BATCH = 100;
 export const SyncRequestSchema = v.strictObject({
   submissions: v.pipe(v.array(v.unknown()), v.minLength(1, 'O lote está vazio.'), v.maxLength(MAX_BATCH, `No máximo ${MAX_BATCH} envios por lote.`)),
@@ -331,13 +347,15 @@ export const SyncRequestSchema = v.strictObject({
 
 // ---------------------------------------------------------------- responses
 
-export const SUBMISSION_STATUSES = ['received', 'in_review', 'in_progress', 'answered', 'done', 'declined'] as const;
+/** waiting_citizen: the city asked the person a question (the event's note); the deadline's clock is paused. */
+export const SUBMISSION_STATUSES = ['received', 'in_review', 'in_progress', 'waiting_citizen', 'answered', 'done', 'declined'] as const;
 export type SubmissionStatus = (typeof SUBMISSION_STATUSES)[number];
 
 export const STATUS_LABELS: Record<SubmissionStatus, string> = {
   received: 'Recebido pela Prefeitura',
   in_review: 'Em análise',
   in_progress: 'Em andamento',
+  waiting_citizen: 'Aguardando a sua resposta',
   answered: 'Respondido',
   done: 'Concluído',
   declined: 'Não atendido (veja o motivo)',
@@ -368,6 +386,8 @@ export const SubmissionStatusResponseSchema = v.object({
   kind: v.picklist(SUBMISSION_KINDS),
   serviceId: v.string(),
   history: v.array(StatusEventSchema),
+  /** The promised deadline (end of the due day, Bahia), when the request has one. */
+  dueAt: v.optional(v.nullable(v.string())),
 });
 export type SubmissionStatusResponse = v.InferOutput<typeof SubmissionStatusResponseSchema>;
 

@@ -58,6 +58,8 @@ export interface OutboxRecord {
   confirmAfter?: number;
   statusHistory?: StatusEvent[];
   statusCheckedAt?: number;
+  /** Set on an answer to a question of the city: the id of the request it answers (reply.ts). */
+  replyTo?: string;
   /** The `at` of the latest status event the person has seen (news.ts). */
   newsSeenAt?: string;
   summary: RecordSummary;

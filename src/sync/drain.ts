@@ -15,7 +15,7 @@
  *   drainers may both send a record: the server's idempotency on the record id makes that harmless.
  */
 import {
-  ATTACHMENT_SALT_HEADER, ApiErrorSchema, MAX_BATCH, MAX_STATUS_IDS, StatusBatchResponseSchema, SyncResponseSchema,
+  ATTACHMENT_SALT_HEADER, ApiErrorSchema, MAX_BATCH, MAX_REPLIES, MAX_STATUS_IDS, StatusBatchResponseSchema, SyncResponseSchema,
   parseAnswer, type ApiError, type Receipt, type SyncItemResult,
 } from '../shared/schemas.ts';
 import { backoffDelay } from './backoff.ts';
@@ -24,6 +24,7 @@ import { DUE_STATES, type OutboxDb, type OutboxRecord } from './db.ts';
 import { toSubmission } from './enqueue.ts';
 import { deviceSalt } from './hash.ts';
 import { rekeyLegacyPhotos } from './rekey.ts';
+import { toReply } from './reply.ts';
 
 export const SYNC_LOCK_NAME = 'conecta-outbox-sync';
 
@@ -191,9 +192,11 @@ async function sendRound(deps: SyncDeps, due: OutboxRecord[], state: DrainState)
   const sending = await deps.db.records.where('id').anyOf(ids).filter((r) => r.state === 'sending').sortBy('createdAt');
   const wasStuck = new Set(due.filter((r) => r.state === 'stuck').map((r) => r.id));
   wasStuck.forEach((id) => state.wereStuck.add(id));
-  const alone = sending.filter((r) => wasStuck.has(r.id));
-  const plain = sending.filter((r) => !wasStuck.has(r.id) && r.attachments.length === 0);
-  const withPhotos = sending.filter((r) => !wasStuck.has(r.id) && r.attachments.length > 0);
+  const replies = sending.filter((r) => r.replyTo !== undefined);
+  const submissions = sending.filter((r) => r.replyTo === undefined);
+  const alone = submissions.filter((r) => wasStuck.has(r.id));
+  const plain = submissions.filter((r) => !wasStuck.has(r.id) && r.attachments.length === 0);
+  const withPhotos = submissions.filter((r) => !wasStuck.has(r.id) && r.attachments.length > 0);
   const size = Math.max(1, Math.min(deps.batchSize ?? MAX_BATCH, MAX_BATCH));
   let failure: unknown;
   const remember = (error: unknown) => { failure ??= error; };
@@ -209,7 +212,12 @@ async function sendRound(deps: SyncDeps, due: OutboxRecord[], state: DrainState)
       await postIsolating(deps, ready.slice(start, start + size), state).catch(remember);
     }
   })();
-  await Promise.all([postPlain, postPhotos]);
+  const postReplies = (async () => {
+    for (let start = 0; start < replies.length && failure === undefined; start += MAX_REPLIES) {
+      await postBatch(deps, replies.slice(start, start + MAX_REPLIES), state).catch(remember);
+    }
+  })();
+  await Promise.all([postPlain, postPhotos, postReplies]);
   // Records that were stuck go one by one, after the rest: they can never hold anything back.
   for (const record of alone) {
     if (failure !== undefined) break;
@@ -366,10 +374,12 @@ async function setStuck(deps: SyncDeps, state: DrainState): Promise<void> {
 
 async function postBatch(deps: SyncDeps, batch: OutboxRecord[], state: DrainState): Promise<void> {
   const { report } = state;
-  const response = await request(deps, '/api/sync', {
+  // A batch is all submissions or all replies (sendRound keeps them apart).
+  const isReplies = batch[0]?.replyTo !== undefined;
+  const response = await request(deps, isReplies ? '/api/replies' : '/api/sync', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ submissions: batch.map(toSubmission) }),
+    body: JSON.stringify(isReplies ? { replies: batch.map(toReply) } : { submissions: batch.map(toSubmission) }),
   }, report);
   if (response.status === 413) {
     await response.body?.cancel().catch(() => undefined);
@@ -473,6 +483,12 @@ async function setSent(deps: SyncDeps, id: string, receipt: Receipt): Promise<vo
   const record = await deps.db.records.get(id);
   if (!record) return;
   const { lastError: _e, fieldErrors: _f, ...kept } = record;
+  if (record.replyTo) {
+    // A reply is a few words already in the request's story on the server: nothing to keep for a later check.
+    const { answers: _a, ...reply } = kept;
+    await deps.db.records.put({ ...reply, state: 'sent', receipt, nextAttemptAt: 0, updatedAt: deps.now() });
+    return;
+  }
   await deps.db.records.put({
     ...kept,
     state: 'sent',

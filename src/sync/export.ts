@@ -10,7 +10,8 @@ import { deviceSalt } from './hash.ts';
 
 export async function buildOutboxExport(db: OutboxDb, now: () => number = Date.now): Promise<OutboxExport> {
   const { submissions, blobs } = await db.transaction('r', db.records, db.blobs, async () => {
-    const records = (await db.records.where('state').anyOf(UNSENT_STATES as string[]).sortBy('createdAt')).filter((r) => r.answers);
+    // Replies to the city's questions are not submissions: the import takes submissions only.
+    const records = (await db.records.where('state').anyOf(UNSENT_STATES as string[]).sortBy('createdAt')).filter((r) => r.answers && !r.replyTo);
     const hashes = [...new Set(records.flatMap((r) => r.attachments.map((a) => a.sha256)))];
     const rows = (await db.blobs.bulkGet(hashes)).filter((row): row is BlobRow => row !== undefined);
     return { submissions: records.map(toSubmission) as Submission[], blobs: rows };

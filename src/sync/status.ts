@@ -51,7 +51,7 @@ const SETTLED_RECHECK_MS = 24 * 3600_000;
  */
 export async function refreshOpenStatuses(db: OutboxDb, fetchFn: FetchLike, now: () => number = Date.now, baseUrl = ''): Promise<boolean> {
   const sent = await db.records.where('state').equals('sent').toArray();
-  const open = sent.filter((record) => record.receipt && (!SETTLED.has(record.receipt.status) || now() - (record.statusCheckedAt ?? 0) > SETTLED_RECHECK_MS));
+  const open = sent.filter((record) => record.receipt && !record.replyTo && (!SETTLED.has(record.receipt.status) || now() - (record.statusCheckedAt ?? 0) > SETTLED_RECHECK_MS));
   if (open.length === 0) return true;
   return refreshStatuses(db, open.map((record) => record.id), fetchFn, now, baseUrl);
 }

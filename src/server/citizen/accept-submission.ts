@@ -5,7 +5,7 @@
  */
 import { bahiaDay } from '../../shared/dates.ts';
 import {
-  type ApiError, MAX_FIELD_ERRORS, MORE_ERRORS_KEY, type Receipt, SubmissionSchema, type Submission, capFieldErrors, parseContract,
+  type ApiError, type LocationAnswer, MAX_FIELD_ERRORS, MORE_ERRORS_KEY, type Receipt, type Service, SubmissionSchema, type Submission, capFieldErrors, parseContract,
 } from '../../shared/schemas.ts';
 import { validateAnswers, validateAttachmentRefs } from '../../shared/validate-answers.ts';
 import { NoCharterError, apiError } from '../api-errors.ts';
@@ -13,7 +13,7 @@ import type { CharterCache, CurrentCharter } from '../current-charter.ts';
 import { inTurn } from '../fair-turns.ts';
 import { canonicalJson, sha256Hex } from '../hashing.ts';
 import { findAttachments } from '../storage/attachment-store.ts';
-import { findSubmissions, insertSubmissions, receiptOf, type StoredSubmission } from '../storage/submission-store.ts';
+import { findSubmissions, insertSubmissions, receiptOf, type NewSubmission, type StoredSubmission } from '../storage/submission-store.ts';
 import type { Storage } from '../storage/types.ts';
 
 export type AcceptResult =
@@ -27,7 +27,11 @@ export interface AcceptDeps {
   onItemFailure?: (error: unknown) => void;
   /** The "Salvar cópia" import may cite files stored under a plain SHA-256 (exported before salting). */
   includeUnsaltedFiles?: boolean;
+  /** The due date of a request received now, from its service's promised time (deadlines). */
+  dueDate?: DueDateFn;
 }
+
+export type DueDateFn = (service: Service, receivedAt: Date) => Date | null;
 
 export const STATUS_BY_OUTCOME: Record<AcceptResult['outcome'], number> = {
   accepted: 201,
@@ -102,6 +106,19 @@ async function judge(
   return null;
 }
 
+/** Where an accepted submission goes in the work queue: its service's secretariat, its deadline, its place. */
+function queuePlace(current: CurrentCharter, submission: Submission, receivedAt: Date, dueDate?: DueDateFn): Omit<NewSubmission, 'submission' | 'bodyHash'> {
+  const service = current.services.get(submission.serviceId)!;
+  const location = Object.values(submission.answers).find((value): value is LocationAnswer => typeof value === 'object' && value !== null && !Array.isArray(value));
+  return {
+    secretariatId: service.secretariatId,
+    // Evaluations are not work to do: only requests and manifestações have a deadline.
+    dueAt: submission.kind === 'evaluation' || !dueDate ? null : dueDate(service, receivedAt),
+    district: location?.district ?? null,
+    village: location?.village ?? null,
+  };
+}
+
 /** Caps the field messages of each item (MAX_FIELD_ERRORS) and of the whole answer (MAX_BATCH_FIELD_ERRORS). */
 function capErrors(results: AcceptResult[]): AcceptResult[] {
   let budget = MAX_BATCH_FIELD_ERRORS;
@@ -148,7 +165,7 @@ export async function acceptBatch(deps: AcceptDeps, inputs: readonly unknown[], 
   const files = await findAttachments(deps.storage, parsed.flatMap((p) => p.submission.attachments.map((a) => a.sha256)), { includeUnsalted: deps.includeUnsaltedFiles });
   const firstOfId = new Map<string, (typeof parsed)[number]>();
   let judged = 0;
-  const toStore: (typeof parsed)[number][] = [];
+  const toStore: ((typeof parsed)[number] & Omit<NewSubmission, 'submission' | 'bodyHash'>)[] = [];
   const repeats: (typeof parsed)[number][] = [];
   for (const item of parsed) {
     const stored = existing.get(item.submission.id);
@@ -164,7 +181,7 @@ export async function acceptBatch(deps: AcceptDeps, inputs: readonly unknown[], 
     if (++judged % SLICE === 0) await inTurn(() => undefined);
     const refusal = await judge(deps, current!, item.submission, now, files);
     if (refusal) results[item.index] = refusal;
-    else toStore.push(item);
+    else toStore.push({ ...item, ...queuePlace(current!, item.submission, now, deps.dueDate) });
   }
 
   const inserted = await insertSubmissions(deps.storage, toStore, now);

@@ -15,6 +15,7 @@ import type { PushOptions } from '../push.ts';
 import { attachmentRoutes } from './attachment-routes.ts';
 import { charterRoutes } from './charter-routes.ts';
 import { pushRoutes } from './push-routes.ts';
+import { replyRoutes } from './reply-routes.ts';
 import { submissionRoutes } from './submission-routes.ts';
 import { syncRoutes } from './sync-routes.ts';
 
@@ -26,6 +27,8 @@ export interface CitizenApiOptions {
   uploadsPerClient: number;
   push: PushOptions;
   onItemFailure?: (error: unknown) => void;
+  /** A reply resumed a request that waited for the citizen: its due date moves on. */
+  onResumed?: (id: string) => Promise<void>;
 }
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -52,5 +55,6 @@ export async function citizenApi(app: FastifyInstance, options: CitizenApiOption
   submissionRoutes(app, deps);
   syncRoutes(app, deps);
   pushRoutes(app, { storage, push: options.push });
+  replyRoutes(app, { storage, onResumed: options.onResumed ?? (async () => undefined) });
   await app.register(attachmentRoutes, { storage, uploadsPerClient: options.uploadsPerClient });
 }

@@ -44,6 +44,11 @@ export function formatProtocol(year: string, number: number): string {
 export interface NewSubmission {
   submission: Submission;
   bodyHash: string;
+  /** Where it goes in the work queue: the service's secretariat, its deadline, and the place it names. */
+  secretariatId: string;
+  dueAt: Date | null;
+  district: string | null;
+  village: string | null;
 }
 
 /**
@@ -57,7 +62,7 @@ export type InsertResult =
 
 /** Inserts rows; returns the ids really inserted (an id stored meanwhile by another request is skipped). */
 async function insertRows(tx: Queryable, items: readonly NewSubmission[], receivedAt: Date): Promise<Set<string>> {
-  const rows = items.map(({ submission, bodyHash }) => ({
+  const rows = items.map(({ submission, bodyHash, secretariatId, dueAt, district, village }) => ({
     id: submission.id,
     body_hash: bodyHash,
     kind: submission.kind,
@@ -68,13 +73,20 @@ async function insertRows(tx: Queryable, items: readonly NewSubmission[], receiv
     attachments: submission.attachments,
     // As an instant in UTC: the contract allows any ISO offset, PostgreSQL only those up to ±15:59.
     created_at: new Date(submission.createdAt).toISOString(),
+    secretariat_id: secretariatId,
+    due_at: dueAt?.toISOString() ?? null,
+    district,
+    village,
   }));
   // One JSON parameter for the whole batch: one statement, and no array-literal escaping of the person's text.
   const inserted = await tx.query<{ id: string }>(
-    `INSERT INTO submissions (id, body_hash, kind, service_id, form_id, form_version, answers, attachments, created_at, received_at, status)
-     SELECT r.id, r.body_hash, r.kind, r.service_id, r.form_id, r.form_version, r.answers, r.attachments, r.created_at, $2, 'received'
+    `INSERT INTO submissions (id, body_hash, kind, service_id, form_id, form_version, answers, attachments, created_at, received_at, status,
+                              secretariat_id, due_at, district, village)
+     SELECT r.id, r.body_hash, r.kind, r.service_id, r.form_id, r.form_version, r.answers, r.attachments, r.created_at, $2, 'received',
+            r.secretariat_id, r.due_at, r.district, r.village
      FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, body_hash text, kind text, service_id text, form_id text, form_version integer,
-                                             answers jsonb, attachments jsonb, created_at timestamptz)
+                                             answers jsonb, attachments jsonb, created_at timestamptz,
+                                             secretariat_id text, due_at timestamptz, district text, village text)
      ON CONFLICT (id) DO NOTHING RETURNING id`,
     [JSON.stringify(rows), receivedAt],
   );
@@ -154,8 +166,8 @@ export async function insertSubmissions(storage: Storage, items: readonly NewSub
 }
 
 export async function getSubmissionStatus(db: Queryable, id: string): Promise<SubmissionStatusResponse | null> {
-  const found = await db.query<SubmissionRow & { kind: SubmissionKind; service_id: string }>(
-    'SELECT id, body_hash, protocol, status, received_at, kind, service_id FROM submissions WHERE id = $1',
+  const found = await db.query<SubmissionRow & { kind: SubmissionKind; service_id: string; due_at: Date | null }>(
+    'SELECT id, body_hash, protocol, status, received_at, kind, service_id, due_at FROM submissions WHERE id = $1',
     [id],
   );
   const row = found.rows[0];
@@ -168,6 +180,7 @@ export async function getSubmissionStatus(db: Queryable, id: string): Promise<Su
     ...receiptOf(toStored(row)),
     kind: row.kind,
     serviceId: row.service_id,
+    dueAt: row.due_at?.toISOString() ?? null,
     history: history.rows.map((event): StatusEvent => ({
       status: event.status,
       at: event.at.toISOString(),
@@ -179,8 +192,8 @@ export async function getSubmissionStatus(db: Queryable, id: string): Promise<Su
 /** The status of many submissions in two queries (the phone's refresh and its confirmation of sent records). */
 export async function getSubmissionStatuses(db: Queryable, ids: readonly string[]): Promise<SubmissionStatusResponse[]> {
   if (ids.length === 0) return [];
-  const found = await db.query<SubmissionRow & { kind: SubmissionKind; service_id: string }>(
-    'SELECT id, body_hash, protocol, status, received_at, kind, service_id FROM submissions WHERE id = ANY($1::uuid[])',
+  const found = await db.query<SubmissionRow & { kind: SubmissionKind; service_id: string; due_at: Date | null }>(
+    'SELECT id, body_hash, protocol, status, received_at, kind, service_id, due_at FROM submissions WHERE id = ANY($1::uuid[])',
     [[...new Set(ids)]],
   );
   if (found.rowCount === 0) return [];
@@ -194,15 +207,15 @@ export async function getSubmissionStatuses(db: Queryable, ids: readonly string[
     list.push({ status: event.status, at: event.at.toISOString(), ...(event.note ? { note: event.note } : {}) });
     events.set(event.submission_id, list);
   }
-  return found.rows.map((row) => ({ ...receiptOf(toStored(row)), kind: row.kind, serviceId: row.service_id, history: events.get(row.id) ?? [] }));
+  return found.rows.map((row) => ({ ...receiptOf(toStored(row)), kind: row.kind, serviceId: row.service_id, history: events.get(row.id) ?? [], dueAt: row.due_at?.toISOString() ?? null }));
 }
 
 /** Staff move a submission along; false when the id is unknown. */
-export async function setSubmissionStatus(storage: Storage, id: string, status: SubmissionStatus, note?: string, at = new Date()): Promise<boolean> {
+export async function setSubmissionStatus(storage: Storage, id: string, status: SubmissionStatus, note?: string, at = new Date(), accountId?: string): Promise<boolean> {
   return storage.transaction(async (tx) => {
     const updated = await tx.query('UPDATE submissions SET status = $2 WHERE id = $1 RETURNING id', [id, status]);
     if (updated.rowCount === 0) return false;
-    await tx.query('INSERT INTO status_history (submission_id, status, at, note) VALUES ($1, $2, $3, $4)', [id, status, at, note ?? null]);
+    await tx.query('INSERT INTO status_history (submission_id, status, at, note, account_id) VALUES ($1, $2, $3, $4, $5)', [id, status, at, note ?? null, accountId ?? null]);
     return true;
   });
 }

@@ -29,7 +29,7 @@ function keyBytes(base64url: string): Uint8Array {
 
 /** The ids this phone follows: every sent request. */
 async function followedIds(): Promise<string[]> {
-  return (await getOutboxDb().records.where('state').equals('sent').toArray()).map((record) => record.id);
+  return (await getOutboxDb().records.where('state').equals('sent').toArray()).filter((record) => !record.replyTo).map((record) => record.id);
 }
 
 async function currentSubscription(): Promise<PushSubscription | null> {

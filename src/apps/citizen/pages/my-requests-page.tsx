@@ -60,7 +60,8 @@ function Section({ id, title, records }: { id: string; title: string; records: O
 export default function MyRequestsPage(_props: PageProps) {
   usePageTitle('Minhas solicitações');
   const db = getOutboxDb();
-  const records = useLiveQuery(() => db.records.orderBy('createdAt').reverse().toArray(), []);
+  // Replies to the city's questions are shown on their request's page, not as requests of their own.
+  const records = useLiveQuery(async () => (await db.records.orderBy('createdAt').reverse().toArray()).filter((r) => !r.replyTo), []);
   const drafts = useLiveQuery(() => db.drafts.orderBy('updatedAt').reverse().toArray(), []);
 
   // Opening the list asks for news of every open request, in one request.

@@ -11,6 +11,7 @@ import { deleteRecord } from '../../../sync/drafts.ts';
 import { latestNote, markNewsSeen } from '../../../sync/news.ts';
 import { refreshRecordStatus } from '../../../sync/status.ts';
 import { PushOptIn } from '../outbox-ui/push-optin.tsx';
+import { ReplyToQuestion } from '../outbox-ui/reply-to-question.tsx';
 import { dateWords, kindWords, progressWords, recordStateWords, sizeWords } from '../outbox-ui/state-words.ts';
 import { formPath } from '../outbox-ui/record-links.ts';
 import { OutboxActions } from '../outbox-ui/outbox-actions.tsx';
@@ -91,6 +92,7 @@ export default function RequestDetailPage({ params, query }: PageProps) {
         </div>
       )}
 
+      {record.state === 'sent' && record.receipt && <ReplyToQuestion record={record} />}
       {record.state === 'sent' && record.receipt && (
         <section class="stack section" aria-labelledby="acompanhamento">
           <h2 id="acompanhamento">Acompanhamento</h2>

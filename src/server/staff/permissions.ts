@@ -1,0 +1,72 @@
+/**
+ * Who may do what in the back office: the one permission matrix. Every staff route names one permission
+ * (the plugin refuses to register a route that names none), the plugin checks it before the handler runs,
+ * and the permission test is generated from this table.
+ *
+ * Scope: atendente and gestor act only within their secretariats; ouvidoria reads manifestações of every
+ * secretariat; controladoria reads everything (and the audit log); admin manages accounts and the charter
+ * and sees no request's contents unless it also holds another role.
+ */
+import type { Permission, StaffRole } from '../../shared/staff.ts';
+import type { SubmissionKind } from '../../shared/schemas.ts';
+
+export const MATRIX: Record<Permission, readonly StaffRole[]> = {
+  'requests.read': ['atendente', 'gestor', 'controladoria', 'ouvidoria'],
+  'requests.answer': ['atendente', 'gestor', 'ouvidoria'],
+  'requests.assign': ['gestor'],
+  'requests.transfer': ['gestor', 'ouvidoria'],
+  'requests.export': ['atendente', 'gestor', 'controladoria', 'ouvidoria'],
+  'templates.manage': ['gestor'],
+  'figures.read': ['gestor', 'controladoria'],
+  'manifestations.read': ['ouvidoria', 'controladoria'],
+  'audit.read': ['controladoria'],
+  'accounts.manage': ['admin'],
+  'charter.import': ['admin'],
+};
+
+export interface Actor {
+  id: string;
+  roles: readonly StaffRole[];
+  secretariats: readonly string[];
+}
+
+export function can(actor: Actor, permission: Permission): boolean {
+  return actor.roles.some((role) => MATRIX[permission].includes(role));
+}
+
+export function permissionsOf(actor: Actor): Permission[] {
+  return (Object.keys(MATRIX) as Permission[]).filter((permission) => can(actor, permission));
+}
+
+/** The roles through which an actor reaches submissions of this kind, everywhere or in some secretariats. */
+function reach(actor: Actor, kind: SubmissionKind): { everywhere: boolean; secretariats: readonly string[] } {
+  const has = (role: StaffRole) => actor.roles.includes(role);
+  if (has('controladoria')) return { everywhere: true, secretariats: [] };
+  if (kind === 'manifestation') return { everywhere: has('ouvidoria'), secretariats: [] };
+  if (has('atendente') || has('gestor')) return { everywhere: false, secretariats: actor.secretariats };
+  return { everywhere: false, secretariats: [] };
+}
+
+/** Whether the actor may see this submission at all: by id, in a list, through an attachment or an export. */
+export function canSee(actor: Actor, submission: { kind: SubmissionKind; secretariatId: string }): boolean {
+  const { everywhere, secretariats } = reach(actor, submission.kind);
+  return everywhere || secretariats.includes(submission.secretariatId);
+}
+
+/**
+ * The SQL condition (and its parameters) that limits a query on `submissions s` to what the actor may see,
+ * so a list, a count or an export can never reach further than canSee.
+ */
+export function visibilityClause(actor: Actor, firstParam: number): { sql: string; params: unknown[] } {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  for (const kind of ['request', 'evaluation', 'manifestation'] as const) {
+    const { everywhere, secretariats } = reach(actor, kind);
+    if (everywhere) parts.push(`s.kind = '${kind}'`);
+    else if (secretariats.length) {
+      params.push([...secretariats]);
+      parts.push(`(s.kind = '${kind}' AND s.secretariat_id = ANY($${firstParam + params.length - 1}::text[]))`);
+    }
+  }
+  return { sql: parts.length ? `(${parts.join(' OR ')})` : 'false', params };
+}

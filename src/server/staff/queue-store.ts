@@ -1,0 +1,176 @@
+/**
+ * The work queue's queries. Every one of them is limited by visibilityClause (permissions.ts), so a list,
+ * a count, an export or a page of a request can reach no further than what the role may see. Order: open
+ * before closed, then by due date (overdue first), then id — a keyset that pages without OFFSET.
+ */
+import type { SubmissionKind, SubmissionStatus } from '../../shared/schemas.ts';
+import type { QueueFilter } from '../../shared/staff.ts';
+import type { Queryable } from '../storage/types.ts';
+import { visibilityClause, type Actor } from './permissions.ts';
+
+export interface QueueRow {
+  id: string;
+  protocol: string;
+  kind: SubmissionKind;
+  service_id: string;
+  secretariat_id: string;
+  status: SubmissionStatus;
+  received_at: Date;
+  due_at: Date | null;
+  closed_at: Date | null;
+  district: string | null;
+  village: string | null;
+  assigned_to: string | null;
+  assigned_name: string | null;
+  [key: string]: unknown;
+}
+
+/** The opaque cursor: where the last row sat in the order. */
+interface Cursor {
+  c: boolean;
+  d: string;
+  i: string;
+}
+
+export function encodeCursor(row: QueueRow): string {
+  const cursor: Cursor = { c: row.closed_at !== null, d: (row.due_at ?? new Date(8.64e15)).toISOString(), i: row.id };
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+function decodeCursor(text: string): Cursor | null {
+  try {
+    const cursor = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Cursor;
+    if (typeof cursor.c !== 'boolean' || typeof cursor.d !== 'string' || typeof cursor.i !== 'string' || !/^[0-9a-f-]{36}$/.test(cursor.i) || Number.isNaN(Date.parse(cursor.d))) return null;
+    return cursor;
+  } catch {
+    return null;
+  }
+}
+
+/** WHERE for a filter (without the status part when `withoutStatus`), for the actor. */
+function whereOf(actor: Actor, filter: QueueFilter, now: Date, { withoutStatus = false } = {}): { sql: string; params: unknown[] } {
+  const visible = visibilityClause(actor, 1);
+  const params: unknown[] = [...visible.params];
+  const where = [visible.sql];
+  const add = (sql: string, value: unknown) => {
+    params.push(value);
+    where.push(sql.replaceAll('?', `$${params.length}`));
+  };
+  if (filter.secretariat) add('s.secretariat_id = ?', filter.secretariat);
+  if (filter.service) add('s.service_id = ?', filter.service);
+  if (filter.status && !withoutStatus) add('s.status = ?', filter.status);
+  if (filter.kind) add('s.kind = ?', filter.kind);
+  if (filter.district) add('s.district = ?', filter.district);
+  if (filter.village) add('s.village = ?', filter.village);
+  if (filter.overdue) add(`s.closed_at IS NULL AND s.status <> 'waiting_citizen' AND s.due_at < ?`, now);
+  if (filter.mine) add('s.assigned_to = ?', actor.id);
+  if (filter.from) add(`s.received_at >= (?::date + time '03:00')`, filter.from);
+  if (filter.to) add(`s.received_at < (?::date + 1 + time '03:00')`, filter.to);
+  if (filter.protocol) add('s.protocol = ?', filter.protocol.replace(/-(\d+)$/, (_m, n: string) => `-${n.padStart(6, '0')}`));
+  // Evaluations are feedback, not work: the queue holds them only when asked for by kind.
+  if (!filter.kind) where.push(`s.kind <> 'evaluation'`);
+  return { sql: where.join(' AND '), params };
+}
+
+const COLUMNS = `s.id, s.protocol, s.kind, s.service_id, s.secretariat_id, s.status, s.received_at, s.due_at, s.closed_at,
+  s.district, s.village, s.assigned_to, a.name AS assigned_name`;
+const ORDER_KEY = `(s.closed_at IS NOT NULL), coalesce(s.due_at, 'infinity'::timestamptz), s.id`;
+
+export async function queuePage(db: Queryable, actor: Actor, filter: QueueFilter, now = new Date()): Promise<{ rows: QueueRow[]; next: string | null }> {
+  const limit = Math.min(Math.max(Number(filter.limit ?? 50), 1), 200);
+  const where = whereOf(actor, filter, now);
+  const params = [...where.params];
+  let keyset = '';
+  const cursor = filter.after ? decodeCursor(filter.after) : null;
+  if (cursor) {
+    params.push(cursor.c, cursor.d, cursor.i);
+    keyset = ` AND (${ORDER_KEY}) > ($${params.length - 2}::boolean, $${params.length - 1}::timestamptz, $${params.length}::uuid)`;
+  }
+  const result = await db.query<QueueRow>(
+    `SELECT ${COLUMNS} FROM submissions s LEFT JOIN staff_accounts a ON a.id = s.assigned_to
+     WHERE ${where.sql}${keyset} ORDER BY ${ORDER_KEY} LIMIT ${limit + 1}`,
+    params,
+  );
+  const rows = result.rows.slice(0, limit);
+  return { rows, next: result.rows.length > limit ? encodeCursor(rows.at(-1)!) : null };
+}
+
+export async function queueCounts(db: Queryable, actor: Actor, filter: QueueFilter, now = new Date()): Promise<Record<string, number>> {
+  const where = whereOf(actor, filter, now, { withoutStatus: true });
+  const result = await db.query<{ status: string; n: number }>(
+    `SELECT s.status, count(*)::int AS n FROM submissions s WHERE ${where.sql} GROUP BY s.status`,
+    where.params,
+  );
+  return Object.fromEntries(result.rows.map((row) => [row.status, row.n]));
+}
+
+/** Every row of a filter, a slice at a time (the export streams them; 100,000 rows never sit in memory). */
+export async function* queueRows(db: Queryable, actor: Actor, filter: QueueFilter, now = new Date()): AsyncGenerator<QueueRow> {
+  let after: string | undefined;
+  for (;;) {
+    const page = await queuePage(db, actor, { ...filter, limit: '200', ...(after ? { after } : {}) }, now);
+    yield* page.rows;
+    if (!page.next) return;
+    after = page.next;
+  }
+}
+
+export interface SubmissionFull extends QueueRow {
+  form_id: string;
+  form_version: number;
+  answers: Record<string, unknown>;
+  attachments: { sha256: string; type: string; size: number; fieldId: string }[];
+  created_at: Date;
+}
+
+export async function findForStaff(db: Queryable, id: string): Promise<SubmissionFull | null> {
+  const result = await db.query<SubmissionFull>(
+    `SELECT ${COLUMNS}, s.form_id, s.form_version, s.answers, s.attachments, s.created_at
+     FROM submissions s LEFT JOIN staff_accounts a ON a.id = s.assigned_to WHERE s.id = $1`,
+    [id],
+  );
+  return result.rows[0] ?? null;
+}
+
+export type EventRow = {
+  at: Date;
+  type: 'status' | 'question' | 'reply' | 'transfer' | 'assign' | 'note';
+  status: SubmissionStatus | null;
+  text: string | null;
+  public: boolean;
+  by: string | null;
+};
+
+/** A request's whole story: public status events, the citizen's replies and the staff's internal events. */
+export async function eventsOf(db: Queryable, id: string): Promise<EventRow[]> {
+  const result = await db.query<EventRow>(
+    `SELECT h.at, CASE WHEN h.status = 'waiting_citizen' THEN 'question' ELSE 'status' END AS type, h.status, h.note AS text, true AS public, a.name AS by
+       FROM status_history h LEFT JOIN staff_accounts a ON a.id = h.account_id WHERE h.submission_id = $1
+     UNION ALL
+     SELECT r.received_at, 'reply', NULL, r.text, true, NULL FROM citizen_replies r WHERE r.submission_id = $1
+     UNION ALL
+     SELECT e.at, e.type, NULL, e.text, false, a.name FROM staff_events e LEFT JOIN staff_accounts a ON a.id = e.account_id WHERE e.submission_id = $1
+     ORDER BY 1`,
+    [id],
+  );
+  return result.rows;
+}
+
+export async function addStaffEvent(db: Queryable, submissionId: string, accountId: string, type: 'note' | 'assign' | 'transfer', text: string, at = new Date()): Promise<void> {
+  await db.query('INSERT INTO staff_events (submission_id, at, account_id, type, text) VALUES ($1, $2, $3, $4, $5)', [submissionId, at, accountId, type, text]);
+}
+
+/** The waiting-for-the-citizen intervals of a request (the deadline's clock stops during them). */
+export async function pausesOf(db: Queryable, id: string): Promise<{ from: string; to?: string }[]> {
+  const history = await db.query<{ status: SubmissionStatus; at: Date }>('SELECT status, at FROM status_history WHERE submission_id = $1 ORDER BY at, id', [id]);
+  const pauses: { from: string; to?: string }[] = [];
+  for (const event of history.rows) {
+    const open = pauses.at(-1);
+    if (event.status === 'waiting_citizen') {
+      if (!open || open.to) pauses.push({ from: event.at.toISOString() });
+    } else if (open && !open.to) {
+      open.to = event.at.toISOString();
+    }
+  }
+  return pauses;
+}

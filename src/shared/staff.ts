@@ -1,0 +1,180 @@
+/**
+ * The back office's wire contract (`/api/gestao`): roles, the request queue, a request's page, accounts.
+ * The server answers these shapes and the back office parses them with these schemas (never casts).
+ */
+import * as v from 'valibot';
+import { SUBMISSION_KINDS, SUBMISSION_STATUSES, UuidSchema } from './schemas.ts';
+
+export const STAFF_ROLES = ['atendente', 'gestor', 'ouvidoria', 'controladoria', 'admin'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+export const ROLE_LABELS: Record<StaffRole, string> = {
+  atendente: 'Atendente',
+  gestor: 'Gestor(a) da secretaria',
+  ouvidoria: 'Ouvidoria',
+  controladoria: 'Controladoria',
+  admin: 'Administração do sistema',
+};
+
+/** Roles that must sign in with a second factor: they manage accounts or read manifestações. */
+export const ROLES_NEEDING_TOTP: readonly StaffRole[] = ['admin', 'ouvidoria', 'controladoria'];
+
+/** What the staff may do; which role may do it lives in one place, src/server/staff/permissions.ts. */
+export const PERMISSIONS = [
+  'requests.read', 'requests.answer', 'requests.assign', 'requests.transfer', 'requests.export',
+  'templates.manage', 'figures.read', 'manifestations.read', 'audit.read', 'accounts.manage', 'charter.import',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const email = v.pipe(v.string(), v.trim(), v.toLowerCase(), v.email('E-mail inválido.'), v.maxLength(200));
+const password = v.pipe(v.string(), v.minLength(12, 'A senha precisa ter pelo menos 12 caracteres.'), v.maxLength(200, 'Senha longa demais.'));
+const name = v.pipe(v.string(), v.trim(), v.minLength(2, 'Diga o nome.'), v.maxLength(120));
+const secretariatId = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,79}$/, 'Secretaria inválida.'));
+const totpCode = v.pipe(v.string(), v.trim(), v.regex(/^\d{6}$/, 'O código tem 6 números.'));
+const text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1, 'Não pode ficar vazio.'), v.maxLength(max, `Use no máximo ${max} caracteres.`));
+
+// ---------------------------------------------------------------- sign-in
+
+export const LoginRequestSchema = v.strictObject({ email, password: v.pipe(v.string(), v.minLength(1), v.maxLength(200)) });
+export const TotpRequestSchema = v.strictObject({ code: totpCode });
+export const PasswordResetRequestSchema = v.strictObject({ token: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{20,100}$/)), password });
+
+export const StaffAccountSchema = v.object({
+  id: UuidSchema,
+  email: v.string(),
+  name: v.string(),
+  roles: v.array(v.picklist(STAFF_ROLES)),
+  secretariats: v.array(v.string()),
+  totpEnabled: v.boolean(),
+  disabled: v.boolean(),
+});
+export type StaffAccount = v.InferOutput<typeof StaffAccountSchema>;
+
+/**
+ * The sign-in state. `password_ok`: the password was right and a second factor is still due (`totp` to
+ * type a code, `enrol` to set one up first). `signed_in`: every staff route is open, as far as the role goes.
+ */
+export const SessionResponseSchema = v.object({
+  stage: v.picklist(['totp', 'enrol', 'signed_in']),
+  csrfToken: v.string(),
+  account: v.optional(StaffAccountSchema),
+  permissions: v.optional(v.array(v.picklist(PERMISSIONS))),
+});
+export type SessionResponse = v.InferOutput<typeof SessionResponseSchema>;
+
+export const TotpEnrolmentSchema = v.object({ otpauthUri: v.string(), qrSvg: v.string(), secret: v.string() });
+
+// ---------------------------------------------------------------- accounts (admin)
+
+export const NewAccountSchema = v.strictObject({
+  email,
+  name,
+  roles: v.pipe(v.array(v.picklist(STAFF_ROLES, 'Papel desconhecido.')), v.minLength(1, 'Escolha pelo menos um papel.')),
+  secretariats: v.array(secretariatId),
+});
+export const AccountChangeSchema = v.strictObject({
+  name: v.optional(name),
+  roles: v.optional(v.pipe(v.array(v.picklist(STAFF_ROLES, 'Papel desconhecido.')), v.minLength(1, 'Escolha pelo menos um papel.'))),
+  secretariats: v.optional(v.array(secretariatId)),
+  disabled: v.optional(v.boolean()),
+});
+export const ResetLinkSchema = v.object({ link: v.string(), expiresAt: v.string() });
+
+// ---------------------------------------------------------------- the work queue
+
+export const STAFF_STATUSES = SUBMISSION_STATUSES;
+export const DEADLINE_FLAGS = ['overdue', 'due_soon', 'on_time', 'met', 'missed', 'paused'] as const;
+export type DeadlineFlag = (typeof DEADLINE_FLAGS)[number];
+
+export const QueueFilterSchema = v.strictObject({
+  secretariat: v.optional(secretariatId),
+  service: v.optional(v.pipe(v.string(), v.maxLength(80))),
+  status: v.optional(v.picklist(SUBMISSION_STATUSES)),
+  kind: v.optional(v.picklist(SUBMISSION_KINDS)),
+  district: v.optional(v.pipe(v.string(), v.maxLength(120))),
+  village: v.optional(v.pipe(v.string(), v.maxLength(120))),
+  overdue: v.optional(v.picklist(['1'])),
+  mine: v.optional(v.picklist(['1'])),
+  from: v.optional(v.pipe(v.string(), v.isoDate())),
+  to: v.optional(v.pipe(v.string(), v.isoDate())),
+  protocol: v.optional(v.pipe(v.string(), v.regex(/^\d{4}-\d{1,7}$/, 'Protocolo no formato 2026-000123.'))),
+  after: v.optional(v.pipe(v.string(), v.maxLength(200))),
+  limit: v.optional(v.pipe(v.string(), v.regex(/^\d{1,3}$/))),
+});
+export type QueueFilter = v.InferOutput<typeof QueueFilterSchema>;
+
+export const QueueItemSchema = v.object({
+  id: UuidSchema,
+  protocol: v.string(),
+  kind: v.picklist(SUBMISSION_KINDS),
+  serviceId: v.string(),
+  serviceName: v.string(),
+  secretariatId: v.string(),
+  status: v.picklist(SUBMISSION_STATUSES),
+  receivedAt: v.string(),
+  dueAt: v.nullable(v.string()),
+  flag: v.nullable(v.picklist(DEADLINE_FLAGS)),
+  district: v.nullable(v.string()),
+  village: v.nullable(v.string()),
+  assignedTo: v.nullable(v.object({ id: UuidSchema, name: v.string() })),
+});
+export type QueueItem = v.InferOutput<typeof QueueItemSchema>;
+
+export const QueuePageSchema = v.object({
+  items: v.array(QueueItemSchema),
+  /** Opaque: pass as `after` for the next page; null on the last page. */
+  nextCursor: v.nullable(v.string()),
+  /** Per status, for the same filter without the status filter. */
+  counts: v.record(v.string(), v.number()),
+});
+export type QueuePage = v.InferOutput<typeof QueuePageSchema>;
+
+export const RequestEventSchema = v.object({
+  at: v.string(),
+  /** status: a status change (with a note to the citizen); question / reply: the "aguardando o cidadão" exchange; transfer, assign, note (internal). */
+  type: v.picklist(['status', 'question', 'reply', 'transfer', 'assign', 'note']),
+  status: v.optional(v.picklist(SUBMISSION_STATUSES)),
+  text: v.optional(v.string()),
+  /** Public events are what the citizen reads; internal notes, assignments and transfer reasons are not. */
+  public: v.boolean(),
+  by: v.nullable(v.string()),
+});
+export type RequestEvent = v.InferOutput<typeof RequestEventSchema>;
+
+export const RequestDetailSchema = v.object({
+  ...QueueItemSchema.entries,
+  formId: v.string(),
+  formVersion: v.number(),
+  formTitle: v.string(),
+  createdAt: v.string(),
+  /** Every answer under the label of the form version the citizen filled in, in the form's order. */
+  answers: v.array(v.object({ fieldId: v.string(), label: v.string(), type: v.string(), value: v.string() })),
+  attachments: v.array(v.object({ sha256: v.string(), type: v.string(), size: v.number(), fieldId: v.string(), label: v.string() })),
+  location: v.nullable(v.object({ lat: v.optional(v.number()), lng: v.optional(v.number()), accuracy: v.optional(v.number()), district: v.optional(v.string()), village: v.optional(v.string()), mapUrl: v.nullable(v.string()) })),
+  events: v.array(RequestEventSchema),
+  templates: v.array(v.object({ id: UuidSchema, title: v.string(), text: v.string() })),
+});
+export type RequestDetail = v.InferOutput<typeof RequestDetailSchema>;
+
+/** A status change; `declined` ("não atendido") always states its reason in the note. */
+export const StatusChangeSchema = v.pipe(
+  v.strictObject({ status: v.picklist(SUBMISSION_STATUSES), note: v.optional(text(2000)) }),
+  v.check((change) => change.status !== 'declined' || (change.note?.length ?? 0) > 0, 'Diga o motivo de "não atendido".'),
+  v.check((change) => change.status !== 'waiting_citizen', 'Para esperar o cidadão, faça uma pergunta.'),
+);
+export const QuestionSchema = v.strictObject({ question: text(2000) });
+export const NoteSchema = v.strictObject({ text: text(4000) });
+export const AssignSchema = v.strictObject({ accountId: v.nullable(UuidSchema) });
+export const TransferSchema = v.strictObject({ secretariatId, reason: text(1000) });
+export const TemplateSchema = v.strictObject({ serviceId: v.pipe(v.string(), v.maxLength(80)), title: text(120), text: text(2000) });
+
+export const AuditEntrySchema = v.object({
+  id: v.string(),
+  at: v.string(),
+  account: v.nullable(v.object({ id: UuidSchema, name: v.string() })),
+  sessionId: v.nullable(v.string()),
+  action: v.string(),
+  submissionId: v.nullable(v.string()),
+  target: v.nullable(v.string()),
+});
+export type AuditEntry = v.InferOutput<typeof AuditEntrySchema>;
