@@ -109,7 +109,11 @@ function dayString(dayNum: number): string {
   return new Date(dayNum * DAY_MS).toISOString().slice(0, 10);
 }
 
+/** An instant written without its zone (Z or ±hh:mm) would be read in the machine's zone: refused. */
+const ZONED_INSTANT = /[T ]\d{2}:\d{2}.*(Z|[+-]\d{2}(:?\d{2})?)$/i;
+
 function toMs(instant: Date | string, what: string): number {
+  if (typeof instant === 'string' && !ZONED_INSTANT.test(instant)) throw new RangeError(`${what} needs a time zone (Z or ±hh:mm): ${instant}`);
   const ms = instant instanceof Date ? instant.getTime() : Date.parse(instant);
   if (!Number.isFinite(ms)) throw new RangeError(`${what} is not a valid instant: ${String(instant)}`);
   return ms;

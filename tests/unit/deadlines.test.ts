@@ -256,6 +256,8 @@ describe('dueDate: pauses', () => {
       { from: '2026-03-09T12:00:00-03:00', to: '2026-03-09T14:00:00-03:00' },
       { from: '2026-03-09T13:00:00-03:00', to: '2026-03-09T15:00:00-03:00' },
     ])).toBe('2026-03-10T16:00:00.000Z');
+    // Asked at 08:00, before the receipt at 10:00, answered at 12:00: only 10:00 → 12:00 counts, 2 h.
+    expect(day([{ from: '2026-03-09T08:00:00-03:00', to: '2026-03-09T12:00:00-03:00' }])).toBe('2026-03-10T15:00:00.000Z');
     // A pause after Tue 10:00 changes nothing.
     expect(day([{ from: '2026-03-10T13:00:00-03:00', to: '2026-03-10T15:00:00-03:00' }])).toBe('2026-03-10T13:00:00.000Z');
     // 24 h paused moves the end to Wed 10:00; a second pause Tue 20:00 → 22:00 now falls before it: Wed 12:00.
@@ -279,6 +281,12 @@ describe('dueDate: pauses', () => {
     expect(() => fiveDays([{ from: '2026-03-12T10:00:00-03:00', to: '2026-03-10T10:00:00-03:00' }])).toThrow(RangeError);
     expect(() => fiveDays([{ from: 'ontem' }], '2026-03-12T10:00:00-03:00')).toThrow(RangeError);
     expect(() => due('not a date', bdays(1))).toThrow(RangeError);
+    // Without a zone it would be read in the machine's zone (and a bare day as UTC midnight).
+    expect(() => due('2026-03-09T10:00:00', bdays(1))).toThrow(/time zone/);
+    expect(() => due('2026-03-09', bdays(1))).toThrow(/time zone/);
+    // PostgreSQL's text form of a timestamptz carries its zone: accepted (Mon 07:00 Bahia → Tue).
+    expect(due('2026-03-09 10:00:00+00', bdays(1)).dueDay).toBe('2026-03-10');
+    expect(() => deadlineFlag({ dueAt: '2026-03-17T02:59:59.999Z', now: '2026-03-10T10:00', calendar })).toThrow(/time zone/);
   });
 });
 
