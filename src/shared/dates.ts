@@ -1,5 +1,5 @@
 /** Vitória da Conquista keeps UTC−3 all year (no daylight saving since 2019). */
-const BAHIA_OFFSET_MS = -3 * 60 * 60 * 1000;
+export const BAHIA_OFFSET_MS = -3 * 60 * 60 * 1000;
 
 /** The calendar day (YYYY-MM-DD) in Bahia at the given instant. */
 export function bahiaDay(instant: Date | string | number = new Date()): string {

@@ -55,6 +55,22 @@ export const DistrictSchema = v.strictObject({
 });
 export type District = v.InferOutput<typeof DistrictSchema>;
 
+/**
+ * A day the city hall is closed beyond the national and Bahia holidays: a municipal holiday every year
+ * ("MM-DD") or a closure of one year only ("YYYY-MM-DD": a moveable feast, a ponto facultativo decree).
+ * Business-day deadlines skip these days (src/shared/deadlines.ts).
+ */
+export const MunicipalHolidaySchema = v.strictObject({
+  date: v.pipe(
+    v.string(),
+    v.regex(/^(\d{4}-)?\d{2}-\d{2}$/, 'Use MM-DD (todo ano) ou AAAA-MM-DD (um ano só).'),
+    // 2000 is a leap year, so "02-29" is accepted as a yearly date (it then falls only in leap years).
+    v.check((date) => isValidIsoDate(date.length === 5 ? `2000-${date}` : date), 'Data inválida.'),
+  ),
+  name: shortText(120),
+});
+export type MunicipalHoliday = v.InferOutput<typeof MunicipalHolidaySchema>;
+
 export const DEADLINE_UNITS = ['minutes', 'hours', 'business_days', 'calendar_days', 'months'] as const;
 export type DeadlineUnit = (typeof DEADLINE_UNITS)[number];
 
@@ -202,6 +218,7 @@ export const CharterSchema = v.pipe(
     version: shortText(60),
     publishedAt: v.pipe(v.string(), v.isoTimestamp()),
     municipality: v.optional(shortText()),
+    municipalHolidays: v.optional(v.pipe(v.array(MunicipalHolidaySchema), v.maxLength(200, 'No máximo 200 feriados municipais.'))),
     secretariats: v.array(SecretariatSchema),
     categories: v.array(CategorySchema),
     lifeEvents: v.array(LifeEventSchema),
