@@ -6,6 +6,7 @@ import { DEFAULT_LIMITS, type ConnectionLimits, type TrustProxy } from './config
 import { guardConnections } from './connection-guard.ts';
 import { CharterCache } from './current-charter.ts';
 import { DiskSpace } from './disk-space.ts';
+import { deadlinesFor } from './due-dates.ts';
 import { inTurn } from './fair-turns.ts';
 import { healthRoutes } from './health-routes.ts';
 import { inlineStyleHashes, securityHeaders } from './security-headers.ts';
@@ -137,6 +138,7 @@ export async function buildApp({
   });
 
   const charters = new CharterCache(storage);
+  const deadlines = deadlinesFor(storage, charters);
   const disk = new DiskSpace(storage.localDir, minFreeBytes);
   const headers = securityHeaders(inlineStyleHashes(staticDir), { hsts });
   const connectionLimits = { ...DEFAULT_LIMITS, ...limits };
@@ -187,12 +189,15 @@ export async function buildApp({
     uploadsPerClient: connectionLimits.uploadsPerClient,
     push,
     onItemFailure: (error: unknown) => app.log.error({ error: safeErrorLog(error as ErrorLike) }, 'submission item failed'),
+    dueDate: deadlines.dueDate,
+    onResumed: deadlines.refreshDueDate,
   });
   await app.register(staffApi, {
     prefix: '/api/gestao',
     storage,
     charters,
     push,
+    deadlines,
     ...(loginRateLimit ? { loginRateLimit } : {}),
     ...(onStaffRoute ? { onRoute: onStaffRoute } : {}),
   });

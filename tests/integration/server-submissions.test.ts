@@ -214,7 +214,10 @@ describe.each(BACKENDS)('GET /api/submissions/:id on %s', (backend) => {
         { status: 'received', at: receipt.receivedAt },
         { status: 'in_progress', at: expect.any(String), note: 'Equipe agendada para quinta-feira.' },
       ],
+      // The end of a day in Bahia (UTC−3), 30 business days on (the fixture's deadline).
+      dueAt: expect.stringMatching(/T02:59:59\.999Z$/),
     });
+    expect(Date.parse(JSON.parse(text).dueAt) - Date.parse(receipt.receivedAt)).toBeGreaterThan(30 * 24 * 3600_000);
     expect(text).not.toContain('Maria');
     expect(text).not.toContain('529');
   });

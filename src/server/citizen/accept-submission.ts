@@ -5,7 +5,7 @@
  */
 import { bahiaDay } from '../../shared/dates.ts';
 import {
-  type ApiError, type LocationAnswer, MAX_FIELD_ERRORS, MORE_ERRORS_KEY, type Receipt, type Service, SubmissionSchema, type Submission, capFieldErrors, parseContract,
+  type ApiError, type Charter, type LocationAnswer, MAX_FIELD_ERRORS, MORE_ERRORS_KEY, type Receipt, type Service, SubmissionSchema, type Submission, capFieldErrors, parseContract,
 } from '../../shared/schemas.ts';
 import { validateAnswers, validateAttachmentRefs } from '../../shared/validate-answers.ts';
 import { NoCharterError, apiError } from '../api-errors.ts';
@@ -31,7 +31,7 @@ export interface AcceptDeps {
   dueDate?: DueDateFn;
 }
 
-export type DueDateFn = (service: Service, receivedAt: Date) => Date | null;
+export type DueDateFn = (service: Service, receivedAt: Date, charter: Charter) => Date | null;
 
 export const STATUS_BY_OUTCOME: Record<AcceptResult['outcome'], number> = {
   accepted: 201,
@@ -113,7 +113,7 @@ function queuePlace(current: CurrentCharter, submission: Submission, receivedAt:
   return {
     secretariatId: service.secretariatId,
     // Evaluations are not work to do: only requests and manifestações have a deadline.
-    dueAt: submission.kind === 'evaluation' || !dueDate ? null : dueDate(service, receivedAt),
+    dueAt: submission.kind === 'evaluation' || !dueDate ? null : dueDate(service, receivedAt, current.charter),
     district: location?.district ?? null,
     village: location?.village ?? null,
   };

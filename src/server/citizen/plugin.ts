@@ -12,6 +12,7 @@ import type { CharterCache } from '../current-charter.ts';
 import type { DiskSpace } from '../disk-space.ts';
 import type { Storage } from '../storage/types.ts';
 import type { PushOptions } from '../push.ts';
+import type { DueDateFn } from './accept-submission.ts';
 import { attachmentRoutes } from './attachment-routes.ts';
 import { charterRoutes } from './charter-routes.ts';
 import { pushRoutes } from './push-routes.ts';
@@ -27,6 +28,7 @@ export interface CitizenApiOptions {
   uploadsPerClient: number;
   push: PushOptions;
   onItemFailure?: (error: unknown) => void;
+  dueDate?: DueDateFn;
   /** A reply resumed a request that waited for the citizen: its due date moves on. */
   onResumed?: (id: string) => Promise<void>;
 }
@@ -50,7 +52,7 @@ export async function citizenApi(app: FastifyInstance, options: CitizenApiOption
     return reply.code(507).header('retry-after', '60').send(apiError('insufficient_storage', MESSAGES.diskFull));
   });
 
-  const deps = { storage, charters, onItemFailure: options.onItemFailure };
+  const deps = { storage, charters, onItemFailure: options.onItemFailure, ...(options.dueDate ? { dueDate: options.dueDate } : {}) };
   charterRoutes(app, charters);
   submissionRoutes(app, deps);
   syncRoutes(app, deps);

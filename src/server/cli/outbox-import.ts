@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { OutboxExportSchema, parseContract } from '../../shared/schemas.ts';
 import { acceptSubmission } from '../citizen/accept-submission.ts';
 import { CharterCache } from '../current-charter.ts';
+import { deadlinesFor } from '../due-dates.ts';
 import { findAttachments } from '../storage/attachment-store.ts';
 import { openCliStorage } from './open-cli-storage.ts';
 import { verifyAttachment } from '../verify-attachment.ts';
@@ -49,7 +50,8 @@ try {
     await sink.commit(storage, { sha256: attachment.sha256, type: attachment.type, size: bytes.length, salted: salt !== undefined });
     console.log(`arquivo ${attachment.sha256}: ${existed ? 'exists' : 'created'}`);
   }
-  const deps = { storage, charters: new CharterCache(storage), includeUnsaltedFiles: true };
+  const charters = new CharterCache(storage);
+  const deps = { storage, charters, includeUnsaltedFiles: true, dueDate: deadlinesFor(storage, charters).dueDate };
   const counts: Record<string, number> = {};
   for (const item of parsed.value.submissions) {
     const result = await acceptSubmission(deps, item);

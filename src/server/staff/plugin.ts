@@ -13,6 +13,7 @@ import { ROLES_NEEDING_TOTP, type Permission } from '../../shared/staff.ts';
 import { HttpError, MESSAGES, apiError } from '../api-errors.ts';
 import { clientKey } from '../client-address.ts';
 import type { CharterCache } from '../current-charter.ts';
+import type { Deadlines } from '../due-dates.ts';
 import type { PushOptions } from '../push.ts';
 import type { Storage } from '../storage/types.ts';
 import { readSession, sameToken, type AccountRow, type Session } from './accounts.ts';
@@ -46,6 +47,7 @@ export interface StaffApiOptions {
   storage: Storage;
   charters: CharterCache;
   push: PushOptions;
+  deadlines: Deadlines;
   /** Sign-in attempts per client address per minute. */
   loginRateLimit?: number;
   /** Told of every route registered (the permission test reads them). */
@@ -140,5 +142,5 @@ export async function staffApi(app: FastifyInstance, options: StaffApiOptions): 
 
   authRoutes(app, { storage, loginRateLimit: options.loginRateLimit ?? 10 });
   accountRoutes(app, { storage, charters: options.charters });
-  queueRoutes(app, { storage, charters: options.charters, push: options.push });
+  queueRoutes(app, { storage, charters: options.charters, push: options.push, flagOf: options.deadlines.flagOf, refreshDueDate: options.deadlines.refreshDueDate });
 }

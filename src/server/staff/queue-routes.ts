@@ -31,8 +31,6 @@ export interface QueueDeps {
   refreshDueDate?: (id: string) => Promise<void>;
 }
 
-const CLOSED: readonly SubmissionStatus[] = ['done', 'declined'];
-
 export function simpleFlag({ status, dueAt, closedAt }: { status: SubmissionStatus; dueAt: Date | null; closedAt: Date | null }, now: Date): DeadlineFlag | null {
   if (!dueAt) return null;
   if (closedAt) return closedAt <= dueAt ? 'met' : 'missed';
@@ -186,7 +184,6 @@ export function queueRoutes(app: FastifyInstance, deps: QueueDeps): void {
     const change = parsed(parseContract(StatusChangeSchema, request.body));
     const row = await loadVisible(deps, request, request.params.id);
     await changeStatus(storage, row.id, change.status, change.note, deps.push, { accountId: request.staff!.account.id });
-    await storage.query('UPDATE submissions SET closed_at = CASE WHEN $2 THEN coalesce(closed_at, now()) ELSE NULL END WHERE id = $1', [row.id, CLOSED.includes(change.status)]);
     await deps.refreshDueDate?.(row.id);
     await audit(storage, who(request), `status:${change.status}`, { submissionId: row.id });
     return { ok: true };

@@ -213,7 +213,12 @@ export async function getSubmissionStatuses(db: Queryable, ids: readonly string[
 /** Staff move a submission along; false when the id is unknown. */
 export async function setSubmissionStatus(storage: Storage, id: string, status: SubmissionStatus, note?: string, at = new Date(), accountId?: string): Promise<boolean> {
   return storage.transaction(async (tx) => {
-    const updated = await tx.query('UPDATE submissions SET status = $2 WHERE id = $1 RETURNING id', [id, status]);
+    // Concluído and não atendido close the request (its deadline is then met or missed); any other status reopens it.
+    const updated = await tx.query(
+      `UPDATE submissions SET status = $2, closed_at = CASE WHEN $2 IN ('done', 'declined') THEN coalesce(closed_at, $3) ELSE NULL END
+       WHERE id = $1 RETURNING id`,
+      [id, status, at],
+    );
     if (updated.rowCount === 0) return false;
     await tx.query('INSERT INTO status_history (submission_id, status, at, note, account_id) VALUES ($1, $2, $3, $4, $5)', [id, status, at, note ?? null, accountId ?? null]);
     return true;

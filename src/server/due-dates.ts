@@ -1,0 +1,53 @@
+/**
+ * Deadlines in the work queue: a request's due date from its service's promised time (charter), counted
+ * in business days that skip weekends and the national, Bahia and municipal holidays, with the clock
+ * paused while the request waits for the citizen. Stored on the submission (due_at) so that lists sort and
+ * filter by it; recomputed whenever the clock pauses or resumes.
+ */
+import type { Charter, Service, SubmissionStatus } from '../shared/schemas.ts';
+import { deadlineFlag, dueDate } from '../shared/deadlines.ts';
+import type { DeadlineFlag } from '../shared/staff.ts';
+import type { CharterCache } from './current-charter.ts';
+import { holidayCalendarFor } from './holidays.ts';
+import { pausesOf } from './staff/queue-store.ts';
+import type { Storage } from './storage/types.ts';
+
+export interface Deadlines {
+  /** The due date of a request received now (no pauses yet). */
+  dueDate(service: Service, receivedAt: Date, charter: Charter): Date;
+  /** After a question or a reply: the due date with every pause counted. */
+  refreshDueDate(id: string): Promise<void>;
+  flagOf(row: { status: SubmissionStatus; dueAt: Date | null; closedAt: Date | null }, now: Date): DeadlineFlag | null;
+}
+
+export function deadlinesFor(storage: Storage, charters: CharterCache): Deadlines {
+  const calendar = async () => {
+    const current = await charters.current();
+    return current ? holidayCalendarFor(current.charter) : null;
+  };
+  let lastCalendar: ReturnType<typeof holidayCalendarFor> | null = null;
+  void calendar().then((found) => { lastCalendar = found; }, () => undefined);
+  return {
+    dueDate(service, receivedAt, charter) {
+      return new Date(dueDate({ receivedAt, deadline: service.deadline, calendar: holidayCalendarFor(charter) }).dueAt);
+    },
+    async refreshDueDate(id) {
+      const current = await charters.current();
+      if (!current) return;
+      const row = (await storage.query<{ service_id: string; received_at: Date; kind: string }>('SELECT service_id, received_at, kind FROM submissions WHERE id = $1', [id])).rows[0];
+      const service = row && current.services.get(row.service_id);
+      if (!row || !service || row.kind === 'evaluation') return;
+      const pauses = await pausesOf(storage, id);
+      const due = dueDate({ receivedAt: row.received_at, deadline: service.deadline, calendar: holidayCalendarFor(current.charter), pauses });
+      await storage.query('UPDATE submissions SET due_at = $2 WHERE id = $1', [id, due.dueAt]);
+    },
+    flagOf({ status, dueAt, closedAt }, now) {
+      if (!dueAt) return null;
+      if (status === 'waiting_citizen' && !closedAt) return 'paused';
+      // The calendar for "due soon" is the current charter's; without one yet, only overdue/on time are told.
+      const cal = lastCalendar ?? { isHoliday: () => false };
+      void calendar().then((found) => { lastCalendar = found; }, () => undefined);
+      return deadlineFlag({ dueAt, now, calendar: cal, ...(closedAt ? { doneAt: closedAt } : {}) });
+    },
+  };
+}
