@@ -1,8 +1,8 @@
 /**
  * The work queue and a request's page: list with filters and counts, the request with its answers, photos,
  * place and story, and what staff do with it (answer, ask the citizen, note, assign, transfer, close).
- * Every route checks canSee on the request it touches (403 otherwise), and every view of personal data is
- * audited.
+ * Every route checks canSee on the request it touches (403 otherwise) before it reads the body, so the
+ * answer about someone else's request never depends on what was sent; every view of personal data is audited.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type FormField, SHA256_REGEX, type SubmissionStatus, UuidSchema, parseContract } from '../../shared/schemas.ts';
@@ -181,8 +181,8 @@ export function queueRoutes(app: FastifyInstance, deps: QueueDeps): void {
   });
 
   app.post<{ Params: { id: string } }>('/requests/:id/status', { config: { access: 'requests.answer' } }, async (request) => {
-    const change = parsed(parseContract(StatusChangeSchema, request.body));
     const row = await loadVisible(deps, request, request.params.id);
+    const change = parsed(parseContract(StatusChangeSchema, request.body));
     await changeStatus(storage, row.id, change.status, change.note, deps.push, { accountId: request.staff!.account.id });
     await deps.refreshDueDate?.(row.id);
     await audit(storage, who(request), `status:${change.status}`, { submissionId: row.id });
@@ -191,8 +191,8 @@ export function queueRoutes(app: FastifyInstance, deps: QueueDeps): void {
 
   // "Aguardando o cidadão": a question the citizen reads and answers in the app; the deadline's clock pauses.
   app.post<{ Params: { id: string } }>('/requests/:id/question', { config: { access: 'requests.answer' } }, async (request) => {
-    const { question } = parsed(parseContract(QuestionSchema, request.body));
     const row = await loadVisible(deps, request, request.params.id);
+    const { question } = parsed(parseContract(QuestionSchema, request.body));
     if (row.closed_at) throw new HttpError(409, apiError('closed', 'Este pedido já foi encerrado.'));
     await changeStatus(storage, row.id, 'waiting_citizen', question, deps.push, { accountId: request.staff!.account.id });
     await deps.refreshDueDate?.(row.id);
@@ -201,16 +201,16 @@ export function queueRoutes(app: FastifyInstance, deps: QueueDeps): void {
   });
 
   app.post<{ Params: { id: string } }>('/requests/:id/notes', { config: { access: 'requests.answer' } }, async (request) => {
-    const { text } = parsed(parseContract(NoteSchema, request.body));
     const row = await loadVisible(deps, request, request.params.id);
+    const { text } = parsed(parseContract(NoteSchema, request.body));
     await addStaffEvent(storage, row.id, request.staff!.account.id, 'note', text);
     await audit(storage, who(request), 'note', { submissionId: row.id });
     return { ok: true };
   });
 
   app.post<{ Params: { id: string } }>('/requests/:id/assign', { config: { access: 'requests.assign' } }, async (request) => {
-    const { accountId } = parsed(parseContract(AssignSchema, request.body));
     const row = await loadVisible(deps, request, request.params.id);
+    const { accountId } = parsed(parseContract(AssignSchema, request.body));
     let name = 'ninguém';
     if (accountId) {
       const colleague = await findAccountById(storage, accountId);
@@ -226,8 +226,8 @@ export function queueRoutes(app: FastifyInstance, deps: QueueDeps): void {
   });
 
   app.post<{ Params: { id: string } }>('/requests/:id/transfer', { config: { access: 'requests.transfer' } }, async (request) => {
-    const { secretariatId, reason } = parsed(parseContract(TransferSchema, request.body));
     const row = await loadVisible(deps, request, request.params.id);
+    const { secretariatId, reason } = parsed(parseContract(TransferSchema, request.body));
     const current = await charters.current();
     if (!current?.charter.secretariats.some((s) => s.id === secretariatId)) throw new HttpError(422, apiError('unknown_secretariat', 'Secretaria não encontrada na Carta de Serviços.'));
     if (secretariatId === row.secretariat_id) throw new HttpError(422, apiError('same_secretariat', 'O pedido já está nesta secretaria.'));
