@@ -17,6 +17,7 @@ export interface Answer {
   status: number;
   headers: Headers;
   text: string;
+  bytes: Buffer;
   /** The parsed body when it is JSON, otherwise undefined. */
   body: any;
 }
@@ -84,11 +85,12 @@ export class StaffClient {
       headers,
       ...(options.body !== undefined ? { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) } : {}),
     });
-    const text = method === 'HEAD' ? '' : await response.text();
+    const bytes = method === 'HEAD' ? Buffer.alloc(0) : Buffer.from(await response.arrayBuffer());
+    const text = bytes.toString('utf8');
     let body: any;
     if ((response.headers.get('content-type') ?? '').includes('application/json') && text) body = JSON.parse(text);
     this.remember(response, body);
-    return { status: response.status, headers: response.headers, text, body };
+    return { status: response.status, headers: response.headers, text, bytes, body };
   }
 
   /** Keeps the cookie the server set (or forgets it when cleared) and the CSRF token of a session answer. */
