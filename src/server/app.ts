@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import compress from '@fastify/compress';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { HttpError, MESSAGES, apiError } from './api-errors.ts';
@@ -11,6 +12,8 @@ import { inTurn } from './fair-turns.ts';
 import { healthRoutes } from './health-routes.ts';
 import { inlineStyleHashes, securityHeaders } from './security-headers.ts';
 import { DEFAULT_PUSH_SUBJECT, type PushOptions } from './push.ts';
+import { IntegrityKeys } from './integrity/crypto.ts';
+import { integrityApi } from './integrity/plugin.ts';
 import { staffApi, type StaffRouteInfo } from './staff/plugin.ts';
 import { registerStatic } from './static-site.ts';
 import { DiskFullError } from './storage/file-store.ts';
@@ -36,6 +39,10 @@ export interface AppOptions {
   loginRateLimit?: number;
   /** Told of every staff route as it is registered (the permission test reads them). */
   onStaffRoute?: (route: StaffRouteInfo) => void;
+  /** The integrity channel's keys (outside the database); a random one when absent (tests). */
+  integrityKeys?: IntegrityKeys;
+  /** Receipt look-ups per client address per minute. */
+  receiptLookupsPerMinute?: number;
 }
 
 const FASTIFY_ERRORS: Record<string, { status: number; error: string; message: string }> = {
@@ -98,6 +105,7 @@ function isDiskFull(error: ErrorLike): boolean {
 export async function buildApp({
   storage, staticDir, logger = false, rateLimit, trustProxy = false, minFreeBytes = 0, hsts = false, limits = {},
   push = { subject: DEFAULT_PUSH_SUBJECT }, loginRateLimit, onStaffRoute,
+  integrityKeys = new IntegrityKeys(randomBytes(32)), receiptLookupsPerMinute,
 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger,
@@ -192,12 +200,20 @@ export async function buildApp({
     dueDate: deadlines.dueDate,
     onResumed: deadlines.refreshDueDate,
   });
+  await app.register(integrityApi, {
+    prefix: '/api/integridade',
+    storage,
+    charters,
+    keys: integrityKeys,
+    ...(receiptLookupsPerMinute ? { receiptLookupsPerMinute } : {}),
+  });
   await app.register(staffApi, {
     prefix: '/api/gestao',
     storage,
     charters,
     push,
     deadlines,
+    integrityKeys,
     ...(loginRateLimit ? { loginRateLimit } : {}),
     ...(onStaffRoute ? { onRoute: onStaffRoute } : {}),
   });

@@ -1,6 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import { readCharterFile } from './charter-file.ts';
+import { join } from 'node:path';
+import { loadIntegrityKeys } from './integrity/crypto.ts';
+import { forgetRetryReceipts } from './integrity/reports.ts';
 import { vapidKeys } from './push.ts';
 import { storageOptions, type ServerConfig } from './config.ts';
 import { sweepOrphanAttachments } from './storage/attachment-store.ts';
@@ -24,6 +27,8 @@ export function startOrphanSweeper(storage: Storage, orphanFileDays: number, log
     try {
       const rows = await sweepOrphanAttachments(storage, new Date(Date.now() - orphanFileDays * DAY_MS));
       const strays = await storage.files.sweepStrays(storage, DAY_MS);
+      // A week on, an integrity report's receipt can no longer be told again, even to a retry.
+      await forgetRetryReceipts(storage);
       if (rows || strays) log(`Deleted ${rows} uploaded file(s) no submission cites (older than ${orphanFileDays} days) and ${strays} stray file(s).`);
     } catch {
       // Tried again at the next hour.
@@ -77,6 +82,7 @@ export async function serve(config: ServerConfig, { charterFileIfEmpty }: ServeO
       hsts: config.hsts,
       limits: config.limits,
       push: config.push,
+      integrityKeys: loadIntegrityKeys(process.env, join(config.dataDir, 'integrity.key')),
     });
     // Made on first start and kept: phones subscribe with the public half.
     await vapidKeys(storage);

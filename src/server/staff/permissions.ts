@@ -22,6 +22,10 @@ export const MATRIX: Record<Permission, readonly StaffRole[]> = {
   'audit.read': ['controladoria'],
   'accounts.manage': ['admin'],
   'charter.import': ['admin'],
+  // The integrity channel is the controladoria's alone: no secretariat, not even a reported servant's, reaches it.
+  'integrity.read': ['controladoria'],
+  'integrity.answer': ['controladoria'],
+  'integrity.reveal': ['controladoria'],
 };
 
 export interface Actor {
