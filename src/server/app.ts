@@ -53,6 +53,9 @@ const FASTIFY_ERRORS: Record<string, { status: number; error: string; message: s
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, error: 'unsupported_media_type', message: MESSAGES.unsupportedMediaType },
 };
 
+/** The log line at start-up names no address: a log must never hold one (the integrity channel's promise). */
+export const LISTEN_TEXT = () => 'Servidor no ar';
+
 /** Bodies above this are parsed in a turn of their own. */
 const LARGE_BODY_BYTES = 64 * 1024;
 

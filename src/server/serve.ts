@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from './app.ts';
+import { buildApp, LISTEN_TEXT } from './app.ts';
 import { readCharterFile } from './charter-file.ts';
 import { join } from 'node:path';
 import { loadIntegrityKeys } from './integrity/crypto.ts';
@@ -88,7 +88,7 @@ export async function serve(config: ServerConfig, { charterFileIfEmpty }: ServeO
     await vapidKeys(storage);
     // Compress the charter before the first visitor asks for it.
     await app.inject({ url: '/api/charter', headers: { 'accept-encoding': 'br' } });
-    await app.listen({ port: config.port, host: config.host });
+    await app.listen({ port: config.port, host: config.host, listenTextResolver: LISTEN_TEXT });
     const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
     const url = `http://${shownHost}:${config.port}`;
     const watchdog = config.watchdogSeconds > 0 ? startWatchdog(storage, config.watchdogSeconds * 1000) : undefined;

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { CharterSchema, parseContract, type Charter } from '../../src/shared/schemas.ts';
-import { buildApp, type AppOptions } from '../../src/server/app.ts';
+import { buildApp, LISTEN_TEXT, type AppOptions } from '../../src/server/app.ts';
 import { installCharter } from '../../src/server/storage/charter-store.ts';
 import { openStorage } from '../../src/server/storage/open.ts';
 import type { Storage } from '../../src/server/storage/types.ts';
@@ -84,7 +84,7 @@ export async function startServer({ backend = 'pglite', storage: given, charter,
   try {
     if (charter !== false) await installCharter(storage, charter ?? fixtureCharter());
     const server = await buildApp({ storage, rateLimit, ...app });
-    await server.listen({ host: '127.0.0.1', port: 0 });
+    await server.listen({ host: '127.0.0.1', port: 0, listenTextResolver: LISTEN_TEXT });
     const { port } = server.server.address() as AddressInfo;
     return {
       url: `http://127.0.0.1:${port}`,
