@@ -23,7 +23,7 @@ export const ROLES_NEEDING_TOTP: readonly StaffRole[] = ['admin', 'ouvidoria', '
 export const PERMISSIONS = [
   'requests.read', 'requests.answer', 'requests.assign', 'requests.transfer', 'requests.export',
   'templates.manage', 'figures.read', 'manifestations.read', 'audit.read', 'accounts.manage', 'charter.import',
-  'integrity.read', 'integrity.answer', 'integrity.reveal',
+  'integrity.read', 'integrity.answer', 'integrity.reveal', 'manifestations.forward', 'manifestations.internal_answer',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -118,6 +118,9 @@ export const QueueItemSchema = v.object({
   district: v.nullable(v.string()),
   village: v.nullable(v.string()),
   assignedTo: v.nullable(v.object({ id: UuidSchema, name: v.string() })),
+  /** Manifestações: the secretariat the Ouvidoria forwarded it to, and whether its deadline was extended. */
+  forwardedTo: v.optional(v.nullable(v.string())),
+  extended: v.optional(v.boolean()),
 });
 export type QueueItem = v.InferOutput<typeof QueueItemSchema>;
 
@@ -133,7 +136,7 @@ export type QueuePage = v.InferOutput<typeof QueuePageSchema>;
 export const RequestEventSchema = v.object({
   at: v.string(),
   /** status: a status change (with a note to the citizen); question / reply: the "aguardando o cidadão" exchange; transfer, assign, note (internal). */
-  type: v.picklist(['status', 'question', 'reply', 'transfer', 'assign', 'note']),
+  type: v.picklist(['status', 'question', 'reply', 'transfer', 'assign', 'note', 'forward', 'internal_answer']),
   status: v.optional(v.picklist(SUBMISSION_STATUSES)),
   text: v.optional(v.string()),
   /** Public events are what the citizen reads; internal notes, assignments and transfer reasons are not. */
@@ -167,6 +170,9 @@ export const QuestionSchema = v.strictObject({ question: text(2000) });
 export const NoteSchema = v.strictObject({ text: text(4000) });
 export const AssignSchema = v.strictObject({ accountId: v.nullable(UuidSchema) });
 export const TransferSchema = v.strictObject({ secretariatId, reason: text(1000) });
+export const ForwardSchema = v.strictObject({ secretariatId, note: v.optional(text(2000)) });
+export const InternalAnswerSchema = v.strictObject({ text: text(4000) });
+export const ExtensionSchema = v.strictObject({ justification: v.pipe(text(1000), v.minLength(20, 'Explique a prorrogação em pelo menos 20 caracteres.')) });
 export const TemplateSchema = v.strictObject({ serviceId: v.pipe(v.string(), v.maxLength(80)), title: text(120), text: text(2000) });
 
 export const AuditEntrySchema = v.object({
