@@ -23,7 +23,7 @@ export const ROLES_NEEDING_TOTP: readonly StaffRole[] = ['admin', 'ouvidoria', '
 export const PERMISSIONS = [
   'requests.read', 'requests.answer', 'requests.assign', 'requests.transfer', 'requests.export',
   'templates.manage', 'figures.read', 'manifestations.read', 'audit.read', 'accounts.manage', 'charter.import',
-  'integrity.read', 'integrity.answer', 'integrity.reveal', 'manifestations.forward', 'manifestations.internal_answer',
+  'integrity.read', 'integrity.answer', 'integrity.reveal', 'manifestations.forward', 'manifestations.internal_answer', 'plan.update',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

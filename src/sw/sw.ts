@@ -6,6 +6,7 @@
 import { clientsClaim } from 'workbox-core';
 import { cleanupOutdatedCaches, PrecacheRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { NetworkFirst } from 'workbox-strategies';
 import { registerBackgroundSync } from './background-sync.ts';
 import { registerOfflineCopy } from './offline-copy.ts';
 import type { OfflineCopyEntry } from './offline-copy-protocol.ts';
@@ -30,6 +31,12 @@ clientsClaim();
 self.addEventListener('message', (event: ExtendableMessageEvent) => {
   if ((event.data as { type?: string } | null)?.type === 'SKIP_WAITING') void self.skipWaiting();
 });
+
+// The Code of Ethics and the Integrity Plan: from the network when it answers in time, else the last copy.
+registerRoute(
+  ({ url, request }) => url.pathname === '/api/integridade/conteudo' && request.method === 'GET',
+  new NetworkFirst({ cacheName: 'conecta-integridade', networkTimeoutSeconds: 4 }),
+);
 
 registerBackgroundSync(self);
 registerPush(self);

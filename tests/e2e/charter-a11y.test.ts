@@ -32,6 +32,7 @@ const PAGES: CitizenPage[] = [
     prepare: (p) => p.evaluate('document.querySelectorAll("main details").forEach((d) => { d.open = true; })'),
   },
   { name: 'about', path: '/sobre', ready: 'dl.facts' },
+  { name: 'integrity (ethics code and plan)', path: '/integridade', ready: '[data-testid="ethics-article"]' },
   { name: 'secretariat', path: '/secretarias/agricultura', ready: 'main dl.facts' },
   { name: 'category', path: '/categorias/zona-rural', ready: 'main li a' },
   { name: 'life event', path: '/momentos/tive-um-filho', ready: 'main li a' },

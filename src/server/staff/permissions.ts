@@ -30,6 +30,7 @@ export const MATRIX: Record<Permission, readonly StaffRole[]> = {
   'integrity.read': ['controladoria'],
   'integrity.answer': ['controladoria'],
   'integrity.reveal': ['controladoria'],
+  'plan.update': ['controladoria'],
 };
 
 export interface Actor {
