@@ -16,6 +16,8 @@ import { IntegrityKeys } from './integrity/crypto.ts';
 import { integrityApi } from './integrity/plugin.ts';
 import { staffApi, type StaffRouteInfo } from './staff/plugin.ts';
 import { registerStatic } from './static-site.ts';
+import { TransparencyPanel, type PanelOptions } from './transparency/published-panel.ts';
+import { transparencyApi } from './transparency/plugin.ts';
 import { DiskFullError } from './storage/file-store.ts';
 import type { Storage } from './storage/types.ts';
 
@@ -43,6 +45,8 @@ export interface AppOptions {
   integrityKeys?: IntegrityKeys;
   /** Receipt look-ups per client address per minute. */
   receiptLookupsPerMinute?: number;
+  /** The transparency panel's background check (tests shorten it). */
+  transparency?: PanelOptions;
 }
 
 const FASTIFY_ERRORS: Record<string, { status: number; error: string; message: string }> = {
@@ -54,6 +58,13 @@ const FASTIFY_ERRORS: Record<string, { status: number; error: string; message: s
 };
 
 /** The log line at start-up names no address: a log must never hold one (the integrity channel's promise). */
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The public panel's snapshots (tests and the staff reports read it). */
+    transparencyPanel: TransparencyPanel;
+  }
+}
+
 export const LISTEN_TEXT = () => 'Servidor no ar';
 
 /** Bodies above this are parsed in a turn of their own. */
@@ -108,7 +119,7 @@ function isDiskFull(error: ErrorLike): boolean {
 export async function buildApp({
   storage, staticDir, logger = false, rateLimit, trustProxy = false, minFreeBytes = 0, hsts = false, limits = {},
   push = { subject: DEFAULT_PUSH_SUBJECT }, loginRateLimit, onStaffRoute,
-  integrityKeys = new IntegrityKeys(randomBytes(32)), receiptLookupsPerMinute,
+  integrityKeys = new IntegrityKeys(randomBytes(32)), receiptLookupsPerMinute, transparency,
 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger,
@@ -209,6 +220,15 @@ export async function buildApp({
     charters,
     keys: integrityKeys,
     ...(receiptLookupsPerMinute ? { receiptLookupsPerMinute } : {}),
+  });
+  const panel = new TransparencyPanel(storage, charters, transparency);
+  app.decorate('transparencyPanel', panel);
+  app.addHook('onReady', async () => panel.start());
+  app.addHook('onClose', async () => panel.stop());
+  await app.register(transparencyApi, {
+    prefix: '/api/transparencia',
+    panel,
+    rateLimit: rateLimit === false ? false : { max: rateLimit?.max ?? 600, timeWindow: rateLimit?.timeWindow ?? '1 minute' },
   });
   await app.register(staffApi, {
     prefix: '/api/gestao',

@@ -11,7 +11,7 @@ import { FollowUpRequestSchema } from '../../shared/integrity.ts';
 import { parseContract } from '../../shared/schemas.ts';
 import { HttpError, MESSAGES, apiError } from '../api-errors.ts';
 import { clientKey } from '../client-address.ts';
-import { etagMatches } from '../citizen/charter-routes.ts';
+import { etagMatches } from '../versioned-file.ts';
 import { audit } from '../staff/audit.ts';
 import { servedContent } from './content.ts';
 import { acceptReport, acceptReporterMessage, findByReceipt, followUp, type IntegrityDeps } from './reports.ts';

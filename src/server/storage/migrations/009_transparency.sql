@@ -11,6 +11,7 @@ CREATE INDEX submissions_kind_received ON submissions (kind, received_at);
 CREATE TABLE transparency_snapshots (
   id serial PRIMARY KEY,
   computed_at timestamptz NOT NULL,
-  etag text NOT NULL,
+  -- What the data looked like (charter, newest history and event ids, integrity count): unchanged means no recompute.
+  token text NOT NULL,
   body text NOT NULL
 );
