@@ -10,6 +10,8 @@ const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const PAGES = [
   { name: 'home', path: '/', ready: 'main .chip-list a' },
   { name: 'search results', path: '/buscar?q=saude', ready: '#resultados a' },
+  { name: 'search results with a service of another body', path: '/buscar?q=rg', ready: '#resultados .external-result' },
+  { name: 'search with no results', path: '/buscar?q=xqzwv', ready: '#sem-resultados a' },
   { name: 'service page', path: '/servicos/segunda-via-iptu', ready: '#secao-etapas' },
   { name: 'about', path: '/sobre', ready: 'dl.facts' },
   { name: 'secretariat', path: '/secretarias/agricultura', ready: 'main dl.facts' },

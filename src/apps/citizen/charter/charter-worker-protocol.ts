@@ -1,8 +1,17 @@
+import type { SearchHit } from '../search/search-index.ts';
 import type { RefreshOutcome } from './charter-cache.ts';
 import type { StoredCharter } from './charter-db.ts';
 
-export type CharterWorkerRequest = { type: 'load' } | { type: 'refresh' };
+/** A search result as it crosses to the page: which entry, looked up there in the page's own charter. */
+export type SearchResultRef = Pick<SearchHit, 'kind' | 'id'>;
+
+export type CharterWorkerRequest =
+  | { type: 'load' }
+  | { type: 'refresh' }
+  /** An empty query only builds the index, so that it is ready when the person has typed. */
+  | { type: 'search'; id: number; query: string; limit: number };
 
 export type CharterWorkerReply =
   | { type: 'stored'; stored: StoredCharter | undefined; error?: string }
-  | { type: 'refreshed'; outcome: RefreshOutcome };
+  | { type: 'refreshed'; outcome: RefreshOutcome }
+  | { type: 'searched'; id: number; hits: SearchResultRef[] };
