@@ -61,7 +61,12 @@ function receive(reply: CharterWorkerReply): void {
     else if (reply.error) charterStore.setState({ error: 'Não foi possível ler os dados salvos no aparelho.' });
     return;
   }
-  applyOutcome(reply.outcome);
+  if (reply.type === 'confirmed') {
+    charterStore.setState({ refreshing: false, updatedAt: reply.checkedAt });
+    setOnline(true);
+  } else {
+    applyOutcome(reply.outcome);
+  }
   firstRefreshDone?.();
   firstRefreshDone = undefined;
 }

@@ -23,12 +23,12 @@ let current: { version: string; charter: Charter; index?: SearchIndex } | undefi
 let firstCharter: (() => void) | undefined;
 const charterKnown = new Promise<void>((resolve) => (firstCharter = resolve));
 
+const versionOf = (stored: StoredCharter) => `${stored.etag ?? ''} ${stored.storedAt}`;
+
+/** Remembers the charter handed to the page, keeping the index when it is the same version. */
 function keep(stored: StoredCharter | undefined): void {
-  if (!stored) return;
-  // A 304 hands back the same version: keep its index rather than build it again.
-  const version = `${stored.etag ?? ''} ${stored.storedAt}`;
-  if (current?.version === version) return;
-  current = { version, charter: stored.charter };
+  if (!stored || current?.version === versionOf(stored)) return;
+  current = { version: versionOf(stored), charter: stored.charter };
   firstCharter?.();
 }
 
@@ -43,7 +43,7 @@ async function handle(request: CharterWorkerRequest): Promise<void> {
     const searched = current!;
     searched.index ??= buildSearchIndex(searched.charter);
     const hits = request.query.trim() ? searchCharter(searched.index, request.query, request.limit) : [];
-    scope.postMessage({ type: 'searched', id: request.id, hits: hits.map(({ kind, id }) => ({ kind, id })) });
+    scope.postMessage({ type: 'searched', id: request.id, hits: hits.map(({ kind, id, position }) => ({ kind, id, position })) });
     return;
   }
   const db = charterDatabase();
@@ -61,6 +61,11 @@ async function handle(request: CharterWorkerRequest): Promise<void> {
     status: 'failed' as const,
     error: error instanceof Error ? error.message : String(error),
   }));
+  if (outcome.status === 'unchanged' && current?.version === versionOf(outcome.stored)) {
+    // Copying a 5,000-service charter to the page again would block it for hundreds of milliseconds.
+    scope.postMessage({ type: 'confirmed', checkedAt: outcome.stored.checkedAt });
+    return;
+  }
   if (outcome.status === 'updated' || outcome.status === 'unchanged') keep(outcome.stored);
   scope.postMessage({ type: 'refreshed', outcome });
 }

@@ -39,12 +39,15 @@ export async function searchInWorker(charter: Charter, query: string, limit: num
   const refs = await ask(query, limit);
   const results: SearchResult[] = [];
   for (const ref of refs) {
-    // The worker may answer for the version before an update the page already shows: skip what is gone.
+    // Worker and page hold the same version, so the position finds the entry; should the worker answer
+    // for the version before an update the page already shows, the id decides, and what is gone is skipped.
     if (ref.kind === 'service') {
-      const service = serviceById(charter, ref.id);
+      const atPosition = charter.services[ref.position];
+      const service = atPosition?.id === ref.id ? atPosition : serviceById(charter, ref.id);
       if (service) results.push({ kind: 'service', service });
     } else {
-      const external = charter.externalServices?.find((item) => item.id === ref.id);
+      const atPosition = charter.externalServices?.[ref.position];
+      const external = atPosition?.id === ref.id ? atPosition : charter.externalServices?.find((item) => item.id === ref.id);
       if (external) results.push({ kind: 'external', external });
     }
   }

@@ -41,6 +41,8 @@ export type SearchableCharter = Pick<Charter, 'services' | 'secretariats' | 'cat
 export interface SearchEntry {
   kind: 'service' | 'external';
   id: string;
+  /** Where it is in the charter's `services` or `externalServices`: found without a lookup. */
+  position: number;
   name: string;
 }
 
@@ -97,8 +99,8 @@ function documentsOf(charter: SearchableCharter): Document[] {
   for (const s of charter.secretariats) areaNames.set(`s:${s.id}`, `${s.name} ${s.acronym ?? ''}`);
   for (const c of charter.categories) areaNames.set(`c:${c.id}`, c.name);
   for (const e of charter.lifeEvents) areaNames.set(`e:${e.id}`, e.name);
-  const services = charter.services.map((service): Document => ({
-    entry: { kind: 'service', id: service.id, name: service.name },
+  const services = charter.services.map((service, position): Document => ({
+    entry: { kind: 'service', id: service.id, position, name: service.name },
     fields: [
       [service.name, 'name', 0],
       ...service.popularNames.map((n, i): [string, Field, number] => [n, 'popularName', i]),
@@ -111,8 +113,8 @@ function documentsOf(charter: SearchableCharter): Document[] {
     titles: [service.name, ...service.popularNames],
   }));
   // What people call it (its keywords) counts as a popular name: these entries have no other title.
-  const external = (charter.externalServices ?? []).map((item): Document => ({
-    entry: { kind: 'external', id: item.id, name: item.name },
+  const external = (charter.externalServices ?? []).map((item, position): Document => ({
+    entry: { kind: 'external', id: item.id, position, name: item.name },
     fields: [
       [item.name, 'name', 0],
       ...item.keywords.map((k, i): [string, Field, number] => [k, 'popularName', i]),
