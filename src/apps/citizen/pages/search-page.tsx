@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Charter, ExternalService } from '../../../shared/schemas.ts';
-import { navigate, type PageProps } from '../../common/navigation.tsx';
+import { currentLocation, navigate, type PageProps } from '../../common/navigation.tsx';
 import { useCharter } from '../charter/use-charter.ts';
 import { secretariatById, serviceById } from '../charter/lookup.ts';
 import { prepareSearch, searchInWorker, type SearchResult } from '../search/search-client.ts';
@@ -15,7 +15,11 @@ const RESULT_LIMIT = 30;
 export default function SearchPage({ query }: PageProps) {
   const urlQuery = query.get('q') ?? '';
   const [text, setText] = useState(urlQuery);
-  useEffect(() => setText(urlQuery), [urlQuery]);
+  // The box follows the address (the header's search, back and forward), but the page's props lag
+  // behind our own replaceState while its code resolves: a stale echo would undo letters typed since.
+  useEffect(() => {
+    if (urlQuery === (currentLocation().query.get('q') ?? '')) setText(urlQuery);
+  }, [urlQuery]);
   usePageTitle(text.trim() ? `Busca: ${text.trim()}` : 'Buscar serviço');
   const { charter, loading, error } = useCharter();
   const [found, setFound] = useState<{ charter: Charter; text: string; results: SearchResult[] }>();
@@ -24,7 +28,10 @@ export default function SearchPage({ query }: PageProps) {
   useEffect(() => {
     if (!charter || !text.trim()) return;
     let live = true;
-    void searchInWorker(charter, text, RESULT_LIMIT).then((results) => live && setFound({ charter, text, results }));
+    void searchInWorker(charter, text, RESULT_LIMIT).then((results) => {
+      // Typing on in a word often keeps the same results: keep the same list too, so it is not redrawn.
+      if (live) setFound((before) => ({ charter, text, results: before?.charter === charter && sameResults(before.results, results) ? before.results : results }));
+    });
     return () => {
       live = false;
     };
@@ -33,6 +40,9 @@ export default function SearchPage({ query }: PageProps) {
   // Until the answer for the latest text (or charter) arrives, the previous results stay: no flicker.
   const shown = charter && text.trim() ? found : undefined;
   const current = shown !== undefined && shown.text === text;
+  // The same element while the results stay the same: a keystroke re-renders the box, not 30 cards.
+  const results = shown?.results;
+  const resultList = useMemo(() => (shown && shown.results.length > 0 ? <ResultList charter={shown.charter} results={shown.results} /> : null), [results]);
 
   const onInput = (value: string) => {
     setText(value);
@@ -74,29 +84,38 @@ export default function SearchPage({ query }: PageProps) {
             ? ''
             : shown.results.length === 0
               ? `Nada encontrado para “${text.trim()}”.`
-              : `${shown.results.length === 1 ? '1 resultado encontrado' : `${shown.results.length} resultados encontrados`}.`}
+              : `${shown.results.length === 1 ? '1 resultado' : `${shown.results.length} resultados`} para “${text.trim()}”.`}
       </p>
-      {shown && shown.results.length > 0 ? (
-        <section tabindex={-1} id="resultados" aria-label="Resultados da busca">
-          <ul class="card-list">
-            {shown.results.map((result) =>
-              result.kind === 'service' ? (
-                <li key={result.service.id}>
-                  <a class="card-link" href={`/servicos/${result.service.id}`}>
-                    <strong>{result.service.name}</strong>
-                    <span>{secretariatById(shown.charter, result.service.secretariatId)?.name}</span>
-                    <span>{result.service.description.length > 140 ? `${result.service.description.slice(0, 137)}…` : result.service.description}</span>
-                  </a>
-                </li>
-              ) : (
-                <ExternalResult key={`externo-${result.external.id}`} item={result.external} />
-              ),
-            )}
-          </ul>
-        </section>
-      ) : null}
+      {resultList}
       {shown && current && shown.results.length === 0 ? <NoResults charter={shown.charter} /> : null}
     </div>
+  );
+}
+
+function sameResults(a: SearchResult[], b: SearchResult[]): boolean {
+  const idOf = (r: SearchResult) => (r.kind === 'service' ? r.service.id : `externo-${r.external.id}`);
+  return a.length === b.length && a.every((r, i) => idOf(r) === idOf(b[i]!));
+}
+
+function ResultList({ charter, results }: { charter: Charter; results: SearchResult[] }) {
+  return (
+    <section tabindex={-1} id="resultados" aria-label="Resultados da busca">
+      <ul class="card-list">
+        {results.map((result) =>
+          result.kind === 'service' ? (
+            <li key={result.service.id}>
+              <a class="card-link" href={`/servicos/${result.service.id}`}>
+                <strong>{result.service.name}</strong>
+                <span>{secretariatById(charter, result.service.secretariatId)?.name}</span>
+                <span>{result.service.description.length > 140 ? `${result.service.description.slice(0, 137)}…` : result.service.description}</span>
+              </a>
+            </li>
+          ) : (
+            <ExternalResult key={`externo-${result.external.id}`} item={result.external} />
+          ),
+        )}
+      </ul>
+    </section>
   );
 }
 
