@@ -335,6 +335,18 @@ class Tally {
   }
 }
 
+// Per-index scratch tallies, reused by every query: fresh arrays per keystroke would churn the GC.
+const scratch = new WeakMap<SearchIndex, [Tally, Tally, Tally, Tally]>();
+
+function scratchOf(index: SearchIndex): [Tally, Tally, Tally, Tally] {
+  let tallies = scratch.get(index);
+  if (!tallies) {
+    const size = index.entries.length;
+    scratch.set(index, (tallies = [new Tally(size), new Tally(size), new Tally(size), new Tally(size)]));
+  }
+  return tallies;
+}
+
 /** The best way each entry matches one word, through the given expansions, into `into` (cleared first). */
 function scoreWord(index: SearchIndex, expansions: Expansion[], factor: number, into: Tally): void {
   into.clear();
@@ -362,13 +374,16 @@ function scoreWord(index: SearchIndex, expansions: Expansion[], factor: number, 
 export function searchCharter(index: SearchIndex, query: string, limit = 50): SearchHit[] {
   const words = [...new Set(meaningfulTokens(query))];
   if (words.length === 0) return [];
-  const count = index.entries.length;
-  const total = new Tally(count);
-  const concept = new Tally(count);
-  const alternative = new Tally(count);
-  const word = new Tally(count);
+  const [total, concept, alternative, word] = scratchOf(index);
+  total.clear();
 
   for (const { original, alternatives } of conceptsOf(index, words)) {
+    if (original.length === 1 && alternatives.length === 0) {
+      // Most words name no synonym group: straight into the total.
+      scoreWord(index, expand(index, original[0]!), 1, word);
+      for (const doc of word.touched) total.add(doc, word.score[doc]!, 1, word.inTitle[doc]!);
+      continue;
+    }
     concept.clear();
     // As typed: each word counts on its own.
     for (const typed of original) {
