@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Charter, ExternalService } from '../../../shared/schemas.ts';
 import { currentLocation, navigate, type PageProps } from '../../common/navigation.tsx';
 import { useCharter } from '../charter/use-charter.ts';
@@ -15,10 +15,13 @@ const RESULT_LIMIT = 30;
 export default function SearchPage({ query }: PageProps) {
   const urlQuery = query.get('q') ?? '';
   const [text, setText] = useState(urlQuery);
-  // The box follows the address (the header's search, back and forward), but the page's props lag
-  // behind our own replaceState while its code resolves: a stale echo would undo letters typed since.
+  // The box follows the address when someone else changes it. Our own writes come back late (the
+  // page's props lag behind while its code resolves): echoing them would undo letters typed since.
+  const written = useRef(urlQuery);
+  const writing = useRef<number | undefined>(undefined);
+  useEffect(() => () => clearTimeout(writing.current), []);
   useEffect(() => {
-    if (urlQuery === (currentLocation().query.get('q') ?? '')) setText(urlQuery);
+    if (urlQuery !== written.current && urlQuery === (currentLocation().query.get('q') ?? '')) setText((written.current = urlQuery));
   }, [urlQuery]);
   usePageTitle(text.trim() ? `Busca: ${text.trim()}` : 'Buscar serviço');
   const { charter, loading, error } = useCharter();
@@ -46,7 +49,13 @@ export default function SearchPage({ query }: PageProps) {
 
   const onInput = (value: string) => {
     setText(value);
-    navigate(value ? `/buscar?q=${encodeURIComponent(value)}` : '/buscar', { replace: true });
+    // The address follows in a task of its own (coalesced while typing fast): the keystroke's task
+    // only redraws the box, and stays short on a slow phone.
+    clearTimeout(writing.current);
+    writing.current = window.setTimeout(() => {
+      written.current = value;
+      navigate(value ? `/buscar?q=${encodeURIComponent(value)}` : '/buscar', { replace: true });
+    });
   };
 
   return (
