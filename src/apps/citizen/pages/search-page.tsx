@@ -53,6 +53,8 @@ export default function SearchPage({ query }: PageProps) {
     // only redraws the box, and stays short on a slow phone.
     clearTimeout(writing.current);
     writing.current = window.setTimeout(() => {
+      // This page stays on screen while the next one's code loads: never rewrite the address it left.
+      if (currentLocation().path !== '/buscar') return;
       written.current = value;
       navigate(value ? `/buscar?q=${encodeURIComponent(value)}` : '/buscar', { replace: true });
     });
