@@ -40,9 +40,9 @@ export default function SearchPage({ query }: PageProps) {
     };
   }, [charter, text]);
 
-  // Until the answer for the latest text (or charter) arrives, the previous results stay: no flicker.
+  // Until the answer for the latest text (or charter) arrives, the previous results and their status
+  // line stay: nothing jumps while typing, and the page is laid out again once per answer.
   const shown = charter && text.trim() ? found : undefined;
-  const current = shown !== undefined && shown.text === text;
   // The same element while the results stay the same: a keystroke re-renders the box, not 30 cards.
   const results = shown?.results;
   const resultList = useMemo(() => (shown && shown.results.length > 0 ? <ResultList charter={shown.charter} results={shown.results} /> : null), [results]);
@@ -91,14 +91,14 @@ export default function SearchPage({ query }: PageProps) {
       <p role="status" class="muted">
         {!charter
           ? loading && !error ? 'Carregando os serviços…' : error
-          : !text.trim() || !current
+          : !shown
             ? ''
             : shown.results.length === 0
-              ? `Nada encontrado para “${text.trim()}”.`
-              : `${shown.results.length === 1 ? '1 resultado' : `${shown.results.length} resultados`} para “${text.trim()}”.`}
+              ? `Nada encontrado para “${shown.text.trim()}”.`
+              : `${shown.results.length === 1 ? '1 resultado' : `${shown.results.length} resultados`} para “${shown.text.trim()}”.`}
       </p>
       {resultList}
-      {shown && current && shown.results.length === 0 ? <NoResults charter={shown.charter} /> : null}
+      {shown && shown.results.length === 0 ? <NoResults charter={shown.charter} /> : null}
     </div>
   );
 }
