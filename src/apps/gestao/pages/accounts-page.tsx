@@ -15,7 +15,7 @@ import { secretariatName, useDirectory } from '../directory.ts';
 import { useSession } from '../session.ts';
 import { announce } from '../ui/announce.ts';
 import { OneTimeLink } from '../ui/copy-link.tsx';
-import { FormError, TextField, inputValue } from '../ui/fields.tsx';
+import { FormError, TextField, focusFirstInvalid, inputValue } from '../ui/fields.tsx';
 import { usePageTitle } from '../ui/page-title.ts';
 import { ROLE_DESCRIPTIONS } from '../ui/words.ts';
 
@@ -122,6 +122,7 @@ function NewAccount({ directory, onCreated }: { directory: CharterDirectory | nu
     const parsed = parseContract(NewAccountSchema, { email, name, roles, secretariats });
     if (!parsed.ok) {
       setFailure({ message: 'Confira os dados da nova conta.', fields: parsed.fields });
+      focusFirstInvalid(event.currentTarget);
       return;
     }
     setBusy(true);

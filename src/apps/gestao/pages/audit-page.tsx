@@ -9,7 +9,7 @@ import { AuditPageSchema, type AuditEntry } from '../../../shared/staff.ts';
 import { navigate, type PageProps } from '../../common/navigation.tsx';
 import { api, failureWords, queryString } from '../api.ts';
 import { announce } from '../ui/announce.ts';
-import { FormError, SelectField, TextField, inputValue } from '../ui/fields.tsx';
+import { FormError, SelectField, TextField, focusFirstInvalid, inputValue } from '../ui/fields.tsx';
 import { usePageTitle } from '../ui/page-title.ts';
 import { STATUS_WORDS, dateTimeWords, plural } from '../ui/words.ts';
 
@@ -151,7 +151,10 @@ function AuditFilters({ filter }: { filter: Filter }) {
     if (values.submission && !parseContract(UuidSchema, values.submission).ok) found.submission = 'O identificador do pedido é o código longo do endereço do pedido (como 3f1d2a1e-8b9c-…).';
     if (values.from && values.to && values.from > values.to) found.to = 'A data final vem antes da inicial.';
     setErrors(Object.keys(found).length ? found : null);
-    if (Object.keys(found).length) return;
+    if (Object.keys(found).length) {
+      focusFirstInvalid(event.currentTarget);
+      return;
+    }
     navigate(`/gestao/auditoria${queryString(values)}`);
   };
   const active = Object.keys(filter).length > 0;

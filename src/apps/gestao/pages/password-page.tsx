@@ -8,7 +8,7 @@ import { parseContract } from '../../../shared/schemas.ts';
 import { OkSchema, PasswordResetRequestSchema } from '../../../shared/staff.ts';
 import type { PageProps } from '../../common/navigation.tsx';
 import { ApiFailure, api, failureWords } from '../api.ts';
-import { FormError, TextField, inputValue } from '../ui/fields.tsx';
+import { FormError, TextField, focusFirstInvalid, inputValue } from '../ui/fields.tsx';
 import { usePageTitle } from '../ui/page-title.ts';
 
 export default function PasswordPage(_props: PageProps) {
@@ -35,7 +35,10 @@ export default function PasswordPage(_props: PageProps) {
     }
     if (password !== again) found.again = 'As duas senhas não são iguais. Digite a mesma senha nos dois campos.';
     setErrors(found);
-    if (!parsed.ok || found.again) return;
+    if (!parsed.ok || found.again) {
+      focusFirstInvalid(event.currentTarget);
+      return;
+    }
     setBusy(true);
     try {
       await api(OkSchema, '/api/gestao/password', { method: 'POST', body: parsed.value });

@@ -11,7 +11,7 @@ import { api, failureWords, queryString } from '../api.ts';
 import { districtName, secretariatName, useDirectory } from '../directory.ts';
 import { can, useSession } from '../session.ts';
 import { announce } from '../ui/announce.ts';
-import { CheckboxField, FormError, SelectField, TextField, inputValue } from '../ui/fields.tsx';
+import { CheckboxField, FormError, SelectField, TextField, focusFirstInvalid, inputValue } from '../ui/fields.tsx';
 import { usePageTitle } from '../ui/page-title.ts';
 import { FLAG_WORDS, KIND_WORDS, STATUS_WORDS, dateTimeWords, dateWords, plural } from '../ui/words.ts';
 
@@ -187,6 +187,7 @@ function Filters({ filter }: { filter: Filter }) {
     const parsed = parseContract(QueueFilterSchema, Object.fromEntries(Object.entries(values).filter(([, v]) => v)));
     if (!parsed.ok) {
       setErrors(parsed.fields);
+      focusFirstInvalid(event.currentTarget);
       return;
     }
     setErrors(null);

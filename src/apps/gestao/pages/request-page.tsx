@@ -14,7 +14,7 @@ import { ApiFailure, api, failureWords } from '../api.ts';
 import { districtName, secretariatName, useDirectory } from '../directory.ts';
 import { can, useSession } from '../session.ts';
 import { announce } from '../ui/announce.ts';
-import { FormError, SelectField, TextArea, inputValue } from '../ui/fields.tsx';
+import { FormError, SelectField, TextArea, focusFirstInvalid, inputValue } from '../ui/fields.tsx';
 import { usePageTitle } from '../ui/page-title.ts';
 import { EVENT_WORDS, FLAG_WORDS, KIND_WORDS, STATUS_WORDS, dateTimeWords, dateWords } from '../ui/words.ts';
 
@@ -222,7 +222,10 @@ function StatusForm({ request, reload }: ActionProps) {
       if (parsed.fields['(raiz)']) found.note = 'Diga o motivo de “Não atendido”: o cidadão vai ler.';
     }
     setErrors(found);
-    if (found.status || found.note || !parsed.ok) return;
+    if (found.status || found.note || !parsed.ok) {
+      focusFirstInvalid(event.currentTarget);
+      return;
+    }
     const ok = await action.run(async () => {
       await post(request, 'status', parsed.value);
       await reload();
@@ -271,7 +274,10 @@ function QuestionForm({ request, reload }: ActionProps) {
     event.preventDefault();
     const parsed = parseContract(QuestionSchema, { question });
     setError(parsed.ok ? undefined : parsed.fields.question ?? 'Escreva a pergunta.');
-    if (!parsed.ok) return;
+    if (!parsed.ok) {
+      focusFirstInvalid(event.currentTarget);
+      return;
+    }
     if (await action.run(async () => {
       await post(request, 'question', parsed.value);
       await reload();
@@ -300,7 +306,10 @@ function NoteForm({ request, reload }: ActionProps) {
     event.preventDefault();
     const parsed = parseContract(NoteSchema, { text });
     setError(parsed.ok ? undefined : parsed.fields.text ?? 'Escreva a nota.');
-    if (!parsed.ok) return;
+    if (!parsed.ok) {
+      focusFirstInvalid(event.currentTarget);
+      return;
+    }
     if (await action.run(async () => {
       await post(request, 'notes', parsed.value);
       await reload();
@@ -371,7 +380,10 @@ function TransferForm({ request, reload, directory, onAway }: ActionProps & { di
     if (!secretariat) found.secretariatId = 'Escolha a secretaria.';
     if (!parsed.ok && parsed.fields.reason) found.reason = parsed.fields.reason;
     setErrors(found);
-    if (!parsed.ok || Object.keys(found).length) return;
+    if (!parsed.ok || Object.keys(found).length) {
+      focusFirstInvalid(event.currentTarget);
+      return;
+    }
     const name = secretariatName(directory, secretariat);
     await action.run(async () => {
       await post(request, 'transfer', parsed.value);

@@ -9,7 +9,7 @@ import { navigate, type PageProps } from '../../common/navigation.tsx';
 import { ApiFailure, api, failureWords } from '../api.ts';
 import { acceptSession, signOut, signedOut, useSession } from '../session.ts';
 import { announce } from '../ui/announce.ts';
-import { FormError, TextField, inputValue } from '../ui/fields.tsx';
+import { FormError, TextField, focusFirstInvalid, inputValue } from '../ui/fields.tsx';
 import { usePageTitle } from '../ui/page-title.ts';
 
 /** Where to go after signing in: a page of the back office named in ?volta=, else its start. */
@@ -66,7 +66,12 @@ function PasswordStage({ heading }: { heading: HeadingRef }) {
     if (busy) return;
     const parsed = parseContract(LoginRequestSchema, { email, password });
     if (!parsed.ok) {
-      setFailure({ message: 'Confira o e-mail e a senha.', fields: parsed.fields });
+      const fields: Record<string, string> = {};
+      if (!email.trim()) fields.email = 'Digite o seu e-mail.';
+      else if (parsed.fields.email) fields.email = parsed.fields.email;
+      if (!password) fields.password = 'Digite a sua senha.';
+      setFailure({ message: 'Confira o e-mail e a senha.', fields });
+      focusFirstInvalid(event.currentTarget);
       return;
     }
     setBusy(true);
@@ -110,6 +115,7 @@ function CodeForm({ onCode, label, button }: { onCode: (code: string) => Promise
     const parsed = parseContract(TotpRequestSchema, { code });
     if (!parsed.ok) {
       setFailure({ message: parsed.fields.code ?? 'O código tem 6 números.' });
+      focusFirstInvalid(event.currentTarget);
       return;
     }
     setBusy(true);

@@ -27,7 +27,8 @@ export function TextField({ id, label, hint, error, ...input }: Common & InputHT
     <div class="field">
       <label for={id}>{label}</label>
       <Extras id={id} hint={hint} error={error} />
-      <input id={id} {...input} aria-invalid={error ? 'true' : undefined} aria-describedby={describedBy(id, hint, error)} />
+      {/* type="text" unless told: the global styles (48 px, borders) select inputs by their type. */}
+      <input id={id} type="text" {...input} aria-invalid={error ? 'true' : undefined} aria-describedby={describedBy(id, hint, error)} />
     </div>
   );
 }
@@ -79,4 +80,9 @@ export function FormError({ message, fields, labels = {} }: { message: string | 
 
 export function inputValue(event: Event): string {
   return (event.currentTarget as HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement).value;
+}
+
+/** After a refused submit: focus the first field marked invalid, so its message is read out with it. */
+export function focusFirstInvalid(form: EventTarget | null): void {
+  setTimeout(() => (form as HTMLFormElement | null)?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus(), 0);
 }
