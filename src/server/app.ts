@@ -251,7 +251,10 @@ export async function buildApp({
       }
       return reply.code(404).send(apiError('not_found', MESSAGES.notFound));
     }
-    if ((request.method === 'GET' || request.method === 'HEAD') && acceptsHtml(request)) return site.sendShell(reply);
+    if ((request.method === 'GET' || request.method === 'HEAD') && acceptsHtml(request)) {
+      const sent = site.sendShell(reply, path);
+      if (sent) return sent;
+    }
     return reply.code(404).send(apiError('not_found', MESSAGES.notFound));
   });
 

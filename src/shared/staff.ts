@@ -185,3 +185,24 @@ export const AuditEntrySchema = v.object({
   target: v.nullable(v.string()),
 });
 export type AuditEntry = v.InferOutput<typeof AuditEntrySchema>;
+
+// ---------------------------------------------------------------- answers the back office reads (parsed, never cast)
+
+export const OkSchema = v.object({ ok: v.literal(true) });
+export const AccountListSchema = v.object({ accounts: v.array(StaffAccountSchema) });
+export const AccountAnswerSchema = v.object({ account: StaffAccountSchema });
+/** POST /accounts: the new account and its one-time link to choose a password (shown once). */
+export const AccountCreatedSchema = v.object({ account: StaffAccountSchema, ...ResetLinkSchema.entries });
+export const ColleaguesSchema = v.object({ colleagues: v.array(v.object({ id: UuidSchema, name: v.string(), secretariats: v.array(v.string()) })) });
+export type Colleague = v.InferOutput<typeof ColleaguesSchema>['colleagues'][number];
+export const CharterImportResultSchema = v.object({ version: v.string(), installed: v.boolean(), newFormVersions: v.number(), services: v.number() });
+export const AuditPageSchema = v.object({ entries: v.array(AuditEntrySchema), nextBefore: v.nullable(v.string()) });
+export type AuditPage = v.InferOutput<typeof AuditPageSchema>;
+/** What the back office reads of GET /api/charter: names for the filters, the transfer list and the rows. */
+export const CharterDirectorySchema = v.object({
+  version: v.string(),
+  secretariats: v.array(v.object({ id: v.string(), name: v.string() })),
+  services: v.array(v.object({ id: v.string(), name: v.string(), secretariatId: v.string() })),
+  districts: v.array(v.object({ id: v.string(), name: v.string(), villages: v.array(v.string()) })),
+});
+export type CharterDirectory = v.InferOutput<typeof CharterDirectorySchema>;

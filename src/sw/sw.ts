@@ -18,9 +18,11 @@ const precache = registerOfflineCopy(self, self.__WB_MANIFEST);
 registerRoute(new PrecacheRoute(precache));
 cleanupOutdatedCaches();
 
+// The back office (/gestao) is another app with its own page and no offline copy: its navigations always
+// go to the network, never to the citizen's index.html.
 registerRoute(
   new NavigationRoute(precache.createHandlerBoundToURL('/index.html'), {
-    denylist: [/^\/api\//, /\/[^/?]+\.[a-z0-9]+$/i],
+    denylist: [/^\/api\//, /^\/gestao(?:[/?]|$)/, /\/[^/?]+\.[a-z0-9]+$/i],
   }),
 );
 

@@ -35,14 +35,15 @@ interface Cursor {
 }
 
 export function encodeCursor(row: QueueRow): string {
-  const cursor: Cursor = { c: row.closed_at !== null, d: (row.due_at ?? new Date(8.64e15)).toISOString(), i: row.id };
+  // No due date sorts as 'infinity' (ORDER_KEY); the cursor says so in PostgreSQL's own word.
+  const cursor: Cursor = { c: row.closed_at !== null, d: row.due_at ? row.due_at.toISOString() : 'infinity', i: row.id };
   return Buffer.from(JSON.stringify(cursor)).toString('base64url');
 }
 
 function decodeCursor(text: string): Cursor | null {
   try {
     const cursor = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Cursor;
-    if (typeof cursor.c !== 'boolean' || typeof cursor.d !== 'string' || typeof cursor.i !== 'string' || !/^[0-9a-f-]{36}$/.test(cursor.i) || Number.isNaN(Date.parse(cursor.d))) return null;
+    if (typeof cursor.c !== 'boolean' || typeof cursor.d !== 'string' || typeof cursor.i !== 'string' || !/^[0-9a-f-]{36}$/.test(cursor.i) || (cursor.d !== 'infinity' && Number.isNaN(Date.parse(cursor.d)))) return null;
     return cursor;
   } catch {
     return null;
