@@ -60,6 +60,8 @@ export interface OutboxRecord {
   statusCheckedAt?: number;
   /** Set on an answer to a question of the city: the id of the request it answers (reply.ts). */
   replyTo?: string;
+  /** The promised deadline the city gave (end of the due day, Bahia), from the status reads. */
+  dueAt?: string | null;
   /** The `at` of the latest status event the person has seen (news.ts). */
   newsSeenAt?: string;
   summary: RecordSummary;

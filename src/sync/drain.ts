@@ -539,6 +539,7 @@ async function confirmSent(deps: SyncDeps, report: DrainReport): Promise<void> {
           receipt: { ...record.receipt, status: status.status, protocol: status.protocol },
           statusHistory: status.history,
           statusCheckedAt: now,
+          ...(status.dueAt !== undefined ? { dueAt: status.dueAt } : {}),
         });
         freed.push(...record.attachments.map((a) => a.sha256));
       }

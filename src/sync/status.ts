@@ -34,6 +34,7 @@ export async function refreshStatuses(db: OutboxDb, ids: readonly string[], fetc
           receipt: { ...record.receipt, status: status.status, protocol: status.protocol },
           statusHistory: status.history,
           statusCheckedAt: now(),
+          ...(status.dueAt !== undefined ? { dueAt: status.dueAt } : {}),
         });
       }
     });

@@ -61,6 +61,10 @@ describe('news of every request', () => {
     await card.waitFor();
     await expect(card.getByTestId('city-status').textContent()).resolves.toContain('Em andamento');
     await expect(card.getByTestId('city-note').textContent()).resolves.toContain('Equipe agendada para quinta-feira.');
+    // The promise, where the person reads the request: the service's maximum time, counted by the city.
+    const due = await app.server.storage.query<{ due_at: Date }>('SELECT due_at FROM submissions WHERE id = $1', [id]);
+    const dueDay = new Date(due.rows[0]!.due_at.getTime() - 3 * 3600_000).toISOString().slice(0, 10).split('-').reverse().join('/');
+    await expect(card.getByTestId('due').textContent()).resolves.toBe(`Prazo: até ${dueDay}`);
     // The news comes before everything else on the list.
     await expect(page.locator('h2').first().textContent()).resolves.toBe('Novidades da Prefeitura');
 

@@ -13,6 +13,7 @@ export const routes: RouteDefinition[] = [
   { pattern: '/minhas-solicitacoes', load: () => import('./pages/my-requests-page.tsx') },
   { pattern: '/minhas-solicitacoes/:id', load: () => import('./pages/request-detail-page.tsx') },
   { pattern: '/sobre', load: () => import('./pages/about-page.tsx') },
+  { pattern: '/integridade', load: () => import('./pages/integrity-page.tsx') },
 ];
 
 const notFound = (): Promise<PageModule> => import('./pages/not-found-page.tsx');

@@ -21,6 +21,8 @@ import { can } from './permissions.ts';
 import { accountRoutes } from './account-routes.ts';
 import { authRoutes } from './auth-routes.ts';
 import { queueRoutes } from './queue-routes.ts';
+import { integrityRoutes } from './integrity-routes.ts';
+import type { IntegrityKeys } from '../integrity/crypto.ts';
 
 /**
  * public: anyone (sign-in, password reset) · pending: a session, even before its second factor (typing or
@@ -48,6 +50,7 @@ export interface StaffApiOptions {
   charters: CharterCache;
   push: PushOptions;
   deadlines: Deadlines;
+  integrityKeys: IntegrityKeys;
   /** Sign-in attempts per client address per minute. */
   loginRateLimit?: number;
   /** Told of every route registered (the permission test reads them). */
@@ -149,4 +152,5 @@ export async function staffApi(app: FastifyInstance, options: StaffApiOptions): 
   authRoutes(app, { storage, loginRateLimit: options.loginRateLimit ?? 10 });
   accountRoutes(app, { storage, charters: options.charters });
   queueRoutes(app, { storage, charters: options.charters, push: options.push, flagOf: options.deadlines.flagOf, refreshDueDate: options.deadlines.refreshDueDate });
+  integrityRoutes(app, { storage, charters: options.charters, keys: options.integrityKeys });
 }

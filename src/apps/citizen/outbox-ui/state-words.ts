@@ -1,4 +1,6 @@
 /** Record states in words a person understands (issue 4: "Aguardando sinal para enviar"). */
+import { bahiaDay } from '../../../shared/dates.ts';
+import { formatDueDay } from '../../../shared/deadlines.ts';
 import { STATUS_LABELS } from '../../../shared/schemas.ts';
 import type { OutboxRecord } from '../../../sync/db.ts';
 
@@ -12,6 +14,14 @@ export function recordStateWords(record: OutboxRecord): string {
     case 'conflict': return 'Não foi possível enviar: veja o que fazer';
     case 'stuck': return 'Precisa de atenção: a Prefeitura não conseguiu receber (guardado aqui)';
   }
+}
+
+/** "Prazo: até 12/12/2026": the promised deadline in the person's words (the day, in Bahia). */
+export function dueWords(record: OutboxRecord): string | undefined {
+  if (!record.dueAt || record.state !== 'sent') return undefined;
+  const status = record.receipt?.status;
+  if (status === 'done' || status === 'declined') return undefined;
+  return `Prazo: até ${formatDueDay(bahiaDay(record.dueAt))}`;
 }
 
 /** The progress of a sent request as the Prefeitura reports it. */

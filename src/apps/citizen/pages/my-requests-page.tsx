@@ -11,7 +11,7 @@ import { useLiveQuery } from '../outbox-ui/use-live-query.ts';
 import { deleteDraft } from '../../../sync/drafts.ts';
 import { hasNews, latestNote } from '../../../sync/news.ts';
 import { refreshOpenStatuses } from '../../../sync/status.ts';
-import { dateWords, kindWords, recordStateWords, sizeWords } from '../outbox-ui/state-words.ts';
+import { dateWords, dueWords, kindWords, recordStateWords, sizeWords } from '../outbox-ui/state-words.ts';
 import { formPath } from '../outbox-ui/record-links.ts';
 import { OutboxActions } from '../outbox-ui/outbox-actions.tsx';
 import '../forms/forms.css';
@@ -41,6 +41,7 @@ function RecordItem({ record }: { record: OutboxRecord }) {
       {record.state === 'sent' && record.receipt && (
         <p data-testid="city-status">Situação: <strong>{STATUS_LABELS[record.receipt.status]}</strong></p>
       )}
+      {dueWords(record) && <p data-testid="due">{dueWords(record)}</p>}
       {note && <p class="record-note" data-testid="city-note">Última mensagem da Prefeitura: {note}</p>}
       <p class="muted">Feito em {dateWords(record.createdAt)}{record.state !== 'sent' ? ` · ${sizeWords(record.summary.byteSize)}` : ''}</p>
     </li>

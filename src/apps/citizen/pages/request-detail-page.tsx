@@ -12,7 +12,7 @@ import { latestNote, markNewsSeen } from '../../../sync/news.ts';
 import { refreshRecordStatus } from '../../../sync/status.ts';
 import { PushOptIn } from '../outbox-ui/push-optin.tsx';
 import { ReplyToQuestion } from '../outbox-ui/reply-to-question.tsx';
-import { dateWords, kindWords, progressWords, recordStateWords, sizeWords } from '../outbox-ui/state-words.ts';
+import { dateWords, dueWords, kindWords, progressWords, recordStateWords, sizeWords } from '../outbox-ui/state-words.ts';
 import { formPath } from '../outbox-ui/record-links.ts';
 import { OutboxActions } from '../outbox-ui/outbox-actions.tsx';
 import '../forms/forms.css';
@@ -97,6 +97,7 @@ export default function RequestDetailPage({ params, query }: PageProps) {
         <section class="stack section" aria-labelledby="acompanhamento">
           <h2 id="acompanhamento">Acompanhamento</h2>
           <p>Protocolo: <strong data-testid="protocol">{record.receipt.protocol}</strong></p>
+          {dueWords(record) && <p data-testid="due">{dueWords(record)}</p>}
           {note && <p class="record-note" data-testid="latest-note">Última mensagem da Prefeitura: {note}</p>}
           <p>Situação: <strong>{progressWords(record)}</strong>{record.statusCheckedAt ? ` (consultado em ${dateWords(record.statusCheckedAt)})` : ''}</p>
           {record.statusHistory && record.statusHistory.length > 0 && (

@@ -1,0 +1,106 @@
+/**
+ * The controladoria's side of the integrity channel. Every opening of a report, of a file and every reveal
+ * of an identity is audited; the reporter sees the day it was first read.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import * as v from 'valibot';
+import { INTEGRITY_STATUSES } from '../../shared/integrity.ts';
+import { UuidSchema, parseContract } from '../../shared/schemas.ts';
+import { HttpError, apiError } from '../api-errors.ts';
+import {
+  classifyReport, cityMessage, listReports, openReport, readReportFile, revealIdentity, setReportStatus, type IntegrityDeps,
+} from '../integrity/reports.ts';
+import { PlanUpdateSchema } from '../../shared/integrity-content.ts';
+import { updatePlanAction } from '../integrity/content.ts';
+import { audit } from './audit.ts';
+
+const text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1, 'Não pode ficar vazio.'), v.maxLength(max));
+const MessageSchema = v.strictObject({ text: text(3000) });
+const StatusSchema = v.strictObject({ status: v.picklist(INTEGRITY_STATUSES) });
+const RevealSchema = v.strictObject({ justification: v.pipe(text(500), v.minLength(20, 'Explique o motivo em pelo menos 20 caracteres.')) });
+const ClassifySchema = v.strictObject({
+  riskCategory: v.nullable(v.pipe(v.string(), v.maxLength(80))),
+  secretariats: v.pipe(v.array(v.pipe(v.string(), v.maxLength(80))), v.maxLength(20)),
+  services: v.pipe(v.array(v.pipe(v.string(), v.maxLength(80))), v.maxLength(20)),
+});
+
+const who = (request: FastifyRequest) => ({ accountId: request.staff!.account.id, sessionId: request.staff!.session.id });
+const notFound = () => new HttpError(404, apiError('not_found', 'Relato não encontrado.'));
+
+function parsed<T>(result: { ok: true; value: T } | { ok: false; fields: Record<string, string> }): T {
+  if (!result.ok) throw new HttpError(422, apiError('invalid_request', 'Confira os dados informados.', result.fields));
+  return result.value;
+}
+
+function reportId(id: string): string {
+  if (!parseContract(UuidSchema, id).ok) throw notFound();
+  return id;
+}
+
+export function integrityRoutes(app: FastifyInstance, deps: IntegrityDeps): void {
+  app.get('/integridade', { config: { access: 'integrity.read' } }, async (request, reply) => {
+    reply.header('cache-control', 'no-store');
+    await audit(deps.storage, who(request), 'integrity_list');
+    return { reports: await listReports(deps) };
+  });
+
+  app.get<{ Params: { id: string } }>('/integridade/:id', { config: { access: 'integrity.read' } }, async (request, reply) => {
+    const report = await openReport(deps, reportId(request.params.id));
+    if (!report) throw notFound();
+    await audit(deps.storage, who(request), 'integrity_view', { target: report.id });
+    reply.header('cache-control', 'no-store');
+    return report;
+  });
+
+  app.get<{ Params: { id: string; file: string } }>('/integridade/:id/arquivos/:file', { config: { access: 'integrity.read' } }, async (request, reply) => {
+    const file = await readReportFile(deps, reportId(request.params.id), reportId(request.params.file));
+    if (!file) throw notFound();
+    await audit(deps.storage, who(request), 'integrity_file', { target: request.params.id });
+    return reply.header('content-type', file.type).header('cache-control', 'private, no-store').header('content-disposition', 'inline').send(file.bytes);
+  });
+
+  app.post<{ Params: { id: string } }>('/integridade/:id/mensagens', { config: { access: 'integrity.answer' } }, async (request) => {
+    const { text: message } = parsed(parseContract(MessageSchema, request.body));
+    const id = reportId(request.params.id);
+    if (!(await openReport(deps, id))) throw notFound();
+    await cityMessage(deps, id, message);
+    await audit(deps.storage, who(request), 'integrity_message', { target: id });
+    return { ok: true };
+  });
+
+  app.post<{ Params: { id: string } }>('/integridade/:id/status', { config: { access: 'integrity.answer' } }, async (request) => {
+    const { status } = parsed(parseContract(StatusSchema, request.body));
+    const id = reportId(request.params.id);
+    if (!(await setReportStatus(deps.storage, id, status))) throw notFound();
+    await audit(deps.storage, who(request), `integrity_status:${status}`, { target: id });
+    return { ok: true };
+  });
+
+  app.post<{ Params: { id: string } }>('/integridade/:id/classificacao', { config: { access: 'integrity.answer' } }, async (request) => {
+    const change = parsed(parseContract(ClassifySchema, request.body));
+    const id = reportId(request.params.id);
+    if (!(await classifyReport(deps.storage, id, change))) throw notFound();
+    await audit(deps.storage, who(request), 'integrity_classified', { target: id });
+    return { ok: true };
+  });
+
+  // The Integrity Plan's progress, updated by the controladoria and shown to everyone.
+  app.post<{ Params: { action: string } }>('/plano/:action', { config: { access: 'plan.update' } }, async (request) => {
+    const update = parsed(parseContract(PlanUpdateSchema, request.body));
+    if (!(await updatePlanAction(deps.storage, request.params.action, update, request.staff!.account.id))) {
+      throw new HttpError(404, apiError('not_found', 'Ação não encontrada no Plano de Integridade.'));
+    }
+    await audit(deps.storage, who(request), 'plan_updated', { target: request.params.action });
+    return { ok: true };
+  });
+
+  // Identity preserved (Decreto 10.153): revealed only here, with a justification, and audited.
+  app.post<{ Params: { id: string } }>('/integridade/:id/revelar', { config: { access: 'integrity.reveal' } }, async (request) => {
+    const { justification } = parsed(parseContract(RevealSchema, request.body));
+    const id = reportId(request.params.id);
+    const identity = await revealIdentity(deps, id);
+    if (!identity) throw new HttpError(404, apiError('no_identity', 'Este relato é anônimo: não há identidade a revelar.'));
+    await audit(deps.storage, who(request), 'integrity_reveal', { target: `${id} — ${justification}`.slice(0, 600) });
+    return { identity };
+  });
+}
