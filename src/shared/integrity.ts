@@ -6,8 +6,7 @@
 import * as v from 'valibot';
 import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_FORM_VERSION, UuidSchema } from './schemas.ts';
 
-/** The charter's service whose form is the integrity channel's: its submissions never take the named path. */
-export const INTEGRITY_SERVICE_ID = 'canal-de-integridade';
+export { INTEGRITY_SERVICE_ID } from './integrity-service.ts';
 
 /** identificado: name shown to the team; preservada: only the controladoria can reveal it, audited (Decreto 10.153); anonimo: none. */
 export const IDENTIFICATION_MODES = ['anonimo', 'preservada', 'identificado'] as const;

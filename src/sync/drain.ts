@@ -268,7 +268,7 @@ async function request(deps: SyncDeps, path: string, init: RequestInit, report: 
     const body = init.body;
     const bytes = body instanceof Blob ? body.size : typeof body === 'string' ? body.length : 0;
     const signal = AbortSignal.timeout(requestTimeout(deps.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, bytes));
-    response = await deps.fetch(`${deps.baseUrl ?? ''}${path}`, { ...init, credentials: 'same-origin', signal });
+    response = await deps.fetch(`${deps.baseUrl ?? ''}${path}`, { ...init, credentials: init.credentials ?? 'same-origin', signal });
   } catch {
     throw new TransientError(MESSAGES.offline, true);
   }
@@ -650,10 +650,13 @@ async function postIntegrity(deps: SyncDeps, record: OutboxRecord, state: DrainS
     report.rejected++;
     return;
   }
+  // No cookie (a staff session on a shared computer) and no referrer (the page the person is on) goes with it.
   const response = await request(deps, wire.path, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(wire.body),
+    credentials: 'omit',
+    referrerPolicy: 'no-referrer',
   }, report);
   if (response.status >= 500) {
     await response.body?.cancel().catch(() => undefined);
