@@ -42,6 +42,24 @@ function inlineGlobalCss(): Plugin {
   };
 }
 
+/**
+ * The back office's page (gestao/index.html) is not the citizen PWA: the web manifest vite-plugin-pwa adds
+ * to every page would offer to install the citizen app from it, so it is taken out there.
+ */
+function backOfficeWithoutManifest(): Plugin {
+  return {
+    name: 'conecta:back-office-without-manifest',
+    enforce: 'post',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, context) {
+        if (!context.path.startsWith('/gestao/')) return html;
+        return html.replace(/\s*<link rel="manifest"[^>]*>/g, '');
+      },
+    },
+  };
+}
+
 type ManifestTransform = NonNullable<NonNullable<VitePWAOptions['injectManifest']>['manifestTransforms']>[number];
 
 interface ViteManifestChunk {
@@ -76,7 +94,7 @@ function citizenAppFiles(manifest: Record<string, ViteManifestChunk>): Set<strin
  * - pages: everything else the citizen entry can load, smallest first, so a visit cut short leaves the
  *   most pages;
  * - extras: the other icons of public/ (installing to the home screen only).
- * A file the citizen app never loads (a future back office's chunks) stays out of its precache.
+ * A file the citizen app never loads (the back office's page and chunks) stays out of its precache.
  * `bytes` is the gzip size, close to what travels, so the progress shown moves like the download.
  */
 function citizenCopyTiers(outDir: string): ManifestTransform {
@@ -136,14 +154,25 @@ export default defineConfig({
         // The web manifest is added by the plugin itself (after the transforms, so with no tier: saved
         // last); icons come from public/ through this pattern.
         globPatterns: ['**/*.{js,css,html,png,ico,svg}'],
+        // The back office's page is never the citizen's (its chunks are also left out by the transform).
+        globIgnores: ['gestao/**'],
         manifestTransforms: [citizenCopyTiers(OUT_DIR)],
         rollupFormat: 'iife',
       },
       devOptions: { enabled: false },
     }),
+    backOfficeWithoutManifest(),
   ],
   build: {
     outDir: OUT_DIR,
+    // Two audiences, two entries: the citizen app at / and the back office at /gestao/ (its own chunks,
+    // never loaded by a citizen page nor saved in the citizen's copy on the phone).
+    rolldownOptions: {
+      input: {
+        index: fileURLToPath(new URL('index.html', import.meta.url)),
+        gestao: fileURLToPath(new URL('gestao/index.html', import.meta.url)),
+      },
+    },
     // The budget script reads the manifest to find the entry's static import graph.
     manifest: true,
     target: 'es2020',

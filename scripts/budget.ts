@@ -13,6 +13,9 @@ import { gzipSync } from 'node:zlib';
 
 export const BUDGETS = { firstScreenJsGzip: 50 * 1024, htmlGzip: 14 * 1024 } as const;
 
+/** The citizen app's entry in Vite's manifest (the back office has its own, gestao/index.html). */
+export const CITIZEN_ENTRY = 'index.html';
+
 /** The module that paints the home screen, lazily loaded by the router but needed before anything is useful. */
 const HOME_PAGE = 'src/apps/citizen/pages/home-page.tsx';
 
@@ -66,20 +69,39 @@ function staticGraph(manifest: ViteManifest, keys: string[]): Set<string> {
   return files;
 }
 
+/** Every file an entry can load: static and dynamic imports and their CSS. */
+export function reachableGraph(manifest: ViteManifest, key: string): Set<string> {
+  const files = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (next: string) => {
+    const chunk = manifest[next];
+    if (!chunk || seen.has(next)) return;
+    seen.add(next);
+    files.add(chunk.file);
+    chunk.css?.forEach((css) => files.add(css));
+    [...(chunk.imports ?? []), ...(chunk.dynamicImports ?? [])].forEach(visit);
+  };
+  visit(key);
+  return files;
+}
+
 export function measureBudget(distDir = resolve('dist')): BudgetReport {
   const manifestFile = join(distDir, '.vite', 'manifest.json');
   if (!existsSync(manifestFile)) throw new Error(`${manifestFile} is missing: run \`vite build\` (build.manifest is on in vite.config.ts).`);
   const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as ViteManifest;
-  const entries = Object.entries(manifest).filter(([, chunk]) => chunk.isEntry).map(([key]) => key);
-  if (entries.length === 0) throw new Error('Build manifest has no entry chunk.');
+  // The citizen's first screen only: the back office (gestao/index.html) is another entry, never loaded by a citizen page.
+  const entries = Object.entries(manifest).filter(([key, chunk]) => chunk.isEntry && key === CITIZEN_ENTRY).map(([key]) => key);
+  if (entries.length === 0) throw new Error(`Build manifest has no entry chunk for ${CITIZEN_ENTRY}.`);
   const homeKey = Object.keys(manifest).find((key) => key === HOME_PAGE || manifest[key]!.src === HOME_PAGE);
   if (!homeKey) throw new Error(`Build manifest has no chunk for ${HOME_PAGE}.`);
 
   const firstScreen = staticGraph(manifest, [...entries, homeKey]);
-  const later = new Set(Object.values(manifest).map((c) => c.file).filter((f) => /\.(js|css)$/.test(f) && !firstScreen.has(f)));
-  // Workers are bundled apart and missing from the manifest; list them with what loads later.
+  const citizenFiles = reachableGraph(manifest, CITIZEN_ENTRY);
+  const later = new Set([...citizenFiles].filter((f) => /\.(js|css)$/.test(f) && !firstScreen.has(f)));
+  // Workers are bundled apart and missing from the manifest's chunk list; list them with what loads later.
+  const inManifest = new Set(Object.values(manifest).flatMap((c) => [c.file, ...(c.css ?? [])]));
   for (const file of readdirSync(join(distDir, 'assets'))) {
-    if (/\.(js|css)$/.test(file) && !firstScreen.has(`assets/${file}`)) later.add(`assets/${file}`);
+    if (/\.(js|css)$/.test(file) && !inManifest.has(`assets/${file}`) && !firstScreen.has(`assets/${file}`)) later.add(`assets/${file}`);
   }
 
   const files = [

@@ -16,6 +16,8 @@ import { IntegrityKeys } from './integrity/crypto.ts';
 import { integrityApi } from './integrity/plugin.ts';
 import { staffApi, type StaffRouteInfo } from './staff/plugin.ts';
 import { registerStatic } from './static-site.ts';
+import { TransparencyPanel, type PanelOptions } from './transparency/published-panel.ts';
+import { transparencyApi } from './transparency/plugin.ts';
 import { DiskFullError } from './storage/file-store.ts';
 import type { Storage } from './storage/types.ts';
 
@@ -43,6 +45,8 @@ export interface AppOptions {
   integrityKeys?: IntegrityKeys;
   /** Receipt look-ups per client address per minute. */
   receiptLookupsPerMinute?: number;
+  /** The transparency panel's background check (tests shorten it). */
+  transparency?: PanelOptions;
 }
 
 const FASTIFY_ERRORS: Record<string, { status: number; error: string; message: string }> = {
@@ -52,6 +56,16 @@ const FASTIFY_ERRORS: Record<string, { status: number; error: string; message: s
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, error: 'payload_too_large', message: MESSAGES.tooLarge },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, error: 'unsupported_media_type', message: MESSAGES.unsupportedMediaType },
 };
+
+/** The log line at start-up names no address: a log must never hold one (the integrity channel's promise). */
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The public panel's snapshots (tests and the staff reports read it). */
+    transparencyPanel: TransparencyPanel;
+  }
+}
+
+export const LISTEN_TEXT = () => 'Servidor no ar';
 
 /** Bodies above this are parsed in a turn of their own. */
 const LARGE_BODY_BYTES = 64 * 1024;
@@ -105,7 +119,7 @@ function isDiskFull(error: ErrorLike): boolean {
 export async function buildApp({
   storage, staticDir, logger = false, rateLimit, trustProxy = false, minFreeBytes = 0, hsts = false, limits = {},
   push = { subject: DEFAULT_PUSH_SUBJECT }, loginRateLimit, onStaffRoute,
-  integrityKeys = new IntegrityKeys(randomBytes(32)), receiptLookupsPerMinute,
+  integrityKeys = new IntegrityKeys(randomBytes(32)), receiptLookupsPerMinute, transparency,
 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger,
@@ -207,6 +221,15 @@ export async function buildApp({
     keys: integrityKeys,
     ...(receiptLookupsPerMinute ? { receiptLookupsPerMinute } : {}),
   });
+  const panel = new TransparencyPanel(storage, charters, transparency);
+  app.decorate('transparencyPanel', panel);
+  app.addHook('onReady', async () => panel.start());
+  app.addHook('onClose', async () => panel.stop());
+  await app.register(transparencyApi, {
+    prefix: '/api/transparencia',
+    panel,
+    rateLimit: rateLimit === false ? false : { max: rateLimit?.max ?? 600, timeWindow: rateLimit?.timeWindow ?? '1 minute' },
+  });
   await app.register(staffApi, {
     prefix: '/api/gestao',
     storage,
@@ -228,7 +251,10 @@ export async function buildApp({
       }
       return reply.code(404).send(apiError('not_found', MESSAGES.notFound));
     }
-    if ((request.method === 'GET' || request.method === 'HEAD') && acceptsHtml(request)) return site.sendShell(reply);
+    if ((request.method === 'GET' || request.method === 'HEAD') && acceptsHtml(request)) {
+      const sent = site.sendShell(reply, path);
+      if (sent) return sent;
+    }
     return reply.code(404).send(apiError('not_found', MESSAGES.notFound));
   });
 

@@ -24,7 +24,7 @@ export interface CurrentCharter {
   compressed(): Promise<CompressedBodies>;
 }
 
-async function compressOnce(body: Buffer): Promise<CompressedBodies> {
+export async function compressOnce(body: Buffer): Promise<CompressedBodies> {
   // Quality 11 takes seconds on a multi-megabyte charter; 9 is nearly as small and far faster.
   const quality = body.length > 1_000_000 ? 9 : 11;
   const [br, gz] = await Promise.all([

@@ -4,7 +4,9 @@
  * paused while the request waits for the citizen. Stored on the submission (due_at) so that lists sort and
  * filter by it; recomputed whenever the clock pauses or resumes.
  */
-import type { Charter, Service, SubmissionStatus } from '../shared/schemas.ts';
+import type { Charter, Service, SubmissionKind, SubmissionStatus } from '../shared/schemas.ts';
+
+const MANIFESTATION_WARNING_MS = 5 * 86_400_000;
 import { deadlineFlag, dueDate } from '../shared/deadlines.ts';
 import type { DeadlineFlag } from '../shared/staff.ts';
 import type { CharterCache } from './current-charter.ts';
@@ -17,7 +19,7 @@ export interface Deadlines {
   dueDate(service: Service, receivedAt: Date, charter: Charter): Date;
   /** After a question or a reply: the due date with every pause counted. */
   refreshDueDate(id: string): Promise<void>;
-  flagOf(row: { status: SubmissionStatus; dueAt: Date | null; closedAt: Date | null }, now: Date): DeadlineFlag | null;
+  flagOf(row: { status: SubmissionStatus; dueAt: Date | null; closedAt: Date | null; kind?: SubmissionKind }, now: Date): DeadlineFlag | null;
 }
 
 export function deadlinesFor(storage: Storage, charters: CharterCache): Deadlines {
@@ -34,16 +36,20 @@ export function deadlinesFor(storage: Storage, charters: CharterCache): Deadline
     async refreshDueDate(id) {
       const current = await charters.current();
       if (!current) return;
-      const row = (await storage.query<{ service_id: string; received_at: Date; kind: string }>('SELECT service_id, received_at, kind FROM submissions WHERE id = $1', [id])).rows[0];
+      const row = (await storage.query<{ service_id: string; received_at: Date; kind: string; extended: boolean }>('SELECT service_id, received_at, kind, extended FROM submissions WHERE id = $1', [id])).rows[0];
       const service = row && current.services.get(row.service_id);
       if (!row || !service || row.kind === 'evaluation') return;
       const pauses = await pausesOf(storage, id);
       const due = dueDate({ receivedAt: row.received_at, deadline: service.deadline, calendar: holidayCalendarFor(current.charter), pauses });
-      await storage.query('UPDATE submissions SET due_at = $2 WHERE id = $1', [id, due.dueAt]);
+      // A manifestação extended once (art. 16) keeps its 30 extra days.
+      const dueAt = new Date(Date.parse(due.dueAt) + (row.extended ? 30 * 86_400_000 : 0));
+      await storage.query('UPDATE submissions SET due_at = $2 WHERE id = $1', [id, dueAt]);
     },
-    flagOf({ status, dueAt, closedAt }, now) {
+    flagOf({ status, dueAt, closedAt, kind }, now) {
       if (!dueAt) return null;
       if (status === 'waiting_citizen' && !closedAt) return 'paused';
+      // A manifestação's 30 days (art. 16) are flagged when 5 days or fewer are left.
+      if (kind === 'manifestation' && !closedAt && dueAt > now && dueAt.getTime() - now.getTime() <= MANIFESTATION_WARNING_MS) return 'due_soon';
       // The calendar for "due soon" is the current charter's; without one yet, only overdue/on time are told.
       const cal = lastCalendar ?? { isHoliday: () => false };
       void calendar().then((found) => { lastCalendar = found; }, () => undefined);

@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from './app.ts';
+import { buildApp, LISTEN_TEXT } from './app.ts';
 import { readCharterFile } from './charter-file.ts';
 import { join } from 'node:path';
 import { loadIntegrityKeys } from './integrity/crypto.ts';
 import { forgetRetryReceipts } from './integrity/reports.ts';
+import { hasContent, installContent, readContentFile } from './integrity/content.ts';
 import { vapidKeys } from './push.ts';
 import { storageOptions, type ServerConfig } from './config.ts';
 import { sweepOrphanAttachments } from './storage/attachment-store.ts';
@@ -56,10 +57,12 @@ export interface RunningServer {
 export interface ServeOptions {
   /** Installed when the database has no charter yet (npm start's sample data). */
   charterFileIfEmpty?: string;
+  /** Likewise for the Code of Ethics and Integrity Plan. */
+  integrityContentFileIfEmpty?: string;
 }
 
 /** Opens the database, builds the app and listens; SIGINT/SIGTERM close both cleanly (PGlite flushes on close). */
-export async function serve(config: ServerConfig, { charterFileIfEmpty }: ServeOptions = {}): Promise<RunningServer> {
+export async function serve(config: ServerConfig, { charterFileIfEmpty, integrityContentFileIfEmpty }: ServeOptions = {}): Promise<RunningServer> {
   const storage = await openStorage(storageOptions(config));
   try {
     if (!(await currentCharterHead(storage))) {
@@ -71,6 +74,12 @@ export async function serve(config: ServerConfig, { charterFileIfEmpty }: ServeO
       } else {
         console.warn('No charter installed yet: run `npm run charter:import -- FILE.json`. /api/charter answers 503 until then.');
       }
+    }
+    if (integrityContentFileIfEmpty && !(await hasContent(storage))) {
+      const read = readContentFile(integrityContentFileIfEmpty);
+      if (!read.ok) throw new Error(`${integrityContentFileIfEmpty} is not a valid integrity document: ${JSON.stringify(read.fields)}`);
+      await installContent(storage, read.content);
+      console.log(`Installed the Code of Ethics and Integrity Plan ${read.content.version} from ${integrityContentFileIfEmpty}.`);
     }
     const app = await buildApp({
       storage,
@@ -88,7 +97,7 @@ export async function serve(config: ServerConfig, { charterFileIfEmpty }: ServeO
     await vapidKeys(storage);
     // Compress the charter before the first visitor asks for it.
     await app.inject({ url: '/api/charter', headers: { 'accept-encoding': 'br' } });
-    await app.listen({ port: config.port, host: config.host });
+    await app.listen({ port: config.port, host: config.host, listenTextResolver: LISTEN_TEXT });
     const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
     const url = `http://${shownHost}:${config.port}`;
     const watchdog = config.watchdogSeconds > 0 ? startWatchdog(storage, config.watchdogSeconds * 1000) : undefined;

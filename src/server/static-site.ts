@@ -15,9 +15,20 @@ const BUILD_MISSING_PAGE = `<!doctype html>
 `;
 
 export interface StaticSite {
-  /** Answers a SPA deep link with the app shell (or the "build first" page when there is no build). */
-  sendShell(reply: FastifyReply): FastifyReply;
+  /**
+   * Answers a deep link with the shell of the app that owns the path: the back office's
+   * gestao/index.html under /gestao, the citizen's index.html elsewhere (or the "build first" page when
+   * there is no build). Undefined when the path belongs to an app that is not in the build.
+   */
+  sendShell(reply: FastifyReply, path: string): FastifyReply | undefined;
 }
+
+/** The back office's pages: /gestao and below. */
+export function isBackOfficePath(path: string): boolean {
+  return path === '/gestao' || path.startsWith('/gestao/');
+}
+
+const BACK_OFFICE_SHELL = 'gestao/index.html';
 
 /**
  * Serves the built PWA from dist/: content-hashed files under /assets/ are cached for a year, everything
@@ -29,6 +40,7 @@ export async function registerStatic(app: FastifyInstance, staticDir: string | u
     app.get('/', async (_request, reply) => reply.header('cache-control', REVALIDATE).type('text/html; charset=utf-8').send(BUILD_MISSING_PAGE));
     return { sendShell: (reply) => reply.header('cache-control', REVALIDATE).type('text/html; charset=utf-8').send(BUILD_MISSING_PAGE) };
   }
+  const hasBackOffice = existsSync(join(root, BACK_OFFICE_SHELL));
   const assetsDir = join(root, 'assets') + sep;
   await app.register(fastifyStatic, {
     root,
@@ -41,5 +53,11 @@ export async function registerStatic(app: FastifyInstance, staticDir: string | u
       reply.header('cache-control', path.startsWith(assetsDir) ? IMMUTABLE : REVALIDATE);
     },
   });
-  return { sendShell: (reply) => reply.header('cache-control', REVALIDATE).sendFile('index.html') };
+  return {
+    sendShell: (reply, path) => {
+      // Never the citizen's shell for a back-office address: a build without it answers 404.
+      if (isBackOfficePath(path)) return hasBackOffice ? reply.header('cache-control', REVALIDATE).sendFile(BACK_OFFICE_SHELL) : undefined;
+      return reply.header('cache-control', REVALIDATE).sendFile('index.html');
+    },
+  };
 }

@@ -147,6 +147,26 @@ export const ServiceSchema = v.strictObject({
 });
 export type Service = v.InferOutput<typeof ServiceSchema>;
 
+/**
+ * Something people look for that the municipality does not do (RG, aposentadoria, certidão de
+ * nascimento): search shows where it is done instead of finding nothing.
+ */
+export const ExternalServiceSchema = v.strictObject({
+  id: slug,
+  name: shortText(),
+  /** Words people use for it; searched like a service's popular names. */
+  keywords: textList(80),
+  /** Who does it and how to get there, in plain language ("No cartório de registro civil…"). */
+  whereToGo: longText(600),
+  phone: v.optional(shortText(40)),
+  url: v.optional(shortText(300)),
+});
+export type ExternalService = v.InferOutput<typeof ExternalServiceSchema>;
+
+/** Terms search treats as the same ("BPC", "CRAS"); added to the app's built-in pt-BR list. */
+export const SynonymGroupSchema = v.strictObject({ terms: v.pipe(textList(80), v.minLength(2, 'Liste pelo menos dois termos.')) });
+export type SynonymGroup = v.InferOutput<typeof SynonymGroupSchema>;
+
 // ---------------------------------------------------------------- forms
 
 export const FIELD_TYPES = [
@@ -225,6 +245,8 @@ export const CharterSchema = v.pipe(
     districts: v.array(DistrictSchema),
     services: v.array(ServiceSchema),
     forms: v.array(FormDefinitionSchema),
+    externalServices: v.optional(v.array(ExternalServiceSchema)),
+    synonyms: v.optional(v.array(SynonymGroupSchema)),
   }),
   v.rawCheck(({ dataset, addIssue }) => {
     if (!dataset.typed) return;
@@ -238,7 +260,7 @@ export const CharterSchema = v.pipe(
       const item = (key: string | number) => ({ type: 'unknown', origin: 'value', input: undefined, key, value: undefined }) as const;
       addIssue({ message, path: [item(first), ...rest.map(item)] });
     };
-    for (const [list, name] of [[charter.services, 'services'], [charter.forms, 'forms'], [charter.secretariats, 'secretariats']] as const) {
+    for (const [list, name] of [[charter.services, 'services'], [charter.forms, 'forms'], [charter.secretariats, 'secretariats'], [charter.externalServices ?? [], 'externalServices']] as const) {
       if (ids(list).size !== list.length) issue('Há identificadores repetidos.', [name]);
     }
     charter.services.forEach((service, i) => {

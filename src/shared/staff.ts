@@ -23,7 +23,7 @@ export const ROLES_NEEDING_TOTP: readonly StaffRole[] = ['admin', 'ouvidoria', '
 export const PERMISSIONS = [
   'requests.read', 'requests.answer', 'requests.assign', 'requests.transfer', 'requests.export',
   'templates.manage', 'figures.read', 'manifestations.read', 'audit.read', 'accounts.manage', 'charter.import',
-  'integrity.read', 'integrity.answer', 'integrity.reveal',
+  'integrity.read', 'integrity.answer', 'integrity.reveal', 'manifestations.forward', 'manifestations.internal_answer', 'plan.update',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -118,6 +118,9 @@ export const QueueItemSchema = v.object({
   district: v.nullable(v.string()),
   village: v.nullable(v.string()),
   assignedTo: v.nullable(v.object({ id: UuidSchema, name: v.string() })),
+  /** Manifestações: the secretariat the Ouvidoria forwarded it to, and whether its deadline was extended. */
+  forwardedTo: v.optional(v.nullable(v.string())),
+  extended: v.optional(v.boolean()),
 });
 export type QueueItem = v.InferOutput<typeof QueueItemSchema>;
 
@@ -133,7 +136,7 @@ export type QueuePage = v.InferOutput<typeof QueuePageSchema>;
 export const RequestEventSchema = v.object({
   at: v.string(),
   /** status: a status change (with a note to the citizen); question / reply: the "aguardando o cidadão" exchange; transfer, assign, note (internal). */
-  type: v.picklist(['status', 'question', 'reply', 'transfer', 'assign', 'note']),
+  type: v.picklist(['status', 'question', 'reply', 'transfer', 'assign', 'note', 'forward', 'internal_answer']),
   status: v.optional(v.picklist(SUBMISSION_STATUSES)),
   text: v.optional(v.string()),
   /** Public events are what the citizen reads; internal notes, assignments and transfer reasons are not. */
@@ -167,6 +170,9 @@ export const QuestionSchema = v.strictObject({ question: text(2000) });
 export const NoteSchema = v.strictObject({ text: text(4000) });
 export const AssignSchema = v.strictObject({ accountId: v.nullable(UuidSchema) });
 export const TransferSchema = v.strictObject({ secretariatId, reason: text(1000) });
+export const ForwardSchema = v.strictObject({ secretariatId, note: v.optional(text(2000)) });
+export const InternalAnswerSchema = v.strictObject({ text: text(4000) });
+export const ExtensionSchema = v.strictObject({ justification: v.pipe(text(1000), v.minLength(20, 'Explique a prorrogação em pelo menos 20 caracteres.')) });
 export const TemplateSchema = v.strictObject({ serviceId: v.pipe(v.string(), v.maxLength(80)), title: text(120), text: text(2000) });
 
 export const AuditEntrySchema = v.object({
@@ -179,3 +185,24 @@ export const AuditEntrySchema = v.object({
   target: v.nullable(v.string()),
 });
 export type AuditEntry = v.InferOutput<typeof AuditEntrySchema>;
+
+// ---------------------------------------------------------------- answers the back office reads (parsed, never cast)
+
+export const OkSchema = v.object({ ok: v.literal(true) });
+export const AccountListSchema = v.object({ accounts: v.array(StaffAccountSchema) });
+export const AccountAnswerSchema = v.object({ account: StaffAccountSchema });
+/** POST /accounts: the new account and its one-time link to choose a password (shown once). */
+export const AccountCreatedSchema = v.object({ account: StaffAccountSchema, ...ResetLinkSchema.entries });
+export const ColleaguesSchema = v.object({ colleagues: v.array(v.object({ id: UuidSchema, name: v.string(), secretariats: v.array(v.string()) })) });
+export type Colleague = v.InferOutput<typeof ColleaguesSchema>['colleagues'][number];
+export const CharterImportResultSchema = v.object({ version: v.string(), installed: v.boolean(), newFormVersions: v.number(), services: v.number() });
+export const AuditPageSchema = v.object({ entries: v.array(AuditEntrySchema), nextBefore: v.nullable(v.string()) });
+export type AuditPage = v.InferOutput<typeof AuditPageSchema>;
+/** What the back office reads of GET /api/charter: names for the filters, the transfer list and the rows. */
+export const CharterDirectorySchema = v.object({
+  version: v.string(),
+  secretariats: v.array(v.object({ id: v.string(), name: v.string() })),
+  services: v.array(v.object({ id: v.string(), name: v.string(), secretariatId: v.string() })),
+  districts: v.array(v.object({ id: v.string(), name: v.string(), villages: v.array(v.string()) })),
+});
+export type CharterDirectory = v.InferOutput<typeof CharterDirectorySchema>;

@@ -6,6 +6,7 @@
 import { clientsClaim } from 'workbox-core';
 import { cleanupOutdatedCaches, PrecacheRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { NetworkFirst } from 'workbox-strategies';
 import { registerBackgroundSync } from './background-sync.ts';
 import { registerOfflineCopy } from './offline-copy.ts';
 import type { OfflineCopyEntry } from './offline-copy-protocol.ts';
@@ -17,9 +18,11 @@ const precache = registerOfflineCopy(self, self.__WB_MANIFEST);
 registerRoute(new PrecacheRoute(precache));
 cleanupOutdatedCaches();
 
+// The back office (/gestao) is another app with its own page and no offline copy: its navigations always
+// go to the network, never to the citizen's index.html.
 registerRoute(
   new NavigationRoute(precache.createHandlerBoundToURL('/index.html'), {
-    denylist: [/^\/api\//, /\/[^/?]+\.[a-z0-9]+$/i],
+    denylist: [/^\/api\//, /^\/gestao(?:[/?]|$)/, /\/[^/?]+\.[a-z0-9]+$/i],
   }),
 );
 
@@ -30,6 +33,12 @@ clientsClaim();
 self.addEventListener('message', (event: ExtendableMessageEvent) => {
   if ((event.data as { type?: string } | null)?.type === 'SKIP_WAITING') void self.skipWaiting();
 });
+
+// The Code of Ethics and the Integrity Plan: from the network when it answers in time, else the last copy.
+registerRoute(
+  ({ url, request }) => url.pathname === '/api/integridade/conteudo' && request.method === 'GET',
+  new NetworkFirst({ cacheName: 'conecta-integridade', networkTimeoutSeconds: 4 }),
+);
 
 registerBackgroundSync(self);
 registerPush(self);

@@ -24,6 +24,8 @@ const PAGES: CitizenPage[] = [
   { name: 'home', path: '/', ready: 'main .chip-list a' },
   { name: 'home with the menu open', path: '/', ready: 'main .chip-list a', prepare: (p) => p.locator('#menu > summary').click() },
   { name: 'search results', path: '/buscar?q=saude', ready: '#resultados a' },
+  { name: 'search results with a service of another body', path: '/buscar?q=rg', ready: '#resultados .external-result' },
+  { name: 'search with no results', path: '/buscar?q=xqzwv', ready: '#sem-resultados a' },
   { name: 'service page', path: '/servicos/segunda-via-iptu', ready: '#secao-etapas' },
   {
     name: 'service page with every section open',
@@ -32,6 +34,7 @@ const PAGES: CitizenPage[] = [
     prepare: (p) => p.evaluate('document.querySelectorAll("main details").forEach((d) => { d.open = true; })'),
   },
   { name: 'about', path: '/sobre', ready: 'dl.facts' },
+  { name: 'integrity (ethics code and plan)', path: '/integridade', ready: '[data-testid="ethics-article"]' },
   { name: 'secretariat', path: '/secretarias/agricultura', ready: 'main dl.facts' },
   { name: 'category', path: '/categorias/zona-rural', ready: 'main li a' },
   { name: 'life event', path: '/momentos/tive-um-filho', ready: 'main li a' },

@@ -8,8 +8,9 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { CharterSchema, parseContract, type Charter } from '../../src/shared/schemas.ts';
-import { buildApp, type AppOptions } from '../../src/server/app.ts';
+import { buildApp, LISTEN_TEXT, type AppOptions } from '../../src/server/app.ts';
 import { installCharter } from '../../src/server/storage/charter-store.ts';
+import { installContent, readContentFile } from '../../src/server/integrity/content.ts';
 import { openStorage } from '../../src/server/storage/open.ts';
 import type { Storage } from '../../src/server/storage/types.ts';
 
@@ -76,15 +77,22 @@ export interface StartServerOptions extends Partial<Omit<AppOptions, 'storage'>>
   storage?: Storage;
   /** The charter to install first; default the fixture, false for none. */
   charter?: Charter | false;
+  /** The Code of Ethics and Integrity Plan to install; default the sample document, false for none. */
+  integrityContent?: false;
 }
 
-export async function startServer({ backend = 'pglite', storage: given, charter, rateLimit = false, ...app }: StartServerOptions = {}): Promise<TestServer> {
+export async function startServer({ backend = 'pglite', storage: given, charter, integrityContent, rateLimit = false, ...app }: StartServerOptions = {}): Promise<TestServer> {
   const owned = given ? undefined : await openTestStorage(backend);
   const storage = given ?? owned!.storage;
   try {
     if (charter !== false) await installCharter(storage, charter ?? fixtureCharter());
+    if (integrityContent !== false) {
+      const read = readContentFile(new URL('../../data/integrity-content.json', import.meta.url).pathname);
+      if (!read.ok) throw new Error(`data/integrity-content.json is invalid: ${JSON.stringify(read.fields)}`);
+      await installContent(storage, read.content);
+    }
     const server = await buildApp({ storage, rateLimit, ...app });
-    await server.listen({ host: '127.0.0.1', port: 0 });
+    await server.listen({ host: '127.0.0.1', port: 0, listenTextResolver: LISTEN_TEXT });
     const { port } = server.server.address() as AddressInfo;
     return {
       url: `http://127.0.0.1:${port}`,

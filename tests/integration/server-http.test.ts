@@ -92,7 +92,7 @@ describe('500: a failing database gives a generic pt-BR message and no detail', 
     const { storage, dispose } = await openTestStorage('pglite');
     const broken: Storage = { ...storage, query: async () => { throw new Error('relation "secret_table" at 10.0.0.5 does not exist'); } };
     const lines: string[] = [];
-    const server = await startServer({ storage: broken, charter: false, logger: { level: 'info', stream: { write: (line: string) => { lines.push(line); } } } });
+    const server = await startServer({ storage: broken, charter: false, integrityContent: false, logger: { level: 'info', stream: { write: (line: string) => { lines.push(line); } } } });
     try {
       const response = await fetch(`${server.url}/api/charter`);
       expect(response.status).toBe(500);

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Charter } from '../../src/shared/schemas.ts';
-import { buildSearchIndex, searchServices } from '../../src/apps/citizen/search/search-index.ts';
+import { buildSearchIndex, searchCharter } from '../../src/apps/citizen/search/search-index.ts';
 
 // The municipality's sample charter (data/sample-charter.json): the ranking people will actually see.
 const charter = JSON.parse(readFileSync(new URL('../../data/sample-charter.json', import.meta.url), 'utf8')) as Charter;
 const index = buildSearchIndex(charter);
-const ids = (query: string) => searchServices(index, query).map((hit) => hit.service.id);
+const ids = (query: string) => searchCharter(index, query).map((hit) => hit.id);
 
 describe('search ranking (sample charter)', () => {
   it('"saude" lists Saúde services first', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseEncoding, etagMatches } from '../../src/server/citizen/charter-routes.ts';
+import { chooseEncoding, etagMatches } from '../../src/server/versioned-file.ts';
 import { canonicalJson } from '../../src/server/hashing.ts';
 import { matchesDeclaredType } from '../../src/server/file-signatures.ts';
 import { parseTrustProxy, readConfig } from '../../src/server/config.ts';

@@ -11,6 +11,7 @@ import { serve } from '../serve.ts';
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const BUILD_INPUTS = ['src/apps', 'src/sync', 'src/shared', 'src/sw', 'public', 'index.html', 'vite.config.ts'];
 const SAMPLE_CHARTER = join(ROOT, 'data/sample-charter.json');
+const SAMPLE_INTEGRITY = join(ROOT, 'data/integrity-content.json');
 
 function newestMtime(path: string): number {
   if (!existsSync(path)) return 0;
@@ -33,5 +34,5 @@ if (buildIsStale(ROOT, staticDir)) {
   const { build } = await import('vite');
   await build({ root: ROOT, logLevel: 'warn' });
 }
-const server = await serve({ ...config, staticDir }, { charterFileIfEmpty: SAMPLE_CHARTER });
+const server = await serve({ ...config, staticDir }, { charterFileIfEmpty: SAMPLE_CHARTER, integrityContentFileIfEmpty: SAMPLE_INTEGRITY });
 console.log(`Conecta Conquista: ${server.url} (database: ${server.storage.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL'})`);

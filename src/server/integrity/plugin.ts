@@ -11,7 +11,9 @@ import { FollowUpRequestSchema } from '../../shared/integrity.ts';
 import { parseContract } from '../../shared/schemas.ts';
 import { HttpError, MESSAGES, apiError } from '../api-errors.ts';
 import { clientKey } from '../client-address.ts';
+import { etagMatches } from '../versioned-file.ts';
 import { audit } from '../staff/audit.ts';
+import { servedContent } from './content.ts';
 import { acceptReport, acceptReporterMessage, findByReceipt, followUp, type IntegrityDeps } from './reports.ts';
 
 /** Wrong receipts, from anyone, in this window, that make an alarm. */
@@ -38,6 +40,15 @@ export async function integrityApi(app: FastifyInstance, deps: IntegrityDeps & {
       await audit(deps.storage, { accountId: null, sessionId: null }, 'receipt_guessing_alarm', { target: `${failures.length} recibos errados em 10 minutos` });
     }
   };
+
+  // The Code of Ethics and the Integrity Plan: public, cached on the phone, revalidated with If-None-Match.
+  app.get('/conteudo', async (request, reply) => {
+    const served = await servedContent(deps.storage);
+    if (!served) throw new HttpError(503, apiError('no_content', 'O Código de Ética e o Plano de Integridade ainda não foram publicados.'));
+    reply.header('etag', served.etag).header('cache-control', 'no-cache').header('content-type', 'application/json; charset=utf-8');
+    if (etagMatches(request.headers['if-none-match'], served.etag)) return reply.code(304).send();
+    return reply.send(served.body);
+  });
 
   app.post('/relatos', { bodyLimit: 12 * 1024 * 1024 }, async (request, reply) => {
     const outcome = await acceptReport(deps, request.body);

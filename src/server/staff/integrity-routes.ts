@@ -10,6 +10,8 @@ import { HttpError, apiError } from '../api-errors.ts';
 import {
   classifyReport, cityMessage, listReports, openReport, readReportFile, revealIdentity, setReportStatus, type IntegrityDeps,
 } from '../integrity/reports.ts';
+import { PlanUpdateSchema } from '../../shared/integrity-content.ts';
+import { updatePlanAction } from '../integrity/content.ts';
 import { audit } from './audit.ts';
 
 const text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1, 'Não pode ficar vazio.'), v.maxLength(max));
@@ -79,6 +81,16 @@ export function integrityRoutes(app: FastifyInstance, deps: IntegrityDeps): void
     const id = reportId(request.params.id);
     if (!(await classifyReport(deps.storage, id, change))) throw notFound();
     await audit(deps.storage, who(request), 'integrity_classified', { target: id });
+    return { ok: true };
+  });
+
+  // The Integrity Plan's progress, updated by the controladoria and shown to everyone.
+  app.post<{ Params: { action: string } }>('/plano/:action', { config: { access: 'plan.update' } }, async (request) => {
+    const update = parsed(parseContract(PlanUpdateSchema, request.body));
+    if (!(await updatePlanAction(deps.storage, request.params.action, update, request.staff!.account.id))) {
+      throw new HttpError(404, apiError('not_found', 'Ação não encontrada no Plano de Integridade.'));
+    }
+    await audit(deps.storage, who(request), 'plan_updated', { target: request.params.action });
     return { ok: true };
   });
 

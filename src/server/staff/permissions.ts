@@ -14,7 +14,11 @@ export const MATRIX: Record<Permission, readonly StaffRole[]> = {
   'requests.read': ['atendente', 'gestor', 'controladoria', 'ouvidoria'],
   'requests.answer': ['atendente', 'gestor', 'ouvidoria'],
   'requests.assign': ['gestor'],
-  'requests.transfer': ['gestor', 'ouvidoria'],
+  'requests.transfer': ['gestor'],
+  // The Ouvidoria's steps: forward a manifestação to the secretariat concerned, extend its deadline once.
+  'manifestations.forward': ['ouvidoria'],
+  // The secretariat's answer back to the Ouvidoria on a manifestação forwarded to it.
+  'manifestations.internal_answer': ['atendente', 'gestor'],
   'requests.export': ['atendente', 'gestor', 'controladoria', 'ouvidoria'],
   'templates.manage': ['gestor'],
   'figures.read': ['gestor', 'controladoria'],
@@ -26,6 +30,7 @@ export const MATRIX: Record<Permission, readonly StaffRole[]> = {
   'integrity.read': ['controladoria'],
   'integrity.answer': ['controladoria'],
   'integrity.reveal': ['controladoria'],
+  'plan.update': ['controladoria'],
 };
 
 export interface Actor {
@@ -46,15 +51,24 @@ export function permissionsOf(actor: Actor): Permission[] {
 function reach(actor: Actor, kind: SubmissionKind): { everywhere: boolean; secretariats: readonly string[] } {
   const has = (role: StaffRole) => actor.roles.includes(role);
   if (has('controladoria')) return { everywhere: true, secretariats: [] };
-  if (kind === 'manifestation') return { everywhere: has('ouvidoria'), secretariats: [] };
+  if (kind === 'manifestation') {
+    // Secretariats see a manifestação only once the Ouvidoria forwarded it to them (forwarded_to).
+    return { everywhere: has('ouvidoria'), secretariats: has('atendente') || has('gestor') ? actor.secretariats : [] };
+  }
   if (has('atendente') || has('gestor')) return { everywhere: false, secretariats: actor.secretariats };
   return { everywhere: false, secretariats: [] };
 }
 
+/** The secretariat a submission is reached through: its own for requests, the one it was forwarded to for manifestações. */
+function reachedThrough(submission: { kind: SubmissionKind; secretariatId: string; forwardedTo?: string | null }): string | null {
+  return submission.kind === 'manifestation' ? (submission.forwardedTo ?? null) : submission.secretariatId;
+}
+
 /** Whether the actor may see this submission at all: by id, in a list, through an attachment or an export. */
-export function canSee(actor: Actor, submission: { kind: SubmissionKind; secretariatId: string }): boolean {
+export function canSee(actor: Actor, submission: { kind: SubmissionKind; secretariatId: string; forwardedTo?: string | null }): boolean {
   const { everywhere, secretariats } = reach(actor, submission.kind);
-  return everywhere || secretariats.includes(submission.secretariatId);
+  const through = reachedThrough(submission);
+  return everywhere || (through !== null && secretariats.includes(through));
 }
 
 /**
@@ -69,7 +83,8 @@ export function visibilityClause(actor: Actor, firstParam: number): { sql: strin
     if (everywhere) parts.push(`s.kind = '${kind}'`);
     else if (secretariats.length) {
       params.push([...secretariats]);
-      parts.push(`(s.kind = '${kind}' AND s.secretariat_id = ANY($${firstParam + params.length - 1}::text[]))`);
+      const column = kind === 'manifestation' ? 's.forwarded_to' : 's.secretariat_id';
+      parts.push(`(s.kind = '${kind}' AND ${column} = ANY($${firstParam + params.length - 1}::text[]))`);
     }
   }
   return { sql: parts.length ? `(${parts.join(' OR ')})` : 'false', params };

@@ -5,9 +5,9 @@
  * audited.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type FormField, SHA256_REGEX, type SubmissionStatus, UuidSchema, parseContract } from '../../shared/schemas.ts';
+import { type FormField, SHA256_REGEX, type SubmissionKind, type SubmissionStatus, UuidSchema, parseContract } from '../../shared/schemas.ts';
 import {
-  AssignSchema, NoteSchema, QueueFilterSchema, QuestionSchema, StatusChangeSchema, TemplateSchema, TransferSchema,
+  AssignSchema, ExtensionSchema, ForwardSchema, InternalAnswerSchema, NoteSchema, QueueFilterSchema, QuestionSchema, StatusChangeSchema, TemplateSchema, TransferSchema,
   type DeadlineFlag, type QueueFilter, type QueueItem, type RequestDetail,
 } from '../../shared/staff.ts';
 import { HttpError, apiError } from '../api-errors.ts';
@@ -18,7 +18,7 @@ import { readAttachment } from '../storage/attachment-store.ts';
 import type { Storage } from '../storage/types.ts';
 import { findAccountById, listAccounts } from './accounts.ts';
 import { audit, readAudit } from './audit.ts';
-import { canSee, type Actor } from './permissions.ts';
+import { can, canSee, type Actor } from './permissions.ts';
 import { addStaffEvent, eventsOf, findForStaff, queueCounts, queuePage, queueRows, type QueueRow, type SubmissionFull } from './queue-store.ts';
 
 export interface QueueDeps {
@@ -26,7 +26,7 @@ export interface QueueDeps {
   charters: CharterCache;
   push: PushOptions;
   /** The deadline flag of a row (due_soon needs the holiday calendar); 'on_time' style flags only without it. */
-  flagOf?: (row: { status: SubmissionStatus; dueAt: Date | null; closedAt: Date | null }, now: Date) => DeadlineFlag | null;
+  flagOf?: (row: { status: SubmissionStatus; dueAt: Date | null; closedAt: Date | null; kind: SubmissionKind }, now: Date) => DeadlineFlag | null;
   /** Recomputes a request's due date after its clock paused or resumed. */
   refreshDueDate?: (id: string) => Promise<void>;
 }
@@ -68,6 +68,7 @@ function toItem(row: QueueRow, current: CurrentCharter | null, flag: DeadlineFla
     district: row.district,
     village: row.village,
     assignedTo: row.assigned_to ? { id: row.assigned_to, name: row.assigned_name ?? '' } : null,
+    ...(row.kind === 'manifestation' ? { forwardedTo: row.forwarded_to, extended: row.extended } : {}),
   };
 }
 
@@ -88,11 +89,18 @@ async function loadVisible(deps: QueueDeps, request: FastifyRequest, id: string)
   if (!parseContract(UuidSchema, id).ok) throw notFound();
   const row = await findForStaff(deps.storage, id);
   if (!row) throw notFound();
-  if (!canSee(actorOf(request), { kind: row.kind, secretariatId: row.secretariat_id })) {
+  if (!canSee(actorOf(request), { kind: row.kind, secretariatId: row.secretariat_id, forwardedTo: row.forwarded_to })) {
     await audit(deps.storage, who(request), 'denied', { submissionId: id });
     throw forbidden();
   }
   return row;
+}
+
+/** A manifestação is answered to the citizen by the Ouvidoria; the secretariat it was forwarded to answers the Ouvidoria. */
+function answersTheCitizen(request: FastifyRequest, row: SubmissionFull): void {
+  if (row.kind === 'manifestation' && !can(actorOf(request), 'manifestations.forward')) {
+    throw new HttpError(403, apiError('ouvidoria_answers', 'A resposta ao cidadão é dada pela Ouvidoria: use "Responder à Ouvidoria".'));
+  }
 }
 
 function csvCell(value: unknown): string {
@@ -105,7 +113,7 @@ function csvCell(value: unknown): string {
 export function queueRoutes(app: FastifyInstance, deps: QueueDeps): void {
   const { storage, charters } = deps;
   const flagOf = deps.flagOf ?? simpleFlag;
-  const flag = (row: QueueRow, now: Date) => flagOf({ status: row.status, dueAt: row.due_at, closedAt: row.closed_at }, now);
+  const flag = (row: QueueRow, now: Date) => flagOf({ status: row.status, dueAt: row.due_at, closedAt: row.closed_at, kind: row.kind }, now);
 
   app.get('/requests', { config: { access: 'requests.read' } }, async (request) => {
     const filter = parsed(parseContract(QueueFilterSchema, request.query));
@@ -183,6 +191,7 @@ export function queueRoutes(app: FastifyInstance, deps: QueueDeps): void {
   app.post<{ Params: { id: string } }>('/requests/:id/status', { config: { access: 'requests.answer' } }, async (request) => {
     const change = parsed(parseContract(StatusChangeSchema, request.body));
     const row = await loadVisible(deps, request, request.params.id);
+    answersTheCitizen(request, row);
     await changeStatus(storage, row.id, change.status, change.note, deps.push, { accountId: request.staff!.account.id });
     await deps.refreshDueDate?.(row.id);
     await audit(storage, who(request), `status:${change.status}`, { submissionId: row.id });
@@ -193,6 +202,7 @@ export function queueRoutes(app: FastifyInstance, deps: QueueDeps): void {
   app.post<{ Params: { id: string } }>('/requests/:id/question', { config: { access: 'requests.answer' } }, async (request) => {
     const { question } = parsed(parseContract(QuestionSchema, request.body));
     const row = await loadVisible(deps, request, request.params.id);
+    answersTheCitizen(request, row);
     if (row.closed_at) throw new HttpError(409, apiError('closed', 'Este pedido já foi encerrado.'));
     await changeStatus(storage, row.id, 'waiting_citizen', question, deps.push, { accountId: request.staff!.account.id });
     await deps.refreshDueDate?.(row.id);
@@ -214,7 +224,7 @@ export function queueRoutes(app: FastifyInstance, deps: QueueDeps): void {
     let name = 'ninguém';
     if (accountId) {
       const colleague = await findAccountById(storage, accountId);
-      if (!colleague || colleague.disabled || !canSee(colleague, { kind: row.kind, secretariatId: row.secretariat_id })) {
+      if (!colleague || colleague.disabled || !canSee(colleague, { kind: row.kind, secretariatId: row.secretariat_id, forwardedTo: row.forwarded_to })) {
         throw new HttpError(422, apiError('bad_assignee', 'Esta pessoa não atende pedidos desta secretaria.'));
       }
       name = colleague.name;
@@ -234,6 +244,42 @@ export function queueRoutes(app: FastifyInstance, deps: QueueDeps): void {
     await storage.query('UPDATE submissions SET secretariat_id = $2, assigned_to = NULL WHERE id = $1', [row.id, secretariatId]);
     await addStaffEvent(storage, row.id, request.staff!.account.id, 'transfer', `De ${row.secretariat_id} para ${secretariatId}: ${reason}`);
     await audit(storage, who(request), 'transfer', { submissionId: row.id, target: secretariatId });
+    return { ok: true };
+  });
+
+  // The Ouvidoria's steps: forward to the secretariat concerned, which answers back internally; extend once.
+  app.post<{ Params: { id: string } }>('/requests/:id/forward', { config: { access: 'manifestations.forward' } }, async (request) => {
+    const { secretariatId, note } = parsed(parseContract(ForwardSchema, request.body));
+    const row = await loadVisible(deps, request, request.params.id);
+    if (row.kind !== 'manifestation') throw new HttpError(422, apiError('not_manifestation', 'Só manifestações são encaminhadas pela Ouvidoria.'));
+    const current = await charters.current();
+    if (!current?.charter.secretariats.some((s) => s.id === secretariatId)) throw new HttpError(422, apiError('unknown_secretariat', 'Secretaria não encontrada na Carta de Serviços.'));
+    await storage.query('UPDATE submissions SET forwarded_to = $2 WHERE id = $1', [row.id, secretariatId]);
+    await addStaffEvent(storage, row.id, request.staff!.account.id, 'forward', `Encaminhada para ${secretariatId}${note ? `: ${note}` : ''}`);
+    if (row.status === 'received') await changeStatus(storage, row.id, 'in_review', 'Sua manifestação foi encaminhada à secretaria responsável.', deps.push, { accountId: request.staff!.account.id });
+    await audit(storage, who(request), 'forward', { submissionId: row.id, target: secretariatId });
+    return { ok: true };
+  });
+
+  app.post<{ Params: { id: string } }>('/requests/:id/internal-answer', { config: { access: 'manifestations.internal_answer' } }, async (request) => {
+    const { text } = parsed(parseContract(InternalAnswerSchema, request.body));
+    const row = await loadVisible(deps, request, request.params.id);
+    if (row.kind !== 'manifestation' || !row.forwarded_to) throw new HttpError(422, apiError('not_forwarded', 'Esta manifestação não foi encaminhada à sua secretaria.'));
+    await addStaffEvent(storage, row.id, request.staff!.account.id, 'internal_answer', text);
+    await audit(storage, who(request), 'internal_answer', { submissionId: row.id });
+    return { ok: true };
+  });
+
+  // Law 13.460 art. 16: 30 days, extendable once by 30 with a justification the citizen reads.
+  app.post<{ Params: { id: string } }>('/requests/:id/extend', { config: { access: 'manifestations.forward' } }, async (request) => {
+    const { justification } = parsed(parseContract(ExtensionSchema, request.body));
+    const row = await loadVisible(deps, request, request.params.id);
+    if (row.kind !== 'manifestation') throw new HttpError(422, apiError('not_manifestation', 'Só o prazo de manifestações é prorrogado assim.'));
+    if (row.extended) throw new HttpError(409, apiError('already_extended', 'O prazo desta manifestação já foi prorrogado uma vez (a lei permite só uma).'));
+    if (row.closed_at) throw new HttpError(409, apiError('closed', 'Esta manifestação já foi encerrada.'));
+    await storage.query(`UPDATE submissions SET extended = true, due_at = due_at + interval '30 days' WHERE id = $1`, [row.id]);
+    await changeStatus(storage, row.id, row.status, `Prazo prorrogado por mais 30 dias: ${justification}`, deps.push, { accountId: request.staff!.account.id });
+    await audit(storage, who(request), 'extend', { submissionId: row.id });
     return { ok: true };
   });
 

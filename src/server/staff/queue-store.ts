@@ -22,6 +22,8 @@ export interface QueueRow {
   village: string | null;
   assigned_to: string | null;
   assigned_name: string | null;
+  forwarded_to: string | null;
+  extended: boolean;
   [key: string]: unknown;
 }
 
@@ -33,14 +35,15 @@ interface Cursor {
 }
 
 export function encodeCursor(row: QueueRow): string {
-  const cursor: Cursor = { c: row.closed_at !== null, d: (row.due_at ?? new Date(8.64e15)).toISOString(), i: row.id };
+  // No due date sorts as 'infinity' (ORDER_KEY); the cursor says so in PostgreSQL's own word.
+  const cursor: Cursor = { c: row.closed_at !== null, d: row.due_at ? row.due_at.toISOString() : 'infinity', i: row.id };
   return Buffer.from(JSON.stringify(cursor)).toString('base64url');
 }
 
 function decodeCursor(text: string): Cursor | null {
   try {
     const cursor = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Cursor;
-    if (typeof cursor.c !== 'boolean' || typeof cursor.d !== 'string' || typeof cursor.i !== 'string' || !/^[0-9a-f-]{36}$/.test(cursor.i) || Number.isNaN(Date.parse(cursor.d))) return null;
+    if (typeof cursor.c !== 'boolean' || typeof cursor.d !== 'string' || typeof cursor.i !== 'string' || !/^[0-9a-f-]{36}$/.test(cursor.i) || (cursor.d !== 'infinity' && Number.isNaN(Date.parse(cursor.d)))) return null;
     return cursor;
   } catch {
     return null;
@@ -73,7 +76,7 @@ function whereOf(actor: Actor, filter: QueueFilter, now: Date, { withoutStatus =
 }
 
 const COLUMNS = `s.id, s.protocol, s.kind, s.service_id, s.secretariat_id, s.status, s.received_at, s.due_at, s.closed_at,
-  s.district, s.village, s.assigned_to, a.name AS assigned_name`;
+  s.district, s.village, s.assigned_to, a.name AS assigned_name, s.forwarded_to, s.extended`;
 const ORDER_KEY = `(s.closed_at IS NOT NULL), coalesce(s.due_at, 'infinity'::timestamptz), s.id`;
 
 export async function queuePage(db: Queryable, actor: Actor, filter: QueueFilter, now = new Date()): Promise<{ rows: QueueRow[]; next: string | null }> {
@@ -134,7 +137,7 @@ export async function findForStaff(db: Queryable, id: string): Promise<Submissio
 
 export type EventRow = {
   at: Date;
-  type: 'status' | 'question' | 'reply' | 'transfer' | 'assign' | 'note';
+  type: 'status' | 'question' | 'reply' | 'transfer' | 'assign' | 'note' | 'forward' | 'internal_answer';
   status: SubmissionStatus | null;
   text: string | null;
   public: boolean;
@@ -156,7 +159,7 @@ export async function eventsOf(db: Queryable, id: string): Promise<EventRow[]> {
   return result.rows;
 }
 
-export async function addStaffEvent(db: Queryable, submissionId: string, accountId: string, type: 'note' | 'assign' | 'transfer', text: string, at = new Date()): Promise<void> {
+export async function addStaffEvent(db: Queryable, submissionId: string, accountId: string, type: 'note' | 'assign' | 'transfer' | 'forward' | 'internal_answer', text: string, at = new Date()): Promise<void> {
   await db.query('INSERT INTO staff_events (submission_id, at, account_id, type, text) VALUES ($1, $2, $3, $4, $5)', [submissionId, at, accountId, type, text]);
 }
 

@@ -214,8 +214,13 @@ export async function getSubmissionStatuses(db: Queryable, ids: readonly string[
 export async function setSubmissionStatus(storage: Storage, id: string, status: SubmissionStatus, note?: string, at = new Date(), accountId?: string): Promise<boolean> {
   return storage.transaction(async (tx) => {
     // Concluído and não atendido close the request (its deadline is then met or missed); any other status reopens it.
+    // Entering "waiting for the citizen" starts a pause; leaving it adds the pause to paused_seconds.
     const updated = await tx.query(
-      `UPDATE submissions SET status = $2, closed_at = CASE WHEN $2 IN ('done', 'declined') THEN coalesce(closed_at, $3) ELSE NULL END
+      `UPDATE submissions SET status = $2,
+         closed_at = CASE WHEN $2 IN ('done', 'declined') THEN coalesce(closed_at, $3) ELSE NULL END,
+         paused_seconds = paused_seconds + CASE WHEN waiting_since IS NOT NULL AND $2 <> 'waiting_citizen'
+           THEN greatest(0, extract(epoch FROM ($3::timestamptz - waiting_since)))::int ELSE 0 END,
+         waiting_since = CASE WHEN $2 = 'waiting_citizen' THEN coalesce(waiting_since, $3::timestamptz) ELSE NULL END
        WHERE id = $1 RETURNING id`,
       [id, status, at],
     );

@@ -31,7 +31,16 @@ let worker: Worker | undefined;
 let started: Promise<void> | undefined;
 let firstRefreshDone: (() => void) | undefined;
 
-function send(request: CharterWorkerRequest): void {
+type SearchReply = Extract<CharterWorkerReply, { type: 'searched' }>;
+const searchListeners = new Set<(reply: SearchReply) => void>();
+
+/** Search runs in the charter worker (see search/search-client.ts): its answers go to these listeners. */
+export function onSearchReply(listener: (reply: SearchReply) => void): () => void {
+  searchListeners.add(listener);
+  return () => searchListeners.delete(listener);
+}
+
+export function sendToCharterWorker(request: CharterWorkerRequest): void {
   if (!worker) {
     worker = new Worker(new URL('./charter-worker.ts', import.meta.url), { type: 'module', name: 'carta-de-servicos' });
     worker.addEventListener('message', (event: MessageEvent<CharterWorkerReply>) => receive(event.data));
@@ -44,12 +53,21 @@ function showStored(stored: StoredCharter): void {
 }
 
 function receive(reply: CharterWorkerReply): void {
+  if (reply.type === 'searched') {
+    searchListeners.forEach((listener) => listener(reply));
+    return;
+  }
   if (reply.type === 'stored') {
     if (reply.stored) showStored(reply.stored);
     else if (reply.error) charterStore.setState({ error: 'Não foi possível ler os dados salvos no aparelho.' });
     return;
   }
-  applyOutcome(reply.outcome);
+  if (reply.type === 'confirmed') {
+    charterStore.setState({ refreshing: false, updatedAt: reply.checkedAt });
+    setOnline(true);
+  } else {
+    applyOutcome(reply.outcome);
+  }
   firstRefreshDone?.();
   firstRefreshDone = undefined;
 }
@@ -85,9 +103,9 @@ export function ensureCharterLoaded(): Promise<void> {
     () =>
       new Promise<void>((resolve) => {
         firstRefreshDone = resolve;
-        send({ type: 'load' });
+        sendToCharterWorker({ type: 'load' });
         lastRefresh = Date.now();
-        send({ type: 'refresh' });
+        sendToCharterWorker({ type: 'refresh' });
       }),
   );
   return started;
@@ -102,5 +120,5 @@ export function refreshCharterNow(options: { force?: boolean } = {}): void {
   if (!options.force && Date.now() - lastRefresh < MIN_REFRESH_INTERVAL_MS) return;
   lastRefresh = Date.now();
   charterStore.setState({ refreshing: true });
-  send({ type: 'refresh' });
+  sendToCharterWorker({ type: 'refresh' });
 }

@@ -1,42 +1,32 @@
 import type { Category, Charter, FormDefinition, LifeEvent, Secretariat, Service } from '../../../shared/schemas.ts';
 
-/** Id → item maps, built once per charter object. */
-const maps = new WeakMap<Charter, {
-  services: Map<string, Service>;
-  forms: Map<string, FormDefinition>;
-  secretariats: Map<string, Secretariat>;
-  categories: Map<string, Category>;
-  lifeEvents: Map<string, LifeEvent>;
-}>();
+/**
+ * Id → item maps, built once per list of a charter object, on first use: a page that names a
+ * secretariat does not pay for a map of 5,000 services.
+ */
+const maps = new WeakMap<readonly { id: string }[], Map<string, { id: string }>>();
 
-function mapsOf(charter: Charter) {
-  let found = maps.get(charter);
-  if (!found) {
-    const byId = <T extends { id: string }>(items: T[]) => new Map(items.map((item) => [item.id, item]));
-    found = {
-      services: byId(charter.services),
-      forms: byId(charter.forms),
-      secretariats: byId(charter.secretariats),
-      categories: byId(charter.categories),
-      lifeEvents: byId(charter.lifeEvents),
-    };
-    maps.set(charter, found);
+function byId<T extends { id: string }>(items: readonly T[], id: string): T | undefined {
+  let map = maps.get(items) as Map<string, T> | undefined;
+  if (!map) {
+    map = new Map(items.map((item) => [item.id, item]));
+    maps.set(items, map);
   }
-  return found;
+  return map.get(id);
 }
 
 export function serviceById(charter: Charter, id: string): Service | undefined {
-  return mapsOf(charter).services.get(id);
+  return byId(charter.services, id);
 }
 export function formById(charter: Charter, id: string): FormDefinition | undefined {
-  return mapsOf(charter).forms.get(id);
+  return byId(charter.forms, id);
 }
 export function secretariatById(charter: Charter, id: string): Secretariat | undefined {
-  return mapsOf(charter).secretariats.get(id);
+  return byId(charter.secretariats, id);
 }
 export function categoryById(charter: Charter, id: string): Category | undefined {
-  return mapsOf(charter).categories.get(id);
+  return byId(charter.categories, id);
 }
 export function lifeEventById(charter: Charter, id: string): LifeEvent | undefined {
-  return mapsOf(charter).lifeEvents.get(id);
+  return byId(charter.lifeEvents, id);
 }

@@ -1,10 +1,19 @@
 /**
  * Offline search over the Service Charter. The index is built once per charter (tokens → postings),
- * so a query on a 5,000-service charter only touches the words it matches.
+ * so a query on a 5,000-service charter only touches the words it matches. It runs in the charter
+ * worker (charter-worker.ts): building it for a large charter takes hundreds of milliseconds on a slow
+ * phone, which must never block a tap.
+ *
+ * A query word finds the word as typed, its variants (same stem: "reclamar" finds "reclamação"), words
+ * it begins while the person is still typing, words one or two typos away, and its synonyms ("RG" finds
+ * "identidade"). The charter's external services (what other bodies do: RG, INSS, cartório) are
+ * searched with the municipality's own, so a person who asks for them learns where to go.
  */
-import type { Charter, Service } from '../../../shared/schemas.ts';
+import type { Charter } from '../../../shared/schemas.ts';
 import { tokenize } from '../../../shared/text.ts';
 import { withinEditDistance } from './edit-distance.ts';
+import { stem } from './stem.ts';
+import { BUILT_IN_SYNONYMS, findSynonyms, synonymTable, type SynonymTable } from './synonyms.ts';
 
 /** What a word found in a field is worth: what people call a service beats where it is merely mentioned. */
 export const FIELD_WEIGHTS = {
@@ -17,29 +26,44 @@ export const FIELD_WEIGHTS = {
 type Field = keyof typeof FIELD_WEIGHTS;
 
 /** How well a query word matched an indexed word. */
-const MATCH_QUALITY = { exact: 1, prefix: 0.8, typo: 0.6 } as const;
+export const MATCH_QUALITY = { exact: 1, variant: 0.9, prefix: 0.8, synonym: 0.75, typo: 0.6 } as const;
 
-/** Words that carry no meaning on their own in a pt-BR query ("segunda via DO iptu"). */
+/** Words that carry no meaning on their own in a pt-BR query ("segunda via DO iptu", "onde EU tiro"). */
 const STOPWORDS = new Set([
   'a', 'o', 'as', 'os', 'e', 'de', 'da', 'do', 'das', 'dos', 'em', 'no', 'na', 'nos', 'nas', 'um', 'uma', 'para', 'pra',
   'por', 'com', 'ao', 'aos', 'meu', 'minha', 'meus', 'minhas', 'que', 'como', 'quero', 'preciso',
+  'eu', 'me', 'onde', 'qual', 'ou', 'pelo', 'pela',
 ]);
+
+export type SearchableCharter = Pick<Charter, 'services' | 'secretariats' | 'categories' | 'lifeEvents' | 'externalServices' | 'synonyms'>;
+
+/** One searchable item: a municipal service, or a service of another body (`external`). */
+export interface SearchEntry {
+  kind: 'service' | 'external';
+  id: string;
+  /** Where it is in the charter's `services` or `externalServices`: found without a lookup. */
+  position: number;
+  name: string;
+}
 
 /** The services a word occurs in, as parallel typed arrays (compact, and fast to walk on a slow phone). */
 interface Postings {
   docs: Int32Array;
-  /** Sum of the field weights where the word occurs in that service (with diminishing returns, see add()). */
+  /** Sum of the field weights where the word occurs in that entry (with diminishing returns, see add()). */
   weights: Float32Array;
   /** 1 when the word occurs in the name or a popular name. */
   inTitle: Uint8Array;
 }
 
 export interface SearchIndex {
-  services: readonly Service[];
+  entries: readonly SearchEntry[];
   /** Sorted, for prefix lookups by binary search. */
   terms: string[];
   postings: Map<string, Postings>;
-  /** Alphabetical position of each service's name: the last tie-break, without locale work per query. */
+  /** Indexed words by stem: the variants of a query word. */
+  variants: Map<string, string[]>;
+  synonyms: SynonymTable;
+  /** Alphabetical position of each entry's name: the last tie-break, without locale work per query. */
   nameRank: Int32Array;
   /** Terms grouped by length, for typo lookups. */
   termsByLength: Map<number, string[]>;
@@ -53,8 +77,7 @@ interface Expansion {
   quality: number;
 }
 
-export interface SearchHit {
-  service: Service;
+export interface SearchHit extends SearchEntry {
   score: number;
 }
 
@@ -64,12 +87,46 @@ export function meaningfulTokens(text: string): string[] {
   return kept.length > 0 ? kept : tokens;
 }
 
-export function buildSearchIndex(charter: Pick<Charter, 'services' | 'secretariats' | 'categories' | 'lifeEvents'>): SearchIndex {
+/** The words of one entry, field by field. */
+interface Document {
+  entry: SearchEntry;
+  fields: [text: string, field: Field, position: number][];
+  titles: string[];
+}
+
+function documentsOf(charter: SearchableCharter): Document[] {
   const areaNames = new Map<string, string>();
   for (const s of charter.secretariats) areaNames.set(`s:${s.id}`, `${s.name} ${s.acronym ?? ''}`);
   for (const c of charter.categories) areaNames.set(`c:${c.id}`, c.name);
   for (const e of charter.lifeEvents) areaNames.set(`e:${e.id}`, e.name);
+  const services = charter.services.map((service, position): Document => ({
+    entry: { kind: 'service', id: service.id, position, name: service.name },
+    fields: [
+      [service.name, 'name', 0],
+      ...service.popularNames.map((n, i): [string, Field, number] => [n, 'popularName', i]),
+      ...service.keywords.map((k, i): [string, Field, number] => [k, 'keyword', i]),
+      [areaNames.get(`s:${service.secretariatId}`) ?? '', 'area', 0],
+      ...service.categoryIds.map((id): [string, Field, number] => [areaNames.get(`c:${id}`) ?? '', 'area', 0]),
+      ...service.lifeEventIds.map((id): [string, Field, number] => [areaNames.get(`e:${id}`) ?? '', 'area', 0]),
+      [service.description, 'description', 0],
+    ],
+    titles: [service.name, ...service.popularNames],
+  }));
+  // What people call it (its keywords) counts as a popular name: these entries have no other title.
+  const external = (charter.externalServices ?? []).map((item, position): Document => ({
+    entry: { kind: 'external', id: item.id, position, name: item.name },
+    fields: [
+      [item.name, 'name', 0],
+      ...item.keywords.map((k, i): [string, Field, number] => [k, 'popularName', i]),
+      [item.whereToGo, 'description', 0],
+    ],
+    titles: [item.name, ...item.keywords],
+  }));
+  return [...services, ...external];
+}
 
+export function buildSearchIndex(charter: SearchableCharter): SearchIndex {
+  const documents = documentsOf(charter);
   const building = new Map<string, { docs: number[]; weights: number[]; inTitle: number[] }>();
   const titles: string[][] = [];
   // Area names repeat on every service of an area, and copies of a text are common: tokenise each text once.
@@ -80,17 +137,17 @@ export function buildSearchIndex(charter: Pick<Charter, 'services' | 'secretaria
     return tokens;
   };
 
-  // Per-service scratch space, reused: building the index for 5,000 services must not churn the GC.
+  // Per-entry scratch space, reused: building the index for 5,000 services must not churn the GC.
   const slotOf = new Map<string, number>();
   const slotTerms: string[] = [];
   let best: Float64Array = new Float64Array(256);
   let total: Float64Array = new Float64Array(256);
   let inTitle: Uint8Array = new Uint8Array(256);
 
-  charter.services.forEach((service, doc) => {
+  documents.forEach(({ fields, titles: entryTitles }, doc) => {
     slotOf.clear();
     slotTerms.length = 0;
-    const add = (text: string, field: Field, position = 0) => {
+    for (const [text, field, position] of fields) {
       // Popular names and keywords are listed most important first: a word in the first one weighs a
       // little more, which settles ties such as "iptu" between the IPTU bill and the IPTU exemption.
       const weight = FIELD_WEIGHTS[field] * Math.max(0.7, 1 - 0.03 * position);
@@ -110,14 +167,7 @@ export function buildSearchIndex(charter: Pick<Charter, 'services' | 'secretaria
         total[slot]! += weight;
         inTitle[slot]! |= title;
       }
-    };
-    add(service.name, 'name');
-    service.popularNames.forEach((n, i) => add(n, 'popularName', i));
-    service.keywords.forEach((k, i) => add(k, 'keyword', i));
-    add(areaNames.get(`s:${service.secretariatId}`) ?? '', 'area');
-    service.categoryIds.forEach((id) => add(areaNames.get(`c:${id}`) ?? '', 'area'));
-    service.lifeEventIds.forEach((id) => add(areaNames.get(`e:${id}`) ?? '', 'area'));
-    add(service.description, 'description');
+    }
 
     for (let slot = 0; slot < slotTerms.length; slot++) {
       // The best field counts in full, every further mention a little: a word repeated in many
@@ -130,28 +180,35 @@ export function buildSearchIndex(charter: Pick<Charter, 'services' | 'secretaria
       list.weights.push(weight);
       list.inTitle.push(inTitle[slot]!);
     }
-    titles.push([service.name, ...service.popularNames].map((t) => tokensOf(t).join(' ')));
+    titles.push(entryTitles.map((t) => tokensOf(t).join(' ')));
   });
 
   const postings = new Map<string, Postings>();
   for (const [term, list] of building) {
     postings.set(term, { docs: Int32Array.from(list.docs), weights: Float32Array.from(list.weights), inTitle: Uint8Array.from(list.inTitle) });
   }
-  const nameRank = new Int32Array(charter.services.length);
+  const entries = documents.map((d) => d.entry);
+  const nameRank = new Int32Array(entries.length);
   const collator = new Intl.Collator('pt-BR');
-  charter.services
-    .map((service, doc) => ({ name: service.name, doc }))
+  entries
+    .map((entry, doc) => ({ name: entry.name, doc }))
     .sort((a, b) => collator.compare(a.name, b.name))
     .forEach(({ doc }, rank) => (nameRank[doc] = rank));
 
   const terms = [...postings.keys()].sort();
   const termsByLength = new Map<number, string[]>();
+  const variants = new Map<string, string[]>();
   for (const term of terms) {
     let group = termsByLength.get(term.length);
     if (!group) termsByLength.set(term.length, (group = []));
     group.push(term);
+    const root = stem(term);
+    let same = variants.get(root);
+    if (!same) variants.set(root, (same = []));
+    same.push(term);
   }
-  return { services: charter.services, terms, postings, nameRank, termsByLength, titles, expansionCache: new Map() };
+  const synonyms = synonymTable([...BUILT_IN_SYNONYMS, ...(charter.synonyms ?? []).map((g) => g.terms)], meaningfulTokens);
+  return { entries, terms, postings, variants, synonyms, nameRank, termsByLength, titles, expansionCache: new Map() };
 }
 
 function grow(array: Float64Array): Float64Array {
@@ -182,12 +239,21 @@ function lowerBound(sorted: string[], value: string): number {
   return lo;
 }
 
-/** Indexed words a query word stands for: itself, words it begins, and words one or two typos away. */
+/** Indexed words with the same stem as `word`, the word itself first when indexed. */
+function sameStem(index: SearchIndex, word: string): Expansion[] {
+  const found: Expansion[] = index.postings.has(word) ? [{ term: word, quality: MATCH_QUALITY.exact }] : [];
+  for (const term of index.variants.get(stem(word)) ?? []) {
+    if (term !== word) found.push({ term, quality: MATCH_QUALITY.variant });
+  }
+  return found;
+}
+
+/** Indexed words a typed query word stands for: itself, its variants, words it begins, and near misses. */
 function expand(index: SearchIndex, word: string): Expansion[] {
   const cached = index.expansionCache.get(word);
   if (cached) return cached;
   const found = new Map<string, number>();
-  if (index.postings.has(word)) found.set(word, MATCH_QUALITY.exact);
+  for (const { term, quality } of sameStem(index, word)) found.set(term, quality);
   if (word.length >= 2) {
     for (let i = lowerBound(index.terms, word); i < index.terms.length && index.terms[i]!.startsWith(word); i++) {
       const term = index.terms[i]!;
@@ -207,58 +273,157 @@ function expand(index: SearchIndex, word: string): Expansion[] {
 }
 
 /**
- * Services matching the query, best first. Every query word must match (exactly, as a prefix or with a
- * small typo); when no service matches them all, services matching most of them are returned.
+ * Part of a query that must be matched: one typed word, or a stretch of words that names a synonym
+ * group. `original` is what was typed (each of its words counts on its own, so a partial match still
+ * ranks); each alternative counts only when all of its words are found.
  */
-export function searchServices(index: SearchIndex, query: string, limit = 50): SearchHit[] {
+interface Concept {
+  original: string[];
+  alternatives: string[][];
+}
+
+function conceptsOf(index: SearchIndex, words: string[]): Concept[] {
+  const concepts: Concept[] = [];
+  let next = 0;
+  for (const span of findSynonyms(index.synonyms, words)) {
+    for (; next < span.start; next++) concepts.push({ original: [words[next]!], alternatives: [] });
+    concepts.push({ original: words.slice(span.start, span.start + span.length), alternatives: span.alternatives });
+    next = span.start + span.length;
+  }
+  for (; next < words.length; next++) concepts.push({ original: [words[next]!], alternatives: [] });
+  return concepts;
+}
+
+/** Per-entry scratch of one query: score, words matched and words matched in a title, with what was touched. */
+class Tally {
+  readonly score: Float64Array;
+  readonly matched: Uint16Array;
+  readonly inTitle: Uint16Array;
+  readonly touched: number[] = [];
+
+  constructor(size: number) {
+    this.score = new Float64Array(size);
+    this.matched = new Uint16Array(size);
+    this.inTitle = new Uint16Array(size);
+  }
+
+  clear(): void {
+    for (const doc of this.touched) {
+      this.score[doc] = 0;
+      this.matched[doc] = 0;
+      this.inTitle[doc] = 0;
+    }
+    this.touched.length = 0;
+  }
+
+  add(doc: number, score: number, matched: number, inTitle: number): void {
+    if (this.matched[doc] === 0) this.touched.push(doc);
+    this.score[doc]! += score;
+    this.matched[doc]! += matched;
+    this.inTitle[doc]! += inTitle;
+  }
+
+  /** Keeps the better of two ways to match a concept: more words matched, then the higher score. */
+  offer(doc: number, score: number, matched: number, inTitle: number): void {
+    if (this.matched[doc] === 0) {
+      this.add(doc, score, matched, inTitle);
+    } else if (matched > this.matched[doc]! || (matched === this.matched[doc] && score > this.score[doc]!)) {
+      this.score[doc] = score;
+      this.matched[doc] = matched;
+      this.inTitle[doc] = inTitle;
+    }
+  }
+}
+
+// Per-index scratch tallies, reused by every query: fresh arrays per keystroke would churn the GC.
+const scratch = new WeakMap<SearchIndex, [Tally, Tally, Tally, Tally]>();
+
+function scratchOf(index: SearchIndex): [Tally, Tally, Tally, Tally] {
+  let tallies = scratch.get(index);
+  if (!tallies) {
+    const size = index.entries.length;
+    scratch.set(index, (tallies = [new Tally(size), new Tally(size), new Tally(size), new Tally(size)]));
+  }
+  return tallies;
+}
+
+/** The best way each entry matches one word, through the given expansions, into `into` (cleared first). */
+function scoreWord(index: SearchIndex, expansions: Expansion[], factor: number, into: Tally): void {
+  into.clear();
+  for (const { term, quality } of expansions) {
+    const { docs, weights, inTitle } = index.postings.get(term)!;
+    const q = quality * factor;
+    for (let i = 0; i < docs.length; i++) {
+      const doc = docs[i]!;
+      const score = weights[i]! * q;
+      if (into.matched[doc] === 0) {
+        into.touched.push(doc);
+        into.matched[doc] = 1;
+      }
+      if (score > into.score[doc]!) into.score[doc] = score;
+      if (inTitle[i]) into.inTitle[doc] = 1;
+    }
+  }
+}
+
+/**
+ * Entries matching the query, best first. Every query word must match (as typed, as a variant, as a
+ * prefix, with a small typo or through a synonym); when no entry matches them all, entries matching
+ * most of them are returned.
+ */
+export function searchCharter(index: SearchIndex, query: string, limit = 50): SearchHit[] {
   const words = [...new Set(meaningfulTokens(query))];
   if (words.length === 0) return [];
-  const count = index.services.length;
-  const total = new Float64Array(count);
-  const matchedWords = new Uint16Array(count);
-  const titleWords = new Uint16Array(count);
-  const wordScore = new Float64Array(count);
-  const wordInTitle = new Uint8Array(count);
-  const touched: number[] = [];
+  const [total, concept, alternative, word] = scratchOf(index);
+  total.clear();
 
-  for (const word of words) {
-    wordScore.fill(0);
-    wordInTitle.fill(0);
-    touched.length = 0;
-    for (const { term, quality } of expand(index, word)) {
-      const { docs, weights, inTitle } = index.postings.get(term)!;
-      for (let i = 0; i < docs.length; i++) {
-        const doc = docs[i]!;
-        const score = weights[i]! * quality;
-        if (wordScore[doc] === 0) touched.push(doc);
-        if (score > wordScore[doc]!) wordScore[doc] = score;
-        if (inTitle[i]) wordInTitle[doc] = 1;
+  for (const { original, alternatives } of conceptsOf(index, words)) {
+    if (original.length === 1 && alternatives.length === 0) {
+      // Most words name no synonym group: straight into the total.
+      scoreWord(index, expand(index, original[0]!), 1, word);
+      for (const doc of word.touched) total.add(doc, word.score[doc]!, 1, word.inTitle[doc]!);
+      continue;
+    }
+    concept.clear();
+    // As typed: each word counts on its own.
+    for (const typed of original) {
+      scoreWord(index, expand(index, typed), 1, word);
+      for (const doc of word.touched) concept.add(doc, word.score[doc]!, 1, word.inTitle[doc]!);
+    }
+    // Another way to say it: counts as the whole stretch, only when all of its words are there.
+    for (const other of alternatives) {
+      alternative.clear();
+      for (const synonymWord of other) {
+        scoreWord(index, sameStem(index, synonymWord), MATCH_QUALITY.synonym, word);
+        for (const doc of word.touched) alternative.add(doc, word.score[doc]!, 1, word.inTitle[doc]!);
+      }
+      for (const doc of alternative.touched) {
+        if (alternative.matched[doc]! < other.length) continue;
+        const score = (alternative.score[doc]! / other.length) * original.length;
+        concept.offer(doc, score, original.length, alternative.inTitle[doc] === other.length ? original.length : 0);
       }
     }
-    for (const doc of touched) {
-      total[doc]! += wordScore[doc]!;
-      matchedWords[doc]!++;
-      titleWords[doc]! += wordInTitle[doc]!;
-    }
+    for (const doc of concept.touched) total.add(doc, concept.score[doc]!, concept.matched[doc]!, concept.inTitle[doc]!);
   }
 
   const phrase = words.join(' ');
   let best = 0;
-  for (let doc = 0; doc < count; doc++) if (matchedWords[doc]! > best) best = matchedWords[doc]!;
+  for (const doc of total.touched) if (total.matched[doc]! > best) best = total.matched[doc]!;
   if (best === 0) return [];
-  // Keep only the best `limit` services: no full sort of thousands of matches per keystroke.
+  // Keep only the best `limit` entries: no full sort of thousands of matches per keystroke.
   const top: { doc: number; score: number }[] = [];
+  const { entries, nameRank } = index;
   const before = (a: { doc: number; score: number }, b: { doc: number; score: number }) =>
     a.score !== b.score
       ? a.score > b.score
-      : index.services[a.doc]!.name.length !== index.services[b.doc]!.name.length
-        ? index.services[a.doc]!.name.length < index.services[b.doc]!.name.length
-        : index.nameRank[a.doc]! < index.nameRank[b.doc]!;
-  for (let doc = 0; doc < count; doc++) {
-    if (matchedWords[doc] !== best) continue;
-    let score = total[doc]!;
+      : entries[a.doc]!.name.length !== entries[b.doc]!.name.length
+        ? entries[a.doc]!.name.length < entries[b.doc]!.name.length
+        : nameRank[a.doc]! < nameRank[b.doc]!;
+  for (const doc of total.touched) {
+    if (total.matched[doc] !== best) continue;
+    let score = total.score[doc]!;
     // Every word of the query in the name or a popular name: this is the service the person means.
-    if (titleWords[doc] === words.length) score += 5 * words.length;
+    if (total.inTitle[doc] === words.length) score += 5 * words.length;
     const titles = index.titles[doc]!;
     if (titles.some((t) => t === phrase)) score += 8;
     else if (words.length > 1 && titles.some((t) => t.includes(phrase))) score += 4;
@@ -269,5 +434,5 @@ export function searchServices(index: SearchIndex, query: string, limit = 50): S
     top.splice(at, 0, candidate);
     if (top.length > limit) top.pop();
   }
-  return top.map(({ doc, score }) => ({ service: index.services[doc]!, score }));
+  return top.map(({ doc, score }) => ({ ...entries[doc]!, score }));
 }

@@ -1,0 +1,264 @@
+/**
+ * /gestao/contas — the admin's accounts: the list, a new account (its one-time link to choose a password
+ * is shown once, with a copy button), roles and secretariats, disabling, and a new password link.
+ * Any change of roles or secretariats, and disabling, ends that person's sessions (the server does it).
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { parseContract } from '../../../shared/schemas.ts';
+import {
+  AccountAnswerSchema, AccountChangeSchema, AccountCreatedSchema, AccountListSchema, NewAccountSchema, ROLE_LABELS, ResetLinkSchema, STAFF_ROLES,
+  type CharterDirectory, type StaffAccount, type StaffRole,
+} from '../../../shared/staff.ts';
+import type { PageProps } from '../../common/navigation.tsx';
+import { ApiFailure, api, failureWords } from '../api.ts';
+import { secretariatName, useDirectory } from '../directory.ts';
+import { useSession } from '../session.ts';
+import { announce } from '../ui/announce.ts';
+import { OneTimeLink } from '../ui/copy-link.tsx';
+import { FormError, TextField, focusFirstInvalid, inputValue } from '../ui/fields.tsx';
+import { usePageTitle } from '../ui/page-title.ts';
+import { ROLE_DESCRIPTIONS } from '../ui/words.ts';
+
+const LABELS = { email: 'E-mail', name: 'Nome', roles: 'Papéis', secretariats: 'Secretarias' };
+
+interface Failure {
+  message: string;
+  fields?: Record<string, string>;
+}
+
+function failureOf(error: unknown): Failure {
+  return { message: failureWords(error), ...(error instanceof ApiFailure && Object.keys(error.fields).length ? { fields: error.fields } : {}) };
+}
+
+export default function AccountsPage(_props: PageProps) {
+  usePageTitle('Contas');
+  const directory = useDirectory();
+  const [accounts, setAccounts] = useState<StaffAccount[] | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+
+  const reload = async () => {
+    try {
+      setAccounts((await api(AccountListSchema, '/api/gestao/accounts')).accounts);
+      setFailure(null);
+    } catch (error) {
+      setFailure(failureWords(error));
+    }
+  };
+  useEffect(() => void reload(), []);
+
+  return (
+    <div class="page stack">
+      <h1>Contas</h1>
+      <p>Quem trabalha na gestão, com que papel e em quais secretarias. A pessoa escolhe a própria senha por um link que só vale uma vez.</p>
+      <NewAccount directory={directory} onCreated={() => void reload()} />
+      <section class="section stack" aria-labelledby="lista-contas">
+        <h2 id="lista-contas">Contas existentes</h2>
+        {failure && <p class="notice notice-error" role="alert">{failure}</p>}
+        {!accounts && !failure && <p>Carregando…</p>}
+        {accounts && (
+          <ul class="card-list account-list" data-testid="accounts">
+            {accounts.map((account) => <AccountItem key={account.id} account={account} directory={directory} onChanged={() => void reload()} />)}
+          </ul>
+        )}
+      </section>
+    </div>
+  );
+}
+
+function RoleChoices({ id, chosen, onChange, error }: { id: string; chosen: readonly StaffRole[]; onChange: (roles: StaffRole[]) => void; error?: string | undefined }) {
+  return (
+    <fieldset class="field" aria-describedby={error ? `${id}-erro` : undefined}>
+      <legend>Papéis</legend>
+      {error && <p id={`${id}-erro`} class="field-error">{error}</p>}
+      <ul class="checklist">
+        {STAFF_ROLES.map((role) => (
+          <li key={role}>
+            <input id={`${id}-${role}`} type="checkbox" checked={chosen.includes(role)} aria-describedby={`${id}-${role}-dica`}
+              onChange={(event) => onChange((event.currentTarget as HTMLInputElement).checked ? [...chosen, role] : chosen.filter((r) => r !== role))} />
+            <label for={`${id}-${role}`}>
+              {ROLE_LABELS[role]}
+              <span id={`${id}-${role}-dica`} class="field-hint">{ROLE_DESCRIPTIONS[role]}</span>
+            </label>
+          </li>
+        ))}
+      </ul>
+    </fieldset>
+  );
+}
+
+function SecretariatChoices({ id, chosen, onChange, directory }: { id: string; chosen: readonly string[]; onChange: (ids: string[]) => void; directory: CharterDirectory | null }) {
+  const known = directory?.secretariats ?? [];
+  // Ids held by the account but no longer in the charter stay visible, so they can be taken away.
+  const all = [...known, ...chosen.filter((s) => !known.some((k) => k.id === s)).map((s) => ({ id: s, name: s }))];
+  return (
+    <fieldset class="field">
+      <legend>Secretarias</legend>
+      <p class="field-hint">Atendentes e gestores veem só os pedidos destas secretarias.</p>
+      <ul class="checklist">
+        {all.map((s) => (
+          <li key={s.id}>
+            <input id={`${id}-${s.id}`} type="checkbox" checked={chosen.includes(s.id)}
+              onChange={(event) => onChange((event.currentTarget as HTMLInputElement).checked ? [...chosen, s.id] : chosen.filter((x) => x !== s.id))} />
+            <label for={`${id}-${s.id}`}>{s.name}</label>
+          </li>
+        ))}
+      </ul>
+    </fieldset>
+  );
+}
+
+function NewAccount({ directory, onCreated }: { directory: CharterDirectory | null; onCreated: () => void }) {
+  const [name, setName] = useState('');
+  const [email, setEmail] = useState('');
+  const [roles, setRoles] = useState<StaffRole[]>([]);
+  const [secretariats, setSecretariats] = useState<string[]>([]);
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [created, setCreated] = useState<{ name: string; link: string; expiresAt: string } | null>(null);
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    if (busy) return;
+    const parsed = parseContract(NewAccountSchema, { email, name, roles, secretariats });
+    if (!parsed.ok) {
+      setFailure({ message: 'Confira os dados da nova conta.', fields: parsed.fields });
+      focusFirstInvalid(event.currentTarget);
+      return;
+    }
+    setBusy(true);
+    setFailure(null);
+    setCreated(null);
+    try {
+      const answer = await api(AccountCreatedSchema, '/api/gestao/accounts', { method: 'POST', body: parsed.value });
+      setCreated({ name: answer.account.name, link: answer.link, expiresAt: answer.expiresAt });
+      announce(`Conta criada para ${answer.account.name}. O link para escolher a senha está logo abaixo do formulário.`);
+      setName('');
+      setEmail('');
+      setRoles([]);
+      setSecretariats([]);
+      onCreated();
+    } catch (error) {
+      setFailure(failureOf(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const fieldError = (key: string) => failure?.fields?.[key];
+
+  return (
+    <section class="section stack" aria-labelledby="nova-conta">
+      <h2 id="nova-conta">Nova conta</h2>
+      <form class="stack" onSubmit={(event) => void submit(event)} noValidate>
+        <FormError message={failure?.message} fields={failure?.fields} labels={LABELS} />
+        <TextField id="conta-nome" label="Nome" autocomplete="off" value={name} error={fieldError('name')} onInput={(event) => setName(inputValue(event))} />
+        <TextField id="conta-email" label="E-mail" type="email" autocomplete="off" value={email} error={fieldError('email')} onInput={(event) => setEmail(inputValue(event))} />
+        <RoleChoices id="conta-papel" chosen={roles} onChange={setRoles} error={fieldError('roles')} />
+        <SecretariatChoices id="conta-secretaria" chosen={secretariats} onChange={setSecretariats} directory={directory} />
+        <p><button type="submit" class="button button-primary" aria-disabled={busy ? 'true' : undefined}>{busy ? 'Criando…' : 'Criar conta'}</button></p>
+      </form>
+      {created && <OneTimeLink id="link-nova-conta" link={created.link} expiresAt={created.expiresAt} intro={`Conta criada para ${created.name}.`} />}
+    </section>
+  );
+}
+
+function AccountItem({ account, directory, onChanged }: { account: StaffAccount; directory: CharterDirectory | null; onChanged: () => void }) {
+  const session = useSession();
+  const self = session.status === 'signed_in' && session.account.id === account.id;
+  const [editing, setEditing] = useState(false);
+  const [name, setName] = useState(account.name);
+  const [roles, setRoles] = useState<StaffRole[]>(account.roles);
+  const [secretariats, setSecretariats] = useState<string[]>(account.secretariats);
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const [done, setDone] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [link, setLink] = useState<{ link: string; expiresAt: string } | null>(null);
+  const base = `conta-${account.id}`;
+
+  const change = async (body: unknown, words: string) => {
+    if (busy) return false;
+    const parsed = parseContract(AccountChangeSchema, body);
+    if (!parsed.ok) {
+      setFailure({ message: 'Confira os dados.', fields: parsed.fields });
+      return false;
+    }
+    setBusy(true);
+    setFailure(null);
+    setDone('');
+    try {
+      await api(AccountAnswerSchema, `/api/gestao/accounts/${account.id}`, { method: 'PATCH', body: parsed.value });
+      setDone(words);
+      onChanged();
+      return true;
+    } catch (error) {
+      setFailure(failureOf(error));
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const save = async (event: Event) => {
+    event.preventDefault();
+    if (await change({ name, roles, secretariats }, `Conta de ${name} atualizada. As sessões abertas dela foram encerradas.`)) setEditing(false);
+  };
+  const toggleDisabled = async () => {
+    if (!account.disabled && !window.confirm(`Desativar a conta de ${account.name}? A pessoa não conseguirá mais entrar até ser reativada.`)) return;
+    await change({ disabled: !account.disabled }, account.disabled ? `Conta de ${account.name} reativada.` : `Conta de ${account.name} desativada.`);
+  };
+  const newLink = async () => {
+    if (busy) return;
+    setBusy(true);
+    setFailure(null);
+    setDone('');
+    try {
+      const answer = await api(ResetLinkSchema, `/api/gestao/accounts/${account.id}/reset-link`, { method: 'POST' });
+      setLink(answer);
+      setDone(`Novo link para ${account.name} criado; ele aparece abaixo.`);
+    } catch (error) {
+      setFailure(failureOf(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <li class="card stack" data-testid="account" data-email={account.email}>
+      <h3>{account.name}{account.disabled ? ' (desativada)' : ''}{self ? ' (você)' : ''}</h3>
+      <dl class="facts facts-inline">
+        <div><dt>E-mail</dt><dd>{account.email}</dd></div>
+        <div><dt>Papéis</dt><dd>{account.roles.map((role) => ROLE_LABELS[role]).join(', ')}</dd></div>
+        <div><dt>Secretarias</dt><dd>{account.secretariats.length ? account.secretariats.map((s) => secretariatName(directory, s)).join(', ') : 'nenhuma'}</dd></div>
+        <div><dt>Código do celular (segundo fator)</dt><dd>{account.totpEnabled ? 'ativo' : 'ainda não configurado'}</dd></div>
+      </dl>
+      <FormError message={failure?.message} fields={failure?.fields} labels={LABELS} />
+      {editing ? (
+        <form class="stack" onSubmit={(event) => void save(event)} noValidate>
+          <TextField id={`${base}-nome`} label="Nome" value={name} error={failure?.fields?.name} onInput={(event) => setName(inputValue(event))} />
+          <RoleChoices id={`${base}-papel`} chosen={roles} onChange={setRoles} error={failure?.fields?.roles} />
+          <SecretariatChoices id={`${base}-secretaria`} chosen={secretariats} onChange={setSecretariats} directory={directory} />
+          <div class="button-row">
+            <button type="submit" class="button button-primary" aria-disabled={busy ? 'true' : undefined}>Guardar mudanças</button>
+            <button type="button" class="button button-secondary" onClick={() => {
+              setEditing(false);
+              setName(account.name);
+              setRoles(account.roles);
+              setSecretariats(account.secretariats);
+            }}>Cancelar</button>
+          </div>
+        </form>
+      ) : (
+        <div class="button-row">
+          <button type="button" class="button button-secondary" aria-label={`Mudar papéis e secretarias de ${account.name}`} onClick={() => setEditing(true)}>Mudar papéis e secretarias</button>
+          <button type="button" class="button button-secondary" aria-label={`Criar novo link de senha para ${account.name}`} onClick={() => void newLink()}>Novo link de senha</button>
+          {!self && (
+            <button type="button" class="button button-secondary" aria-label={`${account.disabled ? 'Reativar' : 'Desativar'} a conta de ${account.name}`} onClick={() => void toggleDisabled()}>
+              {account.disabled ? 'Reativar' : 'Desativar'}
+            </button>
+          )}
+        </div>
+      )}
+      <p role="status">{done}</p>
+      {link && <OneTimeLink id={`${base}-link`} link={link.link} expiresAt={link.expiresAt} intro={`Novo link para ${account.name} escolher a senha.`} />}
+    </li>
+  );
+}

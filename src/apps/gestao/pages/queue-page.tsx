@@ -1,0 +1,249 @@
+/**
+ * /gestao/pedidos — the work queue: what the role may see, open before closed, overdue first. Filters live
+ * in the address (a filtered list can be bookmarked, shared with a colleague, and survives a reload);
+ * counts per situation; "Carregar mais" pages on with the server's cursor; the CSV of the same filter.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { SUBMISSION_KINDS, SUBMISSION_STATUSES, parseContract } from '../../../shared/schemas.ts';
+import { QueueFilterSchema, QueuePageSchema, type CharterDirectory, type QueueItem, type QueuePage } from '../../../shared/staff.ts';
+import { navigate, type PageProps } from '../../common/navigation.tsx';
+import { api, failureWords, queryString } from '../api.ts';
+import { districtName, secretariatName, useDirectory } from '../directory.ts';
+import { can, useSession } from '../session.ts';
+import { announce } from '../ui/announce.ts';
+import { CheckboxField, FormError, SelectField, TextField, focusFirstInvalid, inputValue } from '../ui/fields.tsx';
+import { usePageTitle } from '../ui/page-title.ts';
+import { FLAG_WORDS, KIND_WORDS, STATUS_WORDS, dateTimeWords, dateWords, plural } from '../ui/words.ts';
+
+const FILTER_KEYS = ['protocol', 'secretariat', 'service', 'status', 'kind', 'district', 'village', 'overdue', 'mine', 'from', 'to'] as const;
+type FilterKey = (typeof FILTER_KEYS)[number];
+type Filter = Partial<Record<FilterKey, string>>;
+
+const FILTER_LABELS: Record<string, string> = {
+  protocol: 'Protocolo', secretariat: 'Secretaria', service: 'Serviço', status: 'Situação', kind: 'Tipo', district: 'Distrito',
+  village: 'Povoado ou bairro', overdue: 'Só atrasados', mine: 'Só os meus', from: 'Recebido a partir de', to: 'Recebido até',
+};
+
+function filterOf(query: URLSearchParams): Filter {
+  const filter: Filter = {};
+  for (const key of FILTER_KEYS) {
+    const value = query.get(key)?.trim();
+    if (value) filter[key] = value;
+  }
+  return filter;
+}
+
+function withFilter(filter: Filter, change: Filter): string {
+  return `/gestao/pedidos${queryString({ ...filter, ...change })}`;
+}
+
+export default function QueuePage({ query }: PageProps) {
+  usePageTitle('Pedidos');
+  const filter = filterOf(query);
+  const key = queryString(filter);
+  const session = useSession();
+  const directory = useDirectory();
+  const [page, setPage] = useState<QueuePage | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [attempt, setAttempt] = useState(0);
+  const firstNew = useRef<string | null>(null);
+  const firstLoad = useRef(true);
+
+  useEffect(() => {
+    let cancelled = false;
+    setFailure(null);
+    api(QueuePageSchema, `/api/gestao/requests${key}`).then(
+      (answer) => {
+        if (cancelled) return;
+        setPage(answer);
+        if (!firstLoad.current) announce(`${plural(answer.items.length, 'pedido', 'pedidos')} nesta lista${answer.nextCursor ? ', e há mais' : ''}.`);
+        firstLoad.current = false;
+      },
+      (error) => !cancelled && setFailure(failureWords(error)),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [key, attempt]);
+
+  // After "Carregar mais", focus goes to the first row that arrived.
+  useEffect(() => {
+    if (!firstNew.current) return;
+    document.getElementById(`pedido-${firstNew.current}`)?.focus();
+    firstNew.current = null;
+  }, [page?.items.length]);
+
+  const loadMore = async () => {
+    if (!page?.nextCursor || loadingMore) return;
+    setLoadingMore(true);
+    try {
+      const more = await api(QueuePageSchema, `/api/gestao/requests${queryString({ ...filter, after: page.nextCursor })}`);
+      firstNew.current = more.items[0]?.id ?? null;
+      setPage({ ...more, items: [...page.items, ...more.items] });
+      announce(`Mais ${plural(more.items.length, 'pedido carregado', 'pedidos carregados')}.`);
+    } catch (error) {
+      announce(failureWords(error));
+    } finally {
+      setLoadingMore(false);
+    }
+  };
+
+  const total = page ? Object.values(page.counts).reduce((sum, n) => sum + n, 0) : 0;
+  const shownTotal = page ? (filter.status ? page.counts[filter.status] ?? 0 : total) : 0;
+  return (
+    <div class="page page-wide stack">
+      <h1>Pedidos</h1>
+      <Filters key={key} filter={filter} />
+      {page && (
+        <nav aria-label="Situação dos pedidos" class="status-tabs">
+          <ul>
+            <li><a href={withFilter(filter, { status: undefined })} aria-current={!filter.status ? 'true' : undefined}>Todas <span class="count">({total})</span></a></li>
+            {SUBMISSION_STATUSES.map((status) => (
+              <li key={status}>
+                <a href={withFilter(filter, { status })} aria-current={filter.status === status ? 'true' : undefined}>
+                  {STATUS_WORDS[status]} <span class="count">({page.counts[status] ?? 0})</span>
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      )}
+      {failure && (
+        <div class="notice notice-error stack" role="alert">
+          <p>{failure}</p>
+          <p><button type="button" class="button button-secondary" onClick={() => setAttempt((n) => n + 1)}>Tentar de novo</button></p>
+        </div>
+      )}
+      {!page && !failure && <p>Carregando pedidos…</p>}
+      {page && (
+        <>
+          <div class="queue-summary">
+            <p data-testid="queue-summary">Mostrando {page.items.length} de {plural(shownTotal, 'pedido', 'pedidos')}.</p>
+            {can(session, 'requests.export') && (
+              <a class="button button-secondary" href={`/api/gestao/requests.csv${key}`} download>Baixar planilha (CSV) desta lista</a>
+            )}
+          </div>
+          {page.items.length === 0 ? (
+            <p class="notice">Nenhum pedido com estes filtros.</p>
+          ) : (
+            <ul class="queue-list" data-testid="queue">
+              {page.items.map((item) => <QueueRow key={item.id} item={item} directory={directory} />)}
+            </ul>
+          )}
+          {page.nextCursor && (
+            <p><button type="button" class="button button-secondary" aria-disabled={loadingMore ? 'true' : undefined} onClick={() => void loadMore()}>
+              {loadingMore ? 'Carregando…' : 'Carregar mais'}
+            </button></p>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
+
+export function FlagWords({ flag }: { flag: QueueItem['flag'] }) {
+  if (!flag) return null;
+  return <span class={`flag flag-${flag}`}>{FLAG_WORDS[flag]}</span>;
+}
+
+function QueueRow({ item, directory }: { item: QueueItem; directory: CharterDirectory | null }) {
+  const place = [item.district ? districtName(directory, item.district) : '', item.village ?? ''].filter(Boolean).join(' · ');
+  return (
+    <li class="card queue-item" data-testid="queue-item" data-protocol={item.protocol}>
+      <h2 class="queue-title">
+        <a id={`pedido-${item.id}`} href={`/gestao/pedidos/${item.id}`}>Protocolo {item.protocol}</a>
+      </h2>
+      <p>{item.kind !== 'request' ? `${KIND_WORDS[item.kind]}: ` : ''}{item.serviceName}</p>
+      <dl class="queue-facts">
+        <div><dt>Situação</dt><dd>{STATUS_WORDS[item.status]}</dd></div>
+        <div><dt>Recebido em</dt><dd>{dateTimeWords(item.receivedAt)}</dd></div>
+        <div><dt>Prazo</dt><dd>{item.dueAt ? dateWords(item.dueAt) : 'sem prazo'} <FlagWords flag={item.flag} /></dd></div>
+        <div><dt>Local</dt><dd>{place || 'não informado'}</dd></div>
+        <div><dt>Secretaria</dt><dd>{secretariatName(directory, item.secretariatId)}</dd></div>
+        <div><dt>Responsável</dt><dd>{item.assignedTo?.name ?? 'ninguém ainda'}</dd></div>
+      </dl>
+    </li>
+  );
+}
+
+function Filters({ filter }: { filter: Filter }) {
+  const session = useSession();
+  const directory = useDirectory();
+  const [values, setValues] = useState<Filter>(filter);
+  const [errors, setErrors] = useState<Record<string, string> | null>(null);
+  const set = (key: FilterKey, value: string | undefined) => setValues((current) => ({ ...current, [key]: value || undefined }));
+
+  const everywhere = session.status === 'signed_in' && session.account.roles.some((role) => role === 'controladoria' || role === 'ouvidoria');
+  const mine = session.status === 'signed_in' ? session.account.secretariats : [];
+  const secretariats = (directory?.secretariats ?? []).filter((s) => everywhere || mine.includes(s.id) || s.id === values.secretariat);
+  const services = (directory?.services ?? [])
+    .filter((s) => (values.secretariat ? s.secretariatId === values.secretariat : secretariats.some((x) => x.id === s.secretariatId)) || s.id === values.service)
+    .sort((a, b) => a.name.localeCompare(b.name, 'pt-BR'));
+  const district = directory?.districts.find((d) => d.id === values.district);
+
+  const submit = (event: Event) => {
+    event.preventDefault();
+    const parsed = parseContract(QueueFilterSchema, Object.fromEntries(Object.entries(values).filter(([, v]) => v)));
+    if (!parsed.ok) {
+      setErrors(parsed.fields);
+      focusFirstInvalid(event.currentTarget);
+      return;
+    }
+    setErrors(null);
+    navigate(`/gestao/pedidos${queryString(values)}`);
+  };
+  const active = Object.keys(filter).filter((key) => key !== 'status').length > 0;
+
+  return (
+    <details class="fold filters" open={active}>
+      <summary><h2>Filtros{active ? ' (ativos)' : ''}</h2></summary>
+      <form class="stack fold-body" onSubmit={submit} noValidate>
+        <FormError message={errors ? 'Confira os filtros.' : undefined} fields={errors ?? {}} labels={FILTER_LABELS} />
+        <div class="filter-grid">
+          <TextField id="f-protocolo" label="Protocolo" hint="Como 2026-000123." value={values.protocol ?? ''} error={errors?.protocol}
+            onInput={(event) => set('protocol', inputValue(event).trim())} />
+          <SelectField id="f-secretaria" label="Secretaria" value={values.secretariat ?? ''} onChange={(event) => {
+            set('secretariat', inputValue(event));
+            set('service', undefined);
+          }}>
+            <option value="">Todas as suas</option>
+            {secretariats.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
+          </SelectField>
+          <SelectField id="f-servico" label="Serviço" value={values.service ?? ''} onChange={(event) => set('service', inputValue(event))}>
+            <option value="">Todos</option>
+            {services.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
+          </SelectField>
+          <SelectField id="f-situacao" label="Situação" value={values.status ?? ''} onChange={(event) => set('status', inputValue(event))}>
+            <option value="">Todas</option>
+            {SUBMISSION_STATUSES.map((status) => <option key={status} value={status}>{STATUS_WORDS[status]}</option>)}
+          </SelectField>
+          <SelectField id="f-tipo" label="Tipo" value={values.kind ?? ''} onChange={(event) => set('kind', inputValue(event))}>
+            <option value="">Solicitações e manifestações</option>
+            {SUBMISSION_KINDS.map((kind) => <option key={kind} value={kind}>{KIND_WORDS[kind]}</option>)}
+          </SelectField>
+          <SelectField id="f-distrito" label="Distrito" value={values.district ?? ''} onChange={(event) => {
+            set('district', inputValue(event));
+            set('village', undefined);
+          }}>
+            <option value="">Todos</option>
+            {(directory?.districts ?? []).map((d) => <option key={d.id} value={d.id}>{d.name}</option>)}
+          </SelectField>
+          <SelectField id="f-povoado" label="Povoado ou bairro" hint={district ? undefined : 'Escolha antes o distrito.'} value={values.village ?? ''}
+            disabled={!district} onChange={(event) => set('village', inputValue(event))}>
+            <option value="">Todos</option>
+            {(district?.villages ?? []).map((village) => <option key={village} value={village}>{village}</option>)}
+          </SelectField>
+          <TextField id="f-de" label="Recebido a partir de" type="date" value={values.from ?? ''} error={errors?.from} onInput={(event) => set('from', inputValue(event))} />
+          <TextField id="f-ate" label="Recebido até" type="date" value={values.to ?? ''} error={errors?.to} onInput={(event) => set('to', inputValue(event))} />
+        </div>
+        <CheckboxField id="f-atrasados" label="Só os atrasados" checked={values.overdue === '1'} onChange={(event) => set('overdue', (event.currentTarget as HTMLInputElement).checked ? '1' : undefined)} />
+        <CheckboxField id="f-meus" label="Só os atribuídos a mim" checked={values.mine === '1'} onChange={(event) => set('mine', (event.currentTarget as HTMLInputElement).checked ? '1' : undefined)} />
+        <div class="button-row">
+          <button type="submit" class="button button-primary">Filtrar</button>
+          <a class="button button-secondary" href="/gestao/pedidos">Limpar filtros</a>
+        </div>
+      </form>
+    </details>
+  );
+}

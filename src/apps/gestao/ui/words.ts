@@ -1,0 +1,64 @@
+/** The back office's words for statuses, deadline flags, event types and dates (Bahia time). */
+import type { SubmissionKind, SubmissionStatus } from '../../../shared/schemas.ts';
+import type { DeadlineFlag, RequestEvent, StaffRole } from '../../../shared/staff.ts';
+
+/** Staff words (the citizen's app says "Aguardando a sua resposta" where staff read "Aguardando o cidadão"). */
+export const STATUS_WORDS: Record<SubmissionStatus, string> = {
+  received: 'Recebido',
+  in_review: 'Em análise',
+  in_progress: 'Em andamento',
+  waiting_citizen: 'Aguardando o cidadão',
+  answered: 'Respondido',
+  done: 'Concluído',
+  declined: 'Não atendido',
+};
+
+export const FLAG_WORDS: Record<DeadlineFlag, string> = {
+  overdue: 'atrasado',
+  due_soon: 'vence em breve',
+  on_time: 'no prazo',
+  paused: 'aguardando o cidadão',
+  met: 'cumprido',
+  missed: 'fora do prazo',
+};
+
+export const KIND_WORDS: Record<SubmissionKind, string> = {
+  request: 'Solicitação',
+  manifestation: 'Manifestação',
+  evaluation: 'Avaliação',
+};
+
+export const EVENT_WORDS: Record<RequestEvent['type'], string> = {
+  status: 'Situação',
+  question: 'Pergunta ao cidadão',
+  reply: 'Resposta do cidadão',
+  transfer: 'Transferência',
+  assign: 'Atribuição',
+  note: 'Nota interna',
+};
+
+const dateTime = new Intl.DateTimeFormat('pt-BR', { dateStyle: 'short', timeStyle: 'short', timeZone: 'America/Bahia' });
+const dateOnly = new Intl.DateTimeFormat('pt-BR', { dateStyle: 'short', timeZone: 'America/Bahia' });
+
+export function dateTimeWords(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : dateTime.format(date);
+}
+
+export function dateWords(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : dateOnly.format(date);
+}
+
+export function plural(n: number, one: string, many: string): string {
+  return `${n.toLocaleString('pt-BR')} ${n === 1 ? one : many}`;
+}
+
+/** One line per role, from the permission matrix (src/server/staff/permissions.ts). */
+export const ROLE_DESCRIPTIONS: Record<StaffRole, string> = {
+  atendente: 'Atende os pedidos das suas secretarias: lê, muda a situação, pergunta ao cidadão, escreve notas internas e baixa a lista.',
+  gestor: 'Tudo o que o atendente faz nas suas secretarias, e também atribui pedidos a colegas, transfere para outra secretaria e cuida dos modelos de resposta.',
+  ouvidoria: 'Lê e responde as manifestações de todas as secretarias e pode transferi-las.',
+  controladoria: 'Lê todos os pedidos e manifestações e o registro de auditoria; não muda nada.',
+  admin: 'Cria e muda contas e importa a Carta de Serviços; não vê o conteúdo dos pedidos.',
+};

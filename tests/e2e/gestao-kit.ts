@@ -1,0 +1,73 @@
+/**
+ * Shared steps of the back-office browser tests: staff accounts made straight in the database (as
+ * `npm run staff:add` does), signing in through the pages like a person, and codes of the authenticator app.
+ */
+import * as OTPAuth from 'otpauth';
+import type { BrowserContext, Page } from 'playwright-core';
+import type { StaffRole } from '../../src/shared/staff.ts';
+import { createAccount, createResetToken, setPassword, setTotpSecret } from '../../src/server/staff/accounts.ts';
+import type { Storage } from '../../src/server/storage/types.ts';
+
+export interface StaffUser {
+  id: string;
+  email: string;
+  name: string;
+  password: string;
+  /** The authenticator's secret, when the account has one already. */
+  totpSecret?: string;
+}
+
+export async function makeStaff(
+  storage: Storage,
+  input: { email: string; name: string; roles: StaffRole[]; secretariats?: string[]; password?: string; totp?: boolean },
+): Promise<StaffUser> {
+  const account = await createAccount(storage, { email: input.email, name: input.name, roles: input.roles, secretariats: input.secretariats ?? [] });
+  const password = input.password ?? `senha-de-teste-${input.roles.join('-')}-123`;
+  await setPassword(storage, account.id, password);
+  let totpSecret: string | undefined;
+  if (input.totp) {
+    totpSecret = new OTPAuth.Secret({ size: 20 }).base32;
+    await setTotpSecret(storage, account.id, totpSecret, true);
+  }
+  return { id: account.id, email: input.email, name: input.name, password, ...(totpSecret ? { totpSecret } : {}) };
+}
+
+/** An account with no password yet and its one-time link's token, as staff:add and the admin page make them. */
+export async function makeStaffWithLink(storage: Storage, input: { email: string; name: string; roles: StaffRole[]; secretariats: string[] }): Promise<{ id: string; token: string }> {
+  const account = await createAccount(storage, input);
+  const { token } = await createResetToken(storage, account.id, account.id);
+  return { id: account.id, token };
+}
+
+/** The code the authenticator app shows now. */
+export function totpCode(secret: string): string {
+  return new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret.replace(/\s/g, '')), digits: 6, period: 30, algorithm: 'SHA1' }).generate();
+}
+
+/** E-mail and password on /gestao/entrar; stops at whatever the server asks next. */
+export async function typePassword(page: Page, baseUrl: string, user: Pick<StaffUser, 'email' | 'password'>, path = '/gestao/'): Promise<void> {
+  await page.goto(`${baseUrl}${path}`);
+  await page.getByLabel('E-mail').fill(user.email);
+  await page.getByLabel('Senha', { exact: true }).fill(user.password);
+  await page.getByRole('button', { name: 'Entrar', exact: true }).click();
+}
+
+/** Signs in through the pages (with the second factor when the account has one) and waits for the first page. */
+export async function signIn(page: Page, baseUrl: string, user: StaffUser, path = '/gestao/'): Promise<void> {
+  await typePassword(page, baseUrl, user, path);
+  if (user.totpSecret) {
+    await page.getByLabel('Código do aplicativo autenticador').fill(totpCode(user.totpSecret));
+    await page.getByRole('button', { name: 'Confirmar' }).click();
+  }
+  await page.getByRole('button', { name: 'Sair' }).waitFor({ timeout: 15_000 });
+}
+
+export async function newStaffContext(browser: { newContext: (options: object) => Promise<BrowserContext> }, options: object = {}): Promise<BrowserContext> {
+  // The back office has no service worker; blocking them keeps the citizen's worker (same origin) out of these contexts.
+  return browser.newContext({ viewport: { width: 360, height: 740 }, serviceWorkers: 'block', ...options });
+}
+
+/** Horizontal overflow of the page, in CSS pixels (0 when everything fits). */
+export function overflow(page: Page): Promise<number> {
+  return page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth') as Promise<number>;
+}
