@@ -276,6 +276,42 @@ describe('the integrity channel, end to end', () => {
     await colleaguesAreRefused();
   });
 
+  it('follows the denúncia from the phone that sent it, and offline shows the last reading kept there', async () => {
+    await page.goto(`${app.server.url}/acompanhar`);
+    const kept = page.getByRole('button', { name: `Acompanhar a denúncia recebida em ${bahiaDay().split('-').reverse().join('/')}` });
+    await kept.click();
+    await page.getByTestId('follow-up').waitFor();
+    await expect(page.getByTestId('integrity-message').count()).resolves.toBe(2);
+    await expect(page.getByTestId('follow-up-saved').count()).resolves.toBe(0);
+
+    await phone.setOffline(true);
+    try {
+      await page.reload();
+      await kept.click();
+      await page.getByTestId('follow-up-saved').waitFor();
+      await expect(page.getByTestId('integrity-status').textContent()).resolves.toBe('Em apuração');
+      await expect(page.locator('[data-testid="integrity-message"][data-from="controladoria"]').textContent()).resolves.toContain(QUESTION);
+      expect(await axeViolations(page)).toEqual([]);
+      // A receipt this phone does not keep cannot be read with no signal, and the page says so.
+      await page.locator('#recibo').fill('1234 5678 9012 3456');
+      await page.getByRole('button', { name: 'Acompanhar', exact: true }).click();
+      await expect(page.getByTestId('follow-up-problem').textContent()).resolves.toContain('Sem conexão');
+    } finally {
+      await phone.setOffline(false);
+    }
+  });
+
+  it('deletes the receipt from the phone once the person says "Já anotei"', async () => {
+    await page.goto(`${app.server.url}/minhas-solicitacoes/${reportRecordId}`);
+    await page.getByTestId('receipt').waitFor();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Já anotei' }).click();
+    await page.waitForURL(`${app.server.url}/minhas-solicitacoes`);
+    const outbox = await readOutbox(page);
+    expect(outbox.records.map((r) => r.id)).toEqual([namedRecordId]);
+    expect(JSON.stringify(outbox.records)).not.toContain(receipt);
+  });
+
   it('leaves nothing that links the reporter: no table, no column, no log line', async () => {
     const needles = [
       ['the loopback address', '127.0.0.1'],
@@ -316,16 +352,5 @@ describe('the integrity channel, end to end', () => {
     expect(requestLog().some((line) => line.route === '/api/integridade/relatos')).toBe(true);
     const inLogs = lines.flatMap((line) => needles.filter(([, needle]) => line.includes(needle)).map(([what]) => `${what}: ${line.slice(0, 200)}`));
     expect(inLogs).toEqual([]);
-  });
-
-  it('deletes the receipt from the phone once the person says "Já anotei"', async () => {
-    await page.goto(`${app.server.url}/minhas-solicitacoes/${reportRecordId}`);
-    await page.getByTestId('receipt').waitFor();
-    page.once('dialog', (dialog) => void dialog.accept());
-    await page.getByRole('button', { name: 'Já anotei' }).click();
-    await page.waitForURL(`${app.server.url}/minhas-solicitacoes`);
-    const outbox = await readOutbox(page);
-    expect(outbox.records.map((r) => r.id)).toEqual([namedRecordId]);
-    expect(JSON.stringify(outbox.records)).not.toContain(receipt);
   });
 });
