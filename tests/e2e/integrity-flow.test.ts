@@ -54,8 +54,8 @@ beforeAll(async () => {
   expect(userAgent).toContain('HeadlessChrome');
   // An atendente of the channel's own secretariat and a gestor of the secretariat reported.
   colleagues = [
-    await signIn(app.server.url, app.server.storage, { email: `atendente-${RUN}@pmvc.example`, roles: ['atendente'], secretariats: ['transparencia'] }),
-    await signIn(app.server.url, app.server.storage, { email: `gestor-${RUN}@pmvc.example`, roles: ['gestor'], secretariats: ['saude', 'transparencia'] }),
+    await signIn(app.server.url, app.server.storage, { roles: ['atendente'], secretariats: ['transparencia'] }),
+    await signIn(app.server.url, app.server.storage, { roles: ['gestor'], secretariats: ['saude', 'transparencia'] }),
   ];
 });
 
@@ -187,7 +187,7 @@ describe('the integrity channel, end to end', () => {
   });
 
   it('lets the controladoria read the report, audited, with a photo free of EXIF, and ask a question', async () => {
-    controladoria = await signIn(app.server.url, app.server.storage, { email: `controladoria-${RUN}@pmvc.example`, roles: ['controladoria'], secretariats: [] });
+    controladoria = await signIn(app.server.url, app.server.storage, { roles: ['controladoria'], secretariats: [] });
     const list = await controladoria.json<{ reports: { id: string; identification: string }[] }>('GET', '/integridade');
     expect(list.status).toBe(200);
     expect(list.body.reports).toHaveLength(1);

@@ -6,12 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import * as OTPAuth from 'otpauth';
 import type { Browser, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { StaffRole } from '../../src/shared/staff.ts';
 import { IntegrityKeys } from '../../src/server/integrity/crypto.ts';
-import { createAccount, setPassword } from '../../src/server/staff/accounts.ts';
+import { addAccount, StaffClient as StaffSession } from '../helpers/staff.ts';
 import type { Storage } from '../../src/server/storage/types.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
@@ -101,23 +100,14 @@ export function authoredPdf(author: string): Buffer {
 
 // ---------------------------------------------------------------- staff over HTTP
 
-const PASSWORD = 'senha-de-teste-bem-longa';
-
+/** A signed-in staff member's calls to /api/gestao, with the session's cookie and CSRF token (Origin on every call). */
 export class StaffClient {
-  cookie = '';
-  csrf = '';
-  constructor(readonly baseUrl: string, readonly accountId: string) {}
+  constructor(readonly baseUrl: string, readonly accountId: string, readonly cookie: string, readonly csrf: string) {}
 
-  /** Every call says where it comes from (Origin) and, once signed in, carries the session's CSRF token. */
-  async call(method: string, path: string, body?: unknown): Promise<Response> {
-    const headers: Record<string, string> = { origin: this.baseUrl };
-    if (this.cookie) headers.cookie = this.cookie;
-    if (this.csrf) headers['x-csrf-token'] = this.csrf;
+  call(method: string, path: string, body?: unknown): Promise<Response> {
+    const headers: Record<string, string> = { origin: this.baseUrl, cookie: this.cookie, 'x-csrf-token': this.csrf };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(`${this.baseUrl}/api/gestao${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-    const cookie = response.headers.get('set-cookie');
-    if (cookie) this.cookie = cookie.split(';')[0]!;
-    return response;
+    return fetch(`${this.baseUrl}/api/gestao${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
   }
 
   async json<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
@@ -127,25 +117,13 @@ export class StaffClient {
   }
 }
 
-/** An account made as `npm run staff:add` does, signed in with its password and, where the role needs it, a TOTP code from its enrolment. */
-export async function signIn(baseUrl: string, storage: Storage, who: { email: string; roles: StaffRole[]; secretariats: string[] }): Promise<StaffClient> {
-  const account = await createAccount(storage, { email: who.email, name: `Teste ${who.roles.join(' ')}`, roles: who.roles, secretariats: who.secretariats });
-  await setPassword(storage, account.id, PASSWORD);
-  const client = new StaffClient(baseUrl, account.id);
-  const login = await client.json('POST', '/session', { email: who.email, password: PASSWORD });
-  expect(login.status).toBe(200);
-  client.csrf = login.body.csrfToken;
-  if (login.body.stage === 'enrol') {
-    const enrolment = await client.json('POST', '/totp/enrolment', {});
-    expect(enrolment.status).toBe(200);
-    const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(enrolment.body.secret), digits: 6, period: 30, algorithm: 'SHA1' });
-    const confirmed = await client.json('POST', '/totp/enrolment/confirm', { code: totp.generate() });
-    expect(confirmed.status).toBe(200);
-    client.csrf = confirmed.body.csrfToken;
-  }
-  const session = await client.json('GET', '/session');
-  expect(session.body.stage).toBe('signed_in');
-  return client;
+/** An account made by the staff tests' helper, signed in through the API (enrolling the second factor where the role needs it). */
+export async function signIn(baseUrl: string, storage: Storage, who: { roles: StaffRole[]; secretariats: string[] }): Promise<StaffClient> {
+  const { account, email } = await addAccount(storage, who.roles, who.secretariats);
+  const browser = new StaffSession(baseUrl);
+  await browser.signIn(email);
+  expect(await browser.signedIn()).toBe(true);
+  return new StaffClient(baseUrl, account.id, `${browser.cookieName}=${browser.token}`, browser.csrf!);
 }
 
 // ---------------------------------------------------------------- the phone's outbox
