@@ -255,6 +255,9 @@ describe('the transparency panel', () => {
 
   it('reads again with no signal after a reload, with the date of its figures', async () => {
     await openPanel();
+    // One visit with signal: the panel, and a secretariat opened (its services' figures are read then).
+    await page.locator('#secretaria-infraestrutura summary').click();
+    await page.locator('#secretaria-infraestrutura').getByTestId('service-figures').first().waitFor();
     const dateOnline = await page.getByTestId('panel-date').locator('strong').textContent();
     await context.setOffline(true);
     try {
@@ -265,7 +268,7 @@ describe('the transparency panel', () => {
       await expect(onTimeRow(page, 'Infraestrutura Urbana')).resolves.toEqual(['Infraestrutura Urbana', '9', '7', '86%']);
       const charts = (await page.evaluate(CHARTS_WITH_TABLES)) as { rows: number }[];
       expect(charts.length).toBeGreaterThanOrEqual(5);
-      // The services' figures were read once online: they open offline too.
+      // The services' figures open offline too.
       await page.locator('#secretaria-infraestrutura summary').click();
       await page.locator('#secretaria-infraestrutura').getByTestId('service-figures').first().waitFor({ timeout: 20_000 });
       // And a service page keeps its line.
