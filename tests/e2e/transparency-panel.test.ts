@@ -169,7 +169,11 @@ describe('the transparency panel', () => {
   });
 
   it('shows each secretariat\'s figures, with "menos de 5" for small counts, and every chart with its table and sentence', async () => {
-    await openPanel();
+    // Reached from the menu of the static shell.
+    await page.goto(`${app.server.url}/`);
+    await page.locator('#menu > summary').click();
+    await page.getByRole('navigation', { name: 'Principal' }).getByRole('link', { name: 'Transparência', exact: true }).click();
+    await page.getByTestId('panel-date').waitFor({ timeout: 30_000 });
     await expect(page.locator('main h1').textContent()).resolves.toBe('Painel de transparência');
     await expect(page.getByTestId('panel-date').textContent()).resolves.toMatch(/^Dados de \d\d\/\d\d\/\d{4} às \d\d:\d\d\./);
     // Últimos 12 meses (the default): Infraestrutura received 9, closed 7, 6 on time.
@@ -216,6 +220,8 @@ describe('the transparency panel', () => {
     await expect(service.locator('[data-metric="received"]').textContent()).resolves.toBe('9');
     await expect(service.locator('[data-metric="on-time"]').textContent()).resolves.toBe('86%');
     await expect(service.textContent()).resolves.toContain('Prazo prometido na Carta de Serviços: até 15 dias úteis.');
+    await expect(service.locator('table', { hasText: 'Critério' }).locator('tbody tr', { hasText: 'Prazo' }).locator('th, td').allTextContents())
+      .resolves.toEqual(['Prazo', '100%', '0%']);
     // The open-data links.
     await expect(page.getByRole('link', { name: 'Baixar a planilha (CSV)' }).getAttribute('href')).resolves.toBe('/api/transparencia/dados.csv');
     await expect(page.getByRole('link', { name: /Dicionário de dados/ }).getAttribute('href')).resolves.toBe('/api/transparencia/dicionario.json');

@@ -250,6 +250,7 @@ function ServicesOf({ secretariatId, state, periodKey, onRetry }: {
           <h5 class="panel-service-name"><a href={`/servicos/${service.id}`}>{service.name}</a></h5>
           <p class="muted">Prazo prometido na Carta de Serviços: {service.promise}.</p>
           <MetricsList metrics={service.periods[periodKey] ?? EMPTY} open={service.open} overdue={service.overdue} />
+          <CriteriaTable id={`servico-${service.id}`} metrics={service.periods[periodKey] ?? EMPTY} name={service.name} />
         </li>
       ))}
     </ul>
