@@ -42,7 +42,7 @@ async function insert(storage: Storage, item: Seeded): Promise<string> {
   const id = randomUUID();
   await storage.query(
     `INSERT INTO submissions (id, body_hash, kind, service_id, form_id, form_version, answers, attachments, created_at, received_at, status, secretariat_id, due_at, forwarded_to)
-     VALUES ($1, $2, $3, $4, $5, 1, $6, '[]', $7, $7, 'received', $8, $9, $10)`,
+     VALUES ($1, $2, $3, $4, $5, (SELECT max(version) FROM form_versions WHERE form_id = $5), $6, '[]', $7, $7, 'received', $8, $9, $10)`,
     [id, `seed-${id}`, item.kind, item.serviceId, item.formId, JSON.stringify(item.answers), item.receivedAt, item.secretariatId, item.dueAt ?? null, item.forwardedTo ?? null],
   );
   await storage.query('INSERT INTO status_history (submission_id, status, at) VALUES ($1, $2, $3)', [id, 'received', item.receivedAt]);
