@@ -22,6 +22,9 @@ export const routes: GestaoRoute[] = [
   { pattern: '/gestao/contas', access: 'accounts.manage', load: () => import('./pages/accounts-page.tsx') },
   { pattern: '/gestao/carta', access: 'charter.import', load: () => import('./pages/charter-page.tsx') },
   { pattern: '/gestao/auditoria', access: 'audit.read', load: () => import('./pages/audit-page.tsx') },
+  { pattern: '/gestao/integridade', access: 'integrity.read', load: () => import('./pages/integrity-list-page.tsx') },
+  { pattern: '/gestao/integridade/:id', access: 'integrity.read', load: () => import('./pages/integrity-report-page.tsx') },
+  { pattern: '/gestao/plano', access: 'plan.update', load: () => import('./pages/plan-page.tsx') },
 ];
 
 const notFound = (): Promise<PageModule> => import('./pages/not-found-page.tsx');

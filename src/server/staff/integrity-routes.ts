@@ -3,8 +3,9 @@
  * of an identity is audited; the reporter sees the day it was first read.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import * as v from 'valibot';
-import { INTEGRITY_STATUSES } from '../../shared/integrity.ts';
+import {
+  CityMessageSchema as MessageSchema, IntegrityClassificationSchema as ClassifySchema, IntegrityStatusChangeSchema as StatusSchema, RevealRequestSchema as RevealSchema,
+} from '../../shared/integrity-staff.ts';
 import { UuidSchema, parseContract } from '../../shared/schemas.ts';
 import { HttpError, apiError } from '../api-errors.ts';
 import {
@@ -13,16 +14,6 @@ import {
 import { PlanUpdateSchema } from '../../shared/integrity-content.ts';
 import { updatePlanAction } from '../integrity/content.ts';
 import { audit } from './audit.ts';
-
-const text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1, 'Não pode ficar vazio.'), v.maxLength(max));
-const MessageSchema = v.strictObject({ text: text(3000) });
-const StatusSchema = v.strictObject({ status: v.picklist(INTEGRITY_STATUSES) });
-const RevealSchema = v.strictObject({ justification: v.pipe(text(500), v.minLength(20, 'Explique o motivo em pelo menos 20 caracteres.')) });
-const ClassifySchema = v.strictObject({
-  riskCategory: v.nullable(v.pipe(v.string(), v.maxLength(80))),
-  secretariats: v.pipe(v.array(v.pipe(v.string(), v.maxLength(80))), v.maxLength(20)),
-  services: v.pipe(v.array(v.pipe(v.string(), v.maxLength(80))), v.maxLength(20)),
-});
 
 const who = (request: FastifyRequest) => ({ accountId: request.staff!.account.id, sessionId: request.staff!.session.id });
 const notFound = () => new HttpError(404, apiError('not_found', 'Relato não encontrado.'));

@@ -10,6 +10,7 @@ const START: [Permission, string][] = [
   ['accounts.manage', '/gestao/contas'],
   ['audit.read', '/gestao/auditoria'],
   ['charter.import', '/gestao/carta'],
+  ['integrity.read', '/gestao/integridade'],
 ];
 
 export default function HomePage(_props: PageProps) {

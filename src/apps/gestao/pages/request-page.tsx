@@ -6,13 +6,15 @@
 import { useEffect, useState } from 'preact/hooks';
 import { SUBMISSION_STATUSES, parseContract, type SubmissionStatus } from '../../../shared/schemas.ts';
 import {
-  AssignSchema, ColleaguesSchema, NoteSchema, OkSchema, QuestionSchema, RequestDetailSchema, StatusChangeSchema, TransferSchema,
+  AssignSchema, ColleaguesSchema, ExtensionSchema, ForwardSchema, InternalAnswerSchema, NoteSchema, OkSchema, QuestionSchema, RequestDetailSchema,
+  StatusChangeSchema, TransferSchema,
   type CharterDirectory, type Colleague, type RequestDetail, type RequestEvent,
 } from '../../../shared/staff.ts';
 import type { PageProps } from '../../common/navigation.tsx';
 import { ApiFailure, api, failureWords } from '../api.ts';
 import { districtName, secretariatName, useDirectory } from '../directory.ts';
 import { can, useSession } from '../session.ts';
+import { ActionResult, useAction } from '../ui/action.tsx';
 import { announce } from '../ui/announce.ts';
 import { FormError, SelectField, TextArea, focusFirstInvalid, inputValue } from '../ui/fields.tsx';
 import { usePageTitle } from '../ui/page-title.ts';
@@ -74,9 +76,15 @@ export default function RequestPage({ params }: PageProps) {
   }
   const request = load.detail;
   const closed = CLOSED.includes(request.status);
+  const manifestation = request.kind === 'manifestation';
+  // A manifestação is answered to the citizen by the Ouvidoria; the secretariat it went to answers the Ouvidoria.
+  const ouvidoria = manifestation && can(session, 'manifestations.forward');
   const answer = can(session, 'requests.answer');
+  const answerCitizen = answer && (!manifestation || ouvidoria);
   const assign = can(session, 'requests.assign');
-  const transfer = can(session, 'requests.transfer');
+  const transfer = can(session, 'requests.transfer') && !manifestation;
+  const internalAnswer = manifestation && !!request.forwardedTo && can(session, 'manifestations.internal_answer');
+  const extend = ouvidoria && !closed && !request.extended;
 
   return (
     <div class="page stack">
@@ -85,7 +93,11 @@ export default function RequestPage({ params }: PageProps) {
       <p class="lead">{request.kind !== 'request' ? `${KIND_WORDS[request.kind]}: ` : ''}{request.serviceName}</p>
       <dl class="facts facts-inline" data-testid="request-facts">
         <div><dt>Situação</dt><dd data-testid="request-status">{STATUS_WORDS[request.status]}</dd></div>
-        <div><dt>Prazo</dt><dd>{request.dueAt ? dateWords(request.dueAt) : 'sem prazo'}{request.flag ? <> <span class={`flag flag-${request.flag}`}>{FLAG_WORDS[request.flag]}</span></> : null}</dd></div>
+        <div><dt>Prazo</dt><dd data-testid="request-due">{request.dueAt ? dateWords(request.dueAt) : 'sem prazo'}{request.flag ? <> <span class={`flag flag-${request.flag}`}>{manifestation && request.flag === 'due_soon' ? 'faltam 5 dias ou menos' : FLAG_WORDS[request.flag]}</span></> : null}</dd></div>
+        {manifestation && (
+          <div><dt>Prazo legal</dt><dd data-testid="legal-deadline">{request.extended ? '60 dias: 30 dias, prorrogados uma vez por mais 30' : '30 dias (Lei 13.460), prorrogável uma vez por mais 30'}</dd></div>
+        )}
+        {manifestation && <div><dt>Encaminhada para</dt><dd data-testid="forwarded-to">{request.forwardedTo ? secretariatName(directory, request.forwardedTo) : 'ainda não encaminhada'}</dd></div>}
         <div><dt>Recebido em</dt><dd>{dateTimeWords(request.receivedAt)}</dd></div>
         <div><dt>Preenchido no aparelho em</dt><dd>{dateTimeWords(request.createdAt)}</dd></div>
         <div><dt>Secretaria</dt><dd>{secretariatName(directory, request.secretariatId)}</dd></div>
@@ -141,11 +153,14 @@ export default function RequestPage({ params }: PageProps) {
         </ol>
       </section>
 
-      {(answer || assign || transfer) && (
+      {(answer || assign || transfer || ouvidoria || internalAnswer) && (
         <section class="section stack" aria-labelledby="acoes">
           <h2 id="acoes">O que fazer</h2>
-          {answer && <StatusForm request={request} reload={reload} />}
-          {answer && !closed && <QuestionForm request={request} reload={reload} />}
+          {ouvidoria && !closed && <ForwardForm request={request} reload={reload} directory={directory} />}
+          {internalAnswer && <InternalAnswerForm request={request} reload={reload} />}
+          {extend && <ExtendForm request={request} reload={reload} />}
+          {answerCitizen && <StatusForm request={request} reload={reload} />}
+          {answerCitizen && !closed && <QuestionForm request={request} reload={reload} />}
           {answer && <NoteForm request={request} reload={reload} />}
           {assign && <AssignForm request={request} reload={reload} />}
           {transfer && <TransferForm request={request} reload={reload} directory={directory} onAway={setTransferredTo} />}
@@ -173,35 +188,8 @@ interface ActionProps {
   reload: () => Promise<boolean>;
 }
 
-/** One action: its heading, its form, its error, and a live region that says what happened. */
-function useAction() {
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<{ message: string; fields?: Record<string, string> } | null>(null);
-  const [done, setDone] = useState('');
-  const run = async (work: () => Promise<string>): Promise<boolean> => {
-    if (busy) return false;
-    setBusy(true);
-    setFailure(null);
-    setDone('');
-    try {
-      setDone(await work());
-      return true;
-    } catch (error) {
-      setFailure({ message: failureWords(error), ...(error instanceof ApiFailure && Object.keys(error.fields).length ? { fields: error.fields } : {}) });
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { busy, failure, setFailure, done, run };
-}
-
 function post(request: RequestDetail, action: string, body: unknown) {
   return api(OkSchema, `/api/gestao/requests/${request.id}/${action}`, { method: 'POST', body });
-}
-
-function ActionResult({ text }: { text: string }) {
-  return <p role="status" class={text ? 'action-done' : 'action-idle'}>{text}</p>;
 }
 
 function StatusForm({ request, reload }: ActionProps) {
@@ -405,6 +393,120 @@ function TransferForm({ request, reload, directory, onAway }: ActionProps & { di
         <TextArea id="motivo-transferencia" label="Motivo da transferência" hint="Interno: o cidadão não vê." maxLength={1000} value={reason} error={errors.reason}
           onInput={(event) => setReason(inputValue(event))} />
         <p><button type="submit" class="button button-secondary" aria-disabled={action.busy ? 'true' : undefined}>{action.busy ? 'Transferindo…' : 'Transferir'}</button></p>
+        <ActionResult text={action.done} />
+      </form>
+    </section>
+  );
+}
+
+function ForwardForm({ request, reload, directory }: ActionProps & { directory: CharterDirectory | null }) {
+  const [secretariat, setSecretariat] = useState('');
+  const [note, setNote] = useState('');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const action = useAction();
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const parsed = parseContract(ForwardSchema, { secretariatId: secretariat, ...(note.trim() ? { note } : {}) });
+    const found: Record<string, string> = {};
+    if (!secretariat) found.secretariatId = 'Escolha a secretaria.';
+    if (!parsed.ok && parsed.fields.note) found.note = parsed.fields.note;
+    setErrors(found);
+    if (!parsed.ok || Object.keys(found).length) {
+      focusFirstInvalid(form);
+      return;
+    }
+    const name = secretariatName(directory, secretariat);
+    if (await action.run(async () => {
+      await post(request, 'forward', parsed.value);
+      await reload();
+      return `Manifestação encaminhada para ${name}. A secretaria responde à Ouvidoria por aqui.`;
+    }, form)) {
+      setSecretariat('');
+      setNote('');
+    }
+  };
+  return (
+    <section class="action stack" aria-labelledby="acao-encaminhar">
+      <h3 id="acao-encaminhar">{request.forwardedTo ? 'Encaminhar para outra secretaria' : 'Encaminhar à secretaria responsável'}</h3>
+      <form class="stack" onSubmit={(event) => void submit(event)} noValidate>
+        <FormError message={action.failure?.message} fields={action.failure?.fields} labels={{ secretariatId: 'Secretaria', note: 'Orientação' }} />
+        <SelectField id="encaminhar-secretaria" label="Secretaria responsável" hint="Só depois de encaminhada a secretaria vê a manifestação."
+          value={secretariat} error={errors.secretariatId ?? action.failure?.fields?.secretariatId} onChange={(event) => setSecretariat(inputValue(event))}>
+          <option value="">Escolha…</option>
+          {(directory?.secretariats ?? []).filter((s) => s.id !== request.forwardedTo).map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
+        </SelectField>
+        <TextArea id="encaminhar-nota" label="Orientação para a secretaria (opcional)" hint="Interno: o cidadão não vê." maxLength={2000} value={note}
+          error={errors.note ?? action.failure?.fields?.note} onInput={(event) => setNote(inputValue(event))} />
+        <p><button type="submit" class="button button-primary" aria-disabled={action.busy ? 'true' : undefined}>{action.busy ? 'Encaminhando…' : 'Encaminhar'}</button></p>
+        <ActionResult text={action.done} />
+      </form>
+    </section>
+  );
+}
+
+function InternalAnswerForm({ request, reload }: ActionProps) {
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string | undefined>();
+  const action = useAction();
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const parsed = parseContract(InternalAnswerSchema, { text });
+    setError(parsed.ok ? undefined : parsed.fields.text ?? 'Escreva a resposta.');
+    if (!parsed.ok) {
+      focusFirstInvalid(form);
+      return;
+    }
+    if (await action.run(async () => {
+      await post(request, 'internal-answer', parsed.value);
+      await reload();
+      return 'Resposta enviada à Ouvidoria. Ela dará a resposta final ao cidadão.';
+    }, form)) setText('');
+  };
+  return (
+    <section class="action stack" aria-labelledby="acao-resposta-interna">
+      <h3 id="acao-resposta-interna">Responder à Ouvidoria</h3>
+      <form class="stack" onSubmit={(event) => void submit(event)} noValidate>
+        <FormError message={action.failure?.message} fields={action.failure?.fields} labels={{ text: 'Resposta' }} />
+        <TextArea id="resposta-interna" label="Resposta da secretaria à Ouvidoria"
+          hint="Interno: o cidadão não vê. Diga o que foi apurado ou feito; a Ouvidoria responde ao cidadão." maxLength={4000} value={text}
+          error={error ?? action.failure?.fields?.text} onInput={(event) => setText(inputValue(event))} />
+        <p><button type="submit" class="button button-primary" aria-disabled={action.busy ? 'true' : undefined}>{action.busy ? 'Enviando…' : 'Enviar resposta à Ouvidoria'}</button></p>
+        <ActionResult text={action.done} />
+      </form>
+    </section>
+  );
+}
+
+function ExtendForm({ request, reload }: ActionProps) {
+  const [justification, setJustification] = useState('');
+  const [error, setError] = useState<string | undefined>();
+  const action = useAction();
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const parsed = parseContract(ExtensionSchema, { justification });
+    setError(parsed.ok ? undefined : parsed.fields.justification ?? 'Explique a prorrogação.');
+    if (!parsed.ok) {
+      focusFirstInvalid(form);
+      return;
+    }
+    if (await action.run(async () => {
+      await post(request, 'extend', parsed.value);
+      await reload();
+      return 'Prazo prorrogado por mais 30 dias. O cidadão lê a justificativa no aplicativo.';
+    }, form)) setJustification('');
+  };
+  return (
+    <section class="action stack" aria-labelledby="acao-prorrogar">
+      <h3 id="acao-prorrogar">Prorrogar o prazo por 30 dias</h3>
+      <p>A lei permite prorrogar uma só vez{request.dueAt ? `; o prazo passa de ${dateWords(request.dueAt)} para 30 dias depois` : ''}.</p>
+      <form class="stack" onSubmit={(event) => void submit(event)} noValidate>
+        <FormError message={action.failure?.message} fields={action.failure?.fields} labels={{ justification: 'Justificativa' }} />
+        <TextArea id="justificativa-prorrogacao" label="Justificativa (o cidadão vai ler)" hint="Pelo menos 20 caracteres. Explique de forma simples por que precisa de mais tempo."
+          maxLength={1000} value={justification} error={error ?? action.failure?.fields?.justification} onInput={(event) => setJustification(inputValue(event))} />
+        <p><button type="submit" class="button button-secondary" aria-disabled={action.busy ? 'true' : undefined}>{action.busy ? 'Prorrogando…' : 'Prorrogar o prazo'}</button></p>
         <ActionResult text={action.done} />
       </form>
     </section>

@@ -1,0 +1,64 @@
+/**
+ * /gestao/integridade — the controladoria's list of integrity reports (denúncias): received day, status,
+ * kind of identification and classification. Opening one is audited. No secretariat reaches this page.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { IntegrityListSchema, type IntegritySummary } from '../../../shared/integrity-staff.ts';
+import type { PageProps } from '../../common/navigation.tsx';
+import { api, failureWords } from '../api.ts';
+import { secretariatName, useDirectory } from '../directory.ts';
+import { IDENTIFICATION_WORDS, INTEGRITY_STATUS_WORDS, TIPO_WORDS, riskWords } from '../ui/integrity-words.ts';
+import { usePageTitle } from '../ui/page-title.ts';
+import { plural } from '../ui/words.ts';
+
+type Load = { state: 'loading' } | { state: 'ok'; reports: IntegritySummary[] } | { state: 'failed'; message: string };
+
+export default function IntegrityListPage(_props: PageProps) {
+  usePageTitle('Canal de Integridade');
+  const directory = useDirectory();
+  const [load, setLoad] = useState<Load>({ state: 'loading' });
+  const read = () => {
+    setLoad({ state: 'loading' });
+    api(IntegrityListSchema, '/api/gestao/integridade').then(
+      (answer) => setLoad({ state: 'ok', reports: answer.reports }),
+      (error) => setLoad({ state: 'failed', message: failureWords(error) }),
+    );
+  };
+  useEffect(read, []);
+
+  return (
+    <div class="page stack">
+      <h1>Canal de Integridade</h1>
+      <p class="lead">Denúncias de fraude, propina, assédio e outros desvios. Só a Controladoria vê esta lista, e cada relato aberto fica registrado na auditoria.</p>
+      <p><a href="/gestao/plano">Acompanhar o Plano de Integridade</a></p>
+      {load.state === 'loading' && <p>Carregando…</p>}
+      {load.state === 'failed' && (
+        <>
+          <p class="notice notice-error">{load.message}</p>
+          <p><button type="button" class="button button-secondary" onClick={read}>Tentar de novo</button></p>
+        </>
+      )}
+      {load.state === 'ok' && (load.reports.length === 0 ? <p>Nenhum relato recebido ainda.</p> : (
+        <>
+          <p>{plural(load.reports.length, 'relato', 'relatos')}, os mais novos primeiro.</p>
+          <ul class="queue-list" data-testid="integrity-list">
+            {load.reports.map((report, i) => (
+              <li key={report.id} class="card queue-item" data-testid="integrity-item" data-id={report.id}>
+                <h2 class="queue-title">
+                  <a href={`/gestao/integridade/${report.id}`}>Relato {load.reports.length - i}: {report.tipo ? TIPO_WORDS[report.tipo] ?? report.tipo : 'sem tipo'}, recebido em {report.receivedDay}</a>
+                </h2>
+                <dl class="queue-facts">
+                  <div><dt>Situação</dt><dd>{INTEGRITY_STATUS_WORDS[report.status]}</dd></div>
+                  <div><dt>Lido pela primeira vez</dt><dd>{report.readDay ?? 'ainda não lido'}</dd></div>
+                  <div><dt>Identificação</dt><dd>{IDENTIFICATION_WORDS[report.identification]}</dd></div>
+                  <div><dt>Órgão</dt><dd>{report.orgao ? secretariatName(directory, report.orgao) : 'não informado'}</dd></div>
+                  <div><dt>Categoria de risco</dt><dd>{riskWords(report.riskCategory)}</dd></div>
+                </dl>
+              </li>
+            ))}
+          </ul>
+        </>
+      ))}
+    </div>
+  );
+}

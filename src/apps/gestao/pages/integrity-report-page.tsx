@@ -1,0 +1,341 @@
+/**
+ * /gestao/integridade/:id — one integrity report for the controladoria: what the reporter told, the files
+ * (each opening audited), the conversation with the reporter, and the actions: a message (a question:
+ * the status becomes "Aguardando o denunciante"), the status, the classification by the Integrity Plan's
+ * risk categories with the secretariats and services concerned, and — identity preserved only — the
+ * audited reveal of who reported, with a justification.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { INTEGRITY_STATUSES, type IntegrityStatus } from '../../../shared/integrity.ts';
+import {
+  CityMessageSchema, INTEGRITY_RISK_CATEGORIES, INTEGRITY_RISK_LABELS, IntegrityClassificationSchema, IntegrityDetailSchema, IntegrityStatusChangeSchema,
+  RevealAnswerSchema, RevealRequestSchema, type IntegrityDetail,
+} from '../../../shared/integrity-staff.ts';
+import { parseContract } from '../../../shared/schemas.ts';
+import { OkSchema, type CharterDirectory } from '../../../shared/staff.ts';
+import type { PageProps } from '../../common/navigation.tsx';
+import { ApiFailure, api, failureWords } from '../api.ts';
+import { secretariatName, useDirectory } from '../directory.ts';
+import { can, useSession } from '../session.ts';
+import { ActionResult, useAction } from '../ui/action.tsx';
+import { FormError, SelectField, TextArea, focusFirstInvalid, inputValue } from '../ui/fields.tsx';
+import { ANSWER_LABELS, IDENTIFICATION_WORDS, INTEGRITY_STATUS_WORDS, TIPO_WORDS, answerWords, riskWords } from '../ui/integrity-words.ts';
+import { usePageTitle } from '../ui/page-title.ts';
+
+type Load = { state: 'loading' } | { state: 'ok'; report: IntegrityDetail } | { state: 'failed'; status: number; message: string };
+
+/** Answers not shown as text: the photo field's file references (the files are listed apart). */
+const HIDDEN_ANSWERS = new Set(['fotos']);
+
+function sizeWords(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / (1024 * 1024)).toFixed(1).replace('.', ',')} MB`;
+}
+
+function answerText(key: string, value: unknown, directory: CharterDirectory | null): string {
+  if (key === 'tipo' && typeof value === 'string') return TIPO_WORDS[value] ?? value;
+  if (key === 'orgao' && typeof value === 'string') return secretariatName(directory, value);
+  return answerWords(value);
+}
+
+export default function IntegrityReportPage({ params }: PageProps) {
+  const id = params.id ?? '';
+  const session = useSession();
+  const directory = useDirectory();
+  const [load, setLoad] = useState<Load>({ state: 'loading' });
+  usePageTitle(load.state === 'ok' ? `Relato de ${load.report.receivedDay}` : 'Relato');
+  const reload = async (): Promise<void> => {
+    try {
+      setLoad({ state: 'ok', report: await api(IntegrityDetailSchema, `/api/gestao/integridade/${encodeURIComponent(id)}`) });
+    } catch (error) {
+      setLoad({ state: 'failed', status: error instanceof ApiFailure ? error.status : 0, message: failureWords(error) });
+    }
+  };
+  useEffect(() => {
+    setLoad({ state: 'loading' });
+    void reload();
+  }, [id]);
+
+  const back = <p class="breadcrumb"><a href="/gestao/integridade">Canal de Integridade</a></p>;
+  if (load.state === 'loading') return <div class="page stack">{back}<h1>Relato</h1><p>Carregando…</p></div>;
+  if (load.state === 'failed') {
+    return (
+      <div class="page stack">
+        {back}
+        <h1>{load.status === 404 ? 'Relato não encontrado' : 'Não foi possível abrir o relato'}</h1>
+        <p class="notice notice-error" data-testid="integrity-error">{load.message}</p>
+        {load.status !== 404 && <p><button type="button" class="button button-secondary" onClick={() => void reload()}>Tentar de novo</button></p>}
+      </div>
+    );
+  }
+  const report = load.report;
+  const answer = can(session, 'integrity.answer');
+  const answers = Object.entries(report.answers).filter(([key]) => !HIDDEN_ANSWERS.has(key));
+  const reportFiles = report.files.filter((f) => !f.fromMessage);
+  const messageFiles = report.files.filter((f) => f.fromMessage);
+
+  return (
+    <div class="page stack">
+      {back}
+      <h1>Relato de {report.receivedDay}</h1>
+      <p class="notice">Abrir este relato e cada arquivo fica registrado na auditoria. Não compartilhe o conteúdo fora da Controladoria.</p>
+      <dl class="facts facts-inline" data-testid="integrity-facts">
+        <div><dt>Situação</dt><dd data-testid="integrity-status">{INTEGRITY_STATUS_WORDS[report.status]}</dd></div>
+        <div><dt>Recebido em</dt><dd>{report.receivedDay}</dd></div>
+        <div><dt>Lido pela primeira vez em</dt><dd>{report.readDay ?? 'hoje'}</dd></div>
+        <div><dt>Identificação</dt><dd>{IDENTIFICATION_WORDS[report.identification]}</dd></div>
+        <div><dt>Categoria de risco</dt><dd data-testid="integrity-risk">{riskWords(report.riskCategory)}</dd></div>
+        <div><dt>Secretarias ligadas</dt><dd>{report.linkedSecretariats.length ? report.linkedSecretariats.map((s) => secretariatName(directory, s)).join(', ') : 'nenhuma'}</dd></div>
+        <div><dt>Serviços ligados</dt><dd>{report.linkedServices.length ? report.linkedServices.map((s) => directory?.services.find((x) => x.id === s)?.name ?? s).join(', ') : 'nenhum'}</dd></div>
+      </dl>
+
+      <section class="section stack" aria-labelledby="relato">
+        <h2 id="relato">O que foi relatado</h2>
+        {answers.length === 0 ? <p>Nenhuma resposta.</p> : (
+          <dl class="facts answers">
+            {answers.map(([key, value]) => <div key={key}><dt>{ANSWER_LABELS[key] ?? key}</dt><dd>{answerText(key, value, directory)}</dd></div>)}
+          </dl>
+        )}
+      </section>
+
+      {report.identity && (
+        <section class="section stack" aria-labelledby="identidade">
+          <h2 id="identidade">Quem relatou</h2>
+          <p>O denunciante escolheu se identificar.</p>
+          <Identity identity={report.identity} />
+        </section>
+      )}
+
+      <section class="section stack" aria-labelledby="arquivos">
+        <h2 id="arquivos">Arquivos</h2>
+        {report.files.length === 0 ? <p>Nenhum arquivo enviado.</p> : (
+          <ul class="plain-list audit-list" data-testid="integrity-files">
+            {[...reportFiles, ...messageFiles].map((file, i) => (
+              <li key={file.id}>
+                <a href={`/api/gestao/integridade/${report.id}/arquivos/${file.id}`} target="_blank" rel="noopener">
+                  Abrir {file.type === 'application/pdf' ? 'o documento PDF' : 'a foto'} {i + 1}{file.fromMessage ? ' (enviado numa mensagem)' : ''} ({sizeWords(file.size)}, abre em outra aba)
+                </a>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section class="section stack" aria-labelledby="conversa">
+        <h2 id="conversa">Conversa com o denunciante</h2>
+        {report.messages.length === 0 ? <p>Nenhuma mensagem ainda.</p> : (
+          <ol class="story" data-testid="integrity-messages">
+            {report.messages.map((message, i) => (
+              <li key={i} class={message.from === 'controladoria' ? 'event-public' : 'event-internal'} data-testid="integrity-message">
+                <p class="event-head"><strong>{message.from === 'controladoria' ? 'Controladoria' : 'Denunciante'}</strong> · {message.day}{message.files ? ` · ${message.files} arquivo(s)` : ''}</p>
+                {message.text && <p class="event-text">{message.text}</p>}
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
+
+      {answer && (
+        <section class="section stack" aria-labelledby="acoes">
+          <h2 id="acoes">O que fazer</h2>
+          <MessageForm report={report} reload={reload} />
+          <StatusForm report={report} reload={reload} />
+          <ClassificationForm key={`${report.riskCategory}|${report.linkedSecretariats.join()}|${report.linkedServices.join()}`} report={report} reload={reload} directory={directory} />
+        </section>
+      )}
+      {report.identityHidden && can(session, 'integrity.reveal') && <RevealForm report={report} />}
+    </div>
+  );
+}
+
+function Identity({ identity }: { identity: Record<string, unknown> }) {
+  return (
+    <dl class="facts answers" data-testid="integrity-identity">
+      {Object.entries(identity).map(([key, value]) => <div key={key}><dt>{ANSWER_LABELS[key] ?? key}</dt><dd>{answerWords(value)}</dd></div>)}
+    </dl>
+  );
+}
+
+interface ActionProps {
+  report: IntegrityDetail;
+  reload: () => Promise<void>;
+}
+
+function post(report: IntegrityDetail, action: string, body: unknown) {
+  return api(OkSchema, `/api/gestao/integridade/${report.id}/${action}`, { method: 'POST', body });
+}
+
+function MessageForm({ report, reload }: ActionProps) {
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string | undefined>();
+  const action = useAction();
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const parsed = parseContract(CityMessageSchema, { text });
+    setError(parsed.ok ? undefined : parsed.fields.text ?? 'Escreva a mensagem.');
+    if (!parsed.ok) {
+      focusFirstInvalid(form);
+      return;
+    }
+    if (await action.run(async () => {
+      await post(report, 'mensagens', parsed.value);
+      await reload();
+      return 'Mensagem enviada. O denunciante lê com o recibo, e o relato fica “Aguardando o denunciante”.';
+    }, form)) setText('');
+  };
+  return (
+    <section class="action stack" aria-labelledby="acao-mensagem">
+      <h3 id="acao-mensagem">Escrever ao denunciante</h3>
+      <form class="stack" onSubmit={(event) => void submit(event)} noValidate>
+        <FormError message={action.failure?.message} fields={action.failure?.fields} labels={{ text: 'Mensagem' }} />
+        <TextArea id="mensagem-denunciante" label="Mensagem ao denunciante"
+          hint="Ele lê no aplicativo, com o recibo. Escreva de forma simples e não diga nada que possa identificá-lo." maxLength={3000} value={text}
+          error={error ?? action.failure?.fields?.text} onInput={(event) => setText(inputValue(event))} />
+        <p><button type="submit" class="button button-primary" aria-disabled={action.busy ? 'true' : undefined}>{action.busy ? 'Enviando…' : 'Enviar mensagem'}</button></p>
+        <ActionResult text={action.done} />
+      </form>
+    </section>
+  );
+}
+
+function StatusForm({ report, reload }: ActionProps) {
+  const [status, setStatus] = useState('');
+  const [error, setError] = useState<string | undefined>();
+  const action = useAction();
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const parsed = parseContract(IntegrityStatusChangeSchema, { status });
+    setError(parsed.ok ? undefined : 'Escolha a nova situação.');
+    if (!parsed.ok) {
+      focusFirstInvalid(form);
+      return;
+    }
+    await action.run(async () => {
+      await post(report, 'status', parsed.value);
+      await reload();
+      return `Situação mudada para “${INTEGRITY_STATUS_WORDS[parsed.value.status]}”. O denunciante vê a nova situação com o recibo.`;
+    }, form);
+  };
+  return (
+    <section class="action stack" aria-labelledby="acao-situacao-relato">
+      <h3 id="acao-situacao-relato">Mudar a situação</h3>
+      <form class="stack" onSubmit={(event) => void submit(event)} noValidate>
+        <FormError message={action.failure?.message} fields={action.failure?.fields} labels={{ status: 'Situação' }} />
+        <SelectField id="situacao-relato" label="Nova situação" value={status} error={error ?? action.failure?.fields?.status} onChange={(event) => setStatus(inputValue(event))}>
+          <option value="">Escolha…</option>
+          {INTEGRITY_STATUSES.filter((s: IntegrityStatus) => s !== report.status).map((s) => <option key={s} value={s}>{INTEGRITY_STATUS_WORDS[s]}</option>)}
+        </SelectField>
+        <p><button type="submit" class="button button-secondary" aria-disabled={action.busy ? 'true' : undefined}>{action.busy ? 'Mudando…' : 'Mudar a situação'}</button></p>
+        <ActionResult text={action.done} />
+      </form>
+    </section>
+  );
+}
+
+function ClassificationForm({ report, reload, directory }: ActionProps & { directory: CharterDirectory | null }) {
+  const [risk, setRisk] = useState(report.riskCategory ?? '');
+  const [secretariats, setSecretariats] = useState<string[]>(report.linkedSecretariats);
+  const [services, setServices] = useState<string[]>(report.linkedServices);
+  const action = useAction();
+  const offered = (directory?.services ?? []).filter((s) => secretariats.includes(s.secretariatId) || services.includes(s.id));
+  const toggle = (list: string[], id: string, on: boolean) => (on ? [...list, id] : list.filter((x) => x !== id));
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const parsed = parseContract(IntegrityClassificationSchema, { riskCategory: risk || null, secretariats, services: services.filter((s) => offered.some((o) => o.id === s)) });
+    if (!parsed.ok) {
+      action.setFailure({ message: 'Confira a classificação.', fields: parsed.fields });
+      return;
+    }
+    await action.run(async () => {
+      await post(report, 'classificacao', parsed.value);
+      await reload();
+      return 'Classificação guardada.';
+    }, form);
+  };
+  const fieldError = action.failure?.fields;
+  return (
+    <section class="action stack" aria-labelledby="acao-classificar">
+      <h3 id="acao-classificar">Classificar pelo Plano de Integridade</h3>
+      <form class="stack" onSubmit={(event) => void submit(event)} noValidate>
+        <FormError message={action.failure?.message} fields={fieldError} labels={{ riskCategory: 'Categoria de risco', secretariats: 'Secretarias', services: 'Serviços' }} />
+        <SelectField id="categoria-risco" label="Categoria de risco" hint="As categorias do mapa de riscos do Plano de Integridade." value={risk}
+          error={fieldError?.riskCategory} onChange={(event) => setRisk(inputValue(event))}>
+          <option value="">Sem categoria</option>
+          {INTEGRITY_RISK_CATEGORIES.map((c) => <option key={c} value={c}>{INTEGRITY_RISK_LABELS[c]}</option>)}
+          {risk && !(INTEGRITY_RISK_CATEGORIES as readonly string[]).includes(risk) && <option value={risk}>{risk}</option>}
+        </SelectField>
+        <fieldset class="field" aria-describedby={fieldError?.secretariats ? 'ligar-secretarias-erro' : undefined}>
+          <legend>Secretarias ligadas ao relato</legend>
+          {fieldError?.secretariats && <p id="ligar-secretarias-erro" class="field-error">{fieldError.secretariats}</p>}
+          <ul class="checklist">
+            {(directory?.secretariats ?? []).map((s) => (
+              <li key={s.id}>
+                <input id={`ligar-secretaria-${s.id}`} type="checkbox" checked={secretariats.includes(s.id)}
+                  onChange={(event) => setSecretariats(toggle(secretariats, s.id, (event.currentTarget as HTMLInputElement).checked))} />
+                <label for={`ligar-secretaria-${s.id}`}>{s.name}</label>
+              </li>
+            ))}
+          </ul>
+        </fieldset>
+        <fieldset class="field">
+          <legend>Serviços ligados ao relato</legend>
+          {offered.length === 0 ? <p class="field-hint">Marque uma secretaria para ver os serviços dela.</p> : (
+            <ul class="checklist">
+              {offered.map((s) => (
+                <li key={s.id}>
+                  <input id={`ligar-servico-${s.id}`} type="checkbox" checked={services.includes(s.id)}
+                    onChange={(event) => setServices(toggle(services, s.id, (event.currentTarget as HTMLInputElement).checked))} />
+                  <label for={`ligar-servico-${s.id}`}>{s.name}</label>
+                </li>
+              ))}
+            </ul>
+          )}
+        </fieldset>
+        <p><button type="submit" class="button button-secondary" aria-disabled={action.busy ? 'true' : undefined}>{action.busy ? 'Guardando…' : 'Guardar a classificação'}</button></p>
+        <ActionResult text={action.done} />
+      </form>
+    </section>
+  );
+}
+
+function RevealForm({ report }: { report: IntegrityDetail }) {
+  const [justification, setJustification] = useState('');
+  const [error, setError] = useState<string | undefined>();
+  const [identity, setIdentity] = useState<Record<string, unknown> | null>(null);
+  const action = useAction();
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const parsed = parseContract(RevealRequestSchema, { justification });
+    setError(parsed.ok ? undefined : parsed.fields.justification ?? 'Explique o motivo.');
+    if (!parsed.ok) {
+      focusFirstInvalid(form);
+      return;
+    }
+    await action.run(async () => {
+      const answer = await api(RevealAnswerSchema, `/api/gestao/integridade/${report.id}/revelar`, { method: 'POST', body: parsed.value });
+      setIdentity(answer.identity);
+      return 'Identidade revelada. A revelação e a sua justificativa foram registradas na auditoria.';
+    }, form);
+  };
+  return (
+    <section class="section stack" aria-labelledby="revelar">
+      <h2 id="revelar">Revelar identidade</h2>
+      <div class="notice notice-warning stack">
+        <p><strong>Atenção: revelar a identidade fica registrado na auditoria</strong>, com o seu nome, a data, a hora e a justificativa.</p>
+        <p>O denunciante pediu identidade preservada (Decreto 10.153/2019). Revele só quando for indispensável para a apuração.</p>
+      </div>
+      {identity ? <Identity identity={identity} /> : (
+        <form class="stack" onSubmit={(event) => void submit(event)} noValidate>
+          <FormError message={action.failure?.message} fields={action.failure?.fields} labels={{ justification: 'Justificativa' }} />
+          <TextArea id="justificativa-revelar" label="Justificativa para revelar a identidade" hint="Pelo menos 20 caracteres. Fica registrada na auditoria."
+            maxLength={500} value={justification} error={error ?? action.failure?.fields?.justification} onInput={(event) => setJustification(inputValue(event))} />
+          <p><button type="submit" class="button button-secondary" aria-disabled={action.busy ? 'true' : undefined}>{action.busy ? 'Revelando…' : 'Revelar identidade'}</button></p>
+        </form>
+      )}
+      <ActionResult text={action.done} />
+    </section>
+  );
+}

@@ -1,0 +1,72 @@
+/**
+ * The integrity channel's back-office contract (`/api/gestao/integridade`, controladoria only): what the
+ * server answers and what the back office sends. Apart from src/shared/integrity.ts so the citizen's app
+ * never carries these schemas.
+ */
+import * as v from 'valibot';
+import { FollowUpSchema, IDENTIFICATION_MODES, INTEGRITY_STATUSES } from './integrity.ts';
+import { UuidSchema } from './schemas.ts';
+
+// ---------------------------------------------------------------- the controladoria's side (`/api/gestao/integridade`)
+
+/**
+ * The Integrity Plan's risk categories ("Mapear os riscos de integridade"): how the controladoria files a
+ * report. Stored as the id; the server accepts any short text, the back office offers these.
+ */
+export const INTEGRITY_RISK_CATEGORIES = [
+  'compras-e-contratos', 'obras', 'licencas-e-fiscalizacao', 'conflito-de-interesses', 'nepotismo',
+  'desvio-de-recursos', 'propina', 'uso-indevido-de-bens', 'assedio', 'outro',
+] as const;
+export type IntegrityRiskCategory = (typeof INTEGRITY_RISK_CATEGORIES)[number];
+export const INTEGRITY_RISK_LABELS: Record<IntegrityRiskCategory, string> = {
+  'compras-e-contratos': 'Compras e contratos (licitação, dispensa, pagamento)',
+  obras: 'Obras e medições',
+  'licencas-e-fiscalizacao': 'Licenças, concessões e fiscalização',
+  'conflito-de-interesses': 'Conflito de interesses',
+  nepotismo: 'Nepotismo',
+  'desvio-de-recursos': 'Desvio de recursos ou de bens',
+  propina: 'Propina ou vantagem indevida',
+  'uso-indevido-de-bens': 'Uso indevido de veículos, prédios ou equipamentos',
+  assedio: 'Assédio moral ou sexual',
+  outro: 'Outro risco',
+};
+
+const shortText = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1, 'Não pode ficar vazio.'), v.maxLength(max, `Use no máximo ${max} caracteres.`));
+
+/** The controladoria's message to the reporter (a question: the status becomes `aguardando_voce`). */
+export const CityMessageSchema = v.strictObject({ text: shortText(3000) });
+export const IntegrityStatusChangeSchema = v.strictObject({ status: v.picklist(INTEGRITY_STATUSES, 'Escolha a situação.') });
+export const IntegrityClassificationSchema = v.strictObject({
+  riskCategory: v.nullable(v.pipe(v.string(), v.maxLength(80))),
+  secretariats: v.pipe(v.array(v.pipe(v.string(), v.maxLength(80))), v.maxLength(20, 'No máximo 20 secretarias.')),
+  services: v.pipe(v.array(v.pipe(v.string(), v.maxLength(80))), v.maxLength(20, 'No máximo 20 serviços.')),
+});
+/** Identity preserved (Decreto 10.153): revealed only with a justification, which is audited with it. */
+export const RevealRequestSchema = v.strictObject({ justification: v.pipe(shortText(500), v.minLength(20, 'Explique o motivo em pelo menos 20 caracteres.')) });
+
+export const IntegritySummarySchema = v.object({
+  id: UuidSchema,
+  receivedDay: v.string(),
+  status: v.picklist(INTEGRITY_STATUSES),
+  identification: v.picklist(IDENTIFICATION_MODES),
+  readDay: v.nullable(v.string()),
+  riskCategory: v.nullable(v.string()),
+  tipo: v.nullable(v.string()),
+  orgao: v.nullable(v.string()),
+  linkedSecretariats: v.array(v.string()),
+  linkedServices: v.array(v.string()),
+});
+export type IntegritySummary = v.InferOutput<typeof IntegritySummarySchema>;
+export const IntegrityListSchema = v.object({ reports: v.array(IntegritySummarySchema) });
+
+export const IntegrityDetailSchema = v.object({
+  ...IntegritySummarySchema.entries,
+  answers: v.record(v.string(), v.unknown()),
+  /** Shown when the reporter chose to be identified; null otherwise (a preserved identity needs the reveal). */
+  identity: v.nullable(v.record(v.string(), v.unknown())),
+  identityHidden: v.boolean(),
+  files: v.array(v.object({ id: UuidSchema, fieldId: v.nullable(v.string()), type: v.string(), size: v.number(), fromMessage: v.boolean() })),
+  messages: FollowUpSchema.entries.messages,
+});
+export type IntegrityDetail = v.InferOutput<typeof IntegrityDetailSchema>;
+export const RevealAnswerSchema = v.object({ identity: v.record(v.string(), v.unknown()) });
