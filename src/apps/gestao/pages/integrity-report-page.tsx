@@ -139,7 +139,7 @@ export default function IntegrityReportPage({ params }: PageProps) {
           <h2 id="acoes">O que fazer</h2>
           <MessageForm report={report} reload={reload} />
           <StatusForm report={report} reload={reload} />
-          <ClassificationForm key={`${report.riskCategory}|${report.linkedSecretariats.join()}|${report.linkedServices.join()}`} report={report} reload={reload} directory={directory} />
+          <ClassificationForm report={report} reload={reload} directory={directory} />
         </section>
       )}
       {report.identityHidden && can(session, 'integrity.reveal') && <RevealForm report={report} />}

@@ -84,7 +84,8 @@ export default function RequestPage({ params }: PageProps) {
   const assign = can(session, 'requests.assign');
   const transfer = can(session, 'requests.transfer') && !manifestation;
   const internalAnswer = manifestation && !!request.forwardedTo && can(session, 'manifestations.internal_answer');
-  const extend = ouvidoria && !closed && !request.extended;
+  // Shown once extended too: it says the law allows no second extension (and what just happened).
+  const extend = ouvidoria && (request.extended || !closed);
 
   return (
     <div class="page stack">
@@ -498,6 +499,15 @@ function ExtendForm({ request, reload }: ActionProps) {
       return 'Prazo prorrogado por mais 30 dias. O cidadão lê a justificativa no aplicativo.';
     }, form)) setJustification('');
   };
+  if (request.extended) {
+    return (
+      <section class="action stack" aria-labelledby="acao-prorrogar">
+        <h3 id="acao-prorrogar">Prazo prorrogado</h3>
+        <p>O prazo já foi prorrogado uma vez por 30 dias; a lei não permite outra prorrogação.</p>
+        <ActionResult text={action.done} />
+      </section>
+    );
+  }
   return (
     <section class="action stack" aria-labelledby="acao-prorrogar">
       <h3 id="acao-prorrogar">Prorrogar o prazo por 30 dias</h3>
