@@ -115,7 +115,12 @@ describe('the Ouvidoria forwards a manifestação, the secretariat answers it, t
 
   it('a gestor of that secretariat answers the Ouvidoria (and is not offered an answer to the citizen)', async () => {
     const page = await staffPage(gestor);
-    await page.goto(`${server.url}/gestao/pedidos/${manifestationId}`);
+    // In the secretariat's queue once forwarded, with where it was forwarded and its "5 days or less" flag.
+    await page.waitForURL(/\/gestao\/pedidos$/);
+    const row = page.locator('[data-testid="queue-item"]', { hasText: 'Encaminhada para' });
+    await expect(row.textContent()).resolves.toContain('Secretaria Municipal de Saúde');
+    await expect(row.textContent()).resolves.toContain('faltam 5 dias ou menos');
+    await row.getByRole('link').click();
     await page.getByRole('heading', { name: 'Responder à Ouvidoria' }).waitFor();
     for (const other of ['Mudar a situação', 'Perguntar ao cidadão', 'Transferir para outra secretaria', 'Prorrogar o prazo por 30 dias']) {
       expect(await page.getByRole('heading', { name: other }).count(), other).toBe(0);

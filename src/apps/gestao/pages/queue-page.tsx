@@ -142,9 +142,10 @@ export default function QueuePage({ query }: PageProps) {
   );
 }
 
-export function FlagWords({ flag }: { flag: QueueItem['flag'] }) {
+export function FlagWords({ flag, kind }: { flag: QueueItem['flag']; kind?: QueueItem['kind'] }) {
   if (!flag) return null;
-  return <span class={`flag flag-${flag}`}>{FLAG_WORDS[flag]}</span>;
+  // A manifestação's legal deadline (Law 13.460): 5 days or less left is said in so many words.
+  return <span class={`flag flag-${flag}`}>{kind === 'manifestation' && flag === 'due_soon' ? 'faltam 5 dias ou menos' : FLAG_WORDS[flag]}</span>;
 }
 
 function QueueRow({ item, directory }: { item: QueueItem; directory: CharterDirectory | null }) {
@@ -158,9 +159,12 @@ function QueueRow({ item, directory }: { item: QueueItem; directory: CharterDire
       <dl class="queue-facts">
         <div><dt>Situação</dt><dd>{STATUS_WORDS[item.status]}</dd></div>
         <div><dt>Recebido em</dt><dd>{dateTimeWords(item.receivedAt)}</dd></div>
-        <div><dt>Prazo</dt><dd>{item.dueAt ? dateWords(item.dueAt) : 'sem prazo'} <FlagWords flag={item.flag} /></dd></div>
+        <div><dt>Prazo</dt><dd>{item.dueAt ? dateWords(item.dueAt) : 'sem prazo'} <FlagWords flag={item.flag} kind={item.kind} /></dd></div>
         <div><dt>Local</dt><dd>{place || 'não informado'}</dd></div>
         <div><dt>Secretaria</dt><dd>{secretariatName(directory, item.secretariatId)}</dd></div>
+        {item.kind === 'manifestation' && (
+          <div><dt>Encaminhada para</dt><dd>{item.forwardedTo ? secretariatName(directory, item.forwardedTo) : 'ainda não encaminhada'}{item.extended ? ' · prazo prorrogado' : ''}</dd></div>
+        )}
         <div><dt>Responsável</dt><dd>{item.assignedTo?.name ?? 'ninguém ainda'}</dd></div>
       </dl>
     </li>
