@@ -365,10 +365,31 @@ export function publish(raw: RawSnapshot): PanelSnapshot {
       for (const metric of ['received', 'closed', 'withDue'] as const) groups.push([total.trend[m]![metric], parts.map((p) => p.trend[m]![metric])]);
     });
   }
-  // The 12 months add up to the "last 12 months" period, for every secretariat and service.
+  // The 12 months add up to the "last 12 months" period, for every secretariat and service. The current
+  // year is a whole period too: its months add up to it, and it plus the months before January add up to
+  // the last 12 months (else "last 12 months − this year" would give away a hidden December, say).
+  const year = bahiaDay(raw.now).slice(0, 4);
+  const current = raw.periods.findIndex((p) => p.key === year);
+  const monthsIn = raw.months.flatMap((month, i) => (month.startsWith(`${year}-`) ? [i] : []));
+  const monthsBefore = raw.months.flatMap((month, i) => (month.startsWith(`${year}-`) ? [] : [i]));
   for (const entry of [...secretariatCells.values(), ...serviceCells.map((s) => s.cells)]) {
-    for (const metric of ['received', 'closed', 'withDue'] as const) groups.push([entry.periods[last12]![metric], entry.trend.map((m) => m[metric])]);
+    for (const metric of ['received', 'closed', 'withDue'] as const) {
+      groups.push([entry.periods[last12]![metric], entry.trend.map((m) => m[metric])]);
+      if (current < 0 || current === last12) continue;
+      groups.push([entry.periods[current]![metric], monthsIn.map((i) => entry.trend[i]![metric])]);
+      groups.push([entry.periods[last12]![metric], [entry.periods[current]![metric], ...monthsBefore.map((i) => entry.trend[i]![metric])]]);
+    }
+    // Evaluations have no months: what the year leaves of the 12 months must not be a count under 5.
+    if (current >= 0 && current !== last12) groups.push([entry.periods[last12]!.evaluations, [entry.periods[current]!.evaluations]]);
   }
+  // Manifestações by type: the same for the year within the 12 months. And the complaints ranking adds up
+  // (with those not yet forwarded) to the reclamações of the last 12 months, which are published too.
+  const manifestationCells = raw.manifestations.map((m) => ({ tipo: m.tipo, cells: m.perPeriod.map(cell) }));
+  const ranking = raw.complaints.map((item) => ({ ...item, cell: cell(item.complaints) }));
+  const notForwarded = cell(raw.complaintsNotForwarded);
+  for (const m of manifestationCells) if (current >= 0 && current !== last12) groups.push([m.cells[last12]!, [m.cells[current]!]]);
+  const complaints = manifestationCells.find((m) => m.tipo === 'reclamacao');
+  if (complaints) groups.push([complaints.cells[last12]!, [...ranking.map((item) => item.cell), notForwarded]]);
   for (let round = 0; round < 100; round++) {
     let changed = false;
     for (const [total, parts] of groups) changed = protectGroup(total, parts) || changed;
@@ -407,9 +428,8 @@ export function publish(raw: RawSnapshot): PanelSnapshot {
     }),
   });
 
-  const ranking = raw.complaints
-    .map((item) => ({ ...item, cell: cell(item.complaints) }))
-    .sort((a, b) => b.complaints - a.complaints || a.name.localeCompare(b.name, 'pt-BR'));
+  // Most complaints first; the hidden ones after, by name only (their order must not tell their counts).
+  ranking.sort((a, b) => Number(a.cell.hidden) - Number(b.cell.hidden) || (a.cell.hidden ? 0 : b.complaints - a.complaints) || a.name.localeCompare(b.name, 'pt-BR'));
   return {
     computedAt: raw.now.toISOString(),
     periods: raw.periods.map((p) => ({ key: p.key, label: p.label, from: p.from.toISOString(), to: p.to.toISOString() })),
@@ -417,10 +437,10 @@ export function publish(raw: RawSnapshot): PanelSnapshot {
     services: serviceCells.map(({ raw: s, cells }) => ({ ...entryOf(s, cells), secretariatId: s.secretariatId, promise: s.promise })),
     manifestations: Object.fromEntries(raw.periods.map((period, i) => [
       period.key,
-      Object.fromEntries(raw.manifestations.map((m) => [m.tipo, shown(cell(m.perPeriod[i]!))])),
+      Object.fromEntries(manifestationCells.map((m) => [m.tipo, shown(m.cells[i]!)])),
     ])),
     complaintsRanking: ranking.map((item) => ({ secretariatId: item.secretariatId, name: item.name, complaints: shown(item.cell) })),
-    complaintsNotForwarded: shown(cell(raw.complaintsNotForwarded)),
+    complaintsNotForwarded: shown(notForwarded),
     integrityReports: raw.integrityReports.map((item) => ({ month: item.month, reports: shown(cell(item.reports)) })),
   };
 }
