@@ -99,7 +99,7 @@ async function seed(db: Storage, from: number, to: number): Promise<void> {
              p.received_at + (b.days * 1.6 * p.r4 * p.r4 * interval '1 day') + interval '1 hour' AS done_at
            FROM picked p JOIN bench_services b ON b.i = p.si
            WHERE p.g % 25 < 20
-         )
+         ), ins AS (
          INSERT INTO submissions (id, body_hash, kind, service_id, form_id, form_version, answers, attachments, created_at, received_at,
                                   protocol, status, secretariat_id, due_at, closed_at, paused_seconds, waiting_since, district)
          SELECT md5('bench' || g)::uuid, md5('body' || g), 'request', service_id, form_id, form_version,
@@ -114,11 +114,23 @@ async function seed(db: Storage, from: number, to: number): Promise<void> {
            paused,
            CASE WHEN NOT (done_at + paused * interval '1 second' < $3 AND r3 < 0.93) AND r3 >= 0.8 THEN least($3, received_at + interval '1 day') END,
            'sede'
-         FROM requests`,
+         FROM requests
+           RETURNING id, status, received_at, closed_at, paused_seconds
+         )
+         INSERT INTO status_history (submission_id, status, at)
+         SELECT ins.id, h.status, h.at FROM ins
+         CROSS JOIN LATERAL (VALUES
+           ('received', ins.received_at, true),
+           ('waiting_citizen', ins.received_at + interval '1 day', ins.paused_seconds > 0 OR ins.status = 'waiting_citizen'),
+           ('in_progress', ins.received_at + interval '1 day' + ins.paused_seconds * interval '1 second', ins.paused_seconds > 0),
+           (ins.status, coalesce(ins.closed_at, ins.received_at + interval '1 day'), ins.status IN ('done', 'declined', 'in_review', 'in_progress'))
+         ) AS h(status, at, present)
+         WHERE h.present`,
         [start, end, NOW],
       );
       await tx.query(
-        `WITH x AS (SELECT g, random() AS r1, random() AS r2, random() AS r3, random() AS r4 FROM generate_series($1::int, $2::int) g WHERE g % 25 BETWEEN 20 AND 22)
+        `WITH x AS (SELECT g, random() AS r1, random() AS r2, random() AS r3, random() AS r4 FROM generate_series($1::int, $2::int) g WHERE g % 25 BETWEEN 20 AND 22),
+         ins AS (
          INSERT INTO submissions (id, body_hash, kind, service_id, form_id, form_version, answers, attachments, created_at, received_at, protocol, status, secretariat_id)
          SELECT md5('bench' || g)::uuid, md5('body' || g), 'evaluation', a.service_id, $4, $5,
            jsonb_build_object('nota', greatest(1, 5 - floor(x.r2 * x.r2 * 5)::int)::text,
@@ -126,11 +138,23 @@ async function seed(db: Storage, from: number, to: number): Promise<void> {
              'pontosNegativos', to_jsonb(ARRAY(SELECT c FROM unnest($6::text[]) WITH ORDINALITY AS u(c, k) WHERE (g >> (k::int + 3)) % 5 = 0)),
              'comentario', 'Comentário livre da avaliação ' || g, 'nome', 'Avaliador ' || g),
            '[]'::jsonb, $3::timestamptz - (x.r3 * 548 * interval '1 day'), $3::timestamptz - (x.r3 * 548 * interval '1 day'), 'B-' || g, 'received', a.secretariat_id
-         FROM x JOIN bench_all_services a ON a.i = floor(x.r1 * ${allCount})::int`,
+         FROM x JOIN bench_all_services a ON a.i = floor(x.r1 * ${allCount})::int
+           RETURNING id, status, received_at, closed_at, paused_seconds
+         )
+         INSERT INTO status_history (submission_id, status, at)
+         SELECT ins.id, h.status, h.at FROM ins
+         CROSS JOIN LATERAL (VALUES
+           ('received', ins.received_at, true),
+           ('waiting_citizen', ins.received_at + interval '1 day', ins.paused_seconds > 0 OR ins.status = 'waiting_citizen'),
+           ('in_progress', ins.received_at + interval '1 day' + ins.paused_seconds * interval '1 second', ins.paused_seconds > 0),
+           (ins.status, coalesce(ins.closed_at, ins.received_at + interval '1 day'), ins.status IN ('done', 'declined', 'in_review', 'in_progress'))
+         ) AS h(status, at, present)
+         WHERE h.present`,
         [start, end, NOW, evaluationForm.id, evaluationForm.version, criteria],
       );
       await tx.query(
-        `WITH x AS (SELECT g, random() AS r1, random() AS r2, random() AS r3 FROM generate_series($1::int, $2::int) g WHERE g % 25 >= 23)
+        `WITH x AS (SELECT g, random() AS r1, random() AS r2, random() AS r3 FROM generate_series($1::int, $2::int) g WHERE g % 25 >= 23),
+         ins AS (
          INSERT INTO submissions (id, body_hash, kind, service_id, form_id, form_version, answers, attachments, created_at, received_at, protocol, status, secretariat_id,
                                   due_at, closed_at, forwarded_to)
          SELECT md5('bench' || g)::uuid, md5('body' || g), 'manifestation', $4, $5, $6,
@@ -138,23 +162,21 @@ async function seed(db: Storage, from: number, to: number): Promise<void> {
            '[]'::jsonb, $3::timestamptz - (x.r3 * 548 * interval '1 day'), $3::timestamptz - (x.r3 * 548 * interval '1 day'), 'B-' || g,
            CASE WHEN x.r3 > 0.05 THEN 'done' ELSE 'in_review' END, $8,
            $3::timestamptz - (x.r3 * 548 * interval '1 day') + interval '30 days',
-           CASE WHEN x.r3 > 0.05 THEN $3::timestamptz - (x.r3 * 548 * interval '1 day') + (x.r2 * 30 * interval '1 day') END,
+           CASE WHEN x.r3 > 0.05 THEN least($3::timestamptz, $3::timestamptz - (x.r3 * 548 * interval '1 day') + (x.r2 * 30 * interval '1 day')) END,
            CASE WHEN x.r2 < 0.9 THEN ($9::text[])[1 + floor(x.r2 / 0.9 * x.r2 / 0.9 * ${secretariats.length})::int] END
-         FROM x`,
-        [start, end, NOW, ouvidoriaService.id, ouvidoria.id, ouvidoria.version, tipos, ouvidoriaService.secretariatId, secretariats],
-      );
-      // The history each row went through: received, then (for some) a question and its answer, then closing or its current step.
-      await tx.query(
-        `INSERT INTO status_history (submission_id, status, at)
-         SELECT s.id, h.status, h.at FROM submissions s
+         FROM x
+           RETURNING id, status, received_at, closed_at, paused_seconds
+         )
+         INSERT INTO status_history (submission_id, status, at)
+         SELECT ins.id, h.status, h.at FROM ins
          CROSS JOIN LATERAL (VALUES
-           ('received', s.received_at, true),
-           ('waiting_citizen', s.received_at + interval '1 day', s.paused_seconds > 0 OR s.status = 'waiting_citizen'),
-           ('in_progress', s.received_at + interval '1 day' + s.paused_seconds * interval '1 second', s.paused_seconds > 0),
-           (s.status, coalesce(s.closed_at, s.received_at + interval '1 day'), s.status IN ('done', 'declined', 'in_review', 'in_progress'))
+           ('received', ins.received_at, true),
+           ('waiting_citizen', ins.received_at + interval '1 day', ins.paused_seconds > 0 OR ins.status = 'waiting_citizen'),
+           ('in_progress', ins.received_at + interval '1 day' + ins.paused_seconds * interval '1 second', ins.paused_seconds > 0),
+           (ins.status, coalesce(ins.closed_at, ins.received_at + interval '1 day'), ins.status IN ('done', 'declined', 'in_review', 'in_progress'))
          ) AS h(status, at, present)
-         WHERE s.id IN (SELECT md5('bench' || g)::uuid FROM generate_series($1::int, $2::int) g) AND h.present`,
-        [start, end],
+         WHERE h.present`,
+        [start, end, NOW, ouvidoriaService.id, ouvidoria.id, ouvidoria.version, tipos, ouvidoriaService.secretariatId, secretariats],
       );
     });
     process.stdout.write(`    seeded ${end.toLocaleString('en-US')}\r`);
@@ -191,12 +213,13 @@ async function measureAt(db: Storage, label: string, size: number): Promise<void
 }
 
 async function run(db: Storage, label: string, targets: number[], vacuum: boolean): Promise<void> {
-  await installCharter(db, charter);
+  if (!(await db.query('SELECT 1 FROM charter_versions LIMIT 1')).rows.length) await installCharter(db, charter);
   await createHelpers(db);
-  let seeded = 0;
+  let seeded = Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM submissions')).rows[0]!.n);
   for (const size of targets) {
     const started = performance.now();
-    await seed(db, seeded + 1, size);
+    if (seeded > size) continue;
+    if (seeded < size) await seed(db, seeded + 1, size);
     seeded = size;
     // What autovacuum would have done on a live database.
     await db.query(vacuum ? 'VACUUM ANALYZE submissions' : 'ANALYZE submissions');
@@ -208,16 +231,20 @@ async function run(db: Storage, label: string, targets: number[], vacuum: boolea
 
 console.log(`Transparency panel benchmark (sample charter: ${charter.secretariats.length} secretariats, ${charter.services.length} services, ${requestServices.length} with a request form)`);
 if (DATABASE_URL && PG_SIZES.length) {
-  const schema = `bench_transparency_${randomBytes(4).toString('hex')}`;
+  // BENCH_SCHEMA keeps the seeded schema (and reuses it when it already holds the largest size) for EXPLAIN.
+  const kept = process.env.BENCH_SCHEMA;
+  const schema = kept ?? `bench_transparency_${randomBytes(4).toString('hex')}`;
   const db = await openStorage({ databaseUrl: DATABASE_URL, schema });
   try {
     await run(db, 'PostgreSQL', PG_SIZES, true);
   } finally {
     await db.close();
-    const client = new pg.Client({ connectionString: DATABASE_URL });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await client.end();
+    if (!kept) {
+      const client = new pg.Client({ connectionString: DATABASE_URL });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await client.end();
+    }
   }
 } else if (PG_SIZES.length) {
   console.log('  PostgreSQL: skipped (set BENCH_DATABASE_URL or TEST_DATABASE_URL)');
