@@ -488,7 +488,7 @@ export function publish(raw: RawSnapshot): PanelSnapshot {
     }),
   });
 
-  // Most complaints first; the hidden ones after, by name only (their order must not tell their counts).
+  // A hidden count keeps its place a secret too: hidden ones go last, in name order.
   ranking.sort((a, b) => Number(a.cell.hidden) - Number(b.cell.hidden) || (a.cell.hidden ? 0 : b.complaints - a.complaints) || a.name.localeCompare(b.name, 'pt-BR'));
   return {
     computedAt: raw.now.toISOString(),
