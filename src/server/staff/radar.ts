@@ -240,9 +240,9 @@ export async function computeRadar(db: Queryable, charter: Charter | null, thres
   // forwarded to — the Ouvidoria's own when not yet forwarded.
   const near = await db.query<{ id: string; protocol: string | null; forwarded_to: string | null; secretariat_id: string; due_at: Date }>(
     `SELECT s.id::text AS id, s.protocol, s.forwarded_to, s.secretariat_id, s.due_at FROM submissions s
-     WHERE s.kind = 'manifestation' AND s.closed_at IS NULL AND s.status <> 'waiting_citizen' AND s.due_at IS NOT NULL AND s.due_at < $2
+     WHERE s.kind = 'manifestation' AND s.closed_at IS NULL AND s.status <> 'waiting_citizen' AND s.due_at IS NOT NULL AND s.due_at < $1
      ORDER BY s.due_at, s.id`,
-    [now, new Date(now.getTime() + t.deadlineDays * DAY)],
+    [new Date(now.getTime() + t.deadlineDays * DAY)],
   );
   const bySecretariat = new Map<string, typeof near.rows>();
   for (const row of near.rows) {
