@@ -57,9 +57,12 @@ export async function yearlyReport(db: Queryable, charter: Charter, year: number
     [form?.id ?? null, from, to],
   );
   const complaintsBy = new Map(complaints.rows.map((row) => [row.secretariat, row.n]));
-  const ranking = charter.secretariats
-    .map((s) => ({ secretariatId: s.id, name: s.name, n: complaintsBy.get(s.id) ?? 0 }))
-    .sort((a, b) => b.n - a.n || a.name.localeCompare(b.name, 'pt-BR'));
+  // As on the panel: the secretariats' counts and the not-yet-forwarded add up to the year's complaints,
+  // so they are protected together, and a hidden count keeps its place a secret too (last, by name).
+  const ranking = charter.secretariats.map((s) => ({ secretariatId: s.id, name: s.name, n: complaintsBy.get(s.id) ?? 0, cell: cell(complaintsBy.get(s.id) ?? 0) }));
+  const notForwarded = cell(complaintsBy.get(null) ?? 0);
+  protectGroup(cell(complaints.rows.reduce((sum, row) => sum + row.n, 0)), [...ranking.map((item) => item.cell), notForwarded]);
+  ranking.sort((a, b) => Number(a.cell.hidden) - Number(b.cell.hidden) || (a.cell.hidden ? 0 : b.n - a.n) || a.name.localeCompare(b.name, 'pt-BR'));
 
   const integrity = (await db.query<{ n: number }>(
     'SELECT count(*)::int AS n FROM integrity_reports WHERE received_day >= $1::date AND received_day < $2::date',
@@ -86,8 +89,8 @@ export async function yearlyReport(db: Queryable, charter: Charter, year: number
         medianDays: m.medianDays, evaluations: m.evaluations, evaluationAverage: m.evaluationAverage,
       };
     }),
-    complaintsRanking: ranking.map((item) => ({ secretariatId: item.secretariatId, name: item.name, complaints: shown(cell(item.n)) })),
-    complaintsNotForwarded: shown(cell(complaintsBy.get(null) ?? 0)),
+    complaintsRanking: ranking.map((item) => ({ secretariatId: item.secretariatId, name: item.name, complaints: shown(item.cell) })),
+    complaintsNotForwarded: shown(notForwarded),
     integrityReports: shown(cell(integrity)),
     plan: content ? {
       title: content.plan.title,

@@ -369,6 +369,13 @@ export function publish(raw: RawSnapshot): PanelSnapshot {
   for (const entry of [...secretariatCells.values(), ...serviceCells.map((s) => s.cells)]) {
     for (const metric of ['received', 'closed', 'withDue'] as const) groups.push([entry.periods[last12]![metric], entry.trend.map((m) => m[metric])]);
   }
+  // The complaints of the last 12 months: each secretariat's and the not-yet-forwarded add up to the
+  // "reclamacao" count of the manifestações in that period.
+  const ranking = raw.complaints.map((item) => ({ ...item, cell: cell(item.complaints) }));
+  const notForwarded = cell(raw.complaintsNotForwarded);
+  const manifestationCells = raw.manifestations.map((m) => ({ tipo: m.tipo, cells: m.perPeriod.map(cell) }));
+  const complaintsTotal = manifestationCells.find((m) => m.tipo === 'reclamacao')?.cells[last12];
+  if (complaintsTotal) groups.push([complaintsTotal, [...ranking.map((item) => item.cell), notForwarded]]);
   for (let round = 0; round < 100; round++) {
     let changed = false;
     for (const [total, parts] of groups) changed = protectGroup(total, parts) || changed;
@@ -407,9 +414,8 @@ export function publish(raw: RawSnapshot): PanelSnapshot {
     }),
   });
 
-  const ranking = raw.complaints
-    .map((item) => ({ ...item, cell: cell(item.complaints) }))
-    .sort((a, b) => b.complaints - a.complaints || a.name.localeCompare(b.name, 'pt-BR'));
+  // A hidden count keeps its place a secret too: hidden ones go last, in name order.
+  ranking.sort((a, b) => Number(a.cell.hidden) - Number(b.cell.hidden) || (a.cell.hidden ? 0 : b.complaints - a.complaints) || a.name.localeCompare(b.name, 'pt-BR'));
   return {
     computedAt: raw.now.toISOString(),
     periods: raw.periods.map((p) => ({ key: p.key, label: p.label, from: p.from.toISOString(), to: p.to.toISOString() })),
@@ -417,10 +423,10 @@ export function publish(raw: RawSnapshot): PanelSnapshot {
     services: serviceCells.map(({ raw: s, cells }) => ({ ...entryOf(s, cells), secretariatId: s.secretariatId, promise: s.promise })),
     manifestations: Object.fromEntries(raw.periods.map((period, i) => [
       period.key,
-      Object.fromEntries(raw.manifestations.map((m) => [m.tipo, shown(cell(m.perPeriod[i]!))])),
+      Object.fromEntries(manifestationCells.map((m) => [m.tipo, shown(m.cells[i]!)])),
     ])),
     complaintsRanking: ranking.map((item) => ({ secretariatId: item.secretariatId, name: item.name, complaints: shown(item.cell) })),
-    complaintsNotForwarded: shown(cell(raw.complaintsNotForwarded)),
+    complaintsNotForwarded: shown(notForwarded),
     integrityReports: raw.integrityReports.map((item) => ({ month: item.month, reports: shown(cell(item.reports)) })),
   };
 }
