@@ -124,6 +124,9 @@ describe.each(BACKENDS)('the risk radar and the yearly report on %s', (backend) 
     await times(2, (i) => ouvidoria('denuncia', i, null, y(4, 1)));
     await times(7, (i) => ({ kind: 'request', service: 'tapa-buraco', secretariat: 'infraestrutura', received: y(6, 1 + i), due: y(6, 20), closed: i < 5 ? y(6, 10) : y(7, 1) }));
     await times(5, (i) => ({ kind: 'evaluation', service: 'segunda-via-iptu', secretariat: 'financas', received: y(8, 1 + i), status: 'received', answers: grade(4) }));
+    // 2023: 6 complaints to saúde and 2 to educação — shown beside the total of 8, saúde's 6 would tell educação's 2.
+    await times(6, (i) => ({ ...ouvidoria('reclamacao', i, new Date(Date.UTC(2023, 4, 20)), new Date(Date.UTC(2023, 4, 30)), 'saude'), received: new Date(Date.UTC(2023, 4, 1 + i, 15)) }));
+    await times(2, (i) => ({ ...ouvidoria('reclamacao', i, new Date(Date.UTC(2023, 4, 20)), new Date(Date.UTC(2023, 4, 30)), 'educacao'), received: new Date(Date.UTC(2023, 4, 10 + i, 15)) }));
   }
 
   async function signIn(roles: StaffRole[], secretariats: string[] = []) {
@@ -300,6 +303,14 @@ describe.each(BACKENDS)('the risk radar and the yearly report on %s', (backend) 
     // The current year when none is given.
     const current = await (await controladoria.get('/relatorio-anual')).json() as YearlyReport;
     expect(current.year).toBe(Number(new Date(now - 3 * 3600_000).toISOString().slice(0, 4)));
+  });
+
+  it('protects the yearly complaints ranking against the year\'s total, hidden counts last by name', async () => {
+    const report = await (await controladoria.get('/relatorio-anual?ano=2023')).json() as YearlyReport;
+    expect(report.manifestationsByType.find((t) => t.tipo === 'reclamacao')!.count).toBe(8);
+    expect(report.complaintsRanking.every((c) => c.complaints === null)).toBe(true);
+    const names = report.complaintsRanking.map((c) => c.name);
+    expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b, 'pt-BR')));
   });
 
   it('answers a bad year with a 400 in pt-BR', async () => {
