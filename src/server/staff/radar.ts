@@ -204,16 +204,19 @@ export async function computeRadar(db: Queryable, charter: Charter | null, thres
   // another secretariat (transfers, and forwards of manifestações) again and again; those still open or
   // closed in the last 30 days.
   const changes = await db.query<{ id: string; protocol: string | null; service_id: string; secretariat_id: string; kind: string; forwarded_to: string | null; reopened: number; moved: number }>(
-    `WITH steps AS (
+    `WITH scope AS (
+       SELECT s.id FROM submissions s WHERE s.kind IN ('request', 'manifestation') AND (s.closed_at IS NULL OR s.closed_at >= $1)
+     ),
+     steps AS (
        SELECT h.submission_id, h.status, lag(h.status) OVER (PARTITION BY h.submission_id ORDER BY h.at, h.id) AS previous
-       FROM status_history h
+       FROM status_history h WHERE h.submission_id IN (SELECT id FROM scope)
      ),
      reopened AS (
        SELECT submission_id, count(*)::int AS n FROM steps
        WHERE previous = ANY($2::text[]) AND NOT (status = ANY($2::text[])) GROUP BY 1
      ),
      moved AS (
-       SELECT submission_id, count(*)::int AS n FROM staff_events WHERE type IN ('transfer', 'forward') GROUP BY 1
+       SELECT submission_id, count(*)::int AS n FROM staff_events WHERE type IN ('transfer', 'forward') AND submission_id IN (SELECT id FROM scope) GROUP BY 1
      )
      SELECT s.id::text AS id, s.protocol, s.service_id, s.secretariat_id, s.kind, s.forwarded_to,
        coalesce(r.n, 0) AS reopened, coalesce(m.n, 0) AS moved
