@@ -12,6 +12,7 @@ export const routes: RouteDefinition[] = [
   { pattern: '/servicos/:id/avaliar', load: () => import('./pages/evaluate-page.tsx') },
   { pattern: '/minhas-solicitacoes', load: () => import('./pages/my-requests-page.tsx') },
   { pattern: '/minhas-solicitacoes/:id', load: () => import('./pages/request-detail-page.tsx') },
+  { pattern: '/acompanhar', load: () => import('./pages/follow-up-page.tsx') },
   { pattern: '/sobre', load: () => import('./pages/about-page.tsx') },
   { pattern: '/integridade', load: () => import('./pages/integrity-page.tsx') },
 ];

@@ -62,11 +62,17 @@ const COOKIE = 'gestao';
 const SECURE_COOKIE = '__Host-gestao';
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/**
+ * The session cookie under the one name this protocol uses. Over TLS only `__Host-gestao` counts: the
+ * browser lets no other origin (a sibling subdomain, a plain-HTTP page) set that name, whereas anyone of
+ * them could plant a `gestao` cookie and sign the person in to a session of their choosing.
+ */
 function readCookie(request: FastifyRequest): string | undefined {
+  const wanted = request.protocol === 'https' ? SECURE_COOKIE : COOKIE;
   const header = request.headers.cookie ?? '';
   for (const part of header.split(';')) {
     const [name, ...rest] = part.trim().split('=');
-    if (name === SECURE_COOKIE || name === COOKIE) return rest.join('=');
+    if (name === wanted) return rest.join('=');
   }
   return undefined;
 }

@@ -1,8 +1,8 @@
 /**
  * The work queue and a request's page: list with filters and counts, the request with its answers, photos,
  * place and story, and what staff do with it (answer, ask the citizen, note, assign, transfer, close).
- * Every route checks canSee on the request it touches (403 otherwise), and every view of personal data is
- * audited.
+ * Every route checks canSee on the request it touches (403 otherwise) before it reads the body, so the
+ * answer about someone else's request never depends on what was sent; every view of personal data is audited.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type FormField, SHA256_REGEX, type SubmissionKind, type SubmissionStatus, UuidSchema, parseContract } from '../../shared/schemas.ts';
@@ -129,11 +129,20 @@ export function queueRoutes(app: FastifyInstance, deps: QueueDeps): void {
     await audit(storage, who(request), 'export', { target: new URLSearchParams(request.query as Record<string, string>).toString().slice(0, 300) });
     const now = new Date();
     // Streamed a slice at a time: what the role may see, and no personal data (protocol, dates, place, state).
+    // Written a page (200 rows) at a time, each write flushed through the compressor: bytes keep flowing
+    // while the next page is read, however long the whole export takes.
     async function* lines(): AsyncGenerator<string> {
       yield '\uFEFFprotocolo,tipo,servico,secretaria,situacao,recebido_em,prazo,prazo_situacao,distrito,povoado,responsavel\r\n';
+      let chunk = '';
+      let count = 0;
       for await (const row of queueRows(storage, actor, filter, now)) {
-        yield `${[row.protocol, row.kind, serviceName(current, row.service_id), row.secretariat_id, row.status, row.received_at, row.due_at, flag(row, now), row.district, row.village, row.assigned_name].map(csvCell).join(',')}\r\n`;
+        chunk += `${[row.protocol, row.kind, serviceName(current, row.service_id), row.secretariat_id, row.status, row.received_at, row.due_at, flag(row, now), row.district, row.village, row.assigned_name].map(csvCell).join(',')}\r\n`;
+        if (++count % 200 === 0) {
+          yield chunk;
+          chunk = '';
+        }
       }
+      if (chunk) yield chunk;
     }
     reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="pedidos.csv"').header('cache-control', 'no-store');
     const { Readable } = await import('node:stream');
@@ -189,9 +198,9 @@ export function queueRoutes(app: FastifyInstance, deps: QueueDeps): void {
   });
 
   app.post<{ Params: { id: string } }>('/requests/:id/status', { config: { access: 'requests.answer' } }, async (request) => {
-    const change = parsed(parseContract(StatusChangeSchema, request.body));
     const row = await loadVisible(deps, request, request.params.id);
     answersTheCitizen(request, row);
+    const change = parsed(parseContract(StatusChangeSchema, request.body));
     await changeStatus(storage, row.id, change.status, change.note, deps.push, { accountId: request.staff!.account.id });
     await deps.refreshDueDate?.(row.id);
     await audit(storage, who(request), `status:${change.status}`, { submissionId: row.id });
@@ -200,9 +209,9 @@ export function queueRoutes(app: FastifyInstance, deps: QueueDeps): void {
 
   // "Aguardando o cidadão": a question the citizen reads and answers in the app; the deadline's clock pauses.
   app.post<{ Params: { id: string } }>('/requests/:id/question', { config: { access: 'requests.answer' } }, async (request) => {
-    const { question } = parsed(parseContract(QuestionSchema, request.body));
     const row = await loadVisible(deps, request, request.params.id);
     answersTheCitizen(request, row);
+    const { question } = parsed(parseContract(QuestionSchema, request.body));
     if (row.closed_at) throw new HttpError(409, apiError('closed', 'Este pedido já foi encerrado.'));
     await changeStatus(storage, row.id, 'waiting_citizen', question, deps.push, { accountId: request.staff!.account.id });
     await deps.refreshDueDate?.(row.id);
@@ -211,16 +220,16 @@ export function queueRoutes(app: FastifyInstance, deps: QueueDeps): void {
   });
 
   app.post<{ Params: { id: string } }>('/requests/:id/notes', { config: { access: 'requests.answer' } }, async (request) => {
-    const { text } = parsed(parseContract(NoteSchema, request.body));
     const row = await loadVisible(deps, request, request.params.id);
+    const { text } = parsed(parseContract(NoteSchema, request.body));
     await addStaffEvent(storage, row.id, request.staff!.account.id, 'note', text);
     await audit(storage, who(request), 'note', { submissionId: row.id });
     return { ok: true };
   });
 
   app.post<{ Params: { id: string } }>('/requests/:id/assign', { config: { access: 'requests.assign' } }, async (request) => {
-    const { accountId } = parsed(parseContract(AssignSchema, request.body));
     const row = await loadVisible(deps, request, request.params.id);
+    const { accountId } = parsed(parseContract(AssignSchema, request.body));
     let name = 'ninguém';
     if (accountId) {
       const colleague = await findAccountById(storage, accountId);
@@ -236,8 +245,8 @@ export function queueRoutes(app: FastifyInstance, deps: QueueDeps): void {
   });
 
   app.post<{ Params: { id: string } }>('/requests/:id/transfer', { config: { access: 'requests.transfer' } }, async (request) => {
-    const { secretariatId, reason } = parsed(parseContract(TransferSchema, request.body));
     const row = await loadVisible(deps, request, request.params.id);
+    const { secretariatId, reason } = parsed(parseContract(TransferSchema, request.body));
     const current = await charters.current();
     if (!current?.charter.secretariats.some((s) => s.id === secretariatId)) throw new HttpError(422, apiError('unknown_secretariat', 'Secretaria não encontrada na Carta de Serviços.'));
     if (secretariatId === row.secretariat_id) throw new HttpError(422, apiError('same_secretariat', 'O pedido já está nesta secretaria.'));
@@ -249,8 +258,8 @@ export function queueRoutes(app: FastifyInstance, deps: QueueDeps): void {
 
   // The Ouvidoria's steps: forward to the secretariat concerned, which answers back internally; extend once.
   app.post<{ Params: { id: string } }>('/requests/:id/forward', { config: { access: 'manifestations.forward' } }, async (request) => {
-    const { secretariatId, note } = parsed(parseContract(ForwardSchema, request.body));
     const row = await loadVisible(deps, request, request.params.id);
+    const { secretariatId, note } = parsed(parseContract(ForwardSchema, request.body));
     if (row.kind !== 'manifestation') throw new HttpError(422, apiError('not_manifestation', 'Só manifestações são encaminhadas pela Ouvidoria.'));
     const current = await charters.current();
     if (!current?.charter.secretariats.some((s) => s.id === secretariatId)) throw new HttpError(422, apiError('unknown_secretariat', 'Secretaria não encontrada na Carta de Serviços.'));
@@ -262,8 +271,8 @@ export function queueRoutes(app: FastifyInstance, deps: QueueDeps): void {
   });
 
   app.post<{ Params: { id: string } }>('/requests/:id/internal-answer', { config: { access: 'manifestations.internal_answer' } }, async (request) => {
-    const { text } = parsed(parseContract(InternalAnswerSchema, request.body));
     const row = await loadVisible(deps, request, request.params.id);
+    const { text } = parsed(parseContract(InternalAnswerSchema, request.body));
     if (row.kind !== 'manifestation' || !row.forwarded_to) throw new HttpError(422, apiError('not_forwarded', 'Esta manifestação não foi encaminhada à sua secretaria.'));
     await addStaffEvent(storage, row.id, request.staff!.account.id, 'internal_answer', text);
     await audit(storage, who(request), 'internal_answer', { submissionId: row.id });
@@ -272,8 +281,8 @@ export function queueRoutes(app: FastifyInstance, deps: QueueDeps): void {
 
   // Law 13.460 art. 16: 30 days, extendable once by 30 with a justification the citizen reads.
   app.post<{ Params: { id: string } }>('/requests/:id/extend', { config: { access: 'manifestations.forward' } }, async (request) => {
-    const { justification } = parsed(parseContract(ExtensionSchema, request.body));
     const row = await loadVisible(deps, request, request.params.id);
+    const { justification } = parsed(parseContract(ExtensionSchema, request.body));
     if (row.kind !== 'manifestation') throw new HttpError(422, apiError('not_manifestation', 'Só o prazo de manifestações é prorrogado assim.'));
     if (row.extended) throw new HttpError(409, apiError('already_extended', 'O prazo desta manifestação já foi prorrogado uma vez (a lei permite só uma).'));
     if (row.closed_at) throw new HttpError(409, apiError('closed', 'Esta manifestação já foi encerrada.'));

@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Channel, ChannelType, Charter, FormDefinition, Service } from '../../../shared/schemas.ts';
 import type { PageProps } from '../../common/navigation.tsx';
+import { INTEGRITY_SERVICE_ID } from '../../../shared/integrity-service.ts';
 import { useCharter } from '../charter/use-charter.ts';
 import { categoryById, formById, secretariatById, serviceById } from '../charter/lookup.ts';
 import { WithCharter } from '../ui/charter-notice.tsx';
@@ -224,6 +225,11 @@ function SummaryBox({ service, form, facts }: { service: Service; form: FormDefi
       {form ? (
         <a class="button button-primary button-block" href={`/servicos/${service.id}/solicitar`}>
           {form.kind === 'manifestation' ? 'Registrar manifestação' : 'Solicitar pelo aplicativo'}
+        </a>
+      ) : null}
+      {service.id === INTEGRITY_SERVICE_ID ? (
+        <a class="button button-secondary button-block" href="/acompanhar">
+          Acompanhar uma denúncia (com o recibo)
         </a>
       ) : null}
     </section>
