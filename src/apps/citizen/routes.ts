@@ -15,6 +15,7 @@ export const routes: RouteDefinition[] = [
   { pattern: '/acompanhar', load: () => import('./pages/follow-up-page.tsx') },
   { pattern: '/sobre', load: () => import('./pages/about-page.tsx') },
   { pattern: '/integridade', load: () => import('./pages/integrity-page.tsx') },
+  { pattern: '/transparencia', load: () => import('./pages/transparency-page.tsx') },
 ];
 
 const notFound = (): Promise<PageModule> => import('./pages/not-found-page.tsx');

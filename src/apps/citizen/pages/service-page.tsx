@@ -1,4 +1,4 @@
-import type { ComponentChildren } from 'preact';
+import type { ComponentChildren, ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Channel, ChannelType, Charter, FormDefinition, Service } from '../../../shared/schemas.ts';
 import type { PageProps } from '../../common/navigation.tsx';
@@ -10,6 +10,7 @@ import { firstSentence, formatCost, formatDeadline, telHref } from '../ui/format
 import { ReadAloud, type ReadAloudPart } from '../ui/read-aloud.tsx';
 import { ShareButton } from '../ui/share-button.tsx';
 import { usePageTitle } from '../ui/use-page-title.ts';
+import { whenIdle } from '../ui/when-idle.ts';
 
 const CHANNEL_NAMES: Record<ChannelType, string> = {
   in_person: 'Pessoalmente',
@@ -236,8 +237,27 @@ function SummaryBox({ service, form, facts }: { service: Service; form: FormDefi
   );
 }
 
+/**
+ * What the city did with this promise in the last 12 months (the transparency panel's line). Its code and
+ * the panel's summary load in idle time after the page has painted, never on the first screen; with no
+ * signal and no saved copy there is simply no line.
+ */
+function PromiseKept({ serviceId }: { serviceId: string }) {
+  const [Line, setLine] = useState<ComponentType<{ serviceId: string }> | null>(null);
+  useEffect(() => {
+    let live = true;
+    whenIdle(() => {
+      import('../transparency/promise-line.tsx').then((m) => { if (live) setLine(() => m.default); }, () => undefined);
+    }, 2000);
+    return () => { live = false; };
+  }, []);
+  return Line ? <Line serviceId={serviceId} /> : null;
+}
+
 function serviceSections(charter: Charter, service: Service): PageSection[] {
   const ouvidoria = serviceById(charter, 'manifestacao-ouvidoria');
+  // Only requests made through the app have a deadline the city measures.
+  const requested = service.formId ? formById(charter, service.formId)?.kind === 'request' : false;
   const sections: PageSection[] = [
     {
       id: 'quem',
@@ -305,6 +325,7 @@ function serviceSections(charter: Charter, service: Service): PageSection[] {
             <strong>{formatDeadline(service.deadline)}</strong>.
           </p>
           <p>Espera no atendimento: {service.expectedWait}</p>
+          {requested ? <PromiseKept serviceId={service.id} /> : null}
         </>
       ),
       spoken: `${formatDeadline(service.deadline)}. Espera no atendimento: ${service.expectedWait}`,

@@ -35,6 +35,8 @@ export const EVENT_WORDS: Record<RequestEvent['type'], string> = {
   transfer: 'Transferência',
   assign: 'Atribuição',
   note: 'Nota interna',
+  forward: 'Encaminhada pela Ouvidoria',
+  internal_answer: 'Resposta interna da secretaria',
 };
 
 const dateTime = new Intl.DateTimeFormat('pt-BR', { dateStyle: 'short', timeStyle: 'short', timeZone: 'America/Bahia' });
