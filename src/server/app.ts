@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import compress from '@fastify/compress';
+import zlib from 'node:zlib';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { HttpError, MESSAGES, apiError } from './api-errors.ts';
 import { citizenApi } from './citizen/plugin.ts';
@@ -198,7 +199,14 @@ export async function buildApp({
     return reply.code(500).send(apiError('internal_error', MESSAGES.internal));
   });
 
-  await app.register(compress, { global: true, encodings: ['br', 'gzip'] });
+  // A streamed answer (a CSV export paged 200 rows at a time) is flushed at every write: otherwise the
+  // compressor holds the bytes back, nothing reaches the socket for minutes, and the idle timer cuts it.
+  await app.register(compress, {
+    global: true,
+    encodings: ['br', 'gzip'],
+    brotliOptions: { flush: zlib.constants.BROTLI_OPERATION_FLUSH },
+    zlibOptions: { flush: zlib.constants.Z_SYNC_FLUSH },
+  });
 
   healthRoutes(app, { storage, charters, disk });
   // Each audience is one encapsulated plugin with its own limits and hooks: a route added inside it cannot skip them.

@@ -6,6 +6,8 @@
 import * as v from 'valibot';
 import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_FORM_VERSION, UuidSchema } from './schemas.ts';
 
+export { INTEGRITY_SERVICE_ID } from './integrity-service.ts';
+
 /** identificado: name shown to the team; preservada: only the controladoria can reveal it, audited (Decreto 10.153); anonimo: none. */
 export const IDENTIFICATION_MODES = ['anonimo', 'preservada', 'identificado'] as const;
 export type IdentificationMode = (typeof IDENTIFICATION_MODES)[number];

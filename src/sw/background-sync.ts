@@ -2,7 +2,19 @@
  * Background Sync (Chromium only): when the browser sees signal again it wakes the service worker,
  * which drains the outbox with the same engine as the page. The page never relies on this.
  */
-import { BACKGROUND_SYNC_TAG, defaultSyncDeps, drainOutbox } from '../sync/sync-engine.ts';
+import { BACKGROUND_SYNC_TAG, defaultSyncDeps, drainOutbox, type DrainReport } from '../sync/sync-engine.ts';
+
+/** A denúncia of the integrity channel waits a few seconds after the rest: the worker stays up for it. */
+const INTEGRITY_WAIT_MS = 35_000;
+
+async function drainWaitingForIntegrity(): Promise<DrainReport> {
+  let report = await drainOutbox(defaultSyncDeps(), { resetBackoff: true });
+  for (let i = 0; i < 3 && !report.offline && report.integrityAt !== undefined && report.integrityAt - Date.now() < INTEGRITY_WAIT_MS; i++) {
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, report.integrityAt! - Date.now()) + 50));
+    report = await drainOutbox(defaultSyncDeps());
+  }
+  return report;
+}
 
 interface SyncEvent extends ExtendableEvent {
   readonly tag: string;
@@ -14,7 +26,7 @@ export function registerBackgroundSync(self: ServiceWorkerGlobalScope): void {
     const sync = event as SyncEvent;
     if (sync.tag !== BACKGROUND_SYNC_TAG) return;
     sync.waitUntil(
-      drainOutbox(defaultSyncDeps(), { resetBackoff: true }).then((report) => {
+      drainWaitingForIntegrity().then((report) => {
         // Failing the event makes the browser try again later, with its own backoff.
         if (report.offline && !sync.lastChance) throw new Error('outbox still waiting for the network');
       }),

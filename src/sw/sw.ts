@@ -1,7 +1,8 @@
 /**
  * The service worker: keeps a copy of the citizen app on the phone (offline-copy.ts) and answers every
  * navigation with the saved index.html, so a deep link reloads with no network. The charter lives in
- * IndexedDB, not here: /api/* is left to the network, and POST/PUT are never touched.
+ * IndexedDB, not here: /api/* is left to the network (but for the last copy of the integrity content and
+ * of the transparency panel, below), and POST/PUT are never touched.
  */
 import { clientsClaim } from 'workbox-core';
 import { cleanupOutdatedCaches, PrecacheRoute } from 'workbox-precaching';
@@ -38,6 +39,14 @@ self.addEventListener('message', (event: ExtendableMessageEvent) => {
 registerRoute(
   ({ url, request }) => url.pathname === '/api/integridade/conteudo' && request.method === 'GET',
   new NetworkFirst({ cacheName: 'conecta-integridade', networkTimeoutSeconds: 4 }),
+);
+
+// The transparency panel (its summary, and every service's figures): the same, so that the panel and each
+// service's "prometido × cumprido" line read again with no signal. The page writes into this cache itself
+// on a first visit, before this worker controls it (src/apps/citizen/transparency/panel-data.ts).
+registerRoute(
+  ({ url, request }) => (url.pathname === '/api/transparencia' || url.pathname === '/api/transparencia/servicos') && request.method === 'GET',
+  new NetworkFirst({ cacheName: 'conecta-transparencia', networkTimeoutSeconds: 4, matchOptions: { ignoreVary: true } }),
 );
 
 registerBackgroundSync(self);

@@ -6,6 +6,7 @@
  * because phones keep queued records for days across app updates (tests/unit/outbox-upgrade.test.ts).
  */
 import { Dexie, type DexieOptions, type EntityTable } from 'dexie';
+import type { FollowUp, IdentificationMode } from '../shared/integrity.ts';
 import type { Answers, Attachment, AttachmentType, Receipt, StatusEvent, SubmissionKind } from '../shared/schemas.ts';
 
 export const OUTBOX_DB_NAME = 'conecta-outbox';
@@ -29,6 +30,29 @@ export interface RecordSummary {
   formTitle: string;
   /** Answers plus files, in bytes, as the person would have to send them. */
   byteSize: number;
+}
+
+/**
+ * What a record of the integrity channel carries besides the common fields (sync/integrity.ts). It never
+ * takes the named path: no batch, no protocol, no status read, no push, no "Salvar cópia".
+ */
+export interface IntegrityPart {
+  /** report: a denúncia (POST /api/integridade/relatos); message: more information for one (POST /api/integridade/mensagens). */
+  kind: 'report' | 'message';
+  /** report, until acknowledged: how the person chose to be identified. */
+  identification?: IdentificationMode;
+  /**
+   * report: the 16 digits the server gave, kept (with nothing else of the report) until the person says
+   * "Já anotei"; message: the receipt of the report it adds to, kept until the message is acknowledged.
+   */
+  receipt?: string;
+  /** report: the day the server received it. */
+  receivedDay?: string;
+  /** Epoch ms at which the drainer may send it: a random 3–30 s after it became due, drawn again after any other traffic. */
+  sendAt?: number;
+  /** report: the last follow-up read and when (offline /acompanhar), kept only as long as the receipt itself. */
+  followUp?: FollowUp;
+  followUpAt?: number;
 }
 
 export interface OutboxRecord {
@@ -64,6 +88,9 @@ export interface OutboxRecord {
   dueAt?: string | null;
   /** The `at` of the latest status event the person has seen (news.ts). */
   newsSeenAt?: string;
+  /** Set on a record of the integrity channel (with `integrity`): it goes alone, by its own route. */
+  channel?: 'integrity';
+  integrity?: IntegrityPart;
   summary: RecordSummary;
 }
 
@@ -95,6 +122,8 @@ export interface Draft {
   attachments: Attachment[];
   /** Set when the draft corrects a rejected record: submitting resends under that record's id. */
   correctsRecordId?: string;
+  /** The integrity channel's form: how the person chose to be identified. */
+  identification?: IdentificationMode;
   createdAt: number;
   updatedAt: number;
   summary: Omit<RecordSummary, 'byteSize'>;
@@ -143,6 +172,11 @@ export function openOutboxDb(options: OutboxDbOptions = {}): OutboxDb {
   // v3: the device's salt for file addresses. Photos stored before it are re-addressed by the drainer (rekey.ts).
   db.version(3).stores({ meta: 'key' });
   return db;
+}
+
+/** A record of the integrity channel (a denúncia or more information for one). */
+export function isIntegrity(record: Pick<OutboxRecord, 'channel'>): boolean {
+  return record.channel === 'integrity';
 }
 
 /** A record whose answers and photos are still on the phone: unsent, or sent and not yet confirmed. */

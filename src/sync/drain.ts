@@ -13,16 +13,20 @@
  *   network awaits, and IndexedDB would abort it).
  * - One drainer at a time across tabs and the service worker (Web Lock). Without Web Locks two
  *   drainers may both send a record: the server's idempotency on the record id makes that harmless.
+ * - A record of the integrity channel (sync/integrity.ts) is never in a batch: it goes alone, by its own
+ *   route, a random 3–30 s after it became due, and only in a drain that sent nothing else (sendIntegrity).
  */
+import { ReportAcceptedSchema } from '../shared/integrity.ts';
 import {
   ATTACHMENT_SALT_HEADER, ApiErrorSchema, MAX_BATCH, MAX_REPLIES, MAX_STATUS_IDS, StatusBatchResponseSchema, SyncResponseSchema,
   parseAnswer, type ApiError, type Receipt, type SyncItemResult,
 } from '../shared/schemas.ts';
 import { backoffDelay } from './backoff.ts';
 import { deleteUnreferencedBlobs } from './blob-store.ts';
-import { DUE_STATES, type OutboxDb, type OutboxRecord } from './db.ts';
+import { DUE_STATES, isIntegrity, type OutboxDb, type OutboxRecord } from './db.ts';
 import { toSubmission } from './enqueue.ts';
 import { deviceSalt } from './hash.ts';
+import { integrityDelay, integrityRequest, setMessageReceived, setReportReceived } from './integrity.ts';
 import { rekeyLegacyPhotos } from './rekey.ts';
 import { toReply } from './reply.ts';
 
@@ -85,6 +89,13 @@ export interface DrainReport {
   nextAttemptAt?: number;
   /** Round trips made: HEAD and PUT of photos, POST of batches, status reads. */
   requests: number;
+  /**
+   * Records of the integrity channel acknowledged this time. Counted apart from `sent`: what follows a
+   * named request's acknowledgement (the push subscription's update) must never follow one of these.
+   */
+  integritySent: number;
+  /** Epoch ms at which the next record of the integrity channel may go, when one waits for its delay. */
+  integrityAt?: number;
 }
 
 export interface DrainOptions {
@@ -130,7 +141,7 @@ export async function drainOutbox(deps: SyncDeps, options: DrainOptions = {}): P
 }
 
 function emptyReport(): DrainReport {
-  return { ran: true, sent: 0, rejected: 0, conflicts: 0, stuck: 0, retrying: 0, resent: 0, offline: false, pending: 0, requests: 0 };
+  return { ran: true, sent: 0, rejected: 0, conflicts: 0, stuck: 0, retrying: 0, resent: 0, offline: false, pending: 0, requests: 0, integritySent: 0 };
 }
 
 /** What one drain learns as it goes: photos to upload again, retries already spent, whether anything got through. */
@@ -161,11 +172,12 @@ async function drainHoldingLock(deps: SyncDeps, options: DrainOptions): Promise<
     const now = deps.now();
     // Holding the lock, any record still 'sending' belongs to a drainer that died: send it again, same id.
     const due = (await db.records.where('state').anyOf(DUE_STATES as string[]).sortBy('createdAt'))
-      .filter((r) => (r.state !== 'retry' && r.state !== 'stuck') || r.nextAttemptAt <= now);
+      .filter((r) => !isIntegrity(r) && ((r.state !== 'retry' && r.state !== 'stuck') || r.nextAttemptAt <= now));
     if (due.length === 0) break;
     const keepGoing = await sendRound(deps, due, state);
     if (!keepGoing) break;
   }
+  await sendIntegrity(deps, state);
   return summarize(deps, state.report);
 }
 
@@ -173,6 +185,11 @@ async function summarize(deps: SyncDeps, report: DrainReport): Promise<DrainRepo
   const waiting = await deps.db.records.where('state').anyOf(DUE_STATES as string[]).toArray();
   report.pending = waiting.length;
   const times = waiting.filter((r) => r.state === 'retry' || r.state === 'stuck').map((r) => r.nextAttemptAt);
+  const integrityTimes = waiting.filter((r) => isIntegrity(r) && (r.state === 'queued' || r.state === 'sending') && r.integrity?.sendAt !== undefined)
+    .map((r) => r.integrity!.sendAt!);
+  times.push(...integrityTimes);
+  if (integrityTimes.length) report.integrityAt = Math.min(...integrityTimes);
+  else delete report.integrityAt;
   const unconfirmed = await deps.db.records.where('state').equals('sent').filter((r) => r.answers !== undefined).toArray();
   times.push(...unconfirmed.map((r) => r.confirmAfter ?? 0));
   if (times.length) report.nextAttemptAt = Math.min(...times);
@@ -251,7 +268,7 @@ async function request(deps: SyncDeps, path: string, init: RequestInit, report: 
     const body = init.body;
     const bytes = body instanceof Blob ? body.size : typeof body === 'string' ? body.length : 0;
     const signal = AbortSignal.timeout(requestTimeout(deps.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, bytes));
-    response = await deps.fetch(`${deps.baseUrl ?? ''}${path}`, { ...init, credentials: 'same-origin', signal });
+    response = await deps.fetch(`${deps.baseUrl ?? ''}${path}`, { ...init, credentials: init.credentials ?? 'same-origin', signal });
   } catch {
     throw new TransientError(MESSAGES.offline, true);
   }
@@ -580,4 +597,103 @@ async function scheduleRetry(deps: SyncDeps, ids: string[], message: string, min
     count++;
   });
   return count;
+}
+
+/**
+ * The integrity channel: at most one of its records per drain, alone on the wire. A record due for the first
+ * time draws a random delay; when it comes, the record goes only if this drain sent nothing else (no batch,
+ * no photo, no status read), else every waiting one draws a fresh delay from now. So a denúncia never leaves
+ * in the same moment as the person's named requests, nor right after them, nor next to another of its kind.
+ */
+async function sendIntegrity(deps: SyncDeps, state: DrainState): Promise<void> {
+  const { db } = deps;
+  const now = deps.now();
+  const due = (await db.records.where('state').anyOf(DUE_STATES as string[]).sortBy('createdAt'))
+    .filter((r) => isIntegrity(r) && ((r.state !== 'retry' && r.state !== 'stuck') || r.nextAttemptAt <= now));
+  if (due.length === 0) return;
+  const otherTraffic = state.report.requests > 0;
+  const chosen = otherTraffic ? undefined : due.find((r) => r.integrity?.sendAt !== undefined && r.integrity.sendAt <= now);
+  // A record due for the first time draws its delay; after other traffic, every waiting one draws again.
+  await drawDelays(deps, due.filter((r) => r !== chosen && (otherTraffic || r.integrity?.sendAt === undefined)));
+  if (!chosen) return;
+  await db.records.where('id').equals(chosen.id).filter((r) => DUE_STATES.includes(r.state)).modify({ state: 'sending', updatedAt: now });
+  const record = await db.records.get(chosen.id);
+  if (record?.state !== 'sending') return;
+  try {
+    await postIntegrity(deps, record, state);
+    deps.onNetwork?.(true);
+  } catch (error) {
+    const transient = error instanceof TransientError ? error : new TransientError(MESSAGES.unexpected, false);
+    if (transient.offline) state.report.offline = true;
+    deps.onNetwork?.(!transient.offline);
+    state.report.retrying += await scheduleRetry(deps, [record.id], transient.message, transient.retryAfterMs);
+  }
+  // Whatever happened, this one draws a new delay once it is due again, and the others count theirs from now.
+  await db.records.where('id').equals(record.id).filter((r) => r.state !== 'sent').modify((r) => {
+    if (r.integrity) delete r.integrity.sendAt;
+  });
+  await drawDelays(deps, due.filter((r) => r !== chosen));
+}
+
+async function drawDelays(deps: SyncDeps, records: OutboxRecord[]): Promise<void> {
+  if (records.length === 0) return;
+  await deps.db.records.where('id').anyOf(records.map((r) => r.id)).filter((r) => isIntegrity(r) && DUE_STATES.includes(r.state)).modify((record) => {
+    record.integrity = { ...record.integrity!, sendAt: deps.now() + integrityDelay(deps.random) };
+  });
+}
+
+async function postIntegrity(deps: SyncDeps, record: OutboxRecord, state: DrainState): Promise<void> {
+  const { report } = state;
+  const wire = await integrityRequest(deps.db, record);
+  if ('missing' in wire) {
+    await setRejected(deps, record.id, MESSAGES.photoLost, { [wire.missing.fieldId]: MESSAGES.photoLost });
+    report.rejected++;
+    return;
+  }
+  // No cookie (a staff session on a shared computer) and no referrer (the page the person is on) goes with it.
+  const response = await request(deps, wire.path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(wire.body),
+    credentials: 'omit',
+    referrerPolicy: 'no-referrer',
+  }, report);
+  if (response.status >= 500) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new TransientError(MESSAGES.serverBusy, false);
+  }
+  if (response.status === 413) {
+    await response.body?.cancel().catch(() => undefined);
+    await setRejected(deps, record.id, MESSAGES.tooLarge, {});
+    report.rejected++;
+    return;
+  }
+  if (response.status === 409 || response.status === 404 || response.status === 422) {
+    // 409: this report was received long ago and its receipt can no longer be told; 404: no report has the
+    // receipt a message names; 422: the server refused the answers or a file. Kept, with the server's words.
+    const error = await readError(response);
+    if (response.status === 409) {
+      await updateUnlessSent(deps, record.id, { state: 'conflict', lastError: error?.message ?? MESSAGES.conflict, updatedAt: deps.now() });
+      report.conflicts++;
+    } else {
+      await setRejected(deps, record.id, error?.message ?? MESSAGES.rejected, answerFieldErrors(error?.fields));
+      report.rejected++;
+    }
+    return;
+  }
+  if (!response.ok) {
+    const error = await readError(response);
+    throw new TransientError(error?.message ?? MESSAGES.unexpected, false);
+  }
+  const body: unknown = await response.json().catch(() => undefined);
+  if (record.integrity?.kind === 'message') {
+    // A 2xx that is not ours (a captive portal's page) proves nothing: try again.
+    if (!body || (body as { ok?: unknown }).ok !== true) throw new TransientError(MESSAGES.unexpected, false);
+    await setMessageReceived(deps.db, record.id);
+  } else {
+    const accepted = parseAnswer(ReportAcceptedSchema, body);
+    if (!accepted) throw new TransientError(MESSAGES.unexpected, false);
+    await setReportReceived(deps.db, record.id, accepted.receipt, accepted.receivedDay, deps.now());
+  }
+  report.integritySent++;
 }

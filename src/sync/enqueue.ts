@@ -3,7 +3,7 @@
  * transaction, so a full disk or a closed tab leaves either all of it or none of it.
  */
 import type { Answers, Attachment, AttachmentType, Submission, SubmissionKind } from '../shared/schemas.ts';
-import { type OutboxDb, type OutboxRecord, type RecordSummary } from './db.ts';
+import { type IntegrityPart, type OutboxDb, type OutboxRecord, type RecordSummary } from './db.ts';
 import { guardQuota } from './storage-errors.ts';
 import { deleteUnreferencedBlobs } from './blob-store.ts';
 
@@ -27,6 +27,8 @@ export interface EnqueueInput {
   summary: Omit<RecordSummary, 'byteSize'>;
   /** The draft this submission came from; removed in the same transaction. */
   draftId?: string;
+  /** A denúncia of the integrity channel (sync/integrity.ts enqueueIntegrityReport): it goes alone, by its own route. */
+  integrity?: IntegrityPart;
 }
 
 export class MissingFileError extends Error {
@@ -88,6 +90,7 @@ export async function enqueueSubmission(db: OutboxDb, input: EnqueueInput, now: 
         attempts: 0,
         nextAttemptAt: 0,
         summary: { ...input.summary, byteSize: recordByteSize(input.answers, input.attachments) },
+        ...(input.integrity ? { channel: 'integrity' as const, integrity: input.integrity } : {}),
       };
       await db.records.put(record);
       if (input.draftId) await db.drafts.delete(input.draftId);

@@ -2,16 +2,20 @@
  * "Salvar cópia": every unsent record with its photos, in the file format that
  * `npm run outbox:import -- FILE` accepts on the server (OutboxExportSchema), for a phone that can
  * never get signal. Reading happens in one transaction; encoding happens after it.
+ *
+ * A denúncia of the integrity channel is never in the file: the import takes the named path (a protocol,
+ * the queue of a secretariat), and a file carried by hand to a counter is the opposite of an anonymous
+ * channel. It stays on the phone and goes by itself when there is signal; the page says so.
  */
 import { OUTBOX_EXPORT_FORMAT, type OutboxExport, type Submission } from '../shared/schemas.ts';
-import { UNSENT_STATES, type BlobRow, type OutboxDb } from './db.ts';
+import { isIntegrity, UNSENT_STATES, type BlobRow, type OutboxDb } from './db.ts';
 import { toSubmission } from './enqueue.ts';
 import { deviceSalt } from './hash.ts';
 
 export async function buildOutboxExport(db: OutboxDb, now: () => number = Date.now): Promise<OutboxExport> {
   const { submissions, blobs } = await db.transaction('r', db.records, db.blobs, async () => {
     // Replies to the city's questions are not submissions: the import takes submissions only.
-    const records = (await db.records.where('state').anyOf(UNSENT_STATES as string[]).sortBy('createdAt')).filter((r) => r.answers && !r.replyTo);
+    const records = (await db.records.where('state').anyOf(UNSENT_STATES as string[]).sortBy('createdAt')).filter((r) => r.answers && !r.replyTo && !isIntegrity(r));
     const hashes = [...new Set(records.flatMap((r) => r.attachments.map((a) => a.sha256)))];
     const rows = (await db.blobs.bulkGet(hashes)).filter((row): row is BlobRow => row !== undefined);
     return { submissions: records.map(toSubmission) as Submission[], blobs: rows };

@@ -4,12 +4,18 @@
  * proxy's error never reaches the phone's database.
  */
 import { MAX_STATUS_IDS, StatusBatchResponseSchema, parseAnswer } from '../shared/schemas.ts';
-import type { OutboxDb } from './db.ts';
+import { isIntegrity, type OutboxDb } from './db.ts';
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
-/** Refreshes the given sent records; true when the server answered (false offline or on a bad answer). */
-export async function refreshStatuses(db: OutboxDb, ids: readonly string[], fetchFn: FetchLike, now: () => number = Date.now, baseUrl = ''): Promise<boolean> {
+/**
+ * Refreshes the given sent records; true when the server answered (false offline or on a bad answer).
+ * A record of the integrity channel is never named in a status read: it has no id on the server, and one
+ * request naming it with the person's named requests would link them.
+ */
+export async function refreshStatuses(db: OutboxDb, given: readonly string[], fetchFn: FetchLike, now: () => number = Date.now, baseUrl = ''): Promise<boolean> {
+  const integrity = new Set((await db.records.bulkGet([...given])).filter((r) => r && isIntegrity(r)).map((r) => r!.id));
+  const ids = given.filter((id) => !integrity.has(id));
   for (let start = 0; start < ids.length; start += MAX_STATUS_IDS) {
     const chunk = ids.slice(start, start + MAX_STATUS_IDS);
     let body;
@@ -52,9 +58,14 @@ const SETTLED_RECHECK_MS = 24 * 3600_000;
  */
 export async function refreshOpenStatuses(db: OutboxDb, fetchFn: FetchLike, now: () => number = Date.now, baseUrl = ''): Promise<boolean> {
   const sent = await db.records.where('state').equals('sent').toArray();
-  const open = sent.filter((record) => record.receipt && !record.replyTo && (!SETTLED.has(record.receipt.status) || now() - (record.statusCheckedAt ?? 0) > SETTLED_RECHECK_MS));
+  const open = sent.filter((record) => record.receipt && !record.replyTo && !isIntegrity(record) && (!SETTLED.has(record.receipt.status) || now() - (record.statusCheckedAt ?? 0) > SETTLED_RECHECK_MS));
   if (open.length === 0) return true;
   return refreshStatuses(db, open.map((record) => record.id), fetchFn, now, baseUrl);
+}
+
+/** The ids a push subscription follows: every sent named request (never a reply, never the integrity channel). */
+export async function followedRequestIds(db: OutboxDb): Promise<string[]> {
+  return (await db.records.where('state').equals('sent').toArray()).filter((record) => !record.replyTo && !isIntegrity(record)).map((record) => record.id);
 }
 
 /** One record (its page's "Atualizar"). */

@@ -35,6 +35,7 @@ const PAGES: CitizenPage[] = [
   },
   { name: 'about', path: '/sobre', ready: 'dl.facts' },
   { name: 'integrity (ethics code and plan)', path: '/integridade', ready: '[data-testid="ethics-article"]' },
+  { name: 'following a denúncia by its receipt', path: '/acompanhar', ready: '[data-testid="follow-up-form"]' },
   { name: 'secretariat', path: '/secretarias/agricultura', ready: 'main dl.facts' },
   { name: 'category', path: '/categorias/zona-rural', ready: 'main li a' },
   { name: 'life event', path: '/momentos/tive-um-filho', ready: 'main li a' },

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { closeApp, fillAndSubmit, openApp, serviceWithForm, type AppUnderTest } from './outbox-kit.ts';
 
-const MENU_LINKS = ['Início', 'Buscar', 'Minhas solicitações', 'Sobre'];
+const MENU_LINKS = ['Início', 'Buscar', 'Minhas solicitações', 'Integridade', 'Acompanhar denúncia', 'Sobre'];
 
 let app: AppUnderTest;
 let context: BrowserContext;

@@ -2,7 +2,10 @@
  * The work queue pages with its keyset cursor through rows that have no due date (evaluations, sorted as
  * 'infinity'): every row once, and the CSV export, which pages 200 rows at a time, streams them all.
  */
+import { request as httpRequest } from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Storage } from '../../src/server/storage/types.ts';
 import { createAccount, setPassword } from '../../src/server/staff/accounts.ts';
 import { BACKENDS, evaluation, postJson, startServer, type TestServer } from '../helpers/server.ts';
 
@@ -50,4 +53,37 @@ describe.each(BACKENDS)('GET /api/gestao/requests pages on %s', (backend) => {
     const lines = (await response.text()).trim().split('\r\n');
     expect(lines).toHaveLength(1 + ids.length);
   });
+
+  it('keeps bytes flowing through the compressor while a slow export reads its next page, so the idle timer never cuts it', async () => {
+    // Each page of the queue takes 2 s to read; the socket is closed after 3 s without a byte. 205 rows are
+    // two pages: held back by the compressor until the end (4 s), the export was cut; flushed per page, not.
+    const slow: Storage = {
+      ...server.storage,
+      query: async (sql: string, params?: readonly unknown[]) => {
+        if (/FROM submissions s/.test(sql) && /LIMIT/i.test(sql)) await new Promise((resolve) => setTimeout(resolve, 2000));
+        return server.storage.query(sql, params);
+      },
+    } as Storage;
+    const slowServer = await startServer({ storage: slow, charter: false, integrityContent: false, limits: { bodyStallMs: 3000 } });
+    try {
+      for (const encoding of ['br', 'gzip'] as const) {
+        const body = await new Promise<Buffer>((resolve, reject) => {
+          const request = httpRequest(`${slowServer.url}/api/gestao/requests.csv?kind=evaluation`, { headers: { cookie, 'accept-encoding': encoding } }, (response) => {
+            expect(response.statusCode).toBe(200);
+            expect(response.headers['content-encoding']).toBe(encoding);
+            const chunks: Buffer[] = [];
+            response.on('data', (chunk: Buffer) => chunks.push(chunk));
+            response.on('end', () => resolve(Buffer.concat(chunks)));
+            response.on('error', reject);
+          });
+          request.on('error', reject);
+          request.end();
+        });
+        const text = (encoding === 'br' ? brotliDecompressSync(body) : gunzipSync(body)).toString('utf8');
+        expect(text.trim().split('\r\n')).toHaveLength(1 + ids.length);
+      }
+    } finally {
+      await slowServer.close();
+    }
+  }, 60_000);
 });

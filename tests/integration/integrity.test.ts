@@ -20,13 +20,16 @@ function jpegWithExif(): Buffer {
   return Buffer.concat([Buffer.from([0xff, 0xd8]), app1, Buffer.from([0xff, 0xda, 0x00, 0x02]), randomBytes(500), Buffer.from([0xff, 0xd9])]);
 }
 
+/** The integrity form's current version in the sample charter the server is started with. */
+const FORM_VERSION = appTestCharter().forms.find((f) => f.id === 'denuncia-integridade')!.version;
+
 const REPORT_TEXT = 'O fiscal da obra da escola recebeu dinheiro para aprovar a medição falsa.';
 
 function report(overrides: Record<string, unknown> = {}) {
   return {
     id: crypto.randomUUID(),
     formId: 'denuncia-integridade',
-    formVersion: 1,
+    formVersion: FORM_VERSION,
     identification: 'anonimo',
     answers: { tipo: 'propina', orgao: 'infraestrutura', relato: REPORT_TEXT, consentimento: true },
     files: [],

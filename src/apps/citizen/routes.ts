@@ -12,8 +12,10 @@ export const routes: RouteDefinition[] = [
   { pattern: '/servicos/:id/avaliar', load: () => import('./pages/evaluate-page.tsx') },
   { pattern: '/minhas-solicitacoes', load: () => import('./pages/my-requests-page.tsx') },
   { pattern: '/minhas-solicitacoes/:id', load: () => import('./pages/request-detail-page.tsx') },
+  { pattern: '/acompanhar', load: () => import('./pages/follow-up-page.tsx') },
   { pattern: '/sobre', load: () => import('./pages/about-page.tsx') },
   { pattern: '/integridade', load: () => import('./pages/integrity-page.tsx') },
+  { pattern: '/transparencia', load: () => import('./pages/transparency-page.tsx') },
 ];
 
 const notFound = (): Promise<PageModule> => import('./pages/not-found-page.tsx');

@@ -22,6 +22,9 @@ export const routes: GestaoRoute[] = [
   { pattern: '/gestao/contas', access: 'accounts.manage', load: () => import('./pages/accounts-page.tsx') },
   { pattern: '/gestao/carta', access: 'charter.import', load: () => import('./pages/charter-page.tsx') },
   { pattern: '/gestao/auditoria', access: 'audit.read', load: () => import('./pages/audit-page.tsx') },
+  { pattern: '/gestao/radar', access: 'radar.read', load: () => import('./pages/radar-page.tsx') },
+  { pattern: '/gestao/radar/semanal', access: 'radar.read', load: () => import('./pages/radar-week-page.tsx') },
+  { pattern: '/gestao/relatorio', access: 'report.read', load: () => import('./pages/report-page.tsx') },
 ];
 
 const notFound = (): Promise<PageModule> => import('./pages/not-found-page.tsx');

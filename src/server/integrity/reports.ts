@@ -7,7 +7,7 @@ import { createHash, randomInt, randomUUID } from 'node:crypto';
 import { hashRaw } from '@node-rs/argon2';
 import { bahiaDay } from '../../shared/dates.ts';
 import {
-  IDENTITY_FIELDS, IntegrityReportSchema, MAX_INLINE_BYTES, ReporterMessageSchema,
+  IDENTITY_FIELDS, INTEGRITY_SERVICE_ID, IntegrityReportSchema, MAX_INLINE_BYTES, ReporterMessageSchema,
   type FollowUp, type IdentificationMode, type InlineFile, type IntegrityStatus,
 } from '../../shared/integrity.ts';
 import { MAX_ATTACHMENT_BYTES, parseContract, type Answers, type ApiError, type FormDefinition } from '../../shared/schemas.ts';
@@ -26,8 +26,7 @@ export interface IntegrityDeps {
   keys: IntegrityKeys;
 }
 
-/** The service of the charter whose form is the integrity channel's. */
-export const INTEGRITY_SERVICE_ID = 'canal-de-integridade';
+export { INTEGRITY_SERVICE_ID };
 const RETRY_DAYS = 7;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');

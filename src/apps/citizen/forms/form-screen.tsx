@@ -4,12 +4,14 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { AttachmentType, District, FormDefinition, Service } from '../../../shared/schemas.ts';
+import { IDENTITY_FIELDS, INTEGRITY_SERVICE_ID, type IdentificationMode } from '../../../shared/integrity.ts';
 import { visibleAnswers } from '../../../shared/validate-answers.ts';
 import { bahiaDay } from '../../../shared/dates.ts';
 import { navigate } from '../../common/navigation.tsx';
 import { getOutboxDb, type Draft } from '../../../sync/db.ts';
 import { correctionDraftId, createDraftWriter, findResumableDraft, saveDraftWithFile } from '../../../sync/drafts.ts';
 import { enqueueSubmission } from '../../../sync/enqueue.ts';
+import { enqueueIntegrityReport } from '../../../sync/integrity.ts';
 import { fileAddress } from '../../../sync/hash.ts';
 import { registerBackgroundSync } from '../outbox-ui/register-background-sync.ts';
 import { requestSync } from '../../../sync/sync-engine.ts';
@@ -17,6 +19,7 @@ import { dateWords } from '../outbox-ui/state-words.ts';
 import { attachmentsFor, createFormState, type FormState } from './form-state.ts';
 import { FieldRow, fieldDomId, type FieldEnvironment, type PhotoItem } from './fields.tsx';
 import { shrinkPhoto } from './photo-shrink.ts';
+import { IdentificationChoice, IDENTIFY_FIELD } from './identification-choice.tsx';
 import './forms.css';
 
 interface PhotoFile extends PhotoItem {
@@ -40,6 +43,8 @@ interface Session {
   serverErrors: Record<string, string>;
   serverMessage?: string;
   photos: Map<string, PhotoFile>;
+  /** The integrity channel's form only: how the person chose to be identified. */
+  identification?: IdentificationMode;
 }
 
 type Phase =
@@ -56,9 +61,27 @@ export interface FormScreenProps {
   query: URLSearchParams;
 }
 
-function newSession(form: FormDefinition, districts: readonly District[]): Session {
+function newSession(service: Service, form: FormDefinition, districts: readonly District[]): Session {
   const id = crypto.randomUUID();
-  return { form, districts, draftId: id, recordId: id, createdAt: Date.now(), answers: {}, serverErrors: {}, photos: new Map() };
+  return {
+    form, districts, draftId: id, recordId: id, createdAt: Date.now(), answers: {}, serverErrors: {}, photos: new Map(),
+    ...(service.id === INTEGRITY_SERVICE_ID ? { identification: 'anonimo' as const } : {}),
+  };
+}
+
+/**
+ * The integrity channel's identification, as the draft or the record to correct left it; anonymous unless the
+ * person chose otherwise. The form's "identificar" checkbox follows the choice (it shows the identity fields).
+ */
+function identificationOf(service: Service, draft: Draft, recorded?: IdentificationMode): IdentificationMode | undefined {
+  if (service.id !== INTEGRITY_SERVICE_ID) return undefined;
+  return recorded ?? draft.identification ?? (draft.answers[IDENTIFY_FIELD] === true ? 'preservada' : 'anonimo');
+}
+
+function withIdentification(form: FormDefinition, answers: Draft['answers'], mode: IdentificationMode | undefined): Draft['answers'] {
+  if (mode === undefined || !form.fields.some((f) => f.id === IDENTIFY_FIELD)) return answers;
+  const { [IDENTIFY_FIELD]: _old, ...rest } = answers;
+  return mode === 'anonimo' ? rest : { ...rest, [IDENTIFY_FIELD]: true };
 }
 
 async function loadPhotos(hashes: string[]): Promise<Map<string, PhotoFile>> {
@@ -90,8 +113,12 @@ function withoutMissingPhotos(form: FormDefinition, answers: Draft['answers'], p
   return kept;
 }
 
-async function sessionFromDraft(form: FormDefinition, districts: readonly District[], draft: Draft, serverErrors: Record<string, string> = {}, serverMessage?: string): Promise<Session> {
+async function sessionFromDraft(
+  service: Service, form: FormDefinition, districts: readonly District[], draft: Draft,
+  serverErrors: Record<string, string> = {}, serverMessage?: string, recorded?: IdentificationMode,
+): Promise<Session> {
   const photos = await loadPhotos(photoHashes(form, draft.answers));
+  const identification = identificationOf(service, draft, recorded);
   return {
     form,
     districts,
@@ -99,10 +126,11 @@ async function sessionFromDraft(form: FormDefinition, districts: readonly Distri
     recordId: draft.correctsRecordId ?? draft.id,
     ...(draft.correctsRecordId ? { correctsRecordId: draft.correctsRecordId } : {}),
     createdAt: draft.createdAt,
-    answers: withoutMissingPhotos(form, draft.answers, photos),
+    answers: withIdentification(form, withoutMissingPhotos(form, draft.answers, photos), identification),
     serverErrors,
     ...(serverMessage ? { serverMessage } : {}),
     photos,
+    ...(identification ? { identification } : {}),
   };
 }
 
@@ -121,17 +149,17 @@ async function resolvePhase(service: Service, form: FormDefinition, districts: r
       answers: record.answers, attachments: record.attachments, correctsRecordId: record.id, createdAt: Date.now(), updatedAt: Date.now(),
       summary: { serviceName: service.name, formTitle: form.title },
     };
-    return { name: 'filling', session: await sessionFromDraft(form, districts, draft, record.fieldErrors ?? {}, record.lastError) };
+    return { name: 'filling', session: await sessionFromDraft(service, form, districts, draft, record.fieldErrors ?? {}, record.lastError, saved ? undefined : record.integrity?.identification) };
   }
   const draftId = query.get('rascunho');
   if (draftId) {
     const draft = await db.drafts.get(draftId);
     if (!draft) return { name: 'gone', message: 'Este rascunho não está mais neste aparelho. Talvez já tenha sido enviado: veja em "Minhas solicitações".' };
-    return { name: 'filling', session: await sessionFromDraft(form, districts, draft) };
+    return { name: 'filling', session: await sessionFromDraft(service, form, districts, draft) };
   }
   const resumable = await findResumableDraft(db, form.id, service.id);
   if (resumable && Object.keys(resumable.answers).length > 0) return { name: 'choose', draft: resumable };
-  return { name: 'filling', session: newSession(form, districts) };
+  return { name: 'filling', session: newSession(service, form, districts) };
 }
 
 export function FormScreen({ service, form, districts, query }: FormScreenProps) {
@@ -166,10 +194,10 @@ export function FormScreen({ service, form, districts, query }: FormScreenProps)
         <h2>Você tem um rascunho deste formulário</h2>
         <p>Salvo em {dateWords(phase.draft.updatedAt)}. Ele ainda não foi enviado.</p>
         <div class="button-row">
-          <button type="button" class="button button-primary" onClick={() => void sessionFromDraft(form, districts, phase.draft).then((session) => setPhase({ name: 'filling', session }))}>
+          <button type="button" class="button button-primary" onClick={() => void sessionFromDraft(service, form, districts, phase.draft).then((session) => setPhase({ name: 'filling', session }))}>
             Continuar o rascunho
           </button>
-          <button type="button" class="button button-secondary" onClick={() => setPhase({ name: 'filling', session: newSession(form, districts) })}>
+          <button type="button" class="button button-secondary" onClick={() => setPhase({ name: 'filling', session: newSession(service, form, districts) })}>
             Começar um novo
           </button>
         </div>
@@ -202,6 +230,9 @@ function FormFiller({ service, session }: { service: Service; session: Session }
     return created;
   }, [session, today]);
   const photos = useRef(session.photos);
+  const [identification, setIdentification] = useState(session.identification);
+  const identificationRef = useRef(session.identification);
+  const integrity = identification !== undefined;
   const [storageProblem, setStorageProblem] = useState<string | undefined>();
   const [summary, setSummary] = useState<{ id: string; message: string }[] | undefined>();
   const [submitting, setSubmitting] = useState(false);
@@ -215,6 +246,7 @@ function FormFiller({ service, session }: { service: Service; session: Session }
       id: session.draftId, serviceId: service.id, formId: form.id, formVersion: form.version, kind: form.kind,
       answers, attachments: attachmentsFor(form, answers, meta),
       ...(session.correctsRecordId ? { correctsRecordId: session.correctsRecordId } : {}),
+      ...(identificationRef.current ? { identification: identificationRef.current } : {}),
       createdAt: session.createdAt, updatedAt: Date.now(),
       summary: { serviceName: service.name, formTitle: form.title },
     };
@@ -284,13 +316,16 @@ function FormFiller({ service, session }: { service: Service; session: Session }
       await writer.flush();
       const answers = visibleAnswers(form, state.answers());
       const attachments = attachmentsFor(form, answers, photos.current);
-      await enqueueSubmission(getOutboxDb(), {
+      const input = {
         id: session.recordId, kind: form.kind, serviceId: service.id, formId: form.id, formVersion: form.version,
         answers, attachments,
         files: attachments.map((a) => photos.current.get(a.sha256)!).map((p) => ({ sha256: p.sha256, blob: p.blob, type: p.type })),
         summary: { serviceName: service.name, formTitle: form.title },
         draftId: session.draftId,
-      });
+      };
+      // The integrity channel's denúncia travels alone, by its own route (sync/integrity.ts).
+      if (identificationRef.current) await enqueueIntegrityReport(getOutboxDb(), { ...input, identification: identificationRef.current });
+      else await enqueueSubmission(getOutboxDb(), input);
     } catch (error) {
       setSubmitting(false);
       setSubmitProblem(error instanceof Error && /^(StorageFullError|MissingFileError)$/.test(error.name) ? error.message : 'Não foi possível guardar o envio neste aparelho. Tente de novo.');
@@ -306,6 +341,15 @@ function FormFiller({ service, session }: { service: Service; session: Session }
   }, [summary]);
 
   const labelOf = (id: string) => form.fields.find((f) => f.id === id)?.label ?? id;
+  const chooseIdentification = (mode: IdentificationMode) => {
+    identificationRef.current = mode;
+    setIdentification(mode);
+    if (form.fields.some((f) => f.id === IDENTIFY_FIELD)) state.set(IDENTIFY_FIELD, mode === 'anonimo' ? undefined : true);
+    writer.save(draftOf(state.answers()));
+  };
+  const hasIdentifyField = form.fields.some((f) => f.id === IDENTIFY_FIELD);
+  const identityFields = new Set<string>(IDENTITY_FIELDS);
+  const choice = integrity ? <IdentificationChoice key="identificacao" value={identification!} onChange={chooseIdentification} /> : null;
   return (
     <form class="stack" noValidate onSubmit={(event) => void submit(event)} data-testid="service-form">
       {session.serverMessage && (
@@ -325,8 +369,20 @@ function FormFiller({ service, session }: { service: Service; session: Session }
       )}
       {form.description && <p>{form.description}</p>}
       <p class="field-hint">Tudo o que você escreve fica salvo neste aparelho na hora, mesmo sem internet.</p>
+      {integrity && (
+        <p class="notice" data-testid="integrity-note">
+          A denúncia segue sozinha, por um canal separado dos seus outros pedidos, e não recebe protocolo: ao chegar, você recebe um recibo de 16 números para acompanhar.
+        </p>
+      )}
       <div class="form-fields">
-        {form.fields.map((field) => <FieldRow key={field.id} state={state} field={field} env={env} />)}
+        {form.fields.map((field) => {
+          if (!integrity) return <FieldRow key={field.id} state={state} field={field} env={env} />;
+          // The choice of identification takes the place of the "identificar" checkbox, which it drives.
+          if (field.id === IDENTIFY_FIELD) return choice;
+          if (identification === 'anonimo' && identityFields.has(field.id)) return null;
+          return <FieldRow key={field.id} state={state} field={field} env={env} />;
+        })}
+        {integrity && !hasIdentifyField && choice}
       </div>
       {submitProblem && <div class="notice notice-error" role="alert"><p>{submitProblem}</p></div>}
       <button type="submit" class="button button-primary button-block" disabled={submitting}>{submitting ? 'Guardando…' : submitWords(form)}</button>

@@ -23,8 +23,10 @@ export function OutboxActions({ waiting }: { waiting: number }) {
   };
   const saveCopy = async () => {
     try {
-      const count = await saveOutboxCopy();
-      setMessage({ text: count === 1 ? 'Cópia salva com 1 envio. Leve o arquivo a um posto da Prefeitura se o celular nunca conseguir sinal.' : `Cópia salva com ${count} envios. Leve o arquivo a um posto da Prefeitura se o celular nunca conseguir sinal.` });
+      const { saved: count, leftOut } = await saveOutboxCopy();
+      // A denúncia never goes in the file: carried to a counter, it would lose what the channel protects.
+      const integrityWords = leftOut > 0 ? ' A denúncia ao Canal de Integridade não entra na cópia: ela segue sozinha quando houver sinal (ou denuncie pelo 162).' : '';
+      setMessage({ text: (count === 1 ? 'Cópia salva com 1 envio. Leve o arquivo a um posto da Prefeitura se o celular nunca conseguir sinal.' : `Cópia salva com ${count} envios. Leve o arquivo a um posto da Prefeitura se o celular nunca conseguir sinal.`) + integrityWords });
     } catch {
       setMessage({ text: 'Não foi possível salvar a cópia neste aparelho.', error: true });
     }

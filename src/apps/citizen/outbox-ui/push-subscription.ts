@@ -6,6 +6,7 @@
  */
 import { PushKeySchema, parseAnswer } from '../../../shared/schemas.ts';
 import { getOutboxDb } from '../../../sync/db.ts';
+import { followedRequestIds } from '../../../sync/status.ts';
 
 const PUSH_FLAG = 'pushFollowing';
 
@@ -27,9 +28,9 @@ function keyBytes(base64url: string): Uint8Array {
   return Uint8Array.from(text, (c) => c.charCodeAt(0));
 }
 
-/** The ids this phone follows: every sent request. */
-async function followedIds(): Promise<string[]> {
-  return (await getOutboxDb().records.where('state').equals('sent').toArray()).filter((record) => !record.replyTo).map((record) => record.id);
+/** The ids this phone follows: every sent named request (a denúncia of the integrity channel never). */
+function followedIds(): Promise<string[]> {
+  return followedRequestIds(getOutboxDb());
 }
 
 async function currentSubscription(): Promise<PushSubscription | null> {

@@ -1,8 +1,13 @@
-/** "Salvar cópia": downloads the unsent records and their photos as one file. */
+/**
+ * "Salvar cópia": downloads the unsent records and their photos as one file. A denúncia of the integrity
+ * channel is never in it (sync/export.ts): `leftOut` counts them so the page can say so.
+ */
 import { getOutboxDb } from '../../../sync/db.ts';
 import { buildOutboxExport, exportFileName } from '../../../sync/export.ts';
+import { countUnsentIntegrity } from '../../../sync/integrity.ts';
 
-export async function saveOutboxCopy(): Promise<number> {
+export async function saveOutboxCopy(): Promise<{ saved: number; leftOut: number }> {
+  const leftOut = await countUnsentIntegrity(getOutboxDb());
   const file = await buildOutboxExport(getOutboxDb());
   const url = URL.createObjectURL(new Blob([JSON.stringify(file)], { type: 'application/json' }));
   const link = document.createElement('a');
@@ -12,5 +17,5 @@ export async function saveOutboxCopy(): Promise<number> {
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
-  return file.submissions.length;
+  return { saved: file.submissions.length, leftOut };
 }

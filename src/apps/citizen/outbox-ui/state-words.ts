@@ -2,9 +2,11 @@
 import { bahiaDay } from '../../../shared/dates.ts';
 import { formatDueDay } from '../../../shared/deadlines.ts';
 import { STATUS_LABELS } from '../../../shared/schemas.ts';
-import type { OutboxRecord } from '../../../sync/db.ts';
+import { isIntegrity, type OutboxRecord } from '../../../sync/db.ts';
 
 export function recordStateWords(record: OutboxRecord): string {
+  // The integrity channel has no protocol; a denúncia's receipt is shown on its page only, never on the list.
+  if (isIntegrity(record) && record.state === 'sent') return record.integrity?.receipt ? 'Enviada: abra para anotar o recibo' : 'Enviada';
   switch (record.state) {
     case 'queued': return 'Aguardando sinal para enviar';
     case 'sending': return 'Enviando…';
@@ -37,6 +39,12 @@ export function sizeWords(bytes: number): string {
   if (bytes < 1024) return `${bytes} bytes`;
   if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
   return `${(bytes / (1024 * 1024)).toFixed(1).replace('.', ',')} MB`;
+}
+
+/** "29/11/2026" from a day written YYYY-MM-DD (the integrity channel keeps days only). */
+export function dayWords(day: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  return match ? `${match[3]}/${match[2]}/${match[1]}` : day;
 }
 
 const dateFormat = new Intl.DateTimeFormat('pt-BR', { dateStyle: 'short', timeStyle: 'short', timeZone: 'America/Bahia' });

@@ -62,6 +62,12 @@ export default function HomePage(_props: PageProps) {
                 ))}
               </ul>
             </section>
+            <p>
+              <a class="card-link" href="/transparencia">
+                <strong>Painel de transparência</strong>
+                <span>Pedidos atendidos no prazo, avaliações e reclamações de cada secretaria</span>
+              </a>
+            </p>
             {/* Rendered after the lists so its late arrival (beforeinstallprompt) never pushes content down. */}
             <InstallInvitation />
           </>

@@ -12,6 +12,7 @@ import type { PageProps } from '../../common/navigation.tsx';
 import { useCharter } from '../charter/use-charter.ts';
 import { ReadAloud, type ReadAloudPart } from '../ui/read-aloud.tsx';
 import { usePageTitle } from '../ui/use-page-title.ts';
+import './integrity-page.css';
 
 type Loaded = { state: 'loading' } | { state: 'ready'; content: ServedIntegrityContent } | { state: 'failed' };
 
@@ -69,6 +70,7 @@ export default function IntegrityPage(_props: PageProps) {
       <h1 tabindex={-1}>Integridade na Prefeitura</h1>
       <p class="lead">As regras de conduta de quem trabalha para a Prefeitura e o que a Prefeitura está fazendo para prevenir e corrigir irregularidades.</p>
       <p><a class="button button-secondary" href="/servicos/canal-de-integridade">Denunciar uma irregularidade</a></p>
+      <p><a class="button button-secondary" href="/acompanhar">Acompanhar uma denúncia</a></p>
       <ReadAloud parts={parts} />
 
       <section class="stack section" aria-labelledby="plano">

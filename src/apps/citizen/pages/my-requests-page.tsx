@@ -6,7 +6,7 @@ import { useEffect } from 'preact/hooks';
 import { STATUS_LABELS } from '../../../shared/schemas.ts';
 import type { PageProps } from '../../common/navigation.tsx';
 import { usePageTitle } from '../ui/use-page-title.ts';
-import { DUE_STATES, getOutboxDb, type OutboxRecord } from '../../../sync/db.ts';
+import { DUE_STATES, getOutboxDb, isIntegrity, type OutboxRecord } from '../../../sync/db.ts';
 import { useLiveQuery } from '../outbox-ui/use-live-query.ts';
 import { deleteDraft } from '../../../sync/drafts.ts';
 import { hasNews, latestNote } from '../../../sync/news.ts';
@@ -70,10 +70,12 @@ export default function MyRequestsPage(_props: PageProps) {
     void refreshOpenStatuses(db, (input, init) => fetch(input, init));
   }, [db]);
 
-  const needsAttention = records?.filter((r) => r.state === 'rejected' || r.state === 'conflict' || r.state === 'stuck') ?? [];
+  // A denúncia's receipt waiting to be written down needs the person too (it is shown on its page only).
+  const receiptToNote = (r: OutboxRecord) => isIntegrity(r) && r.state === 'sent' && r.integrity?.receipt !== undefined;
+  const needsAttention = records?.filter((r) => r.state === 'rejected' || r.state === 'conflict' || r.state === 'stuck' || receiptToNote(r)) ?? [];
   const news = records?.filter(hasNews) ?? [];
   const waiting = records?.filter((r) => DUE_STATES.includes(r.state) && r.state !== 'stuck') ?? [];
-  const sent = records?.filter((r) => r.state === 'sent' && !hasNews(r)) ?? [];
+  const sent = records?.filter((r) => r.state === 'sent' && !hasNews(r) && !receiptToNote(r)) ?? [];
   const removeDraft = async (id: string) => {
     if (!window.confirm('Apagar este rascunho? O que você escreveu nele será perdido.')) return;
     await deleteDraft(db, id);

@@ -5,7 +5,7 @@ import { navigate, type PageProps } from '../../common/navigation.tsx';
 import { usePageTitle } from '../ui/use-page-title.ts';
 import { useCharter } from '../charter/use-charter.ts';
 import { formById } from '../charter/lookup.ts';
-import { getOutboxDb } from '../../../sync/db.ts';
+import { getOutboxDb, isIntegrity } from '../../../sync/db.ts';
 import { useLiveQuery } from '../outbox-ui/use-live-query.ts';
 import { deleteRecord } from '../../../sync/drafts.ts';
 import { latestNote, markNewsSeen } from '../../../sync/news.ts';
@@ -15,6 +15,7 @@ import { ReplyToQuestion } from '../outbox-ui/reply-to-question.tsx';
 import { dateWords, dueWords, kindWords, progressWords, recordStateWords, sizeWords } from '../outbox-ui/state-words.ts';
 import { formPath } from '../outbox-ui/record-links.ts';
 import { OutboxActions } from '../outbox-ui/outbox-actions.tsx';
+import { IntegrityRecordView } from '../outbox-ui/integrity-record.tsx';
 import '../forms/forms.css';
 import '../outbox-ui/outbox.css';
 
@@ -24,7 +25,9 @@ export default function RequestDetailPage({ params, query }: PageProps) {
   const record = useLiveQuery(async () => (await db.records.get(id)) ?? null, [id]);
   const { charter } = useCharter();
   const [refreshNote, setRefreshNote] = useState<string | undefined>();
-  usePageTitle(record ? record.summary.serviceName : 'Solicitação');
+  // A denúncia's page keeps a neutral title: it stays in the browser's history of a shared phone.
+  usePageTitle(record ? (isIntegrity(record) ? 'Manifestação' : record.summary.serviceName) : 'Solicitação');
+  const named = record ? !isIntegrity(record) : false;
 
   const refresh = async () => {
     setRefreshNote('Consultando a Prefeitura…');
@@ -34,11 +37,12 @@ export default function RequestDetailPage({ params, query }: PageProps) {
 
   // Seen: whatever the city wrote so far is no longer "novo" (also when it arrives while the page is open).
   useEffect(() => {
-    if (record?.state === 'sent') void markNewsSeen(db, id);
+    if (record?.state === 'sent' && named) void markNewsSeen(db, id);
   }, [record?.statusHistory?.length, record?.state]);
 
   useEffect(() => {
-    if (record?.state === 'sent') void refreshRecordStatus(db, id, (input, init) => fetch(input, init));
+    // Never for the integrity channel: it has no status on the named path, and is followed by receipt.
+    if (record?.state === 'sent' && named) void refreshRecordStatus(db, id, (input, init) => fetch(input, init));
     // Only when the record first shows as sent.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [record?.state]);
@@ -54,6 +58,7 @@ export default function RequestDetailPage({ params, query }: PageProps) {
   }
   const form = charter ? formById(charter, record.formId) : undefined;
   const labelOf = (fieldId: string) => form?.fields.find((f) => f.id === fieldId)?.label ?? fieldId;
+  if (isIntegrity(record)) return <IntegrityRecordView record={record} fresh={query.get('novo') !== null} labelOf={labelOf} />;
   const unsent = record.state !== 'sent';
   const remove = async () => {
     if (!window.confirm('Este envio ainda não chegou à Prefeitura. Se apagar, ele se perde para sempre. Se quiser guardar, use "Salvar cópia" antes. Apagar mesmo assim?')) return;

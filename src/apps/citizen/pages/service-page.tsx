@@ -1,7 +1,8 @@
-import type { ComponentChildren } from 'preact';
+import type { ComponentChildren, ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Channel, ChannelType, Charter, FormDefinition, Service } from '../../../shared/schemas.ts';
 import type { PageProps } from '../../common/navigation.tsx';
+import { INTEGRITY_SERVICE_ID } from '../../../shared/integrity-service.ts';
 import { useCharter } from '../charter/use-charter.ts';
 import { categoryById, formById, secretariatById, serviceById } from '../charter/lookup.ts';
 import { WithCharter } from '../ui/charter-notice.tsx';
@@ -9,6 +10,7 @@ import { firstSentence, formatCost, formatDeadline, telHref } from '../ui/format
 import { ReadAloud, type ReadAloudPart } from '../ui/read-aloud.tsx';
 import { ShareButton } from '../ui/share-button.tsx';
 import { usePageTitle } from '../ui/use-page-title.ts';
+import { whenIdle } from '../ui/when-idle.ts';
 
 const CHANNEL_NAMES: Record<ChannelType, string> = {
   in_person: 'Pessoalmente',
@@ -226,12 +228,36 @@ function SummaryBox({ service, form, facts }: { service: Service; form: FormDefi
           {form.kind === 'manifestation' ? 'Registrar manifestação' : 'Solicitar pelo aplicativo'}
         </a>
       ) : null}
+      {service.id === INTEGRITY_SERVICE_ID ? (
+        <a class="button button-secondary button-block" href="/acompanhar">
+          Acompanhar uma denúncia (com o recibo)
+        </a>
+      ) : null}
     </section>
   );
 }
 
+/**
+ * What the city did with this promise in the last 12 months (the transparency panel's line). Its code and
+ * the panel's summary load in idle time after the page has painted, never on the first screen; with no
+ * signal and no saved copy there is simply no line.
+ */
+function PromiseKept({ serviceId }: { serviceId: string }) {
+  const [Line, setLine] = useState<ComponentType<{ serviceId: string }> | null>(null);
+  useEffect(() => {
+    let live = true;
+    whenIdle(() => {
+      import('../transparency/promise-line.tsx').then((m) => { if (live) setLine(() => m.default); }, () => undefined);
+    }, 2000);
+    return () => { live = false; };
+  }, []);
+  return Line ? <Line serviceId={serviceId} /> : null;
+}
+
 function serviceSections(charter: Charter, service: Service): PageSection[] {
   const ouvidoria = serviceById(charter, 'manifestacao-ouvidoria');
+  // Only requests made through the app have a deadline the city measures.
+  const requested = service.formId ? formById(charter, service.formId)?.kind === 'request' : false;
   const sections: PageSection[] = [
     {
       id: 'quem',
@@ -299,6 +325,7 @@ function serviceSections(charter: Charter, service: Service): PageSection[] {
             <strong>{formatDeadline(service.deadline)}</strong>.
           </p>
           <p>Espera no atendimento: {service.expectedWait}</p>
+          {requested ? <PromiseKept serviceId={service.id} /> : null}
         </>
       ),
       spoken: `${formatDeadline(service.deadline)}. Espera no atendimento: ${service.expectedWait}`,

@@ -9,6 +9,8 @@ const SECTIONS: { href: string; label: string; permission: Permission }[] = [
   { href: '/gestao/contas', label: 'Contas', permission: 'accounts.manage' },
   { href: '/gestao/carta', label: 'Carta de Serviços', permission: 'charter.import' },
   { href: '/gestao/auditoria', label: 'Auditoria', permission: 'audit.read' },
+  { href: '/gestao/radar', label: 'Radar', permission: 'radar.read' },
+  { href: '/gestao/relatorio', label: 'Relatório anual', permission: 'report.read' },
 ];
 
 /** The header's second row: the sections the role may open, who is signed in, and "Sair". */

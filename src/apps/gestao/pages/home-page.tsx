@@ -10,6 +10,8 @@ const START: [Permission, string][] = [
   ['accounts.manage', '/gestao/contas'],
   ['audit.read', '/gestao/auditoria'],
   ['charter.import', '/gestao/carta'],
+  ['radar.read', '/gestao/radar'],
+  ['report.read', '/gestao/relatorio'],
 ];
 
 export default function HomePage(_props: PageProps) {

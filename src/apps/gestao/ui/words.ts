@@ -35,6 +35,8 @@ export const EVENT_WORDS: Record<RequestEvent['type'], string> = {
   transfer: 'Transferência',
   assign: 'Atribuição',
   note: 'Nota interna',
+  forward: 'Encaminhada pela Ouvidoria',
+  internal_answer: 'Resposta interna da secretaria',
 };
 
 const dateTime = new Intl.DateTimeFormat('pt-BR', { dateStyle: 'short', timeStyle: 'short', timeZone: 'America/Bahia' });
@@ -58,7 +60,7 @@ export function plural(n: number, one: string, many: string): string {
 export const ROLE_DESCRIPTIONS: Record<StaffRole, string> = {
   atendente: 'Atende os pedidos das suas secretarias: lê, muda a situação, pergunta ao cidadão, escreve notas internas e baixa a lista.',
   gestor: 'Tudo o que o atendente faz nas suas secretarias, e também atribui pedidos a colegas, transfere para outra secretaria e cuida dos modelos de resposta.',
-  ouvidoria: 'Lê e responde as manifestações de todas as secretarias e pode transferi-las.',
-  controladoria: 'Lê todos os pedidos e manifestações e o registro de auditoria; não muda nada.',
+  ouvidoria: 'Lê e responde as manifestações de todas as secretarias, pode transferi-las e lê o relatório anual.',
+  controladoria: 'Lê todos os pedidos e manifestações, o registro de auditoria, o radar de riscos e o relatório anual; só muda os limiares do radar.',
   admin: 'Cria e muda contas e importa a Carta de Serviços; não vê o conteúdo dos pedidos.',
 };

@@ -1,0 +1,370 @@
+/**
+ * /transparencia — the public panel (Law 13.460, arts. 14, 15 and 23): how each secretariat and each of
+ * its services kept the promises of the Service Charter, over a chosen period; the Ouvidoria's
+ * manifestações by type; the bodies with most complaints; the last 12 months; the Integrity Channel's
+ * reports per month; and the open data. No sign-in. Every chart has its table and a sentence; a count the
+ * server hid (fewer than 5) reads "menos de 5". Offline it shows the last copy read, with its date.
+ */
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { LESS_THAN_FIVE, type Metrics, type PanelEntry, type PanelServices, type PanelSummary, type ServiceEntry } from '../../../shared/transparency.ts';
+import type { PageProps } from '../../common/navigation.tsx';
+import { useAppStore } from '../state/app-store.ts';
+import { formatDateTime } from '../ui/format.ts';
+import { usePageTitle } from '../ui/use-page-title.ts';
+import { BarChart, ChartFigure, COLORS, DataTable, Legend, LineChart, type Series, type TableData } from '../transparency/charts.tsx';
+import { loadServices, loadSummary } from '../transparency/panel-data.ts';
+import { count, countOf, days, grade, monthLong, monthShort, percent, periodPhrase, sentence, shortName } from '../transparency/panel-format.ts';
+import '../transparency/panel.css';
+
+const DEFAULT_PERIOD = 'ultimos-12-meses';
+
+const TYPE_NAMES: Record<string, string> = {
+  reclamacao: 'Reclamações',
+  denuncia: 'Denúncias',
+  sugestao: 'Sugestões',
+  elogio: 'Elogios',
+  solicitacao: 'Solicitações',
+  simplifique: 'Simplifique (ideias para simplificar)',
+};
+
+const CRITERION_NAMES: Record<string, string> = {
+  clareza: 'Clareza da informação',
+  prazo: 'Prazo',
+  cortesia: 'Cortesia no atendimento',
+  acesso: 'Facilidade de acesso',
+  resultado: 'Resultado',
+};
+
+/** In a table cell: a share whose count the server hid reads "menos de 5" like the counts beside it. */
+const share = (value: number | null) => (value === null ? LESS_THAN_FIVE : percent(value));
+
+/** Table headers that may break at a soft hyphen on a narrow screen, so that four columns fit 320 px. */
+const RECEIVED = 'Rece\u00ADbidos';
+const CLOSED = 'Encer\u00ADrados';
+
+const nameOf = (names: Record<string, string>, key: string) => names[key] ?? sentence(key.replace(/[-_]/g, ' '));
+
+type Loaded = { state: 'loading' } | { state: 'ready'; summary: PanelSummary } | { state: 'failed' };
+type ServicesState = { state: 'idle' } | { state: 'loading' } | { state: 'failed' } | { state: 'ready'; data: PanelServices };
+
+const EMPTY: Metrics = {
+  received: null, closed: null, onTimeShare: null, declinedShare: null, medianDays: null, p90Days: null,
+  evaluations: null, evaluationAverage: null, criteria: {},
+};
+
+export default function TransparencyPage(_props: PageProps) {
+  usePageTitle('Painel de transparência');
+  const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
+  const [attempt, setAttempt] = useState(0);
+  const [period, setPeriod] = useState(DEFAULT_PERIOD);
+
+  useEffect(() => {
+    let live = true;
+    loadSummary({ fresh: true }).then(
+      (summary) => live && setLoaded(summary ? { state: 'ready', summary } : { state: 'failed' }),
+      () => live && setLoaded({ state: 'failed' }),
+    );
+    return () => { live = false; };
+  }, [attempt]);
+
+  if (loaded.state === 'loading') {
+    return <div class="page"><h1 tabindex={-1}>Painel de transparência</h1><p role="status">Carregando os números…</p></div>;
+  }
+  if (loaded.state === 'failed') {
+    return (
+      <div class="page stack">
+        <h1 tabindex={-1}>Painel de transparência</h1>
+        <p class="notice">Não foi possível abrir o painel agora. Ele fica guardado no aparelho depois da primeira vez que abre com internet.</p>
+        <p><button type="button" class="button button-primary" onClick={() => { setLoaded({ state: 'loading' }); setAttempt((n) => n + 1); }}>Tentar de novo</button></p>
+      </div>
+    );
+  }
+  return <Panel summary={loaded.summary} period={period} onPeriod={setPeriod} />;
+}
+
+function Panel({ summary, period: wanted, onPeriod }: { summary: PanelSummary; period: string; onPeriod: (key: string) => void }) {
+  const online = useAppStore((s) => s.online);
+  const period = summary.periods.find((p) => p.key === wanted) ?? summary.periods[0]!;
+  const when = periodPhrase(period);
+  const metricsOf = (entry: PanelEntry) => entry.periods[period.key] ?? EMPTY;
+
+  return (
+    <div class="page stack panel">
+      <h1 tabindex={-1}>Painel de transparência</h1>
+      <p class="lead">Quantos pedidos cada secretaria recebeu, quantos resolveu dentro do prazo prometido na Carta de Serviços, quanto tempo levou e como as pessoas avaliaram o atendimento.</p>
+      <p class="panel-date" data-testid="panel-date">
+        <strong>Dados de {formatDateTime(summary.computedAt)}.</strong>
+        {online ? ' Os números são atualizados a cada hora.' : ' Sem internet: estes são os últimos números guardados neste aparelho.'}
+      </p>
+      <p class="muted">Para proteger quem fez os pedidos, quando uma conta dá menos de 5 o painel mostra “menos de 5”, sem o número exato.</p>
+
+      <div class="field panel-period">
+        <label for="periodo">Período</label>
+        <select id="periodo" value={period.key} onChange={(event) => onPeriod((event.target as HTMLSelectElement).value)}>
+          {summary.periods.map((p) => <option key={p.key} value={p.key}>{p.label}</option>)}
+        </select>
+      </div>
+
+      <OnTimeSection summary={summary} when={when} metricsOf={metricsOf} />
+      <SecretariatsSection summary={summary} periodKey={period.key} when={when} metricsOf={metricsOf} />
+      <TrendSection summary={summary} />
+      <ManifestationsSection summary={summary} periodKey={period.key} when={when} />
+      <ComplaintsSection summary={summary} />
+      <IntegritySection summary={summary} />
+
+      <section class="section stack" aria-labelledby="dados-abertos">
+        <h2 id="dados-abertos">Dados abertos</h2>
+        <p>Todos os números do painel, por secretaria, serviço, período e mês, para baixar e usar livremente.</p>
+        <ul class="plain-list panel-downloads">
+          <li><a href="/api/transparencia/dados.csv" download>Baixar a planilha (CSV)</a></li>
+          <li><a href="/api/transparencia/dados.json" download>Baixar os dados (JSON)</a></li>
+          <li><a href="/api/transparencia/dicionario.json">Dicionário de dados: o que significa cada coluna e cada métrica (JSON)</a></li>
+        </ul>
+      </section>
+    </div>
+  );
+}
+
+type MetricsOf = (entry: PanelEntry) => Metrics;
+
+function OnTimeSection({ summary, when, metricsOf }: { summary: PanelSummary; when: string; metricsOf: MetricsOf }) {
+  const rows = summary.secretariats.map((s) => ({ entry: s, metrics: metricsOf(s) }));
+  const shown = rows.filter((r) => r.metrics.onTimeShare !== null).sort((a, b) => b.metrics.onTimeShare! - a.metrics.onTimeShare!);
+  const hidden = rows.length - shown.length;
+  const rest = hidden === 0 ? '' : hidden === 1 ? ' Uma secretaria teve menos de 5 pedidos encerrados com prazo.' : ` ${hidden} secretarias tiveram menos de 5 pedidos encerrados com prazo.`;
+  let summaryText: string;
+  if (shown.length === 0) summaryText = `Nenhuma secretaria teve 5 ou mais pedidos encerrados com prazo ${when}, por isso nenhum percentual aparece.`;
+  else if (shown.length === 1) summaryText = `${sentence(when)}, ${shortName(shown[0]!.entry.name)} encerrou ${percent(shown[0]!.metrics.onTimeShare)} dos pedidos dentro do prazo.${rest}`;
+  else {
+    const best = shown[0]!;
+    const worst = shown[shown.length - 1]!;
+    summaryText = `${sentence(when)}, ${shortName(best.entry.name)} teve a maior proporção de pedidos encerrados dentro do prazo (${percent(best.metrics.onTimeShare)}) e ${shortName(worst.entry.name)} a menor (${percent(worst.metrics.onTimeShare)}).${rest}`;
+  }
+  const table: TableData = {
+    head: ['Secretaria', RECEIVED, CLOSED, 'No prazo'],
+    rows: rows.map(({ entry, metrics }) => ({ key: entry.id, cells: [shortName(entry.name), count(metrics.received), count(metrics.closed), share(metrics.onTimeShare)] })),
+  };
+  const title = `Pedidos encerrados dentro do prazo, por secretaria, ${when}`;
+  return (
+    <section class="section stack" aria-labelledby="no-prazo">
+      <h2 id="no-prazo">Prazos cumpridos</h2>
+      <ChartFigure id="grafico-prazo" title={title} summary={summaryText} table={table}>
+        <BarChart
+          label={`${title}. ${summaryText}`}
+          max={1}
+          bars={rows.map(({ entry, metrics }) => ({ label: shortName(entry.name), value: metrics.onTimeShare, text: metrics.onTimeShare === null ? 'menos de 5' : percent(metrics.onTimeShare) }))}
+        />
+      </ChartFigure>
+    </section>
+  );
+}
+
+function MetricsList({ metrics, open, overdue }: { metrics: Metrics; open: number | null; overdue: number | null }) {
+  return (
+    <dl class="facts panel-facts" data-testid="metrics">
+      <div><dt>Pedidos recebidos</dt><dd data-metric="received">{count(metrics.received)}</dd></div>
+      <div><dt>Pedidos encerrados</dt><dd data-metric="closed">{count(metrics.closed)}</dd></div>
+      <div><dt>Encerrados dentro do prazo</dt><dd data-metric="on-time">{percent(metrics.onTimeShare)}</dd></div>
+      <div><dt>Encerrados como “não atendido”</dt><dd data-metric="declined">{percent(metrics.declinedShare)}</dd></div>
+      <div><dt>Tempo até encerrar (mediana)</dt><dd data-metric="median">{days(metrics.medianDays)}</dd></div>
+      <div><dt>Tempo em que 90% foram encerrados</dt><dd data-metric="p90">{metrics.p90Days === null ? days(null) : `até ${days(metrics.p90Days)}`}</dd></div>
+      <div><dt>Em aberto hoje</dt><dd data-metric="open">{count(open)}</dd></div>
+      <div><dt>Atrasados hoje</dt><dd data-metric="overdue">{count(overdue)}</dd></div>
+      <div><dt>Avaliações recebidas</dt><dd data-metric="evaluations">{count(metrics.evaluations)}</dd></div>
+      <div><dt>Nota média das avaliações</dt><dd data-metric="grade">{grade(metrics.evaluationAverage)}</dd></div>
+    </dl>
+  );
+}
+
+function CriteriaTable({ id, metrics, name }: { id: string; metrics: Metrics; name: string }) {
+  const criteria = Object.entries(metrics.criteria);
+  if (criteria.length === 0 || metrics.evaluations === null) return null;
+  const table: TableData = {
+    head: ['Critério', 'Ponto positivo', 'Ponto negativo'],
+    rows: criteria.map(([key, value]) => ({ key, cells: [nameOf(CRITERION_NAMES, key), share(value.good), share(value.bad)] })),
+  };
+  return <DataTable caption={`${name}: parte das avaliações que marcou cada critério como ponto positivo e como ponto negativo`} captionId={`${id}-criterios`} table={table} />;
+}
+
+function SecretariatsSection({ summary, periodKey, when, metricsOf }: { summary: PanelSummary; periodKey: string; when: string; metricsOf: MetricsOf }) {
+  const [services, setServices] = useState<ServicesState>({ state: 'idle' });
+  const wantServices = () => {
+    if (services.state === 'loading' || services.state === 'ready') return;
+    setServices({ state: 'loading' });
+    loadServices().then(
+      (data) => setServices(data ? { state: 'ready', data } : { state: 'failed' }),
+      () => setServices({ state: 'failed' }),
+    );
+  };
+  return (
+    <section class="section stack" aria-labelledby="por-secretaria">
+      <h2 id="por-secretaria">Cada secretaria e seus serviços</h2>
+      <p>Toque numa secretaria para ver todos os números dela {when} e os de cada serviço.</p>
+      <div>
+        {summary.secretariats.map((secretariat) => {
+          const metrics = metricsOf(secretariat);
+          const id = `secretaria-${secretariat.id}`;
+          return (
+            <details key={secretariat.id} id={id} class="fold" data-testid="secretariat" onToggle={(event) => { if ((event.currentTarget as HTMLDetailsElement).open) wantServices(); }}>
+              <summary>
+                <h3>
+                  {secretariat.name}
+                  <span class="panel-sub">{sentence(countOf(metrics.received, 'pedido recebido', 'pedidos recebidos'))}</span>
+                </h3>
+              </summary>
+              <div class="fold-body stack">
+                <MetricsList metrics={metrics} open={secretariat.open} overdue={secretariat.overdue} />
+                <CriteriaTable id={id} metrics={metrics} name={shortName(secretariat.name)} />
+                <h4>Serviços</h4>
+                <ServicesOf secretariatId={secretariat.id} state={services} periodKey={periodKey} onRetry={() => { setServices({ state: 'idle' }); wantServices(); }} />
+              </div>
+            </details>
+          );
+        })}
+      </div>
+    </section>
+  );
+}
+
+function ServicesOf({ secretariatId, state, periodKey, onRetry }: {
+  secretariatId: string;
+  state: ServicesState;
+  periodKey: string;
+  onRetry: () => void;
+}) {
+  if (state.state === 'idle' || state.state === 'loading') return <p role="status">Carregando os serviços…</p>;
+  if (state.state === 'failed') {
+    return (
+      <div class="stack">
+        <p class="notice">Não foi possível carregar os números de cada serviço agora.</p>
+        <p><button type="button" class="button button-secondary" onClick={onRetry}>Tentar de novo</button></p>
+      </div>
+    );
+  }
+  const list = state.data.services.filter((s) => s.secretariatId === secretariatId);
+  if (list.length === 0) return <p>Esta secretaria não tem serviços pedidos pelo aplicativo.</p>;
+  return (
+    <ul class="card-list">
+      {list.map((service: ServiceEntry) => (
+        <li key={service.id} class="card stack" data-testid="service-figures">
+          <h5 class="panel-service-name"><a href={`/servicos/${service.id}`}>{service.name}</a></h5>
+          <p class="muted">Prazo prometido na Carta de Serviços: {service.promise}.</p>
+          <MetricsList metrics={service.periods[periodKey] ?? EMPTY} open={service.open} overdue={service.overdue} />
+          <CriteriaTable id={`servico-${service.id}`} metrics={service.periods[periodKey] ?? EMPTY} name={service.name} />
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function TrendSection({ summary }: { summary: PanelSummary }) {
+  const initial = useMemo(() => {
+    const total = (entry: PanelEntry) => entry.trend.reduce((sum, m) => sum + (m.received ?? 0), 0);
+    return [...summary.secretariats].sort((a, b) => total(b) - total(a))[0]?.id ?? '';
+  }, [summary]);
+  const [chosen, setChosen] = useState(initial);
+  useEffect(() => setChosen(initial), [initial]);
+  const entry = summary.secretariats.find((s) => s.id === chosen) ?? summary.secretariats[0];
+  if (!entry) return null;
+  const name = shortName(entry.name);
+  // Under the axis: the month's initials, and the year under each January (and the first month, when there is room).
+  const months = entry.trend.map((m) => monthShort(m.month).slice(0, 3));
+  const years = entry.trend.map((m, i) => (m.month.endsWith('-01') || (i === 0 && !entry.trend[1]?.month.endsWith('-01')) ? m.month.slice(0, 4) : null));
+  const series: Series[] = [
+    { name: 'Recebidos', values: entry.trend.map((m) => m.received), color: COLORS.first },
+    { name: 'Encerrados', values: entry.trend.map((m) => m.closed), color: COLORS.second, dashed: true },
+  ];
+  const shownMonths = entry.trend.filter((m) => m.received !== null);
+  const peak = [...shownMonths].sort((a, b) => b.received! - a.received!)[0];
+  const hiddenMonths = entry.trend.length - shownMonths.length;
+  const summaryText = peak
+    ? `Nos últimos 12 meses, ${name} recebeu mais pedidos em ${monthLong(peak.month)} (${countOf(peak.received, 'pedido', 'pedidos')})${hiddenMonths > 0 ? `; em ${hiddenMonths === 1 ? '1 mês' : `${hiddenMonths} meses`} foram menos de 5, e a linha fica interrompida neles` : ''}.`
+    : `Em todos os últimos 12 meses, ${name} recebeu menos de 5 pedidos por mês (ou nenhum), por isso a linha não aparece.`;
+  const title = `Pedidos recebidos e encerrados por mês, ${name}, últimos 12 meses`;
+  const table: TableData = {
+    head: ['Mês', RECEIVED, CLOSED, 'No prazo'],
+    rows: entry.trend.map((m) => ({ key: m.month, cells: [monthShort(m.month), count(m.received), count(m.closed), share(m.onTimeShare)] })),
+  };
+  return (
+    <section class="section stack" aria-labelledby="tendencia">
+      <h2 id="tendencia">Mês a mês</h2>
+      <div class="field">
+        <label for="tendencia-secretaria">Secretaria</label>
+        <select id="tendencia-secretaria" value={entry.id} onChange={(event) => setChosen((event.target as HTMLSelectElement).value)}>
+          {summary.secretariats.map((s) => <option key={s.id} value={s.id}>{shortName(s.name)}</option>)}
+        </select>
+      </div>
+      <ChartFigure id="grafico-tendencia" title={title} summary={summaryText} table={table}>
+        <LineChart labels={months} years={years} series={series} label={`${title}. ${summaryText}`} />
+        <Legend series={series} />
+      </ChartFigure>
+    </section>
+  );
+}
+
+function ManifestationsSection({ summary, periodKey, when }: { summary: PanelSummary; periodKey: string; when: string }) {
+  const types = Object.entries(summary.manifestations[periodKey] ?? {});
+  if (types.length === 0) return null;
+  const shown = types.filter(([, n]) => n !== null).sort((a, b) => b[1]! - a[1]!);
+  const summaryText = shown.length === 0
+    ? `${sentence(when)}, cada tipo de manifestação teve menos de 5 registros.`
+    : `${sentence(when)}, o tipo de manifestação mais registrado na Ouvidoria foi ${nameOf(TYPE_NAMES, shown[0]![0]).toLowerCase()} (${count(shown[0]![1])})${shown.length < types.length ? `; ${types.length - shown.length === 1 ? 'um tipo teve' : `${types.length - shown.length} tipos tiveram`} menos de 5` : ''}.`;
+  const title = `Manifestações à Ouvidoria por tipo, ${when}`;
+  const table: TableData = { head: ['Tipo', 'Manifes\u00ADtações'], rows: types.map(([type, n]) => ({ key: type, cells: [nameOf(TYPE_NAMES, type), count(n)] })) };
+  return (
+    <section class="section stack" aria-labelledby="manifestacoes">
+      <h2 id="manifestacoes">Manifestações à Ouvidoria</h2>
+      <ChartFigure id="grafico-manifestacoes" title={title} summary={summaryText} table={table}>
+        <BarChart label={`${title}. ${summaryText}`} bars={types.map(([type, n]) => ({ label: nameOf(TYPE_NAMES, type), value: n, text: count(n) }))} />
+      </ChartFigure>
+    </section>
+  );
+}
+
+function ComplaintsSection({ summary }: { summary: PanelSummary }) {
+  // Only the bodies with 5 or more are ranked; the others follow in alphabetical order, so that their
+  // order says nothing about counts the panel does not publish.
+  const shown = summary.complaintsRanking.filter((r) => r.complaints !== null);
+  const unranked = summary.complaintsRanking.filter((r) => r.complaints === null).sort((a, b) => shortName(a.name).localeCompare(shortName(b.name), 'pt-BR'));
+  const ranking = [...shown, ...unranked];
+  const hidden = unranked.length;
+  const summaryText = shown.length === 0
+    ? 'Nos últimos 12 meses, nenhum órgão recebeu 5 ou mais reclamações.'
+    : `Nos últimos 12 meses, ${shortName(shown[0]!.name)} foi o órgão com mais reclamações (${count(shown[0]!.complaints)})${hidden > 0 ? `; ${hidden === 1 ? 'um órgão teve' : `${hidden} órgãos tiveram`} menos de 5` : ''}.`;
+  const title = 'Reclamações por órgão, últimos 12 meses';
+  const table: TableData = {
+    head: ['Posição', 'Órgão', 'Recla\u00ADmações'],
+    rows: ranking.map((r, i) => ({ key: r.secretariatId, cells: [r.complaints === null ? '' : `${i + 1}º`, shortName(r.name), count(r.complaints)] })),
+  };
+  return (
+    <section class="section stack" aria-labelledby="reclamacoes">
+      <h2 id="reclamacoes">Órgãos com mais reclamações</h2>
+      <p>A lista do artigo 23 da Lei 13.460/2017: as reclamações que a Ouvidoria encaminhou a cada órgão, do que tem mais para o que tem menos. Os órgãos com menos de 5 vêm depois, em ordem alfabética e sem posição.</p>
+      <ChartFigure id="grafico-reclamacoes" title={title} summary={summaryText} table={table}>
+        <BarChart label={`${title}. ${summaryText}`} bars={ranking.map((r) => ({ label: shortName(r.name), value: r.complaints, text: count(r.complaints) }))} />
+      </ChartFigure>
+      <p>Reclamações que a Ouvidoria ainda não encaminhou a um órgão: {count(summary.complaintsNotForwarded)}.</p>
+    </section>
+  );
+}
+
+function IntegritySection({ summary }: { summary: PanelSummary }) {
+  const months = summary.integrityReports;
+  if (months.length === 0) return null;
+  const shown = months.filter((m) => m.reports !== null);
+  const peak = [...shown].sort((a, b) => b.reports! - a.reports!)[0];
+  const summaryText = peak
+    ? `O mês com mais relatos ao Canal de Integridade foi ${monthLong(peak.month)} (${count(peak.reports)})${shown.length < months.length ? `; em ${months.length - shown.length === 1 ? '1 mês' : `${months.length - shown.length} meses`} foram menos de 5` : ''}.`
+    : 'Em todos os últimos 12 meses, o Canal de Integridade recebeu menos de 5 relatos por mês.';
+  const title = 'Relatos ao Canal de Integridade por mês, últimos 12 meses';
+  const table: TableData = { head: ['Mês', 'Relatos'], rows: months.map((m) => ({ key: m.month, cells: [monthShort(m.month), count(m.reports)] })) };
+  return (
+    <section class="section stack" aria-labelledby="integridade">
+      <h2 id="integridade">Canal de Integridade</h2>
+      <p>Só o total de relatos de cada mês: nenhum detalhe de um relato é publicado. <a href="/integridade">Saiba mais sobre integridade na Prefeitura</a>.</p>
+      <ChartFigure id="grafico-integridade" title={title} summary={summaryText} table={table}>
+        <BarChart label={`${title}. ${summaryText}`} bars={months.map((m) => ({ label: monthShort(m.month), value: m.reports, text: count(m.reports) }))} />
+      </ChartFigure>
+    </section>
+  );
+}

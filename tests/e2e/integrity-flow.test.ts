@@ -1,0 +1,356 @@
+/**
+ * The integrity channel end to end, in headless Chromium against the real server: a person files an
+ * anonymous denúncia with a photo with no signal (and a named request beside it); when the signal returns
+ * the denúncia goes alone, after the named request, and the receipt is shown; in another browser profile
+ * the receipt opens /acompanhar; the controladoria (over the staff API) reads the report, audited, and asks
+ * a question; the reporter, in the other profile, sees it and answers with a file; the controladoria sees
+ * the answer. An atendente or a gestor never reaches it. Then nothing links the reporter: no table, no
+ * column and no log line holds the loopback address, the browser's user agent, the receipt or the report's
+ * words in plain form, and the stored photo has no EXIF.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { bahiaDay } from '../../src/shared/dates.ts';
+import { groupReceipt } from '../../src/sync/integrity.ts';
+import { fillAndSubmit, fillForm, serviceWithForm, submitForm, waitFor } from './outbox-kit.ts';
+import { authoredPdf, axeViolations, cameraJpeg, hasApp1, horizontalOverflow, readOutbox, signIn, startIntegrityApp, type IntegrityApp, type StaffClient } from './integrity-kit.ts';
+
+const RUN = Math.random().toString(36).slice(2, 8);
+const REPORT_TEXT = `O fiscal da obra da escola ${RUN} cobrou propina para aprovar a medição do contrato.`;
+const QUESTION = `Em que dia da semana o fiscal ${RUN} costuma ir à obra?`;
+const ANSWER = `Sempre às terças ${RUN}, de manhã; mando a nota fiscal da medição.`;
+const EXIF_MARKER = `GPS -14.8615 -40.8442 Moto-G-${RUN}`;
+const PDF_AUTHOR = `Fulano Denunciante ${RUN}`;
+
+let app: IntegrityApp;
+let phone: BrowserContext;
+let page: Page;
+let other: BrowserContext;
+let otherPage: Page;
+let userAgent = '';
+let reportRecordId = '';
+let namedRecordId = '';
+let receipt = '';
+let reportId = '';
+let controladoria: StaffClient;
+let colleagues: StaffClient[] = [];
+
+interface LogLine {
+  time: number;
+  msg: string;
+  route?: string;
+  status?: number;
+  ms?: number;
+}
+const requestLog = () => app.logLines.map((line) => JSON.parse(line) as LogLine).filter((line) => line.msg === 'request');
+
+beforeAll(async () => {
+  app = await startIntegrityApp();
+  phone = await app.browser.newContext({ viewport: { width: 320, height: 640 } });
+  page = await phone.newPage();
+  await page.goto(`${app.server.url}/`);
+  await page.getByText('Pronto para usar sem internet').waitFor({ timeout: 30_000 });
+  userAgent = await page.evaluate(() => (globalThis as unknown as { navigator: { userAgent: string } }).navigator.userAgent);
+  expect(userAgent).toContain('HeadlessChrome');
+  // An atendente of the channel's own secretariat and a gestor of the secretariat reported.
+  colleagues = [
+    await signIn(app.server.url, app.server.storage, { roles: ['atendente'], secretariats: ['transparencia'] }),
+    await signIn(app.server.url, app.server.storage, { roles: ['gestor'], secretariats: ['saude', 'transparencia'] }),
+  ];
+});
+
+afterAll(async () => {
+  await other?.close();
+  await phone?.close();
+  await app?.close();
+});
+
+/** An atendente or gestor of any secretariat never reaches the channel: not the list, not a report, not a file, not its messages. */
+async function colleaguesAreRefused(): Promise<void> {
+  for (const colleague of colleagues) {
+    expect((await colleague.call('GET', '/integridade')).status).toBe(403);
+    if (reportId) {
+      expect((await colleague.call('GET', `/integridade/${reportId}`)).status).toBe(403);
+      expect((await colleague.call('GET', `/integridade/${reportId}/arquivos/${crypto.randomUUID()}`)).status).toBe(403);
+      expect((await colleague.call('POST', `/integridade/${reportId}/mensagens`, { text: 'Quem denunciou?' })).status).toBe(403);
+    }
+    // Nor through their queue: the channel is not a request of any secretariat.
+    const queue = await colleague.call('GET', '/requests');
+    expect(queue.status).toBe(200);
+    expect(await queue.text()).not.toContain(RUN);
+  }
+}
+
+describe('the integrity channel, end to end', () => {
+  it('files an anonymous denúncia with a photo with no signal, beside a named request', async () => {
+    await colleaguesAreRefused();
+    const photo = await cameraJpeg(app.browser, EXIF_MARKER);
+    await phone.setOffline(true);
+    const named = serviceWithForm(app.charter, 'tapa-buraco');
+    namedRecordId = await fillAndSubmit(app, page, `/servicos/${named.service.id}/solicitar`, named.form);
+
+    const { service, form } = serviceWithForm(app.charter, 'denuncia-integridade');
+    await page.goto(`${app.server.url}/servicos/${service.id}/solicitar`);
+    await page.getByTestId('service-form').waitFor();
+    // Anonymous by default: the identity fields are not asked.
+    await expect(page.locator('#identificacao-anonimo').isChecked()).resolves.toBe(true);
+    for (const id of ['nome', 'cpf', 'email', 'telefone', 'identificar']) await expect(page.locator(`#campo-${id}`).count()).resolves.toBe(0);
+    // Choosing to be identified shows them; going back to anonymous hides them again.
+    await page.locator('#identificacao-preservada').check();
+    await page.locator('#campo-nome').waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+    await page.locator('#identificacao-anonimo').check();
+    await expect(page.locator('#campo-nome').count()).resolves.toBe(0);
+
+    await fillForm(page, form, { values: { relato: REPORT_TEXT } });
+    await page.locator('#campo-fotos').setInputFiles({ name: 'IMG_20261129_101500.jpg', mimeType: 'image/jpeg', buffer: photo });
+    await page.locator('#campo-fotos-grupo img').first().waitFor({ timeout: 30_000 });
+    reportRecordId = await submitForm(page);
+    await page.getByRole('heading', { level: 1, name: 'Manifestação', exact: true }).waitFor();
+    await waitFor(() => page.getByTestId('record-state').textContent(), (text) => text?.startsWith('Aguardando sinal para enviar') ?? false);
+    expect(await axeViolations(page)).toEqual([]);
+
+    const { records } = await readOutbox(page);
+    const record = records.find((r) => r.id === reportRecordId);
+    expect(record).toMatchObject({ channel: 'integrity', integrity: { kind: 'report', identification: 'anonimo' }, serviceId: 'canal-de-integridade' });
+    expect(Object.keys(record.answers).sort()).toEqual(['consentimento', 'fotos', 'orgao', 'relato', 'tipo']);
+    expect(record.attachments).toHaveLength(1);
+    expect(requestLog().filter((line) => line.route?.startsWith('/api/integridade') || line.route === '/api/sync')).toEqual([]);
+  });
+
+  it('sends it alone, a few seconds after the named request, and shows the receipt', async () => {
+    await phone.setOffline(false);
+    const shown = page.getByTestId('receipt');
+    await shown.waitFor({ timeout: 90_000 });
+    const grouped = (await shown.textContent()) ?? '';
+    expect(grouped).toMatch(/^\d{4} \d{4} \d{4} \d{4}$/);
+    receipt = grouped.replace(/ /g, '');
+    await page.getByText('Anote este número: é o único jeito de acompanhar a sua denúncia.').waitFor();
+    await expect(page.getByRole('button', { name: 'Copiar o número' }).count()).resolves.toBe(1);
+    expect(await axeViolations(page)).toEqual([]);
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+
+    // On the wire: the named request in a batch of its own, the denúncia alone on its route, seconds later.
+    const log = requestLog();
+    const reports = log.filter((line) => line.route === '/api/integridade/relatos');
+    expect(reports.map((line) => line.status)).toEqual([201]);
+    const batches = log.filter((line) => line.route === '/api/sync' && line.status === 200);
+    expect(batches.length).toBeGreaterThan(0);
+    const reportStarted = reports[0]!.time - reports[0]!.ms!;
+    for (const batch of batches) expect(reportStarted - batch.time).toBeGreaterThanOrEqual(3_000);
+    const named = await app.server.storage.query<{ answers: unknown }>('SELECT answers FROM submissions WHERE id = $1', [namedRecordId]);
+    expect(named.rowCount).toBe(1);
+    expect((await app.server.storage.query('SELECT 1 FROM submissions')).rowCount).toBe(1);
+
+    // The phone keeps the receipt and nothing else of the report.
+    const outbox = await readOutbox(page);
+    const record = outbox.records.find((r) => r.id === reportRecordId);
+    expect(record.state).toBe('sent');
+    expect(record.answers).toBeUndefined();
+    expect(record.attachments).toEqual([]);
+    expect(record.integrity).toEqual({ kind: 'report', receipt, receivedDay: bahiaDay() });
+    expect(outbox.blobs).toBe(0);
+    expect(JSON.stringify(outbox.records)).not.toContain(RUN);
+
+    // The list shows a neutral title, and no receipt.
+    await page.goto(`${app.server.url}/minhas-solicitacoes`);
+    const card = page.locator(`[data-testid="record"]:has(a[href="/minhas-solicitacoes/${reportRecordId}"])`);
+    await card.waitFor();
+    const text = (await card.textContent()) ?? '';
+    expect(text).toMatch(/^Manifestação/);
+    expect(text).not.toContain(receipt.slice(0, 4));
+    expect(text).not.toMatch(/Integridade|denúncia/i);
+  });
+
+  it('opens /acompanhar with the receipt in a fresh browser profile, and says so plainly when a receipt is wrong', async () => {
+    other = await app.browser.newContext({ viewport: { width: 320, height: 640 } });
+    otherPage = await other.newPage();
+    await otherPage.goto(`${app.server.url}/acompanhar`);
+    await otherPage.getByTestId('follow-up-form').waitFor();
+    expect(await axeViolations(otherPage)).toEqual([]);
+    await otherPage.locator('#recibo').fill('1234 5678 9012 3456' === groupReceipt(receipt) ? '1234 5678 9012 3457' : '1234 5678 9012 3456');
+    await otherPage.getByRole('button', { name: 'Acompanhar' }).click();
+    await expect(otherPage.getByTestId('follow-up-problem').textContent()).resolves.toContain('Recibo não encontrado. Confira os 16 números');
+    expect(await axeViolations(otherPage)).toEqual([]);
+
+    await otherPage.locator('#recibo').fill(groupReceipt(receipt));
+    await otherPage.getByRole('button', { name: 'Acompanhar' }).click();
+    await otherPage.getByTestId('follow-up').waitFor();
+    await expect(otherPage.getByTestId('integrity-status').textContent()).resolves.toBe('Recebida pela Controladoria');
+    await expect(otherPage.getByTestId('read-day').textContent()).resolves.toBe('Ainda não foi lida pela Controladoria.');
+    await expect(otherPage.getByTestId('integrity-message').count()).resolves.toBe(0);
+    expect(await axeViolations(otherPage)).toEqual([]);
+    expect(await horizontalOverflow(otherPage)).toBeLessThanOrEqual(0);
+    // The fresh profile stores nothing of it.
+    expect((await readOutbox(otherPage)).records).toEqual([]);
+  });
+
+  it('lets the controladoria read the report, audited, with a photo free of EXIF, and ask a question', async () => {
+    controladoria = await signIn(app.server.url, app.server.storage, { roles: ['controladoria'], secretariats: [] });
+    const list = await controladoria.json<{ reports: { id: string; identification: string }[] }>('GET', '/integridade');
+    expect(list.status).toBe(200);
+    expect(list.body.reports).toHaveLength(1);
+    reportId = list.body.reports[0]!.id;
+    expect(reportId).not.toBe(reportRecordId);
+    await colleaguesAreRefused();
+
+    const opened = await controladoria.json('GET', `/integridade/${reportId}`);
+    expect(opened.status).toBe(200);
+    expect(opened.body).toMatchObject({ identification: 'anonimo', identity: null, identityHidden: false, readDay: bahiaDay(), status: 'recebida' });
+    expect(opened.body.answers).toMatchObject({ relato: REPORT_TEXT, tipo: expect.any(String), orgao: expect.any(String), consentimento: true });
+    for (const key of ['nome', 'cpf', 'email', 'telefone', 'identificar', 'fotos']) expect(opened.body.answers).not.toHaveProperty(key);
+    expect(opened.body.files).toHaveLength(1);
+    expect(opened.body.files[0]).toMatchObject({ fieldId: 'fotos', type: 'image/jpeg', fromMessage: false });
+
+    const photo = await controladoria.call('GET', `/integridade/${reportId}/arquivos/${opened.body.files[0].id}`);
+    expect(photo.status).toBe(200);
+    expect(photo.headers.get('content-type')).toBe('image/jpeg');
+    const bytes = Buffer.from(await photo.arrayBuffer());
+    expect(bytes.length).toBe(opened.body.files[0].size);
+    expect(hasApp1(bytes)).toBe(false);
+    expect(bytes.includes(Buffer.from('Exif'))).toBe(false);
+    expect(bytes.includes(Buffer.from(EXIF_MARKER))).toBe(false);
+
+    const audit = await app.server.storage.query<{ action: string; account_id: string; target: string }>(
+      `SELECT action, account_id, target FROM staff_audit WHERE action LIKE 'integrity%' ORDER BY id`,
+    );
+    expect(audit.rows).toEqual(expect.arrayContaining([
+      { action: 'integrity_list', account_id: controladoria.accountId, target: null },
+      { action: 'integrity_view', account_id: controladoria.accountId, target: reportId },
+      { action: 'integrity_file', account_id: controladoria.accountId, target: reportId },
+    ]));
+    expect(audit.rows.every((row) => row.account_id === controladoria.accountId)).toBe(true);
+
+    expect((await controladoria.call('POST', `/integridade/${reportId}/mensagens`, { text: QUESTION })).status).toBe(200);
+  });
+
+  it('shows the question in the fresh profile, and the reporter answers with a file', async () => {
+    // The receipt lived in the page's memory only: a reload forgets it.
+    await otherPage.reload();
+    await otherPage.getByTestId('follow-up-form').waitFor();
+    await expect(otherPage.locator('#recibo').inputValue()).resolves.toBe('');
+    await otherPage.locator('#recibo').fill(receipt);
+    await otherPage.getByRole('button', { name: 'Acompanhar' }).click();
+    await otherPage.getByTestId('follow-up').waitFor();
+    await expect(otherPage.getByTestId('integrity-status').textContent()).resolves.toBe('A Controladoria fez uma pergunta');
+    await expect(otherPage.getByTestId('read-day').textContent()).resolves.toBe(`Lida pela Controladoria em ${bahiaDay().split('-').reverse().join('/')}.`);
+    const question = otherPage.locator('[data-testid="integrity-message"][data-from="controladoria"]');
+    await expect(question.textContent()).resolves.toContain(QUESTION);
+
+    await otherPage.locator('#mensagem').fill(ANSWER);
+    await otherPage.locator('#mensagem-arquivos').setInputFiles({ name: 'nota.pdf', mimeType: 'application/pdf', buffer: authoredPdf(PDF_AUTHOR) });
+    await otherPage.getByRole('button', { name: 'Remover documento 1' }).waitFor();
+    expect(await axeViolations(otherPage)).toEqual([]);
+    expect(await horizontalOverflow(otherPage)).toBeLessThanOrEqual(0);
+    await otherPage.getByRole('button', { name: 'Enviar mensagem' }).click();
+    await otherPage.getByTestId('pending-messages').waitFor();
+    const pending = (await readOutbox(otherPage)).records;
+    expect(pending).toHaveLength(1);
+    expect(pending[0]).toMatchObject({ channel: 'integrity', state: expect.any(String), integrity: { kind: 'message', receipt } });
+
+    // Sent alone after its delay; the page reads again and shows it among the messages.
+    const mine = otherPage.locator('[data-testid="integrity-message"][data-from="voce"]');
+    await mine.waitFor({ timeout: 90_000 });
+    await expect(mine.textContent()).resolves.toContain(ANSWER);
+    await expect(mine.textContent()).resolves.toContain('1 arquivo anexado');
+    await expect(otherPage.getByTestId('integrity-status').textContent()).resolves.toBe('Em apuração');
+    // Acknowledged: the message, its receipt and its file are gone from that profile.
+    const after = await readOutbox(otherPage);
+    expect(after).toEqual({ records: [], blobs: 0 });
+    expect(requestLog().filter((line) => line.route === '/api/integridade/mensagens').map((line) => line.status)).toEqual([201]);
+  });
+
+  it('shows the controladoria the answer and its file, without the document\'s author', async () => {
+    const opened = await controladoria.json('GET', `/integridade/${reportId}`);
+    expect(opened.body.messages).toEqual([
+      { from: 'controladoria', day: bahiaDay(), text: QUESTION, files: 0 },
+      { from: 'voce', day: bahiaDay(), text: ANSWER, files: 1 },
+    ]);
+    const attached = opened.body.files.find((f: { fromMessage: boolean }) => f.fromMessage);
+    expect(attached).toMatchObject({ type: 'application/pdf', fieldId: 'arquivos' });
+    const pdf = Buffer.from(await (await controladoria.call('GET', `/integridade/${reportId}/arquivos/${attached.id}`)).arrayBuffer());
+    expect(pdf.subarray(0, 8).toString('latin1')).toBe('%PDF-1.4');
+    expect(pdf.includes(Buffer.from(PDF_AUTHOR))).toBe(false);
+    expect(pdf.includes(Buffer.from('LibreOffice'))).toBe(false);
+    await colleaguesAreRefused();
+  });
+
+  it('follows the denúncia from the phone that sent it, and offline shows the last reading kept there', async () => {
+    await page.goto(`${app.server.url}/acompanhar`);
+    const kept = page.getByRole('button', { name: `Acompanhar a denúncia recebida em ${bahiaDay().split('-').reverse().join('/')}` });
+    await kept.click();
+    await page.getByTestId('follow-up').waitFor();
+    await expect(page.getByTestId('integrity-message').count()).resolves.toBe(2);
+    await expect(page.getByTestId('follow-up-saved').count()).resolves.toBe(0);
+
+    await phone.setOffline(true);
+    try {
+      await page.reload();
+      await kept.click();
+      await page.getByTestId('follow-up-saved').waitFor();
+      await expect(page.getByTestId('integrity-status').textContent()).resolves.toBe('Em apuração');
+      await expect(page.locator('[data-testid="integrity-message"][data-from="controladoria"]').textContent()).resolves.toContain(QUESTION);
+      expect(await axeViolations(page)).toEqual([]);
+      // A receipt this phone does not keep cannot be read with no signal, and the page says so.
+      await page.locator('#recibo').fill('1234 5678 9012 3456');
+      await page.getByRole('button', { name: 'Acompanhar', exact: true }).click();
+      await expect(page.getByTestId('follow-up-problem').textContent()).resolves.toContain('Sem conexão');
+    } finally {
+      await phone.setOffline(false);
+    }
+  });
+
+  it('deletes the receipt from the phone once the person says "Já anotei"', async () => {
+    await page.goto(`${app.server.url}/minhas-solicitacoes/${reportRecordId}`);
+    await page.getByTestId('receipt').waitFor();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Já anotei' }).click();
+    await page.waitForURL(`${app.server.url}/minhas-solicitacoes`);
+    const outbox = await readOutbox(page);
+    expect(outbox.records.map((r) => r.id)).toEqual([namedRecordId]);
+    expect(JSON.stringify(outbox.records)).not.toContain(receipt);
+  });
+
+  it('leaves nothing that links the reporter: no table, no column, no log line', async () => {
+    const needles = [
+      ['the loopback address', '127.0.0.1'],
+      ['the user agent', userAgent],
+      ['the browser\'s name', 'HeadlessChrome'],
+      ['the receipt', receipt],
+      ['the receipt as shown', groupReceipt(receipt)],
+      ['the report\'s text', REPORT_TEXT],
+      ['the question', QUESTION],
+      ['the answer', ANSWER],
+      ['the photo\'s EXIF', EXIF_MARKER],
+      ['the document\'s author', PDF_AUTHOR],
+      ['the phone\'s id of the report', reportRecordId],
+    ] as const;
+    const { storage } = app.server;
+    const tables = await storage.query<{ schema: string; name: string }>(
+      `SELECT table_schema AS schema, table_name AS name FROM information_schema.tables
+       WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')`,
+    );
+    expect(tables.rows.map((t) => t.name)).toEqual(expect.arrayContaining(['integrity_reports', 'integrity_messages', 'integrity_files', 'staff_audit', 'submissions']));
+    const found: string[] = [];
+    let rows = 0;
+    for (const table of tables.rows) {
+      // Every column as text; bytea comes out as hex, so each needle is also looked for in hex.
+      const result = await storage.query<{ row: string }>(`SELECT t::text AS row FROM "${table.schema}"."${table.name}" t`);
+      rows += result.rowCount;
+      for (const { row } of result.rows) {
+        const lower = row.toLowerCase();
+        for (const [what, needle] of needles) {
+          if (row.includes(needle) || lower.includes(Buffer.from(needle, 'utf8').toString('hex'))) found.push(`${what} in ${table.name}`);
+        }
+      }
+    }
+    expect(rows).toBeGreaterThan(10);
+    expect(found).toEqual([]);
+
+    const lines = app.logLines;
+    expect(requestLog().some((line) => line.route === '/api/integridade/relatos')).toBe(true);
+    const inLogs = lines.flatMap((line) => needles.filter(([, needle]) => line.includes(needle)).map(([what]) => `${what}: ${line.slice(0, 200)}`));
+    expect(inLogs).toEqual([]);
+  });
+});

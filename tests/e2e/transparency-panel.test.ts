@@ -1,0 +1,288 @@
+/**
+ * The public transparency panel (/transparencia) in Chromium against the real server: requests, status
+ * changes, evaluations and manifestações stored for the sample charter so that some figures are 5 or more
+ * and others read "menos de 5"; every chart has its table and its sentence; axe finds nothing at 320 px
+ * with text at 200 %; the panel reads again offline after a reload; a service page shows its
+ * "prometido × cumprido" line; and the panel's first screen stays within 30 KB gzip.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { measureBudget } from '../../scripts/budget.ts';
+import { setSubmissionStatus } from '../../src/server/storage/submission-store.ts';
+import type { Storage } from '../../src/server/storage/types.ts';
+import { DIST_DIR } from '../helpers/app-charter.ts';
+import { closeRawAgent, rawRequest } from '../helpers/raw-http.ts';
+import { openOnline, startApp, type AppUnderTest } from './outbox-kit.ts';
+
+const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const DAY = 86_400_000;
+const PANEL_BUDGET = 30 * 1024;
+
+let app: AppUnderTest;
+let context: BrowserContext;
+let page: Page;
+
+interface Seeded {
+  kind: 'request' | 'evaluation' | 'manifestation';
+  serviceId: string;
+  formId: string;
+  secretariatId: string;
+  answers: Record<string, unknown>;
+  receivedAt: Date;
+  dueAt?: Date;
+  forwardedTo?: string;
+}
+
+async function insert(storage: Storage, item: Seeded): Promise<string> {
+  const id = randomUUID();
+  await storage.query(
+    `INSERT INTO submissions (id, body_hash, kind, service_id, form_id, form_version, answers, attachments, created_at, received_at, status, secretariat_id, due_at, forwarded_to)
+     VALUES ($1, $2, $3, $4, $5, (SELECT max(version) FROM form_versions WHERE form_id = $5), $6, '[]', $7, $7, 'received', $8, $9, $10)`,
+    [id, `seed-${id}`, item.kind, item.serviceId, item.formId, JSON.stringify(item.answers), item.receivedAt, item.secretariatId, item.dueAt ?? null, item.forwardedTo ?? null],
+  );
+  await storage.query('INSERT INTO status_history (submission_id, status, at) VALUES ($1, $2, $3)', [id, 'received', item.receivedAt]);
+  return id;
+}
+
+/**
+ * Tapa-buraco (Infraestrutura): 9 requests received 2 to 10 days ago; the 7 oldest closed yesterday after
+ * 3 to 9 days (median 6), one of them past its deadline (6 of 7 on time: 86 %); 2 still open, 1 of them
+ * overdue ("menos de 5"). Poda de árvore (Meio Ambiente): 2 open requests ("menos de 5"). 6 evaluations of
+ * tapa-buraco; 6 complaints forwarded to Infraestrutura and 2 compliments to the Ouvidoria.
+ */
+async function seed(storage: Storage): Promise<void> {
+  const now = Date.now();
+  const closedAt = new Date(now - DAY);
+  for (let daysAgo = 2; daysAgo <= 10; daysAgo++) {
+    const receivedAt = new Date(now - daysAgo * DAY);
+    const late = daysAgo === 10 || daysAgo === 3;
+    const id = await insert(storage, {
+      kind: 'request', serviceId: 'tapa-buraco', formId: 'tapa-buraco', secretariatId: 'infraestrutura',
+      answers: { referencia: 'Perto da escola' }, receivedAt, dueAt: new Date(receivedAt.getTime() + (late ? 1 : 20) * DAY),
+    });
+    await setSubmissionStatus(storage, id, 'in_progress', 'Equipe a caminho.', new Date(receivedAt.getTime() + 3_600_000));
+    if (daysAgo >= 4) await setSubmissionStatus(storage, id, 'done', 'Buraco tapado.', closedAt);
+  }
+  for (let i = 0; i < 2; i++) {
+    await insert(storage, {
+      kind: 'request', serviceId: 'poda-arvore', formId: 'poda-arvore', secretariatId: 'meio-ambiente',
+      answers: { motivo: 'risco' }, receivedAt: new Date(now - 2 * DAY), dueAt: new Date(now + 30 * DAY),
+    });
+  }
+  for (let i = 0; i < 6; i++) {
+    await insert(storage, {
+      kind: 'evaluation', serviceId: 'tapa-buraco', formId: 'avaliacao-servico', secretariatId: 'infraestrutura',
+      answers: { nota: i < 3 ? '5' : '4', pontosPositivos: ['prazo', 'resultado'], pontosNegativos: i === 0 ? ['clareza'] : [] },
+      receivedAt: new Date(now - (i + 1) * 3_600_000),
+    });
+  }
+  for (let i = 0; i < 8; i++) {
+    await insert(storage, {
+      kind: 'manifestation', serviceId: 'manifestacao-ouvidoria', formId: 'manifestacao-ouvidoria', secretariatId: 'ouvidoria',
+      answers: { tipo: i < 6 ? 'reclamacao' : 'elogio', assunto: 'Buraco' },
+      receivedAt: new Date(now - (i + 1) * 3_600_000), ...(i < 6 ? { forwardedTo: 'infraestrutura' } : {}),
+    });
+  }
+}
+
+beforeAll(async () => {
+  app = await startApp();
+  await seed(app.server.storage);
+  await app.server.app.transparencyPanel.refresh({ force: true });
+  // axe is injected as a script: the app's CSP would refuse it.
+  context = await app.browser.newContext({ bypassCSP: true, viewport: { width: 320, height: 640 }, serviceWorkers: 'allow' });
+  page = await context.newPage();
+  await openOnline(app, page, true);
+});
+
+afterAll(async () => {
+  closeRawAgent();
+  await context?.close();
+  await app?.close();
+});
+
+async function openPanel(target: Page = page): Promise<void> {
+  await target.goto(`${app.server.url}/transparencia`);
+  await target.getByTestId('panel-date').waitFor({ timeout: 30_000 });
+}
+
+/** The on-time table's row for a secretariat: its cells' text. */
+async function onTimeRow(target: Page, name: string): Promise<string[]> {
+  return target.locator('#grafico-prazo-tabela').locator('xpath=ancestor::table').locator('tbody tr', { has: target.locator('th', { hasText: name }) }).locator('th, td').allTextContents();
+}
+
+async function axeViolations(target: Page): Promise<unknown[]> {
+  await target.addScriptTag({ path: AXE_PATH });
+  return target.evaluate(async (tags) => {
+    const { axe, document } = globalThis as unknown as {
+      axe: { run: (context: unknown, options: unknown) => Promise<{ violations: { id: string; help: string; nodes: { target: string[] }[] }[] }> };
+      document: unknown;
+    };
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
+    return result.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => n.target) }));
+  }, WCAG_TAGS);
+}
+
+/** For every chart drawing in the page: whether its figure holds a table with rows and a sentence. */
+const CHARTS_WITH_TABLES = `[...document.querySelectorAll('main svg[role="img"]')].map((svg) => {
+  const figure = svg.closest('figure');
+  const table = figure && figure.querySelector('table');
+  const sentence = figure && figure.querySelector('.chart-summary');
+  return {
+    label: svg.getAttribute('aria-label') || '',
+    figure: Boolean(figure),
+    caption: Boolean(figure && figure.querySelector('figcaption')),
+    rows: table ? table.querySelectorAll('tbody tr').length : 0,
+    sentence: sentence ? sentence.textContent.trim() : '',
+  };
+})`;
+
+describe('the transparency panel', () => {
+  it('keeps its first screen (page code beyond the app\'s first screen, and the summary) within 30 KB gzip', async () => {
+    type Chunk = { file: string; imports?: string[]; css?: string[] };
+    const manifest = JSON.parse(readFileSync(`${DIST_DIR}.vite/manifest.json`, 'utf8')) as Record<string, Chunk>;
+    const graph = new Set<string>();
+    const visit = (key: string) => {
+      const chunk = manifest[key];
+      if (!chunk || graph.has(chunk.file)) return;
+      graph.add(chunk.file);
+      chunk.css?.forEach((css) => graph.add(css));
+      chunk.imports?.forEach(visit);
+    };
+    visit('src/apps/citizen/pages/transparency-page.tsx');
+    const firstScreen = new Set(measureBudget(DIST_DIR).files.filter((f) => f.phase !== 'later').map((f) => f.file));
+    const pageFiles = [...graph].filter((file) => !firstScreen.has(file));
+    expect(pageFiles.some((file) => file.includes('transparency-page'))).toBe(true);
+    const pageBytes = pageFiles.reduce((sum, file) => sum + gzipSync(readFileSync(`${DIST_DIR}${file}`), { level: 9 }).length, 0);
+    const summary = await rawRequest(app.server.url, { method: 'GET', path: '/api/transparencia', headers: { 'accept-encoding': 'gzip' } });
+    expect(summary.status).toBe(200);
+    expect(summary.headers['content-encoding']).toBe('gzip');
+    const summaryBytes = Number(summary.headers['content-length']);
+    expect(summaryBytes).toBeGreaterThan(500);
+    console.log(`transparency panel first screen: page code ${pageBytes} B gzip (${pageFiles.join(', ')}) + summary ${summaryBytes} B gzip = ${pageBytes + summaryBytes} B`);
+    expect(pageBytes + summaryBytes).toBeLessThanOrEqual(PANEL_BUDGET);
+  });
+
+  it('shows each secretariat\'s figures, with "menos de 5" for small counts, and every chart with its table and sentence', async () => {
+    // Reached from the menu of the static shell.
+    await page.goto(`${app.server.url}/`);
+    await page.locator('#menu > summary').click();
+    await page.getByRole('navigation', { name: 'Principal' }).getByRole('link', { name: 'Transparência', exact: true }).click();
+    await page.getByTestId('panel-date').waitFor({ timeout: 30_000 });
+    await expect(page.locator('main h1').textContent()).resolves.toBe('Painel de transparência');
+    await expect(page.getByTestId('panel-date').textContent()).resolves.toMatch(/^Dados de \d\d\/\d\d\/\d{4} às \d\d:\d\d\./);
+    // Últimos 12 meses (the default): Infraestrutura received 9, closed 7, 6 on time.
+    await expect(onTimeRow(page, 'Infraestrutura Urbana')).resolves.toEqual(['Infraestrutura Urbana', '9', '7', '86%']);
+    await expect(onTimeRow(page, 'Meio Ambiente')).resolves.toEqual(['Meio Ambiente', 'menos de 5', 'menos de 5', 'menos de 5']);
+
+    const charts = (await page.evaluate(CHARTS_WITH_TABLES)) as { label: string; figure: boolean; caption: boolean; rows: number; sentence: string }[];
+    expect(charts.length).toBeGreaterThanOrEqual(5);
+    for (const chart of charts) {
+      expect(chart, chart.label).toMatchObject({ figure: true, caption: true });
+      expect(chart.rows, chart.label).toBeGreaterThan(0);
+      expect(chart.sentence, chart.label).toMatch(/^\S.{20,}\.$/);
+      expect(chart.label).toContain(chart.sentence);
+    }
+    // The sentences say it in words.
+    const sentences = await page.getByTestId('chart-summary').allTextContents();
+    expect(sentences).toContain('Nos últimos 12 meses, Infraestrutura Urbana encerrou 86% dos pedidos dentro do prazo. 11 secretarias tiveram menos de 5 pedidos encerrados com prazo.');
+    expect(sentences.some((s) => s.startsWith('Nos últimos 12 meses, Infraestrutura Urbana foi o órgão com mais reclamações (6)'))).toBe(true);
+    // Complaints ranking and manifestações by type.
+    await expect(page.locator('#grafico-reclamacoes-tabela').locator('xpath=ancestor::table').locator('tbody tr').first().locator('th, td').allTextContents())
+      .resolves.toEqual(['1º', 'Infraestrutura Urbana', '6']);
+    const types = await page.locator('#grafico-manifestacoes-tabela').locator('xpath=ancestor::table').locator('tbody tr').allTextContents();
+    expect(types).toContain('Reclamações6');
+    expect(types).toContain('Elogiosmenos de 5');
+
+    // The period selector: the last 30 days hold the same requests.
+    await page.getByLabel('Período').selectOption('ultimos-30-dias');
+    await expect(page.locator('#grafico-prazo-titulo').textContent()).resolves.toContain('nos últimos 30 dias');
+    await expect(onTimeRow(page, 'Infraestrutura Urbana')).resolves.toEqual(['Infraestrutura Urbana', '9', '7', '86%']);
+
+    // A secretariat opens to all its figures and its services'.
+    const infra = page.locator('#secretaria-infraestrutura');
+    await infra.locator('summary').click();
+    await expect(infra.locator('[data-metric="received"]').first().textContent()).resolves.toBe('9');
+    await expect(infra.locator('[data-metric="open"]').first().textContent()).resolves.toBe('menos de 5');
+    await expect(infra.locator('[data-metric="overdue"]').first().textContent()).resolves.toBe('menos de 5');
+    await expect(infra.locator('[data-metric="median"]').first().textContent()).resolves.toBe('6 dias');
+    await expect(infra.locator('[data-metric="evaluations"]').first().textContent()).resolves.toBe('6');
+    await expect(infra.locator('[data-metric="grade"]').first().textContent()).resolves.toBe('4,5 de 5');
+    await expect(infra.locator('table', { hasText: 'Critério' }).locator('tbody tr').first().locator('th, td').allTextContents())
+      .resolves.toEqual(['Clareza da informação', '0%', '17%']);
+    const service = infra.getByTestId('service-figures').filter({ hasText: 'Tapa-buraco' });
+    await service.waitFor();
+    await expect(service.locator('[data-metric="received"]').textContent()).resolves.toBe('9');
+    await expect(service.locator('[data-metric="on-time"]').textContent()).resolves.toBe('86%');
+    await expect(service.textContent()).resolves.toContain('Prazo prometido na Carta de Serviços: até 15 dias úteis.');
+    await expect(service.locator('table', { hasText: 'Critério' }).locator('tbody tr', { hasText: 'Prazo' }).locator('th, td').allTextContents())
+      .resolves.toEqual(['Prazo', '100%', '0%']);
+    // The open-data links.
+    await expect(page.getByRole('link', { name: 'Baixar a planilha (CSV)' }).getAttribute('href')).resolves.toBe('/api/transparencia/dados.csv');
+    await expect(page.getByRole('link', { name: /Dicionário de dados/ }).getAttribute('href')).resolves.toBe('/api/transparencia/dicionario.json');
+  });
+
+  it('has no axe violations, fits 320 px with text at 200 % and is usable by keyboard', async () => {
+    await openPanel();
+    await page.locator('#secretaria-infraestrutura summary').click();
+    await page.locator('#secretaria-infraestrutura').getByTestId('service-figures').first().waitFor();
+    const violations = await axeViolations(page);
+    expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
+
+    await page.addStyleTag({ content: 'html { font-size: 200% !important; }' });
+    await expect(page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')).resolves.toBeLessThanOrEqual(0);
+    const again = await axeViolations(page);
+    expect(again, JSON.stringify(again, null, 2)).toEqual([]);
+
+    // Keyboard: the period selector and a secretariat's fold are reached and work with keys.
+    await page.locator('#periodo').focus();
+    await page.keyboard.press('ArrowDown');
+    const meio = page.locator('#secretaria-meio-ambiente');
+    await meio.locator('summary').focus();
+    await page.keyboard.press('Enter');
+    await expect(meio.evaluate((el) => (el as unknown as { open: boolean }).open)).resolves.toBe(true);
+  });
+
+  it('shows a service\'s "prometido × cumprido" line on its page', async () => {
+    await page.goto(`${app.server.url}/servicos/tapa-buraco`);
+    const line = page.getByTestId('promise-kept');
+    await line.waitFor({ state: 'attached', timeout: 30_000 });
+    await expect(line.textContent()).resolves.toContain('Prazo prometido: até 15 dias úteis. Cumprido em 86% dos pedidos nos últimos 12 meses (mediana: 6 dias).');
+    // Fewer than 5 closed: it says so instead of a share.
+    await page.goto(`${app.server.url}/servicos/poda-arvore`);
+    await page.getByTestId('promise-kept').waitFor({ state: 'attached', timeout: 30_000 });
+    await expect(page.getByTestId('promise-kept').textContent()).resolves.toContain('Prazo prometido: até 45 dias úteis. Nos últimos 12 meses, menos de 5 pedidos foram encerrados');
+  });
+
+  it('reads again with no signal after a reload, with the date of its figures', async () => {
+    await openPanel();
+    // One visit with signal: the panel, and a secretariat opened (its services' figures are read then).
+    await page.locator('#secretaria-infraestrutura summary').click();
+    await page.locator('#secretaria-infraestrutura').getByTestId('service-figures').first().waitFor();
+    const dateOnline = await page.getByTestId('panel-date').locator('strong').textContent();
+    await context.setOffline(true);
+    try {
+      await page.reload();
+      await page.getByTestId('panel-date').waitFor({ timeout: 30_000 });
+      await expect(page.getByTestId('panel-date').locator('strong').textContent()).resolves.toBe(dateOnline);
+      await expect(page.getByTestId('panel-date').textContent()).resolves.toContain('Sem internet');
+      await expect(onTimeRow(page, 'Infraestrutura Urbana')).resolves.toEqual(['Infraestrutura Urbana', '9', '7', '86%']);
+      const charts = (await page.evaluate(CHARTS_WITH_TABLES)) as { rows: number }[];
+      expect(charts.length).toBeGreaterThanOrEqual(5);
+      // The services' figures open offline too.
+      await page.locator('#secretaria-infraestrutura summary').click();
+      await page.locator('#secretaria-infraestrutura').getByTestId('service-figures').first().waitFor({ timeout: 20_000 });
+      // And a service page keeps its line.
+      await page.goto(`${app.server.url}/servicos/tapa-buraco`);
+      await page.getByTestId('promise-kept').waitFor({ state: 'attached', timeout: 30_000 });
+      await expect(page.getByTestId('promise-kept').textContent()).resolves.toContain('Cumprido em 86% dos pedidos');
+    } finally {
+      await context.setOffline(false);
+    }
+  });
+});
