@@ -178,7 +178,7 @@ async function seed(storage: Storage): Promise<Seeded> {
   const days = [...Array(6).fill('2026-11-25T15:00:00Z'), '2026-10-14T15:00:00Z', '2026-10-15T15:00:00Z'] as string[];
   for (const day of days) {
     const outcome = await acceptReport({ storage, charters, keys }, {
-      id: crypto.randomUUID(), formId: 'denuncia-integridade', formVersion: 1, identification: 'anonimo',
+      id: crypto.randomUUID(), formId: 'denuncia-integridade', formVersion: charter.forms.find((f) => f.id === 'denuncia-integridade')!.version, identification: 'anonimo',
       answers: { tipo: 'propina', orgao: 'infraestrutura', relato: SECRETS.story, consentimento: true }, files: [],
     }, new Date(day));
     if (outcome.status !== 201) throw new Error(`integrity report refused: ${JSON.stringify(outcome)}`);

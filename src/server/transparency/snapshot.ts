@@ -100,7 +100,7 @@ const int = (value: unknown): number => num(value) ?? 0;
  * grouped by secretariat in SQL too. Each query reads only the rows its periods can hold, works out a
  * row's values once (a subquery with OFFSET 0 keeps the planner from copying the expression into every
  * aggregate) in double precision, and sorts once per period for both percentiles. Requests are read from
- * a covering index (migration 010) in (secretariat, service) order: no row is visited and no sort is
+ * a covering index (migration 011) in (secretariat, service) order: no row is visited and no sort is
  * needed to group them. On PostgreSQL the queries run side by side on the pool's connections.
  */
 
