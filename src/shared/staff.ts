@@ -24,6 +24,7 @@ export const PERMISSIONS = [
   'requests.read', 'requests.answer', 'requests.assign', 'requests.transfer', 'requests.export',
   'templates.manage', 'figures.read', 'manifestations.read', 'audit.read', 'accounts.manage', 'charter.import',
   'integrity.read', 'integrity.answer', 'integrity.reveal', 'manifestations.forward', 'manifestations.internal_answer', 'plan.update',
+  'radar.read', 'radar.configure', 'report.read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

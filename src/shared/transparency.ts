@@ -126,7 +126,9 @@ const days = (value: number) => `${value.toLocaleString('pt-BR', { maximumFracti
 export function promiseKeptText(line: Pick<PromiseLine, 'promise' | 'closed' | 'onTimeShare' | 'medianDays'>): string {
   const promised = `Prazo prometido: ${line.promise}.`;
   if (line.onTimeShare === null) {
-    return `${promised} Nos últimos 12 meses, ${line.closed === null ? 'menos de 5 pedidos foram encerrados' : 'não há pedidos com prazo encerrados'}: ainda não dá para dizer quantos foram no prazo.`;
+    // A hidden count is not always a small one (it may be hidden to protect another service's): say only
+    // that there is not enough to publish.
+    return `${promised} Nos últimos 12 meses, ${line.closed === null ? 'ainda não há pedidos encerrados em número suficiente para publicar' : 'não há pedidos com prazo encerrados'} quantos foram no prazo.`;
   }
   const median = line.medianDays === null ? '' : ` (mediana: ${days(line.medianDays)})`;
   return `${promised} Cumprido em ${percent(line.onTimeShare)} dos pedidos nos últimos 12 meses${median}.`;

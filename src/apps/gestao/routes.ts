@@ -25,6 +25,9 @@ export const routes: GestaoRoute[] = [
   { pattern: '/gestao/integridade', access: 'integrity.read', load: () => import('./pages/integrity-list-page.tsx') },
   { pattern: '/gestao/integridade/:id', access: 'integrity.read', load: () => import('./pages/integrity-report-page.tsx') },
   { pattern: '/gestao/plano', access: 'plan.update', load: () => import('./pages/plan-page.tsx') },
+  { pattern: '/gestao/radar', access: 'radar.read', load: () => import('./pages/radar-page.tsx') },
+  { pattern: '/gestao/radar/semanal', access: 'radar.read', load: () => import('./pages/radar-week-page.tsx') },
+  { pattern: '/gestao/relatorio', access: 'report.read', load: () => import('./pages/report-page.tsx') },
 ];
 
 const notFound = (): Promise<PageModule> => import('./pages/not-found-page.tsx');

@@ -31,6 +31,12 @@ export const MATRIX: Record<Permission, readonly StaffRole[]> = {
   'integrity.answer': ['controladoria'],
   'integrity.reveal': ['controladoria'],
   'plan.update': ['controladoria'],
+  // The risk radar and its weekly digest: the controladoria's watch over every secretariat (it links to
+  // requests and integrity reports, which the admin does not read); only it sets the radar's thresholds.
+  'radar.read': ['controladoria'],
+  'radar.configure': ['controladoria'],
+  // The yearly report of the Ouvidoria and the charter (Law 13.460, arts. 14 and 15): published figures only.
+  'report.read': ['ouvidoria', 'controladoria'],
 };
 
 export interface Actor {

@@ -22,6 +22,7 @@ import { accountRoutes } from './account-routes.ts';
 import { authRoutes } from './auth-routes.ts';
 import { queueRoutes } from './queue-routes.ts';
 import { integrityRoutes } from './integrity-routes.ts';
+import { radarRoutes } from './radar-routes.ts';
 import type { IntegrityKeys } from '../integrity/crypto.ts';
 
 /**
@@ -153,4 +154,5 @@ export async function staffApi(app: FastifyInstance, options: StaffApiOptions): 
   accountRoutes(app, { storage, charters: options.charters });
   queueRoutes(app, { storage, charters: options.charters, push: options.push, flagOf: options.deadlines.flagOf, refreshDueDate: options.deadlines.refreshDueDate });
   integrityRoutes(app, { storage, charters: options.charters, keys: options.integrityKeys });
+  radarRoutes(app, { storage, charters: options.charters });
 }

@@ -11,6 +11,8 @@ const SECTIONS: { href: string; label: string; permission: Permission }[] = [
   { href: '/gestao/auditoria', label: 'Auditoria', permission: 'audit.read' },
   { href: '/gestao/integridade', label: 'Integridade', permission: 'integrity.read' },
   { href: '/gestao/plano', label: 'Plano de Integridade', permission: 'plan.update' },
+  { href: '/gestao/radar', label: 'Radar', permission: 'radar.read' },
+  { href: '/gestao/relatorio', label: 'Relatório anual', permission: 'report.read' },
 ];
 
 /** The header's second row: the sections the role may open, who is signed in, and "Sair". */

@@ -37,6 +37,8 @@ const ACTION_WORDS: Record<string, string> = {
   assign: 'Atribuiu um pedido',
   transfer: 'Transferiu um pedido',
   template_created: 'Criou um modelo de resposta',
+  radar_thresholds: 'Mudou os limiares do radar de riscos',
+  radar_export: 'Baixou o resumo semanal do radar',
 };
 
 function actionWords(action: string): string {

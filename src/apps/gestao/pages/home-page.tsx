@@ -11,6 +11,8 @@ const START: [Permission, string][] = [
   ['audit.read', '/gestao/auditoria'],
   ['charter.import', '/gestao/carta'],
   ['integrity.read', '/gestao/integridade'],
+  ['radar.read', '/gestao/radar'],
+  ['report.read', '/gestao/relatorio'],
 ];
 
 export default function HomePage(_props: PageProps) {

@@ -60,7 +60,7 @@ export function plural(n: number, one: string, many: string): string {
 export const ROLE_DESCRIPTIONS: Record<StaffRole, string> = {
   atendente: 'Atende os pedidos das suas secretarias: lê, muda a situação, pergunta ao cidadão, escreve notas internas e baixa a lista; responde à Ouvidoria as manifestações encaminhadas.',
   gestor: 'Tudo o que o atendente faz nas suas secretarias, e também atribui pedidos a colegas, transfere para outra secretaria e cuida dos modelos de resposta.',
-  ouvidoria: 'Lê as manifestações de todas as secretarias, encaminha cada uma à secretaria responsável, prorroga o prazo uma vez e dá a resposta final ao cidadão.',
-  controladoria: 'Lê todos os pedidos e manifestações e o registro de auditoria, sem mudá-los; cuida sozinha do Canal de Integridade e atualiza o Plano de Integridade.',
+  ouvidoria: 'Lê as manifestações de todas as secretarias, encaminha cada uma à secretaria responsável, prorroga o prazo uma vez, dá a resposta final ao cidadão e lê o relatório anual.',
+  controladoria: 'Lê todos os pedidos e manifestações, o registro de auditoria, o radar de riscos e o relatório anual (só muda os limiares do radar); cuida sozinha do Canal de Integridade e atualiza o Plano de Integridade.',
   admin: 'Cria e muda contas e importa a Carta de Serviços; não vê o conteúdo dos pedidos.',
 };

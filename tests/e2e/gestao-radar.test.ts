@@ -1,0 +1,121 @@
+/**
+ * The controladoria's radar, its weekly digest and the yearly report in real Chromium at 360 px: they
+ * render for the controladoria with axe-core finding no WCAG 2.1 A/AA violation and nothing overflowing
+ * sideways; a threshold changed on the page puts a signal out; the digest prints without navigation, black
+ * on white; the year selector changes the report.
+ */
+import { createRequire } from 'node:module';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { THRESHOLD_LABELS } from '../../src/shared/radar.ts';
+import { launchBrowser } from '../helpers/browser.ts';
+import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
+import { postJson, startServer, type TestServer } from '../helpers/server.ts';
+import { makeStaff, newStaffContext, overflow, signIn, type StaffUser } from './gestao-kit.ts';
+
+const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+let server: TestServer;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let controladoria: StaffUser;
+const year = Number(new Date(Date.now() - 3 * 3_600_000).toISOString().slice(0, 4));
+
+beforeAll(async () => {
+  assertBuilt();
+  server = await startServer({ staticDir: DIST_DIR, charter: appTestCharter() });
+  browser = await launchBrowser();
+  controladoria = await makeStaff(server.storage, { email: 'controle@pmvc.example', name: 'Dora Controladoria', roles: ['controladoria'], totp: true });
+  // An open manifestação forwarded to saúde, two days from its legal deadline: the radar lights a signal.
+  const id = crypto.randomUUID();
+  const filed = await postJson(`${server.url}/api/submissions`, {
+    id, kind: 'manifestation', serviceId: 'manifestacao-ouvidoria', formId: 'manifestacao-ouvidoria', formVersion: 1, createdAt: new Date().toISOString(),
+    answers: { tipo: 'reclamacao', assunto: 'Posto de saúde', relato: 'O posto ficou fechado no horário de atendimento.', consentimento: true },
+    attachments: [],
+  });
+  expect(filed.status).toBe(201);
+  await server.storage.query(`UPDATE submissions SET forwarded_to = 'saude', due_at = now() + interval '2 days' WHERE id = $1`, [id]);
+  context = await newStaffContext(browser, { bypassCSP: true });
+  page = await context.newPage();
+});
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await server?.close();
+});
+
+async function expectAccessible(target: Page): Promise<void> {
+  await target.addScriptTag({ path: AXE_PATH });
+  const violations = await target.evaluate(async (tags) => {
+    const { axe, document } = globalThis as unknown as { axe: { run: (c: unknown, o: unknown) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> }; document: unknown };
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
+    return result.violations.map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target) }));
+  }, WCAG_TAGS);
+  expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
+  expect(await overflow(target)).toBeLessThanOrEqual(0);
+}
+
+describe('the radar and the yearly report in the back office', () => {
+  it('shows the radar with its signal, accessible, and a threshold changed on the page puts it out', async () => {
+    await signIn(page, server.url, controladoria, '/gestao/radar');
+    await page.getByRole('heading', { name: 'Radar de riscos', level: 1 }).waitFor();
+    const signal = page.locator('[data-testid="radar-signal"][data-kind="manifestation_deadline"]');
+    await signal.waitFor();
+    expect(await signal.textContent()).toContain('1 manifestação em aberto a 5 dias ou menos do prazo legal');
+    expect(await page.getByRole('link', { name: 'Radar', exact: true }).getAttribute('aria-current')).toBe('page');
+    await expectAccessible(page);
+
+    await page.getByText('Limiares do radar').click();
+    await expectAccessible(page);
+    await page.getByLabel(THRESHOLD_LABELS.deadlineDays).fill('0');
+    await page.getByRole('button', { name: 'Salvar limiares' }).click();
+    await page.getByText('Dias até o prazo legal: o mínimo é 1.').first().waitFor();
+    await expectAccessible(page);
+    await page.getByLabel(THRESHOLD_LABELS.deadlineDays).fill('1');
+    await page.getByRole('button', { name: 'Salvar limiares' }).click();
+    await page.getByTestId('radar-empty').waitFor();
+    const audited = await server.storage.query<{ target: string }>(`SELECT target FROM staff_audit WHERE action = 'radar_thresholds'`);
+    expect(audited.rows).toEqual([{ target: 'deadlineDays: 5 → 1' }]);
+    // Back to 5 days for the digest.
+    await page.getByText('Limiares do radar').click().catch(() => undefined);
+    await page.getByLabel(THRESHOLD_LABELS.deadlineDays).fill('5');
+    await page.getByRole('button', { name: 'Salvar limiares' }).click();
+    await signal.waitFor();
+  });
+
+  it('prints the weekly digest without navigation, black on white, with its CSV', async () => {
+    await page.getByRole('link', { name: 'Resumo da semana para imprimir' }).click();
+    await page.getByRole('heading', { name: 'Radar de riscos: resumo da semana' }).waitFor();
+    await page.locator('[data-testid="radar-signal"]').first().waitFor();
+    await expectAccessible(page);
+    const csv = await page.evaluate(async () => {
+      const response = await fetch('/api/gestao/radar/semanal.csv', { credentials: 'same-origin' });
+      return { status: response.status, text: await response.text() };
+    });
+    expect(csv.status).toBe(200);
+    expect(csv.text).toContain('"manifestation_deadline"');
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('.gestao-bar').isVisible()).toBe(false);
+    expect(await page.getByRole('button', { name: 'Imprimir' }).isVisible()).toBe(false);
+    const colours = await page.evaluate('[getComputedStyle(document.body).color, getComputedStyle(document.body).backgroundColor, getComputedStyle(document.querySelector(".radar-signal")).color]');
+    expect(colours).toEqual(['rgb(0, 0, 0)', 'rgb(255, 255, 255)', 'rgb(0, 0, 0)']);
+    await page.emulateMedia({ media: 'screen' });
+  });
+
+  it('shows the yearly report, accessible, and changes year with the selector', async () => {
+    await page.getByRole('link', { name: 'Relatório anual' }).first().click();
+    await page.getByRole('heading', { name: `Relatório de gestão da Ouvidoria e da Carta de Serviços — ${year}` }).waitFor();
+    await page.getByTestId('relatorio').waitFor();
+    expect(await page.getByRole('table', { name: 'Manifestações recebidas por tipo' }).isVisible()).toBe(true);
+    expect(await page.getByRole('row', { name: /Reclamação/ }).textContent()).toContain('menos de 5');
+    await expectAccessible(page);
+    await page.getByLabel('Ano do relatório').selectOption(String(year - 1));
+    await page.getByRole('heading', { name: `Relatório de gestão da Ouvidoria e da Carta de Serviços — ${year - 1}` }).waitFor();
+    await page.getByTestId('relatorio').waitFor();
+    expect(new URL(page.url()).search).toBe(`?ano=${year - 1}`);
+    await expectAccessible(page);
+  });
+});
