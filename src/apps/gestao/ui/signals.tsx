@@ -44,7 +44,15 @@ function SignalItem({ signal, print }: { signal: RadarSignal; print: boolean }) 
         </p>
       )}
       {queue && <p class="no-print"><a href={queue}>Ver estes pedidos na fila</a></p>}
-      {integrityReports.length > 0 && <p class="muted">{count(integrityReports.length, 'relato', 'relatos')} para abrir no Canal de Integridade.</p>}
+      {integrityReports.length > 0 && (
+        <p>
+          <span>{print ? 'Relatos: ' : 'Abrir no Canal de Integridade: '}</span>
+          {integrityReports.slice(0, SHOWN_LINKS).map((id, i) => (
+            <span key={id}>{i > 0 && ', '}<a href={`/gestao/integridade/${id}`}>relato {i + 1}</a></span>
+          ))}
+          {integrityReports.length > SHOWN_LINKS && <span> e mais {integrityReports.length - SHOWN_LINKS}</span>}
+        </p>
+      )}
     </li>
   );
 }
