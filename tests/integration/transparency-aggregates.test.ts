@@ -370,13 +370,14 @@ describe.each(BACKENDS)('the transparency panel figures on %s', (backend) => {
     expect(period(health, '2026').received).toBeNull();
     expect(period(health, '2025').received).toBeNull();
 
-    // "menos de 5": the words on a service page for a hidden count.
+    // The words on a service page for a hidden count: no figure, and no claim that it is small (it may be
+    // hidden to protect another service's).
     const promise = (id: string) => {
       const s = entry(snapshot.services, id) as PanelSnapshot['services'][number];
       const m = period(s, 'ultimos-12-meses');
       return promiseKeptText({ promise: s.promise, closed: m.closed, onTimeShare: m.onTimeShare, medianDays: m.medianDays });
     };
-    expect(promise('iluminacao-publica')).toContain(LESS_THAN_FIVE);
+    expect(promise('iluminacao-publica')).toBe('Prazo prometido: até 5 dias úteis. Nos últimos 12 meses, ainda não há pedidos encerrados em número suficiente para publicar quantos foram no prazo.');
     expect(promise('tapa-buraco')).toBe('Prazo prometido: até 15 dias úteis. Cumprido em 70% dos pedidos nos últimos 12 meses (mediana: 18,1 dias).');
     expect(DATA_DICTIONARY.valor).toContain(LESS_THAN_FIVE);
 
