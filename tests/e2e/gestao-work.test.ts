@@ -201,7 +201,7 @@ describe('the audit log', () => {
     await waitUntil(async () => (await count()) > 100);
     await page.locator('[data-testid="audit-entry"][data-action="login_totp"] a', { hasText: 'Dora Controladoria' }).first().click();
     await page.waitForURL(/account=/);
-    await page.getByText('Só os registros de', { exact: false }).waitFor();
+    await page.locator('.notice', { hasText: 'Só os registros de Dora Controladoria' }).waitFor();
     const actions = await page.locator('[data-testid="audit-entry"]').evaluateAll((items) => items.map((item) => item.getAttribute('data-action')));
     expect(actions).toContain('login_totp');
     expect(actions).not.toContain('export');

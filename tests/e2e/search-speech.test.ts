@@ -54,9 +54,12 @@ describe('search as people speak', () => {
   });
 
   it('comes back to the same query and results after opening one', async () => {
+    // On a 360 px phone the header shows only the search button: it opens the search page.
     await page.goto(`${server.url}/`);
-    await page.fill('#busca-topo-q', 'ponte caiu');
-    await page.press('#busca-topo-q', 'Enter');
+    await page.locator('#busca-topo').getByRole('button', { name: 'Buscar' }).click();
+    await page.waitForURL('**/buscar');
+    await page.fill('#busca', 'ponte caiu');
+    await page.press('#busca', 'Enter');
     await first().locator('a[href="/servicos/manutencao-estrada-vicinal"]').click();
     await page.waitForURL('**/servicos/manutencao-estrada-vicinal');
     await page.goBack();
