@@ -5,7 +5,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyReply, type F
 import { HttpError, MESSAGES, apiError } from './api-errors.ts';
 import { citizenApi } from './citizen/plugin.ts';
 import { DEFAULT_LIMITS, type ConnectionLimits, type TrustProxy } from './config.ts';
-import { guardConnections } from './connection-guard.ts';
+import { closeUnlessDrainable, guardConnections } from './connection-guard.ts';
 import { CharterCache } from './current-charter.ts';
 import { DiskSpace } from './disk-space.ts';
 import { deadlinesFor } from './due-dates.ts';
@@ -180,8 +180,7 @@ export async function buildApp({
   });
 
   app.setErrorHandler(async (error: ErrorLike, request, reply) => {
-    // Refused before its body was read (507, 429, 415, 413): close, so the phone stops sending megabytes for nothing.
-    if (!request.raw.complete) reply.header('connection', 'close');
+    closeUnlessDrainable(request, reply);
     if (error instanceof HttpError) {
       if (error.statusCode >= 500) request.log.warn({ error: error.body.error }, 'request refused');
       return reply.code(error.statusCode).send(error.body);

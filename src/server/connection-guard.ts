@@ -5,7 +5,7 @@
  */
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { clientKey } from './client-address.ts';
 import type { ConnectionLimits } from './config.ts';
 
@@ -68,4 +68,19 @@ export function guardConnections(app: FastifyInstance, options: ConnectionGuardO
     raw.once('end', () => clearInterval(timer));
     raw.once('close', () => clearInterval(timer));
   });
+}
+
+/** Up to this much unread body, a request refused before its body was read has it drained, not cut. */
+export const DRAIN_LIMIT_BYTES = 6 * 1024 * 1024;
+
+/**
+ * For an answer given before the request's body was read (507, 429, 415, 413). A body of a photo's size is
+ * left for Node to read and discard: closing at once would reset the connection under a client still
+ * writing it, which then sees a broken pipe instead of the answer (and its Retry-After). A bigger or
+ * unannounced body closes the connection, so the phone stops sending megabytes for nothing.
+ */
+export function closeUnlessDrainable(request: FastifyRequest, reply: FastifyReply): void {
+  if (request.raw.complete) return;
+  const declared = Number(request.headers['content-length']);
+  if (!Number.isFinite(declared) || declared > DRAIN_LIMIT_BYTES) reply.header('connection', 'close');
 }

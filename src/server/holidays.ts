@@ -23,6 +23,7 @@
 import Holidays from 'date-holidays';
 import type { HolidayCalendar } from '../shared/deadlines.ts';
 import type { Charter, MunicipalHoliday } from '../shared/schemas.ts';
+import { isRealDay } from '../shared/dates.ts';
 
 export type HolidaySource = 'national' | 'state' | 'municipal';
 
@@ -59,11 +60,6 @@ function officialHolidays(year: number): Holiday[] {
     ...national.map((h) => ({ ...h, source: 'national' as const })),
     ...state.map((h) => ({ ...h, source: 'state' as const })),
   ];
-}
-
-function isRealDay(day: string): boolean {
-  const ms = Date.parse(`${day}T00:00:00Z`);
-  return Number.isFinite(ms) && new Date(ms).toISOString().slice(0, 10) === day;
 }
 
 function municipalDays(list: readonly MunicipalHoliday[], year: number): Holiday[] {

@@ -6,3 +6,10 @@ export function bahiaDay(instant: Date | string | number = new Date()): string {
   const ms = instant instanceof Date ? instant.getTime() : typeof instant === 'number' ? instant : Date.parse(instant);
   return new Date(ms + BAHIA_OFFSET_MS).toISOString().slice(0, 10);
 }
+
+/** Whether YYYY-MM-DD names a day that exists (2026-02-30 does not): a shape check alone lets it reach the database. */
+export function isRealDay(day: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return false;
+  const ms = Date.parse(`${day}T00:00:00Z`);
+  return Number.isFinite(ms) && new Date(ms).toISOString().slice(0, 10) === day;
+}

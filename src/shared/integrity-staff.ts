@@ -37,7 +37,7 @@ const shortText = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1, '
 export const CityMessageSchema = v.strictObject({ text: shortText(3000) });
 export const IntegrityStatusChangeSchema = v.strictObject({ status: v.picklist(INTEGRITY_STATUSES, 'Escolha a situação.') });
 export const IntegrityClassificationSchema = v.strictObject({
-  riskCategory: v.nullable(v.pipe(v.string(), v.maxLength(80))),
+  riskCategory: v.nullable(v.picklist(INTEGRITY_RISK_CATEGORIES, 'Escolha uma categoria de risco do Plano de Integridade.')),
   secretariats: v.pipe(v.array(v.pipe(v.string(), v.maxLength(80))), v.maxLength(20, 'No máximo 20 secretarias.')),
   services: v.pipe(v.array(v.pipe(v.string(), v.maxLength(80))), v.maxLength(20, 'No máximo 20 serviços.')),
 });

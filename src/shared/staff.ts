@@ -4,6 +4,7 @@
  */
 import * as v from 'valibot';
 import { SUBMISSION_KINDS, SUBMISSION_STATUSES, UuidSchema } from './schemas.ts';
+import { isRealDay } from './dates.ts';
 
 export const STAFF_ROLES = ['atendente', 'gestor', 'ouvidoria', 'controladoria', 'admin'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
@@ -97,8 +98,8 @@ export const QueueFilterSchema = v.strictObject({
   village: v.optional(v.pipe(v.string(), v.maxLength(120))),
   overdue: v.optional(v.picklist(['1'])),
   mine: v.optional(v.picklist(['1'])),
-  from: v.optional(v.pipe(v.string(), v.isoDate())),
-  to: v.optional(v.pipe(v.string(), v.isoDate())),
+  from: v.optional(v.pipe(v.string(), v.check(isRealDay, 'Data inválida: use AAAA-MM-DD.'))),
+  to: v.optional(v.pipe(v.string(), v.check(isRealDay, 'Data inválida: use AAAA-MM-DD.'))),
   protocol: v.optional(v.pipe(v.string(), v.regex(/^\d{4}-\d{1,7}$/, 'Protocolo no formato 2026-000123.'))),
   after: v.optional(v.pipe(v.string(), v.maxLength(200))),
   limit: v.optional(v.pipe(v.string(), v.regex(/^\d{1,3}$/))),

@@ -50,6 +50,9 @@ export interface IntegrityPart {
   receivedDay?: string;
   /** Epoch ms at which the drainer may send it: a random 3–30 s after it became due, drawn again after any other traffic. */
   sendAt?: number;
+  /** When sendAt was drawn: named traffic the page or the service worker sent after it (a status read, a push
+   *  subscription) counts as other traffic too. */
+  drawnAt?: number;
   /** report: the last follow-up read and when (offline /acompanhar), kept only as long as the receipt itself. */
   followUp?: FollowUp;
   followUpAt?: number;
@@ -195,4 +198,19 @@ let shared: OutboxDb | undefined;
 export function getOutboxDb(): OutboxDb {
   shared ??= openOutboxDb();
   return shared;
+}
+
+/** Where the time of the last named request sent outside a drain is kept (meta table). */
+const NAMED_TRAFFIC_KEY = 'namedTrafficAt';
+
+/**
+ * Notes that the phone is about to send something that names the person's records (a status read, a push
+ * subscription with its ids), from the page or the service worker: a denúncia must not leave right after.
+ */
+export async function noteNamedTraffic(db: OutboxDb, now: number = Date.now()): Promise<void> {
+  await db.meta.put({ key: NAMED_TRAFFIC_KEY, value: String(now) }).catch(() => undefined);
+}
+
+export async function namedTrafficAt(db: OutboxDb): Promise<number> {
+  return Number((await db.meta.get(NAMED_TRAFFIC_KEY))?.value ?? 0);
 }

@@ -23,7 +23,7 @@ import {
 } from '../shared/schemas.ts';
 import { backoffDelay } from './backoff.ts';
 import { deleteUnreferencedBlobs } from './blob-store.ts';
-import { DUE_STATES, isIntegrity, type OutboxDb, type OutboxRecord } from './db.ts';
+import { DUE_STATES, isIntegrity, namedTrafficAt, type OutboxDb, type OutboxRecord } from './db.ts';
 import { toSubmission } from './enqueue.ts';
 import { deviceSalt } from './hash.ts';
 import { integrityDelay, integrityRequest, setMessageReceived, setReportReceived } from './integrity.ts';
@@ -64,6 +64,8 @@ export function requestTimeout(baseMs: number, bodyBytes: number): number {
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 /** Long enough for a server's write to be past any crash window; short enough to free the phone soon. */
 export const CONFIRM_AFTER_MS = 2 * 60_000;
+/** After a confirmation read that failed, the next one for the same records. */
+export const CONFIRM_RETRY_MS = 60_000;
 /** A stuck record is tried again alone this often (or at once with "Enviar agora"). */
 export const STUCK_RETRY_MS = 60 * 60_000;
 /** Whole-batch failures one drain may spend isolating a bad record before it backs off like any failure. */
@@ -231,7 +233,14 @@ async function sendRound(deps: SyncDeps, due: OutboxRecord[], state: DrainState)
   })();
   const postReplies = (async () => {
     for (let start = 0; start < replies.length && failure === undefined; start += MAX_REPLIES) {
-      await postBatch(deps, replies.slice(start, start + MAX_REPLIES), state).catch(remember);
+      const chunk = replies.slice(start, start + MAX_REPLIES);
+      await postBatch(deps, chunk, state).catch(async (error: unknown) => {
+        // No signal stops everything; a failure of the replies' own route waits alone, in backoff, and
+        // never holds back the requests, their photos or the stuck ones.
+        if (error instanceof TransientError && error.offline) return remember(error);
+        const transient = error instanceof TransientError ? error : new TransientError(MESSAGES.serverBusy, false);
+        state.report.retrying += await scheduleRetry(deps, chunk.map((r) => r.id), transient.message, transient.retryAfterMs);
+      });
     }
   })();
   await Promise.all([postPlain, postPhotos, postReplies]);
@@ -528,6 +537,15 @@ async function confirmSent(deps: SyncDeps, report: DrainReport): Promise<void> {
   const due = await db.records.where('state').equals('sent').filter((r) => r.answers !== undefined && (r.confirmAfter ?? 0) <= now).toArray();
   for (let start = 0; start < due.length; start += MAX_STATUS_IDS) {
     const ids = due.slice(start, start + MAX_STATUS_IDS).map((r) => r.id);
+    // A read that fails (no signal, a busy server, an answer that is not ours) is tried again a minute later
+    // for every record still due: not at the next drain a second away, which would hammer the server and,
+    // as other traffic, keep holding back a denúncia waiting for a quiet moment.
+    const postpone = async () => {
+      const later = now + CONFIRM_RETRY_MS;
+      await db.records.where('id').anyOf(due.slice(start).map((r) => r.id)).modify((r) => {
+        if (r.state === 'sent' && r.answers !== undefined) r.confirmAfter = later;
+      });
+    };
     let response: Response;
     try {
       response = await request(deps, '/api/submissions/status', {
@@ -536,14 +554,19 @@ async function confirmSent(deps: SyncDeps, report: DrainReport): Promise<void> {
         body: JSON.stringify({ ids }),
       }, report);
     } catch {
+      await postpone();
       return;
     }
     if (!response.ok) {
       await response.body?.cancel().catch(() => undefined);
+      await postpone();
       return;
     }
     const body = parseAnswer(StatusBatchResponseSchema, await response.json().catch(() => undefined));
-    if (!body) return;
+    if (!body) {
+      await postpone();
+      return;
+    }
     const missing = new Set(body.missing);
     await db.transaction('rw', db.records, db.drafts, db.blobs, async () => {
       const freed: string[] = [];
@@ -611,7 +634,9 @@ async function sendIntegrity(deps: SyncDeps, state: DrainState): Promise<void> {
   const due = (await db.records.where('state').anyOf(DUE_STATES as string[]).sortBy('createdAt'))
     .filter((r) => isIntegrity(r) && ((r.state !== 'retry' && r.state !== 'stuck') || r.nextAttemptAt <= now));
   if (due.length === 0) return;
-  const otherTraffic = state.report.requests > 0;
+  // Other traffic: this drain's, or a named request the page or the service worker sent since a delay was drawn.
+  const lastNamed = await namedTrafficAt(db);
+  const otherTraffic = state.report.requests > 0 || due.some((r) => r.integrity?.drawnAt !== undefined && lastNamed >= r.integrity.drawnAt);
   const chosen = otherTraffic ? undefined : due.find((r) => r.integrity?.sendAt !== undefined && r.integrity.sendAt <= now);
   // A record due for the first time draws its delay; after other traffic, every waiting one draws again.
   await drawDelays(deps, due.filter((r) => r !== chosen && (otherTraffic || r.integrity?.sendAt === undefined)));
@@ -630,7 +655,10 @@ async function sendIntegrity(deps: SyncDeps, state: DrainState): Promise<void> {
   }
   // Whatever happened, this one draws a new delay once it is due again, and the others count theirs from now.
   await db.records.where('id').equals(record.id).filter((r) => r.state !== 'sent').modify((r) => {
-    if (r.integrity) delete r.integrity.sendAt;
+    if (r.integrity) {
+      delete r.integrity.sendAt;
+      delete r.integrity.drawnAt;
+    }
   });
   await drawDelays(deps, due.filter((r) => r !== chosen));
 }
@@ -638,7 +666,7 @@ async function sendIntegrity(deps: SyncDeps, state: DrainState): Promise<void> {
 async function drawDelays(deps: SyncDeps, records: OutboxRecord[]): Promise<void> {
   if (records.length === 0) return;
   await deps.db.records.where('id').anyOf(records.map((r) => r.id)).filter((r) => isIntegrity(r) && DUE_STATES.includes(r.state)).modify((record) => {
-    record.integrity = { ...record.integrity!, sendAt: deps.now() + integrityDelay(deps.random) };
+    record.integrity = { ...record.integrity!, sendAt: deps.now() + integrityDelay(deps.random), drawnAt: deps.now() };
   });
 }
 

@@ -4,7 +4,7 @@
  * proxy's error never reaches the phone's database.
  */
 import { MAX_STATUS_IDS, StatusBatchResponseSchema, parseAnswer } from '../shared/schemas.ts';
-import { isIntegrity, type OutboxDb } from './db.ts';
+import { isIntegrity, noteNamedTraffic, type OutboxDb } from './db.ts';
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -18,6 +18,7 @@ export async function refreshStatuses(db: OutboxDb, given: readonly string[], fe
   const ids = given.filter((id) => !integrity.has(id));
   for (let start = 0; start < ids.length; start += MAX_STATUS_IDS) {
     const chunk = ids.slice(start, start + MAX_STATUS_IDS);
+    await noteNamedTraffic(db, now());
     let body;
     try {
       const response = await fetchFn(`${baseUrl}/api/submissions/status`, {

@@ -47,6 +47,21 @@ describe.each(BACKENDS)('GET /api/gestao/requests pages on %s', (backend) => {
     expect(new Set(seen)).toEqual(new Set(ids));
   });
 
+  it('refuses a day that does not exist with a pt-BR 422, and ignores a cursor it did not write (never a 500)', async () => {
+    for (const [path, field] of [['/api/gestao/requests?from=2026-02-30', 'from'], ['/api/gestao/requests.csv?to=2026-99-99', 'to']] as const) {
+      const response = await get(path);
+      expect(response.status, path).toBe(422);
+      expect(((await response.json()) as { fields: Record<string, string> }).fields, path).toEqual({ [field]: 'Data inválida: use AAAA-MM-DD.' });
+    }
+    const forged = (cursor: unknown) => Buffer.from(JSON.stringify(cursor)).toString('base64url');
+    const first = (await (await get('/api/gestao/requests?kind=evaluation&limit=5')).json()) as { items: { id: string }[] };
+    for (const cursor of [{ c: false, d: '2026', i: ids[0] }, { c: false, d: 'infinity', i: '-'.repeat(36) }]) {
+      const response = await get(`/api/gestao/requests?kind=evaluation&limit=5&after=${forged(cursor)}`);
+      expect(response.status, JSON.stringify(cursor)).toBe(200);
+      expect(((await response.json()) as { items: { id: string }[] }).items).toEqual(first.items);
+    }
+  });
+
   it('exports every row in the CSV, past its first slice of 200', async () => {
     const response = await get('/api/gestao/requests.csv?kind=evaluation');
     expect(response.status).toBe(200);

@@ -176,6 +176,44 @@ describe.each(BACKENDS)('the integrity channel on %s', (backend) => {
     expect(audit.rows[0]!.target).toContain(justification);
   });
 
+  it('classifies a report only by the plan\'s risk categories and the charter\'s secretariats and services', async () => {
+    expect((await postJson(`${server.url}/api/integridade/relatos`, report())).status).toBe(201);
+    const { cookie, csrfToken } = await controladoria();
+    const list = await (await fetch(`${server.url}/api/gestao/integridade`, { headers: { cookie } })).json() as { reports: { id: string }[] };
+    const target = list.reports[0]!.id;
+    const headers = { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken, ...origin() };
+    const classify = (body: unknown) => fetch(`${server.url}/api/gestao/integridade/${target}/classificacao`, { method: 'POST', headers, body: JSON.stringify(body) });
+    const linked = async () => (await server.storage.query('SELECT risk_category, linked_secretariats, linked_services FROM integrity_reports WHERE id = $1', [target])).rows[0];
+    const before = await linked();
+    const { secretariats, services } = appTestCharter();
+    const badCategory = await classify({ riskCategory: 'qualquer coisa', secretariats: [], services: [] });
+    expect(badCategory.status).toBe(422);
+    const unknown = await classify({ riskCategory: 'obras', secretariats: [secretariats[0]!.id, 'secretaria-inventada'], services: ['servico-inventado'] });
+    expect(unknown.status).toBe(422);
+    expect(await unknown.json()).toEqual({
+      error: 'invalid_classification',
+      message: 'Confira a classificação.',
+      fields: { 'secretariats.1': 'Secretaria não encontrada na Carta de Serviços.', 'services.0': 'Serviço não encontrado na Carta de Serviços.' },
+    });
+    expect(await linked()).toEqual(before);
+    // A link repeated counts once (the radar counts clusters by them).
+    expect((await classify({ riskCategory: 'obras', secretariats: [secretariats[0]!.id, secretariats[0]!.id], services: [services[0]!.id] })).status).toBe(200);
+    expect(await linked()).toEqual({ risk_category: 'obras', linked_secretariats: [secretariats[0]!.id], linked_services: [services[0]!.id] });
+  });
+
+  it('sends a message without opening the report: nothing marked read, and no report answers 404', async () => {
+    expect((await postJson(`${server.url}/api/integridade/relatos`, report())).status).toBe(201);
+    const unread = (await server.storage.query<{ id: string }>('SELECT id FROM integrity_reports WHERE read_day IS NULL ORDER BY received_day DESC LIMIT 1')).rows[0]!.id;
+    const { cookie, csrfToken } = await controladoria();
+    const headers = { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken, ...origin() };
+    const send = (id: string) => fetch(`${server.url}/api/gestao/integridade/${id}/mensagens`, { method: 'POST', headers, body: JSON.stringify({ text: 'Pode dizer o nome da empresa?' }) });
+    expect((await send(unread)).status).toBe(200);
+    expect((await server.storage.query('SELECT read_day, status FROM integrity_reports WHERE id = $1', [unread])).rows[0]).toEqual({ read_day: null, status: 'aguardando_voce' });
+    const nobody = crypto.randomUUID();
+    expect((await send(nobody)).status).toBe(404);
+    expect((await server.storage.query('SELECT count(*)::int AS n FROM integrity_messages WHERE report_id = $1', [nobody])).rows[0]).toEqual({ n: 0 });
+  });
+
   it('keeps no reporter\'s address, agent, receipt or text in plain form, in any table or log line', async () => {
     const secretWords = 'Contrato 77/2026 superfaturado pelo diretor X';
     const { body } = await postJson(`${server.url}/api/integridade/relatos`, report({ answers: { ...report().answers, relato: secretWords } }), { 'user-agent': 'NavegadorDoDenunciante/9.9' });

@@ -61,6 +61,12 @@ describe.each(BACKENDS)('the Ouvidoria on %s', (backend) => {
     expect((await ouvidoria.post(`/requests/${item.id}/forward`, { secretariatId: 'saude', note: 'Verificar o horário do posto.' })).status).toBe(200);
     expect((await saude.get(`/requests/${item.id}`)).status).toBe(200);
     expect((await educacao.get(`/requests/${item.id}`)).status).toBe(403);
+    // Only the Ouvidoria's forwarding moves a manifestação: a gestor's transfer is refused and changes nothing.
+    const gestor = await signIn(['gestor'], ['saude']);
+    const transfer = await gestor.post(`/requests/${item.id}/transfer`, { secretariatId: 'educacao', reason: 'Não é da saúde.' });
+    expect(transfer.status).toBe(422);
+    expect(((await transfer.json()) as { message: string }).message).toBe('Manifestações mudam de secretaria só pelo encaminhamento da Ouvidoria.');
+    expect((await server.storage.query('SELECT secretariat_id, forwarded_to FROM submissions WHERE id = $1', [item.id])).rows[0]).toMatchObject({ forwarded_to: 'saude' });
     expect((await saude.post(`/requests/${item.id}/internal-answer`, { text: 'A enfermeira estava de licença; escala refeita.' })).status).toBe(200);
     // The secretariat answers the Ouvidoria, not the citizen.
     expect((await saude.post(`/requests/${item.id}/status`, { status: 'done', note: 'x' })).status).toBe(403);
@@ -70,6 +76,9 @@ describe.each(BACKENDS)('the Ouvidoria on %s', (backend) => {
     expect((await ouvidoria.post(`/requests/${item.id}/status`, { status: 'done', note: 'A escala do posto foi refeita e o horário será cumprido.' })).status).toBe(200);
     const citizen = (await (await fetch(`${server.url}/api/submissions/${item.id}`)).json()) as { status: string; history: { note?: string }[] };
     expect(citizen.status).toBe('done');
+    // Closed: not forwarded again.
+    expect((await ouvidoria.post(`/requests/${item.id}/forward`, { secretariatId: 'educacao' })).status).toBe(409);
+    expect((await server.storage.query('SELECT forwarded_to FROM submissions WHERE id = $1', [item.id])).rows[0]).toEqual({ forwarded_to: 'saude' });
     expect(citizen.history.map((h) => h.note).filter(Boolean)).toEqual([
       'Sua manifestação foi encaminhada à secretaria responsável.',
       'A escala do posto foi refeita e o horário será cumprido.',

@@ -530,3 +530,29 @@ describe('the sign-in rate limit per client address', () => {
     expect(statuses).toEqual([401, 401, 401, 429, 429]);
   });
 });
+
+describe('a caller who may not call a staff route', () => {
+  let server: TestServer;
+  beforeAll(async () => { server = await startServer({ charter: staffCharter() }); });
+  afterAll(async () => { await server?.close(); });
+
+  it('is refused before its body is read: a 20 MB charter import without a session gets its 401 after a few bytes', async () => {
+    const { connect } = await import('node:net');
+    const { port } = new URL(server.url);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        // The headers promise 20 MB; only the first bytes are ever sent.
+        socket.write(`POST /api/gestao/charter HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nOrigin: ${server.url}\r\nContent-Type: application/json\r\nContent-Length: 20000000\r\n\r\n{"version":`);
+      });
+      let text = '';
+      socket.on('data', (chunk) => {
+        text += chunk.toString('utf8');
+        if (text.includes('\r\n\r\n') && text.includes('}')) { socket.destroy(); resolve(text); }
+      });
+      socket.on('error', reject);
+      setTimeout(() => { socket.destroy(); reject(new Error(`no answer while the body was pending; got: ${text}`)); }, 5_000);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 401 /);
+    expect(answer).toContain('"error":"unauthenticated"');
+  });
+});

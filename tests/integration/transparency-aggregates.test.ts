@@ -482,6 +482,22 @@ describe.each(BACKENDS)('the transparency panel figures on %s', (backend) => {
     const csv = await (await fetch(`${server.url}/api/transparencia/dados.csv`)).text();
     expect(csv).toContain('\r\ninfraestrutura,tapa-buraco,ultimos-30-dias,encerrados,11\r\n');
   });
+
+  it('counts an integrity report only once its day is over, and does not recompute for it (its arrival is not timed)', async () => {
+    const before = await fetch(`${server.url}/api/transparencia`);
+    const outcome = await acceptReport({ storage: owned.storage, charters: new CharterCache(owned.storage), keys: new IntegrityKeys(randomBytes(32)) }, {
+      id: crypto.randomUUID(), formId: 'denuncia-integridade', formVersion: charter.forms.find((f) => f.id === 'denuncia-integridade')!.version, identification: 'anonimo',
+      answers: { tipo: 'propina', orgao: 'infraestrutura', relato: SECRETS.story, consentimento: true }, files: [],
+    }, NOW);
+    expect(outcome.status).toBe(201);
+    const today = await computeSnapshot(owned.storage, charter, NOW);
+    expect(today.integrityReports.find((r) => r.month === '2026-11')!.reports).toBe(6);
+    const tomorrow = await computeSnapshot(owned.storage, charter, new Date(NOW.getTime() + 86_400_000));
+    expect(tomorrow.integrityReports.find((r) => r.month === '2026-11')!.reports).toBe(7);
+    await server.app.transparencyPanel.refresh();
+    const after = await fetch(`${server.url}/api/transparencia`, { headers: { 'if-none-match': before.headers.get('etag')! } });
+    expect(after.status).toBe(304);
+  });
 });
 
 function rawGet(url: string, headers: Record<string, string>): Promise<{ headers: Record<string, string | string[] | undefined>; body: Buffer }> {

@@ -16,7 +16,7 @@ import {
   normalizeReceipt, pendingMessages, rememberFollowUp,
 } from '../../src/sync/integrity.ts';
 import { followedRequestIds, refreshOpenStatuses } from '../../src/sync/status.ts';
-import type { OutboxDb } from '../../src/sync/db.ts';
+import { noteNamedTraffic, type OutboxDb } from '../../src/sync/db.ts';
 import { createFakeEndpoint } from './sync-fake-endpoint.ts';
 import { clock, freshDb, PAST_CONFIRMATION_MS, queue, uuid } from './sync-test-kit.ts';
 
@@ -211,6 +211,23 @@ describe('the integrity channel in the outbox', () => {
     expect(await drainOutbox(deps(db, endpoint, time))).toMatchObject({ integritySent: 1, requests: 1 });
     expect(integrityCalls(endpoint).map((c) => (c.body as { id: string }).id)).toEqual([one.id, two.id]);
     expect(integrityCalls(endpoint)[1]!.at - integrityCalls(endpoint)[0]!.at).toBeGreaterThanOrEqual(INTEGRITY_DELAY.minMs);
+  });
+
+  it('waits a fresh delay after a named request the page or the service worker sent outside the drain', async () => {
+    const { db } = freshDb();
+    const time = clock();
+    const endpoint = integrityEndpoint(time);
+    const one = await queueReport(db);
+    await drainOutbox(deps(db, endpoint, time));
+    // A status read of the person's named requests, sent by the page while the denúncia waits.
+    time.advance(1000);
+    await noteNamedTraffic(db, time.now());
+    time.advance(HALF_DELAY);
+    expect(await drainOutbox(deps(db, endpoint, time))).toMatchObject({ integritySent: 0, requests: 0 });
+    expect(integrityCalls(endpoint)).toEqual([]);
+    expect((await db.records.get(one.id))?.integrity?.sendAt).toBe(time.now() + HALF_DELAY);
+    time.advance(HALF_DELAY);
+    expect(await drainOutbox(deps(db, endpoint, time))).toMatchObject({ integritySent: 1, requests: 1 });
   });
 
   it('drops the answers and photos on acknowledgement and keeps only the receipt, until "Já anotei"', async () => {

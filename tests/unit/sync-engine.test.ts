@@ -1,10 +1,58 @@
 import { describe, expect, it } from 'vitest';
-import { drainOutbox, MESSAGES, STUCK_RETRY_MS, type LockManagerLike } from '../../src/sync/drain.ts';
+import { CONFIRM_RETRY_MS, drainOutbox, MESSAGES, STUCK_RETRY_MS, type LockManagerLike } from '../../src/sync/drain.ts';
 import { BACKOFF_BASE_MS } from '../../src/sync/backoff.ts';
+import { enqueueReply } from '../../src/sync/reply.ts';
 import { createFakeEndpoint } from './sync-fake-endpoint.ts';
 import { clock, depsFor, freshDb, PAST_CONFIRMATION_MS, queue } from './sync-test-kit.ts';
 
 describe('drainOutbox', () => {
+  it('keeps a reply the server fails on apart: the requests and their photos still go, the reply waits in backoff', async () => {
+    const { db } = freshDb();
+    const endpoint = createFakeEndpoint();
+    const time = clock();
+    const asked = await queue(db);
+    await drainOutbox(depsFor(db, endpoint, time));
+    const reply = await enqueueReply(db, { id: crypto.randomUUID(), request: (await db.records.get(asked.id))!, text: 'O buraco fica em frente ao número 120.' }, time.now);
+    const withPhoto = await queue(db, {}, true);
+    const failingReplies: typeof endpoint.fetch = async (input, init) => {
+      if (new URL(input, 'http://fake.test').pathname === '/api/replies') return new Response('{"error":"internal_error","message":"Erro."}', { status: 500 });
+      return endpoint.fetch(input, init);
+    };
+    const report = await drainOutbox({ ...depsFor(db, endpoint, time), fetch: failingReplies });
+    expect((await db.records.get(withPhoto.id))?.state).toBe('sent');
+    expect(endpoint.stored.has(withPhoto.id)).toBe(true);
+    const waiting = await db.records.get(reply.id);
+    expect(waiting?.state).toBe('retry');
+    expect(waiting?.nextAttemptAt).toBeGreaterThan(time.now());
+    expect(report.offline).toBe(false);
+  });
+
+  it('waits a minute after a confirmation read that failed, instead of asking again at every drain', async () => {
+    const { db } = freshDb();
+    const endpoint = createFakeEndpoint();
+    const time = clock();
+    const record = await queue(db);
+    await drainOutbox(depsFor(db, endpoint, time));
+    time.advance(PAST_CONFIRMATION_MS);
+    for (const failure of ['busy', 'offline'] as const) {
+      if (failure === 'busy') Object.assign(endpoint.state, { failures: 1, failureStatus: 503 });
+      else endpoint.state.offline = true;
+      const failed = await drainOutbox(depsFor(db, endpoint, time));
+      expect(failed.requests, failure).toBe(1);
+      expect(failed.nextAttemptAt, failure).toBe(time.now() + CONFIRM_RETRY_MS);
+      const kept = await db.records.get(record.id);
+      expect(kept?.answers, failure).toEqual(record.answers);
+      // A second later: nothing is asked.
+      time.advance(1_000);
+      expect((await drainOutbox(depsFor(db, endpoint, time))).requests, failure).toBe(0);
+      time.advance(CONFIRM_RETRY_MS);
+    }
+    endpoint.state.offline = false;
+    const confirmed = await drainOutbox(depsFor(db, endpoint, time));
+    expect(confirmed).toMatchObject({ requests: 1, resent: 0 });
+    expect((await db.records.get(record.id))?.answers).toBeUndefined();
+  });
+
   it('sends a queued record with its photo, keeps the receipt, and drops answers and photo once a later read confirms it', async () => {
     const { db } = freshDb();
     const endpoint = createFakeEndpoint();

@@ -40,10 +40,11 @@ wireShell();
 // waits for that shell.
 afterFirstPaint(() => {
   registerServiceWorker();
-  void import('./charter/charter-store.ts')
-    .then((m) => m.ensureCharterLoaded())
-    .catch(() => undefined)
-    .then(startWhatCanWait);
+  const charterLoaded = import('./charter/charter-store.ts').then((m) => m.ensureCharterLoaded());
+  // The outbox must not depend on the charter: a worker that never answers (its chunk failed, a hung
+  // refresh) would leave queued records unsent until someone taps "Enviar agora".
+  const atMost = new Promise<void>((resolve) => setTimeout(resolve, CHARTER_WAIT_MS));
+  void Promise.race([charterLoaded, atMost]).catch(() => undefined).then(startWhatCanWait);
 });
 
 // The static shell's content stays on screen until the first page's code has arrived: no blank flash on 2G.
@@ -56,6 +57,9 @@ loadPage(bootLocation).then(
 );
 render(<HeaderStatus />, document.getElementById('estado')!);
 render(<Banners />, document.getElementById('avisos')!);
+
+/** How long the outbox's start waits for the charter's first answer. */
+const CHARTER_WAIT_MS = 20_000;
 
 /** Start-up work that can wait for the charter (on a first visit the line is busy saving the app), then for idle time. */
 function startWhatCanWait(): void {

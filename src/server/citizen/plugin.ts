@@ -8,6 +8,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import { HttpError, MESSAGES, apiError } from '../api-errors.ts';
 import { clientKey } from '../client-address.ts';
+import { closeUnlessDrainable } from '../connection-guard.ts';
 import type { CharterCache } from '../current-charter.ts';
 import type { DiskSpace } from '../disk-space.ts';
 import type { Storage } from '../storage/types.ts';
@@ -48,7 +49,7 @@ export async function citizenApi(app: FastifyInstance, options: CitizenApiOption
   // Before the body is read and before the database is touched: a full disk answers "later", never hangs.
   app.addHook('onRequest', async (request, reply) => {
     if (!WRITES.has(request.method) || !disk.isLow()) return;
-    if (!request.raw.complete) reply.header('connection', 'close');
+    closeUnlessDrainable(request, reply);
     return reply.code(507).header('retry-after', '60').send(apiError('insufficient_storage', MESSAGES.diskFull));
   });
 

@@ -316,10 +316,13 @@ export async function readReportFile({ storage, keys }: IntegrityDeps, reportId:
   return row ? { type: row.type, bytes: keys.open({ keyId: row.key_id, blob: Buffer.from(row.contents) }) } : null;
 }
 
-export async function cityMessage({ storage, keys }: IntegrityDeps, reportId: string, text: string, now = new Date()): Promise<void> {
-  await storage.transaction(async (tx) => {
+/** The controladoria's message; false when there is no such report. (Not an opening: it marks nothing read.) */
+export async function cityMessage({ storage, keys }: IntegrityDeps, reportId: string, text: string, now = new Date()): Promise<boolean> {
+  return storage.transaction(async (tx) => {
+    const updated = await tx.query(`UPDATE integrity_reports SET status = 'aguardando_voce' WHERE id = $1`, [reportId]);
+    if (updated.rowCount === 0) return false;
     await addMessage(tx, keys, reportId, true, text, null, now);
-    await tx.query(`UPDATE integrity_reports SET status = 'aguardando_voce' WHERE id = $1`, [reportId]);
+    return true;
   });
 }
 
@@ -330,7 +333,8 @@ export async function setReportStatus(storage: Storage, reportId: string, status
 export async function classifyReport(storage: Storage, reportId: string, change: { riskCategory: string | null; secretariats: string[]; services: string[] }): Promise<boolean> {
   return (await storage.query(
     'UPDATE integrity_reports SET risk_category = $2, linked_secretariats = $3, linked_services = $4 WHERE id = $1',
-    [reportId, change.riskCategory, change.secretariats, change.services],
+    // Each link once: a repeated one would count a report several times in the radar's clusters.
+    [reportId, change.riskCategory, [...new Set(change.secretariats)], [...new Set(change.services)]],
   )).rowCount > 0;
 }
 

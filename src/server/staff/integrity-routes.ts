@@ -53,8 +53,7 @@ export function integrityRoutes(app: FastifyInstance, deps: IntegrityDeps): void
   app.post<{ Params: { id: string } }>('/integridade/:id/mensagens', { config: { access: 'integrity.answer' } }, async (request) => {
     const { text: message } = parsed(parseContract(MessageSchema, request.body));
     const id = reportId(request.params.id);
-    if (!(await openReport(deps, id))) throw notFound();
-    await cityMessage(deps, id, message);
+    if (!(await cityMessage(deps, id, message))) throw notFound();
     await audit(deps.storage, who(request), 'integrity_message', { target: id });
     return { ok: true };
   });
@@ -69,6 +68,12 @@ export function integrityRoutes(app: FastifyInstance, deps: IntegrityDeps): void
 
   app.post<{ Params: { id: string } }>('/integridade/:id/classificacao', { config: { access: 'integrity.answer' } }, async (request) => {
     const change = parsed(parseContract(ClassifySchema, request.body));
+    // Links name the charter's secretariats and services (the radar counts clusters by them).
+    const charter = (await deps.charters.current())?.charter;
+    const fields: Record<string, string> = {};
+    change.secretariats.forEach((id, i) => { if (!charter?.secretariats.some((s) => s.id === id)) fields[`secretariats.${i}`] = 'Secretaria não encontrada na Carta de Serviços.'; });
+    change.services.forEach((id, i) => { if (!charter?.services.some((s) => s.id === id)) fields[`services.${i}`] = 'Serviço não encontrado na Carta de Serviços.'; });
+    if (Object.keys(fields).length) throw new HttpError(422, apiError('invalid_classification', 'Confira a classificação.', fields));
     const id = reportId(request.params.id);
     if (!(await classifyReport(deps.storage, id, change))) throw notFound();
     await audit(deps.storage, who(request), 'integrity_classified', { target: id });

@@ -126,13 +126,14 @@ export async function staffApi(app: FastifyInstance, options: StaffApiOptions): 
     if (found) request.staff = found;
   });
 
-  app.addHook('preHandler', async (request) => {
+  // Before the body is read: a caller who may not call the route does not get a 20 MB charter parsed first.
+  app.addHook('preParsing', async (request, _reply, payload) => {
     const access = request.routeOptions.config.access!;
     // State-changing requests come from this site's own pages, sign-in included.
     if (WRITES.has(request.method) && !sameOrigin(request)) {
       throw new HttpError(403, apiError('bad_origin', 'Pedido recusado: ele não veio das páginas da gestão.'));
     }
-    if (access === 'public') return;
+    if (access === 'public') return payload;
     const staff = request.staff;
     if (!staff) throw unauthenticated();
     const needsSecondFactor = staff.account.roles.some((role) => ROLES_NEEDING_TOTP.includes(role)) || staff.account.totpEnabled;
@@ -148,6 +149,7 @@ export async function staffApi(app: FastifyInstance, options: StaffApiOptions): 
     if (access !== 'pending' && access !== 'signed_in' && !can(staff.account, access)) {
       throw new HttpError(403, apiError('forbidden', 'O seu perfil não permite esta ação.'));
     }
+    return payload;
   });
 
   authRoutes(app, { storage, loginRateLimit: options.loginRateLimit ?? 10 });

@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type FormField, SHA256_REGEX, type SubmissionKind, type SubmissionStatus, UuidSchema, parseContract } from '../../shared/schemas.ts';
+import { isRealDay } from '../../shared/dates.ts';
 import {
   AssignSchema, ExtensionSchema, ForwardSchema, InternalAnswerSchema, NoteSchema, QueueFilterSchema, QuestionSchema, StatusChangeSchema, TemplateSchema, TransferSchema,
   type DeadlineFlag, type QueueFilter, type QueueItem, type RequestDetail,
@@ -247,6 +248,9 @@ export function queueRoutes(app: FastifyInstance, deps: QueueDeps): void {
   app.post<{ Params: { id: string } }>('/requests/:id/transfer', { config: { access: 'requests.transfer' } }, async (request) => {
     const row = await loadVisible(deps, request, request.params.id);
     const { secretariatId, reason } = parsed(parseContract(TransferSchema, request.body));
+    // A manifestação belongs to the secretariat the Ouvidoria forwards it to: moving its secretariat_id would
+    // change nothing anyone sees and muddle its story.
+    if (row.kind === 'manifestation') throw new HttpError(422, apiError('use_forward', 'Manifestações mudam de secretaria só pelo encaminhamento da Ouvidoria.'));
     const current = await charters.current();
     if (!current?.charter.secretariats.some((s) => s.id === secretariatId)) throw new HttpError(422, apiError('unknown_secretariat', 'Secretaria não encontrada na Carta de Serviços.'));
     if (secretariatId === row.secretariat_id) throw new HttpError(422, apiError('same_secretariat', 'O pedido já está nesta secretaria.'));
@@ -261,6 +265,7 @@ export function queueRoutes(app: FastifyInstance, deps: QueueDeps): void {
     const row = await loadVisible(deps, request, request.params.id);
     const { secretariatId, note } = parsed(parseContract(ForwardSchema, request.body));
     if (row.kind !== 'manifestation') throw new HttpError(422, apiError('not_manifestation', 'Só manifestações são encaminhadas pela Ouvidoria.'));
+    if (row.closed_at) throw new HttpError(409, apiError('closed', 'Esta manifestação já foi encerrada.'));
     const current = await charters.current();
     if (!current?.charter.secretariats.some((s) => s.id === secretariatId)) throw new HttpError(422, apiError('unknown_secretariat', 'Secretaria não encontrada na Carta de Serviços.'));
     await storage.query('UPDATE submissions SET forwarded_to = $2 WHERE id = $1', [row.id, secretariatId]);
@@ -273,7 +278,10 @@ export function queueRoutes(app: FastifyInstance, deps: QueueDeps): void {
   app.post<{ Params: { id: string } }>('/requests/:id/internal-answer', { config: { access: 'manifestations.internal_answer' } }, async (request) => {
     const row = await loadVisible(deps, request, request.params.id);
     const { text } = parsed(parseContract(InternalAnswerSchema, request.body));
-    if (row.kind !== 'manifestation' || !row.forwarded_to) throw new HttpError(422, apiError('not_forwarded', 'Esta manifestação não foi encaminhada à sua secretaria.'));
+    // Only the secretariat it went to answers (someone who also reads everywhere, as controladoria, does not answer for it).
+    if (row.kind !== 'manifestation' || !row.forwarded_to || !actorOf(request).secretariats.includes(row.forwarded_to)) {
+      throw new HttpError(422, apiError('not_forwarded', 'Esta manifestação não foi encaminhada à sua secretaria.'));
+    }
     await addStaffEvent(storage, row.id, request.staff!.account.id, 'internal_answer', text);
     await audit(storage, who(request), 'internal_answer', { submissionId: row.id });
     return { ok: true };
@@ -324,8 +332,8 @@ export function queueRoutes(app: FastifyInstance, deps: QueueDeps): void {
       ...(isUuid(query.account) ? { accountId: query.account } : {}),
       ...(query.action && /^[a-z_:]{1,40}$/.test(query.action) ? { action: query.action } : {}),
       ...(isUuid(query.submission) ? { submissionId: query.submission } : {}),
-      ...(query.from && /^\d{4}-\d{2}-\d{2}$/.test(query.from) ? { from: query.from } : {}),
-      ...(query.to && /^\d{4}-\d{2}-\d{2}$/.test(query.to) ? { to: query.to } : {}),
+      ...(query.from && isRealDay(query.from) ? { from: query.from } : {}),
+      ...(query.to && isRealDay(query.to) ? { to: query.to } : {}),
       ...(query.before && /^\d{1,18}$/.test(query.before) ? { before: query.before } : {}),
     });
   });

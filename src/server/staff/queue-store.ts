@@ -43,7 +43,10 @@ export function encodeCursor(row: QueueRow): string {
 function decodeCursor(text: string): Cursor | null {
   try {
     const cursor = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Cursor;
-    if (typeof cursor.c !== 'boolean' || typeof cursor.d !== 'string' || typeof cursor.i !== 'string' || !/^[0-9a-f-]{36}$/.test(cursor.i) || (cursor.d !== 'infinity' && Number.isNaN(Date.parse(cursor.d)))) return null;
+    // Exactly what encodeCursor writes: anything else would reach the database's casts and fail there.
+    if (typeof cursor.c !== 'boolean' || typeof cursor.d !== 'string' || typeof cursor.i !== 'string') return null;
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(cursor.i)) return null;
+    if (cursor.d !== 'infinity' && !(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(cursor.d) && new Date(cursor.d).toISOString() === cursor.d)) return null;
     return cursor;
   } catch {
     return null;

@@ -1,7 +1,8 @@
 /**
  * The controladoria's risk radar, its thresholds and weekly digest, and the yearly report (Law 13.460,
- * arts. 14 and 15). Reading the radar and its CSV is audited like any export; every change of a threshold
- * is audited with the old and new values.
+ * arts. 14 and 15). The radar's CSV is audited like any export (reading the radar on screen is not: it
+ * holds counts, names of services and protocols, no one's data); every change of a threshold is audited
+ * with the old and new values.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { bahiaDay } from '../../shared/dates.ts';

@@ -3,13 +3,14 @@
  * panel, the services, the open data in CSV and JSON, the data dictionary), each with a strong ETag and
  * compressed once.
  *
- * A background check every 30 s compares a cheap token of the data (the charter, the newest status-history
- * and staff-event ids, the count of integrity reports) with the token stored beside the newest snapshot;
+ * A background check every 30 s compares a cheap token of the data (the charter, the day, the newest
+ * status-history and staff-event ids) with the token stored beside the newest snapshot;
  * when it changed, or when the snapshot is an hour old (the rolling windows move), it recomputes. The
  * token lives in the database, so several servers on one PostgreSQL do not all recompute the same data,
  * and a restart does not either.
  */
 import { createHash } from 'node:crypto';
+import { bahiaDay } from '../../shared/dates.ts';
 import type { Charter } from '../../shared/schemas.ts';
 import { DATA_DICTIONARY, servicesOf, summaryOf, type PanelSnapshot } from '../../shared/transparency.ts';
 import { compressOnce, type CharterCache, type CompressedBodies } from '../current-charter.ts';
@@ -79,13 +80,14 @@ export class TransparencyPanel {
   }
 
   async #token(charterId: number): Promise<string> {
-    const { rows } = await this.storage.query<{ h: string; e: string; i: string }>(
+    // Integrity reports are not in it: they count only for days that are over, which the day in the token
+    // covers (a new report must not set off a recomputation that would time its arrival).
+    const { rows } = await this.storage.query<{ h: string; e: string }>(
       `SELECT (SELECT coalesce(max(id), 0) FROM status_history)::text AS h,
-              (SELECT coalesce(max(id), 0) FROM staff_events)::text AS e,
-              (SELECT count(*) FROM integrity_reports)::text AS i`,
+              (SELECT coalesce(max(id), 0) FROM staff_events)::text AS e`,
     );
     const row = rows[0]!;
-    return `${charterId}:${row.h}:${row.e}:${row.i}`;
+    return `${charterId}:${bahiaDay(this.#now())}:${row.h}:${row.e}`;
   }
 
   /** Recomputes when the data changed or the newest snapshot is too old; one at a time. */

@@ -364,8 +364,11 @@ export async function measure(db: Queryable, charter: Charter, now = new Date(),
   const complaintsBy = new Map(complaintRows.rows.map((row) => [row.secretariat, row.n]));
 
   const integrity = await db.query<{ month: string; n: number }>(
-    `SELECT to_char(received_day, 'YYYY-MM') AS month, count(*)::int AS n FROM integrity_reports WHERE received_day >= $1::date GROUP BY 1`,
-    [`${months[0]}-01`],
+    // Only days that are over: a count that grew during the day would time a report's arrival to the
+    // snapshot's minute, and a report's time is kept to the day.
+    `SELECT to_char(received_day, 'YYYY-MM') AS month, count(*)::int AS n FROM integrity_reports
+     WHERE received_day >= $1::date AND received_day < $2::date GROUP BY 1`,
+    [`${months[0]}-01`, bahiaDay(now)],
   );
   const integrityBy = new Map(integrity.rows.map((row) => [row.month, row.n]));
 

@@ -5,7 +5,7 @@
  * installed on the home screen; elsewhere, without it, news still shows in the app.
  */
 import { PushKeySchema, parseAnswer } from '../../../shared/schemas.ts';
-import { getOutboxDb } from '../../../sync/db.ts';
+import { getOutboxDb, noteNamedTraffic } from '../../../sync/db.ts';
 import { followedRequestIds } from '../../../sync/status.ts';
 
 const PUSH_FLAG = 'pushFollowing';
@@ -40,10 +40,12 @@ async function currentSubscription(): Promise<PushSubscription | null> {
 
 async function sendSubscription(subscription: PushSubscription): Promise<boolean> {
   const json = subscription.toJSON() as { endpoint: string; keys: { p256dh: string; auth: string } };
+  const ids = await followedIds();
+  await noteNamedTraffic(getOutboxDb());
   const response = await fetch('/api/push/subscription', {
     method: 'PUT',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ endpoint: json.endpoint, keys: json.keys, ids: await followedIds() }),
+    body: JSON.stringify({ endpoint: json.endpoint, keys: json.keys, ids }),
   });
   return response.ok;
 }

@@ -2,7 +2,7 @@
  * "A Prefeitura perguntou…": the city's question and the person's answer, written here, kept in the outbox
  * and sent when there is signal (exactly once, like any request).
  */
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { getOutboxDb, type OutboxRecord } from '../../../sync/db.ts';
 import { enqueueReply, repliesTo } from '../../../sync/reply.ts';
 import { requestSync } from '../../../sync/sync-engine.ts';
@@ -14,6 +14,8 @@ export function ReplyToQuestion({ record }: { record: OutboxRecord }) {
   const replies = useLiveQuery(() => repliesTo(db, record.id), [record.id]) ?? [];
   const [text, setText] = useState('');
   const [error, setError] = useState('');
+  // A second tap while the first is being saved would queue the answer twice, under two ids.
+  const saving = useRef(false);
   const history = record.statusHistory ?? [];
   const questionIndex = history.map((event) => event.status).lastIndexOf('waiting_citizen');
   const question = questionIndex >= 0 ? history[questionIndex] : undefined;
@@ -28,9 +30,15 @@ export function ReplyToQuestion({ record }: { record: OutboxRecord }) {
       setError('Escreva a sua resposta.');
       return;
     }
+    if (saving.current) return;
+    saving.current = true;
     setError('');
-    await enqueueReply(db, { id: crypto.randomUUID(), request: record, text });
-    setText('');
+    try {
+      await enqueueReply(db, { id: crypto.randomUUID(), request: record, text });
+      setText('');
+    } finally {
+      saving.current = false;
+    }
     void requestSync('enqueue');
   };
 
@@ -40,7 +48,7 @@ export function ReplyToQuestion({ record }: { record: OutboxRecord }) {
       {question?.note && <p class="record-note" data-testid="question">{question.note}</p>}
       {replies.map((reply) => (
         <p key={reply.id} class="muted" data-testid="reply" data-state={reply.state}>
-          Sua resposta ({dateWords(reply.createdAt)}): {reply.state === 'sent' ? 'enviada' : 'guardada, será enviada quando houver sinal'}
+          Sua resposta ({dateWords(reply.createdAt)}): {reply.state === 'sent' ? 'enviada' : reply.state === 'rejected' || reply.state === 'conflict' ? `não foi aceita pela Prefeitura${reply.lastError ? ` (${reply.lastError})` : ''}` : 'guardada, será enviada quando houver sinal'}
         </p>
       ))}
       {waiting && !answered && (

@@ -17,7 +17,7 @@ import './integrity-page.css';
 type Loaded = { state: 'loading' } | { state: 'ready'; content: ServedIntegrityContent } | { state: 'failed' };
 
 async function loadContent(): Promise<ServedIntegrityContent | null> {
-  const response = await fetch('/api/integridade/conteudo', { headers: { accept: 'application/json' } });
+  const response = await fetch('/api/integridade/conteudo', { headers: { accept: 'application/json' }, credentials: 'omit', referrerPolicy: 'no-referrer' });
   if (!response.ok) return null;
   return parseAnswer(ServedIntegrityContentSchema, await response.json());
 }
