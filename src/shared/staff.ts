@@ -170,6 +170,8 @@ export const RequestDetailSchema = v.object({
   location: v.nullable(v.object({ lat: v.optional(v.number()), lng: v.optional(v.number()), accuracy: v.optional(v.number()), district: v.optional(v.string()), village: v.optional(v.string()), mapUrl: v.nullable(v.string()) })),
   events: v.array(RequestEventSchema),
   templates: v.array(v.object({ id: UuidSchema, title: v.string(), text: v.string() })),
+  /** A manifestação's identification left out for this reader (a secretariat, without the citizen's consent). */
+  identityWithheld: v.optional(v.literal(true)),
 });
 export type RequestDetail = v.InferOutput<typeof RequestDetailSchema>;
 

@@ -8,7 +8,9 @@ import { createECDH, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installCharter } from '../../src/server/storage/charter-store.ts';
 import type { Storage } from '../../src/server/storage/types.ts';
+import type { Charter } from '../../src/shared/schemas.ts';
 import { appTestCharter } from '../helpers/app-charter.ts';
 import { BACKENDS, VALID_CPF, openTestStorage, postJson, startServer, type TestServer } from '../helpers/server.ts';
 import { StaffClient, addAccount } from '../helpers/staff.ts';
@@ -240,6 +242,7 @@ describe.each(BACKENDS)('staff actions one can trust, on %s', (backend) => {
           expectIdentity(page.text, shown);
           const fieldIds = (page.body.answers as { fieldId: string }[]).map((a) => a.fieldId);
           for (const field of ['nome', 'cpf', 'email', 'telefone']) expect(fieldIds.includes(field), `${role} ${field}`).toBe(shown);
+          expect(page.body.identityWithheld, role).toBe(shown ? undefined : true);
           // The export never carries a person's data, whoever asks for it.
           const csv = await staff[role].call('GET', '/api/gestao/requests.csv?kind=manifestation');
           expect(csv.status, role).toBe(200);
@@ -291,6 +294,44 @@ describe.each(BACKENDS)('staff actions one can trust, on %s', (backend) => {
     expect((await staff.gestorInfra.call('GET', `/api/gestao/requests/${request}`)).body.templates).toHaveLength(1);
     const complaint = await forwarded(false);
     expect((await staff.gestorSaude.call('GET', `/api/gestao/requests/${complaint}`)).body.templates).toEqual([]);
+  });
+});
+
+/** The charter as it was before the consent: the manifestação form's first version, with no field marked. */
+function charterBeforeConsent(): Charter {
+  const before = structuredClone(charter);
+  before.version = '2026.11.1';
+  const form = before.forms.find((f) => f.id === MANIFESTATION_FORM.id)!;
+  form.version = 1;
+  form.fields = form.fields.filter((f) => !f.sharesIdentity).map(({ identifies: _identifies, ...field }) => field);
+  return before;
+}
+
+describe.each(BACKENDS)('a manifestação on the form version before the consent, on %s', (backend) => {
+  it("is still accepted after the new version, and its author's identity still stays with the Ouvidoria", async () => {
+    const server = await startServer({ backend, charter: charterBeforeConsent() });
+    try {
+      await installCharter(server.storage, charter);
+      const ouvidoria = new StaffClient(server.url);
+      await ouvidoria.signIn((await addAccount(server.storage, ['ouvidoria'], [])).email);
+      const atendente = new StaffClient(server.url);
+      await atendente.signIn((await addAccount(server.storage, ['atendente'], ['saude'])).email);
+      // A draft kept on a phone since before the new version: sent now, on version 1.
+      const draft = manifestation({ share: false });
+      const { compartilhar: _none, ...answers } = draft.answers as Record<string, unknown>;
+      const old = { ...draft, formVersion: 1, answers };
+      expect((await postJson(`${server.url}/api/submissions`, old)).status).toBe(201);
+      expect((await ouvidoria.call('POST', `/api/gestao/requests/${old.id}/forward`, { body: { secretariatId: 'saude' } })).status).toBe(200);
+      const seen = await atendente.call('GET', `/api/gestao/requests/${old.id}`);
+      expect(seen.status).toBe(200);
+      expect(seen.body.formVersion).toBe(1);
+      expect(seen.text).toContain('A recepcionista do posto do Centro');
+      for (const value of IDENTITY_VALUES) expect(seen.text).not.toContain(value);
+      expect(seen.body.identityWithheld).toBe(true);
+      expect((await ouvidoria.call('GET', `/api/gestao/requests/${old.id}`)).text).toContain(COMPLAINANT.nome);
+    } finally {
+      await server.close();
+    }
   });
 });
 

@@ -61,13 +61,20 @@ export function reachesService(actor: Actor, service: Service, current: CurrentC
   return canSee(actor, { kind, secretariatId: service.secretariatId, forwardedTo: service.secretariatId });
 }
 
+/** In a manifestação these always identify their author, whatever the form says. */
+const IDENTIFYING_TYPES: readonly FormField['type'][] = ['cpf', 'email', 'phone'];
+
 /**
- * The answers the actor may read. A manifestação's identification (fields marked `identifies`) stays with
- * the Ouvidoria and the controladoria (Law 13.460 art. 10 §7): a secretariat it was forwarded to reads it
- * only when the citizen ticked the field marked `sharesIdentity`.
+ * The answers the actor may read. A manifestação's identification stays with the Ouvidoria and the
+ * controladoria (Law 13.460 art. 10 §7): a secretariat it was forwarded to reads it only when the citizen
+ * ticked the field marked `sharesIdentity`. What identifies: a field marked `identifies` in the version the
+ * citizen filled in or in the form's current version (field ids are kept across versions, so manifestações
+ * sent before the marks existed are covered), and any CPF, e-mail or phone field.
  */
-export function readableFields(actor: Actor, row: Pick<SubmissionFull, 'kind' | 'answers'>, fields: readonly FormField[]): FormField[] {
-  if (row.kind !== 'manifestation' || can(actor, 'manifestations.read')) return [...fields];
-  const shared = fields.some((field) => field.sharesIdentity && row.answers[field.id] === true);
-  return shared ? [...fields] : fields.filter((field) => !field.identifies);
+export function readableFields(actor: Actor, row: Pick<SubmissionFull, 'kind' | 'answers'>, fields: readonly FormField[], currentFields: readonly FormField[] = []): { fields: FormField[]; withheld: boolean } {
+  if (row.kind !== 'manifestation' || can(actor, 'manifestations.read')) return { fields: [...fields], withheld: false };
+  if (fields.some((field) => field.sharesIdentity && row.answers[field.id] === true)) return { fields: [...fields], withheld: false };
+  const marked = new Set([...fields, ...currentFields].filter((field) => field.identifies).map((field) => field.id));
+  const identifies = (field: FormField) => marked.has(field.id) || IDENTIFYING_TYPES.includes(field.type);
+  return { fields: fields.filter((field) => !identifies(field)), withheld: fields.some((field) => identifies(field) && row.answers[field.id] !== undefined) };
 }

@@ -137,7 +137,8 @@ export function queueRoutes(app: FastifyInstance, deps: QueueDeps): void {
     await audit(storage, who(request), 'view_request', { submissionId: row.id });
     reply.header('cache-control', 'no-store');
     // A manifestação's identification stays with the Ouvidoria unless the citizen let it be shared.
-    const fields = readableFields(actor, row, form?.fields ?? []);
+    const currentForm = current?.charter.forms.find((f) => f.id === row.form_id);
+    const { fields, withheld } = readableFields(actor, row, form?.fields ?? [], currentForm?.fields);
     const label = (fieldId: string) => fields.find((f) => f.id === fieldId)?.label ?? fieldId;
     const locationField = fields.find((f) => f.type === 'location');
     const place = locationField ? (row.answers[locationField.id] as { lat?: number; lng?: number; accuracy?: number; district?: string; village?: string } | undefined) : undefined;
@@ -156,6 +157,7 @@ export function queueRoutes(app: FastifyInstance, deps: QueueDeps): void {
       } : null,
       events: events.map((event) => ({ at: event.at.toISOString(), type: event.type, ...(event.status ? { status: event.status } : {}), ...(event.text ? { text: event.text } : {}), public: event.public, by: event.by })),
       templates: templates.map((t) => ({ id: t.id, title: t.title, text: t.text })),
+      ...(withheld ? { identityWithheld: true } : {}),
     };
     return detail;
   });
