@@ -21,6 +21,7 @@ import { TransparencyPanel, type PanelOptions } from './transparency/published-p
 import { transparencyApi } from './transparency/plugin.ts';
 import { DiskFullError } from './storage/file-store.ts';
 import type { Storage } from './storage/types.ts';
+import { safeErrorLog } from './safe-error-log.ts';
 
 export interface AppOptions {
   storage: Storage;
@@ -73,13 +74,8 @@ const LARGE_BODY_BYTES = 64 * 1024;
 
 type ErrorLike = { code?: string; statusCode?: number; name?: string; stack?: string };
 
-/**
- * What may be logged of an unexpected error: its name, code and stack frames, never its message, which
- * can quote input (a database error may cite a value, a parser a piece of the body).
- */
-export function safeErrorLog(error: ErrorLike) {
-  return { name: error.name, code: error.code, frames: error.stack?.split('\n').map((line) => line.trim()).filter((line) => line.startsWith('at ')).slice(0, 8) };
-}
+// In a module of its own so that routes (a CSV export, a push sent in the background) log errors the same way.
+export { safeErrorLog };
 
 /** Route patterns under /api and their methods, to tell 405 (known path, other method) from 404. */
 class ApiRouteTable {

@@ -65,7 +65,7 @@ beforeAll(async () => {
   atendente = await makeStaff(server.storage, { email: 'bruno@pmvc.example', name: 'Bruno Atendente', roles: ['atendente'], secretariats: ['infraestrutura'] });
   manifestationId = crypto.randomUUID();
   const filed = await postJson(`${server.url}/api/submissions`, {
-    id: manifestationId, kind: 'manifestation', serviceId: 'manifestacao-ouvidoria', formId: 'manifestacao-ouvidoria', formVersion: 1,
+    id: manifestationId, kind: 'manifestation', serviceId: 'manifestacao-ouvidoria', formId: 'manifestacao-ouvidoria', formVersion: appTestCharter().forms.find((f) => f.id === 'manifestacao-ouvidoria')!.version,
     answers: { tipo: 'reclamacao', assunto: 'Posto de saúde', relato: 'O posto do bairro ficou fechado no horário de atendimento três vezes.', consentimento: true },
     attachments: [], createdAt: new Date().toISOString(),
   });
