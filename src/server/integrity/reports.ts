@@ -196,7 +196,9 @@ export async function followUp(deps: IntegrityDeps, reportId: string): Promise<F
   const held = (await heldMessagesOf(deps.storage, deps.keys, reportId))
     .map(({ day, message }): MessageView => ({ from: 'voce', day, text: message.text, files: message.files.length }));
   if (!row) return { status: 'recebida', receivedDay: (await heldReportDay(deps.storage, reportId))!, readDay: null, messages: held };
-  return { status: row.status, receivedDay: dayText(row.received_day), readDay: row.read_day ? dayText(row.read_day) : null, messages: [...await messagesOf(deps, reportId), ...held] };
+  // An answer held for the mixer already answers the question, as the mixer will record it.
+  const status = held.length && row.status === 'aguardando_voce' ? 'em_apuracao' : row.status;
+  return { status, receivedDay: dayText(row.received_day), readDay: row.read_day ? dayText(row.read_day) : null, messages: [...await messagesOf(deps, reportId), ...held] };
 }
 
 async function addMessage(tx: Queryable, keys: IntegrityKeys, reportId: string, fromCity: boolean, text: string, clientHash: string | null, now: Date): Promise<string | null> {
