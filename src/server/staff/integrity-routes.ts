@@ -106,6 +106,7 @@ export function integrityRoutes(app: FastifyInstance, deps: IntegrityDeps): void
 
   app.get<{ Params: { id: string } }>('/integridade/:id/identidade', { config: { access: 'integrity.reveal' } }, async (request, reply) => {
     const id = reportId(request.params.id);
+    if (!(await hasPreservedIdentity(deps.storage, id))) throw new HttpError(404, apiError('no_identity', 'Este relato é anônimo: não há identidade a revelar.'));
     const identity = await viewRevealedIdentity(deps.storage, deps.keys, who(request), id);
     if (!identity) throw new HttpError(403, apiError('reveal_not_approved', 'A identidade só aparece para quem pediu, depois que outra pessoa da controladoria aprovar o pedido.'));
     reply.header('cache-control', 'no-store');
