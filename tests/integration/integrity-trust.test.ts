@@ -4,10 +4,12 @@
  * days that are over; the mixer, not the arrival, decides row order and commit times; the key file lives
  * outside DATA_DIR. Written as the attacker's steps: the refusal, and that nothing changed.
  */
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../../src/server/config.ts';
 import { CharterCache } from '../../src/server/current-charter.ts';
@@ -240,6 +242,26 @@ describe('the integrity key file outside DATA_DIR', () => {
     expect(readFileSync(choice.file, 'utf8')).toBe(old);
     expect(existsSync(join(dataDir, 'integrity.key'))).toBe(false);
   });
+
+  it('moves the old key at a real start (npm run integrity:rotate-key), warning on stderr', async () => {
+    const root = temp();
+    const dataDir = join(root, 'data');
+    const keyDir = join(root, 'keys');
+    mkdirSync(dataDir, { recursive: true });
+    const old = randomBytes(32).toString('base64');
+    writeFileSync(join(dataDir, 'integrity.key'), old, { mode: 0o600 });
+    const env = { ...process.env, DATA_DIR: dataDir, KEY_DIR: keyDir, DATABASE_URL: '', DATABASE_SCHEMA: '', INTEGRITY_KEY: '', INTEGRITY_KEY_PREVIOUS: '' };
+    const cli = fileURLToPath(new URL('../../src/server/cli/integrity-rotate-key.ts', import.meta.url));
+    const result = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, ['--import', 'tsx', cli], { cwd: fileURLToPath(new URL('../../', import.meta.url)), env }, (error, stdout, stderr) => {
+        resolve({ code: error ? 1 : 0, stdout, stderr });
+      });
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain(`moved from ${join(dataDir, 'integrity.key')} to ${join(keyDir, 'integrity.key')}`);
+    expect(readFileSync(join(keyDir, 'integrity.key'), 'utf8')).toBe(old);
+    expect(existsSync(join(dataDir, 'integrity.key'))).toBe(false);
+  }, 120_000);
 
   it('warns at start when the key file lies inside DATA_DIR, and not when INTEGRITY_KEY is set', () => {
     const dataDir = temp();
