@@ -17,7 +17,9 @@ import { IntegrityKeys, loadIntegrityKeys } from '../../src/server/integrity/cry
 import { integrityKeyFile } from '../../src/server/integrity/key-file.ts';
 import { IntegrityMixer, mixHeld } from '../../src/server/integrity/mixer.ts';
 import { acceptReport, findByReceipt, followUp } from '../../src/server/integrity/reports.ts';
+import { computeRadar } from '../../src/server/staff/radar.ts';
 import { yearlyReport } from '../../src/server/staff/report.ts';
+import { DEFAULT_THRESHOLDS } from '../../src/shared/radar.ts';
 import { appTestCharter } from '../helpers/app-charter.ts';
 import { BACKENDS, postJson, startServer, type TestServer } from '../helpers/server.ts';
 import { StaffClient, addAccount } from '../helpers/staff.ts';
@@ -162,6 +164,23 @@ describe.each(BACKENDS)('trust in the integrity channel on %s', (backend) => {
     await mixHeld(server.storage, keys);
     expect(await count(day('2025-06-15'))).toBe(5);
     expect(await count(day('2025-06-16'))).toBe(6);
+  });
+
+  it('the radar\'s integrity clusters count only days that are over too', async () => {
+    const day = (iso: string) => new Date(`${iso}T15:00:00Z`);
+    const receipts: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const outcome = await acceptReport(deps(), report(), day('2025-08-20'));
+      if ('receipt' in outcome) receipts.push(outcome.receipt);
+    }
+    await mixHeld(server.storage, keys);
+    const subject = CHARTER.services[0]!.id;
+    for (const receipt of receipts) {
+      await server.storage.query('UPDATE integrity_reports SET linked_services = $2 WHERE id = $1', [await findByReceipt(deps(), receipt), [subject]]);
+    }
+    const clusters = async (now: Date) => (await computeRadar(server.storage, CHARTER, DEFAULT_THRESHOLDS, now)).filter((signal) => signal.kind === 'integrity_cluster' && signal.subject.id === subject);
+    expect(await clusters(day('2025-08-20'))).toEqual([]);
+    expect((await clusters(day('2025-08-21'))).map((signal) => signal.figures)).toEqual([{ reports: 3 }]);
   });
 
   it('the mixer: reports A then B are acknowledged and followed at once, and mixed in the mixer\'s order, one transaction, with nothing finer than the day', async () => {
