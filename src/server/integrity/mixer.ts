@@ -51,8 +51,10 @@ export interface HoldReport {
 export async function holdReport(db: Queryable, keys: IntegrityKeys, item: HoldReport): Promise<boolean> {
   const sealed = keys.seal(JSON.stringify(item.held));
   const row = await db.query(
+    // Not when a retry's report was mixed in meanwhile (the caller then answers it as a retry).
     `INSERT INTO integrity_inbox (id, kind, report_id, client_hash, receipt_hash, receipt_for_retry, day, key_id, contents)
-     VALUES ($1, 'report', $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
+     SELECT $1, 'report', $2, $3, $4, $5, $6, $7, $8 WHERE NOT EXISTS (SELECT 1 FROM integrity_reports WHERE client_hash = $3)
+     ON CONFLICT DO NOTHING`,
     [randomUUID(), item.reportId, item.clientHash, item.receiptHash, item.receiptForRetry, item.day, sealed.keyId, sealed.blob],
   );
   return row.rowCount > 0;

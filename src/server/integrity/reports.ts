@@ -189,13 +189,18 @@ export async function messagesOf({ storage, keys }: IntegrityDeps, reportId: str
 }
 
 /** The reporter's view, also of a report or messages the mixer still holds (the receipt works at once). */
-export async function followUp(deps: IntegrityDeps, reportId: string): Promise<FollowUp> {
+export async function followUp(deps: IntegrityDeps, reportId: string, again = true): Promise<FollowUp> {
   const row = (await deps.storage.query<{ status: IntegrityStatus; received_day: string; read_day: string | null }>(
     'SELECT status, received_day::text AS received_day, read_day::text AS read_day FROM integrity_reports WHERE id = $1', [reportId],
   )).rows[0];
   const held = (await heldMessagesOf(deps.storage, deps.keys, reportId))
     .map(({ day, message }): MessageView => ({ from: 'voce', day, text: message.text, files: message.files.length }));
-  if (!row) return { status: 'recebida', receivedDay: (await heldReportDay(deps.storage, reportId))!, readDay: null, messages: held };
+  if (!row) {
+    const heldDay = await heldReportDay(deps.storage, reportId);
+    // Mixed in between the two reads: read it again from the table.
+    if (!heldDay && again) return followUp(deps, reportId, false);
+    return { status: 'recebida', receivedDay: heldDay ?? bahiaDay(), readDay: null, messages: held };
+  }
   // An answer held for the mixer already answers the question, as the mixer will record it.
   const status = held.length && row.status === 'aguardando_voce' ? 'em_apuracao' : row.status;
   return { status, receivedDay: dayText(row.received_day), readDay: row.read_day ? dayText(row.read_day) : null, messages: [...await messagesOf(deps, reportId), ...held] };
