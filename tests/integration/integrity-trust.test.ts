@@ -218,6 +218,21 @@ describe.each(BACKENDS)('trust in the integrity channel on %s', (backend) => {
     expect((await server.storage.query<{ id: string }>('SELECT id FROM integrity_reports WHERE id = ANY($1::uuid[]) ORDER BY ctid', [[idC, idD]])).rows.map((r) => r.id)).toEqual([idC, idD]);
   });
 
+  it('the mixer moves a held report and the messages that add to it in one batch, the report first, messages in order', async () => {
+    await server.app.integrityMixer.runNow();
+    const { body } = await postJson(`${server.url}/api/integridade/relatos`, report());
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n');
+    for (const text of ['Primeira mensagem.', 'Segunda mensagem.']) {
+      const sent = await postJson(`${server.url}/api/integridade/mensagens`, { id: crypto.randomUUID(), receipt: body.receipt, text, files: [{ fieldId: 'arquivos', type: 'application/pdf', base64: pdf.toString('base64') }] });
+      expect(sent.status).toBe(201);
+    }
+    // Reversed by the draw: the messages would come first, and the report must still go in before them.
+    await new IntegrityMixer(server.storage, keys, { random: () => 0, setTimer: () => null }).runNow();
+    const id = (await findByReceipt(deps(), body.receipt))!;
+    expect((await followUp(deps(), id)).messages.map((m) => [m.text, m.files])).toEqual([['Primeira mensagem.', 1], ['Segunda mensagem.', 1]]);
+    expect((await server.storage.query('SELECT count(*)::int AS n FROM integrity_files WHERE report_id = $1', [id])).rows[0]).toEqual({ n: 2 });
+  });
+
   it('the mixer wakes at random moments between its bounds, drawn anew each time', () => {
     const draws = [0, 0.5, 0.999];
     const mixer = new IntegrityMixer(server.storage, keys, { random: () => draws.shift()!, minMs: 3_600_000, maxMs: 21_600_000 });
