@@ -15,6 +15,7 @@ import { inlineStyleHashes, securityHeaders } from './security-headers.ts';
 import { DEFAULT_PUSH_SUBJECT, type PushOptions } from './push.ts';
 import { IntegrityKeys } from './integrity/crypto.ts';
 import { integrityApi } from './integrity/plugin.ts';
+import { IntegrityMixer, type MixerOptions } from './integrity/mixer.ts';
 import { staffApi, type StaffRouteInfo } from './staff/plugin.ts';
 import { registerStatic } from './static-site.ts';
 import { TransparencyPanel, type PanelOptions } from './transparency/published-panel.ts';
@@ -47,6 +48,8 @@ export interface AppOptions {
   integrityKeys?: IntegrityKeys;
   /** Receipt look-ups per client address per minute. */
   receiptLookupsPerMinute?: number;
+  /** The integrity mixer's randomness, wake bounds and timer (tests run it with app.integrityMixer.runNow()). */
+  integrityMixer?: MixerOptions;
   /** The transparency panel's background check (tests shorten it). */
   transparency?: PanelOptions;
 }
@@ -59,11 +62,14 @@ const FASTIFY_ERRORS: Record<string, { status: number; error: string; message: s
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, error: 'unsupported_media_type', message: MESSAGES.unsupportedMediaType },
 };
 
+const INTEGRITY_PREFIX = '/api/integridade/';
+
 /** The log line at start-up names no address: a log must never hold one (the integrity channel's promise). */
 declare module 'fastify' {
   interface FastifyInstance {
     /** The public panel's snapshots (tests and the staff reports read it). */
     transparencyPanel: TransparencyPanel;
+    integrityMixer: IntegrityMixer;
   }
 }
 
@@ -116,7 +122,7 @@ function isDiskFull(error: ErrorLike): boolean {
 export async function buildApp({
   storage, staticDir, logger = false, rateLimit, trustProxy = false, minFreeBytes = 0, hsts = false, limits = {},
   push = { subject: DEFAULT_PUSH_SUBJECT }, loginRateLimit, onStaffRoute,
-  integrityKeys = new IntegrityKeys(randomBytes(32)), receiptLookupsPerMinute, transparency,
+  integrityKeys = new IntegrityKeys(randomBytes(32)), receiptLookupsPerMinute, transparency, integrityMixer = {},
 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger,
@@ -172,6 +178,9 @@ export async function buildApp({
     return payload;
   });
   app.addHook('onResponse', async (request, reply) => {
+    // The integrity channel's citizen routes leave no line: a line's time would sit beside the same
+    // phone's named requests and time the report against them.
+    if (request.url.startsWith(INTEGRITY_PREFIX)) return;
     request.log.info({ method: request.method, route: request.routeOptions.url ?? '(none)', status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
 
@@ -224,6 +233,14 @@ export async function buildApp({
     keys: integrityKeys,
     ...(receiptLookupsPerMinute ? { receiptLookupsPerMinute } : {}),
   });
+  // Received reports wait in the inbox; the mixer moves them into the tables at random moments.
+  const mixer = new IntegrityMixer(storage, integrityKeys, {
+    onError: (error: unknown) => app.log.error({ error: safeErrorLog(error as ErrorLike) }, 'integrity mixer failed'),
+    ...integrityMixer,
+  });
+  app.decorate('integrityMixer', mixer);
+  app.addHook('onReady', async () => mixer.start());
+  app.addHook('onClose', async () => { await mixer.stop().catch(() => 0); });
   const panel = new TransparencyPanel(storage, charters, transparency);
   app.decorate('transparencyPanel', panel);
   app.addHook('onReady', async () => panel.start());

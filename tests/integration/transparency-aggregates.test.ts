@@ -17,6 +17,7 @@ import { CharterCache } from '../../src/server/current-charter.ts';
 import { deadlinesFor } from '../../src/server/due-dates.ts';
 import { IntegrityKeys } from '../../src/server/integrity/crypto.ts';
 import { acceptReport } from '../../src/server/integrity/reports.ts';
+import { mixHeld } from '../../src/server/integrity/mixer.ts';
 import { installCharter } from '../../src/server/storage/charter-store.ts';
 import { insertSubmissions, setSubmissionStatus } from '../../src/server/storage/submission-store.ts';
 import type { Storage } from '../../src/server/storage/types.ts';
@@ -183,6 +184,8 @@ async function seed(storage: Storage): Promise<Seeded> {
     }, new Date(day));
     if (outcome.status !== 201) throw new Error(`integrity report refused: ${JSON.stringify(outcome)}`);
   }
+  // Received reports wait in the mixer's inbox: mixed in, they keep their day.
+  await mixHeld(storage, keys);
   return { ids, protocols };
 }
 
@@ -485,11 +488,13 @@ describe.each(BACKENDS)('the transparency panel figures on %s', (backend) => {
 
   it('counts an integrity report only once its day is over, and does not recompute for it (its arrival is not timed)', async () => {
     const before = await fetch(`${server.url}/api/transparencia`);
-    const outcome = await acceptReport({ storage: owned.storage, charters: new CharterCache(owned.storage), keys: new IntegrityKeys(randomBytes(32)) }, {
+    const reportKeys = new IntegrityKeys(randomBytes(32));
+    const outcome = await acceptReport({ storage: owned.storage, charters: new CharterCache(owned.storage), keys: reportKeys }, {
       id: crypto.randomUUID(), formId: 'denuncia-integridade', formVersion: charter.forms.find((f) => f.id === 'denuncia-integridade')!.version, identification: 'anonimo',
       answers: { tipo: 'propina', orgao: 'infraestrutura', relato: SECRETS.story, consentimento: true }, files: [],
     }, NOW);
     expect(outcome.status).toBe(201);
+    await mixHeld(owned.storage, reportKeys);
     const today = await computeSnapshot(owned.storage, charter, NOW);
     expect(today.integrityReports.find((r) => r.month === '2026-11')!.reports).toBe(6);
     const tomorrow = await computeSnapshot(owned.storage, charter, new Date(NOW.getTime() + 86_400_000));

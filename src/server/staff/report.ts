@@ -64,9 +64,10 @@ export async function yearlyReport(db: Queryable, charter: Charter, year: number
   protectGroup(cell(complaints.rows.reduce((sum, row) => sum + row.n, 0)), [...ranking.map((item) => item.cell), notForwarded]);
   ranking.sort((a, b) => Number(a.cell.hidden) - Number(b.cell.hidden) || (a.cell.hidden ? 0 : b.n - a.n) || a.name.localeCompare(b.name, 'pt-BR'));
 
+  // Only days that are over, as on the panel: a count that moved today would time each new report.
   const integrity = (await db.query<{ n: number }>(
-    'SELECT count(*)::int AS n FROM integrity_reports WHERE received_day >= $1::date AND received_day < $2::date',
-    [`${year}-01-01`, `${year + 1}-01-01`],
+    'SELECT count(*)::int AS n FROM integrity_reports WHERE received_day >= $1::date AND received_day < $2::date AND received_day < $3::date',
+    [`${year}-01-01`, `${year + 1}-01-01`, bahiaDay(now)],
   )).rows[0]!.n;
 
   const served = await servedContent(db);
