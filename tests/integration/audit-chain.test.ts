@@ -11,6 +11,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { audit } from '../../src/server/staff/audit.ts';
 import { entryHash, GENESIS_HASH, verifyChain } from '../../src/server/storage/audit-chain.ts';
@@ -271,4 +272,58 @@ describe.each(BACKENDS)('the audit log is a hash chain on %s', (backend: Backend
     expect(caught.code).toBe(1);
     expect(caught.stderr).toContain(`o hash publicado do dia ${today} (entrada #${rows.at(-1)!.id}) não confere com o registro atual`);
   }, CLI_TIMEOUT_MS);
+});
+
+describe.each(BACKENDS.filter((backend) => backend === 'postgres'))('the audit log when the application connects as the tables\' owner (not a superuser) on %s', () => {
+  const role = `audit_app_${randomBytes(5).toString('hex')}`;
+  const schema = `test_audit_owner_${randomBytes(5).toString('hex')}`;
+  let storage: Storage | undefined;
+
+  afterAll(async () => {
+    await storage?.close();
+    await dropSchema(schema);
+    const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+    await admin.connect();
+    try {
+      if ((await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role])).rowCount) await admin.query(`DROP OWNED BY ${role}`);
+      await admin.query(`DROP ROLE IF EXISTS ${role}`);
+    } finally {
+      await admin.end();
+    }
+  });
+
+  it('UPDATE, DELETE and TRUNCATE are revoked from it; an owner can grant them back and turn its triggers off, and the chain then shows the gap', async () => {
+    const adminUrl = new URL(process.env.TEST_DATABASE_URL!);
+    const admin = new pg.Client({ connectionString: adminUrl.href });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD '${role}'`);
+      await admin.query(`GRANT CREATE ON DATABASE ${adminUrl.pathname.slice(1)} TO ${role}`);
+    } finally {
+      await admin.end();
+    }
+    const appUrl = new URL(adminUrl.href);
+    appUrl.username = role;
+    appUrl.password = role;
+    // The server runs the migrations as this role, so it owns the tables.
+    storage = await openStorage({ databaseUrl: appUrl.href, schema });
+    for (let i = 0; i < 5; i++) await audit(storage, { accountId: null, sessionId: null }, 'view_request', { target: `pedido-${i}` });
+    const rows = await allRows(storage);
+    const owner = await storage.query<{ owner: string }>(`SELECT tableowner AS owner FROM pg_tables WHERE schemaname = $1 AND tablename = 'staff_audit'`, [schema]);
+    expect(owner.rows[0]!.owner).toBe(role);
+
+    await expect(storage.query('TRUNCATE staff_audit')).rejects.toThrow(/permission denied/);
+    await expect(storage.query(`UPDATE staff_audit SET target = 'nada'`)).rejects.toThrow(/permission denied/);
+    await expect(storage.query('DELETE FROM staff_audit')).rejects.toThrow(/permission denied/);
+    // Even with its own triggers off, the revoked privileges hold…
+    await storage.query('ALTER TABLE staff_audit DISABLE TRIGGER USER');
+    await expect(storage.query('DELETE FROM staff_audit WHERE id = $1', [rows[2]!.id])).rejects.toThrow(/permission denied/);
+    expect(await allRows(storage)).toEqual(rows);
+
+    // …until the owner grants itself DELETE again, which PostgreSQL allows an owner: then the chain is what tells.
+    await storage.query(`GRANT DELETE ON staff_audit TO ${role}`);
+    await storage.query('DELETE FROM staff_audit WHERE id = $1', [rows[2]!.id]);
+    await storage.query('ALTER TABLE staff_audit ENABLE TRIGGER USER');
+    expect(await verifyChain(storage)).toMatchObject({ ok: false, brokenId: rows[3]!.id, reason: expect.stringContaining('não aponta para a entrada anterior') });
+  });
 });
