@@ -11,12 +11,14 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { audit } from '../../src/server/staff/audit.ts';
 import { entryHash, GENESIS_HASH, verifyChain } from '../../src/server/storage/audit-chain.ts';
+import { loadMigrations, migrate } from '../../src/server/storage/migrate.ts';
 import { openStorage } from '../../src/server/storage/open.ts';
-import type { Queryable, Storage } from '../../src/server/storage/types.ts';
+import type { Queryable, Session, Storage } from '../../src/server/storage/types.ts';
 import { bahiaDay } from '../../src/shared/dates.ts';
 import { BACKENDS, dropSchema, startServer, type Backend } from '../helpers/server.ts';
 import { addAccount } from '../helpers/staff.ts';
@@ -325,5 +327,59 @@ describe.each(BACKENDS.filter((backend) => backend === 'postgres'))('the audit l
     await storage.query('DELETE FROM staff_audit WHERE id = $1', [rows[2]!.id]);
     await storage.query('ALTER TABLE staff_audit ENABLE TRIGGER USER');
     expect(await verifyChain(storage)).toMatchObject({ ok: false, brokenId: rows[3]!.id, reason: expect.stringContaining('não aponta para a entrada anterior') });
+  });
+});
+
+describe.each(BACKENDS)('migration 015 over an audit log an older version wrote, on %s', (backend: Backend) => {
+  const schema = backend === 'postgres' ? `test_audit_legacy_${randomBytes(5).toString('hex')}` : 'public';
+  let close: () => Promise<void> = async () => {};
+  afterAll(async () => {
+    await close();
+    if (backend === 'postgres') await dropSchema(schema);
+  });
+
+  it('chains the existing entries in id order, and new entries go on from the last of them', async () => {
+    let session: Session;
+    if (backend === 'pglite') {
+      const db = await PGlite.create('memory://');
+      session = {
+        query: async <T extends Record<string, unknown>>(sql: string, params?: readonly unknown[]) => {
+          const result = await db.query<T>(sql, params as unknown[]);
+          return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+        },
+        exec: async (sql: string) => { await db.exec(sql); },
+      };
+      close = () => db.close();
+    } else {
+      const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL, options: `-c search_path=${schema}` });
+      await client.connect();
+      session = {
+        query: async <T extends Record<string, unknown>>(sql: string, params?: readonly unknown[]) => {
+          const result = await client.query<T>(sql, params as unknown[]);
+          return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+        },
+        exec: async (sql: string) => { await client.query(sql); },
+      };
+      close = () => client.end();
+    }
+    await migrate(session, schema, loadMigrations().filter((migration) => migration.name < '015'));
+    // As the old code wrote them: times from each transaction's start, not in id order.
+    await session.query(`INSERT INTO staff_audit (at, session_id, action, submission_id, target) VALUES
+      ('2026-03-01T14:00:00Z', 'abc', 'view_request', '6f1c2a52-8d4e-4b7e-9a51-0c3f4e5d6a7b', NULL),
+      ('2026-03-01T13:59:59.123456Z', NULL, 'login_failed', NULL, 'josé@exemplo.com.br'),
+      ('2026-03-02T02:30:00Z', NULL, 'export', NULL, 'linha 1\nlinha 2: 🙂')`);
+    const legacy = (await session.query<{ id: string }>('SELECT id::text AS id FROM staff_audit ORDER BY staff_audit.id')).rows.map((r) => r.id);
+
+    expect(await migrate(session, schema)).toContain('015_audit_chain');
+    const migrated = await verifyChain(session, { pageSize: 2 });
+    expect(migrated).toMatchObject({ ok: true, entries: 3, lastId: legacy[2] });
+    // Bahia days: 2026-03-02T02:30Z is still 1 March there.
+    expect(migrated.ok && migrated.days.map((d) => [d.day, d.lastEntryId, d.entries])).toEqual([['2026-03-01', legacy[2], 3]]);
+
+    await audit(session, { accountId: null, sessionId: null }, 'logout');
+    const rows = await allRows(session);
+    expect(rows.map((r) => r.id).slice(0, 3)).toEqual(legacy);
+    expect(rows[3]!.prev_hash).toBe(rows[2]!.entry_hash);
+    expect(await verifyChain(session)).toMatchObject({ ok: true, entries: 4, lastId: rows[3]!.id });
   });
 });
