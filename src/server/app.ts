@@ -248,6 +248,7 @@ export async function buildApp({
   await app.register(transparencyApi, {
     prefix: '/api/transparencia',
     panel,
+    auditChain: { storage, ...(transparency?.now ? { now: transparency.now } : {}) },
     rateLimit: rateLimit === false ? false : { max: rateLimit?.max ?? 600, timeWindow: rateLimit?.timeWindow ?? '1 minute' },
   });
   await app.register(staffApi, {
