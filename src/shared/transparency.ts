@@ -128,7 +128,8 @@ export function promiseKeptText(line: Pick<PromiseLine, 'promise' | 'closed' | '
   if (line.onTimeShare === null) {
     // A hidden count is not always a small one (it may be hidden to protect another service's): say only
     // that there is not enough to publish.
-    return `${promised} Nos últimos 12 meses, ${line.closed === null ? 'ainda não há pedidos encerrados em número suficiente para publicar' : 'não há pedidos com prazo encerrados'} quantos foram no prazo.`;
+    if (line.closed === null) return `${promised} Nos últimos 12 meses, ainda não há pedidos encerrados em número suficiente para publicar quantos foram no prazo.`;
+    return `${promised} Nos últimos 12 meses, a parte cumprida no prazo não é publicada, para não expor ninguém (há menos de 5 pedidos no prazo ou fora dele, ou o número deixaria calcular outro assim).`;
   }
   const median = line.medianDays === null ? '' : ` (mediana: ${days(line.medianDays)})`;
   return `${promised} Cumprido em ${percent(line.onTimeShare)} dos pedidos nos últimos 12 meses${median}.`;
