@@ -96,7 +96,7 @@ function Panel({ summary, period: wanted, onPeriod }: { summary: PanelSummary; p
         <strong>Dados de {formatDateTime(summary.computedAt)}.</strong>
         {online ? ' Os números são atualizados a cada hora.' : ' Sem internet: estes são os últimos números guardados neste aparelho.'}
       </p>
-      <p class="muted">Para proteger quem fez os pedidos, quando uma conta dá menos de 5 o painel mostra “menos de 5”, sem o número exato.</p>
+      <p class="muted">Para proteger quem fez os pedidos, quando uma conta dá menos de 5 o painel mostra “menos de 5”, sem o número exato. Um percentual, uma média ou uma mediana só aparece quando há pelo menos 5 pedidos (ou avaliações) de cada lado.</p>
 
       <div class="field panel-period">
         <label for="periodo">Período</label>
@@ -131,9 +131,10 @@ function OnTimeSection({ summary, when, metricsOf }: { summary: PanelSummary; wh
   const rows = summary.secretariats.map((s) => ({ entry: s, metrics: metricsOf(s) }));
   const shown = rows.filter((r) => r.metrics.onTimeShare !== null).sort((a, b) => b.metrics.onTimeShare! - a.metrics.onTimeShare!);
   const hidden = rows.length - shown.length;
-  const rest = hidden === 0 ? '' : hidden === 1 ? ' Uma secretaria teve menos de 5 pedidos encerrados com prazo.' : ` ${hidden} secretarias tiveram menos de 5 pedidos encerrados com prazo.`;
+  // A share is hidden when those on time or those late are fewer than 5 (or would let someone work out such a count).
+  const rest = hidden === 0 ? '' : hidden === 1 ? ' Em uma secretaria o percentual não aparece, para não expor ninguém: são poucos os pedidos no prazo ou fora dele.' : ` Em ${hidden} secretarias o percentual não aparece, para não expor ninguém: são poucos os pedidos no prazo ou fora dele.`;
   let summaryText: string;
-  if (shown.length === 0) summaryText = `Nenhuma secretaria teve 5 ou mais pedidos encerrados com prazo ${when}, por isso nenhum percentual aparece.`;
+  if (shown.length === 0) summaryText = `${sentence(when)}, nenhum percentual aparece, para não expor ninguém: em cada secretaria são poucos os pedidos encerrados no prazo ou fora dele.`;
   else if (shown.length === 1) summaryText = `${sentence(when)}, ${shortName(shown[0]!.entry.name)} encerrou ${percent(shown[0]!.metrics.onTimeShare)} dos pedidos dentro do prazo.${rest}`;
   else {
     const best = shown[0]!;
