@@ -1,8 +1,9 @@
 /**
  * The public panel of how the city keeps its promises (Law 13.460, arts. 14, 15 and 23): per secretariat
  * and per service, over the last 30 days, the last 12 months and each year. No figure ever exposes a
- * person: a count below 5 is published as null ("menos de 5"), and so is anything worked out from it, and
- * so is any count that would let someone subtract their way to a hidden one; no free text is published;
+ * person: a count below 5 is published as null ("menos de 5"), and so is anything worked out from it, a
+ * share, average or median without 5 on each side, and any count that would let someone subtract their way
+ * to a hidden one (server/transparency/publish.ts); no free text is published;
  * integrity reports count only as totals per month.
  */
 import * as v from 'valibot';
@@ -149,7 +150,7 @@ export const DATA_DICTIONARY: Record<string, string> = {
   servico: 'Identificador do serviço; vazio quando a linha é da secretaria inteira.',
   periodo: '"ultimos-30-dias", "ultimos-12-meses", um ano ("2026"), um mês ("2026-03") ou um dia ("2026-11-29", para o que está em aberto naquele dia), no horário da Bahia.',
   metrica: 'O que a linha mede (ver abaixo).',
-  valor: 'O número. Vazio (null) quando a contagem é menor que 5 ("menos de 5"), quando o número sai de uma contagem menor que 5, ou quando, publicado, deixaria alguém descobrir uma contagem menor que 5 por subtração: nenhum dado expõe uma pessoa.',
+  valor: 'O número. Vazio (null) quando a contagem é menor que 5 ("menos de 5"); quando é uma proporção e os que têm a característica ou os que não têm são menos de 5 (por isso 0% e 100% não aparecem); quando é uma nota média e as notas somam menos de 5 pontos acima de 1 ou abaixo de 5; quando é uma mediana com menos de 5 pedidos de cada lado (ou um p90 com menos de 50 pedidos); ou quando, publicado, deixaria alguém descobrir uma contagem menor que 5 por subtração, mesmo entre períodos e meses: nenhum dado expõe uma pessoa.',
   recebidos: 'Pedidos recebidos no período.',
   encerrados: 'Pedidos encerrados no período (concluídos ou não atendidos).',
   no_prazo: 'Proporção (0 a 1) dos pedidos encerrados no período que foram encerrados dentro do prazo prometido na Carta de Serviços (o prazo conta dias úteis quando a Carta diz "dias úteis", sem fins de semana nem feriados, e para enquanto o pedido espera uma resposta do cidadão).',

@@ -55,27 +55,10 @@ export function sharePair(yes: number, base: number): [Cell, Cell] {
   return [linked(yes), linked(base - yes)];
 }
 
-/** A count the public can work out from published ones: Σ sign × cell, by one or more ways. */
+/** A published cell with the sign it takes in a sum. */
 export interface Derivation {
   cell: Cell;
   sign: number;
-}
-
-/**
- * A count that is never published itself but can be worked out (the months of a past year before the
- * 12-month trend: that year, plus this year, minus the last 12 months). It counts as shown while any way
- * to work it out has all its cells shown; hiding it hides the smallest shown cell of each such way.
- */
-export function derivedCell(value: number, ways: Derivation[][]): Cell {
-  const open = (way: Derivation[]) => way.every((term) => !term.cell.hidden);
-  return {
-    value,
-    get hidden() { return !ways.some(open); },
-    set hidden(hide: boolean) {
-      if (!hide) return;
-      for (const way of ways.filter(open)) way.map((term) => term.cell).sort((a, b) => a.value - b.value)[0]!.hidden = true;
-    },
-  };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -162,10 +145,14 @@ export function combinations(line: Timeline, periods: readonly Cell[], months: r
 export function protectTimeline(line: Timeline, periods: readonly Cell[], months: readonly Cell[] | null): boolean {
   let changed = false;
   for (;;) {
-    const leak = combinations(line, periods, months).find((c) => c.value > 0 && c.value < SMALL_COUNT);
-    if (!leak) return changed;
-    leak.terms.map((t) => t.cell).sort((a, b) => a.value - b.value)[0]!.hidden = true;
-    changed = true;
+    // All the leaks of one pass, each closed unless an earlier one's fix already did.
+    const leaks = combinations(line, periods, months).filter((c) => c.value > 0 && c.value < SMALL_COUNT);
+    if (!leaks.length) return changed;
+    for (const leak of leaks) {
+      if (leak.terms.some((t) => t.cell.hidden)) continue;
+      leak.terms.map((t) => t.cell).sort((a, b) => a.value - b.value)[0]!.hidden = true;
+      changed = true;
+    }
   }
 }
 
@@ -187,24 +174,29 @@ const at = (figure: Figure, term: Term): Cell => (term.month ? figure.months! : 
  */
 export function protectBreakdown(line: Timeline, total: Figure, parts: readonly Figure[]): boolean {
   let changed = false;
+  /** What the combination leaves of the services not subtracted, and the services subtracted, as shown now. */
+  const remainder = (combination: Combination) => {
+    const same = parts
+      .filter((part) => combination.terms.every((t) => !at(part, t).hidden))
+      .map((part) => ({ part, value: combination.terms.reduce((sum, t) => sum + t.sign * at(part, t).value, 0) }));
+    return { rest: combination.value - same.reduce((sum, s) => sum + s.value, 0), same };
+  };
+  const leaking = (combination: Combination) => {
+    if (combination.terms.some((t) => t.cell.hidden)) return null;
+    const found = remainder(combination);
+    return found.rest > 0 && found.rest < SMALL_COUNT ? found : null;
+  };
   for (;;) {
-    let leak: Combination | null = null;
-    let subtracted: { part: Figure; value: number }[] = [];
-    for (const combination of combinations(line, total.periods, total.months)) {
-      const same = parts
-        .filter((part) => combination.terms.every((t) => !at(part, t).hidden))
-        .map((part) => ({ part, value: combination.terms.reduce((sum, t) => sum + t.sign * at(part, t).value, 0) }));
-      const rest = combination.value - same.reduce((sum, s) => sum + s.value, 0);
-      if (rest > 0 && rest < SMALL_COUNT) {
-        leak = combination;
-        subtracted = same;
-        break;
-      }
+    const leaks = combinations(line, total.periods, total.months).filter((c) => leaking(c));
+    if (!leaks.length) return changed;
+    for (const leak of leaks) {
+      // Checked again: fixing an earlier leak may have fixed this one.
+      const found = leaking(leak);
+      if (!found) continue;
+      const part = found.same.filter((s) => s.value >= SMALL_COUNT).sort((a, b) => a.value - b.value)[0]?.part;
+      const cells = part ? leak.terms.map((t) => at(part, t)).filter((c) => !c.hidden) : leak.terms.map((t) => t.cell);
+      cells.sort((a, b) => a.value - b.value)[0]!.hidden = true;
+      changed = true;
     }
-    if (!leak) return changed;
-    const part = subtracted.filter((s) => s.value >= SMALL_COUNT).sort((a, b) => a.value - b.value)[0]?.part;
-    const cells = part ? leak.terms.map((t) => at(part, t)).filter((c) => !c.hidden) : leak.terms.map((t) => t.cell);
-    cells.sort((a, b) => a.value - b.value)[0]!.hidden = true;
-    changed = true;
   }
 }

@@ -8,14 +8,14 @@
  *    smallest part still shown while the hidden ones add up to 1–4;
  *  - in every figure's time line, a cell of any combination of its periods and months that comes to 1–4
  *    (last year minus the months of last year in the 12-month trend, say; see protectTimeline);
- *  - the same for the counts such combinations work out, a secretariat's against its services';
+ *  - the same for a secretariat's combinations less the same combinations of its services;
  *  - a share when the count it is a share of is hidden.
  * A median or a p90 is published only when at least 5 requests lie on each side of it (a median from
  * 10 closed requests, a p90 from 50), and its count is.
  */
 import { SMALL_COUNT, type Metrics, type PanelEntry, type PanelSnapshot } from '../../shared/transparency.ts';
 import {
-  cell, combinations, derivedCell, protectBreakdown, protectGroup, protectTimeline, sharePair, timelineOf, type Cell, type Figure, type Timeline,
+  cell, protectBreakdown, protectGroup, protectTimeline, sharePair, timelineOf, type Cell, type Figure,
 } from './disclosure.ts';
 import type { RawEntry, RawSnapshot } from './snapshot.ts';
 
@@ -70,36 +70,6 @@ function figuresOf(entry: RawEntry, criteria: readonly string[], dependencies: D
   return { figures, open: cell(entry.open), overdue: cell(entry.overdue) };
 }
 
-/** A way to work out a count from one figure's cells, by position: the same for every secretariat and service. */
-type Way = { index: number; month: boolean; sign: number }[];
-
-/**
- * The counts a figure's periods and months can be combined into when all are shown, that are neither a
- * period nor a month (last year's months before the trend; the part of the 30 days in their first month),
- * each with every way to work it out.
- */
-function derivableCounts(line: Timeline, withMonths: boolean): Way[][] {
-  const periods = line.periods.map(() => ({ value: 0, hidden: false }));
-  const months = withMonths ? line.months.map(() => ({ value: 0, hidden: false })) : null;
-  const published = new Set([...line.periods, ...(withMonths ? line.months : [])].map((slices) => slices.join()));
-  const bySlices = new Map<string, Way[]>();
-  for (const combination of combinations(line, periods, months)) {
-    const key = combination.slices.flatMap((x, s) => (x ? [s] : [])).join();
-    if (published.has(key)) continue;
-    const way = combination.terms.map((t) => {
-      const index = periods.indexOf(t.cell);
-      return index >= 0 ? { index, month: false, sign: t.sign } : { index: months!.indexOf(t.cell), month: true, sign: t.sign };
-    });
-    bySlices.set(key, [...(bySlices.get(key) ?? []), way]);
-  }
-  return [...bySlices.values()];
-}
-
-function derivedOf(figure: Figure, ways: Way[]): Cell {
-  const terms = ways.map((way) => way.map((t) => ({ cell: (t.month ? figure.months! : figure.periods)[t.index]!, sign: t.sign })));
-  return derivedCell(terms[0]!.reduce((sum, t) => sum + t.sign * t.cell.value, 0), terms);
-}
-
 const shown = (c: Cell): number | null => (c.hidden ? null : c.value);
 const rounded = (value: number, digits: number) => Number(value.toFixed(digits));
 /** A percentile q of n values is published when at least 5 of them lie on each side of it. */
@@ -120,9 +90,9 @@ export function publish(raw: RawSnapshot): PanelSnapshot {
   const serviceFigures = raw.services.map((s) => ({ raw: s, figures: figuresOf(s, raw.criteria, dependencies) }));
   const all = [...secretariatFigures.values(), ...serviceFigures.map((s) => s.figures)];
   const line = timelineOf(raw.periods, monthRanges(raw));
-  const derivable = { withMonths: derivableCounts(line, true), withoutMonths: derivableCounts(line, false) };
 
-  // Every total beside its parts: a secretariat and its services, per cell and per derivable count.
+  // Every total beside its parts: a secretariat and its services, per cell (and, in protectBreakdown, per
+  // combination of cells over time).
   const groups: [Cell, Cell[]][] = [];
   const breakdowns: [Figure, Figure[]][] = [];
   for (const [id, total] of secretariatFigures) {
@@ -133,9 +103,6 @@ export function publish(raw: RawSnapshot): PanelSnapshot {
       breakdowns.push([figure, partFigures]);
       figure.periods.forEach((c, i) => groups.push([c, partFigures.map((p) => p.periods[i]!)]));
       figure.months?.forEach((c, m) => groups.push([c, partFigures.map((p) => p.months![m]!)]));
-      for (const ways of figure.months ? derivable.withMonths : derivable.withoutMonths) {
-        groups.push([derivedOf(figure, ways), partFigures.map((p) => derivedOf(p, ways))]);
-      }
     }
   }
   // Manifestações by type have periods only; the complaints ranking adds up (with those not yet
