@@ -35,6 +35,15 @@ const CRITERION_NAMES: Record<string, string> = {
   resultado: 'Resultado',
 };
 
+/**
+ * A share, median or average the server did not publish: too few on one side of it (a share needs 5 on
+ * time and 5 late, say), or it would let someone work out a small count. Said without a number.
+ */
+const HIDDEN_ON_TIME = 'não publicado: poucos no prazo ou fora dele';
+const HIDDEN_DECLINED = 'não publicado: poucos atendidos ou não atendidos';
+const HIDDEN_TIME = 'não publicado: poucos pedidos encerrados';
+const HIDDEN_GRADE = 'não publicada: poucas avaliações';
+
 /** In a table cell: a share whose count the server hid reads "menos de 5" like the counts beside it. */
 const share = (value: number | null) => (value === null ? LESS_THAN_FIVE : percent(value));
 
@@ -165,14 +174,14 @@ function MetricsList({ metrics, open, overdue }: { metrics: Metrics; open: numbe
     <dl class="facts panel-facts" data-testid="metrics">
       <div><dt>Pedidos recebidos</dt><dd data-metric="received">{count(metrics.received)}</dd></div>
       <div><dt>Pedidos encerrados</dt><dd data-metric="closed">{count(metrics.closed)}</dd></div>
-      <div><dt>Encerrados dentro do prazo</dt><dd data-metric="on-time">{percent(metrics.onTimeShare)}</dd></div>
-      <div><dt>Encerrados como “não atendido”</dt><dd data-metric="declined">{percent(metrics.declinedShare)}</dd></div>
-      <div><dt>Tempo até encerrar (mediana)</dt><dd data-metric="median">{days(metrics.medianDays)}</dd></div>
-      <div><dt>Tempo em que 90% foram encerrados</dt><dd data-metric="p90">{metrics.p90Days === null ? days(null) : `até ${days(metrics.p90Days)}`}</dd></div>
+      <div><dt>Encerrados dentro do prazo</dt><dd data-metric="on-time">{metrics.onTimeShare === null ? HIDDEN_ON_TIME : percent(metrics.onTimeShare)}</dd></div>
+      <div><dt>Encerrados como “não atendido”</dt><dd data-metric="declined">{metrics.declinedShare === null ? HIDDEN_DECLINED : percent(metrics.declinedShare)}</dd></div>
+      <div><dt>Tempo até encerrar (mediana)</dt><dd data-metric="median">{metrics.medianDays === null ? HIDDEN_TIME : days(metrics.medianDays)}</dd></div>
+      <div><dt>Tempo em que 90% foram encerrados</dt><dd data-metric="p90">{metrics.p90Days === null ? HIDDEN_TIME : `até ${days(metrics.p90Days)}`}</dd></div>
       <div><dt>Em aberto hoje</dt><dd data-metric="open">{count(open)}</dd></div>
       <div><dt>Atrasados hoje</dt><dd data-metric="overdue">{count(overdue)}</dd></div>
       <div><dt>Avaliações recebidas</dt><dd data-metric="evaluations">{count(metrics.evaluations)}</dd></div>
-      <div><dt>Nota média das avaliações</dt><dd data-metric="grade">{grade(metrics.evaluationAverage)}</dd></div>
+      <div><dt>Nota média das avaliações</dt><dd data-metric="grade">{metrics.evaluationAverage === null ? HIDDEN_GRADE : grade(metrics.evaluationAverage)}</dd></div>
     </dl>
   );
 }
