@@ -313,7 +313,7 @@ export type AnswerValue = string | number | boolean | string[] | LocationAnswer;
 export type Answers = Record<string, AnswerValue>;
 
 /** NUL and unpaired surrogates: text a database cannot store faithfully, refused rather than mangled. */
-const UNSTORABLE_TEXT = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+export const UNSTORABLE_TEXT = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const storableText = (max: number) =>
   v.pipe(v.string(), v.maxLength(max), v.check((text) => !UNSTORABLE_TEXT.test(text), 'O texto contém um caractere inválido.'));
 

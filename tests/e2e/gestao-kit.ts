@@ -39,9 +39,19 @@ export async function makeStaffWithLink(storage: Storage, input: { email: string
   return { id: account.id, token };
 }
 
-/** The code the authenticator app shows now. */
+const stepsGiven = new Map<string, number>();
+
+/**
+ * A code the authenticator app shows around now that the server has not taken yet: the server accepts each
+ * time step once (within a step of now), so two sign-ins in the same 30 seconds each get their own.
+ */
 export function totpCode(secret: string): string {
-  return new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret.replace(/\s/g, '')), digits: 6, period: 30, algorithm: 'SHA1' }).generate();
+  const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret.replace(/\s/g, '')), digits: 6, period: 30, algorithm: 'SHA1' });
+  const now = totp.counter();
+  // Now, then the next step: both stay valid across a step boundary (a step before now would not).
+  const step = Math.max(now, (stepsGiven.get(secret) ?? -Infinity) + 1);
+  stepsGiven.set(secret, step);
+  return totp.generate({ timestamp: step * 30_000 });
 }
 
 /** E-mail and password on /gestao/entrar; stops at whatever the server asks next. */

@@ -43,8 +43,23 @@ function clientAddress(): string {
   return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
 }
 
-export function totpCode(secret: string, timestamp = Date.now()): string {
-  return new OTPAuth.TOTP({ algorithm: 'SHA1', digits: 6, period: 30, secret: OTPAuth.Secret.fromBase32(secret) }).generate({ timestamp });
+const totpOf = (secret: string) => new OTPAuth.TOTP({ algorithm: 'SHA1', digits: 6, period: 30, secret: OTPAuth.Secret.fromBase32(secret) });
+/** The last time step handed out per secret: the server accepts each step once (±1 step of now). */
+const stepsGiven = new Map<string, number>();
+
+/**
+ * A code of the authenticator app. With a timestamp, that moment's code. Without, an unused code that the
+ * server accepts now: the server takes each time step once, and it accepts the steps just before and after
+ * now, so two sign-ins of one account in the same 30 seconds each get their own.
+ */
+export function totpCode(secret: string, timestamp?: number): string {
+  const totp = totpOf(secret);
+  if (timestamp !== undefined) return totp.generate({ timestamp });
+  const now = totp.counter();
+  // Now, then the next step: both stay valid across a step boundary (a step before now would not).
+  const step = Math.max(now, (stepsGiven.get(secret) ?? -Infinity) + 1);
+  stepsGiven.set(secret, step);
+  return totp.generate({ timestamp: step * 30_000 });
 }
 
 /** The session id (as stored, and as the audit log keeps its first 16 characters) of a cookie token. */
@@ -57,6 +72,10 @@ export class StaffClient {
   csrf: string | null = null;
   /** The second factor's secret once enrolled through the API. */
   totpSecret: string | null = null;
+  /** The known-device cookie the server gave this browser at a full sign-in. */
+  deviceToken: string | null = null;
+  /** The password of the last sign-in, typed again to enrol a second factor. */
+  password: string = STAFF_PASSWORD;
   readonly address = clientAddress();
 
   constructor(readonly base: string, readonly options: { https?: boolean } = {}) {}
@@ -70,7 +89,11 @@ export class StaffClient {
   async call(method: Method, path: string, options: CallOptions = {}): Promise<Answer> {
     const write = !['GET', 'HEAD'].includes(method);
     const headers: Record<string, string> = { 'x-forwarded-for': this.address, ...(this.options.https ? { 'x-forwarded-proto': 'https' } : {}) };
-    if (options.cookie !== false && this.token) headers.cookie = `${this.cookieName ?? 'gestao'}=${this.token}`;
+    const cookies = [
+      ...(options.cookie !== false && this.token ? [`${this.cookieName ?? 'gestao'}=${this.token}`] : []),
+      ...(this.deviceToken && path.startsWith('/api/gestao') ? [`gestao-aparelho=${this.deviceToken}`] : []),
+    ];
+    if (cookies.length) headers.cookie = cookies.join('; ');
     const csrf = options.csrf ?? true;
     if (write && csrf !== false) {
       const value = typeof csrf === 'string' ? csrf : this.csrf;
@@ -96,6 +119,8 @@ export class StaffClient {
   /** Keeps the cookie the server set (or forgets it when cleared) and the CSRF token of a session answer. */
   private remember(response: Response, body: any): void {
     for (const line of response.headers.getSetCookie()) {
+      const device = /^gestao-aparelho=([^;]*)/.exec(line);
+      if (device) this.deviceToken = device[1] || null;
       const match = /^(__Host-gestao|gestao)=([^;]*)/.exec(line);
       if (!match) continue;
       this.cookieName = match[1]!;
@@ -106,12 +131,13 @@ export class StaffClient {
   }
 
   login(email: string, password = STAFF_PASSWORD): Promise<Answer> {
+    this.password = password;
     return this.call('POST', '/api/gestao/session', { body: { email, password } });
   }
 
-  /** Sets up the second factor through the API (a new secret, confirmed with a code made from it). */
+  /** Sets up the second factor through the API (the password again, a new secret, confirmed with a code made from it). */
   async enrolTotp(): Promise<Answer> {
-    const enrolment = await this.call('POST', '/api/gestao/totp/enrolment', { body: {} });
+    const enrolment = await this.call('POST', '/api/gestao/totp/enrolment', { body: { password: this.password } });
     if (enrolment.status !== 200) throw new Error(`enrolment answered ${enrolment.status}: ${enrolment.text}`);
     this.totpSecret = enrolment.body.secret;
     return this.call('POST', '/api/gestao/totp/enrolment/confirm', { body: { code: totpCode(this.totpSecret!) } });
