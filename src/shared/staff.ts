@@ -17,6 +17,12 @@ export const ROLE_LABELS: Record<StaffRole, string> = {
   admin: 'Administração do sistema',
 };
 
+/**
+ * Roles whose grant takes two people: one admin proposes, another approves (or the server's command line,
+ * while the city has a single admin). They open accounts, the manifestações or the integrity channel.
+ */
+export const ROLES_NEEDING_APPROVAL: readonly StaffRole[] = ['admin', 'controladoria', 'ouvidoria'];
+
 /** Roles that must sign in with a second factor: they manage accounts or read manifestações. */
 export const ROLES_NEEDING_TOTP: readonly StaffRole[] = ['admin', 'ouvidoria', 'controladoria'];
 

@@ -140,6 +140,12 @@ describe('back-office pages (WCAG 2.1 A and AA, 360 px)', () => {
     adminPage = await newPage();
     await typePassword(adminPage, server.url, admin);
     await adminPage.getByRole('heading', { name: 'Configurar o segundo fator' }).waitFor();
+    // The password again before the QR code (a stolen session alone cannot bind a phone).
+    await adminPage.getByRole('button', { name: 'Mostrar o código QR' }).click();
+    await adminPage.getByText('Digite a sua senha.').first().waitFor();
+    await expectAccessible(adminPage);
+    await adminPage.getByLabel('Confirme a sua senha').fill(admin.password);
+    await adminPage.getByRole('button', { name: 'Mostrar o código QR' }).click();
     const secret = (await adminPage.getByTestId('totp-secret').textContent())!;
     await adminPage.locator('.qr img').waitFor();
     await expectAccessible(adminPage);
@@ -149,6 +155,10 @@ describe('back-office pages (WCAG 2.1 A and AA, 360 px)', () => {
     await expectAccessible(adminPage);
     await adminPage.getByLabel('Código que aparece no aplicativo').fill(totpCode(secret));
     await adminPage.getByRole('button', { name: 'Ativar e entrar' }).click();
+    // An admin starts at "O que mudou nas contas", then goes on to the accounts.
+    await adminPage.getByRole('heading', { name: 'O que mudou nas contas' }).waitFor();
+    await expectAccessible(adminPage);
+    await adminPage.getByRole('link', { name: 'Ir para as contas' }).click();
     await adminPage.waitForURL(/\/gestao\/contas$/);
     await adminPage.getByTestId('accounts').waitFor();
     await expectAccessible(adminPage);

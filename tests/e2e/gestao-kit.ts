@@ -2,6 +2,7 @@
  * Shared steps of the back-office browser tests: staff accounts made straight in the database (as
  * `npm run staff:add` does), signing in through the pages like a person, and codes of the authenticator app.
  */
+import { createRequire } from 'node:module';
 import * as OTPAuth from 'otpauth';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { StaffRole } from '../../src/shared/staff.ts';
@@ -80,4 +81,19 @@ export async function newStaffContext(browser: { newContext: (options: object) =
 /** Horizontal overflow of the page, in CSS pixels (0 when everything fits). */
 export function overflow(page: Page): Promise<number> {
   return page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth') as Promise<number>;
+}
+
+const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** axe-core's WCAG 2.1 A and AA violations on the page as it is now (the context needs bypassCSP: the test injects axe). */
+export async function axeViolations(page: Page): Promise<{ id: string; help: string; nodes: { target: string[] }[] }[]> {
+  await page.addScriptTag({ path: AXE_PATH });
+  return page.evaluate(async (tags) => {
+    const { axe, document } = globalThis as unknown as {
+      axe: { run: (context: unknown, options: unknown) => Promise<{ violations: { id: string; help: string; nodes: { target: string[] }[] }[] }> };
+      document: unknown;
+    };
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
+    return result.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
+  }, ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']);
 }

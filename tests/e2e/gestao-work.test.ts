@@ -133,6 +133,7 @@ describe('the admin\'s accounts', () => {
   it('creates an account whose one-time link chooses the password; changes, disables and re-links it', async () => {
     const page = await newPage();
     await signIn(page, server.url, admin);
+    await page.getByRole('link', { name: 'Ir para as contas' }).click();
     await page.waitForURL(/\/gestao\/contas$/);
     await page.getByLabel('Nome').first().fill('Eva Atendente');
     await page.getByLabel('E-mail').first().fill('eva@pmvc.example');

@@ -6,13 +6,13 @@
  * events an admin has not seen since their previous sign-in.
  */
 import { randomUUID } from 'node:crypto';
-import type { StaffRole } from '../../shared/staff.ts';
+import { ROLES_NEEDING_APPROVAL, type StaffRole } from '../../shared/staff.ts';
 import type { Queryable, Storage } from '../storage/types.ts';
 import { endSessionsOf, findAccountById } from './accounts.ts';
 import { audit, type AuditWho } from './audit.ts';
 
 /** Roles that only a second admin (or the server's command line) can grant. */
-export const POWER_ROLES: readonly StaffRole[] = ['admin', 'controladoria', 'ouvidoria'];
+export const POWER_ROLES = ROLES_NEEDING_APPROVAL;
 
 /** The roles of `next` that `current` does not hold and that need a second person. */
 export const powerAdded = (current: readonly StaffRole[], next: readonly StaffRole[]) =>

@@ -1,7 +1,7 @@
 /**
  * Sign-in throttling that outsiders cannot turn against staff (issue 15, findings 2 and 3).
  *
- * Failures count per (e-mail hash, client address key), known e-mail or not, in one
+ * Failures count per (e-mail hash, client address key), known e-mail or not (the address kept only hashed), in one
  * INSERT … ON CONFLICT … DO UPDATE … RETURNING (never read-then-write, so parallel guesses all count).
  * After FREE_FAILURES in the window that address waits, doubling each time; the account is not locked by it.
  * The owner passes from a known address (one the account signed in from all the way) or a known device
@@ -38,14 +38,17 @@ export interface SignInContext {
   now?: Date;
 }
 
+/** How an address is kept: hashed with whose it is, never in clear. */
+const addressHash = (subject: string, addressKey: string) => sha256(`${subject}\n${addressKey}`);
+
 const secondsUntil = (until: Date, now: Date) => Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
 
 async function trust(db: Queryable, account: AccountRow | null, { addressKey, deviceToken }: SignInContext): Promise<{ address: boolean; device: boolean }> {
   if (!account) return { address: false, device: false };
   const found = await db.query<{ address: boolean; device: boolean }>(
-    `SELECT EXISTS (SELECT 1 FROM staff_known_addresses WHERE account_id = $1 AND address_key = $2) AS address,
+    `SELECT EXISTS (SELECT 1 FROM staff_known_addresses WHERE account_id = $1 AND address_hash = $2) AS address,
             EXISTS (SELECT 1 FROM staff_known_devices WHERE account_id = $1 AND token_hash = $3) AS device`,
-    [account.id, addressKey, deviceToken ? sha256(deviceToken) : ''],
+    [account.id, addressHash(account.id, addressKey), deviceToken ? sha256(deviceToken) : ''],
   );
   return found.rows[0]!;
 }
@@ -53,16 +56,16 @@ async function trust(db: Queryable, account: AccountRow | null, { addressKey, de
 /** Counts one failure of this address for this e-mail and returns the address's wait, if any. */
 async function countFailure(db: Queryable, emailHash: string, addressKey: string, now: Date): Promise<Date | null> {
   const row = (await db.query<{ next_allowed_at: Date | null }>(
-    `INSERT INTO staff_login_throttle AS t (email_hash, address_key, failures, window_start, next_allowed_at)
+    `INSERT INTO staff_login_throttle AS t (email_hash, address_hash, failures, window_start, next_allowed_at)
      VALUES ($1, $2, 1, $3, NULL)
-     ON CONFLICT (email_hash, address_key) DO UPDATE SET
+     ON CONFLICT (email_hash, address_hash) DO UPDATE SET
        failures = CASE WHEN t.window_start < $3::timestamptz - make_interval(secs => $4) THEN 1 ELSE t.failures + 1 END,
        window_start = CASE WHEN t.window_start < $3::timestamptz - make_interval(secs => $4) THEN $3 ELSE t.window_start END,
        next_allowed_at = CASE
          WHEN t.window_start < $3::timestamptz - make_interval(secs => $4) OR t.failures + 1 < $5 THEN NULL
          ELSE $3::timestamptz + make_interval(secs => least(power(2, t.failures + 1 - $5), $6)) END
      RETURNING next_allowed_at`,
-    [emailHash, addressKey, now, THROTTLE.windowMs / 1000, THROTTLE.freeFailures, THROTTLE.maxDelayMs / 1000],
+    [emailHash, addressHash(emailHash, addressKey), now, THROTTLE.windowMs / 1000, THROTTLE.freeFailures, THROTTLE.maxDelayMs / 1000],
   )).rows[0]!;
   return row.next_allowed_at;
 }
@@ -100,14 +103,14 @@ export async function checkSignIn(db: Queryable, email: string, password: string
   if (matches && account && !account.disabled) {
     if (!known.device) {
       const gate = (await db.query<{ next_allowed_at: Date | null; locked_until: Date | null }>(
-        `SELECT (SELECT next_allowed_at FROM staff_login_throttle WHERE email_hash = $1 AND address_key = $2) AS next_allowed_at,
+        `SELECT (SELECT next_allowed_at FROM staff_login_throttle WHERE email_hash = $1 AND address_hash = $2) AS next_allowed_at,
                 (SELECT locked_until FROM staff_login_failures WHERE email_hash = $1) AS locked_until`,
-        [emailHash, context.addressKey],
+        [emailHash, addressHash(emailHash, context.addressKey)],
       )).rows[0]!;
       if (gate.next_allowed_at && gate.next_allowed_at > now) return { ok: false, reason: 'wait', seconds: secondsUntil(gate.next_allowed_at, now) };
       if (!known.address && gate.locked_until && gate.locked_until > now) return { ok: false, reason: 'locked', seconds: secondsUntil(gate.locked_until, now) };
     }
-    await db.query('DELETE FROM staff_login_throttle WHERE email_hash = $1 AND address_key = $2', [emailHash, context.addressKey]);
+    await db.query('DELETE FROM staff_login_throttle WHERE email_hash = $1 AND address_hash = $2', [emailHash, addressHash(emailHash, context.addressKey)]);
     return { ok: true, account };
   }
   const waitUntil = await countFailure(db, emailHash, context.addressKey, now);
@@ -128,9 +131,9 @@ export async function checkSignIn(db: Queryable, email: string, password: string
 export async function rememberSignIn(db: Queryable, accountId: string, context: SignInContext): Promise<string | null> {
   const now = context.now ?? new Date();
   await db.query(
-    `INSERT INTO staff_known_addresses (account_id, address_key, last_at) VALUES ($1, $2, $3)
-     ON CONFLICT (account_id, address_key) DO UPDATE SET last_at = excluded.last_at`,
-    [accountId, context.addressKey, now],
+    `INSERT INTO staff_known_addresses (account_id, address_hash, last_at) VALUES ($1, $2, $3)
+     ON CONFLICT (account_id, address_hash) DO UPDATE SET last_at = excluded.last_at`,
+    [accountId, addressHash(accountId, context.addressKey), now],
   );
   if (context.deviceToken) {
     const seen = await db.query('UPDATE staff_known_devices SET last_at = $3 WHERE token_hash = $1 AND account_id = $2 RETURNING token_hash', [sha256(context.deviceToken), accountId, now]);

@@ -16,15 +16,17 @@ CREATE TABLE staff_role_grants (
 );
 CREATE INDEX staff_role_grants_pending ON staff_role_grants (proposed_at) WHERE decided_at IS NULL;
 
--- Failed sign-ins per (e-mail hash, client address key), within a 15-minute window: the address waits
+-- Failed sign-ins per (e-mail hash, client address), within a 15-minute window: the address waits
 -- (doubling delays), the account does not. Counted by one INSERT … ON CONFLICT … RETURNING, never read-then-write.
+-- Addresses are kept only as SHA-256 of (e-mail hash or account id, address): no table lists staff addresses
+-- in clear (a whistleblower's office address included).
 CREATE TABLE staff_login_throttle (
   email_hash text NOT NULL,
-  address_key text NOT NULL,
+  address_hash text NOT NULL,
   failures integer NOT NULL,
   window_start timestamptz NOT NULL,
   next_allowed_at timestamptz,
-  PRIMARY KEY (email_hash, address_key)
+  PRIMARY KEY (email_hash, address_hash)
 );
 CREATE INDEX staff_login_throttle_recent ON staff_login_throttle (email_hash, window_start);
 
@@ -32,9 +34,9 @@ CREATE INDEX staff_login_throttle_recent ON staff_login_throttle (email_hash, wi
 -- (a long-lived random cookie, stored only hashed): these pass the throttle and a lock-out.
 CREATE TABLE staff_known_addresses (
   account_id uuid NOT NULL REFERENCES staff_accounts (id),
-  address_key text NOT NULL,
+  address_hash text NOT NULL,
   last_at timestamptz NOT NULL,
-  PRIMARY KEY (account_id, address_key)
+  PRIMARY KEY (account_id, address_hash)
 );
 CREATE TABLE staff_known_devices (
   token_hash text PRIMARY KEY,
