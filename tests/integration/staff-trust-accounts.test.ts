@@ -352,5 +352,6 @@ describe.each(BACKENDS)('staff:grant, the single admin\'s way, on %s', (backend:
     } finally {
       await storage.close();
     }
-  });
+    // Three CLI processes, each opening the database: minutes on a busy shared machine, not seconds.
+  }, 240_000);
 });

@@ -129,12 +129,13 @@ export interface AccountChange {
 }
 
 /**
- * The account events since the admin's previous sign-in (the one before the current session's), newest
- * first; all of them (up to 200) at an admin's first sign-in.
+ * The account events since the admin's previous full sign-in (an admin always has a second factor: the
+ * code typed, or the enrolment, before the current session's), newest first; all of them (up to 200) at an
+ * admin's first sign-in. A right password alone (someone else's guess) does not move this mark.
  */
 export async function accountChangesSince(db: Queryable, adminId: string): Promise<{ since: string | null; changes: AccountChange[] }> {
   const previous = (await db.query<{ at: Date }>(
-    `SELECT at FROM staff_audit WHERE account_id = $1 AND action = 'login' ORDER BY id DESC OFFSET 1 LIMIT 1`, [adminId],
+    `SELECT at FROM staff_audit WHERE account_id = $1 AND action IN ('login_totp', 'totp_enrolled') ORDER BY id DESC OFFSET 1 LIMIT 1`, [adminId],
   )).rows[0]?.at ?? null;
   const rows = await db.query<{ id: string; at: Date; action: string; by_id: string | null; by_name: string | null; target_id: string | null; target_name: string | null }>(
     `SELECT l.id::text AS id, l.at, l.action, l.account_id AS by_id, b.name AS by_name, t.id AS target_id, t.name AS target_name
