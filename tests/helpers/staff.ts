@@ -4,6 +4,7 @@
  * every kind the queue holds (request, manifestation, evaluation) for two secretariats.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import * as OTPAuth from 'otpauth';
 import { createAccount, type AccountRow } from '../../src/server/staff/accounts.ts';
 import type { Storage } from '../../src/server/storage/types.ts';
@@ -165,6 +166,32 @@ export class StaffClient {
     const answer = await this.call('GET', '/api/gestao/session');
     return answer.status === 200 && answer.body.stage === 'signed_in';
   }
+}
+
+/**
+ * A sign-in sent from a real source address (a loopback alias such as 127.0.0.5, bound with localAddress),
+ * with no X-Forwarded-For: the server counts the connection's own address, as it would an outsider's.
+ */
+export function loginFromAddress(base: string, localAddress: string, email: string, password: string): Promise<{ status: number; body: any; setCookies: string[] }> {
+  const url = new URL(`${base}/api/gestao/session`);
+  const payload = JSON.stringify({ email, password });
+  return new Promise((resolve, reject) => {
+    const sent = httpRequest({
+      host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress, agent: false,
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), origin: url.origin },
+    }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        const cookies = response.headers['set-cookie'] ?? [];
+        resolve({ status: response.statusCode ?? 0, body: text ? JSON.parse(text) : undefined, setCookies: cookies });
+      });
+      response.on('error', reject);
+    });
+    sent.on('error', reject);
+    sent.end(payload);
+  });
 }
 
 let accountNumber = 0;

@@ -17,7 +17,7 @@ import { THROTTLE } from '../../src/server/staff/sign-in-throttle.ts';
 import { openStorage } from '../../src/server/storage/open.ts';
 import type { Queryable } from '../../src/server/storage/types.ts';
 import { BACKENDS, dropSchema, startServer, type Backend, type TestServer } from '../helpers/server.ts';
-import { addAccount, sessionIdOf, StaffClient, staffCharter, STAFF_PASSWORD, totpCode, type TestAccount } from '../helpers/staff.ts';
+import { addAccount, loginFromAddress, sessionIdOf, StaffClient, staffCharter, STAFF_PASSWORD, totpCode, type TestAccount } from '../helpers/staff.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -33,7 +33,15 @@ describe.each(BACKENDS)('trust from the inside: accounts and sign-in on %s', (ba
   let adminA: TestAccount;
   let adminB: TestAccount;
   let clientA: StaffClient;
-  let clientB: StaffClient;
+  let clientB: StaffClient | undefined;
+  /** Admin B's browser, signed in at first use (any test may be the first to need the second admin). */
+  const secondAdmin = async () => {
+    if (!clientB) {
+      clientB = new StaffClient(server.url);
+      await clientB.signIn(adminB.email);
+    }
+    return clientB;
+  };
 
   beforeAll(async () => {
     // The route's own per-address limit stays on in production; here it is high so the attack itself is exercised.
@@ -93,13 +101,12 @@ describe.each(BACKENDS)('trust from the inside: accounts and sign-in on %s', (ba
     expect(await targetClient.signedIn()).toBe(true);
 
     // Another admin signs in, sees it in "O que mudou nas contas", approves.
-    clientB = new StaffClient(server.url);
-    await clientB.signIn(adminB.email);
-    const changes = await clientB.call('GET', '/api/gestao/accounts/changes');
+    const b = await secondAdmin();
+    const changes = await b.call('GET', '/api/gestao/accounts/changes');
     expect(changes.status).toBe(200);
     expect(changes.body.pending.map((g: { id: string }) => g.id)).toContain(grantId);
     expect(changes.body.changes).toContainEqual(expect.objectContaining({ action: 'grant_proposed', by: { id: adminA.account.id, name: 'Ana Administradora' }, target: { id: target.id, name: 'Xavier Servidor' } }));
-    const approved = await clientB.call('POST', `/api/gestao/accounts/grants/${grantId}`, { body: { decision: 'approved' } });
+    const approved = await b.call('POST', `/api/gestao/accounts/grants/${grantId}`, { body: { decision: 'approved' } });
     expect(approved.status).toBe(200);
     expect(await rolesOf(target.id)).toEqual(['atendente', 'controladoria']);
     // What the account may do is read again at sign-in: its sessions ended.
@@ -109,7 +116,7 @@ describe.each(BACKENDS)('trust from the inside: accounts and sign-in on %s', (ba
       { action: 'grant_approved', by: adminB.account.id },
     ]);
     // Decided once: approving again is refused.
-    expect((await clientB.call('POST', `/api/gestao/accounts/grants/${grantId}`, { body: { decision: 'approved' } })).status).toBe(404);
+    expect((await b.call('POST', `/api/gestao/accounts/grants/${grantId}`, { body: { decision: 'approved' } })).status).toBe(404);
   });
 
   it('a new account asked with admin starts without it; a second admin can refuse the grant, and then it never holds it', async () => {
@@ -119,7 +126,7 @@ describe.each(BACKENDS)('trust from the inside: accounts and sign-in on %s', (ba
     expect(created.body.account.roles).toEqual([]);
     expect(created.body.pendingGrant.roles).toEqual(['admin']);
     const id: string = created.body.account.id;
-    const refused = await clientB.call('POST', `/api/gestao/accounts/grants/${created.body.pendingGrant.id}`, { body: { decision: 'refused' } });
+    const refused = await (await secondAdmin()).call('POST', `/api/gestao/accounts/grants/${created.body.pendingGrant.id}`, { body: { decision: 'refused' } });
     expect(refused.status).toBe(200);
     expect(await rolesOf(id)).toEqual([]);
     expect(await grantRows(id)).toEqual([{ decision: 'refused' }]);
@@ -159,15 +166,16 @@ describe.each(BACKENDS)('trust from the inside: accounts and sign-in on %s', (ba
     await ownerDesk.signIn(owner.email); // a known address and device from an earlier day
     await ownerDesk.call('DELETE', '/api/gestao/session');
 
-    const attackers = Array.from({ length: THROTTLE.lockAddresses }, () => new StaffClient(server.url));
+    // Ten outsiders, each from its own real source address (127.0.0.2 … 127.0.0.11), five guesses each, all at once.
+    const attackers = Array.from({ length: THROTTLE.lockAddresses }, (_, i) => `127.0.0.${i + 2}`);
     const perAddress = THROTTLE.lockFailures / THROTTLE.lockAddresses;
-    const wrong = attackers.flatMap((attacker) => Array.from({ length: perAddress }, (_, i) => attacker.login(owner.email, `chute errado numero ${i}`)));
+    const wrong = attackers.flatMap((address) => Array.from({ length: perAddress }, (_, i) => loginFromAddress(server.url, address, owner.email, `chute errado numero ${i}`)));
     const [ownerAnswer, ...attack] = await Promise.all([ownerDesk.login(owner.email), ...wrong]);
     expect(ownerAnswer.status).toBe(200);
     expect(ownerAnswer.body.stage).toBe('signed_in');
     expect(attack).toHaveLength(50);
     expect(attack.every((a) => a.status === 401 || a.status === 429)).toBe(true);
-    expect(attack.some((a) => a.headers.getSetCookie().some((c) => c.startsWith('gestao=')))).toBe(false);
+    expect(attack.some((a) => a.setCookies.some((c) => c.startsWith('gestao=')))).toBe(false);
 
     // All 50 counted, from 10 addresses: the account is locked, for unknown addresses only.
     const counted = await server.storage.query<{ failures: number; addresses: number }>(
@@ -184,19 +192,19 @@ describe.each(BACKENDS)('trust from the inside: accounts and sign-in on %s', (ba
     expect((await ownerPhone.login(owner.email)).status).toBe(200);
     // One notice, shown to the admins in "O que mudou nas contas".
     expect((await auditOf(server.storage, owner.account.id)).filter((e) => e.action === 'login_lockout')).toEqual([{ action: 'login_lockout', by: null }]);
-    const changes = await clientB.call('GET', '/api/gestao/accounts/changes');
+    const changes = await (await secondAdmin()).call('GET', '/api/gestao/accounts/changes');
     expect(changes.body.changes).toContainEqual(expect.objectContaining({ action: 'login_lockout', target: { id: owner.account.id, name: 'Olga Dona da Conta' } }));
   });
 
   it('counts 20 parallel wrong passwords from one address as 20 (one atomic upsert, no read-then-write)', async () => {
     const victim = await addAccount(server.storage, ['atendente']);
-    const attacker = new StaffClient(server.url);
-    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => attacker.login(victim.email, `senha errada em paralelo ${i}`)));
+    const attacker = '127.0.0.12';
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => loginFromAddress(server.url, attacker, victim.email, `senha errada em paralelo ${i}`)));
     expect(answers.every((a) => a.status === 401 || a.status === 429)).toBe(true);
     const row = await server.storage.query<{ failures: number }>('SELECT failures FROM staff_login_throttle WHERE email_hash = $1', [sha256(victim.email)]);
     expect(row.rows).toEqual([{ failures: 20 }]);
-    // That address now waits; the account is not locked (one address), so the owner elsewhere signs in.
-    expect((await attacker.login(victim.email)).status).toBe(429);
+    // That address now waits, even with the right password; the account is not locked (one address), so the owner elsewhere signs in.
+    expect((await loginFromAddress(server.url, attacker, victim.email, STAFF_PASSWORD)).status).toBe(429);
     expect((await new StaffClient(server.url).login(victim.email)).status).toBe(200);
   });
 
