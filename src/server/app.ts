@@ -15,12 +15,14 @@ import { inlineStyleHashes, securityHeaders } from './security-headers.ts';
 import { DEFAULT_PUSH_SUBJECT, type PushOptions } from './push.ts';
 import { IntegrityKeys } from './integrity/crypto.ts';
 import { integrityApi } from './integrity/plugin.ts';
+import { IntegrityMixer, type MixerOptions } from './integrity/mixer.ts';
 import { staffApi, type StaffRouteInfo } from './staff/plugin.ts';
 import { registerStatic } from './static-site.ts';
 import { TransparencyPanel, type PanelOptions } from './transparency/published-panel.ts';
 import { transparencyApi } from './transparency/plugin.ts';
 import { DiskFullError } from './storage/file-store.ts';
 import type { Storage } from './storage/types.ts';
+import { safeErrorLog } from './safe-error-log.ts';
 
 export interface AppOptions {
   storage: Storage;
@@ -46,6 +48,8 @@ export interface AppOptions {
   integrityKeys?: IntegrityKeys;
   /** Receipt look-ups per client address per minute. */
   receiptLookupsPerMinute?: number;
+  /** The integrity mixer's randomness, wake bounds and timer (tests run it with app.integrityMixer.runNow()). */
+  integrityMixer?: MixerOptions;
   /** The transparency panel's background check (tests shorten it). */
   transparency?: PanelOptions;
 }
@@ -58,11 +62,14 @@ const FASTIFY_ERRORS: Record<string, { status: number; error: string; message: s
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, error: 'unsupported_media_type', message: MESSAGES.unsupportedMediaType },
 };
 
+const INTEGRITY_PREFIX = '/api/integridade/';
+
 /** The log line at start-up names no address: a log must never hold one (the integrity channel's promise). */
 declare module 'fastify' {
   interface FastifyInstance {
     /** The public panel's snapshots (tests and the staff reports read it). */
     transparencyPanel: TransparencyPanel;
+    integrityMixer: IntegrityMixer;
   }
 }
 
@@ -73,13 +80,8 @@ const LARGE_BODY_BYTES = 64 * 1024;
 
 type ErrorLike = { code?: string; statusCode?: number; name?: string; stack?: string };
 
-/**
- * What may be logged of an unexpected error: its name, code and stack frames, never its message, which
- * can quote input (a database error may cite a value, a parser a piece of the body).
- */
-export function safeErrorLog(error: ErrorLike) {
-  return { name: error.name, code: error.code, frames: error.stack?.split('\n').map((line) => line.trim()).filter((line) => line.startsWith('at ')).slice(0, 8) };
-}
+// In a module of its own so that routes (a CSV export, a push sent in the background) log errors the same way.
+export { safeErrorLog };
 
 /** Route patterns under /api and their methods, to tell 405 (known path, other method) from 404. */
 class ApiRouteTable {
@@ -120,7 +122,7 @@ function isDiskFull(error: ErrorLike): boolean {
 export async function buildApp({
   storage, staticDir, logger = false, rateLimit, trustProxy = false, minFreeBytes = 0, hsts = false, limits = {},
   push = { subject: DEFAULT_PUSH_SUBJECT }, loginRateLimit, onStaffRoute,
-  integrityKeys = new IntegrityKeys(randomBytes(32)), receiptLookupsPerMinute, transparency,
+  integrityKeys = new IntegrityKeys(randomBytes(32)), receiptLookupsPerMinute, transparency, integrityMixer = {},
 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger,
@@ -176,6 +178,9 @@ export async function buildApp({
     return payload;
   });
   app.addHook('onResponse', async (request, reply) => {
+    // The integrity channel's citizen routes leave no line: a line's time would sit beside the same
+    // phone's named requests and time the report against them.
+    if (request.url.startsWith(INTEGRITY_PREFIX)) return;
     request.log.info({ method: request.method, route: request.routeOptions.url ?? '(none)', status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
 
@@ -228,6 +233,14 @@ export async function buildApp({
     keys: integrityKeys,
     ...(receiptLookupsPerMinute ? { receiptLookupsPerMinute } : {}),
   });
+  // Received reports wait in the inbox; the mixer moves them into the tables at random moments.
+  const mixer = new IntegrityMixer(storage, integrityKeys, {
+    onError: (error: unknown) => app.log.error({ error: safeErrorLog(error as ErrorLike) }, 'integrity mixer failed'),
+    ...integrityMixer,
+  });
+  app.decorate('integrityMixer', mixer);
+  app.addHook('onReady', async () => mixer.start());
+  app.addHook('onClose', async () => { await mixer.stop().catch(() => 0); });
   const panel = new TransparencyPanel(storage, charters, transparency);
   app.decorate('transparencyPanel', panel);
   app.addHook('onReady', async () => panel.start());
@@ -235,6 +248,7 @@ export async function buildApp({
   await app.register(transparencyApi, {
     prefix: '/api/transparencia',
     panel,
+    auditChain: { storage, ...(transparency?.now ? { now: transparency.now } : {}) },
     rateLimit: rateLimit === false ? false : { max: rateLimit?.max ?? 600, timeWindow: rateLimit?.timeWindow ?? '1 minute' },
   });
   await app.register(staffApi, {

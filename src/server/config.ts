@@ -5,6 +5,8 @@ export interface ServerConfig {
   port: number;
   host: string;
   dataDir: string;
+  /** The integrity key file's own folder (without INTEGRITY_KEY), outside DATA_DIR. */
+  keyDir: string;
   /** Unset: the embedded PGlite in DATA_DIR/pglite. */
   databaseUrl?: string;
   /** PostgreSQL schema for the tables (default public). */
@@ -89,6 +91,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     port: integer(env.PORT, 8080, 'PORT'),
     host: env.HOST || '0.0.0.0',
     dataDir: env.DATA_DIR || './.data',
+    keyDir: env.KEY_DIR || './.keys',
     databaseUrl: env.DATABASE_URL || undefined,
     databaseSchema: env.DATABASE_SCHEMA || undefined,
     rateLimitPerMinute: integer(env.RATE_LIMIT_PER_MINUTE, 600, 'RATE_LIMIT_PER_MINUTE'),

@@ -9,16 +9,19 @@ import type { Charter, Service, SubmissionKind, SubmissionStatus } from '../shar
 const MANIFESTATION_WARNING_MS = 5 * 86_400_000;
 import { deadlineFlag, dueDate } from '../shared/deadlines.ts';
 import type { DeadlineFlag } from '../shared/staff.ts';
-import type { CharterCache } from './current-charter.ts';
+import type { CharterCache, CurrentCharter } from './current-charter.ts';
 import { holidayCalendarFor } from './holidays.ts';
 import { pausesOf } from './staff/queue-store.ts';
-import type { Storage } from './storage/types.ts';
+import type { Queryable, Storage } from './storage/types.ts';
 
 export interface Deadlines {
   /** The due date of a request received now (no pauses yet). */
   dueDate(service: Service, receivedAt: Date, charter: Charter): Date;
-  /** After a question or a reply: the due date with every pause counted. */
-  refreshDueDate(id: string): Promise<void>;
+  /**
+   * After a question or a reply: the due date with every pause counted. `within` runs it inside a caller's
+   * transaction, with the charter read before it began (only the transaction's handle may be used there).
+   */
+  refreshDueDate(id: string, within?: { db: Queryable; current: CurrentCharter | null }): Promise<void>;
   flagOf(row: { status: SubmissionStatus; dueAt: Date | null; closedAt: Date | null; kind?: SubmissionKind }, now: Date): DeadlineFlag | null;
 }
 
@@ -33,17 +36,18 @@ export function deadlinesFor(storage: Storage, charters: CharterCache): Deadline
     dueDate(service, receivedAt, charter) {
       return new Date(dueDate({ receivedAt, deadline: service.deadline, calendar: holidayCalendarFor(charter) }).dueAt);
     },
-    async refreshDueDate(id) {
-      const current = await charters.current();
+    async refreshDueDate(id, within) {
+      const db = within?.db ?? storage;
+      const current = within ? within.current : await charters.current();
       if (!current) return;
-      const row = (await storage.query<{ service_id: string; received_at: Date; kind: string; extended: boolean }>('SELECT service_id, received_at, kind, extended FROM submissions WHERE id = $1', [id])).rows[0];
+      const row = (await db.query<{ service_id: string; received_at: Date; kind: string; extended: boolean }>('SELECT service_id, received_at, kind, extended FROM submissions WHERE id = $1', [id])).rows[0];
       const service = row && current.services.get(row.service_id);
       if (!row || !service || row.kind === 'evaluation') return;
-      const pauses = await pausesOf(storage, id);
+      const pauses = await pausesOf(db, id);
       const due = dueDate({ receivedAt: row.received_at, deadline: service.deadline, calendar: holidayCalendarFor(current.charter), pauses });
       // A manifestação extended once (art. 16) keeps its 30 extra days.
       const dueAt = new Date(Date.parse(due.dueAt) + (row.extended ? 30 * 86_400_000 : 0));
-      await storage.query('UPDATE submissions SET due_at = $2 WHERE id = $1', [id, dueAt]);
+      await db.query('UPDATE submissions SET due_at = $2 WHERE id = $1', [id, dueAt]);
     },
     flagOf({ status, dueAt, closedAt, kind }, now) {
       if (!dueAt) return null;

@@ -21,6 +21,9 @@ export interface PushOptions {
   extraOrigins?: readonly string[];
 }
 
+/** How many notices of one change are in flight at once. */
+const PUSH_PARALLEL = 8;
+
 /** The push services of Chrome/Android, Firefox, Edge/Windows and Safari/iOS. */
 const PUSH_SERVICE_HOSTS = ['fcm.googleapis.com', 'push.services.mozilla.com', 'notify.windows.com', 'push.apple.com'];
 
@@ -62,8 +65,8 @@ export async function notifyStatusChange(db: Queryable, submissionId: string, op
   const message: PushMessage = { type: 'status', id: submissionId };
   let sent = 0;
   let removed = 0;
-  for (const target of targets) {
-    if (!isAllowedEndpoint(target.endpoint, options.extraOrigins)) continue;
+  const allowed = targets.filter((target) => isAllowedEndpoint(target.endpoint, options.extraOrigins));
+  const sendOne = async (target: (typeof allowed)[number]) => {
     const details = webpush.generateRequestDetails(
       { endpoint: target.endpoint, keys: { p256dh: target.p256dh, auth: target.auth } },
       JSON.stringify(message),
@@ -86,6 +89,12 @@ export async function notifyStatusChange(db: Queryable, submissionId: string, op
     } catch {
       // The push service did not answer: the status is still in the app the next time it looks.
     }
-  }
+  };
+  // A few at a time: a request followed by many phones is told in parallel, without opening hundreds of sockets.
+  let next = 0;
+  const worker = async () => {
+    while (next < allowed.length) await sendOne(allowed[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(PUSH_PARALLEL, allowed.length) }, worker));
   return { sent, removed };
 }

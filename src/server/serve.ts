@@ -3,6 +3,7 @@ import { buildApp, LISTEN_TEXT } from './app.ts';
 import { readCharterFile } from './charter-file.ts';
 import { join } from 'node:path';
 import { loadIntegrityKeys } from './integrity/crypto.ts';
+import { integrityKeyFile } from './integrity/key-file.ts';
 import { forgetRetryReceipts } from './integrity/reports.ts';
 import { hasContent, installContent, readContentFile } from './integrity/content.ts';
 import { vapidKeys } from './push.ts';
@@ -81,6 +82,9 @@ export async function serve(config: ServerConfig, { charterFileIfEmpty, integrit
       await installContent(storage, read.content);
       console.log(`Installed the Code of Ethics and Integrity Plan ${read.content.version} from ${integrityContentFileIfEmpty}.`);
     }
+    // Without INTEGRITY_KEY, the key file lives in KEY_DIR, outside the database's folder.
+    const keyFile = integrityKeyFile(config.dataDir, config.keyDir);
+    for (const warning of keyFile.warnings) console.warn(warning);
     const app = await buildApp({
       storage,
       staticDir: config.staticDir,
@@ -91,7 +95,7 @@ export async function serve(config: ServerConfig, { charterFileIfEmpty, integrit
       hsts: config.hsts,
       limits: config.limits,
       push: config.push,
-      integrityKeys: loadIntegrityKeys(process.env, join(config.dataDir, 'integrity.key')),
+      integrityKeys: loadIntegrityKeys(process.env, keyFile.file),
     });
     // Made on first start and kept: phones subscribe with the public half.
     await vapidKeys(storage);

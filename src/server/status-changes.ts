@@ -14,3 +14,11 @@ export async function changeStatus(
   await notifyStatusChange(storage, id, push).catch(() => undefined);
   return true;
 }
+
+/**
+ * Push notices for a change already committed, sent without holding up the staff's answer: a push service
+ * that never answers costs the request nothing. A failure is logged by its name and code alone.
+ */
+export function notifyInBackground(storage: Storage, id: string, push: PushOptions, onError: (error: unknown) => void): void {
+  void notifyStatusChange(storage, id, push).catch(onError);
+}

@@ -13,3 +13,8 @@ export function isRealDay(day: string): boolean {
   const ms = Date.parse(`${day}T00:00:00Z`);
   return Number.isFinite(ms) && new Date(ms).toISOString().slice(0, 10) === day;
 }
+
+/** A real day from 2000 to 2100: what a filter may ask for (PostgreSQL has no year 0 and answers it with an error). */
+export function isSaneDay(day: string): boolean {
+  return isRealDay(day) && day >= '2000-01-01' && day <= '2100-12-31';
+}

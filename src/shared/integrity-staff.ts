@@ -59,6 +59,12 @@ export const IntegritySummarySchema = v.object({
 export type IntegritySummary = v.InferOutput<typeof IntegritySummarySchema>;
 export const IntegrityListSchema = v.object({ reports: v.array(IntegritySummarySchema) });
 
+export const RevealStateSchema = v.variant('state', [
+  v.object({ state: v.literal('none') }),
+  v.object({ state: v.picklist(['pending', 'approved', 'refused'] as const), requestId: UuidSchema }),
+]);
+export type RevealState = v.InferOutput<typeof RevealStateSchema>;
+
 export const IntegrityDetailSchema = v.object({
   ...IntegritySummarySchema.entries,
   answers: v.record(v.string(), v.unknown()),
@@ -67,6 +73,22 @@ export const IntegrityDetailSchema = v.object({
   identityHidden: v.boolean(),
   files: v.array(v.object({ id: UuidSchema, fieldId: v.nullable(v.string()), type: v.string(), size: v.number(), fromMessage: v.boolean() })),
   messages: FollowUpSchema.entries.messages,
+  /** The reader's own request to reveal a preserved identity, if any. */
+  reveal: RevealStateSchema,
 });
 export type IntegrityDetail = v.InferOutput<typeof IntegrityDetailSchema>;
 export const RevealAnswerSchema = v.object({ identity: v.record(v.string(), v.unknown()) });
+
+/** A second controladoria account's decision on a request to reveal (two-person reveal). */
+export const RevealDecisionSchema = v.strictObject({ decision: v.picklist(['approved', 'refused'] as const, 'Escolha aprovar ou recusar.') });
+export const RevealRequestViewSchema = v.object({
+  id: UuidSchema,
+  reportId: UuidSchema,
+  requestedBy: v.string(),
+  justification: v.string(),
+  requestedAt: v.string(),
+  decision: v.nullable(v.picklist(['approved', 'refused'] as const)),
+  decidedBy: v.nullable(v.string()),
+});
+export type RevealRequestView = v.InferOutput<typeof RevealRequestViewSchema>;
+export const RevealRequestsSchema = v.object({ toDecide: v.array(RevealRequestViewSchema), mine: v.array(RevealRequestViewSchema) });

@@ -4,6 +4,7 @@
  */
 import * as v from 'valibot';
 import { isValidIsoDate } from './documents.ts';
+import { UNSTORABLE_TEXT_MESSAGE, isStorableText } from './text.ts';
 
 const MAX_ID = 80;
 /**
@@ -207,7 +208,16 @@ export const FieldSchema = v.pipe(
     /** multiselect and photo counts. */
     minItems: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(50))),
     maxItems: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(20))),
+    /**
+     * A manifestação's identification (name, CPF, e-mail, phone, address): the Ouvidoria keeps it and a
+     * secretariat it forwards to never reads it (Law 13.460 art. 10 §7), unless the citizen ticked the
+     * field marked `sharesIdentity`.
+     */
+    identifies: v.optional(v.boolean()),
+    /** The checkbox by which the citizen lets the Ouvidoria show the identification to the secretariat. */
+    sharesIdentity: v.optional(v.boolean()),
   }),
+  v.check((f) => !f.sharesIdentity || f.type === 'checkbox', 'Só uma caixa de marcar autoriza mostrar a identificação.'),
   v.check((f) => !CHOICE_TYPES.includes(f.type) || (f.options?.length ?? 0) > 0, 'Campos de escolha precisam de opções.'),
   v.check((f) => CHOICE_TYPES.includes(f.type) || f.options === undefined, 'Só campos de escolha têm opções.'),
 );
@@ -312,10 +322,7 @@ export type LocationAnswer = v.InferOutput<typeof LocationAnswerSchema>;
 export type AnswerValue = string | number | boolean | string[] | LocationAnswer;
 export type Answers = Record<string, AnswerValue>;
 
-/** NUL and unpaired surrogates: text a database cannot store faithfully, refused rather than mangled. */
-export const UNSTORABLE_TEXT = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const storableText = (max: number) =>
-  v.pipe(v.string(), v.maxLength(max), v.check((text) => !UNSTORABLE_TEXT.test(text), 'O texto contém um caractere inválido.'));
+const storableText = (max: number) => v.pipe(v.string(), v.maxLength(max), v.check(isStorableText, UNSTORABLE_TEXT_MESSAGE));
 
 /** Shape only; the values are checked against the form by validateAnswers. */
 const AnswerValueSchema = v.union([

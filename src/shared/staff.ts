@@ -3,8 +3,9 @@
  * The server answers these shapes and the back office parses them with these schemas (never casts).
  */
 import * as v from 'valibot';
-import { SUBMISSION_KINDS, SUBMISSION_STATUSES, UNSTORABLE_TEXT, UuidSchema } from './schemas.ts';
-import { isRealDay } from './dates.ts';
+import { SUBMISSION_KINDS, SUBMISSION_STATUSES, UuidSchema } from './schemas.ts';
+import { isRealDay, isSaneDay } from './dates.ts';
+import { UNSTORABLE_TEXT_MESSAGE, isStorableText } from './text.ts';
 
 export const STAFF_ROLES = ['atendente', 'gestor', 'ouvidoria', 'controladoria', 'admin'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
@@ -37,10 +38,20 @@ export type Permission = (typeof PERMISSIONS)[number];
 
 const email = v.pipe(v.string(), v.trim(), v.toLowerCase(), v.email('E-mail inválido.'), v.maxLength(200));
 const password = v.pipe(v.string(), v.minLength(12, 'A senha precisa ter pelo menos 12 caracteres.'), v.maxLength(200, 'Senha longa demais.'));
-const name = v.pipe(v.string(), v.trim(), v.minLength(2, 'Diga o nome.'), v.maxLength(120), v.check((text) => !UNSTORABLE_TEXT.test(text), 'O nome contém um caractere inválido.'));
+const name = v.pipe(v.string(), v.trim(), v.minLength(2, 'Diga o nome.'), v.maxLength(120), v.check(isStorableText, 'O nome contém um caractere inválido.'));
 const secretariatId = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,79}$/, 'Secretaria inválida.'));
 const totpCode = v.pipe(v.string(), v.trim(), v.regex(/^\d{6}$/, 'O código tem 6 números.'));
-const text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1, 'Não pode ficar vazio.'), v.maxLength(max, `Use no máximo ${max} caracteres.`));
+// Staff text is checked as the citizen's is (NUL, lone surrogates): the database would refuse it after a first write.
+const text = (max: number) =>
+  v.pipe(v.string(), v.trim(), v.minLength(1, 'Não pode ficar vazio.'), v.maxLength(max, `Use no máximo ${max} caracteres.`), v.check(isStorableText, UNSTORABLE_TEXT_MESSAGE));
+/** A filter's free value: storable text, so it reaches the database as a value and never as an error. */
+const filterText = (max: number) => v.pipe(v.string(), v.maxLength(max), v.check(isStorableText, UNSTORABLE_TEXT_MESSAGE));
+/** A filter's day: a real day from 2000 to 2100 (the database's own range is wider and answers far-off years with an error). */
+const filterDay = v.pipe(
+  v.string(),
+  v.check(isRealDay, 'Data inválida: use AAAA-MM-DD.'),
+  v.check(isSaneDay, 'Use uma data entre 2000 e 2100.'),
+);
 
 // ---------------------------------------------------------------- sign-in
 
@@ -141,17 +152,17 @@ export type DeadlineFlag = (typeof DEADLINE_FLAGS)[number];
 
 export const QueueFilterSchema = v.strictObject({
   secretariat: v.optional(secretariatId),
-  service: v.optional(v.pipe(v.string(), v.maxLength(80))),
+  service: v.optional(filterText(80)),
   status: v.optional(v.picklist(SUBMISSION_STATUSES)),
   kind: v.optional(v.picklist(SUBMISSION_KINDS)),
-  district: v.optional(v.pipe(v.string(), v.maxLength(120))),
-  village: v.optional(v.pipe(v.string(), v.maxLength(120))),
+  district: v.optional(filterText(120)),
+  village: v.optional(filterText(120)),
   overdue: v.optional(v.picklist(['1'])),
   mine: v.optional(v.picklist(['1'])),
-  from: v.optional(v.pipe(v.string(), v.check(isRealDay, 'Data inválida: use AAAA-MM-DD.'))),
-  to: v.optional(v.pipe(v.string(), v.check(isRealDay, 'Data inválida: use AAAA-MM-DD.'))),
+  from: v.optional(filterDay),
+  to: v.optional(filterDay),
   protocol: v.optional(v.pipe(v.string(), v.regex(/^\d{4}-\d{1,7}$/, 'Protocolo no formato 2026-000123.'))),
-  after: v.optional(v.pipe(v.string(), v.maxLength(200))),
+  after: v.optional(filterText(200)),
   limit: v.optional(v.pipe(v.string(), v.regex(/^\d{1,3}$/))),
 });
 export type QueueFilter = v.InferOutput<typeof QueueFilterSchema>;
@@ -209,6 +220,8 @@ export const RequestDetailSchema = v.object({
   location: v.nullable(v.object({ lat: v.optional(v.number()), lng: v.optional(v.number()), accuracy: v.optional(v.number()), district: v.optional(v.string()), village: v.optional(v.string()), mapUrl: v.nullable(v.string()) })),
   events: v.array(RequestEventSchema),
   templates: v.array(v.object({ id: UuidSchema, title: v.string(), text: v.string() })),
+  /** A manifestação's identification left out for this reader (a secretariat, without the citizen's consent). */
+  identityWithheld: v.optional(v.literal(true)),
 });
 export type RequestDetail = v.InferOutput<typeof RequestDetailSchema>;
 
@@ -225,7 +238,7 @@ export const TransferSchema = v.strictObject({ secretariatId, reason: text(1000)
 export const ForwardSchema = v.strictObject({ secretariatId, note: v.optional(text(2000)) });
 export const InternalAnswerSchema = v.strictObject({ text: text(4000) });
 export const ExtensionSchema = v.strictObject({ justification: v.pipe(text(1000), v.minLength(20, 'Explique a prorrogação em pelo menos 20 caracteres.')) });
-export const TemplateSchema = v.strictObject({ serviceId: v.pipe(v.string(), v.maxLength(80)), title: text(120), text: text(2000) });
+export const TemplateSchema = v.strictObject({ serviceId: filterText(80), title: text(120), text: text(2000) });
 
 export const AuditEntrySchema = v.object({
   id: v.string(),

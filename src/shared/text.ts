@@ -17,3 +17,14 @@ export function tokenize(text: string): string[] {
   const normalized = normalizeText(text);
   return normalized ? normalized.split(' ') : [];
 }
+
+/** NUL and unpaired surrogates: text a database cannot store faithfully, refused rather than mangled. */
+const UNSTORABLE_TEXT = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Whether a text can be stored as it is (no NUL, no lone surrogate): the citizen's and the staff's text alike. */
+export function isStorableText(text: string): boolean {
+  return !UNSTORABLE_TEXT.test(text);
+}
+
+/** The message for a text that is not storable, shown beside the field. */
+export const UNSTORABLE_TEXT_MESSAGE = 'O texto contém um caractere inválido.';

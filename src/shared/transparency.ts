@@ -1,8 +1,9 @@
 /**
  * The public panel of how the city keeps its promises (Law 13.460, arts. 14, 15 and 23): per secretariat
  * and per service, over the last 30 days, the last 12 months and each year. No figure ever exposes a
- * person: a count below 5 is published as null ("menos de 5"), and so is anything worked out from it, and
- * so is any count that would let someone subtract their way to a hidden one; no free text is published;
+ * person: a count below 5 is published as null ("menos de 5"), and so is anything worked out from it, a
+ * share, average or median without 5 on each side, and any count that would let someone subtract their way
+ * to a hidden one (server/transparency/publish.ts); no free text is published;
  * integrity reports count only as totals per month.
  */
 import * as v from 'valibot';
@@ -128,7 +129,8 @@ export function promiseKeptText(line: Pick<PromiseLine, 'promise' | 'closed' | '
   if (line.onTimeShare === null) {
     // A hidden count is not always a small one (it may be hidden to protect another service's): say only
     // that there is not enough to publish.
-    return `${promised} Nos últimos 12 meses, ${line.closed === null ? 'ainda não há pedidos encerrados em número suficiente para publicar' : 'não há pedidos com prazo encerrados'} quantos foram no prazo.`;
+    if (line.closed === null) return `${promised} Nos últimos 12 meses, ainda não há pedidos encerrados em número suficiente para publicar quantos foram no prazo.`;
+    return `${promised} Nos últimos 12 meses, a parte cumprida no prazo não é publicada, para não expor ninguém (há menos de 5 pedidos no prazo ou fora dele, ou o número deixaria calcular outro assim).`;
   }
   const median = line.medianDays === null ? '' : ` (mediana: ${days(line.medianDays)})`;
   return `${promised} Cumprido em ${percent(line.onTimeShare)} dos pedidos nos últimos 12 meses${median}.`;
@@ -148,7 +150,7 @@ export const DATA_DICTIONARY: Record<string, string> = {
   servico: 'Identificador do serviço; vazio quando a linha é da secretaria inteira.',
   periodo: '"ultimos-30-dias", "ultimos-12-meses", um ano ("2026"), um mês ("2026-03") ou um dia ("2026-11-29", para o que está em aberto naquele dia), no horário da Bahia.',
   metrica: 'O que a linha mede (ver abaixo).',
-  valor: 'O número. Vazio (null) quando a contagem é menor que 5 ("menos de 5"), quando o número sai de uma contagem menor que 5, ou quando, publicado, deixaria alguém descobrir uma contagem menor que 5 por subtração: nenhum dado expõe uma pessoa.',
+  valor: 'O número. Vazio (null) quando a contagem é menor que 5 ("menos de 5"); quando é uma proporção e os que têm a característica ou os que não têm são menos de 5 (por isso 0% e 100% não aparecem); quando é uma nota média e as notas somam menos de 5 pontos acima de 1 ou abaixo de 5; quando é uma mediana com menos de 5 pedidos de cada lado (ou um p90 com menos de 50 pedidos); ou quando, publicado, deixaria alguém descobrir uma contagem menor que 5 por subtração, mesmo entre períodos e meses: nenhum dado expõe uma pessoa.',
   recebidos: 'Pedidos recebidos no período.',
   encerrados: 'Pedidos encerrados no período (concluídos ou não atendidos).',
   no_prazo: 'Proporção (0 a 1) dos pedidos encerrados no período que foram encerrados dentro do prazo prometido na Carta de Serviços (o prazo conta dias úteis quando a Carta diz "dias úteis", sem fins de semana nem feriados, e para enquanto o pedido espera uma resposta do cidadão).',

@@ -3,7 +3,8 @@
  * the real server and the built app: (a) the Ouvidoria forwards a manifestação to a secretariat, a gestor
  * of it answers the Ouvidoria, the Ouvidoria extends the deadline once with a justification and answers
  * the citizen; (b) the controladoria opens an integrity report, writes to the reporter, classifies the
- * report, reveals a preserved identity with a justification and updates an action of the Integrity Plan,
+ * report, asks to reveal a preserved identity with a justification (a second person approves it: see
+ * gestao-reveal-two-person.test.ts) and updates an action of the Integrity Plan,
  * while an atendente cannot open the channel; (c) every new page has no axe WCAG 2.1 A/AA violation.
  */
 import { createRequire } from 'node:module';
@@ -65,7 +66,7 @@ beforeAll(async () => {
   atendente = await makeStaff(server.storage, { email: 'bruno@pmvc.example', name: 'Bruno Atendente', roles: ['atendente'], secretariats: ['infraestrutura'] });
   manifestationId = crypto.randomUUID();
   const filed = await postJson(`${server.url}/api/submissions`, {
-    id: manifestationId, kind: 'manifestation', serviceId: 'manifestacao-ouvidoria', formId: 'manifestacao-ouvidoria', formVersion: 1,
+    id: manifestationId, kind: 'manifestation', serviceId: 'manifestacao-ouvidoria', formId: 'manifestacao-ouvidoria', formVersion: appTestCharter().forms.find((f) => f.id === 'manifestacao-ouvidoria')!.version,
     answers: { tipo: 'reclamacao', assunto: 'Posto de saúde', relato: 'O posto do bairro ficou fechado no horário de atendimento três vezes.', consentimento: true },
     attachments: [], createdAt: new Date().toISOString(),
   });
@@ -76,6 +77,8 @@ beforeAll(async () => {
     answers: { tipo: 'propina', orgao: 'infraestrutura', relato: 'O fiscal da obra da escola recebeu dinheiro para aprovar a medição falsa.', consentimento: true, identificar: true, nome: 'Joana Denunciante' },
   });
   expect(report.status, JSON.stringify(report.body)).toBe(201);
+  // Held in the mixer's inbox until it runs.
+  await server.app.integrityMixer.runNow();
   reportId = (await server.storage.query<{ id: string }>('SELECT id FROM integrity_reports')).rows[0]!.id;
 });
 
@@ -199,17 +202,19 @@ describe('the integrity channel, the controladoria\'s alone', () => {
     expect(row).toEqual({ risk_category: 'obras', linked_secretariats: ['infraestrutura'], linked_services: ['calcamento-rua'] });
   });
 
-  it('reveals the preserved identity only with a justification, which is audited', async () => {
+  it('asks to reveal the preserved identity only with a justification, which is audited, and sees nothing yet', async () => {
     await page.getByText('revelar a identidade fica registrado na auditoria', { exact: false }).waitFor();
     await expectAccessible(page);
     await page.getByLabel('Justificativa para revelar a identidade', { exact: true }).fill('preciso');
-    await page.getByRole('button', { name: 'Revelar identidade' }).click();
+    await page.getByRole('button', { name: 'Pedir para revelar' }).click();
     await page.getByText('Explique o motivo em pelo menos 20 caracteres.').waitFor();
     await page.waitForFunction(() => (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement?.id === 'justificativa-revelar');
     await page.getByLabel('Justificativa para revelar a identidade', { exact: true }).fill(JUSTIFICATION);
-    await page.getByRole('button', { name: 'Revelar identidade' }).click();
-    await page.getByTestId('integrity-identity').getByText('Joana Denunciante').waitFor();
-    const audit = await server.storage.query<{ target: string }>(`SELECT target FROM staff_audit WHERE action = 'integrity_reveal' AND account_id = $1`, [controladoria.id]);
+    await page.getByRole('button', { name: 'Pedir para revelar' }).click();
+    await page.getByTestId('reveal-state').getByText('Seu pedido aguarda a decisão de outra pessoa da controladoria.').waitFor();
+    expect(await page.getByText('Joana Denunciante').count()).toBe(0);
+    await expectAccessible(page);
+    const audit = await server.storage.query<{ target: string }>(`SELECT target FROM staff_audit WHERE action = 'integrity_reveal_requested' AND account_id = $1`, [controladoria.id]);
     expect(audit.rows[0]!.target).toContain(JUSTIFICATION);
   });
 

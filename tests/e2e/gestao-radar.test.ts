@@ -31,7 +31,7 @@ beforeAll(async () => {
   // An open manifestação forwarded to saúde, two days from its legal deadline: the radar lights a signal.
   const id = crypto.randomUUID();
   const filed = await postJson(`${server.url}/api/submissions`, {
-    id, kind: 'manifestation', serviceId: 'manifestacao-ouvidoria', formId: 'manifestacao-ouvidoria', formVersion: 1, createdAt: new Date().toISOString(),
+    id, kind: 'manifestation', serviceId: 'manifestacao-ouvidoria', formId: 'manifestacao-ouvidoria', formVersion: appTestCharter().forms.find((f) => f.id === 'manifestacao-ouvidoria')!.version, createdAt: new Date().toISOString(),
     answers: { tipo: 'reclamacao', assunto: 'Posto de saúde', relato: 'O posto ficou fechado no horário de atendimento.', consentimento: true },
     attachments: [],
   });

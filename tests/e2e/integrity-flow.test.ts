@@ -7,12 +7,18 @@
  * the answer. An atendente or a gestor never reaches it. Then nothing links the reporter: no table, no
  * column and no log line holds the loopback address, the browser's user agent, the receipt or the report's
  * words in plain form, and the stored photo has no EXIF.
+ *
+ * The browsers reach the server through a recording proxy (tests/helpers/pacing-proxy.ts, no delay): the
+ * timing is measured on the wire, since the server writes no log line for the channel's citizen routes.
+ * The phone holds a staff cookie for the site (a back office session on a shared computer): the channel's
+ * requests arrive without it. Reports wait in the mixer's inbox until the test runs the mixer.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { bahiaDay } from '../../src/shared/dates.ts';
 import { groupReceipt } from '../../src/sync/integrity.ts';
 import { fillAndSubmit, fillForm, serviceWithForm, submitForm, waitFor } from './outbox-kit.ts';
+import { startPacingProxy, type PacingProxy } from '../helpers/pacing-proxy.ts';
 import { authoredPdf, axeViolations, cameraJpeg, hasApp1, horizontalOverflow, readOutbox, signIn, startIntegrityApp, type IntegrityApp, type StaffClient } from './integrity-kit.ts';
 
 const RUN = Math.random().toString(36).slice(2, 8);
@@ -23,6 +29,9 @@ const EXIF_MARKER = `GPS -14.8615 -40.8442 Moto-G-${RUN}`;
 const PDF_AUTHOR = `Fulano Denunciante ${RUN}`;
 
 let app: IntegrityApp;
+let proxy: PacingProxy;
+/** The site as the browsers reach it: through the recording proxy. */
+let site = '';
 let phone: BrowserContext;
 let page: Page;
 let other: BrowserContext;
@@ -43,12 +52,17 @@ interface LogLine {
   ms?: number;
 }
 const requestLog = () => app.logLines.map((line) => JSON.parse(line) as LogLine).filter((line) => line.msg === 'request');
+/** What crossed the wire to the channel's citizen routes and to the named batches. */
+const onWire = (path: string) => proxy.requests.filter((r) => r.path === path);
+const mix = () => app.server.app.integrityMixer.runNow();
 
 beforeAll(async () => {
   app = await startIntegrityApp();
+  proxy = await startPacingProxy({ target: app.server.url, roundTripMs: 0, downBytesPerSecond: 1e9 });
+  site = proxy.url;
   phone = await app.browser.newContext({ viewport: { width: 320, height: 640 } });
   page = await phone.newPage();
-  await page.goto(`${app.server.url}/`);
+  await page.goto(`${site}/`);
   await page.getByText('Pronto para usar sem internet').waitFor({ timeout: 30_000 });
   userAgent = await page.evaluate(() => (globalThis as unknown as { navigator: { userAgent: string } }).navigator.userAgent);
   expect(userAgent).toContain('HeadlessChrome');
@@ -57,11 +71,15 @@ beforeAll(async () => {
     await signIn(app.server.url, app.server.storage, { roles: ['atendente'], secretariats: ['transparencia'] }),
     await signIn(app.server.url, app.server.storage, { roles: ['gestor'], secretariats: ['saude', 'transparencia'] }),
   ];
+  // The phone's browser also holds a real staff session cookie for the site (Path=/, as the server sets it).
+  const [name, value] = colleagues[0]!.cookie.split('=') as [string, string];
+  await phone.addCookies([{ name, value, url: site }]);
 });
 
 afterAll(async () => {
   await other?.close();
   await phone?.close();
+  await proxy?.close();
   await app?.close();
 });
 
@@ -87,10 +105,10 @@ describe('the integrity channel, end to end', () => {
     const photo = await cameraJpeg(app.browser, EXIF_MARKER);
     await phone.setOffline(true);
     const named = serviceWithForm(app.charter, 'tapa-buraco');
-    namedRecordId = await fillAndSubmit(app, page, `/servicos/${named.service.id}/solicitar`, named.form);
+    namedRecordId = await fillAndSubmit({ ...app, server: { ...app.server, url: site } }, page, `/servicos/${named.service.id}/solicitar`, named.form);
 
     const { service, form } = serviceWithForm(app.charter, 'denuncia-integridade');
-    await page.goto(`${app.server.url}/servicos/${service.id}/solicitar`);
+    await page.goto(`${site}/servicos/${service.id}/solicitar`);
     await page.getByTestId('service-form').waitFor();
     // Anonymous by default: the identity fields are not asked.
     await expect(page.locator('#identificacao-anonimo').isChecked()).resolves.toBe(true);
@@ -116,7 +134,7 @@ describe('the integrity channel, end to end', () => {
     expect(record).toMatchObject({ channel: 'integrity', integrity: { kind: 'report', identification: 'anonimo' }, serviceId: 'canal-de-integridade' });
     expect(Object.keys(record.answers).sort()).toEqual(['consentimento', 'fotos', 'orgao', 'relato', 'tipo']);
     expect(record.attachments).toHaveLength(1);
-    expect(requestLog().filter((line) => line.route?.startsWith('/api/integridade') || line.route === '/api/sync')).toEqual([]);
+    expect(proxy.requests.filter((r) => r.path.startsWith('/api/integridade/') || r.path === '/api/sync')).toEqual([]);
   });
 
   it('sends it alone, a few seconds after the named request, and shows the receipt', async () => {
@@ -132,13 +150,16 @@ describe('the integrity channel, end to end', () => {
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
 
     // On the wire: the named request in a batch of its own, the denúncia alone on its route, seconds later.
-    const log = requestLog();
-    const reports = log.filter((line) => line.route === '/api/integridade/relatos');
-    expect(reports.map((line) => line.status)).toEqual([201]);
-    const batches = log.filter((line) => line.route === '/api/sync' && line.status === 200);
+    const reports = onWire('/api/integridade/relatos');
+    expect(reports.map((r) => r.status)).toEqual([201]);
+    const batches = onWire('/api/sync').filter((r) => r.status === 200);
     expect(batches.length).toBeGreaterThan(0);
-    const reportStarted = reports[0]!.time - reports[0]!.ms!;
-    for (const batch of batches) expect(reportStarted - batch.time).toBeGreaterThanOrEqual(3_000);
+    for (const batch of batches) expect(reports[0]!.startedAt - batch.endedAt!).toBeGreaterThanOrEqual(3_000);
+    // The staff cookie the browser holds went with the named batch, never with the denúncia.
+    expect(batches.some((r) => r.cookie)).toBe(true);
+    expect(reports.map((r) => r.cookie)).toEqual([false]);
+    // And the server wrote no line for it.
+    expect(app.logLines.filter((line) => line.includes('/api/integridade'))).toEqual([]);
     const named = await app.server.storage.query<{ answers: unknown }>('SELECT answers FROM submissions WHERE id = $1', [namedRecordId]);
     expect(named.rowCount).toBe(1);
     expect((await app.server.storage.query('SELECT 1 FROM submissions')).rowCount).toBe(1);
@@ -154,7 +175,7 @@ describe('the integrity channel, end to end', () => {
     expect(JSON.stringify(outbox.records)).not.toContain(RUN);
 
     // The list shows a neutral title, and no receipt.
-    await page.goto(`${app.server.url}/minhas-solicitacoes`);
+    await page.goto(`${site}/minhas-solicitacoes`);
     const card = page.locator(`[data-testid="record"]:has(a[href="/minhas-solicitacoes/${reportRecordId}"])`);
     await card.waitFor();
     const text = (await card.textContent()) ?? '';
@@ -166,7 +187,7 @@ describe('the integrity channel, end to end', () => {
   it('opens /acompanhar with the receipt in a fresh browser profile, and says so plainly when a receipt is wrong', async () => {
     other = await app.browser.newContext({ viewport: { width: 320, height: 640 } });
     otherPage = await other.newPage();
-    await otherPage.goto(`${app.server.url}/acompanhar`);
+    await otherPage.goto(`${site}/acompanhar`);
     await otherPage.getByTestId('follow-up-form').waitFor();
     expect(await axeViolations(otherPage)).toEqual([]);
     await otherPage.locator('#recibo').fill('1234 5678 9012 3456' === groupReceipt(receipt) ? '1234 5678 9012 3457' : '1234 5678 9012 3456');
@@ -188,6 +209,9 @@ describe('the integrity channel, end to end', () => {
 
   it('lets the controladoria read the report, audited, with a photo free of EXIF, and ask a question', async () => {
     controladoria = await signIn(app.server.url, app.server.storage, { roles: ['controladoria'], secretariats: [] });
+    // Held in the mixer's inbox until it runs: the list does not show it before.
+    expect((await controladoria.json<{ reports: unknown[] }>('GET', '/integridade')).body.reports).toEqual([]);
+    await mix();
     const list = await controladoria.json<{ reports: { id: string; identification: string }[] }>('GET', '/integridade');
     expect(list.status).toBe(200);
     expect(list.body.reports).toHaveLength(1);
@@ -258,10 +282,11 @@ describe('the integrity channel, end to end', () => {
     // Acknowledged: the message, its receipt and its file are gone from that profile.
     const after = await readOutbox(otherPage);
     expect(after).toEqual({ records: [], blobs: 0 });
-    expect(requestLog().filter((line) => line.route === '/api/integridade/mensagens').map((line) => line.status)).toEqual([201]);
+    expect(onWire('/api/integridade/mensagens').map((r) => [r.status, r.cookie])).toEqual([[201, false]]);
   });
 
   it('shows the controladoria the answer and its file, without the document\'s author', async () => {
+    await mix();
     const opened = await controladoria.json('GET', `/integridade/${reportId}`);
     expect(opened.body.messages).toEqual([
       { from: 'controladoria', day: bahiaDay(), text: QUESTION, files: 0 },
@@ -277,7 +302,7 @@ describe('the integrity channel, end to end', () => {
   });
 
   it('follows the denúncia from the phone that sent it, and offline shows the last reading kept there', async () => {
-    await page.goto(`${app.server.url}/acompanhar`);
+    await page.goto(`${site}/acompanhar`);
     const kept = page.getByRole('button', { name: `Acompanhar a denúncia recebida em ${bahiaDay().split('-').reverse().join('/')}` });
     await kept.click();
     await page.getByTestId('follow-up').waitFor();
@@ -302,11 +327,11 @@ describe('the integrity channel, end to end', () => {
   });
 
   it('deletes the receipt from the phone once the person says "Já anotei"', async () => {
-    await page.goto(`${app.server.url}/minhas-solicitacoes/${reportRecordId}`);
+    await page.goto(`${site}/minhas-solicitacoes/${reportRecordId}`);
     await page.getByTestId('receipt').waitFor();
     page.once('dialog', (dialog) => void dialog.accept());
     await page.getByRole('button', { name: 'Já anotei' }).click();
-    await page.waitForURL(`${app.server.url}/minhas-solicitacoes`);
+    await page.waitForURL(`${site}/minhas-solicitacoes`);
     const outbox = await readOutbox(page);
     expect(outbox.records.map((r) => r.id)).toEqual([namedRecordId]);
     expect(JSON.stringify(outbox.records)).not.toContain(receipt);
@@ -349,7 +374,13 @@ describe('the integrity channel, end to end', () => {
     expect(found).toEqual([]);
 
     const lines = app.logLines;
-    expect(requestLog().some((line) => line.route === '/api/integridade/relatos')).toBe(true);
+    // The channel's citizen routes crossed the wire, and the server log holds no line for any of them.
+    expect(onWire('/api/integridade/relatos')).toHaveLength(1);
+    expect(onWire('/api/integridade/acompanhar').length).toBeGreaterThan(0);
+    expect(requestLog().length).toBeGreaterThan(0);
+    expect(requestLog().filter((line) => line.route?.startsWith('/api/integridade'))).toEqual([]);
+    expect(lines.filter((line) => line.includes('/api/integridade'))).toEqual([]);
+    expect(proxy.requests.filter((r) => r.path.startsWith('/api/integridade/')).every((r) => !r.cookie)).toBe(true);
     const inLogs = lines.flatMap((line) => needles.filter(([, needle]) => line.includes(needle)).map(([what]) => `${what}: ${line.slice(0, 200)}`));
     expect(inLogs).toEqual([]);
   });

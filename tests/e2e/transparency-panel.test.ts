@@ -50,17 +50,18 @@ async function insert(storage: Storage, item: Seeded): Promise<string> {
 }
 
 /**
- * Tapa-buraco (Infraestrutura): 9 requests received 2 to 10 days ago; the 7 oldest closed yesterday after
- * 3 to 9 days (median 6), one of them past its deadline (6 of 7 on time: 86 %); 2 still open, 1 of them
- * overdue ("menos de 5"). Poda de árvore (Meio Ambiente): 2 open requests ("menos de 5"). 6 evaluations of
- * tapa-buraco; 6 complaints forwarded to Infraestrutura and 2 compliments to the Ouvidoria.
+ * Tapa-buraco (Infraestrutura): 16 requests received 2 to 17 days ago; the 14 oldest closed yesterday after
+ * 3 to 16 days (median 9.5), 5 of them past their deadline (9 of 14 on time: 64 %; a share is published only
+ * when those on time and those late are each 5 or more); 2 still open, 1 of them overdue ("menos de 5").
+ * Poda de árvore (Meio Ambiente): 2 open requests ("menos de 5"). 10 evaluations of tapa-buraco (five 5s and
+ * five 3s: 4 de 5); 6 complaints forwarded to Infraestrutura and 2 compliments to the Ouvidoria.
  */
 async function seed(storage: Storage): Promise<void> {
   const now = Date.now();
   const closedAt = new Date(now - DAY);
-  for (let daysAgo = 2; daysAgo <= 10; daysAgo++) {
+  for (let daysAgo = 2; daysAgo <= 17; daysAgo++) {
     const receivedAt = new Date(now - daysAgo * DAY);
-    const late = daysAgo === 10 || daysAgo === 3;
+    const late = [3, 5, 7, 9, 11, 13].includes(daysAgo);
     const id = await insert(storage, {
       kind: 'request', serviceId: 'tapa-buraco', formId: 'tapa-buraco', secretariatId: 'infraestrutura',
       answers: { referencia: 'Perto da escola' }, receivedAt, dueAt: new Date(receivedAt.getTime() + (late ? 1 : 20) * DAY),
@@ -74,10 +75,10 @@ async function seed(storage: Storage): Promise<void> {
       answers: { motivo: 'risco' }, receivedAt: new Date(now - 2 * DAY), dueAt: new Date(now + 30 * DAY),
     });
   }
-  for (let i = 0; i < 6; i++) {
+  for (let i = 0; i < 10; i++) {
     await insert(storage, {
       kind: 'evaluation', serviceId: 'tapa-buraco', formId: 'avaliacao-servico', secretariatId: 'infraestrutura',
-      answers: { nota: i < 3 ? '5' : '4', pontosPositivos: ['prazo', 'resultado'], pontosNegativos: i === 0 ? ['clareza'] : [] },
+      answers: { nota: i < 5 ? '5' : '3', pontosPositivos: i < 5 ? ['prazo', 'resultado'] : [], pontosNegativos: i < 5 ? [] : ['clareza'] },
       receivedAt: new Date(now - (i + 1) * 3_600_000),
     });
   }
@@ -176,8 +177,8 @@ describe('the transparency panel', () => {
     await page.getByTestId('panel-date').waitFor({ timeout: 30_000 });
     await expect(page.locator('main h1').textContent()).resolves.toBe('Painel de transparência');
     await expect(page.getByTestId('panel-date').textContent()).resolves.toMatch(/^Dados de \d\d\/\d\d\/\d{4} às \d\d:\d\d\./);
-    // Últimos 12 meses (the default): Infraestrutura received 9, closed 7, 6 on time.
-    await expect(onTimeRow(page, 'Infraestrutura Urbana')).resolves.toEqual(['Infraestrutura Urbana', '9', '7', '86%']);
+    // Últimos 12 meses (the default): Infraestrutura received 16, closed 14, 9 on time.
+    await expect(onTimeRow(page, 'Infraestrutura Urbana')).resolves.toEqual(['Infraestrutura Urbana', '16', '14', '64%']);
     await expect(onTimeRow(page, 'Meio Ambiente')).resolves.toEqual(['Meio Ambiente', 'menos de 5', 'menos de 5', 'menos de 5']);
 
     const charts = (await page.evaluate(CHARTS_WITH_TABLES)) as { label: string; figure: boolean; caption: boolean; rows: number; sentence: string }[];
@@ -190,7 +191,7 @@ describe('the transparency panel', () => {
     }
     // The sentences say it in words.
     const sentences = await page.getByTestId('chart-summary').allTextContents();
-    expect(sentences).toContain('Nos últimos 12 meses, Infraestrutura Urbana encerrou 86% dos pedidos dentro do prazo. 11 secretarias tiveram menos de 5 pedidos encerrados com prazo.');
+    expect(sentences).toContain('Nos últimos 12 meses, Infraestrutura Urbana encerrou 64% dos pedidos dentro do prazo. Em 11 secretarias o percentual não aparece, para não expor ninguém: são poucos os pedidos no prazo ou fora dele.');
     expect(sentences.some((s) => s.startsWith('Nos últimos 12 meses, Infraestrutura Urbana foi o órgão com mais reclamações (6)'))).toBe(true);
     // Complaints ranking and manifestações by type.
     await expect(page.locator('#grafico-reclamacoes-tabela').locator('xpath=ancestor::table').locator('tbody tr').first().locator('th, td').allTextContents())
@@ -202,26 +203,27 @@ describe('the transparency panel', () => {
     // The period selector: the last 30 days hold the same requests.
     await page.getByLabel('Período').selectOption('ultimos-30-dias');
     await expect(page.locator('#grafico-prazo-titulo').textContent()).resolves.toContain('nos últimos 30 dias');
-    await expect(onTimeRow(page, 'Infraestrutura Urbana')).resolves.toEqual(['Infraestrutura Urbana', '9', '7', '86%']);
+    await expect(onTimeRow(page, 'Infraestrutura Urbana')).resolves.toEqual(['Infraestrutura Urbana', '16', '14', '64%']);
 
     // A secretariat opens to all its figures and its services'.
     const infra = page.locator('#secretaria-infraestrutura');
     await infra.locator('summary').click();
-    await expect(infra.locator('[data-metric="received"]').first().textContent()).resolves.toBe('9');
+    await expect(infra.locator('[data-metric="received"]').first().textContent()).resolves.toBe('16');
     await expect(infra.locator('[data-metric="open"]').first().textContent()).resolves.toBe('menos de 5');
     await expect(infra.locator('[data-metric="overdue"]').first().textContent()).resolves.toBe('menos de 5');
-    await expect(infra.locator('[data-metric="median"]').first().textContent()).resolves.toBe('6 dias');
-    await expect(infra.locator('[data-metric="evaluations"]').first().textContent()).resolves.toBe('6');
-    await expect(infra.locator('[data-metric="grade"]').first().textContent()).resolves.toBe('4,5 de 5');
+    await expect(infra.locator('[data-metric="median"]').first().textContent()).resolves.toBe('9,5 dias');
+    await expect(infra.locator('[data-metric="evaluations"]').first().textContent()).resolves.toBe('10');
+    await expect(infra.locator('[data-metric="grade"]').first().textContent()).resolves.toBe('4 de 5');
+    // Clareza: ticked good by none (0: not published, like any count under 5), bad by 5 of 10.
     await expect(infra.locator('table', { hasText: 'Critério' }).locator('tbody tr').first().locator('th, td').allTextContents())
-      .resolves.toEqual(['Clareza da informação', '0%', '17%']);
+      .resolves.toEqual(['Clareza da informação', 'menos de 5', '50%']);
     const service = infra.getByTestId('service-figures').filter({ hasText: 'Tapa-buraco' });
     await service.waitFor();
-    await expect(service.locator('[data-metric="received"]').textContent()).resolves.toBe('9');
-    await expect(service.locator('[data-metric="on-time"]').textContent()).resolves.toBe('86%');
+    await expect(service.locator('[data-metric="received"]').textContent()).resolves.toBe('16');
+    await expect(service.locator('[data-metric="on-time"]').textContent()).resolves.toBe('64%');
     await expect(service.textContent()).resolves.toContain('Prazo prometido na Carta de Serviços: até 15 dias úteis.');
     await expect(service.locator('table', { hasText: 'Critério' }).locator('tbody tr', { hasText: 'Prazo' }).locator('th, td').allTextContents())
-      .resolves.toEqual(['Prazo', '100%', '0%']);
+      .resolves.toEqual(['Prazo', '50%', 'menos de 5']);
     // The open-data links.
     await expect(page.getByRole('link', { name: 'Baixar a planilha (CSV)' }).getAttribute('href')).resolves.toBe('/api/transparencia/dados.csv');
     await expect(page.getByRole('link', { name: /Dicionário de dados/ }).getAttribute('href')).resolves.toBe('/api/transparencia/dicionario.json');
@@ -252,7 +254,7 @@ describe('the transparency panel', () => {
     await page.goto(`${app.server.url}/servicos/tapa-buraco`);
     const line = page.getByTestId('promise-kept');
     await line.waitFor({ state: 'attached', timeout: 30_000 });
-    await expect(line.textContent()).resolves.toContain('Prazo prometido: até 15 dias úteis. Cumprido em 86% dos pedidos nos últimos 12 meses (mediana: 6 dias).');
+    await expect(line.textContent()).resolves.toContain('Prazo prometido: até 15 dias úteis. Cumprido em 64% dos pedidos nos últimos 12 meses (mediana: 9,5 dias).');
     // Fewer than 5 closed: it says so instead of a share.
     await page.goto(`${app.server.url}/servicos/poda-arvore`);
     await page.getByTestId('promise-kept').waitFor({ state: 'attached', timeout: 30_000 });
@@ -271,7 +273,7 @@ describe('the transparency panel', () => {
       await page.getByTestId('panel-date').waitFor({ timeout: 30_000 });
       await expect(page.getByTestId('panel-date').locator('strong').textContent()).resolves.toBe(dateOnline);
       await expect(page.getByTestId('panel-date').textContent()).resolves.toContain('Sem internet');
-      await expect(onTimeRow(page, 'Infraestrutura Urbana')).resolves.toEqual(['Infraestrutura Urbana', '9', '7', '86%']);
+      await expect(onTimeRow(page, 'Infraestrutura Urbana')).resolves.toEqual(['Infraestrutura Urbana', '16', '14', '64%']);
       const charts = (await page.evaluate(CHARTS_WITH_TABLES)) as { rows: number }[];
       expect(charts.length).toBeGreaterThanOrEqual(5);
       // The services' figures open offline too.
@@ -280,7 +282,7 @@ describe('the transparency panel', () => {
       // And a service page keeps its line.
       await page.goto(`${app.server.url}/servicos/tapa-buraco`);
       await page.getByTestId('promise-kept').waitFor({ state: 'attached', timeout: 30_000 });
-      await expect(page.getByTestId('promise-kept').textContent()).resolves.toContain('Cumprido em 86% dos pedidos');
+      await expect(page.getByTestId('promise-kept').textContent()).resolves.toContain('Cumprido em 64% dos pedidos');
     } finally {
       await context.setOffline(false);
     }

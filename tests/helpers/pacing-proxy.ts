@@ -38,6 +38,8 @@ export interface ProxiedRequest {
   fault?: ProxyFault;
   /** The browser's Sec-Fetch-Dest: `document`, `script`, `serviceworker`, `worker`, or `empty` for fetch() (the service worker's precache included). */
   dest?: string;
+  /** Whether the request carried a Cookie header (the staff cookie must not travel with the integrity channel). */
+  cookie: boolean;
 }
 
 export interface PacingProxy {
@@ -132,7 +134,7 @@ export async function startPacingProxy(options: PacingProxyOptions): Promise<Pac
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const socket = req.socket;
-    const record: ProxiedRequest = { method: req.method ?? 'GET', path: req.url ?? '/', startedAt: Date.now(), bytes: 0, dest: req.headers['sec-fetch-dest'] as string | undefined };
+    const record: ProxiedRequest = { method: req.method ?? 'GET', path: req.url ?? '/', startedAt: Date.now(), bytes: 0, dest: req.headers['sec-fetch-dest'] as string | undefined, cookie: req.headers.cookie !== undefined };
     requests.push(record);
     const roundTrips = fresh.has(socket) ? 2 : 1;
     fresh.delete(socket);

@@ -1,7 +1,8 @@
 /**
  * The integrity channel's server: receipts made once and kept as a slow hash, a wrong receipt that learns
  * nothing, guessing that raises an alarm, contents a database dump does not reveal, files without metadata,
- * the identity-preserved reveal and its audit, and key rotation.
+ * the identity-preserved reveal request and its audit, and key rotation. Reports wait in the mixer's inbox
+ * until the test runs the mixer (mix()).
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,6 +44,8 @@ describe.each(BACKENDS)('the integrity channel on %s', (backend) => {
   let keys: IntegrityKeys;
   const logs: string[] = [];
   const origin = () => ({ origin: server.url });
+  /** The mixer's run, now: what was received moves from the inbox into the tables. */
+  const mix = () => server.app.integrityMixer.runNow();
 
   /** A controladoria account, signed in with its second factor: the cookie and the CSRF token. */
   async function controladoria(email = `controle-${crypto.randomUUID().slice(0, 6)}@pmvc.example`) {
@@ -78,6 +81,10 @@ describe.each(BACKENDS)('the integrity channel on %s', (backend) => {
     const retry = await postJson(`${server.url}/api/integridade/relatos`, body);
     expect(retry.status).toBe(200);
     expect(retry.body.receipt).toBe(first.body.receipt);
+    // Held in the inbox, then mixed in: a retry is told the same receipt either way.
+    await mix();
+    const mixedRetry = await postJson(`${server.url}/api/integridade/relatos`, body);
+    expect(mixedRetry.body.receipt).toBe(first.body.receipt);
     // After a week the receipt cannot be told again, even to the same phone.
     await forgetRetryReceipts(server.storage, new Date(Date.now() + 8 * 86_400_000));
     const late = await postJson(`${server.url}/api/integridade/relatos`, body);
@@ -126,6 +133,7 @@ describe.each(BACKENDS)('the integrity channel on %s', (backend) => {
       answers: { ...report().answers, orgao: 'educacao' },
       files: [{ fieldId: 'fotos', type: 'image/jpeg', base64: photo.toString('base64') }],
     }));
+    await mix();
     const { cookie, csrfToken, account } = await controladoria();
     const list = await (await fetch(`${server.url}/api/gestao/integridade`, { headers: { cookie } })).json() as { reports: { id: string; orgao: string }[] };
     const mine = list.reports.find((r) => r.orgao === 'educacao')!;
@@ -150,17 +158,22 @@ describe.each(BACKENDS)('the integrity channel on %s', (backend) => {
     const answer = { id: crypto.randomUUID(), receipt: body.receipt, text: 'Foi no dia 3 de novembro.', files: [{ fieldId: 'fotos', type: 'image/jpeg', base64: jpegWithExif().toString('base64') }] };
     expect((await postJson(`${server.url}/api/integridade/mensagens`, answer)).status).toBe(201);
     expect((await postJson(`${server.url}/api/integridade/mensagens`, answer)).status).toBe(200);
+    // Held, the reporter already reads it back; mixed in, the controladoria does too.
+    expect((await postJson(`${server.url}/api/integridade/acompanhar`, { receipt: body.receipt })).body.messages.at(-1)).toEqual({ from: 'voce', day: expect.any(String), text: 'Foi no dia 3 de novembro.', files: 1 });
+    await mix();
+    expect((await postJson(`${server.url}/api/integridade/mensagens`, answer)).status).toBe(200);
     const after = await (await fetch(`${server.url}/api/gestao/integridade/${mine.id}`, { headers: { cookie } })).json() as { messages: { from: string; text: string; files: number }[]; status: string };
     expect(after.messages.map((m) => [m.from, m.text, m.files])).toEqual([['controladoria', 'Você sabe a data da medição?', 0], ['voce', 'Foi no dia 3 de novembro.', 1]]);
     expect(after.status).toBe('em_apuracao');
   });
 
-  it('reveals a preserved identity only with a justification, and audits it', async () => {
+  it('asks to reveal a preserved identity only with a justification, audits the request, and shows nothing yet', async () => {
     const { body } = await postJson(`${server.url}/api/integridade/relatos`, report({
       identification: 'preservada',
       answers: { ...report().answers, identificar: true, nome: 'Joana Reporter', cpf: '529.982.247-25' },
     }));
     expect(body.receipt).toMatch(/^\d{16}$/);
+    await mix();
     const { cookie, csrfToken, account } = await controladoria();
     const list = await (await fetch(`${server.url}/api/gestao/integridade`, { headers: { cookie } })).json() as { reports: { id: string; identification: string }[] };
     const preserved = list.reports.find((r) => r.identification === 'preservada')!;
@@ -170,14 +183,20 @@ describe.each(BACKENDS)('the integrity channel on %s', (backend) => {
     const short = await fetch(`${server.url}/api/gestao/integridade/${preserved.id}/revelar`, { method: 'POST', headers, body: JSON.stringify({ justification: 'preciso' }) });
     expect(short.status).toBe(422);
     const justification = 'Ouvir a pessoa como testemunha no processo administrativo 12/2026.';
-    const revealed = await fetch(`${server.url}/api/gestao/integridade/${preserved.id}/revelar`, { method: 'POST', headers, body: JSON.stringify({ justification }) });
-    expect(await revealed.json()).toEqual({ identity: { nome: 'Joana Reporter', cpf: '529.982.247-25' } });
-    const audit = await server.storage.query<{ target: string }>(`SELECT target FROM staff_audit WHERE action = 'integrity_reveal' AND account_id = $1`, [account.id]);
+    const asked = await fetch(`${server.url}/api/gestao/integridade/${preserved.id}/revelar`, { method: 'POST', headers, body: JSON.stringify({ justification }) });
+    expect(asked.status).toBe(202);
+    const answer = JSON.stringify(await asked.json());
+    expect(answer).not.toContain('Joana');
+    expect(answer).not.toContain('529.982.247-25');
+    // Two people: the request alone shows nothing (integrity-trust.test.ts has the approval).
+    expect((await fetch(`${server.url}/api/gestao/integridade/${preserved.id}/identidade`, { headers: { cookie } })).status).toBe(403);
+    const audit = await server.storage.query<{ target: string }>(`SELECT target FROM staff_audit WHERE action = 'integrity_reveal_requested' AND account_id = $1`, [account.id]);
     expect(audit.rows[0]!.target).toContain(justification);
   });
 
   it('classifies a report only by the plan\'s risk categories and the charter\'s secretariats and services', async () => {
     expect((await postJson(`${server.url}/api/integridade/relatos`, report())).status).toBe(201);
+    await mix();
     const { cookie, csrfToken } = await controladoria();
     const list = await (await fetch(`${server.url}/api/gestao/integridade`, { headers: { cookie } })).json() as { reports: { id: string }[] };
     const target = list.reports[0]!.id;
@@ -203,6 +222,7 @@ describe.each(BACKENDS)('the integrity channel on %s', (backend) => {
 
   it('sends a message without opening the report: nothing marked read, and no report answers 404', async () => {
     expect((await postJson(`${server.url}/api/integridade/relatos`, report())).status).toBe(201);
+    await mix();
     const unread = (await server.storage.query<{ id: string }>('SELECT id FROM integrity_reports WHERE read_day IS NULL ORDER BY received_day DESC LIMIT 1')).rows[0]!.id;
     const { cookie, csrfToken } = await controladoria();
     const headers = { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken, ...origin() };

@@ -38,7 +38,7 @@ describe.each(BACKENDS)('the Ouvidoria on %s', (backend) => {
 
   function manifestation() {
     return {
-      id: crypto.randomUUID(), kind: 'manifestation', serviceId: 'manifestacao-ouvidoria', formId: 'manifestacao-ouvidoria', formVersion: 1,
+      id: crypto.randomUUID(), kind: 'manifestation', serviceId: 'manifestacao-ouvidoria', formId: 'manifestacao-ouvidoria', formVersion: appTestCharter().forms.find((f) => f.id === 'manifestacao-ouvidoria')!.version,
       answers: { tipo: 'reclamacao', assunto: 'Posto de saúde', relato: 'O posto do bairro ficou fechado no horário de atendimento três vezes.', consentimento: true },
       attachments: [], createdAt: new Date().toISOString(),
     };

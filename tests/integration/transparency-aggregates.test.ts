@@ -17,10 +17,11 @@ import { CharterCache } from '../../src/server/current-charter.ts';
 import { deadlinesFor } from '../../src/server/due-dates.ts';
 import { IntegrityKeys } from '../../src/server/integrity/crypto.ts';
 import { acceptReport } from '../../src/server/integrity/reports.ts';
+import { mixHeld } from '../../src/server/integrity/mixer.ts';
 import { installCharter } from '../../src/server/storage/charter-store.ts';
 import { insertSubmissions, setSubmissionStatus } from '../../src/server/storage/submission-store.ts';
 import type { Storage } from '../../src/server/storage/types.ts';
-import { computeSnapshot, openDataRows } from '../../src/server/transparency/snapshot.ts';
+import { computeSnapshot, measure, openDataRows, type RawEntry, type RawPeriod, type RawSnapshot } from '../../src/server/transparency/snapshot.ts';
 import type { SubmissionStatus } from '../../src/shared/schemas.ts';
 import {
   DATA_DICTIONARY, LESS_THAN_FIVE, promiseKeptText, type Metrics, type OpenDataRow, type PanelEntry, type PanelServices, type PanelSnapshot, type PanelSummary,
@@ -183,6 +184,8 @@ async function seed(storage: Storage): Promise<Seeded> {
     }, new Date(day));
     if (outcome.status !== 201) throw new Error(`integrity report refused: ${JSON.stringify(outcome)}`);
   }
+  // Received reports wait in the mixer's inbox: mixed in, they keep their day.
+  await mixHeld(storage, keys);
   return { ids, protocols };
 }
 
@@ -228,11 +231,15 @@ describe.each(BACKENDS)('the transparency panel figures on %s', (backend) => {
   let server: TestServer;
   let seeded: Seeded;
   let snapshot: PanelSnapshot;
+  /** The figures as read, before the small-count rule: where the arithmetic is checked. */
+  let raw: RawSnapshot;
+  const rawPeriod = (entries: RawEntry[], id: string, key: string): RawPeriod => entries.find((e) => e.id === id)!.periods[raw.periods.findIndex((p) => p.key === key)]!;
 
   beforeAll(async () => {
     owned = await openTestStorage(backend);
     seeded = await seed(owned.storage);
     snapshot = await computeSnapshot(owned.storage, charter, NOW);
+    raw = await measure(owned.storage, charter, NOW);
     server = await startServer({ storage: owned.storage, charter: false, transparency: { now: () => NOW, checkEveryMs: 50 } });
   }, 300_000);
   afterAll(async () => {
@@ -267,17 +274,23 @@ describe.each(BACKENDS)('the transparency panel figures on %s', (backend) => {
     const secretariat = entry(snapshot.secretariats, 'infraestrutura');
     for (const key of ['ultimos-30-dias', 'ultimos-12-meses', '2026']) {
       const m = period(service, key);
+      const r = rawPeriod(raw.services, 'tapa-buraco', key);
       // Closed, all in November: T1 … T10 = 10.
       expect(m.closed).toBe(10);
-      // On time: T1 (holidays), T3 (pause), T4, T5, T6, T7, T8 = 7 of 10; late: T2, T9, T10.
-      expect(m.onTimeShare).toBe(0.7);
-      // Não atendido: T7, 1 of 10.
-      expect(m.declinedShare).toBe(0.1);
+      // On time: T1 (holidays), T3 (pause), T4, T5, T6, T7, T8 = 7 of 10; late: T2, T9, T10. Published,
+      // 70% of 10 would say 3 were late (under 5): hidden.
+      expect([r.onTime, r.withDue]).toEqual([7, 10]);
+      expect(m.onTimeShare).toBeNull();
+      // Não atendido: T7, 1 of 10: hidden.
+      expect(r.declined).toBe(1);
+      expect(m.declinedShare).toBeNull();
       // Days, less the pause: T6 2, T7 3, T8 5, T4 8, T5 13, T3 (25 d 6 h − 2 d) 23.25, T1 (25 d 7 h) 25.2917,
       // T2 (25 d 22 h) 25.9167, T9 32, T10 41. Median (n = 10): (13 + 23.25) / 2 = 18.125 → 18.1
-      // (it would be 19.1 with the pause counted). p90: position 0.9 × 9 = 8.1 → 32 + 0.1 × (41 − 32) = 32.9.
+      // (it would be 19.1 with the pause counted): 5 on each side, published. p90: position 0.9 × 9 = 8.1 →
+      // 32 + 0.1 × (41 − 32) = 32.9, with 1 request above it: hidden (a p90 needs 50).
       expect(m.medianDays).toBe(18.1);
-      expect(m.p90Days).toBe(32.9);
+      expect(r.p90Days).toBeCloseTo(32.9, 6);
+      expect(m.p90Days).toBeNull();
       expect(period(secretariat, key)).toEqual(m);
     }
     // Received: October T1, T2, T3, T4, T5, T9, T10, O3, O4, O5, O8, O9, O10 = 13; November T6, T7, T8, O1,
@@ -295,21 +308,26 @@ describe.each(BACKENDS)('the transparency panel figures on %s', (backend) => {
     const trend = Object.fromEntries(service.trend.map((t) => [t.month, t]));
     expect(service.trend.map((t) => t.month)).toEqual(['2025-12', '2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10', '2026-11']);
     expect(trend['2026-10']).toEqual({ month: '2026-10', received: 13, closed: null, onTimeShare: null });
-    expect(trend['2026-11']).toEqual({ month: '2026-11', received: 8, closed: 10, onTimeShare: 0.7 });
+    expect(trend['2026-11']).toEqual({ month: '2026-11', received: 8, closed: 10, onTimeShare: null });
     expect(snapshot.services.find((s) => s.id === 'tapa-buraco')!.promise).toBe('até 15 dias úteis');
   });
 
   it('averages the evaluations and each criterion', () => {
     const m = period(entry(snapshot.services, 'tapa-buraco'), 'ultimos-30-dias');
+    const r = rawPeriod(raw.services, 'tapa-buraco', 'ultimos-30-dias');
     expect(m.evaluations).toBe(6);
-    // (5 + 4 + 5 + 2 + 3 + 4) / 6 = 23 / 6 = 3.833… → 3.83
+    // (5 + 4 + 5 + 2 + 3 + 4) / 6 = 23 / 6 = 3.833… → 3.83: 17 points above the lowest grade, 7 below the
+    // highest, each 5 or more: published.
+    expect([r.graded, r.gradeSum]).toEqual([6, 23]);
     expect(m.evaluationAverage).toBe(3.83);
+    // Ticked good, of 6: clareza 0, prazo 3, cortesia 2, acesso 1, resultado 2; bad: clareza 2, prazo 2.
+    // Each share says how many ticked it and how many did not: one of them is under 5 every time, so none
+    // is published.
+    expect(r.good).toEqual([0, 3, 2, 1, 2]);
+    expect(r.bad).toEqual([2, 2, 0, 0, 0]);
     expect(m.criteria).toEqual({
-      clareza: { good: 0, bad: 0.333 }, //   0/6, 2/6
-      prazo: { good: 0.5, bad: 0.333 }, //   3/6, 2/6
-      cortesia: { good: 0.333, bad: 0 }, // 2/6, 0/6
-      acesso: { good: 0.167, bad: 0 }, //   1/6, 0/6
-      resultado: { good: 0.333, bad: 0 }, // 2/6, 0/6
+      clareza: { good: null, bad: null }, prazo: { good: null, bad: null }, cortesia: { good: null, bad: null },
+      acesso: { good: null, bad: null }, resultado: { good: null, bad: null },
     });
     expect(period(entry(snapshot.secretariats, 'infraestrutura'), 'ultimos-12-meses').evaluationAverage).toBe(3.83);
   });
@@ -345,11 +363,14 @@ describe.each(BACKENDS)('the transparency panel figures on %s', (backend) => {
     for (const key of ['ultimos-12-meses', '2026']) {
       expect(period(light, key)).toMatchObject({ received: null, closed: null, onTimeShare: null, medianDays: null });
       expect(period(rubble, key)).toMatchObject({ received: null, closed: null, onTimeShare: null, medianDays: null });
-      // The total: 11 closed; on time 2 + 7 = 9 of 11 = 0.818; não atendido 1 of 11 = 0.091. Days: 1, 2, 2,
-      // 3, 3, 7, 8, 9, 9, 10, 16: median (6th of 11) 7; p90 position 0.9 × 10 = 9 → 10.
-      expect(period(sp, key)).toMatchObject({ received: 11, closed: 11, onTimeShare: 0.818, declinedShare: 0.091, medianDays: 7, p90Days: 10 });
+      // The total: 11 closed; on time 2 + 7 = 9 of 11 (2 late: hidden); não atendido 1 of 11 (hidden). Days:
+      // 1, 2, 2, 3, 3, 7, 8, 9, 9, 10, 16: median (6th of 11) 7, 5 on each side; p90 position 0.9 × 10 = 9 → 10,
+      // 1 above it (hidden).
+      const r = rawPeriod(raw.secretariats, 'servicos-publicos', key);
+      expect([r.closed, r.onTime, r.withDue, r.declined, r.medianDays, r.p90Days]).toEqual([11, 9, 11, 1, 7, 10]);
+      expect(period(sp, key)).toMatchObject({ received: 11, closed: 11, onTimeShare: null, declinedShare: null, medianDays: 7, p90Days: null });
     }
-    expect(sp.trend.find((t) => t.month === '2026-09')).toEqual({ month: '2026-09', received: 11, closed: 11, onTimeShare: 0.818 });
+    expect(sp.trend.find((t) => t.month === '2026-09')).toEqual({ month: '2026-09', received: 11, closed: 11, onTimeShare: null });
     expect(light.trend.find((t) => t.month === '2026-09')!.received).toBeNull();
     expect(rubble.trend.find((t) => t.month === '2026-09')!.received).toBeNull();
 
@@ -378,7 +399,7 @@ describe.each(BACKENDS)('the transparency panel figures on %s', (backend) => {
       return promiseKeptText({ promise: s.promise, closed: m.closed, onTimeShare: m.onTimeShare, medianDays: m.medianDays });
     };
     expect(promise('iluminacao-publica')).toBe('Prazo prometido: até 5 dias úteis. Nos últimos 12 meses, ainda não há pedidos encerrados em número suficiente para publicar quantos foram no prazo.');
-    expect(promise('tapa-buraco')).toBe('Prazo prometido: até 15 dias úteis. Cumprido em 70% dos pedidos nos últimos 12 meses (mediana: 18,1 dias).');
+    expect(promise('tapa-buraco')).toBe('Prazo prometido: até 15 dias úteis. Nos últimos 12 meses, a parte cumprida no prazo não é publicada, para não expor ninguém (há menos de 5 pedidos no prazo ou fora dele, ou o número deixaria calcular outro assim).');
     expect(DATA_DICTIONARY.valor).toContain(LESS_THAN_FIVE);
 
     // And nowhere in the panel can a hidden count under 5 be worked out by subtraction.
@@ -401,7 +422,7 @@ describe.each(BACKENDS)('the transparency panel figures on %s', (backend) => {
     expect(summary.secretariats).toEqual(snapshot.secretariats);
     expect(services.services).toEqual(snapshot.services);
     expect(summary.promises.find((p) => p.serviceId === 'tapa-buraco')).toEqual({
-      serviceId: 'tapa-buraco', secretariatId: 'infraestrutura', promise: 'até 15 dias úteis', closed: 10, onTimeShare: 0.7, medianDays: 18.1,
+      serviceId: 'tapa-buraco', secretariatId: 'infraestrutura', promise: 'até 15 dias úteis', closed: 10, onTimeShare: null, medianDays: 18.1,
     });
 
     // CSV and JSON: the same rows.
@@ -416,12 +437,12 @@ describe.each(BACKENDS)('the transparency panel figures on %s', (backend) => {
     const value = (secretaria: string, servico: string, periodo: string, metrica: string) =>
       json.rows.find((r) => r.secretaria === secretaria && r.servico === servico && r.periodo === periodo && r.metrica === metrica)?.valor;
     expect(value('infraestrutura', 'tapa-buraco', 'ultimos-30-dias', 'encerrados')).toBe(10);
-    expect(value('infraestrutura', 'tapa-buraco', 'ultimos-30-dias', 'no_prazo')).toBe(0.7);
+    expect(value('infraestrutura', 'tapa-buraco', 'ultimos-30-dias', 'no_prazo')).toBeNull();
     expect(value('infraestrutura', 'tapa-buraco', 'ultimos-30-dias', 'mediana_dias')).toBe(18.1);
-    expect(value('infraestrutura', 'tapa-buraco', 'ultimos-30-dias', 'p90_dias')).toBe(32.9);
+    expect(value('infraestrutura', 'tapa-buraco', 'ultimos-30-dias', 'p90_dias')).toBeNull();
     expect(value('infraestrutura', 'tapa-buraco', '2026-11-30', 'atrasados')).toBe(5);
     expect(value('infraestrutura', 'tapa-buraco', 'ultimos-30-dias', 'nota_media')).toBe(3.83);
-    expect(value('infraestrutura', 'tapa-buraco', 'ultimos-30-dias', 'criterio_bom:prazo')).toBe(0.5);
+    expect(value('infraestrutura', 'tapa-buraco', 'ultimos-30-dias', 'criterio_bom:prazo')).toBeNull();
     expect(value('servicos-publicos', 'iluminacao-publica', 'ultimos-12-meses', 'encerrados')).toBeNull();
     expect(value('servicos-publicos', '', 'ultimos-12-meses', 'encerrados')).toBe(11);
     expect(value('cidade', '', 'ultimos-12-meses', 'manifestacoes:reclamacao')).toBe(12);
@@ -475,9 +496,9 @@ describe.each(BACKENDS)('the transparency panel figures on %s', (backend) => {
     }
     expect(after).not.toBeNull();
     const m = entry(after!.secretariats, 'infraestrutura').periods['ultimos-30-dias']!;
-    // 11 closed; on time 7 + 1 = 8 of 11 = 0.727; O1 took 20 days less 2 hours = 19.917 days, so the days are
-    // 2, 3, 5, 8, 13, 19.917, 23.25, …: the median is now the 6th, 19.9.
-    expect(m).toMatchObject({ closed: 11, onTimeShare: 0.727, medianDays: 19.9 });
+    // 11 closed; on time 7 + 1 = 8 of 11 (3 late: hidden); O1 took 20 days less 2 hours = 19.917 days, so
+    // the days are 2, 3, 5, 8, 13, 19.917, 23.25, …: the median is now the 6th, 19.9.
+    expect(m).toMatchObject({ closed: 11, onTimeShare: null, medianDays: 19.9 });
     expect(entry(after!.secretariats, 'infraestrutura').open).toBe(10);
     const csv = await (await fetch(`${server.url}/api/transparencia/dados.csv`)).text();
     expect(csv).toContain('\r\ninfraestrutura,tapa-buraco,ultimos-30-dias,encerrados,11\r\n');
@@ -485,11 +506,13 @@ describe.each(BACKENDS)('the transparency panel figures on %s', (backend) => {
 
   it('counts an integrity report only once its day is over, and does not recompute for it (its arrival is not timed)', async () => {
     const before = await fetch(`${server.url}/api/transparencia`);
-    const outcome = await acceptReport({ storage: owned.storage, charters: new CharterCache(owned.storage), keys: new IntegrityKeys(randomBytes(32)) }, {
+    const reportKeys = new IntegrityKeys(randomBytes(32));
+    const outcome = await acceptReport({ storage: owned.storage, charters: new CharterCache(owned.storage), keys: reportKeys }, {
       id: crypto.randomUUID(), formId: 'denuncia-integridade', formVersion: charter.forms.find((f) => f.id === 'denuncia-integridade')!.version, identification: 'anonimo',
       answers: { tipo: 'propina', orgao: 'infraestrutura', relato: SECRETS.story, consentimento: true }, files: [],
     }, NOW);
     expect(outcome.status).toBe(201);
+    await mixHeld(owned.storage, reportKeys);
     const today = await computeSnapshot(owned.storage, charter, NOW);
     expect(today.integrityReports.find((r) => r.month === '2026-11')!.reports).toBe(6);
     const tomorrow = await computeSnapshot(owned.storage, charter, new Date(NOW.getTime() + 86_400_000));

@@ -2,8 +2,9 @@
  * `npm run soak`: the full proof of issue 5. Ten devices submit 1,000 submissions with 200 photos through
  * the fault proxy (latency 100-3000 ms), once with the server up throughout and once with it killed by
  * SIGKILL and restarted twice; again on PostgreSQL when TEST_DATABASE_URL (or SOAK_DATABASE_URL) is set.
- * Then the bad-input property suite with PROPERTY_RUNS=2000. Exits 1 when anything failed.
- * SOAK_SEED changes the seed; SOAK_SKIP_PROPERTIES=1 leaves the property suite out.
+ * Then the property suites with PROPERTY_RUNS=2000 (bad input against the API; the transparency panel's
+ * differencing attack). Exits 1 when anything failed.
+ * SOAK_SEED changes the seed; SOAK_SKIP_PROPERTIES=1 leaves the property suites out.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -52,17 +53,22 @@ for (const { title, options } of runs) {
   }
 }
 
-const propertySuite = 'tests/integration/bad-input.property.test.ts';
-if (process.env.SOAK_SKIP_PROPERTIES !== '1' && existsSync(join(ROOT, propertySuite))) {
-  console.log('\n== bad-input properties with PROPERTY_RUNS=2000');
+// The property suites, each with PROPERTY_RUNS=2000: bad input against the API, and the transparency
+// panel's differencing attack (2,000 random cities instead of 200).
+const propertySuites = [
+  { file: 'tests/integration/bad-input.property.test.ts', title: 'bad-input properties' },
+  { file: 'tests/unit/transparency-differencing.property.test.ts', title: 'transparency differencing properties' },
+];
+for (const suite of process.env.SOAK_SKIP_PROPERTIES === '1' ? [] : propertySuites.filter((s) => existsSync(join(ROOT, s.file)))) {
+  console.log(`\n== ${suite.title} with PROPERTY_RUNS=2000`);
   const started = performance.now();
-  const vitest = spawnSync(process.execPath, [join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', propertySuite, '--testTimeout=3600000', '--hookTimeout=600000'], {
+  const vitest = spawnSync(process.execPath, [join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', suite.file, '--testTimeout=3600000', '--hookTimeout=600000'], {
     cwd: ROOT,
     env: { ...process.env, PROPERTY_RUNS: '2000' },
     stdio: 'inherit',
   });
   const seconds = Math.round((performance.now() - started) / 1000);
-  summary.push(`${vitest.status === 0 ? 'ok  ' : 'FAIL'} bad-input properties (PROPERTY_RUNS=2000): ${seconds} s`);
+  summary.push(`${vitest.status === 0 ? 'ok  ' : 'FAIL'} ${suite.title} (PROPERTY_RUNS=2000): ${seconds} s`);
   failed ||= vitest.status !== 0;
 }
 

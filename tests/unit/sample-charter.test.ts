@@ -116,8 +116,12 @@ describe('sample Service Charter', () => {
     expect(f.fields.map((x) => [x.id, x.type])).toEqual([
       ['tipo', 'radio'], ['assunto', 'text'], ['relato', 'textarea'], ['local', 'location'], ['fotos', 'photo'],
       ['identificar', 'checkbox'], ['nome', 'text'], ['cpf', 'cpf'], ['email', 'email'], ['telefone', 'phone'],
-      ['consentimento', 'consent'],
+      ['compartilhar', 'checkbox'], ['consentimento', 'consent'],
     ]);
+    // Law 13.460 art. 10 §7: the identification stays with the Ouvidoria unless the citizen ticks the share box (unticked, optional).
+    expect(f.fields.filter((x) => x.identifies).map((x) => x.id)).toEqual(['nome', 'cpf', 'email', 'telefone']);
+    expect(field(f, 'compartilhar')).toMatchObject({ type: 'checkbox', required: false, sharesIdentity: true, visibleIf: { field: 'identificar', equals: true } });
+    expect(field(f, 'compartilhar')!.label).toBe('Autorizo a Ouvidoria a mostrar meu nome e meus contatos à secretaria responsável, se for preciso para resolver.');
     expect(field(f, 'tipo')!.options!.map((o) => o.value)).toEqual(['reclamacao', 'denuncia', 'elogio', 'sugestao', 'solicitacao', 'simplifique']);
     expect(field(f, 'relato')).toMatchObject({ required: true, minLength: 10, maxLength: 3000 });
     expect(field(f, 'nome')!.required).toBe(true);

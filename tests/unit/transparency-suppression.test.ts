@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { LESS_THAN_FIVE, promiseKeptText } from '../../src/shared/transparency.ts';
-import { periodsAt, protectGroup, publish, type RawEntry, type RawPeriod, type RawSnapshot } from '../../src/server/transparency/snapshot.ts';
+import { monthsBack, periodsAt, protectGroup, publish, type RawEntry, type RawPeriod, type RawSnapshot } from '../../src/server/transparency/snapshot.ts';
 
 const c = (value: number) => ({ value, hidden: value < 5 });
 
@@ -53,7 +53,7 @@ describe('protectGroup', () => {
 });
 
 function period(received: number, closed = received): RawPeriod {
-  return { received, closed, declined: 0, onTime: closed, withDue: closed, medianDays: closed ? 3 : null, p90Days: closed ? 5 : null, evaluations: 0, average: null, good: [], bad: [] };
+  return { received, closed, declined: 0, onTime: closed, withDue: closed, medianDays: closed ? 3 : null, p90Days: closed ? 5 : null, evaluations: 0, graded: 0, gradeSum: 0, good: [], bad: [] };
 }
 
 function entry(id: string, received: number, months: number[]): RawEntry {
@@ -108,7 +108,8 @@ describe('publish', () => {
     expect(service('consultas').trend[11]!.received).toBeNull();
     expect(secretariat('saude').periods['ultimos-12-meses']!.received).toBe(12);
     expect(service('buracos').periods['ultimos-12-meses']!.received).toBe(30);
-    expect(service('buracos').periods['ultimos-12-meses']!.onTimeShare).toBe(1);
+    // All 30 on time: 100% would say of each of them that it was on time (0 late is under 5).
+    expect(service('buracos').periods['ultimos-12-meses']!.onTimeShare).toBeNull();
   });
 
   it('never lets a total minus the shown parts of any group land between 1 and 4', () => {
@@ -150,5 +151,96 @@ describe('promiseKeptText', () => {
     const text = promiseKeptText({ promise: 'até 10 dias úteis', closed: null, onTimeShare: null, medianDays: null });
     expect(text).toBe('Prazo prometido: até 10 dias úteis. Nos últimos 12 meses, ainda não há pedidos encerrados em número suficiente para publicar quantos foram no prazo.');
     expect(text).not.toContain(LESS_THAN_FIVE);
+  });
+});
+
+/** One service alone in its secretariat, with the periods of `now`'s panel; `fill` sets its raw figures. */
+function single(now: Date, years: number[], fill: (p: RawPeriod, key: string) => void, months: Record<string, number> = {}): RawSnapshot {
+  const periods = periodsAt(now, years);
+  const monthKeys = monthsBack(now, 12);
+  const make = (id: string): RawEntry => ({
+    id,
+    name: id,
+    periods: periods.map((p) => {
+      const figures = period(0);
+      fill(figures, p.key);
+      return figures;
+    }),
+    open: 0,
+    overdue: 0,
+    trend: monthKeys.map((month) => ({ month, received: months[month] ?? 0, closed: months[month] ?? 0, onTime: months[month] ?? 0, withDue: months[month] ?? 0 })),
+  });
+  return {
+    now, periods, months: monthKeys, criteria: ['clareza'],
+    secretariats: [make('saude')],
+    services: [{ ...make('consultas'), secretariatId: 'saude', promise: 'até 15 dias úteis' }],
+    manifestations: [], complaints: [], complaintsNotForwarded: 0,
+    integrityReports: monthKeys.map((month) => ({ month, reports: 0 })),
+  };
+}
+
+describe('shares, averages and medians (issue 15, finding 9)', () => {
+  const now = new Date('2026-12-15T15:00:00Z');
+  const figures = (fill: (p: RawPeriod) => void) => publish(single(now, [2026], fill)).services[0]!.periods['ultimos-12-meses']!;
+
+  it('hides "não atendidos" when 5 closed and 1 declined: 0.2 × 5 would give the 1 away', () => {
+    const m = figures((p) => Object.assign(p, { received: 5, closed: 5, declined: 1, onTime: 5, withDue: 5 }));
+    expect(m.closed).toBe(5);
+    expect(m.declinedShare).toBeNull();
+  });
+
+  it('hides the on-time share when fewer than 5 were late, and when fewer than 5 were on time', () => {
+    expect(figures((p) => Object.assign(p, { received: 20, closed: 20, onTime: 17, withDue: 20 })).onTimeShare).toBeNull();
+    expect(figures((p) => Object.assign(p, { received: 20, closed: 20, onTime: 3, withDue: 20 })).onTimeShare).toBeNull();
+  });
+
+  it('publishes a share when both its count and the rest are 5 or more', () => {
+    const m = figures((p) => Object.assign(p, { received: 20, closed: 20, declined: 6, onTime: 12, withDue: 20 }));
+    expect([m.onTimeShare, m.declinedShare]).toEqual([0.6, 0.3]);
+  });
+
+  it('hides a 5-person average of 4.2 (21 points: 4 below the highest grade) and publishes one with 5 or more each side', () => {
+    const small = figures((p) => Object.assign(p, { evaluations: 5, graded: 5, gradeSum: 21 }));
+    expect(small.evaluations).toBe(5);
+    expect(small.evaluationAverage).toBeNull();
+    const fine = figures((p) => Object.assign(p, { evaluations: 6, graded: 6, gradeSum: 23 }));
+    expect(fine.evaluationAverage).toBe(3.83);
+  });
+
+  it('hides a criterion\'s "bad" share when fewer than 5 ticked it, or fewer than 5 did not', () => {
+    const few = figures((p) => Object.assign(p, { evaluations: 12, graded: 12, gradeSum: 36, good: [6], bad: [2] }));
+    expect(few.criteria['clareza']).toEqual({ good: 0.5, bad: null });
+    const most = figures((p) => Object.assign(p, { evaluations: 12, graded: 12, gradeSum: 36, good: [9], bad: [5] }));
+    expect(most.criteria['clareza']).toEqual({ good: null, bad: 0.417 });
+  });
+
+  it('publishes a median only with 5 requests on each side (10 closed) and a p90 with 50', () => {
+    const nine = figures((p) => Object.assign(p, { received: 9, closed: 9, onTime: 4, withDue: 9, medianDays: 3, p90Days: 8 }));
+    expect([nine.medianDays, nine.p90Days]).toEqual([null, null]);
+    const ten = figures((p) => Object.assign(p, { received: 10, closed: 10, onTime: 5, withDue: 10, medianDays: 3, p90Days: 8 }));
+    expect([ten.medianDays, ten.p90Days]).toEqual([3, null]);
+    const fifty = figures((p) => Object.assign(p, { received: 50, closed: 50, onTime: 25, withDue: 50, medianDays: 3, p90Days: 8 }));
+    expect([fifty.medianDays, fifty.p90Days]).toEqual([3, 8]);
+  });
+});
+
+describe('past years in the 12-month trend (issue 15, finding 9)', () => {
+  it('never lets last year minus its months in the trend, nor last year + this year − 12 months, give away a count under 5', () => {
+    // 2026-03-20: the trend runs 2025-04 … 2026-03. Last year: 20 received, 3 of them in January–March
+    // (before the trend), 10 in June and 7 in September; this year 8, in February.
+    const now = new Date('2026-03-20T15:00:00Z');
+    const totals: Record<string, number> = { 'ultimos-30-dias': 0, 'ultimos-12-meses': 25, '2026': 8, '2025': 20 };
+    const raw = single(now, [2026, 2025], (p, key) => Object.assign(p, { received: totals[key]! }), { '2025-06': 10, '2025-09': 7, '2026-02': 8 });
+    const published = publish(raw).services[0]!;
+    const value = (key: string) => published.periods[key]!.received;
+    const month = (m: string) => published.trend.find((t) => t.month === m)!.received;
+    // Without the rule: 20 − 10 − 7 = 3, and 20 + 8 − 25 = 3.
+    const lastYear = value('2025');
+    if (lastYear !== null) {
+      const rest = lastYear - ['2025-06', '2025-09'].reduce((sum, m) => sum + (month(m) ?? 0), 0);
+      expect(rest === 0 || rest >= 5, `last year minus its shown months: ${rest}`).toBe(true);
+      if (value('2026') !== null && value('ultimos-12-meses') !== null) expect(lastYear + value('2026')! - value('ultimos-12-meses')!).not.toBe(3);
+    }
+    expect([value('2025'), value('2026'), value('ultimos-12-meses'), month('2025-06'), month('2025-09')].filter((v) => v !== null).length).toBeGreaterThan(0);
   });
 });

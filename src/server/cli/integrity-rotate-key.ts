@@ -2,17 +2,19 @@
  * `npm run integrity:rotate-key`: re-seals every integrity report, message and file with the current
  * INTEGRITY_KEY. Rotation: generate a new key (`openssl rand -base64 32`), set it as INTEGRITY_KEY and the old
  * one as INTEGRITY_KEY_PREVIOUS, run this, then drop INTEGRITY_KEY_PREVIOUS. Without INTEGRITY_KEY the key
- * file beside the embedded database is used, as the server does.
+ * file in KEY_DIR is used, as the server does.
  */
-import { join } from 'node:path';
 import { readConfig } from '../config.ts';
 import { CharterCache } from '../current-charter.ts';
 import { loadIntegrityKeys } from '../integrity/crypto.ts';
+import { integrityKeyFile } from '../integrity/key-file.ts';
 import { rotateKeys } from '../integrity/reports.ts';
 import { openCliStorage } from './open-cli-storage.ts';
 
 const config = readConfig();
-const keys = loadIntegrityKeys(process.env, join(config.dataDir, 'integrity.key'));
+const keyFile = integrityKeyFile(config.dataDir, config.keyDir);
+for (const warning of keyFile.warnings) console.warn(warning);
+const keys = loadIntegrityKeys(process.env, keyFile.file);
 const storage = await openCliStorage();
 try {
   const count = await rotateKeys({ storage, charters: new CharterCache(storage), keys });

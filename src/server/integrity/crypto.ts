@@ -6,7 +6,7 @@
  * `npm run integrity:rotate-key`, which re-seals every row with the new key.
  */
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export interface Sealed {
@@ -56,14 +56,24 @@ export function parseKey(text: string): Buffer {
 
 /**
  * The keys from the environment; without INTEGRITY_KEY (a developer's machine, `npm start`), a key file
- * beside the database (never inside it) made on first start with owner-only permissions.
+ * in KEY_DIR (key-file.ts: outside DATA_DIR) made on first start with owner-only permissions.
  */
 export function loadIntegrityKeys(env: NodeJS.ProcessEnv, keyFile: string): IntegrityKeys {
   const previous = (env.INTEGRITY_KEY_PREVIOUS ?? '').split(',').map((k) => k.trim()).filter(Boolean).map(parseKey);
   if (env.INTEGRITY_KEY) return new IntegrityKeys(parseKey(env.INTEGRITY_KEY), previous);
   if (!existsSync(keyFile)) {
-    mkdirSync(dirname(keyFile), { recursive: true });
-    writeFileSync(keyFile, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
+    mkdirSync(dirname(keyFile), { recursive: true, mode: 0o700 });
+    // Written whole beside it, then linked in: two servers starting at once (tests, a restart loop) never
+    // read a half-written key, and the first one's key wins.
+    const draft = `${keyFile}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    writeFileSync(draft, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
+    try {
+      linkSync(draft, keyFile);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      unlinkSync(draft);
+    }
   }
   chmodSync(keyFile, 0o600);
   return new IntegrityKeys(parseKey(readFileSync(keyFile, 'utf8')), previous);

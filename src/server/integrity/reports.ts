@@ -19,6 +19,7 @@ import { getOrCreateServerKey } from '../storage/push-store.ts';
 import type { Queryable, Storage } from '../storage/types.ts';
 import { openForRetry, sealForRetry, type IntegrityKeys } from './crypto.ts';
 import { withoutMetadata } from '../../shared/file-metadata.ts';
+import { heldMessagesOf, heldReportDay, holdMessage, holdReport } from './mixer.ts';
 
 export interface IntegrityDeps {
   storage: Storage;
@@ -96,8 +97,10 @@ export async function acceptReport({ storage, charters, keys }: IntegrityDeps, i
   if (!parsed.ok) return { status: 422, error: apiError('invalid_report', 'O relato está em um formato que o servidor não aceita.', parsed.fields) };
   const report = parsed.value;
   const clientHash = sha256(`relato:${report.id}`);
+  // A retry finds its report held in the mixer's inbox or already moved into the table.
   const existing = (await storage.query<{ receipt_for_retry: Uint8Array | null; received_day: string }>(
-    'SELECT receipt_for_retry, received_day::text AS received_day FROM integrity_reports WHERE client_hash = $1', [clientHash],
+    `SELECT receipt_for_retry, received_day::text AS received_day FROM integrity_reports WHERE client_hash = $1
+     UNION ALL SELECT receipt_for_retry, day::text FROM integrity_inbox WHERE client_hash = $1 AND kind = 'report'`, [clientHash],
   )).rows[0];
   if (existing) {
     const receipt = existing.receipt_for_retry ? openForRetry(report.id, Buffer.from(existing.receipt_for_retry)) : null;
@@ -128,25 +131,21 @@ export async function acceptReport({ storage, charters, keys }: IntegrityDeps, i
   };
   const receipt = makeReceipt();
   const receiptHash = await hashReceipt(storage, receipt);
-  const sealed = keys.seal(JSON.stringify(contents));
-  const sealedIdentity = Object.keys(identity).length ? keys.seal(JSON.stringify(identity)).blob : null;
-  const id = randomUUID();
   const retryUntil = bahiaDay(now.getTime() + RETRY_DAYS * 86_400_000);
-  const inserted = await storage.transaction(async (tx) => {
-    const row = await tx.query(
-      `INSERT INTO integrity_reports (id, client_hash, receipt_hash, receipt_for_retry, retry_until, identification, key_id, contents, identity, received_day, status)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'recebida') ON CONFLICT (client_hash) DO NOTHING RETURNING id`,
-      [id, clientHash, receiptHash, sealForRetry(report.id, receipt), retryUntil, report.identification, sealed.keyId, sealed.blob, sealedIdentity, today],
-    );
-    if (row.rowCount === 0) return false;
-    for (const file of decoded.files) {
-      const blob = keys.seal(file.bytes);
-      await tx.query(
-        'INSERT INTO integrity_files (id, report_id, field_id, type, size, key_id, contents) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-        [randomUUID(), id, file.fieldId, file.type, file.bytes.length, blob.keyId, blob.blob],
-      );
-    }
-    return true;
+  // Held apart, sealed whole, until the mixer moves it into the tables (mixer.ts): acknowledged now.
+  const inserted = await holdReport(storage, keys, {
+    reportId: randomUUID(),
+    clientHash,
+    receiptHash,
+    receiptForRetry: sealForRetry(report.id, receipt),
+    day: today,
+    held: {
+      identification: report.identification,
+      retryUntil,
+      contents,
+      identity: Object.keys(identity).length ? identity : null,
+      files: decoded.files.map((file) => ({ fieldId: file.fieldId, type: file.type, base64: file.bytes.toString('base64') })),
+    },
   });
   // Another request with the same report won the race: answer as its retry.
   if (!inserted) return acceptReport({ storage, charters, keys }, input, now);
@@ -160,7 +159,9 @@ function dayText(day: string): string {
 
 export async function findByReceipt(deps: IntegrityDeps, receipt: string): Promise<string | null> {
   const hash = await hashReceipt(deps.storage, receipt);
-  const row = (await deps.storage.query<{ id: string }>('SELECT id FROM integrity_reports WHERE receipt_hash = $1', [hash])).rows[0];
+  const row = (await deps.storage.query<{ id: string }>(
+    `SELECT id FROM integrity_reports WHERE receipt_hash = $1 UNION ALL SELECT report_id FROM integrity_inbox WHERE receipt_hash = $1 AND kind = 'report'`, [hash],
+  )).rows[0];
   return row?.id ?? null;
 }
 
@@ -187,11 +188,22 @@ export async function messagesOf({ storage, keys }: IntegrityDeps, reportId: str
   }));
 }
 
-export async function followUp(deps: IntegrityDeps, reportId: string): Promise<FollowUp> {
+/** The reporter's view, also of a report or messages the mixer still holds (the receipt works at once). */
+export async function followUp(deps: IntegrityDeps, reportId: string, again = true): Promise<FollowUp> {
   const row = (await deps.storage.query<{ status: IntegrityStatus; received_day: string; read_day: string | null }>(
     'SELECT status, received_day::text AS received_day, read_day::text AS read_day FROM integrity_reports WHERE id = $1', [reportId],
-  )).rows[0]!;
-  return { status: row.status, receivedDay: dayText(row.received_day), readDay: row.read_day ? dayText(row.read_day) : null, messages: await messagesOf(deps, reportId) };
+  )).rows[0];
+  const held = (await heldMessagesOf(deps.storage, deps.keys, reportId))
+    .map(({ day, message }): MessageView => ({ from: 'voce', day, text: message.text, files: message.files.length }));
+  if (!row) {
+    const heldDay = await heldReportDay(deps.storage, reportId);
+    // Mixed in between the two reads: read it again from the table.
+    if (!heldDay && again) return followUp(deps, reportId, false);
+    return { status: 'recebida', receivedDay: heldDay ?? bahiaDay(), readDay: null, messages: held };
+  }
+  // An answer held for the mixer already answers the question, as the mixer will record it.
+  const status = held.length && row.status === 'aguardando_voce' ? 'em_apuracao' : row.status;
+  return { status, receivedDay: dayText(row.received_day), readDay: row.read_day ? dayText(row.read_day) : null, messages: [...await messagesOf(deps, reportId), ...held] };
 }
 
 async function addMessage(tx: Queryable, keys: IntegrityKeys, reportId: string, fromCity: boolean, text: string, clientHash: string | null, now: Date): Promise<string | null> {
@@ -219,18 +231,10 @@ export async function acceptReporterMessage(deps: IntegrityDeps, input: unknown,
   const decoded = decodeFiles(message.files);
   if (!decoded.ok) return { status: 422, error: decoded.error };
   const clientHash = sha256(`mensagem:${message.id}`);
-  const stored = await deps.storage.transaction(async (tx) => {
-    const id = await addMessage(tx, deps.keys, reportId, false, message.text, clientHash, now);
-    if (!id) return false;
-    for (const file of decoded.files) {
-      const blob = deps.keys.seal(file.bytes);
-      await tx.query(
-        'INSERT INTO integrity_files (id, report_id, message_id, field_id, type, size, key_id, contents) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
-        [randomUUID(), reportId, id, file.fieldId, file.type, file.bytes.length, blob.keyId, blob.blob],
-      );
-    }
-    await tx.query(`UPDATE integrity_reports SET status = 'em_apuracao' WHERE id = $1 AND status = 'aguardando_voce'`, [reportId]);
-    return true;
+  // Held for the mixer, like a report: its row, its files and the status change come when it is mixed in.
+  const stored = await holdMessage(deps.storage, deps.keys, reportId, clientHash, bahiaDay(now), {
+    text: message.text ?? '',
+    files: decoded.files.map((file) => ({ fieldId: file.fieldId, type: file.type, base64: file.bytes.toString('base64') })),
   });
   return { status: stored ? 201 : 200 };
 }
@@ -304,11 +308,6 @@ export async function openReport(deps: IntegrityDeps, id: string, now = new Date
   };
 }
 
-export async function revealIdentity({ storage, keys }: IntegrityDeps, id: string): Promise<Answers | null> {
-  const row = (await storage.query<{ key_id: string; identity: Uint8Array | null }>('SELECT key_id, identity FROM integrity_reports WHERE id = $1', [id])).rows[0];
-  return row?.identity ? keys.openJson<Answers>({ keyId: row.key_id, blob: Buffer.from(row.identity) }) : null;
-}
-
 export async function readReportFile({ storage, keys }: IntegrityDeps, reportId: string, fileId: string): Promise<{ type: string; bytes: Buffer } | null> {
   const row = (await storage.query<{ type: string; key_id: string; contents: Uint8Array }>(
     'SELECT type, key_id, contents FROM integrity_files WHERE report_id = $1 AND id = $2', [reportId, fileId],
@@ -354,7 +353,7 @@ export async function rotateKeys({ storage, keys }: IntegrityDeps): Promise<numb
       await tx.query('UPDATE integrity_reports SET key_id = $2, contents = $3, identity = $4 WHERE id = $1', [row.id, contents.keyId, contents.blob, identity]);
       count++;
     }
-    for (const table of ['integrity_messages', 'integrity_files']) {
+    for (const table of ['integrity_messages', 'integrity_files', 'integrity_inbox']) {
       const rows = await tx.query<{ id: string; key_id: string; contents: Uint8Array }>(`SELECT id, key_id, contents FROM ${table} WHERE key_id <> $1`, [keys.currentId]);
       for (const row of rows.rows) {
         const sealed = keys.seal(keys.open({ keyId: row.key_id, blob: Buffer.from(row.contents) }));

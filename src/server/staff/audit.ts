@@ -1,7 +1,9 @@
 /**
  * The audit log: every staff action and every view of a request's personal data — who (account and
- * session), when, what, on which request. It never copies answers. Rows can only be added (a database
- * trigger refuses UPDATE and DELETE).
+ * session), when, what, on which request. It never copies answers. Rows can only be added (triggers refuse
+ * UPDATE, DELETE and TRUNCATE), and each carries the hash of the one before (migration 015): the insert's
+ * trigger takes the chain's head lock until the transaction ends, so write the entry as late in a
+ * transaction as the action allows. `npm run audit:verify` checks the chain (src/server/storage/audit-chain.ts).
  */
 import type { AuditEntry } from '../../shared/staff.ts';
 import type { Queryable } from '../storage/types.ts';

@@ -1,21 +1,24 @@
 /**
- * The controladoria's side of the integrity channel. Every opening of a report, of a file and every reveal
- * of an identity is audited; the reporter sees the day it was first read.
+ * The controladoria's side of the integrity channel. Every opening of a report, of a file, every request to
+ * reveal an identity, its decision by a second person and every view of a revealed identity is audited; the reporter sees the day it was first read.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   CityMessageSchema as MessageSchema, IntegrityClassificationSchema as ClassifySchema, IntegrityStatusChangeSchema as StatusSchema, RevealRequestSchema as RevealSchema,
+  RevealDecisionSchema as DecisionSchema,
 } from '../../shared/integrity-staff.ts';
 import { UuidSchema, parseContract } from '../../shared/schemas.ts';
 import { HttpError, apiError } from '../api-errors.ts';
 import {
-  classifyReport, cityMessage, listReports, openReport, readReportFile, revealIdentity, setReportStatus, type IntegrityDeps,
+  classifyReport, cityMessage, listReports, openReport, readReportFile, setReportStatus, type IntegrityDeps,
 } from '../integrity/reports.ts';
 import { PlanUpdateSchema } from '../../shared/integrity-content.ts';
 import { updatePlanAction } from '../integrity/content.ts';
 import { audit } from './audit.ts';
+import { decideReveal, hasPreservedIdentity, requestReveal, revealRequestsFor, revealStateOf, viewRevealedIdentity } from '../integrity/reveal.ts';
 
 const who = (request: FastifyRequest) => ({ accountId: request.staff!.account.id, sessionId: request.staff!.session.id });
+
 const notFound = () => new HttpError(404, apiError('not_found', 'Relato não encontrado.'));
 
 function parsed<T>(result: { ok: true; value: T } | { ok: false; fields: Record<string, string> }): T {
@@ -38,9 +41,10 @@ export function integrityRoutes(app: FastifyInstance, deps: IntegrityDeps): void
   app.get<{ Params: { id: string } }>('/integridade/:id', { config: { access: 'integrity.read' } }, async (request, reply) => {
     const report = await openReport(deps, reportId(request.params.id));
     if (!report) throw notFound();
+    const reveal = await revealStateOf(deps.storage, request.staff!.account.id, report.id);
     await audit(deps.storage, who(request), 'integrity_view', { target: report.id });
     reply.header('cache-control', 'no-store');
-    return report;
+    return { ...report, reveal };
   });
 
   app.get<{ Params: { id: string; file: string } }>('/integridade/:id/arquivos/:file', { config: { access: 'integrity.read' } }, async (request, reply) => {
@@ -90,13 +94,38 @@ export function integrityRoutes(app: FastifyInstance, deps: IntegrityDeps): void
     return { ok: true };
   });
 
-  // Identity preserved (Decreto 10.153): revealed only here, with a justification, and audited.
-  app.post<{ Params: { id: string } }>('/integridade/:id/revelar', { config: { access: 'integrity.reveal' } }, async (request) => {
+  // Identity preserved (Decreto 10.153): revealing it takes two people. The one who needs it asks, with a
+  // justification; another controladoria account approves; only then is it shown to the one who asked.
+  app.post<{ Params: { id: string } }>('/integridade/:id/revelar', { config: { access: 'integrity.reveal' } }, async (request, reply) => {
     const { justification } = parsed(parseContract(RevealSchema, request.body));
     const id = reportId(request.params.id);
-    const identity = await revealIdentity(deps, id);
-    if (!identity) throw new HttpError(404, apiError('no_identity', 'Este relato é anônimo: não há identidade a revelar.'));
-    await audit(deps.storage, who(request), 'integrity_reveal', { target: `${id} — ${justification}`.slice(0, 600) });
+    if (!(await hasPreservedIdentity(deps.storage, id))) throw new HttpError(404, apiError('no_identity', 'Este relato é anônimo: não há identidade a revelar.'));
+    const asked = await requestReveal(deps.storage, who(request), id, justification);
+    return reply.code(202).send({ request: asked });
+  });
+
+  app.get<{ Params: { id: string } }>('/integridade/:id/identidade', { config: { access: 'integrity.reveal' } }, async (request, reply) => {
+    const id = reportId(request.params.id);
+    if (!(await hasPreservedIdentity(deps.storage, id))) throw new HttpError(404, apiError('no_identity', 'Este relato é anônimo: não há identidade a revelar.'));
+    const identity = await viewRevealedIdentity(deps.storage, deps.keys, who(request), id);
+    if (!identity) throw new HttpError(403, apiError('reveal_not_approved', 'A identidade só aparece para quem pediu, depois que outra pessoa da controladoria aprovar o pedido.'));
+    reply.header('cache-control', 'no-store');
     return { identity };
+  });
+
+  app.get('/integridade/revelacoes', { config: { access: 'integrity.reveal' } }, async (request, reply) => {
+    reply.header('cache-control', 'no-store');
+    return revealRequestsFor(deps.storage, request.staff!.account.id);
+  });
+
+  app.post<{ Params: { request: string } }>('/integridade/revelacoes/:request/decisao', { config: { access: 'integrity.reveal' } }, async (request) => {
+    const { decision } = parsed(parseContract(DecisionSchema, request.body));
+    const outcome = await decideReveal(deps.storage, who(request), reportId(request.params.request), decision);
+    if (!outcome.ok) {
+      if (outcome.reason === 'own_request') throw new HttpError(403, apiError('own_request', 'Você não pode decidir o seu próprio pedido: outra pessoa da controladoria precisa aprovar ou recusar.'));
+      if (outcome.reason === 'decided') throw new HttpError(409, apiError('already_decided', 'Este pedido já foi decidido.'));
+      throw new HttpError(404, apiError('not_found', 'Pedido não encontrado.'));
+    }
+    return { request: outcome.request };
   });
 }

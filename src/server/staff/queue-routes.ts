@@ -1,36 +1,23 @@
 /**
  * The work queue and a request's page: list with filters and counts, the request with its answers, photos,
- * place and story, and what staff do with it (answer, ask the citizen, note, assign, transfer, close).
+ * place and story (what staff do with it lives in action-routes.ts).
  * Every route checks canSee on the request it touches (403 otherwise) before it reads the body, so the
  * answer about someone else's request never depends on what was sent; every view of personal data is audited.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type FormField, SHA256_REGEX, type SubmissionKind, type SubmissionStatus, UuidSchema, parseContract } from '../../shared/schemas.ts';
-import { isRealDay } from '../../shared/dates.ts';
-import {
-  AssignSchema, ExtensionSchema, ForwardSchema, InternalAnswerSchema, NoteSchema, QueueFilterSchema, QuestionSchema, StatusChangeSchema, TemplateSchema, TransferSchema,
-  type DeadlineFlag, type QueueFilter, type QueueItem, type RequestDetail,
-} from '../../shared/staff.ts';
-import { HttpError, apiError } from '../api-errors.ts';
-import type { CharterCache, CurrentCharter } from '../current-charter.ts';
-import type { PushOptions } from '../push.ts';
-import { changeStatus } from '../status-changes.ts';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { type FormField, SHA256_REGEX, type SubmissionStatus, UuidSchema, parseContract } from '../../shared/schemas.ts';
+import { isSaneDay } from '../../shared/dates.ts';
+import { QueueFilterSchema, type DeadlineFlag, type QueueFilter, type QueueItem, type RequestDetail } from '../../shared/staff.ts';
+import type { CurrentCharter } from '../current-charter.ts';
+import { safeErrorLog } from '../safe-error-log.ts';
 import { readAttachment } from '../storage/attachment-store.ts';
-import type { Storage } from '../storage/types.ts';
-import { findAccountById, listAccounts } from './accounts.ts';
+import { listAccounts } from './accounts.ts';
+import { actionRoutes } from './action-routes.ts';
 import { audit, readAudit } from './audit.ts';
-import { can, canSee, type Actor } from './permissions.ts';
-import { addStaffEvent, eventsOf, findForStaff, queueCounts, queuePage, queueRows, type QueueRow, type SubmissionFull } from './queue-store.ts';
+import { actorOf, loadVisible, notFound, parsed, reachesService, readableFields, who, type QueueDeps } from './queue-access.ts';
+import { eventsOf, queueCounts, queuePage, queueRows, templatesOf, type QueueRow } from './queue-store.ts';
 
-export interface QueueDeps {
-  storage: Storage;
-  charters: CharterCache;
-  push: PushOptions;
-  /** The deadline flag of a row (due_soon needs the holiday calendar); 'on_time' style flags only without it. */
-  flagOf?: (row: { status: SubmissionStatus; dueAt: Date | null; closedAt: Date | null; kind: SubmissionKind }, now: Date) => DeadlineFlag | null;
-  /** Recomputes a request's due date after its clock paused or resumed. */
-  refreshDueDate?: (id: string) => Promise<void>;
-}
+export type { QueueDeps } from './queue-access.ts';
 
 export function simpleFlag({ status, dueAt, closedAt }: { status: SubmissionStatus; dueAt: Date | null; closedAt: Date | null }, now: Date): DeadlineFlag | null {
   if (!dueAt) return null;
@@ -38,17 +25,6 @@ export function simpleFlag({ status, dueAt, closedAt }: { status: SubmissionStat
   if (status === 'waiting_citizen') return 'paused';
   return dueAt < now ? 'overdue' : 'on_time';
 }
-
-const actorOf = (request: FastifyRequest): Actor => request.staff!.account;
-const who = (request: FastifyRequest) => ({ accountId: request.staff!.account.id, sessionId: request.staff!.session.id });
-
-function parsed<T>(result: { ok: true; value: T } | { ok: false; fields: Record<string, string> }): T {
-  if (!result.ok) throw new HttpError(422, apiError('invalid_request', 'Confira os dados informados.', result.fields));
-  return result.value;
-}
-
-const notFound = () => new HttpError(404, apiError('not_found', 'Pedido não encontrado.'));
-const forbidden = () => new HttpError(403, apiError('forbidden', 'Este pedido é de outra secretaria ou de outro canal.'));
 
 function serviceName(current: CurrentCharter | null, serviceId: string): string {
   return current?.services.get(serviceId)?.name ?? serviceId;
@@ -86,21 +62,11 @@ function answerText(field: FormField, value: unknown, current: CurrentCharter | 
   return field.options ? option(value) : String(value);
 }
 
-async function loadVisible(deps: QueueDeps, request: FastifyRequest, id: string): Promise<SubmissionFull> {
-  if (!parseContract(UuidSchema, id).ok) throw notFound();
-  const row = await findForStaff(deps.storage, id);
-  if (!row) throw notFound();
-  if (!canSee(actorOf(request), { kind: row.kind, secretariatId: row.secretariat_id, forwardedTo: row.forwarded_to })) {
-    await audit(deps.storage, who(request), 'denied', { submissionId: id });
-    throw forbidden();
-  }
-  return row;
-}
-
-/** A manifestação is answered to the citizen by the Ouvidoria; the secretariat it was forwarded to answers the Ouvidoria. */
-function answersTheCitizen(request: FastifyRequest, row: SubmissionFull): void {
-  if (row.kind === 'manifestation' && !can(actorOf(request), 'manifestations.forward')) {
-    throw new HttpError(403, apiError('ouvidoria_answers', 'A resposta ao cidadão é dada pela Ouvidoria: use "Responder à Ouvidoria".'));
+/** What ends a CSV export cut by an error: no message of the cause, which the log keeps by name and code. */
+class CsvExportCut extends Error {
+  override name = 'CsvExportCut';
+  constructor() {
+    super('A exportação foi interrompida.');
   }
 }
 
@@ -113,6 +79,7 @@ function csvCell(value: unknown): string {
 
 export function queueRoutes(app: FastifyInstance, deps: QueueDeps): void {
   const { storage, charters } = deps;
+  actionRoutes(app, deps);
   const flagOf = deps.flagOf ?? simpleFlag;
   const flag = (row: QueueRow, now: Date) => flagOf({ status: row.status, dueAt: row.due_at, closedAt: row.closed_at, kind: row.kind }, now);
 
@@ -145,22 +112,33 @@ export function queueRoutes(app: FastifyInstance, deps: QueueDeps): void {
       }
       if (chunk) yield chunk;
     }
+    // Cut half-way (headers already sent), the stream ends with an error Fastify logs whole: the database's
+    // own message could quote a value, so it is logged here by name and code, and a plain error ends the stream.
+    async function* guarded(): AsyncGenerator<string> {
+      try {
+        yield* lines();
+      } catch (error) {
+        request.log.error({ error: safeErrorLog(error) }, 'CSV export cut');
+        throw new CsvExportCut();
+      }
+    }
     reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="pedidos.csv"').header('cache-control', 'no-store');
     const { Readable } = await import('node:stream');
-    return reply.send(Readable.from(lines()));
+    return reply.send(Readable.from(guarded()));
   });
 
   app.get<{ Params: { id: string } }>('/requests/:id', { config: { access: 'requests.read' } }, async (request, reply) => {
     const row = await loadVisible(deps, request, request.params.id);
-    const [current, form, events, templates] = await Promise.all([
-      charters.current(),
-      charters.formVersion(row.form_id, row.form_version),
-      eventsOf(storage, row.id),
-      storage.query<{ id: string; title: string; text: string }>('SELECT id, title, text FROM answer_templates WHERE service_id = $1 ORDER BY title', [row.service_id]),
-    ]);
+    const actor = actorOf(request);
+    const [current, form, events] = await Promise.all([charters.current(), charters.formVersion(row.form_id, row.form_version), eventsOf(storage, row.id)]);
+    const service = current?.services.get(row.service_id);
+    // The service's templates, for who reaches the service (a secretariat a manifestação was forwarded to does not answer the citizen).
+    const templates = service && current && reachesService(actor, service, current) ? await templatesOf(storage, service.id) : [];
     await audit(storage, who(request), 'view_request', { submissionId: row.id });
     reply.header('cache-control', 'no-store');
-    const fields = form?.fields ?? [];
+    // A manifestação's identification stays with the Ouvidoria unless the citizen let it be shared.
+    const currentForm = current?.charter.forms.find((f) => f.id === row.form_id);
+    const { fields, withheld } = readableFields(actor, row, form?.fields ?? [], currentForm?.fields);
     const label = (fieldId: string) => fields.find((f) => f.id === fieldId)?.label ?? fieldId;
     const locationField = fields.find((f) => f.type === 'location');
     const place = locationField ? (row.answers[locationField.id] as { lat?: number; lng?: number; accuracy?: number; district?: string; village?: string } | undefined) : undefined;
@@ -178,7 +156,8 @@ export function queueRoutes(app: FastifyInstance, deps: QueueDeps): void {
         mapUrl: place.lat !== undefined && place.lng !== undefined ? `https://www.openstreetmap.org/?mlat=${place.lat}&mlon=${place.lng}#map=18/${place.lat}/${place.lng}` : null,
       } : null,
       events: events.map((event) => ({ at: event.at.toISOString(), type: event.type, ...(event.status ? { status: event.status } : {}), ...(event.text ? { text: event.text } : {}), public: event.public, by: event.by })),
-      templates: templates.rows,
+      templates: templates.map((t) => ({ id: t.id, title: t.title, text: t.text })),
+      ...(withheld ? { identityWithheld: true } : {}),
     };
     return detail;
   });
@@ -198,131 +177,10 @@ export function queueRoutes(app: FastifyInstance, deps: QueueDeps): void {
       .send(file.bytes);
   });
 
-  app.post<{ Params: { id: string } }>('/requests/:id/status', { config: { access: 'requests.answer' } }, async (request) => {
-    const row = await loadVisible(deps, request, request.params.id);
-    answersTheCitizen(request, row);
-    const change = parsed(parseContract(StatusChangeSchema, request.body));
-    await changeStatus(storage, row.id, change.status, change.note, deps.push, { accountId: request.staff!.account.id });
-    await deps.refreshDueDate?.(row.id);
-    await audit(storage, who(request), `status:${change.status}`, { submissionId: row.id });
-    return { ok: true };
-  });
-
-  // "Aguardando o cidadão": a question the citizen reads and answers in the app; the deadline's clock pauses.
-  app.post<{ Params: { id: string } }>('/requests/:id/question', { config: { access: 'requests.answer' } }, async (request) => {
-    const row = await loadVisible(deps, request, request.params.id);
-    answersTheCitizen(request, row);
-    const { question } = parsed(parseContract(QuestionSchema, request.body));
-    if (row.closed_at) throw new HttpError(409, apiError('closed', 'Este pedido já foi encerrado.'));
-    await changeStatus(storage, row.id, 'waiting_citizen', question, deps.push, { accountId: request.staff!.account.id });
-    await deps.refreshDueDate?.(row.id);
-    await audit(storage, who(request), 'question', { submissionId: row.id });
-    return { ok: true };
-  });
-
-  app.post<{ Params: { id: string } }>('/requests/:id/notes', { config: { access: 'requests.answer' } }, async (request) => {
-    const row = await loadVisible(deps, request, request.params.id);
-    const { text } = parsed(parseContract(NoteSchema, request.body));
-    await addStaffEvent(storage, row.id, request.staff!.account.id, 'note', text);
-    await audit(storage, who(request), 'note', { submissionId: row.id });
-    return { ok: true };
-  });
-
-  app.post<{ Params: { id: string } }>('/requests/:id/assign', { config: { access: 'requests.assign' } }, async (request) => {
-    const row = await loadVisible(deps, request, request.params.id);
-    const { accountId } = parsed(parseContract(AssignSchema, request.body));
-    let name = 'ninguém';
-    if (accountId) {
-      const colleague = await findAccountById(storage, accountId);
-      if (!colleague || colleague.disabled || !canSee(colleague, { kind: row.kind, secretariatId: row.secretariat_id, forwardedTo: row.forwarded_to })) {
-        throw new HttpError(422, apiError('bad_assignee', 'Esta pessoa não atende pedidos desta secretaria.'));
-      }
-      name = colleague.name;
-    }
-    await storage.query('UPDATE submissions SET assigned_to = $2 WHERE id = $1', [row.id, accountId]);
-    await addStaffEvent(storage, row.id, request.staff!.account.id, 'assign', `Atribuído a ${name}`);
-    await audit(storage, who(request), 'assign', { submissionId: row.id, target: accountId });
-    return { ok: true };
-  });
-
-  app.post<{ Params: { id: string } }>('/requests/:id/transfer', { config: { access: 'requests.transfer' } }, async (request) => {
-    const row = await loadVisible(deps, request, request.params.id);
-    const { secretariatId, reason } = parsed(parseContract(TransferSchema, request.body));
-    // A manifestação belongs to the secretariat the Ouvidoria forwards it to: moving its secretariat_id would
-    // change nothing anyone sees and muddle its story.
-    if (row.kind === 'manifestation') throw new HttpError(422, apiError('use_forward', 'Manifestações mudam de secretaria só pelo encaminhamento da Ouvidoria.'));
-    const current = await charters.current();
-    if (!current?.charter.secretariats.some((s) => s.id === secretariatId)) throw new HttpError(422, apiError('unknown_secretariat', 'Secretaria não encontrada na Carta de Serviços.'));
-    if (secretariatId === row.secretariat_id) throw new HttpError(422, apiError('same_secretariat', 'O pedido já está nesta secretaria.'));
-    await storage.query('UPDATE submissions SET secretariat_id = $2, assigned_to = NULL WHERE id = $1', [row.id, secretariatId]);
-    await addStaffEvent(storage, row.id, request.staff!.account.id, 'transfer', `De ${row.secretariat_id} para ${secretariatId}: ${reason}`);
-    await audit(storage, who(request), 'transfer', { submissionId: row.id, target: secretariatId });
-    return { ok: true };
-  });
-
-  // The Ouvidoria's steps: forward to the secretariat concerned, which answers back internally; extend once.
-  app.post<{ Params: { id: string } }>('/requests/:id/forward', { config: { access: 'manifestations.forward' } }, async (request) => {
-    const row = await loadVisible(deps, request, request.params.id);
-    const { secretariatId, note } = parsed(parseContract(ForwardSchema, request.body));
-    if (row.kind !== 'manifestation') throw new HttpError(422, apiError('not_manifestation', 'Só manifestações são encaminhadas pela Ouvidoria.'));
-    if (row.closed_at) throw new HttpError(409, apiError('closed', 'Esta manifestação já foi encerrada.'));
-    const current = await charters.current();
-    if (!current?.charter.secretariats.some((s) => s.id === secretariatId)) throw new HttpError(422, apiError('unknown_secretariat', 'Secretaria não encontrada na Carta de Serviços.'));
-    await storage.query('UPDATE submissions SET forwarded_to = $2 WHERE id = $1', [row.id, secretariatId]);
-    await addStaffEvent(storage, row.id, request.staff!.account.id, 'forward', `Encaminhada para ${secretariatId}${note ? `: ${note}` : ''}`);
-    if (row.status === 'received') await changeStatus(storage, row.id, 'in_review', 'Sua manifestação foi encaminhada à secretaria responsável.', deps.push, { accountId: request.staff!.account.id });
-    await audit(storage, who(request), 'forward', { submissionId: row.id, target: secretariatId });
-    return { ok: true };
-  });
-
-  app.post<{ Params: { id: string } }>('/requests/:id/internal-answer', { config: { access: 'manifestations.internal_answer' } }, async (request) => {
-    const row = await loadVisible(deps, request, request.params.id);
-    const { text } = parsed(parseContract(InternalAnswerSchema, request.body));
-    // Only the secretariat it went to answers (someone who also reads everywhere, as controladoria, does not answer for it).
-    if (row.kind !== 'manifestation' || !row.forwarded_to || !actorOf(request).secretariats.includes(row.forwarded_to)) {
-      throw new HttpError(422, apiError('not_forwarded', 'Esta manifestação não foi encaminhada à sua secretaria.'));
-    }
-    await addStaffEvent(storage, row.id, request.staff!.account.id, 'internal_answer', text);
-    await audit(storage, who(request), 'internal_answer', { submissionId: row.id });
-    return { ok: true };
-  });
-
-  // Law 13.460 art. 16: 30 days, extendable once by 30 with a justification the citizen reads.
-  app.post<{ Params: { id: string } }>('/requests/:id/extend', { config: { access: 'manifestations.forward' } }, async (request) => {
-    const row = await loadVisible(deps, request, request.params.id);
-    const { justification } = parsed(parseContract(ExtensionSchema, request.body));
-    if (row.kind !== 'manifestation') throw new HttpError(422, apiError('not_manifestation', 'Só o prazo de manifestações é prorrogado assim.'));
-    if (row.extended) throw new HttpError(409, apiError('already_extended', 'O prazo desta manifestação já foi prorrogado uma vez (a lei permite só uma).'));
-    if (row.closed_at) throw new HttpError(409, apiError('closed', 'Esta manifestação já foi encerrada.'));
-    await storage.query(`UPDATE submissions SET extended = true, due_at = due_at + interval '30 days' WHERE id = $1`, [row.id]);
-    await changeStatus(storage, row.id, row.status, `Prazo prorrogado por mais 30 dias: ${justification}`, deps.push, { accountId: request.staff!.account.id });
-    await audit(storage, who(request), 'extend', { submissionId: row.id });
-    return { ok: true };
-  });
-
   app.get('/colleagues', { config: { access: 'requests.assign' } }, async (request) => {
     const mine = actorOf(request).secretariats;
     const accounts = (await listAccounts(storage)).filter((a) => !a.disabled && a.roles.some((r) => r === 'atendente' || r === 'gestor') && a.secretariats.some((s) => mine.includes(s)));
     return { colleagues: accounts.map((a) => ({ id: a.id, name: a.name, secretariats: a.secretariats })) };
-  });
-
-  app.get('/templates', { config: { access: 'requests.read' } }, async (request) => {
-    const service = (request.query as { service?: string }).service ?? '';
-    const rows = await storage.query<{ id: string; service_id: string; title: string; text: string }>('SELECT id, service_id, title, text FROM answer_templates WHERE service_id = $1 ORDER BY title', [service]);
-    return { templates: rows.rows.map((r) => ({ id: r.id, serviceId: r.service_id, title: r.title, text: r.text })) };
-  });
-
-  app.post('/templates', { config: { access: 'templates.manage' } }, async (request, reply) => {
-    const template = parsed(parseContract(TemplateSchema, request.body));
-    const current = await charters.current();
-    const service = current?.services.get(template.serviceId);
-    if (!service) throw new HttpError(422, apiError('unknown_service', 'Serviço não encontrado.'));
-    if (!actorOf(request).secretariats.includes(service.secretariatId)) throw forbidden();
-    const id = crypto.randomUUID();
-    await storage.query('INSERT INTO answer_templates (id, service_id, title, text, created_by) VALUES ($1, $2, $3, $4, $5)', [id, template.serviceId, template.title, template.text, request.staff!.account.id]);
-    await audit(storage, who(request), 'template_created', { target: id });
-    reply.code(201);
-    return { id };
   });
 
   app.get('/audit', { config: { access: 'audit.read' } }, async (request) => {
@@ -332,8 +190,8 @@ export function queueRoutes(app: FastifyInstance, deps: QueueDeps): void {
       ...(isUuid(query.account) ? { accountId: query.account } : {}),
       ...(query.action && /^[a-z_:]{1,40}$/.test(query.action) ? { action: query.action } : {}),
       ...(isUuid(query.submission) ? { submissionId: query.submission } : {}),
-      ...(query.from && isRealDay(query.from) ? { from: query.from } : {}),
-      ...(query.to && isRealDay(query.to) ? { to: query.to } : {}),
+      ...(query.from && isSaneDay(query.from) ? { from: query.from } : {}),
+      ...(query.to && isSaneDay(query.to) ? { to: query.to } : {}),
       ...(query.before && /^\d{1,18}$/.test(query.before) ? { before: query.before } : {}),
     });
   });

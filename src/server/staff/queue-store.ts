@@ -180,3 +180,44 @@ export async function pausesOf(db: Queryable, id: string): Promise<{ from: strin
   }
   return pauses;
 }
+
+// ---------------------------------------------------------------- a staff action's writes (each inside its transaction)
+
+/** A request moved to another secretariat (unassigned there); false when it is no longer where it was read. */
+export async function moveToSecretariat(tx: Queryable, id: string, from: string, to: string): Promise<boolean> {
+  const moved = await tx.query('UPDATE submissions SET secretariat_id = $3, assigned_to = NULL WHERE id = $1 AND secretariat_id = $2', [id, from, to]);
+  return moved.rowCount > 0;
+}
+
+export async function forwardTo(tx: Queryable, id: string, secretariatId: string): Promise<boolean> {
+  const forwarded = await tx.query('UPDATE submissions SET forwarded_to = $2 WHERE id = $1 AND closed_at IS NULL', [id, secretariatId]);
+  return forwarded.rowCount > 0;
+}
+
+/** Law 13.460 art. 16: once. False when it already was (two Ouvidoria tabs at once extend it once). */
+export async function extendOnce(tx: Queryable, id: string): Promise<boolean> {
+  const extended = await tx.query(`UPDATE submissions SET extended = true, due_at = due_at + interval '30 days' WHERE id = $1 AND NOT extended AND closed_at IS NULL`, [id]);
+  return extended.rowCount > 0;
+}
+
+export async function assignTo(tx: Queryable, id: string, accountId: string | null): Promise<void> {
+  await tx.query('UPDATE submissions SET assigned_to = $2 WHERE id = $1', [id, accountId]);
+}
+
+// ---------------------------------------------------------------- answer templates
+
+export interface TemplateRow {
+  id: string;
+  service_id: string;
+  title: string;
+  text: string;
+  [key: string]: unknown;
+}
+
+export async function templatesOf(db: Queryable, serviceId: string): Promise<TemplateRow[]> {
+  return (await db.query<TemplateRow>('SELECT id, service_id, title, text FROM answer_templates WHERE service_id = $1 ORDER BY title', [serviceId])).rows;
+}
+
+export async function insertTemplate(tx: Queryable, template: { id: string; serviceId: string; title: string; text: string; createdBy: string }): Promise<void> {
+  await tx.query('INSERT INTO answer_templates (id, service_id, title, text, created_by) VALUES ($1, $2, $3, $4, $5)', [template.id, template.serviceId, template.title, template.text, template.createdBy]);
+}

@@ -265,11 +265,12 @@ export async function computeRadar(db: Queryable, charter: Charter | null, thres
   // or one service in the last 30 days: counts and ids only — their contents are sealed.
   const integrity = await db.query<{ type: 'secretariat' | 'service'; subject: string; n: number; ids: string[] }>(
     `SELECT 'secretariat'::text AS type, x AS subject, count(*)::int AS n, array_agg(r.id::text ORDER BY r.received_day, r.id) AS ids
-     FROM integrity_reports r, unnest(r.linked_secretariats) x WHERE r.received_day >= $1::date GROUP BY x HAVING count(*) >= $2
+     FROM integrity_reports r, unnest(r.linked_secretariats) x WHERE r.received_day >= $1::date AND r.received_day < $3::date GROUP BY x HAVING count(*) >= $2
      UNION ALL
      SELECT 'service'::text, x, count(*)::int, array_agg(r.id::text ORDER BY r.received_day, r.id)
-     FROM integrity_reports r, unnest(r.linked_services) x WHERE r.received_day >= $1::date GROUP BY x HAVING count(*) >= $2`,
-    [since30, t.integrityCluster],
+     FROM integrity_reports r, unnest(r.linked_services) x WHERE r.received_day >= $1::date AND r.received_day < $3::date GROUP BY x HAVING count(*) >= $2`,
+    // Only days that are over, as every count of integrity reports.
+    [since30, t.integrityCluster, bahiaDay(now)],
   );
   for (const row of integrity.rows) {
     const subject: Subject = row.type === 'service'

@@ -11,6 +11,7 @@ import type { Charter } from '../../shared/schemas.ts';
 import { SMALL_COUNT } from '../../shared/transparency.ts';
 import { servedContent } from '../integrity/content.ts';
 import type { Queryable } from '../storage/types.ts';
+import { sharePair } from '../transparency/disclosure.ts';
 import { computeSnapshot, protectGroup } from '../transparency/snapshot.ts';
 
 /** The first year the city could have data; the current year is the last one with a report. */
@@ -64,9 +65,10 @@ export async function yearlyReport(db: Queryable, charter: Charter, year: number
   protectGroup(cell(complaints.rows.reduce((sum, row) => sum + row.n, 0)), [...ranking.map((item) => item.cell), notForwarded]);
   ranking.sort((a, b) => Number(a.cell.hidden) - Number(b.cell.hidden) || (a.cell.hidden ? 0 : b.n - a.n) || a.name.localeCompare(b.name, 'pt-BR'));
 
+  // Only days that are over, as on the panel: a count that moved today would time each new report.
   const integrity = (await db.query<{ n: number }>(
-    'SELECT count(*)::int AS n FROM integrity_reports WHERE received_day >= $1::date AND received_day < $2::date',
-    [`${year}-01-01`, `${year + 1}-01-01`],
+    'SELECT count(*)::int AS n FROM integrity_reports WHERE received_day >= $1::date AND received_day < $2::date AND received_day < $3::date',
+    [`${year}-01-01`, `${year + 1}-01-01`, bahiaDay(now)],
   )).rows[0]!.n;
 
   const served = await servedContent(db);
@@ -81,7 +83,8 @@ export async function yearlyReport(db: Queryable, charter: Charter, year: number
     manifestationsByOutcome: (Object.entries(outcomes) as ['open' | 'answered' | 'declined', { value: number; hidden: boolean }][]).map(([name, c]) => ({ outcome: name, count: shown(c) })),
     manifestationsTotal: shown(total),
     manifestationsClosed: shown(closed),
-    manifestationsOnTimeShare: closed.hidden || withDue.hidden || outcome.with_due === 0 ? null : Number((outcome.on_time / outcome.with_due).toFixed(3)),
+    // As on the panel: a share is published only when those on time and those late are each 5 or more.
+    manifestationsOnTimeShare: closed.hidden || withDue.hidden || sharePair(outcome.on_time, outcome.with_due)[0].hidden ? null : Number((outcome.on_time / outcome.with_due).toFixed(3)),
     secretariats: snapshot.secretariats.map((s) => {
       const m = s.periods[key]!;
       return {

@@ -19,8 +19,9 @@ export function loadMigrations(): Migration[] {
 /**
  * Applies the pending migrations, each in its own transaction. The advisory lock (keyed by schema) makes
  * several processes starting at once on one PostgreSQL wait for each other, so each migration runs once.
+ * `migrations` defaults to every file; a test passes the first few to build a database as an older version left it.
  */
-export async function migrate(session: Session, schema: string): Promise<string[]> {
+export async function migrate(session: Session, schema: string, migrations: Migration[] = loadMigrations()): Promise<string[]> {
   const lockKey = `conecta-conquista:migrate:${schema}`;
   await session.query('SELECT pg_advisory_lock(hashtext($1))', [lockKey]);
   try {
@@ -31,7 +32,7 @@ export async function migrate(session: Session, schema: string): Promise<string[
     )`);
     const done = new Set((await session.query<{ name: string }>('SELECT name FROM schema_migrations')).rows.map((r) => r.name));
     const applied: string[] = [];
-    for (const migration of loadMigrations()) {
+    for (const migration of migrations) {
       if (done.has(migration.name)) continue;
       await session.exec('BEGIN');
       try {

@@ -212,20 +212,23 @@ export async function getSubmissionStatuses(db: Queryable, ids: readonly string[
 
 /** Staff move a submission along; false when the id is unknown. */
 export async function setSubmissionStatus(storage: Storage, id: string, status: SubmissionStatus, note?: string, at = new Date(), accountId?: string): Promise<boolean> {
-  return storage.transaction(async (tx) => {
-    // Concluído and não atendido close the request (its deadline is then met or missed); any other status reopens it.
-    // Entering "waiting for the citizen" starts a pause; leaving it adds the pause to paused_seconds.
-    const updated = await tx.query(
-      `UPDATE submissions SET status = $2,
-         closed_at = CASE WHEN $2 IN ('done', 'declined') THEN coalesce(closed_at, $3) ELSE NULL END,
-         paused_seconds = paused_seconds + CASE WHEN waiting_since IS NOT NULL AND $2 <> 'waiting_citizen'
-           THEN greatest(0, extract(epoch FROM ($3::timestamptz - waiting_since)))::int ELSE 0 END,
-         waiting_since = CASE WHEN $2 = 'waiting_citizen' THEN coalesce(waiting_since, $3::timestamptz) ELSE NULL END
-       WHERE id = $1 RETURNING id`,
-      [id, status, at],
-    );
-    if (updated.rowCount === 0) return false;
-    await tx.query('INSERT INTO status_history (submission_id, status, at, note, account_id) VALUES ($1, $2, $3, $4, $5)', [id, status, at, note ?? null, accountId ?? null]);
-    return true;
-  });
+  return storage.transaction((tx) => writeSubmissionStatus(tx, id, status, note, at, accountId));
+}
+
+/** setSubmissionStatus inside a caller's transaction (a staff action commits its status, event and audit together). */
+export async function writeSubmissionStatus(tx: Queryable, id: string, status: SubmissionStatus, note?: string, at = new Date(), accountId?: string): Promise<boolean> {
+  // Concluído and não atendido close the request (its deadline is then met or missed); any other status reopens it.
+  // Entering "waiting for the citizen" starts a pause; leaving it adds the pause to paused_seconds.
+  const updated = await tx.query(
+    `UPDATE submissions SET status = $2,
+       closed_at = CASE WHEN $2 IN ('done', 'declined') THEN coalesce(closed_at, $3) ELSE NULL END,
+       paused_seconds = paused_seconds + CASE WHEN waiting_since IS NOT NULL AND $2 <> 'waiting_citizen'
+         THEN greatest(0, extract(epoch FROM ($3::timestamptz - waiting_since)))::int ELSE 0 END,
+       waiting_since = CASE WHEN $2 = 'waiting_citizen' THEN coalesce(waiting_since, $3::timestamptz) ELSE NULL END
+     WHERE id = $1 RETURNING id`,
+    [id, status, at],
+  );
+  if (updated.rowCount === 0) return false;
+  await tx.query('INSERT INTO status_history (submission_id, status, at, note, account_id) VALUES ($1, $2, $3, $4, $5)', [id, status, at, note ?? null, accountId ?? null]);
+  return true;
 }

@@ -8,10 +8,13 @@ import type { FastifyInstance } from 'fastify';
 import { HttpError, MESSAGES, apiError } from '../api-errors.ts';
 import { clientKey } from '../client-address.ts';
 import { sendVersioned } from '../versioned-file.ts';
+import { auditChainRoute, type AuditChainRouteOptions } from './audit-chain-route.ts';
 import type { PublishedPanel, TransparencyPanel } from './published-panel.ts';
 
 export interface TransparencyApiOptions {
   panel: TransparencyPanel;
+  /** The audit log's daily chain hashes (auditoria.json). */
+  auditChain: AuditChainRouteOptions;
   rateLimit: { max: number; timeWindow: number | string } | false;
 }
 
@@ -42,4 +45,5 @@ export async function transparencyApi(app: FastifyInstance, options: Transparenc
   file('/dados.csv', (f) => f.csv, 'conecta-conquista-transparencia.csv');
   file('/dados.json', (f) => f.json, 'conecta-conquista-transparencia.json');
   file('/dicionario.json', (f) => f.dictionary);
+  await auditChainRoute(app, options.auditChain);
 }

@@ -9,7 +9,8 @@
  */
 import { bahiaDay } from '../../shared/dates.ts';
 import type { Charter, Deadline } from '../../shared/schemas.ts';
-import { SMALL_COUNT, type Metrics, type OpenDataRow, type PanelEntry, type PanelSnapshot } from '../../shared/transparency.ts';
+import type { OpenDataRow, PanelEntry, PanelSnapshot } from '../../shared/transparency.ts';
+import { publish } from './publish.ts';
 import type { Queryable } from '../storage/types.ts';
 
 export interface Period {
@@ -54,7 +55,9 @@ export interface RawPeriod {
   medianDays: number | null;
   p90Days: number | null;
   evaluations: number;
-  average: number | null;
+  /** Evaluations with a grade (1–5), and the sum of their grades. */
+  graded: number;
+  gradeSum: number;
   good: number[];
   bad: number[];
 }
@@ -318,7 +321,8 @@ export async function measure(db: Queryable, charter: Charter, now = new Date(),
           medianDays,
           p90Days,
           evaluations: int(e?.[`evaluations_${i}`]),
-          average: graded ? int(e?.[`grades_${i}`]) / graded : null,
+          graded,
+          gradeSum: int(e?.[`grades_${i}`]),
           good: criteria.map((_c, c) => int(e?.[`good_${i}_${c}`])),
           bad: criteria.map((_c, c) => int(e?.[`bad_${i}_${c}`])),
         };
@@ -390,150 +394,10 @@ export async function measure(db: Queryable, charter: Charter, now = new Date(),
 }
 
 // ---------------------------------------------------------------------------------------------------
-// The small-count rule.
+// The small-count rule: publish.ts (protectGroup is the staff report's too).
 
-/** A count to publish: its true value, and whether it must be hidden. */
-interface Cell {
-  value: number;
-  hidden: boolean;
-}
-
-const cell = (value: number): Cell => ({ value, hidden: value < SMALL_COUNT });
-
-/**
- * Hiding each count under 5 is not enough when a total is published beside its parts: 12 requests for a
- * secretariat, 9 for one of its two services, and anyone can subtract to find the 3 of the other. So in
- * every group (a total and the parts that add up to it, plus the part no published cell covers, which
- * counts as hidden), while the hidden parts add up to 1–4, the smallest part still shown is hidden too,
- * and the total when no part is left. Groups overlap (services × months), so the caller repeats until
- * nothing changes. Returns whether anything was hidden.
- */
-export function protectGroup(total: Cell, parts: Cell[]): boolean {
-  let changed = false;
-  const residual = total.value - parts.reduce((sum, part) => sum + part.value, 0);
-  for (;;) {
-    const hiddenSum = parts.reduce((sum, part) => sum + (part.hidden ? part.value : 0), 0) + Math.max(0, residual);
-    if (hiddenSum === 0 || hiddenSum >= SMALL_COUNT || total.hidden) return changed;
-    const shown = parts.filter((part) => !part.hidden).sort((a, b) => a.value - b.value)[0];
-    if (shown) shown.hidden = true;
-    else total.hidden = true;
-    changed = true;
-  }
-}
-
-const shown = (c: Cell): number | null => (c.hidden ? null : c.value);
-/** A share or an average is published only when the count it comes from is. */
-const from = (base: Cell, value: number | null, digits = 3): number | null =>
-  base.hidden || value === null || !Number.isFinite(value) ? null : Number(value.toFixed(digits));
-
-interface CellPeriod { received: Cell; closed: Cell; evaluations: Cell; withDue: Cell }
-interface CellEntry { periods: CellPeriod[]; open: Cell; overdue: Cell; trend: { received: Cell; closed: Cell; withDue: Cell }[] }
-
-function cellsOf(entry: RawEntry): CellEntry {
-  return {
-    periods: entry.periods.map((p) => ({ received: cell(p.received), closed: cell(p.closed), evaluations: cell(p.evaluations), withDue: cell(p.withDue) })),
-    open: cell(entry.open),
-    overdue: cell(entry.overdue),
-    trend: entry.trend.map((m) => ({ received: cell(m.received), closed: cell(m.closed), withDue: cell(m.withDue) })),
-  };
-}
-
-export function publish(raw: RawSnapshot): PanelSnapshot {
-  const secretariatCells = new Map(raw.secretariats.map((s) => [s.id, cellsOf(s)]));
-  const serviceCells = raw.services.map((s) => ({ raw: s, cells: cellsOf(s) }));
-  const last12 = raw.periods.findIndex((p) => p.key === 'ultimos-12-meses');
-
-  // Every group where a total is published beside its parts.
-  const groups: [Cell, Cell[]][] = [];
-  for (const [id, total] of secretariatCells) {
-    const parts = serviceCells.filter((s) => s.raw.secretariatId === id).map((s) => s.cells);
-    raw.periods.forEach((_, i) => {
-      for (const metric of ['received', 'closed', 'evaluations', 'withDue'] as const) groups.push([total.periods[i]![metric], parts.map((p) => p.periods[i]![metric])]);
-    });
-    groups.push([total.open, parts.map((p) => p.open)], [total.overdue, parts.map((p) => p.overdue)]);
-    raw.months.forEach((_, m) => {
-      for (const metric of ['received', 'closed', 'withDue'] as const) groups.push([total.trend[m]![metric], parts.map((p) => p.trend[m]![metric])]);
-    });
-  }
-  // The 12 months add up to the "last 12 months" period, for every secretariat and service. The current
-  // year is a whole period too: its months add up to it, and it plus the months before January add up to
-  // the last 12 months (else "last 12 months − this year" would give away a hidden December, say).
-  const year = bahiaDay(raw.now).slice(0, 4);
-  const current = raw.periods.findIndex((p) => p.key === year);
-  const monthsIn = raw.months.flatMap((month, i) => (month.startsWith(`${year}-`) ? [i] : []));
-  const monthsBefore = raw.months.flatMap((month, i) => (month.startsWith(`${year}-`) ? [] : [i]));
-  for (const entry of [...secretariatCells.values(), ...serviceCells.map((s) => s.cells)]) {
-    for (const metric of ['received', 'closed', 'withDue'] as const) {
-      groups.push([entry.periods[last12]![metric], entry.trend.map((m) => m[metric])]);
-      if (current < 0 || current === last12) continue;
-      groups.push([entry.periods[current]![metric], monthsIn.map((i) => entry.trend[i]![metric])]);
-      groups.push([entry.periods[last12]![metric], [entry.periods[current]![metric], ...monthsBefore.map((i) => entry.trend[i]![metric])]]);
-    }
-    // Evaluations have no months: what the year leaves of the 12 months must not be a count under 5.
-    if (current >= 0 && current !== last12) groups.push([entry.periods[last12]!.evaluations, [entry.periods[current]!.evaluations]]);
-  }
-  // Manifestações by type: the same for the year within the 12 months. And the complaints ranking adds up
-  // (with those not yet forwarded) to the reclamações of the last 12 months, which are published too.
-  const manifestationCells = raw.manifestations.map((m) => ({ tipo: m.tipo, cells: m.perPeriod.map(cell) }));
-  const ranking = raw.complaints.map((item) => ({ ...item, cell: cell(item.complaints) }));
-  const notForwarded = cell(raw.complaintsNotForwarded);
-  for (const m of manifestationCells) if (current >= 0 && current !== last12) groups.push([m.cells[last12]!, [m.cells[current]!]]);
-  const complaints = manifestationCells.find((m) => m.tipo === 'reclamacao');
-  if (complaints) groups.push([complaints.cells[last12]!, [...ranking.map((item) => item.cell), notForwarded]]);
-  for (let round = 0; round < 100; round++) {
-    let changed = false;
-    for (const [total, parts] of groups) changed = protectGroup(total, parts) || changed;
-    if (!changed) break;
-  }
-
-  const entryOf = (rawEntry: RawEntry, cells: CellEntry): PanelEntry => ({
-    id: rawEntry.id,
-    name: rawEntry.name,
-    periods: Object.fromEntries(raw.periods.map((period, i) => {
-      const p = rawEntry.periods[i]!;
-      const c = cells.periods[i]!;
-      const closedBase = c.closed.hidden || c.withDue.hidden ? { value: 0, hidden: true } : c.closed;
-      const metrics: Metrics = {
-        received: shown(c.received),
-        closed: shown(c.closed),
-        onTimeShare: from(closedBase, p.withDue ? p.onTime / p.withDue : null),
-        declinedShare: from(c.closed, p.closed ? p.declined / p.closed : null),
-        medianDays: from(c.closed, p.medianDays, 1),
-        p90Days: from(c.closed, p.p90Days, 1),
-        evaluations: shown(c.evaluations),
-        evaluationAverage: from(c.evaluations, p.average, 2),
-        criteria: Object.fromEntries(raw.criteria.map((criterion, k) => [criterion, {
-          good: from(c.evaluations, p.evaluations ? p.good[k]! / p.evaluations : null),
-          bad: from(c.evaluations, p.evaluations ? p.bad[k]! / p.evaluations : null),
-        }])),
-      };
-      return [period.key, metrics];
-    })),
-    open: shown(cells.open),
-    overdue: shown(cells.overdue),
-    trend: rawEntry.trend.map((m, i) => {
-      const c = cells.trend[i]!;
-      const base = c.closed.hidden || c.withDue.hidden ? { value: 0, hidden: true } : c.closed;
-      return { month: m.month, received: shown(c.received), closed: shown(c.closed), onTimeShare: from(base, m.withDue ? m.onTime / m.withDue : null) };
-    }),
-  });
-
-  // A hidden count keeps its place a secret too: hidden ones go last, in name order.
-  ranking.sort((a, b) => Number(a.cell.hidden) - Number(b.cell.hidden) || (a.cell.hidden ? 0 : b.complaints - a.complaints) || a.name.localeCompare(b.name, 'pt-BR'));
-  return {
-    computedAt: raw.now.toISOString(),
-    periods: raw.periods.map((p) => ({ key: p.key, label: p.label, from: p.from.toISOString(), to: p.to.toISOString() })),
-    secretariats: raw.secretariats.map((s) => entryOf(s, secretariatCells.get(s.id)!)),
-    services: serviceCells.map(({ raw: s, cells }) => ({ ...entryOf(s, cells), secretariatId: s.secretariatId, promise: s.promise })),
-    manifestations: Object.fromEntries(raw.periods.map((period, i) => [
-      period.key,
-      Object.fromEntries(manifestationCells.map((m) => [m.tipo, shown(m.cells[i]!)])),
-    ])),
-    complaintsRanking: ranking.map((item) => ({ secretariatId: item.secretariatId, name: item.name, complaints: shown(item.cell) })),
-    complaintsNotForwarded: shown(notForwarded),
-    integrityReports: raw.integrityReports.map((item) => ({ month: item.month, reports: shown(cell(item.reports)) })),
-  };
-}
+export { protectGroup } from './disclosure.ts';
+export { publish } from './publish.ts';
 
 export async function computeSnapshot(db: Queryable, charter: Charter, now = new Date(), options: MeasureOptions = {}): Promise<PanelSnapshot> {
   return publish(await measure(db, charter, now, options));

@@ -35,6 +35,15 @@ const CRITERION_NAMES: Record<string, string> = {
   resultado: 'Resultado',
 };
 
+/**
+ * A share, median or average the server did not publish: too few on one side of it (a share needs 5 on
+ * time and 5 late, say), or it would let someone work out a small count. Said without a number.
+ */
+const HIDDEN_ON_TIME = 'não publicado: poucos no prazo ou fora dele';
+const HIDDEN_DECLINED = 'não publicado: poucos atendidos ou não atendidos';
+const HIDDEN_TIME = 'não publicado: poucos pedidos encerrados';
+const HIDDEN_GRADE = 'não publicada: poucas avaliações';
+
 /** In a table cell: a share whose count the server hid reads "menos de 5" like the counts beside it. */
 const share = (value: number | null) => (value === null ? LESS_THAN_FIVE : percent(value));
 
@@ -96,7 +105,7 @@ function Panel({ summary, period: wanted, onPeriod }: { summary: PanelSummary; p
         <strong>Dados de {formatDateTime(summary.computedAt)}.</strong>
         {online ? ' Os números são atualizados a cada hora.' : ' Sem internet: estes são os últimos números guardados neste aparelho.'}
       </p>
-      <p class="muted">Para proteger quem fez os pedidos, quando uma conta dá menos de 5 o painel mostra “menos de 5”, sem o número exato.</p>
+      <p class="muted">Para proteger quem fez os pedidos, quando uma conta dá menos de 5 o painel mostra “menos de 5”, sem o número exato. Um percentual, uma média ou uma mediana só aparece quando há pelo menos 5 pedidos (ou avaliações) de cada lado.</p>
 
       <div class="field panel-period">
         <label for="periodo">Período</label>
@@ -131,9 +140,10 @@ function OnTimeSection({ summary, when, metricsOf }: { summary: PanelSummary; wh
   const rows = summary.secretariats.map((s) => ({ entry: s, metrics: metricsOf(s) }));
   const shown = rows.filter((r) => r.metrics.onTimeShare !== null).sort((a, b) => b.metrics.onTimeShare! - a.metrics.onTimeShare!);
   const hidden = rows.length - shown.length;
-  const rest = hidden === 0 ? '' : hidden === 1 ? ' Uma secretaria teve menos de 5 pedidos encerrados com prazo.' : ` ${hidden} secretarias tiveram menos de 5 pedidos encerrados com prazo.`;
+  // A share is hidden when those on time or those late are fewer than 5 (or would let someone work out such a count).
+  const rest = hidden === 0 ? '' : hidden === 1 ? ' Em uma secretaria o percentual não aparece, para não expor ninguém: são poucos os pedidos no prazo ou fora dele.' : ` Em ${hidden} secretarias o percentual não aparece, para não expor ninguém: são poucos os pedidos no prazo ou fora dele.`;
   let summaryText: string;
-  if (shown.length === 0) summaryText = `Nenhuma secretaria teve 5 ou mais pedidos encerrados com prazo ${when}, por isso nenhum percentual aparece.`;
+  if (shown.length === 0) summaryText = `${sentence(when)}, nenhum percentual aparece, para não expor ninguém: em cada secretaria são poucos os pedidos encerrados no prazo ou fora dele.`;
   else if (shown.length === 1) summaryText = `${sentence(when)}, ${shortName(shown[0]!.entry.name)} encerrou ${percent(shown[0]!.metrics.onTimeShare)} dos pedidos dentro do prazo.${rest}`;
   else {
     const best = shown[0]!;
@@ -164,14 +174,14 @@ function MetricsList({ metrics, open, overdue }: { metrics: Metrics; open: numbe
     <dl class="facts panel-facts" data-testid="metrics">
       <div><dt>Pedidos recebidos</dt><dd data-metric="received">{count(metrics.received)}</dd></div>
       <div><dt>Pedidos encerrados</dt><dd data-metric="closed">{count(metrics.closed)}</dd></div>
-      <div><dt>Encerrados dentro do prazo</dt><dd data-metric="on-time">{percent(metrics.onTimeShare)}</dd></div>
-      <div><dt>Encerrados como “não atendido”</dt><dd data-metric="declined">{percent(metrics.declinedShare)}</dd></div>
-      <div><dt>Tempo até encerrar (mediana)</dt><dd data-metric="median">{days(metrics.medianDays)}</dd></div>
-      <div><dt>Tempo em que 90% foram encerrados</dt><dd data-metric="p90">{metrics.p90Days === null ? days(null) : `até ${days(metrics.p90Days)}`}</dd></div>
+      <div><dt>Encerrados dentro do prazo</dt><dd data-metric="on-time">{metrics.onTimeShare === null ? HIDDEN_ON_TIME : percent(metrics.onTimeShare)}</dd></div>
+      <div><dt>Encerrados como “não atendido”</dt><dd data-metric="declined">{metrics.declinedShare === null ? HIDDEN_DECLINED : percent(metrics.declinedShare)}</dd></div>
+      <div><dt>Tempo até encerrar (mediana)</dt><dd data-metric="median">{metrics.medianDays === null ? HIDDEN_TIME : days(metrics.medianDays)}</dd></div>
+      <div><dt>Tempo em que 90% foram encerrados</dt><dd data-metric="p90">{metrics.p90Days === null ? HIDDEN_TIME : `até ${days(metrics.p90Days)}`}</dd></div>
       <div><dt>Em aberto hoje</dt><dd data-metric="open">{count(open)}</dd></div>
       <div><dt>Atrasados hoje</dt><dd data-metric="overdue">{count(overdue)}</dd></div>
       <div><dt>Avaliações recebidas</dt><dd data-metric="evaluations">{count(metrics.evaluations)}</dd></div>
-      <div><dt>Nota média das avaliações</dt><dd data-metric="grade">{grade(metrics.evaluationAverage)}</dd></div>
+      <div><dt>Nota média das avaliações</dt><dd data-metric="grade">{metrics.evaluationAverage === null ? HIDDEN_GRADE : grade(metrics.evaluationAverage)}</dd></div>
     </dl>
   );
 }

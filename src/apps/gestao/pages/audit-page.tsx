@@ -39,6 +39,10 @@ const ACTION_WORDS: Record<string, string> = {
   template_created: 'Criou um modelo de resposta',
   radar_thresholds: 'Mudou os limiares do radar de riscos',
   radar_export: 'Baixou o resumo semanal do radar',
+  integrity_reveal_requested: 'Pediu para revelar a identidade de um denunciante',
+  integrity_reveal_approved: 'Aprovou o pedido de outra pessoa para revelar uma identidade',
+  integrity_reveal_refused: 'Recusou um pedido para revelar uma identidade',
+  integrity_identity_view: 'Viu a identidade revelada de um denunciante',
 };
 
 function actionWords(action: string): string {

@@ -8,7 +8,9 @@ import type { PageProps } from '../../common/navigation.tsx';
 import { api, failureWords } from '../api.ts';
 import { secretariatName, useDirectory } from '../directory.ts';
 import { IDENTIFICATION_WORDS, INTEGRITY_STATUS_WORDS, TIPO_WORDS, riskWords } from '../ui/integrity-words.ts';
+import { RevealRequestsPanel } from '../ui/integrity-reveal.tsx';
 import { usePageTitle } from '../ui/page-title.ts';
+import { can, useSession } from '../session.ts';
 import { plural } from '../ui/words.ts';
 
 type Load = { state: 'loading' } | { state: 'ok'; reports: IntegritySummary[] } | { state: 'failed'; message: string };
@@ -16,6 +18,7 @@ type Load = { state: 'loading' } | { state: 'ok'; reports: IntegritySummary[] } 
 export default function IntegrityListPage(_props: PageProps) {
   usePageTitle('Canal de Integridade');
   const directory = useDirectory();
+  const session = useSession();
   const [load, setLoad] = useState<Load>({ state: 'loading' });
   const read = () => {
     setLoad({ state: 'loading' });
@@ -31,6 +34,8 @@ export default function IntegrityListPage(_props: PageProps) {
       <h1>Canal de Integridade</h1>
       <p class="lead">Denúncias de fraude, propina, assédio e outros desvios. Só a Controladoria vê esta lista, e cada relato aberto fica registrado na auditoria.</p>
       <p><a href="/gestao/plano">Acompanhar o Plano de Integridade</a></p>
+      <p class="notice">Um relato novo pode levar até um dia para aparecer aqui: os relatos entram na lista em horários sorteados, misturados com os outros do dia, para que ninguém descubra quem enviou pelo horário.</p>
+      {can(session, 'integrity.reveal') && <RevealRequestsPanel />}
       {load.state === 'loading' && <p>Carregando…</p>}
       {load.state === 'failed' && (
         <>

@@ -3,13 +3,13 @@
  * (each opening audited), the conversation with the reporter, and the actions: a message (a question:
  * the status becomes "Aguardando o denunciante"), the status, the classification by the Integrity Plan's
  * risk categories with the secretariats and services concerned, and — identity preserved only — the
- * audited reveal of who reported, with a justification.
+ * two-person reveal of who reported (ui/integrity-reveal.tsx).
  */
 import { useEffect, useState } from 'preact/hooks';
 import { INTEGRITY_STATUSES, type IntegrityStatus } from '../../../shared/integrity.ts';
 import {
   CityMessageSchema, INTEGRITY_RISK_CATEGORIES, INTEGRITY_RISK_LABELS, IntegrityClassificationSchema, IntegrityDetailSchema, IntegrityStatusChangeSchema,
-  RevealAnswerSchema, RevealRequestSchema, type IntegrityDetail,
+  type IntegrityDetail,
 } from '../../../shared/integrity-staff.ts';
 import { parseContract } from '../../../shared/schemas.ts';
 import { OkSchema, type CharterDirectory } from '../../../shared/staff.ts';
@@ -20,6 +20,7 @@ import { can, useSession } from '../session.ts';
 import { ActionResult, useAction } from '../ui/action.tsx';
 import { FormError, SelectField, TextArea, focusFirstInvalid, inputValue } from '../ui/fields.tsx';
 import { ANSWER_LABELS, IDENTIFICATION_WORDS, INTEGRITY_STATUS_WORDS, TIPO_WORDS, answerWords, riskWords } from '../ui/integrity-words.ts';
+import { Identity, RevealForm } from '../ui/integrity-reveal.tsx';
 import { usePageTitle } from '../ui/page-title.ts';
 
 type Load = { state: 'loading' } | { state: 'ok'; report: IntegrityDetail } | { state: 'failed'; status: number; message: string };
@@ -142,16 +143,8 @@ export default function IntegrityReportPage({ params }: PageProps) {
           <ClassificationForm report={report} reload={reload} directory={directory} />
         </section>
       )}
-      {report.identityHidden && can(session, 'integrity.reveal') && <RevealForm report={report} />}
+      {report.identityHidden && can(session, 'integrity.reveal') && <RevealForm report={report} reload={reload} />}
     </div>
-  );
-}
-
-function Identity({ identity }: { identity: Record<string, unknown> }) {
-  return (
-    <dl class="facts answers" data-testid="integrity-identity">
-      {Object.entries(identity).map(([key, value]) => <div key={key}><dt>{ANSWER_LABELS[key] ?? key}</dt><dd>{answerWords(value)}</dd></div>)}
-    </dl>
   );
 }
 
@@ -296,46 +289,6 @@ function ClassificationForm({ report, reload, directory }: ActionProps & { direc
         <p><button type="submit" class="button button-secondary" aria-disabled={action.busy ? 'true' : undefined}>{action.busy ? 'Guardando…' : 'Guardar a classificação'}</button></p>
         <ActionResult text={action.done} />
       </form>
-    </section>
-  );
-}
-
-function RevealForm({ report }: { report: IntegrityDetail }) {
-  const [justification, setJustification] = useState('');
-  const [error, setError] = useState<string | undefined>();
-  const [identity, setIdentity] = useState<Record<string, unknown> | null>(null);
-  const action = useAction();
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    const form = event.currentTarget;
-    const parsed = parseContract(RevealRequestSchema, { justification });
-    setError(parsed.ok ? undefined : parsed.fields.justification ?? 'Explique o motivo.');
-    if (!parsed.ok) {
-      focusFirstInvalid(form);
-      return;
-    }
-    await action.run(async () => {
-      const answer = await api(RevealAnswerSchema, `/api/gestao/integridade/${report.id}/revelar`, { method: 'POST', body: parsed.value });
-      setIdentity(answer.identity);
-      return 'Identidade revelada. A revelação e a sua justificativa foram registradas na auditoria.';
-    }, form);
-  };
-  return (
-    <section class="section stack" aria-labelledby="revelar">
-      <h2 id="revelar">Revelar identidade</h2>
-      <div class="notice notice-warning stack">
-        <p><strong>Atenção: revelar a identidade fica registrado na auditoria</strong>, com o seu nome, a data, a hora e a justificativa.</p>
-        <p>O denunciante pediu identidade preservada (Decreto 10.153/2019). Revele só quando for indispensável para a apuração.</p>
-      </div>
-      {identity ? <Identity identity={identity} /> : (
-        <form class="stack" onSubmit={(event) => void submit(event)} noValidate>
-          <FormError message={action.failure?.message} fields={action.failure?.fields} labels={{ justification: 'Justificativa' }} />
-          <TextArea id="justificativa-revelar" label="Justificativa para revelar a identidade" hint="Pelo menos 20 caracteres. Fica registrada na auditoria."
-            maxLength={500} value={justification} error={error ?? action.failure?.fields?.justification} onInput={(event) => setJustification(inputValue(event))} />
-          <p><button type="submit" class="button button-secondary" aria-disabled={action.busy ? 'true' : undefined}>{action.busy ? 'Revelando…' : 'Revelar identidade'}</button></p>
-        </form>
-      )}
-      <ActionResult text={action.done} />
     </section>
   );
 }

@@ -113,6 +113,9 @@ export default function RequestPage({ params }: PageProps) {
             {request.answers.map((a) => <div key={a.fieldId}><dt>{a.label}</dt><dd>{a.value}</dd></div>)}
           </dl>
         )}
+        {request.identityWithheld && (
+          <p class="notice">O nome e os contatos de quem fez a manifestação ficam só com a Ouvidoria: a pessoa não autorizou mostrá-los à secretaria.</p>
+        )}
       </section>
 
       {request.attachments.length > 0 && (

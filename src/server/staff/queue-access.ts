@@ -1,0 +1,80 @@
+/**
+ * What the queue's routes share: who is asking, the request they may see (403 otherwise, audited), the
+ * services whose answer templates they reach, and which answers of a manifestação identify its author.
+ */
+import type { FastifyRequest } from 'fastify';
+import { type FormField, type Service, type SubmissionKind, type SubmissionStatus, UuidSchema, parseContract } from '../../shared/schemas.ts';
+import type { DeadlineFlag } from '../../shared/staff.ts';
+import { HttpError, apiError } from '../api-errors.ts';
+import type { CharterCache, CurrentCharter } from '../current-charter.ts';
+import type { PushOptions } from '../push.ts';
+import type { Queryable, Storage } from '../storage/types.ts';
+import { audit } from './audit.ts';
+import { can, canSee, type Actor } from './permissions.ts';
+import { findForStaff, type SubmissionFull } from './queue-store.ts';
+
+export interface QueueDeps {
+  storage: Storage;
+  charters: CharterCache;
+  push: PushOptions;
+  /** The deadline flag of a row (due_soon needs the holiday calendar); 'on_time' style flags only without it. */
+  flagOf?: (row: { status: SubmissionStatus; dueAt: Date | null; closedAt: Date | null; kind: SubmissionKind }, now: Date) => DeadlineFlag | null;
+  /** Recomputes a request's due date after its clock paused or resumed (inside the action's transaction). */
+  refreshDueDate?: (id: string, within?: { db: Queryable; current: CurrentCharter | null }) => Promise<void>;
+}
+
+export const actorOf = (request: FastifyRequest): Actor => request.staff!.account;
+export const who = (request: FastifyRequest) => ({ accountId: request.staff!.account.id, sessionId: request.staff!.session.id });
+
+export function parsed<T>(result: { ok: true; value: T } | { ok: false; fields: Record<string, string> }): T {
+  if (!result.ok) throw new HttpError(422, apiError('invalid_request', 'Confira os dados informados.', result.fields));
+  return result.value;
+}
+
+export const notFound = () => new HttpError(404, apiError('not_found', 'Pedido não encontrado.'));
+export const forbidden = () => new HttpError(403, apiError('forbidden', 'Este pedido é de outra secretaria ou de outro canal.'));
+
+export async function loadVisible(deps: QueueDeps, request: FastifyRequest, id: string): Promise<SubmissionFull> {
+  if (!parseContract(UuidSchema, id).ok) throw notFound();
+  const row = await findForStaff(deps.storage, id);
+  if (!row) throw notFound();
+  if (!canSee(actorOf(request), { kind: row.kind, secretariatId: row.secretariat_id, forwardedTo: row.forwarded_to })) {
+    await audit(deps.storage, who(request), 'denied', { submissionId: id });
+    throw forbidden();
+  }
+  return row;
+}
+
+/** A manifestação is answered to the citizen by the Ouvidoria; the secretariat it was forwarded to answers the Ouvidoria. */
+export function answersTheCitizen(request: FastifyRequest, row: SubmissionFull): void {
+  if (row.kind === 'manifestation' && !can(actorOf(request), 'manifestations.forward')) {
+    throw new HttpError(403, apiError('ouvidoria_answers', 'A resposta ao cidadão é dada pela Ouvidoria: use "Responder à Ouvidoria".'));
+  }
+}
+
+/**
+ * Whether the actor reaches a service's answer templates: as far as it reaches the service's requests (a
+ * secretariat its own services; the Ouvidoria the manifestação form's; the controladoria every one).
+ */
+export function reachesService(actor: Actor, service: Service, current: CurrentCharter): boolean {
+  const kind = current.charter.forms.find((form) => form.id === service.formId)?.kind ?? 'request';
+  return canSee(actor, { kind, secretariatId: service.secretariatId, forwardedTo: service.secretariatId });
+}
+
+/** In a manifestação these always identify their author, whatever the form says. */
+const IDENTIFYING_TYPES: readonly FormField['type'][] = ['cpf', 'email', 'phone'];
+
+/**
+ * The answers the actor may read. A manifestação's identification stays with the Ouvidoria and the
+ * controladoria (Law 13.460 art. 10 §7): a secretariat it was forwarded to reads it only when the citizen
+ * ticked the field marked `sharesIdentity`. What identifies: a field marked `identifies` in the version the
+ * citizen filled in or in the form's current version (field ids are kept across versions, so manifestações
+ * sent before the marks existed are covered), and any CPF, e-mail or phone field.
+ */
+export function readableFields(actor: Actor, row: Pick<SubmissionFull, 'kind' | 'answers'>, fields: readonly FormField[], currentFields: readonly FormField[] = []): { fields: FormField[]; withheld: boolean } {
+  if (row.kind !== 'manifestation' || can(actor, 'manifestations.read')) return { fields: [...fields], withheld: false };
+  if (fields.some((field) => field.sharesIdentity && row.answers[field.id] === true)) return { fields: [...fields], withheld: false };
+  const marked = new Set([...fields, ...currentFields].filter((field) => field.identifies).map((field) => field.id));
+  const identifies = (field: FormField) => marked.has(field.id) || IDENTIFYING_TYPES.includes(field.type);
+  return { fields: fields.filter((field) => !identifies(field)), withheld: fields.some((field) => identifies(field) && row.answers[field.id] !== undefined) };
+}
