@@ -4,6 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import * as OTPAuth from 'otpauth';
+import { unusedTotpCode } from '../helpers/staff.ts';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { StaffRole } from '../../src/shared/staff.ts';
 import { createAccount, createResetToken, setPassword, setTotpSecret } from '../../src/server/staff/accounts.ts';
@@ -40,20 +41,7 @@ export async function makeStaffWithLink(storage: Storage, input: { email: string
   return { id: account.id, token };
 }
 
-const stepsGiven = new Map<string, number>();
-
-/**
- * A code the authenticator app shows around now that the server has not taken yet: the server accepts each
- * time step once (within a step of now), so two sign-ins in the same 30 seconds each get their own.
- */
-export function totpCode(secret: string): string {
-  const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret.replace(/\s/g, '')), digits: 6, period: 30, algorithm: 'SHA1' });
-  const now = totp.counter();
-  // Now, then the next step: both stay valid across a step boundary (a step before now would not).
-  const step = Math.max(now, (stepsGiven.get(secret) ?? -Infinity) + 1);
-  stepsGiven.set(secret, step);
-  return totp.generate({ timestamp: step * 30_000 });
-}
+export { unusedTotpCode } from '../helpers/staff.ts';
 
 /** E-mail and password on /gestao/entrar; stops at whatever the server asks next. */
 export async function typePassword(page: Page, baseUrl: string, user: Pick<StaffUser, 'email' | 'password'>, path = '/gestao/'): Promise<void> {
@@ -67,7 +55,7 @@ export async function typePassword(page: Page, baseUrl: string, user: Pick<Staff
 export async function signIn(page: Page, baseUrl: string, user: StaffUser, path = '/gestao/'): Promise<void> {
   await typePassword(page, baseUrl, user, path);
   if (user.totpSecret) {
-    await page.getByLabel('Código do aplicativo autenticador').fill(totpCode(user.totpSecret));
+    await page.getByLabel('Código do aplicativo autenticador').fill(await unusedTotpCode(user.totpSecret));
     await page.getByRole('button', { name: 'Confirmar' }).click();
   }
   await page.getByRole('button', { name: 'Sair' }).waitFor({ timeout: 15_000 });

@@ -9,7 +9,7 @@ import { launchBrowser } from '../helpers/browser.ts';
 import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
 import { postJson, startServer, VALID_CPF, type TestServer } from '../helpers/server.ts';
 import { audit } from '../../src/server/staff/audit.ts';
-import { makeStaff, newStaffContext, signIn, totpCode, typePassword, type StaffUser } from './gestao-kit.ts';
+import { makeStaff, newStaffContext, signIn, typePassword, unusedTotpCode, type StaffUser } from './gestao-kit.ts';
 
 let server: TestServer;
 let browser: Browser;
@@ -192,7 +192,7 @@ describe('the audit log', () => {
     for (let i = 0; i < 110; i++) await audit(server.storage, { accountId: gestor.id, sessionId: null }, 'export', { target: `lote ${i}` });
     const page = await newPage();
     await typePassword(page, server.url, controladoria, '/gestao/auditoria');
-    await page.getByLabel('Código do aplicativo autenticador').fill(totpCode(controladoria.totpSecret!));
+    await page.getByLabel('Código do aplicativo autenticador').fill(await unusedTotpCode(controladoria.totpSecret!));
     await page.getByRole('button', { name: 'Confirmar' }).click();
     await page.waitForURL(/\/gestao\/auditoria$/);
     await page.getByTestId('audit').waitFor();

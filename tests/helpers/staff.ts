@@ -48,19 +48,27 @@ const totpOf = (secret: string) => new OTPAuth.TOTP({ algorithm: 'SHA1', digits:
 /** The last time step handed out per secret: the server accepts each step once (±1 step of now). */
 const stepsGiven = new Map<string, number>();
 
+/** The code the authenticator app shows at a given moment. */
+export function totpCode(secret: string, timestamp: number): string {
+  return totpOf(secret).generate({ timestamp });
+}
+
 /**
- * A code of the authenticator app. With a timestamp, that moment's code. Without, an unused code that the
- * server accepts now: the server takes each time step once, and it accepts the steps just before and after
- * now, so two sign-ins of one account in the same 30 seconds each get their own.
+ * A code the server accepts now and has not taken yet. The server takes each 30-second step once, and
+ * accepts the steps just before and after now; so two sign-ins of one account in the same 30 seconds get
+ * now's and the next step's code, and a third waits for the clock instead of failing by chance.
  */
-export function totpCode(secret: string, timestamp?: number): string {
+export async function unusedTotpCode(secret: string): Promise<string> {
   const totp = totpOf(secret);
-  if (timestamp !== undefined) return totp.generate({ timestamp });
-  const now = totp.counter();
-  // Now, then the next step: both stay valid across a step boundary (a step before now would not).
-  const step = Math.max(now, (stepsGiven.get(secret) ?? -Infinity) + 1);
-  stepsGiven.set(secret, step);
-  return totp.generate({ timestamp: step * 30_000 });
+  for (;;) {
+    const now = totp.counter();
+    const step = Math.max(now, (stepsGiven.get(secret) ?? -Infinity) + 1);
+    if (step <= now + 1) {
+      stepsGiven.set(secret, step);
+      return totp.generate({ timestamp: step * 30_000 });
+    }
+    await new Promise((resolve) => setTimeout(resolve, (now + 1) * 30_000 - Date.now() + 100));
+  }
 }
 
 /** The session id (as stored, and as the audit log keeps its first 16 characters) of a cookie token. */
@@ -141,7 +149,7 @@ export class StaffClient {
     const enrolment = await this.call('POST', '/api/gestao/totp/enrolment', { body: { password: this.password } });
     if (enrolment.status !== 200) throw new Error(`enrolment answered ${enrolment.status}: ${enrolment.text}`);
     this.totpSecret = enrolment.body.secret;
-    return this.call('POST', '/api/gestao/totp/enrolment/confirm', { body: { code: totpCode(this.totpSecret!) } });
+    return this.call('POST', '/api/gestao/totp/enrolment/confirm', { body: { code: await unusedTotpCode(this.totpSecret!) } });
   }
 
   /**
@@ -154,7 +162,7 @@ export class StaffClient {
     if (answer.body.stage === 'enrol') answer = await this.enrolTotp();
     else if (answer.body.stage === 'totp') {
       if (!this.totpSecret) throw new Error(`${email} needs a code and this client never enrolled`);
-      answer = await this.call('POST', '/api/gestao/session/totp', { body: { code: totpCode(this.totpSecret) } });
+      answer = await this.call('POST', '/api/gestao/session/totp', { body: { code: await unusedTotpCode(this.totpSecret) } });
     }
     if (answer.status !== 200 || answer.body.stage !== 'signed_in') throw new Error(`sign-in of ${email} ended with ${answer.status}: ${answer.text}`);
     return answer;

@@ -10,7 +10,7 @@ import { ABSOLUTE_LIMIT_MS, IDLE_LIMIT_MS, RESET_LINK_MS, sha256 } from '../../s
 import { THROTTLE } from '../../src/server/staff/sign-in-throttle.ts';
 import type { StaffRouteInfo } from '../../src/server/staff/plugin.ts';
 import { BACKENDS, startServer, type TestServer } from '../helpers/server.ts';
-import { addAccount, fileWithPhoto, sessionIdOf, StaffClient, staffCharter, STAFF_PASSWORD, totpCode, type Filed, type Method, type TestAccount } from '../helpers/staff.ts';
+import { addAccount, fileWithPhoto, sessionIdOf, StaffClient, staffCharter, STAFF_PASSWORD, totpCode, unusedTotpCode, type Filed, type Method, type TestAccount } from '../helpers/staff.ts';
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -329,7 +329,7 @@ describe.each(BACKENDS)('staff sign-in and its guards on %s', (backend) => {
     expect(wrong.status).toBe(401);
     expect(wrong.body.error).toBe('bad_code');
     expect((await client.call('GET', '/api/gestao/requests')).status).toBe(401);
-    const confirmed = await client.call('POST', '/api/gestao/totp/enrolment/confirm', { body: { code: totpCode(secret) } });
+    const confirmed = await client.call('POST', '/api/gestao/totp/enrolment/confirm', { body: { code: await unusedTotpCode(secret) } });
     expect(confirmed.status).toBe(200);
     expect(confirmed.body.stage).toBe('signed_in');
     expect((await client.call('GET', '/api/gestao/requests')).status).toBe(200);
@@ -345,7 +345,7 @@ describe.each(BACKENDS)('staff sign-in and its guards on %s', (backend) => {
     expect(bad.body.error).toBe('bad_code');
     expect((await next.call('POST', '/api/gestao/session/totp', { body: { code: 'abcdef' } })).status).toBe(422);
     expect((await next.call('GET', '/api/gestao/audit')).status).toBe(401);
-    const good = await next.call('POST', '/api/gestao/session/totp', { body: { code: totpCode(secret) } });
+    const good = await next.call('POST', '/api/gestao/session/totp', { body: { code: await unusedTotpCode(secret) } });
     expect(good.status).toBe(200);
     expect(good.body).toMatchObject({ stage: 'signed_in', account: { id: account.account.id, totpEnabled: true } });
     expect((await next.call('GET', '/api/gestao/audit')).status).toBe(200);
@@ -359,7 +359,7 @@ describe.each(BACKENDS)('staff sign-in and its guards on %s', (backend) => {
     const next = new StaffClient(server.url);
     expect((await next.login(account.email)).body.stage).toBe('totp');
     expect((await next.call('GET', '/api/gestao/requests')).status).toBe(401);
-    expect((await next.call('POST', '/api/gestao/session/totp', { body: { code: totpCode(client.totpSecret!) } })).status).toBe(200);
+    expect((await next.call('POST', '/api/gestao/session/totp', { body: { code: await unusedTotpCode(client.totpSecret!) } })).status).toBe(200);
     expect((await next.call('GET', '/api/gestao/requests')).status).toBe(200);
   });
 

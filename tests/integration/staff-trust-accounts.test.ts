@@ -17,7 +17,7 @@ import { THROTTLE } from '../../src/server/staff/sign-in-throttle.ts';
 import { openStorage } from '../../src/server/storage/open.ts';
 import type { Queryable } from '../../src/server/storage/types.ts';
 import { BACKENDS, dropSchema, startServer, type Backend, type TestServer } from '../helpers/server.ts';
-import { addAccount, loginFromAddress, sessionIdOf, StaffClient, staffCharter, STAFF_PASSWORD, totpCode, type TestAccount } from '../helpers/staff.ts';
+import { addAccount, loginFromAddress, sessionIdOf, StaffClient, staffCharter, STAFF_PASSWORD, totpCode, unusedTotpCode, type TestAccount } from '../helpers/staff.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -231,7 +231,7 @@ describe.each(BACKENDS)('trust from the inside: accounts and sign-in on %s', (ba
     expect(answers.map((a) => a.body.error)).toEqual(['bad_code', 'bad_code', 'bad_code', 'bad_code', 'too_many_codes', 'unauthenticated']);
     expect(answers[4]!.body.message).toBe('Muitos códigos errados. Por segurança, entre de novo com o seu e-mail e senha.');
     guesser.token = sessionToken;
-    expect((await guesser.call('POST', '/api/gestao/session/totp', { body: { code: totpCode(secret) } })).status).toBe(401);
+    expect((await guesser.call('POST', '/api/gestao/session/totp', { body: { code: await unusedTotpCode(secret) } })).status).toBe(401);
     const ended = await server.storage.query<{ ended_at: Date | null; second_factor: boolean }>('SELECT ended_at, second_factor FROM staff_sessions WHERE id = $1', [sessionIdOf(sessionToken)]);
     expect(ended.rows[0]!.ended_at).not.toBeNull();
     expect(ended.rows[0]!.second_factor).toBe(false);
