@@ -45,9 +45,11 @@ describe('the header on a 360 × 640 screen', () => {
     await context.setOffline(true);
     await fillAndSubmit(app, page, `/servicos/${service.id}/solicitar`, form);
     await page.goto(`${app.server.url}/`);
-    await page.getByTestId('outbox-badge').waitFor();
+    await page.getByTestId('outbox-badge').waitFor({ timeout: 60_000 });
     const line = page.locator('#estado');
-    await expect(line.innerText().then((text) => text.replace(/\s+/g, ' ').trim())).resolves.toBe('Sem internet 1 envio aguardando');
+    // The offline words and the outbox's count arrive separately (the connection check, the outbox read):
+    // the line is awaited until it says both, never read once.
+    await expect.poll(() => line.innerText().then((text) => text.replace(/\s+/g, ' ').trim()), { timeout: 60_000, interval: 100 }).toBe('Sem internet 1 envio aguardando');
     const lineBox = (await line.boundingBox())!;
     const badgeBox = (await page.getByTestId('outbox-badge').boundingBox())!;
     // Both on one line: the badge sits beside the offline words, not under them.

@@ -17,8 +17,11 @@ export interface QueueDeps {
   storage: Storage;
   charters: CharterCache;
   push: PushOptions;
-  /** The deadline flag of a row (due_soon needs the holiday calendar); 'on_time' style flags only without it. */
-  flagOf?: (row: { status: SubmissionStatus; dueAt: Date | null; closedAt: Date | null; kind: SubmissionKind }, now: Date) => DeadlineFlag | null;
+  /**
+   * The deadline flag of a row (due_soon needs the holiday calendar of `current`, the charter the route read
+   * once for its whole answer); 'on_time' style flags only without it.
+   */
+  flagOf?: (row: { status: SubmissionStatus; dueAt: Date | null; closedAt: Date | null; kind: SubmissionKind }, now: Date, current: CurrentCharter | null) => DeadlineFlag | null;
   /** Recomputes a request's due date after its clock paused or resumed (inside the action's transaction). */
   refreshDueDate?: (id: string, within?: { db: Queryable; current: CurrentCharter | null }) => Promise<void>;
 }
