@@ -1,0 +1,79 @@
+/**
+ * Issue 15 review, as the attacker's steps: what the four slices left open. A controladoria colleague typing
+ * NUL into a reveal justification or a classification; a secretariat reaching a forwarded manifestação's
+ * identifying document through its attachments. Each refusal is checked with what did not change.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CharterCache } from '../../src/server/current-charter.ts';
+import { IntegrityKeys } from '../../src/server/integrity/crypto.ts';
+import { findByReceipt } from '../../src/server/integrity/reports.ts';
+import { appTestCharter } from '../helpers/app-charter.ts';
+import { BACKENDS, VALID_CPF, postJson, startServer, type TestServer } from '../helpers/server.ts';
+import { StaffClient, addAccount } from '../helpers/staff.ts';
+
+/** The test charter, with the manifestação's photo field marked as identifying (a city asking for an ID document). */
+function charterWithIdentifyingPhoto() {
+  const charter = appTestCharter();
+  const form = charter.forms.find((f) => f.id === 'manifestacao-ouvidoria')!;
+  form.fields = form.fields.map((field) => (field.id === 'fotos' ? { ...field, identifies: true } : field));
+  return charter;
+}
+const CHARTER = charterWithIdentifyingPhoto();
+const MANIFESTATION_FORM = CHARTER.forms.find((f) => f.id === 'manifestacao-ouvidoria')!;
+const INTEGRITY_FORM = CHARTER.forms.find((f) => f.id === 'denuncia-integridade')!;
+
+describe.each(BACKENDS)('issue 15 review on %s', (backend) => {
+  let server: TestServer;
+  let keys: IntegrityKeys;
+  const staff: Record<'ouvidoria' | 'controladoria' | 'gestorSaude', StaffClient> = {} as never;
+
+  beforeAll(async () => {
+    keys = new IntegrityKeys(randomBytes(32));
+    server = await startServer({
+      backend, charter: CHARTER, integrityKeys: keys, receiptLookupsPerMinute: 1000, loginRateLimit: 1000,
+      integrityMixer: { setTimer: () => null, clearTimer: () => undefined },
+    });
+    const people = {
+      ouvidoria: await addAccount(server.storage, ['ouvidoria'], []),
+      controladoria: await addAccount(server.storage, ['controladoria'], []),
+      gestorSaude: await addAccount(server.storage, ['gestor'], ['saude']),
+    };
+    for (const [role, person] of Object.entries(people)) {
+      const client = new StaffClient(server.url);
+      await client.signIn(person.email);
+      staff[role as keyof typeof staff] = client;
+    }
+  });
+  afterAll(async () => { await server?.close(); });
+
+  async function preservedReport(): Promise<string> {
+    const { body } = await postJson(`${server.url}/api/integridade/relatos`, {
+      id: crypto.randomUUID(), formId: INTEGRITY_FORM.id, formVersion: INTEGRITY_FORM.version, identification: 'preservada', files: [],
+      answers: { tipo: 'propina', orgao: 'infraestrutura', relato: 'O fiscal recebeu dinheiro para aprovar a medição.', consentimento: true, identificar: true, nome: 'Joana Reporter', cpf: VALID_CPF },
+    });
+    await server.app.integrityMixer.runNow();
+    return (await findByReceipt({ storage: server.storage, charters: new CharterCache(server.storage), keys }, body.receipt))!;
+  }
+
+  it('refuses NUL and lone surrogates in a reveal justification with a pt-BR 422, and nothing is asked nor audited', async () => {
+    const id = await preservedReport();
+    for (const bad of ['Ouvir a pessoa como testemunha\u0000 no processo 12/2026.', 'Ouvir a pessoa como testemunha \ud800 no processo 12/2026.']) {
+      const answer = await staff.controladoria.call('POST', `/api/gestao/integridade/${id}/revelar`, { body: { justification: bad } });
+      expect(answer.status).toBe(422);
+      expect(answer.body.fields.justification).toBe('O texto contém um caractere inválido.');
+    }
+    expect((await server.storage.query('SELECT count(*)::int AS n FROM integrity_reveal_requests WHERE report_id = $1', [id])).rows[0]!.n).toBe(0);
+    expect((await server.storage.query(`SELECT count(*)::int AS n FROM staff_audit WHERE action = 'integrity_reveal_requested' AND target LIKE $1`, [`${id}%`])).rows[0]!.n).toBe(0);
+  });
+
+  it('refuses NUL in a classification secretariat or service with a pt-BR 422, and the report keeps its links', async () => {
+    const id = await preservedReport();
+    for (const body of [{ riskCategory: 'obras', secretariats: ['saude\u0000'], services: [] }, { riskCategory: 'obras', secretariats: [], services: ['tapa\u0000buraco'] }]) {
+      const answer = await staff.controladoria.call('POST', `/api/gestao/integridade/${id}/classificacao`, { body });
+      expect(answer.status).toBe(422);
+    }
+    const row = (await server.storage.query('SELECT risk_category, linked_secretariats, linked_services FROM integrity_reports WHERE id = $1', [id])).rows[0];
+    expect(row).toEqual({ risk_category: null, linked_secretariats: [], linked_services: [] });
+  });
+});
