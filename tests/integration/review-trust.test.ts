@@ -9,7 +9,7 @@ import { CharterCache } from '../../src/server/current-charter.ts';
 import { IntegrityKeys } from '../../src/server/integrity/crypto.ts';
 import { findByReceipt } from '../../src/server/integrity/reports.ts';
 import { appTestCharter } from '../helpers/app-charter.ts';
-import { BACKENDS, VALID_CPF, postJson, startServer, type TestServer } from '../helpers/server.ts';
+import { BACKENDS, VALID_CPF, fileAddress, postJson, startServer, uploadFile, type TestServer } from '../helpers/server.ts';
 import { StaffClient, addAccount } from '../helpers/staff.ts';
 
 /** The test charter, with the manifestação's photo field marked as identifying (a city asking for an ID document). */
@@ -22,6 +22,7 @@ function charterWithIdentifyingPhoto() {
 const CHARTER = charterWithIdentifyingPhoto();
 const MANIFESTATION_FORM = CHARTER.forms.find((f) => f.id === 'manifestacao-ouvidoria')!;
 const INTEGRITY_FORM = CHARTER.forms.find((f) => f.id === 'denuncia-integridade')!;
+const jpeg = () => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(3000)]);
 
 describe.each(BACKENDS)('issue 15 review on %s', (backend) => {
   let server: TestServer;
@@ -75,5 +76,30 @@ describe.each(BACKENDS)('issue 15 review on %s', (backend) => {
     }
     const row = (await server.storage.query('SELECT risk_category, linked_secretariats, linked_services FROM integrity_reports WHERE id = $1', [id])).rows[0];
     expect(row).toEqual({ risk_category: null, linked_secretariats: [], linked_services: [] });
+  });
+
+  it("never lets a secretariat list or download a forwarded manifestação's identifying document, without the citizen's consent", async () => {
+    const photo = jpeg();
+    expect((await uploadFile(server.url, photo, 'image/jpeg')).status).toBeLessThan(300);
+    const address = fileAddress(photo);
+    const id = crypto.randomUUID();
+    const sent = await postJson(`${server.url}/api/submissions`, {
+      id, kind: 'manifestation', serviceId: 'manifestacao-ouvidoria', formId: MANIFESTATION_FORM.id, formVersion: MANIFESTATION_FORM.version,
+      answers: { tipo: 'reclamacao', assunto: 'Recepção do posto', relato: 'A recepcionista do posto do Centro me tratou mal.', identificar: true, nome: 'Joana Reclamante', fotos: [address], consentimento: true },
+      attachments: [{ sha256: address, type: 'image/jpeg', size: photo.length, fieldId: 'fotos' }], createdAt: new Date().toISOString(),
+    });
+    expect(sent.status).toBe(201);
+    expect((await staff.ouvidoria.call('POST', `/api/gestao/requests/${id}/forward`, { body: { secretariatId: 'saude' } })).status).toBe(200);
+    // The Ouvidoria still reads it.
+    expect((await staff.ouvidoria.call('GET', `/api/gestao/requests/${id}`)).text).toContain(address);
+    expect((await staff.ouvidoria.call('GET', `/api/gestao/requests/${id}/attachments/${address}`)).status).toBe(200);
+    // The secretariat's steps: read the page, then ask for the file by the address it saw or guessed.
+    const page = await staff.gestorSaude.call('GET', `/api/gestao/requests/${id}`);
+    expect(page.status).toBe(200);
+    expect(page.body.identityWithheld).toBe(true);
+    expect(page.text).not.toContain(address);
+    expect((await staff.gestorSaude.call('GET', `/api/gestao/requests/${id}/attachments/${address}`)).status).toBe(404);
+    const viewedBySecretariat = await server.storage.query(`SELECT count(*)::int AS n FROM staff_audit WHERE action = 'view_attachment' AND submission_id = $1`, [id]);
+    expect(viewedBySecretariat.rows[0]!.n).toBe(1);
   });
 });
