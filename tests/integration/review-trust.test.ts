@@ -68,6 +68,18 @@ describe.each(BACKENDS)('issue 15 review on %s', (backend) => {
     expect((await server.storage.query(`SELECT count(*)::int AS n FROM staff_audit WHERE action = 'integrity_reveal_requested' AND target LIKE $1`, [`${id}%`])).rows[0]!.n).toBe(0);
   });
 
+  it('refuses NUL and lone surrogates in an Integrity Plan note with a pt-BR 422, and the plan keeps its progress', async () => {
+    const progress = async () => (await server.storage.query(`SELECT count(*)::int AS n FROM integrity_plan_updates WHERE action_id = 'capacitacao'`)).rows[0]!.n;
+    const before = await progress();
+    for (const note of ['Primeira turma\u0000 formada.', 'Primeira turma \ud800 formada.']) {
+      const answer = await staff.controladoria.call('POST', '/api/gestao/plano/capacitacao', { body: { status: 'em_andamento', progress: 35, note } });
+      expect(answer.status).toBe(422);
+      expect(answer.body.fields.note).toBe('O texto contém um caractere inválido.');
+    }
+    expect(await progress()).toBe(before);
+    expect((await server.storage.query(`SELECT count(*)::int AS n FROM staff_audit WHERE action = 'plan_updated'`)).rows[0]!.n).toBe(0);
+  });
+
   it('refuses NUL in a classification secretariat or service with a pt-BR 422, and the report keeps its links', async () => {
     const id = await preservedReport();
     for (const body of [{ riskCategory: 'obras', secretariats: ['saude\u0000'], services: [] }, { riskCategory: 'obras', secretariats: [], services: ['tapa\u0000buraco'] }]) {
