@@ -90,6 +90,34 @@ describe.each(BACKENDS)('issue 15 review on %s', (backend) => {
     expect(row).toEqual({ risk_category: null, linked_secretariats: [], linked_services: [] });
   });
 
+  it("rolls back an integrity action whose audit entry fails: no status, classification, message or plan change without its trace", async () => {
+    const id = await preservedReport();
+    const reportRow = async () => (await server.storage.query('SELECT status, risk_category, linked_secretariats, linked_services FROM integrity_reports WHERE id = $1', [id])).rows[0];
+    const messages = async () => (await server.storage.query('SELECT count(*)::int AS n FROM integrity_messages WHERE report_id = $1', [id])).rows[0]!.n;
+    const plan = async () => (await server.storage.query(`SELECT status, progress, note FROM integrity_plan_updates WHERE action_id = 'capacitacao'`)).rows;
+    const before = { report: await reportRow(), messages: await messages(), plan: await plan() };
+    // The database refuses the audit entries of these actions: each action's own write has already run by then.
+    await server.storage.query(`CREATE FUNCTION fail_integrity_audit() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.action LIKE 'integrity_status:%' OR NEW.action IN ('integrity_classified', 'integrity_message', 'plan_updated') THEN RAISE EXCEPTION 'auditoria recusada'; END IF;
+        RETURN NEW;
+      END $$`);
+    await server.storage.query('CREATE TRIGGER a_fail_integrity_audit BEFORE INSERT ON staff_audit FOR EACH ROW EXECUTE FUNCTION fail_integrity_audit()');
+    try {
+      const steps = [
+        staff.controladoria.call('POST', `/api/gestao/integridade/${id}/status`, { body: { status: 'arquivada' } }),
+        staff.controladoria.call('POST', `/api/gestao/integridade/${id}/classificacao`, { body: { riskCategory: 'obras', secretariats: ['saude'], services: [] } }),
+        staff.controladoria.call('POST', `/api/gestao/integridade/${id}/mensagens`, { body: { text: 'Pode enviar a nota fiscal da medição?' } }),
+        staff.controladoria.call('POST', '/api/gestao/plano/capacitacao', { body: { status: 'em_andamento', progress: 90, note: 'Quase lá.' } }),
+      ];
+      for (const answer of await Promise.all(steps)) expect(answer.status).toBe(500);
+    } finally {
+      await server.storage.query('DROP TRIGGER a_fail_integrity_audit ON staff_audit');
+      await server.storage.query('DROP FUNCTION fail_integrity_audit()');
+    }
+    expect({ report: await reportRow(), messages: await messages(), plan: await plan() }).toEqual(before);
+  });
+
   it("never lets a secretariat list or download a forwarded manifestação's identifying document, without the citizen's consent", async () => {
     const photo = jpeg();
     expect((await uploadFile(server.url, photo, 'image/jpeg')).status).toBeLessThan(300);
