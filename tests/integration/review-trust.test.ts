@@ -143,3 +143,48 @@ describe.each(BACKENDS)('issue 15 review on %s', (backend) => {
     expect(viewedBySecretariat.rows[0]!.n).toBe(1);
   });
 });
+
+// Two connections at once: PostgreSQL only (PGlite has one).
+describe.each(BACKENDS.filter((backend) => backend === 'postgres'))('the mixer beside a city message on %s', (backend) => {
+  let server: TestServer;
+  let keys: IntegrityKeys;
+  beforeAll(async () => {
+    keys = new IntegrityKeys(randomBytes(32));
+    server = await startServer({ backend, charter: CHARTER, integrityKeys: keys, receiptLookupsPerMinute: 1000, integrityMixer: { setTimer: () => null, clearTimer: () => undefined } });
+  });
+  afterAll(async () => { await server?.close(); });
+
+  it("mixes a reporter's message while the controladoria writes one to the same report: no deadlock, both kept in order", async () => {
+    const { body } = await postJson(`${server.url}/api/integridade/relatos`, {
+      id: crypto.randomUUID(), formId: INTEGRITY_FORM.id, formVersion: INTEGRITY_FORM.version, identification: 'anonimo', files: [],
+      answers: { tipo: 'propina', orgao: 'infraestrutura', relato: 'O fiscal recebeu dinheiro para aprovar a medição.', consentimento: true },
+    });
+    await server.app.integrityMixer.runNow();
+    const id = (await findByReceipt({ storage: server.storage, charters: new CharterCache(server.storage), keys }, body.receipt))!;
+    expect((await postJson(`${server.url}/api/integridade/mensagens`, { id: crypto.randomUUID(), receipt: body.receipt, text: 'Tenho a nota fiscal.', files: [] })).status).toBe(201);
+    const { cityMessage } = await import('../../src/server/integrity/reports.ts');
+    const { mixHeld } = await import('../../src/server/integrity/mixer.ts');
+    // The controladoria had asked a question (the reporter's message above answers it).
+    await server.storage.query(`UPDATE integrity_reports SET status = 'aguardando_voce' WHERE id = $1`, [id]);
+    let mixing: Promise<number> | undefined;
+    // The controladoria's next message takes the report's row first; the mixer starts then, and waits for that row.
+    await server.storage.transaction(async (tx) => {
+      await tx.query(`UPDATE integrity_reports SET status = 'aguardando_voce' WHERE id = $1`, [id]);
+      mixing = mixHeld(server.storage, keys);
+      mixing.catch(() => undefined);
+      // Until the mixer waits on a lock (or 5 s: with the report's row taken first it may wait earlier).
+      for (let waiting = 0, tries = 0; waiting === 0 && tries < 100; tries++) {
+        waiting = (await server.storage.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database() AND query LIKE '%integrity_%' AND pid <> pg_backend_pid()`,
+        )).rows[0]!.n;
+        if (waiting === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      await cityMessage(tx, keys, id, 'Pode enviar a nota fiscal?');
+    });
+    expect(await mixing).toBe(1);
+    const rows = (await server.storage.query<{ seq: number; from_city: boolean }>('SELECT seq, from_city FROM integrity_messages WHERE report_id = $1 ORDER BY seq', [id])).rows;
+    expect(rows.map((row) => row.seq)).toEqual([1, 2]);
+    expect(rows.map((row) => row.from_city).sort()).toEqual([false, true]);
+    expect((await server.storage.query('SELECT count(*)::int AS n FROM integrity_inbox')).rows[0]!.n).toBe(0);
+  });
+});
