@@ -154,6 +154,21 @@ describe.each(BACKENDS.filter((backend) => backend === 'postgres'))('the mixer b
   });
   afterAll(async () => { await server?.close(); });
 
+  it('two servers mixing at once on one database move each held report exactly once', async () => {
+    const before = (await server.storage.query<{ n: number }>('SELECT count(*)::int AS n FROM integrity_reports')).rows[0]!.n;
+    for (let i = 0; i < 6; i++) {
+      expect((await postJson(`${server.url}/api/integridade/relatos`, {
+        id: crypto.randomUUID(), formId: INTEGRITY_FORM.id, formVersion: INTEGRITY_FORM.version, identification: 'anonimo', files: [],
+        answers: { tipo: 'propina', orgao: 'infraestrutura', relato: `Relato número ${i} sobre a medição da obra.`, consentimento: true },
+      })).status).toBe(201);
+    }
+    const { mixHeld } = await import('../../src/server/integrity/mixer.ts');
+    const moved = await Promise.all([mixHeld(server.storage, keys), mixHeld(server.storage, keys), server.app.integrityMixer.runNow()]);
+    expect(moved.reduce((sum, n) => sum + n, 0)).toBe(6);
+    expect((await server.storage.query<{ n: number }>('SELECT count(*)::int AS n FROM integrity_reports')).rows[0]!.n).toBe(before + 6);
+    expect((await server.storage.query('SELECT count(*)::int AS n FROM integrity_inbox')).rows[0]!.n).toBe(0);
+  });
+
   it("mixes a reporter's message while the controladoria writes one to the same report: no deadlock, both kept in order", async () => {
     const { body } = await postJson(`${server.url}/api/integridade/relatos`, {
       id: crypto.randomUUID(), formId: INTEGRITY_FORM.id, formVersion: INTEGRITY_FORM.version, identification: 'anonimo', files: [],
