@@ -13,7 +13,9 @@ import { safeErrorLog } from '../safe-error-log.ts';
 import { readAttachment } from '../storage/attachment-store.ts';
 import { actionRoutes } from './action-routes.ts';
 import { audit, readAudit } from './audit.ts';
-import { actorOf, loadVisible, notFound, parsed, reachesService, readableFields, who, type QueueDeps } from './queue-access.ts';
+import {
+  actorOf, loadVisible, notFound, parsed, reachesService, readableAttachments, readableAttachmentsOf, readableFields, who, type QueueDeps,
+} from './queue-access.ts';
 import { colleaguesOf, eventsOf, queueCounts, queuePage, queueRows, templatesOf, type QueueRow } from './queue-store.ts';
 
 export type { QueueDeps } from './queue-access.ts';
@@ -149,7 +151,7 @@ export function queueRoutes(app: FastifyInstance, deps: QueueDeps): void {
       formTitle: form?.title ?? row.form_id,
       createdAt: row.created_at.toISOString(),
       answers: fields.filter((f) => row.answers[f.id] !== undefined).map((f) => ({ fieldId: f.id, label: f.label, type: f.type, value: answerText(f, row.answers[f.id], current) })),
-      attachments: row.attachments.map((a) => ({ ...a, label: label(a.fieldId) })),
+      attachments: readableAttachments(row, form?.fields ?? [], fields).map((a) => ({ ...a, label: label(a.fieldId) })),
       location: place ? {
         ...place,
         mapUrl: place.lat !== undefined && place.lng !== undefined ? `https://www.openstreetmap.org/?mlat=${place.lat}&mlon=${place.lng}#map=18/${place.lat}/${place.lng}` : null,
@@ -165,7 +167,8 @@ export function queueRoutes(app: FastifyInstance, deps: QueueDeps): void {
   app.get<{ Params: { id: string; sha256: string } }>('/requests/:id/attachments/:sha256', { config: { access: 'requests.read' } }, async (request, reply) => {
     const row = await loadVisible(deps, request, request.params.id);
     const { sha256 } = request.params;
-    if (!SHA256_REGEX.test(sha256) || !row.attachments.some((a) => a.sha256 === sha256)) throw notFound();
+    // Only a file of a field the actor may read (a secretariat never reaches a manifestação's identifying document).
+    if (!SHA256_REGEX.test(sha256) || !(await readableAttachmentsOf(deps, actorOf(request), row)).some((a) => a.sha256 === sha256)) throw notFound();
     const file = await readAttachment(storage, sha256);
     if (!file) throw notFound();
     await audit(storage, who(request), 'view_attachment', { submissionId: row.id, target: sha256 });
