@@ -285,6 +285,31 @@ describe.each(BACKENDS)('trust from the inside: accounts and sign-in on %s', (ba
     expect((await new StaffClient(server.url).login(account.email)).body.stage).toBe('enrol');
   });
 
+  it('one admin cannot both set a colleague\'s password and clear their second factor (taking over a controladoria account takes two admins)', async () => {
+    const { account } = await enrolledControladoria();
+    const target = `/api/gestao/accounts/${account.account.id}`;
+    // The attacker's steps: a new password link for the colleague, then the colleague's second factor cleared.
+    const firstLink = await clientA.call('POST', `${target}/reset-link`, { body: {} });
+    expect(firstLink.status).toBe(200);
+    const reset = await clientA.call('POST', `${target}/second-factor/reset`, { body: {} });
+    expect(reset.status).toBe(422);
+    expect(reset.body.error).toBe('takeover');
+    expect(reset.body.message).toMatch(/Outra pessoa da administração/);
+    const row = (await findAccountById(server.storage, account.account.id))!;
+    expect(row.totpEnabled).toBe(true);
+    expect(row.totpSecret).not.toBeNull();
+    expect(await auditOf(server.storage, account.account.id)).not.toContainEqual({ action: 'totp_reset', by: adminA.account.id });
+    // In the other order too: B clears the second factor, then B may not make the password link.
+    const adminBClient = await secondAdmin();
+    expect((await adminBClient.call('POST', `${target}/second-factor/reset`, { body: {} })).status).toBe(200);
+    // A's link, made before B cleared the factor, no longer sets a password: B's act never completes A's.
+    const used = await new StaffClient(server.url).call('POST', '/api/gestao/password', { body: { token: firstLink.body.link.split('#')[1], password: 'uma frase nova e comprida do atacante' } });
+    expect(used.status).toBe(400);
+    const link = await adminBClient.call('POST', `${target}/reset-link`, { body: {} });
+    expect(link.status).toBe(422);
+    expect(link.body.error).toBe('takeover');
+  });
+
   // ------------------------------------------------------------ finding 11: passwords and reset links
 
   const newLink = async (accountId: string) => {

@@ -12,7 +12,7 @@ import type { Storage } from '../storage/types.ts';
 import {
   createAccount, createResetToken, findAccountByEmail, findAccountById, listAccounts, publicAccount, resetSecondFactor, updateAccount,
 } from './accounts.ts';
-import { audit } from './audit.ts';
+import { audit, didLately } from './audit.ts';
 import { accountChangesSince, decideGrant, findPendingGrant, pendingGrants, POWER_ROLES, powerAdded, proposeGrant } from './grants.ts';
 
 const who = (request: FastifyRequest) => ({ accountId: request.staff!.account.id, sessionId: request.staff!.session.id });
@@ -25,6 +25,23 @@ function parsed<T>(result: { ok: true; value: T } | { ok: false; fields: Record<
 /** The link a person opens to choose a password: the back office's page, with the one-time token. */
 function resetLink(request: FastifyRequest, token: string): string {
   return `${request.protocol}://${request.headers.host}/gestao/senha#${token}`;
+}
+
+/** The acts that set a password for an account, and the one that clears its second factor. */
+const PASSWORD_ACTS = ['reset_link_created', 'account_created'] as const;
+const SECOND_FACTOR_ACTS = ['totp_reset'] as const;
+/** How long one admin's password link and the same admin's second-factor reset may not meet on one account. */
+const TAKEOVER_WINDOW_MS = 7 * 24 * 3600_000;
+
+/**
+ * Taking over an account needs a new password AND a new second factor: one admin alone may give only one
+ * of them to the same account within seven days, so becoming a colleague (a controladoria account that
+ * approves one's own reveal request) takes two admins.
+ */
+async function refuseTakeoverBy(storage: Storage, request: FastifyRequest, target: string, otherActs: readonly string[]): Promise<void> {
+  if (await didLately(storage, request.staff!.account.id, otherActs, target, new Date(Date.now() - TAKEOVER_WINDOW_MS))) {
+    throw new HttpError(422, apiError('takeover', 'Outra pessoa da administração precisa fazer esta etapa: quem gerou o link de senha desta conta não redefine o segundo fator dela, e vice-versa.'));
+  }
 }
 
 export function accountRoutes(app: FastifyInstance, { storage, charters }: { storage: Storage; charters: CharterCache }): void {
@@ -92,6 +109,7 @@ export function accountRoutes(app: FastifyInstance, { storage, charters }: { sto
   app.post<{ Params: { id: string } }>('/accounts/:id/reset-link', { config: { access: 'accounts.manage' } }, async (request) => {
     const id = accountIdOf(request);
     if (!await findAccountById(storage, id)) throw notFound();
+    await refuseTakeoverBy(storage, request, id, SECOND_FACTOR_ACTS);
     const { token, expiresAt } = await storage.transaction(async (tx) => {
       const link = await createResetToken(tx, id, request.staff!.account.id);
       await audit(tx, who(request), 'reset_link_created', { target: id });
@@ -107,6 +125,7 @@ export function accountRoutes(app: FastifyInstance, { storage, charters }: { sto
       throw new HttpError(422, apiError('self_second_factor', 'Você não pode redefinir o próprio segundo fator. Peça a outra pessoa da administração.'));
     }
     if (!await findAccountById(storage, id)) throw notFound();
+    await refuseTakeoverBy(storage, request, id, PASSWORD_ACTS);
     await storage.transaction(async (tx) => {
       await resetSecondFactor(tx, id);
       await audit(tx, who(request), 'totp_reset', { target: id });

@@ -128,8 +128,13 @@ export async function countSecondFactorFailure(db: Queryable, sessionId: string)
 }
 
 /** An admin's reset of a colleague's second factor: the secret goes, every session ends, the next sign-in enrols again. */
-export async function resetSecondFactor(db: Queryable, id: string): Promise<void> {
+/**
+ * Clears a second factor: the colleague signs in with their own password and enrols again. Password links
+ * still open are cancelled, so a link made earlier by someone else never meets a cleared second factor.
+ */
+export async function resetSecondFactor(db: Queryable, id: string, now = new Date()): Promise<void> {
   await db.query('UPDATE staff_accounts SET totp_secret = NULL, totp_enabled = false WHERE id = $1', [id]);
+  await db.query('UPDATE staff_password_resets SET used_at = $2 WHERE account_id = $1 AND used_at IS NULL', [id, now]);
   await endSessionsOf(db, id);
 }
 
