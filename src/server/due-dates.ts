@@ -22,16 +22,17 @@ export interface Deadlines {
    * transaction, with the charter read before it began (only the transaction's handle may be used there).
    */
   refreshDueDate(id: string, within?: { db: Queryable; current: CurrentCharter | null }): Promise<void>;
-  flagOf(row: { status: SubmissionStatus; dueAt: Date | null; closedAt: Date | null; kind?: SubmissionKind }, now: Date): DeadlineFlag | null;
+  /**
+   * A row's deadline flag, with the holidays of the charter the caller already read for its whole answer
+   * (`current`): no query here, so a list or an export costs the same queries whatever its rows.
+   */
+  flagOf(row: { status: SubmissionStatus; dueAt: Date | null; closedAt: Date | null; kind?: SubmissionKind }, now: Date, current: CurrentCharter | null): DeadlineFlag | null;
 }
 
+/** No charter installed yet: only overdue/on time are told, without holidays. */
+const NO_HOLIDAYS = { isHoliday: () => false };
+
 export function deadlinesFor(storage: Storage, charters: CharterCache): Deadlines {
-  const calendar = async () => {
-    const current = await charters.current();
-    return current ? holidayCalendarFor(current.charter) : null;
-  };
-  let lastCalendar: ReturnType<typeof holidayCalendarFor> | null = null;
-  void calendar().then((found) => { lastCalendar = found; }, () => undefined);
   return {
     dueDate(service, receivedAt, charter) {
       return new Date(dueDate({ receivedAt, deadline: service.deadline, calendar: holidayCalendarFor(charter) }).dueAt);
@@ -49,15 +50,15 @@ export function deadlinesFor(storage: Storage, charters: CharterCache): Deadline
       const dueAt = new Date(Date.parse(due.dueAt) + (row.extended ? 30 * 86_400_000 : 0));
       await db.query('UPDATE submissions SET due_at = $2 WHERE id = $1', [id, dueAt]);
     },
-    flagOf({ status, dueAt, closedAt, kind }, now) {
+    flagOf({ status, dueAt, closedAt, kind }, now, current) {
       if (!dueAt) return null;
       if (status === 'waiting_citizen' && !closedAt) return 'paused';
       // A manifestação's 30 days (art. 16) are flagged when 5 days or fewer are left.
       if (kind === 'manifestation' && !closedAt && dueAt > now && dueAt.getTime() - now.getTime() <= MANIFESTATION_WARNING_MS) return 'due_soon';
-      // The calendar for "due soon" is the current charter's; without one yet, only overdue/on time are told.
-      const cal = lastCalendar ?? { isHoliday: () => false };
-      void calendar().then((found) => { lastCalendar = found; }, () => undefined);
-      return deadlineFlag({ dueAt, now, calendar: cal, ...(closedAt ? { doneAt: closedAt } : {}) });
+      // The calendar is built once per charter version (holidayCalendarFor keeps one per charter object,
+      // and CharterCache keeps one charter object per version) and reused for every row.
+      const calendar = current ? holidayCalendarFor(current.charter) : NO_HOLIDAYS;
+      return deadlineFlag({ dueAt, now, calendar, ...(closedAt ? { doneAt: closedAt } : {}) });
     },
   };
 }

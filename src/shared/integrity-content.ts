@@ -7,8 +7,11 @@
  * carries the latest.
  */
 import * as v from 'valibot';
+import { UNSTORABLE_TEXT_MESSAGE, isStorableText } from './text.ts';
 
-const text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1, 'Não pode ficar vazio.'), v.maxLength(max, `Use no máximo ${max} caracteres.`));
+// NUL and lone surrogates refused here, as in all staff text: the database would answer a plan note with a 500.
+const text = (max: number) =>
+  v.pipe(v.string(), v.trim(), v.minLength(1, 'Não pode ficar vazio.'), v.maxLength(max, `Use no máximo ${max} caracteres.`), v.check(isStorableText, UNSTORABLE_TEXT_MESSAGE));
 const slug = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,79}$/, 'Use letras minúsculas, números e hífens.'));
 
 export const PLAN_STATUSES = ['planejada', 'em_andamento', 'concluida', 'suspensa'] as const;

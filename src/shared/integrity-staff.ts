@@ -6,6 +6,7 @@
 import * as v from 'valibot';
 import { FollowUpSchema, IDENTIFICATION_MODES, INTEGRITY_STATUSES } from './integrity.ts';
 import { UuidSchema } from './schemas.ts';
+import { UNSTORABLE_TEXT_MESSAGE, isStorableText } from './text.ts';
 
 // ---------------------------------------------------------------- the controladoria's side (`/api/gestao/integridade`)
 
@@ -31,7 +32,9 @@ export const INTEGRITY_RISK_LABELS: Record<IntegrityRiskCategory, string> = {
   outro: 'Outro risco',
 };
 
-const shortText = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1, 'Não pode ficar vazio.'), v.maxLength(max, `Use no máximo ${max} caracteres.`));
+// Checked as all staff text (NUL, lone surrogates): a justification is stored as text and would answer 500.
+const shortText = (max: number) =>
+  v.pipe(v.string(), v.trim(), v.minLength(1, 'Não pode ficar vazio.'), v.maxLength(max, `Use no máximo ${max} caracteres.`), v.check(isStorableText, UNSTORABLE_TEXT_MESSAGE));
 
 /** The controladoria's message to the reporter (a question: the status becomes `aguardando_voce`). */
 export const CityMessageSchema = v.strictObject({ text: shortText(3000) });

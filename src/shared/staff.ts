@@ -18,6 +18,12 @@ export const ROLE_LABELS: Record<StaffRole, string> = {
   admin: 'Administração do sistema',
 };
 
+/**
+ * Roles whose grant takes two people: one admin proposes, another approves (or the server's command line,
+ * while the city has a single admin). They open accounts, the manifestações or the integrity channel.
+ */
+export const ROLES_NEEDING_APPROVAL: readonly StaffRole[] = ['admin', 'controladoria', 'ouvidoria'];
+
 /** Roles that must sign in with a second factor: they manage accounts or read manifestações. */
 export const ROLES_NEEDING_TOTP: readonly StaffRole[] = ['admin', 'ouvidoria', 'controladoria'];
 
@@ -32,7 +38,7 @@ export type Permission = (typeof PERMISSIONS)[number];
 
 const email = v.pipe(v.string(), v.trim(), v.toLowerCase(), v.email('E-mail inválido.'), v.maxLength(200));
 const password = v.pipe(v.string(), v.minLength(12, 'A senha precisa ter pelo menos 12 caracteres.'), v.maxLength(200, 'Senha longa demais.'));
-const name = v.pipe(v.string(), v.trim(), v.minLength(2, 'Diga o nome.'), v.maxLength(120));
+const name = v.pipe(v.string(), v.trim(), v.minLength(2, 'Diga o nome.'), v.maxLength(120), v.check(isStorableText, 'O nome contém um caractere inválido.'));
 const secretariatId = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,79}$/, 'Secretaria inválida.'));
 const totpCode = v.pipe(v.string(), v.trim(), v.regex(/^\d{6}$/, 'O código tem 6 números.'));
 // Staff text is checked as the citizen's is (NUL, lone surrogates): the database would refuse it after a first write.
@@ -77,6 +83,8 @@ export const SessionResponseSchema = v.object({
 export type SessionResponse = v.InferOutput<typeof SessionResponseSchema>;
 
 export const TotpEnrolmentSchema = v.object({ otpauthUri: v.string(), qrSvg: v.string(), secret: v.string() });
+/** Setting up (or setting up again) the second factor asks for the password again, in the same request. */
+export const TotpEnrolmentRequestSchema = v.strictObject({ password: v.pipe(v.string(), v.minLength(1, 'Digite a sua senha.'), v.maxLength(200)) });
 
 // ---------------------------------------------------------------- accounts (admin)
 
@@ -93,6 +101,48 @@ export const AccountChangeSchema = v.strictObject({
   disabled: v.optional(v.boolean()),
 });
 export const ResetLinkSchema = v.object({ link: v.string(), expiresAt: v.string() });
+
+/** Granting admin, controladoria or ouvidoria: proposed by one admin, decided by another. */
+export const PendingGrantSchema = v.object({
+  id: UuidSchema,
+  account: v.object({ id: UuidSchema, name: v.string(), email: v.string() }),
+  roles: v.array(v.picklist(STAFF_ROLES)),
+  secretariats: v.array(v.string()),
+  proposedBy: v.object({ id: UuidSchema, name: v.string() }),
+  proposedAt: v.string(),
+});
+export type PendingGrant = v.InferOutput<typeof PendingGrantSchema>;
+export const GrantDecisionSchema = v.strictObject({ decision: v.picklist(['approved', 'refused']) });
+
+/** "O que mudou nas contas": account events since the admin's previous sign-in, and the grants waiting. */
+export const AccountChangesSchema = v.object({
+  since: v.nullable(v.string()),
+  changes: v.array(v.object({
+    id: v.string(),
+    at: v.string(),
+    action: v.string(),
+    by: v.nullable(v.object({ id: UuidSchema, name: v.string() })),
+    target: v.nullable(v.object({ id: UuidSchema, name: v.string() })),
+  })),
+  pending: v.array(PendingGrantSchema),
+});
+export type AccountChanges = v.InferOutput<typeof AccountChangesSchema>;
+export const ACCOUNT_CHANGE_LABELS: Record<string, string> = {
+  account_created: 'Conta criada',
+  account_created_cli: 'Conta criada pela linha de comando do servidor',
+  account_changed: 'Conta alterada',
+  roles_changed: 'Papéis ou secretarias alterados',
+  account_disabled: 'Conta desativada',
+  reset_link_created: 'Link de senha criado',
+  password_set: 'Senha definida',
+  grant_proposed: 'Papel proposto (espera aprovação)',
+  grant_approved: 'Papel aprovado',
+  grant_refused: 'Papel recusado',
+  cli_grant: 'Papel dado pela linha de comando do servidor',
+  totp_reset: 'Segundo fator redefinido',
+  totp_enrolled: 'Segundo fator ativado',
+  login_lockout: 'Conta protegida: muitas senhas erradas de muitos endereços',
+};
 
 // ---------------------------------------------------------------- the work queue
 
@@ -205,9 +255,11 @@ export type AuditEntry = v.InferOutput<typeof AuditEntrySchema>;
 
 export const OkSchema = v.object({ ok: v.literal(true) });
 export const AccountListSchema = v.object({ accounts: v.array(StaffAccountSchema) });
-export const AccountAnswerSchema = v.object({ account: StaffAccountSchema });
+/** PATCH /accounts/:id: the account as it is now, and the grant waiting for a second admin, if the change needs one. */
+export const AccountAnswerSchema = v.object({ account: StaffAccountSchema, pendingGrant: v.optional(PendingGrantSchema) });
 /** POST /accounts: the new account and its one-time link to choose a password (shown once). */
-export const AccountCreatedSchema = v.object({ account: StaffAccountSchema, ...ResetLinkSchema.entries });
+export const AccountCreatedSchema = v.object({ account: StaffAccountSchema, ...ResetLinkSchema.entries, pendingGrant: v.optional(PendingGrantSchema) });
+export const PendingGrantsSchema = v.object({ grants: v.array(PendingGrantSchema) });
 export const ColleaguesSchema = v.object({ colleagues: v.array(v.object({ id: UuidSchema, name: v.string(), secretariats: v.array(v.string()) })) });
 export type Colleague = v.InferOutput<typeof ColleaguesSchema>['colleagues'][number];
 export const CharterImportResultSchema = v.object({ version: v.string(), installed: v.boolean(), newFormVersions: v.number(), services: v.number() });

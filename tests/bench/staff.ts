@@ -40,6 +40,7 @@ import { canSee } from '../../src/server/staff/permissions.ts';
 import { installCharter } from '../../src/server/storage/charter-store.ts';
 import { openStorage } from '../../src/server/storage/open.ts';
 import type { Storage } from '../../src/server/storage/types.ts';
+import { countingStorage, SERVER_TIMERS } from '../helpers/counting-storage.ts';
 import { startServer } from '../helpers/server.ts';
 import { STAFF_PASSWORD, StaffClient } from '../helpers/staff.ts';
 
@@ -261,6 +262,8 @@ interface Fetched {
   bytes: number;
   text: string;
   body: any;
+  /** SQL statements the server sent while answering (sessions included). */
+  queries: number;
 }
 
 /**
@@ -268,7 +271,7 @@ interface Fetched {
  * for gzip only and hide the bytes on the wire), so the time includes the server's compression and the size is
  * what crosses the network. Node's http client, decoded here.
  */
-function browserGet(client: StaffClient, path: string): Promise<Fetched> {
+function browserGet(client: StaffClient, path: string): Promise<Omit<Fetched, 'queries'>> {
   const url = new URL(path, client.base);
   const start = performance.now();
   return new Promise((resolve, reject) => {
@@ -309,10 +312,18 @@ interface Measure {
   bytes: number;
   wire: number;
   encoding: string;
+  /** Queries per request: the median over the timed requests, and the most any one cost. */
+  queries: number;
+  maxQueries: number;
 }
 
+/** Reads the server's query counter (set per backend). */
+let queryCounter: () => number = () => 0;
+
 async function get(client: StaffClient, path: string): Promise<Fetched> {
-  const answer = await browserGet(client, path);
+  const before = queryCounter();
+  const answer = { ...(await browserGet(client, path)), queries: 0 };
+  answer.queries = queryCounter() - before;
   if (answer.status !== 200) throw new Error(`GET ${path} answered ${answer.status}: ${answer.text.slice(0, 200)}`);
   return answer;
 }
@@ -320,19 +331,23 @@ async function get(client: StaffClient, path: string): Promise<Fetched> {
 const rowsOf = (answer: Fetched) => (Array.isArray(answer.body?.items) ? answer.body.items.length : answer.body ? 1 : Math.max(0, answer.text.split('\r\n').length - 2));
 
 /** Times `reps` requests (after a warm-up), cycling through `paths`. */
-async function time(client: StaffClient, paths: readonly string[], reps: number, warmUp: number): Promise<{ times: number[]; last: Fetched }> {
+async function time(client: StaffClient, paths: readonly string[], reps: number, warmUp: number): Promise<Timed> {
   const times: number[] = [];
+  const queries: number[] = [];
   let last: Fetched | undefined;
   for (let i = 0; i < warmUp + reps; i++) {
     last = await get(client, paths[i % paths.length]!);
-    if (i >= warmUp) times.push(last.ms);
+    if (i >= warmUp) { times.push(last.ms); queries.push(last.queries); }
   }
-  return { times, last: last! };
+  return { times, queries, last: last! };
 }
 
+interface Timed { times: number[]; queries: number[]; last: Fetched }
+
 /** 'Carregar mais': from the first page, follows nextCursor PAGES times; every page after the first is timed. */
-async function timeCursorPages(client: StaffClient, base: string): Promise<{ times: number[]; last: Fetched; paths: string[] } | null> {
+async function timeCursorPages(client: StaffClient, base: string): Promise<Timed & { paths: string[] } | null> {
   const times: number[] = [];
+  const queries: number[] = [];
   const paths: string[] = [];
   let last: Fetched | undefined;
   const walks = Math.max(1, Math.ceil(REPS / PAGES));
@@ -341,12 +356,12 @@ async function timeCursorPages(client: StaffClient, base: string): Promise<{ tim
     for (let page = 0; page < PAGES && cursor; page++) {
       const path = `${base}${base.includes('?') ? '&' : '?'}after=${encodeURIComponent(cursor)}`;
       last = await get(client, path);
-      if (walk > 0) times.push(last.ms); // the first walk warms up
+      if (walk > 0) { times.push(last.ms); queries.push(last.queries); } // the first walk warms up
       else paths.push(path);
       cursor = last.body.nextCursor;
     }
   }
-  return last ? { times, last, paths } : null;
+  return last ? { times, queries, last, paths } : null;
 }
 
 async function explain(storage: Storage, queries: readonly { sql: string; params: readonly unknown[] }[]): Promise<void> {
@@ -367,7 +382,10 @@ interface Backend {
 async function runOn(backend: Backend): Promise<Measure[]> {
   const N = backend.n;
   const { storage: raw, dispose } = await backend.open();
-  const { storage, record } = recording(raw);
+  const { storage: recorded, record } = recording(raw);
+  // The server's own timers (the health probe each second) are not the measured request's queries.
+  const { storage, queries } = countingStorage(recorded, { ignore: SERVER_TIMERS });
+  queryCounter = queries;
   const measures: Measure[] = [];
   try {
     await installCharter(raw, charter);
@@ -426,7 +444,7 @@ async function runOn(backend: Backend): Promise<Measure[]> {
           { what: 'CSV export, everything', goal: null, paths: ['/api/gestao/requests.csv'], reps: CSV_ALL_REPS, warmUp: 0 },
         ];
         for (const { what, goal, paths: given, reps = REPS, warmUp = WARM_UP, cursor } of cases) {
-          let timed: { times: number[]; last: Fetched; paths: readonly string[] } | null;
+          let timed: (Timed & { paths: readonly string[] }) | null;
           try {
             timed = cursor ? await timeCursorPages(client, given[0]!) : { ...(await time(client, given, reps, warmUp)), paths: given };
           } catch (error) {
@@ -436,13 +454,15 @@ async function runOn(backend: Backend): Promise<Measure[]> {
           }
           if (!timed) { console.log(`    ${what.padEnd(30)} (a single page: nothing to load)`); continue; }
           const sorted = [...timed.times].sort((a, b) => a - b);
+          const queryCounts = [...timed.queries].sort((a, b) => a - b);
           const { last } = timed;
           const measure: Measure = {
             backend: backend.name, n: N, who: person.who, what, goal, median: percentile(sorted, 50), p95: percentile(sorted, 95), count: sorted.length,
             rows: rowsOf(last), bytes: last.bytes, wire: last.wire, encoding: last.encoding,
+            queries: percentile(queryCounts, 50), maxQueries: queryCounts.at(-1)!,
           };
           measures.push(measure);
-          console.log(`    ${what.padEnd(30)} median ${fmt(measure.median).padStart(7)} ms  p95 ${fmt(measure.p95).padStart(7)} ms  (${String(measure.count).padStart(2)}×)  ${String(measure.rows).padStart(6)} rows  ${kb(measure.bytes).padStart(9)} (${last.encoding} ${kb(last.wire)})${goal !== null && measure.p95 >= goal ? `  ← over the ${goal} ms goal` : ''}`);
+          console.log(`    ${what.padEnd(30)} median ${fmt(measure.median).padStart(7)} ms  p95 ${fmt(measure.p95).padStart(7)} ms  (${String(measure.count).padStart(2)}×)  ${String(measure.queries).padStart(4)} queries  ${String(measure.rows).padStart(6)} rows  ${kb(measure.bytes).padStart(9)} (${last.encoding} ${kb(last.wire)})${goal !== null && measure.p95 >= goal ? `  ← over the ${goal} ms goal` : ''}`);
           if (values.explain) await explain(raw, await record(() => get(client, timed.paths.at(-1)!)));
         }
       }
@@ -497,10 +517,10 @@ const all: Measure[] = [];
 for (const backend of backends) all.push(...(await runOn(backend)));
 
 console.log(`\n${((performance.now() - began) / 1000).toFixed(0)} s in all; load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
-console.log('| database | submissions | who | what | median (ms) | p95 (ms) | rows | bytes | on the wire |');
-console.log('|---|---:|---|---|---:|---:|---:|---:|---:|');
+console.log('| database | submissions | who | what | median (ms) | p95 (ms) | queries | rows | bytes | on the wire |');
+console.log('|---|---:|---|---|---:|---:|---:|---:|---:|---:|');
 for (const m of all) {
-  console.log(`| ${m.backend} | ${m.n.toLocaleString('en')} | ${m.who} | ${m.what} | ${fmt(m.median)} | ${fmt(m.p95)}${m.goal !== null && m.p95 >= m.goal ? ` (goal ${m.goal})` : ''} | ${m.rows} | ${kb(m.bytes)} | ${kb(m.wire)} ${m.encoding} |`);
+  console.log(`| ${m.backend} | ${m.n.toLocaleString('en')} | ${m.who} | ${m.what} | ${fmt(m.median)} | ${fmt(m.p95)}${m.goal !== null && m.p95 >= m.goal ? ` (goal ${m.goal})` : ''} | ${m.queries}${m.maxQueries !== m.queries ? ` (max ${m.maxQueries})` : ''} | ${m.rows} | ${kb(m.bytes)} | ${kb(m.wire)} ${m.encoding} |`);
 }
 agent.destroy();
 if (failures.length) {

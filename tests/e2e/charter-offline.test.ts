@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Charter } from '../../src/shared/schemas.ts';
-import { IN_PAGE, launchBrowser, waitForServiceWorkerControl } from '../helpers/browser.ts';
+import { IN_PAGE, launchBrowser, waitForServiceWorkerControl, SETTLED } from '../helpers/browser.ts';
 import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 
@@ -45,7 +45,7 @@ describe('the charter with no signal', () => {
     await page.getByText(`${charter.services.length} serviços guardados no aparelho`).waitFor();
     await waitForServiceWorkerControl(page);
     // Online with nothing waiting, the header's status line has nothing to say.
-    await expect(page.locator('#estado').textContent()).resolves.toBe('');
+    await expect.poll(() => page.locator('#estado').textContent(), SETTLED).toBe('');
   });
 
   it('offline: reloads a deep link to a service page', async () => {
@@ -54,7 +54,7 @@ describe('the charter with no signal', () => {
     await page.goto(`${server.url}/servicos/segunda-via-iptu`);
     await page.reload();
     await heading(service.name);
-    await expect(page.locator('#etapas ol.steps > li').count()).resolves.toBe(service.steps.length);
+    await expect.poll(() => page.locator('#etapas ol.steps > li').count(), SETTLED).toBe(service.steps.length);
     expect(await page.title()).toBe(`${service.name} · Conecta Conquista`);
   });
 
@@ -64,14 +64,14 @@ describe('the charter with no signal', () => {
     await page.waitForURL('**/secretarias/saude');
     await heading('Secretaria Municipal de Saúde');
     const expected = charter.services.filter((s) => s.secretariatId === 'saude');
-    await expect(page.locator('main .card-list a').count()).resolves.toBe(expected.length);
+    await expect.poll(() => page.locator('main .card-list a').count(), SETTLED).toBe(expected.length);
 
     await page.locator('main a[href="/servicos/cartao-sus"]').click();
     await page.waitForURL('**/servicos/cartao-sus');
     await heading(charter.services.find((s) => s.id === 'cartao-sus')!.name);
     // Focus moves to the new page's heading so a screen reader announces it.
-    await expect(page.evaluate(IN_PAGE.activeElementTag)).resolves.toBe('H1');
-    await expect(page.locator('#estado').textContent()).resolves.toContain('Sem internet');
+    await expect.poll(() => page.evaluate(IN_PAGE.activeElementTag), SETTLED).toBe('H1');
+    await expect.poll(() => page.locator('#estado').textContent(), SETTLED).toContain('Sem internet');
   });
 
   it('offline: search "saude" lists health services first', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchBrowser } from '../helpers/browser.ts';
+import { launchBrowser, SETTLED } from '../helpers/browser.ts';
 import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 
@@ -36,8 +36,8 @@ describe('service page actions and the install invitation', () => {
     // Reading itself is tested in service-page.test.ts (with stand-in voices).
     await page.getByRole('button', { name: 'Ouvir' }).waitFor();
 
-    await expect(page.getByRole('link', { name: 'Solicitar pelo aplicativo' }).getAttribute('href')).resolves.toBe('/servicos/tapa-buraco/solicitar');
-    await expect(page.getByRole('link', { name: 'Avaliar este serviço' }).getAttribute('href')).resolves.toBe('/servicos/tapa-buraco/avaliar');
+    await expect.poll(() => page.getByRole('link', { name: 'Solicitar pelo aplicativo' }).getAttribute('href'), SETTLED).toBe('/servicos/tapa-buraco/solicitar');
+    await expect.poll(() => page.getByRole('link', { name: 'Avaliar este serviço' }).getAttribute('href'), SETTLED).toBe('/servicos/tapa-buraco/avaliar');
     await context.close();
   });
 
@@ -63,7 +63,7 @@ describe('service page actions and the install invitation', () => {
     const page = await context.newPage();
     await page.goto(`${server.url}/`);
     await page.getByRole('heading', { name: 'Como instalar no iPhone' }).waitFor();
-    await expect(page.getByText('Adicionar à Tela de Início', { exact: false }).count()).resolves.toBeGreaterThan(0);
+    await expect.poll(() => page.getByText('Adicionar à Tela de Início', { exact: false }).count(), SETTLED).toBeGreaterThan(0);
     await context.close();
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, waitForServiceWorkerControl } from '../helpers/browser.ts';
+import { launchBrowser, waitForServiceWorkerControl, SETTLED } from '../helpers/browser.ts';
 import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 
@@ -54,6 +54,6 @@ describe('app update', () => {
       'navigator.serviceWorker.getRegistration().then((r) => ({ waiting: Boolean(r && r.waiting), controlled: navigator.serviceWorker.controller !== null }))',
     );
     expect(afterUpdate).toEqual({ waiting: false, controlled: true });
-    await expect(page.getByText('Nova versão disponível.').count()).resolves.toBe(0);
+    await expect.poll(() => page.getByText('Nova versão disponível.').count(), SETTLED).toBe(0);
   });
 });

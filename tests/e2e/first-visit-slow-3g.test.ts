@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Charter } from '../../src/shared/schemas.ts';
-import { launchBrowser } from '../helpers/browser.ts';
+import { launchBrowser, SETTLED } from '../helpers/browser.ts';
 import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
 import type { PacingProxy, ProxiedRequest } from '../helpers/pacing-proxy.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
@@ -150,7 +150,7 @@ async function expectOpensOffline(context: BrowserContext, proxy: PacingProxy): 
   const service = charter.services.find((s) => s.id === SERVICE_ID)!;
   await page.goto(`${proxy.url}/servicos/${SERVICE_ID}`);
   await page.getByRole('heading', { level: 1, name: service.name }).waitFor({ timeout: 20_000 });
-  await expect(page.getByTestId('page-load-failed').count()).resolves.toBe(0);
+  await expect.poll(() => page.getByTestId('page-load-failed').count(), SETTLED).toBe(0);
   await page.close();
 }
 

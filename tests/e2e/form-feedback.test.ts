@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Charter } from '../../src/shared/schemas.ts';
-import { launchBrowser } from '../helpers/browser.ts';
+import { launchBrowser, SETTLED } from '../helpers/browser.ts';
 import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 
@@ -84,15 +84,15 @@ describe('a request form with the keyboard', () => {
     await page.locator('#campo-cpf').pressSequentially('111');
     await page.keyboard.press('Tab');
     await page.locator('#erro-cpf').waitFor();
-    await expect(page.locator('.field-error').count()).resolves.toBe(1);
+    await expect.poll(() => page.locator('.field-error').count(), SETTLED).toBe(1);
   });
 
   it('"Enviar" shows every message, with a summary', async () => {
     await page.getByRole('button', { name: 'Enviar pedido' }).click();
     await page.getByTestId('error-summary').waitFor();
-    await expect(page.locator('#erro-endereco').textContent()).resolves.toBe('Preencha este campo.');
+    await expect.poll(() => page.locator('#erro-endereco').textContent(), SETTLED).toBe('Preencha este campo.');
     const required = charter.forms.find((f) => f.id === 'tapa-buraco')!.fields.filter((f) => f.required && !f.visibleIf);
-    await expect(page.locator('.field-error').count()).resolves.toBe(required.length);
+    await expect.poll(() => page.locator('.field-error').count(), SETTLED).toBe(required.length);
   });
 });
 

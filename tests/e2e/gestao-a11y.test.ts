@@ -12,7 +12,7 @@ import { startServer, uploadFile, fileAddress, VALID_CPF, type TestServer } from
 import { addStaffEvent } from '../../src/server/staff/queue-store.ts';
 import { setSubmissionStatus } from '../../src/server/storage/submission-store.ts';
 import { gradientPng } from './outbox-kit.ts';
-import { makeStaff, makeStaffWithLink, newStaffContext, overflow, signIn, totpCode, typePassword, type StaffUser } from './gestao-kit.ts';
+import { makeStaff, makeStaffWithLink, newStaffContext, overflow, signIn, typePassword, unusedTotpCode, type StaffUser } from './gestao-kit.ts';
 
 const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
@@ -140,6 +140,12 @@ describe('back-office pages (WCAG 2.1 A and AA, 360 px)', () => {
     adminPage = await newPage();
     await typePassword(adminPage, server.url, admin);
     await adminPage.getByRole('heading', { name: 'Configurar o segundo fator' }).waitFor();
+    // The password again before the QR code (a stolen session alone cannot bind a phone).
+    await adminPage.getByRole('button', { name: 'Mostrar o código QR' }).click();
+    await adminPage.getByText('Digite a sua senha.').first().waitFor();
+    await expectAccessible(adminPage);
+    await adminPage.getByLabel('Confirme a sua senha').fill(admin.password);
+    await adminPage.getByRole('button', { name: 'Mostrar o código QR' }).click();
     const secret = (await adminPage.getByTestId('totp-secret').textContent())!;
     await adminPage.locator('.qr img').waitFor();
     await expectAccessible(adminPage);
@@ -147,8 +153,12 @@ describe('back-office pages (WCAG 2.1 A and AA, 360 px)', () => {
     await adminPage.getByRole('button', { name: 'Ativar e entrar' }).click();
     await adminPage.getByText('O código tem 6 números.').waitFor();
     await expectAccessible(adminPage);
-    await adminPage.getByLabel('Código que aparece no aplicativo').fill(totpCode(secret));
+    await adminPage.getByLabel('Código que aparece no aplicativo').fill(await unusedTotpCode(secret));
     await adminPage.getByRole('button', { name: 'Ativar e entrar' }).click();
+    // An admin starts at "O que mudou nas contas", then goes on to the accounts.
+    await adminPage.getByRole('heading', { name: 'O que mudou nas contas' }).waitFor();
+    await expectAccessible(adminPage);
+    await adminPage.getByRole('link', { name: 'Ir para as contas' }).click();
     await adminPage.waitForURL(/\/gestao\/contas$/);
     await adminPage.getByTestId('accounts').waitFor();
     await expectAccessible(adminPage);
@@ -218,7 +228,7 @@ describe('back-office pages (WCAG 2.1 A and AA, 360 px)', () => {
     await typePassword(page, server.url, controladoria);
     await page.getByRole('heading', { name: 'Código de acesso' }).waitFor();
     await expectAccessible(page);
-    await page.getByLabel('Código do aplicativo autenticador').fill(totpCode(controladoria.totpSecret!));
+    await page.getByLabel('Código do aplicativo autenticador').fill(await unusedTotpCode(controladoria.totpSecret!));
     await page.getByRole('button', { name: 'Confirmar' }).click();
     // Controladoria reads requests too: its start is the queue; the audit log is in the menu.
     await page.waitForURL(/\/gestao\/pedidos$/);

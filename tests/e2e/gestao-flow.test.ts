@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { waitForServiceWorkerControl } from '../helpers/browser.ts';
+import { waitForServiceWorkerControl, SETTLED } from '../helpers/browser.ts';
 import {
   closeApp, fillAndSubmit, gradientPng, newContext, openOnline, serviceWithForm, startApp, storedSubmissions, waitFor, type AppUnderTest,
 } from './outbox-kit.ts';
@@ -108,8 +108,8 @@ describe('a request from the citizen to the city hall and back', () => {
     await staffPage.waitForURL(/\/gestao\/pedidos$/);
     const row = staffPage.locator(`[data-testid="queue-item"][data-protocol="${protocol}"]`);
     await row.waitFor();
-    await expect(row.textContent()).resolves.toContain('no prazo');
-    await expect(row.textContent()).resolves.toContain('Centro');
+    await expect.poll(() => row.textContent(), SETTLED).toContain('no prazo');
+    await expect.poll(() => row.textContent(), SETTLED).toContain('Centro');
     // An atendente neither assigns nor transfers: those actions are not offered.
     await row.getByRole('link', { name: `Protocolo ${protocol}` }).click();
     await staffPage.getByRole('heading', { name: `Protocolo ${protocol}` }).waitFor();
@@ -124,7 +124,7 @@ describe('a request from the citizen to the city hall and back', () => {
     await staffPage.getByLabel('Pergunta', { exact: true }).fill(QUESTION);
     await staffPage.getByRole('button', { name: 'Perguntar ao cidadão' }).click();
     await staffPage.getByText('Pergunta enviada.', { exact: false }).waitFor();
-    await expect(staffPage.getByTestId('request-status').textContent()).resolves.toBe('Aguardando o cidadão');
+    await expect.poll(() => staffPage.getByTestId('request-status').textContent(), SETTLED).toBe('Aguardando o cidadão');
     await staffPage.locator('[data-testid="story-event"][data-type="question"]', { hasText: QUESTION }).waitFor();
     await otherTeamCannotSee();
   });
@@ -135,7 +135,7 @@ describe('a request from the citizen to the city hall and back', () => {
     await citizenPage.getByTestId('question').waitFor({ timeout: 30_000 });
     await citizen.setOffline(true);
     await citizenPage.reload();
-    await expect(citizenPage.getByTestId('question').textContent()).resolves.toBe(QUESTION);
+    await expect.poll(() => citizenPage.getByTestId('question').textContent(), SETTLED).toBe(QUESTION);
     await citizenPage.getByLabel('Sua resposta').fill(REPLY);
     await citizenPage.getByRole('button', { name: 'Enviar resposta' }).click();
     await citizenPage.locator('[data-testid="reply"][data-state]').first().waitFor();
@@ -152,12 +152,12 @@ describe('a request from the citizen to the city hall and back', () => {
   it('(4) the atendente reads the answer and closes the request as "concluído" with a note', async () => {
     await staffPage.reload();
     await staffPage.locator('[data-testid="story-event"][data-type="reply"]', { hasText: REPLY }).waitFor();
-    await expect(staffPage.getByTestId('request-status').textContent()).resolves.toBe('Em andamento');
+    await expect.poll(() => staffPage.getByTestId('request-status').textContent(), SETTLED).toBe('Em andamento');
     await staffPage.getByLabel('Nova situação').selectOption('done');
     await staffPage.getByLabel('Mensagem ao cidadão (opcional)').fill(CLOSING_NOTE);
     await staffPage.getByRole('button', { name: 'Mudar a situação' }).click();
     await staffPage.getByText('Situação mudada para “Concluído”.', { exact: false }).waitFor();
-    await expect(staffPage.getByTestId('request-status').textContent()).resolves.toBe('Concluído');
+    await expect.poll(() => staffPage.getByTestId('request-status').textContent(), SETTLED).toBe('Concluído');
     // Closed: no more questions.
     expect(await staffPage.getByRole('heading', { name: 'Perguntar ao cidadão' }).count()).toBe(0);
     const row = (await app.server.storage.query<{ status: string; closed_at: Date | null }>('SELECT status, closed_at FROM submissions WHERE id = $1', [requestId])).rows[0]!;
@@ -170,7 +170,7 @@ describe('a request from the citizen to the city hall and back', () => {
     await citizenPage.goto(`${app.server.url}/minhas-solicitacoes/${requestId}`);
     await citizenPage.getByRole('button', { name: 'Atualizar situação' }).click();
     await citizenPage.getByText('Situação atualizada agora.').waitFor();
-    await expect(citizenPage.getByTestId('latest-note').textContent()).resolves.toBe(`Última mensagem da Prefeitura: ${CLOSING_NOTE}`);
+    await expect.poll(() => citizenPage.getByTestId('latest-note').textContent(), SETTLED).toBe(`Última mensagem da Prefeitura: ${CLOSING_NOTE}`);
     await citizenPage.locator('section[aria-labelledby="acompanhamento"] strong', { hasText: 'Concluído' }).waitFor();
     await citizenPage.locator('ol.history li', { hasText: `Concluído — ${CLOSING_NOTE}` }).waitFor();
   });

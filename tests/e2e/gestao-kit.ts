@@ -2,7 +2,9 @@
  * Shared steps of the back-office browser tests: staff accounts made straight in the database (as
  * `npm run staff:add` does), signing in through the pages like a person, and codes of the authenticator app.
  */
+import { createRequire } from 'node:module';
 import * as OTPAuth from 'otpauth';
+import { unusedTotpCode } from '../helpers/staff.ts';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { StaffRole } from '../../src/shared/staff.ts';
 import { createAccount, createResetToken, setPassword, setTotpSecret } from '../../src/server/staff/accounts.ts';
@@ -39,10 +41,7 @@ export async function makeStaffWithLink(storage: Storage, input: { email: string
   return { id: account.id, token };
 }
 
-/** The code the authenticator app shows now. */
-export function totpCode(secret: string): string {
-  return new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret.replace(/\s/g, '')), digits: 6, period: 30, algorithm: 'SHA1' }).generate();
-}
+export { unusedTotpCode } from '../helpers/staff.ts';
 
 /** E-mail and password on /gestao/entrar; stops at whatever the server asks next. */
 export async function typePassword(page: Page, baseUrl: string, user: Pick<StaffUser, 'email' | 'password'>, path = '/gestao/'): Promise<void> {
@@ -56,7 +55,7 @@ export async function typePassword(page: Page, baseUrl: string, user: Pick<Staff
 export async function signIn(page: Page, baseUrl: string, user: StaffUser, path = '/gestao/'): Promise<void> {
   await typePassword(page, baseUrl, user, path);
   if (user.totpSecret) {
-    await page.getByLabel('Código do aplicativo autenticador').fill(totpCode(user.totpSecret));
+    await page.getByLabel('Código do aplicativo autenticador').fill(await unusedTotpCode(user.totpSecret));
     await page.getByRole('button', { name: 'Confirmar' }).click();
   }
   await page.getByRole('button', { name: 'Sair' }).waitFor({ timeout: 15_000 });
@@ -70,4 +69,19 @@ export async function newStaffContext(browser: { newContext: (options: object) =
 /** Horizontal overflow of the page, in CSS pixels (0 when everything fits). */
 export function overflow(page: Page): Promise<number> {
   return page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth') as Promise<number>;
+}
+
+const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** axe-core's WCAG 2.1 A and AA violations on the page as it is now (the context needs bypassCSP: the test injects axe). */
+export async function axeViolations(page: Page): Promise<{ id: string; help: string; nodes: { target: string[] }[] }[]> {
+  await page.addScriptTag({ path: AXE_PATH });
+  return page.evaluate(async (tags) => {
+    const { axe, document } = globalThis as unknown as {
+      axe: { run: (context: unknown, options: unknown) => Promise<{ violations: { id: string; help: string; nodes: { target: string[] }[] }[] }> };
+      document: unknown;
+    };
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
+    return result.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
+  }, ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']);
 }

@@ -10,7 +10,7 @@
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser } from '../helpers/browser.ts';
+import { launchBrowser, SETTLED } from '../helpers/browser.ts';
 import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
 import { postJson, startServer, type TestServer } from '../helpers/server.ts';
 import { makeStaff, newStaffContext, overflow, signIn, type StaffUser } from './gestao-kit.ts';
@@ -98,7 +98,7 @@ describe('the Ouvidoria forwards a manifestação, the secretariat answers it, t
     await ouvidoriaPage.goto(`${server.url}/gestao/pedidos/${manifestationId}`);
     await ouvidoriaPage.getByTestId('legal-deadline').getByText('30 dias (Lei 13.460), prorrogável uma vez por mais 30').waitFor();
     await ouvidoriaPage.getByTestId('request-due').getByText('faltam 5 dias ou menos').waitFor();
-    await expect(ouvidoriaPage.getByTestId('forwarded-to').textContent()).resolves.toBe('ainda não encaminhada');
+    await expect.poll(() => ouvidoriaPage.getByTestId('forwarded-to').textContent(), SETTLED).toBe('ainda não encaminhada');
     // The secretariat's answer is not the Ouvidoria's form.
     expect(await ouvidoriaPage.getByRole('heading', { name: 'Responder à Ouvidoria' }).count()).toBe(0);
     // Nothing chosen: the error sits next to the field, which gets the focus.
@@ -111,7 +111,7 @@ describe('the Ouvidoria forwards a manifestação, the secretariat answers it, t
     await ouvidoriaPage.getByLabel('Orientação para a secretaria (opcional)', { exact: true }).fill(FORWARD_NOTE);
     await ouvidoriaPage.getByRole('button', { name: 'Encaminhar', exact: true }).click();
     await ouvidoriaPage.getByText('Manifestação encaminhada para Secretaria Municipal de Saúde.', { exact: false }).waitFor();
-    await expect(ouvidoriaPage.getByTestId('forwarded-to').textContent()).resolves.toBe('Secretaria Municipal de Saúde');
+    await expect.poll(() => ouvidoriaPage.getByTestId('forwarded-to').textContent(), SETTLED).toBe('Secretaria Municipal de Saúde');
     await ouvidoriaPage.locator('[data-testid="story-event"][data-type="forward"]', { hasText: FORWARD_NOTE }).waitFor();
     expect((await submission(manifestationId)).forwarded_to).toBe('saude');
   });
@@ -121,8 +121,8 @@ describe('the Ouvidoria forwards a manifestação, the secretariat answers it, t
     // In the secretariat's queue once forwarded, with where it was forwarded and its "5 days or less" flag.
     await page.waitForURL(/\/gestao\/pedidos$/);
     const row = page.locator('[data-testid="queue-item"]', { hasText: 'Encaminhada para' });
-    await expect(row.textContent()).resolves.toContain('Secretaria Municipal de Saúde');
-    await expect(row.textContent()).resolves.toContain('faltam 5 dias ou menos');
+    await expect.poll(() => row.textContent(), SETTLED).toContain('Secretaria Municipal de Saúde');
+    await expect.poll(() => row.textContent(), SETTLED).toContain('faltam 5 dias ou menos');
     await row.getByRole('link').click();
     await page.getByRole('heading', { name: 'Responder à Ouvidoria' }).waitFor();
     for (const other of ['Mudar a situação', 'Perguntar ao cidadão', 'Transferir para outra secretaria', 'Prorrogar o prazo por 30 dias']) {
@@ -174,7 +174,7 @@ describe('the integrity channel, the controladoria\'s alone', () => {
     await page.getByRole('navigation', { name: 'Seções da gestão' }).getByRole('link', { name: 'Integridade', exact: true }).click();
     await page.getByRole('heading', { name: 'Canal de Integridade' }).waitFor();
     const item = page.locator(`[data-testid="integrity-item"][data-id="${reportId}"]`);
-    await expect(item.textContent()).resolves.toContain('ainda não lido');
+    await expect.poll(() => item.textContent(), SETTLED).toContain('ainda não lido');
     await expectAccessible(page);
     await item.getByRole('link').click();
     await page.getByRole('heading', { name: /^Relato de / }).waitFor();
@@ -188,7 +188,7 @@ describe('the integrity channel, the controladoria\'s alone', () => {
     await page.getByRole('button', { name: 'Enviar mensagem' }).click();
     await page.getByText('Mensagem enviada.', { exact: false }).waitFor();
     await page.locator('[data-testid="integrity-message"]', { hasText: CITY_MESSAGE }).waitFor();
-    await expect(page.getByTestId('integrity-status').textContent()).resolves.toBe('Aguardando o denunciante');
+    await expect.poll(() => page.getByTestId('integrity-status').textContent(), SETTLED).toBe('Aguardando o denunciante');
 
     await page.getByLabel('Categoria de risco', { exact: true }).selectOption('obras');
     await page.getByLabel('Secretaria Municipal de Infraestrutura Urbana', { exact: true }).check();
@@ -196,7 +196,7 @@ describe('the integrity channel, the controladoria\'s alone', () => {
     await page.locator('#ligar-servico-calcamento-rua').check();
     await page.getByRole('button', { name: 'Guardar a classificação' }).click();
     await page.getByText('Classificação guardada.').waitFor();
-    await expect(page.getByTestId('integrity-risk').textContent()).resolves.toBe('Obras e medições');
+    await expect.poll(() => page.getByTestId('integrity-risk').textContent(), SETTLED).toBe('Obras e medições');
     const row = (await server.storage.query<{ risk_category: string; linked_secretariats: string[]; linked_services: string[] }>(
       'SELECT risk_category, linked_secretariats, linked_services FROM integrity_reports WHERE id = $1', [reportId])).rows[0]!;
     expect(row).toEqual({ risk_category: 'obras', linked_secretariats: ['infraestrutura'], linked_services: ['calcamento-rua'] });
@@ -234,7 +234,7 @@ describe('the integrity channel, the controladoria\'s alone', () => {
     await action.getByLabel('Nota para o público (opcional)', { exact: true }).fill('Primeira turma formada em novembro.');
     await action.getByRole('button', { name: 'Guardar a ação' }).click();
     await action.getByText('Ação “Capacitar os servidores em integridade” atualizada: Em andamento, 30%.').waitFor();
-    await expect(action.getByTestId('plan-status').textContent()).resolves.toBe('Em andamento, 30%');
+    await expect.poll(() => action.getByTestId('plan-status').textContent(), SETTLED).toBe('Em andamento, 30%');
     const served = (await (await fetch(`${server.url}/api/integridade/conteudo`)).json()) as { plan: { actions: { id: string; status: string; progress: number; note: string | null }[] } };
     expect(served.plan.actions.find((a) => a.id === 'capacitacao')).toMatchObject({ status: 'em_andamento', progress: 30, note: 'Primeira turma formada em novembro.' });
   });

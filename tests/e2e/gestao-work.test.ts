@@ -5,11 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser } from '../helpers/browser.ts';
+import { launchBrowser, SETTLED } from '../helpers/browser.ts';
 import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
 import { postJson, startServer, VALID_CPF, type TestServer } from '../helpers/server.ts';
 import { audit } from '../../src/server/staff/audit.ts';
-import { makeStaff, newStaffContext, signIn, totpCode, typePassword, type StaffUser } from './gestao-kit.ts';
+import { makeStaff, newStaffContext, signIn, typePassword, unusedTotpCode, type StaffUser } from './gestao-kit.ts';
 
 let server: TestServer;
 let browser: Browser;
@@ -58,7 +58,7 @@ describe('the queue', () => {
     page = await newPage();
     await signIn(page, server.url, atendente);
     await page.waitForURL(/\/gestao\/pedidos$/);
-    await expect(page.getByTestId('queue-summary').textContent()).resolves.toBe('Mostrando 50 de 58 pedidos.');
+    await expect.poll(() => page.getByTestId('queue-summary').textContent(), SETTLED).toBe('Mostrando 50 de 58 pedidos.');
     await page.getByRole('link', { name: 'Recebido (58)' }).waitFor();
     await page.getByRole('button', { name: 'Carregar mais' }).click();
     await page.getByText('Mostrando 58 de 58 pedidos.').waitFor();
@@ -94,7 +94,7 @@ describe('the queue', () => {
     await page.getByLabel('Protocolo').fill(wanted.replace(/-0+/, '-'));
     await page.getByRole('button', { name: 'Filtrar' }).click();
     await page.getByText('Mostrando 1 de 1 pedido.').waitFor();
-    await expect(page.locator('[data-testid="queue-item"]').getAttribute('data-protocol')).resolves.toBe(wanted);
+    await expect.poll(() => page.locator('[data-testid="queue-item"]').getAttribute('data-protocol'), SETTLED).toBe(wanted);
   });
 });
 
@@ -117,7 +117,7 @@ describe('a gestor assigns and transfers', () => {
     await signIn(colleague, server.url, atendente, '/gestao/pedidos?mine=1');
     await colleague.waitForURL(/mine=1/);
     await colleague.getByText('Mostrando 1 de 1 pedido.').waitFor();
-    await expect(colleague.locator('[data-testid="queue-item"]').getAttribute('data-protocol')).resolves.toBe(protocol);
+    await expect.poll(() => colleague.locator('[data-testid="queue-item"]').getAttribute('data-protocol'), SETTLED).toBe(protocol);
 
     await page.getByLabel('Secretaria', { exact: true }).selectOption({ label: 'Secretaria Municipal de Saúde' });
     await page.getByLabel('Motivo da transferência').fill('O buraco é no pátio do posto de saúde.');
@@ -133,6 +133,7 @@ describe('the admin\'s accounts', () => {
   it('creates an account whose one-time link chooses the password; changes, disables and re-links it', async () => {
     const page = await newPage();
     await signIn(page, server.url, admin);
+    await page.getByRole('link', { name: 'Ir para as contas' }).click();
     await page.waitForURL(/\/gestao\/contas$/);
     await page.getByLabel('Nome').first().fill('Eva Atendente');
     await page.getByLabel('E-mail').first().fill('eva@pmvc.example');
@@ -159,7 +160,7 @@ describe('the admin\'s accounts', () => {
     await card.locator('input[id$="-papel-gestor"]').check();
     await card.getByRole('button', { name: 'Guardar mudanças' }).click();
     await card.getByText('Conta de Eva Atendente atualizada.', { exact: false }).waitFor();
-    await expect(card.textContent()).resolves.toContain('Gestor(a) da secretaria');
+    await expect.poll(() => card.textContent(), SETTLED).toContain('Gestor(a) da secretaria');
     await eva.reload();
     await eva.getByRole('heading', { name: 'Entrar na gestão' }).waitFor();
 
@@ -191,7 +192,7 @@ describe('the audit log', () => {
     for (let i = 0; i < 110; i++) await audit(server.storage, { accountId: gestor.id, sessionId: null }, 'export', { target: `lote ${i}` });
     const page = await newPage();
     await typePassword(page, server.url, controladoria, '/gestao/auditoria');
-    await page.getByLabel('Código do aplicativo autenticador').fill(totpCode(controladoria.totpSecret!));
+    await page.getByLabel('Código do aplicativo autenticador').fill(await unusedTotpCode(controladoria.totpSecret!));
     await page.getByRole('button', { name: 'Confirmar' }).click();
     await page.waitForURL(/\/gestao\/auditoria$/);
     await page.getByTestId('audit').waitFor();

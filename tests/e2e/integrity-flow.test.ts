@@ -14,6 +14,7 @@
  * requests arrive without it. Reports wait in the mixer's inbox until the test runs the mixer.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SETTLED } from '../helpers/browser.ts';
 import type { BrowserContext, Page } from 'playwright-core';
 import { bahiaDay } from '../../src/shared/dates.ts';
 import { groupReceipt } from '../../src/sync/integrity.ts';
@@ -111,15 +112,15 @@ describe('the integrity channel, end to end', () => {
     await page.goto(`${site}/servicos/${service.id}/solicitar`);
     await page.getByTestId('service-form').waitFor();
     // Anonymous by default: the identity fields are not asked.
-    await expect(page.locator('#identificacao-anonimo').isChecked()).resolves.toBe(true);
-    for (const id of ['nome', 'cpf', 'email', 'telefone', 'identificar']) await expect(page.locator(`#campo-${id}`).count()).resolves.toBe(0);
+    await expect.poll(() => page.locator('#identificacao-anonimo').isChecked(), SETTLED).toBe(true);
+    for (const id of ['nome', 'cpf', 'email', 'telefone', 'identificar']) await expect.poll(() => page.locator(`#campo-${id}`).count(), SETTLED).toBe(0);
     // Choosing to be identified shows them; going back to anonymous hides them again.
     await page.locator('#identificacao-preservada').check();
     await page.locator('#campo-nome').waitFor();
     expect(await axeViolations(page)).toEqual([]);
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
     await page.locator('#identificacao-anonimo').check();
-    await expect(page.locator('#campo-nome').count()).resolves.toBe(0);
+    await expect.poll(() => page.locator('#campo-nome').count(), SETTLED).toBe(0);
 
     await fillForm(page, form, { values: { relato: REPORT_TEXT } });
     await page.locator('#campo-fotos').setInputFiles({ name: 'IMG_20261129_101500.jpg', mimeType: 'image/jpeg', buffer: photo });
@@ -145,7 +146,7 @@ describe('the integrity channel, end to end', () => {
     expect(grouped).toMatch(/^\d{4} \d{4} \d{4} \d{4}$/);
     receipt = grouped.replace(/ /g, '');
     await page.getByText('Anote este número: é o único jeito de acompanhar a sua denúncia.').waitFor();
-    await expect(page.getByRole('button', { name: 'Copiar o número' }).count()).resolves.toBe(1);
+    await expect.poll(() => page.getByRole('button', { name: 'Copiar o número' }).count(), SETTLED).toBe(1);
     expect(await axeViolations(page)).toEqual([]);
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
 
@@ -192,15 +193,15 @@ describe('the integrity channel, end to end', () => {
     expect(await axeViolations(otherPage)).toEqual([]);
     await otherPage.locator('#recibo').fill('1234 5678 9012 3456' === groupReceipt(receipt) ? '1234 5678 9012 3457' : '1234 5678 9012 3456');
     await otherPage.getByRole('button', { name: 'Acompanhar' }).click();
-    await expect(otherPage.getByTestId('follow-up-problem').textContent()).resolves.toContain('Recibo não encontrado. Confira os 16 números');
+    await expect.poll(() => otherPage.getByTestId('follow-up-problem').textContent(), SETTLED).toContain('Recibo não encontrado. Confira os 16 números');
     expect(await axeViolations(otherPage)).toEqual([]);
 
     await otherPage.locator('#recibo').fill(groupReceipt(receipt));
     await otherPage.getByRole('button', { name: 'Acompanhar' }).click();
     await otherPage.getByTestId('follow-up').waitFor();
-    await expect(otherPage.getByTestId('integrity-status').textContent()).resolves.toBe('Recebida pela Controladoria');
-    await expect(otherPage.getByTestId('read-day').textContent()).resolves.toBe('Ainda não foi lida pela Controladoria.');
-    await expect(otherPage.getByTestId('integrity-message').count()).resolves.toBe(0);
+    await expect.poll(() => otherPage.getByTestId('integrity-status').textContent(), SETTLED).toBe('Recebida pela Controladoria');
+    await expect.poll(() => otherPage.getByTestId('read-day').textContent(), SETTLED).toBe('Ainda não foi lida pela Controladoria.');
+    await expect.poll(() => otherPage.getByTestId('integrity-message').count(), SETTLED).toBe(0);
     expect(await axeViolations(otherPage)).toEqual([]);
     expect(await horizontalOverflow(otherPage)).toBeLessThanOrEqual(0);
     // The fresh profile stores nothing of it.
@@ -253,14 +254,14 @@ describe('the integrity channel, end to end', () => {
     // The receipt lived in the page's memory only: a reload forgets it.
     await otherPage.reload();
     await otherPage.getByTestId('follow-up-form').waitFor();
-    await expect(otherPage.locator('#recibo').inputValue()).resolves.toBe('');
+    await expect.poll(() => otherPage.locator('#recibo').inputValue(), SETTLED).toBe('');
     await otherPage.locator('#recibo').fill(receipt);
     await otherPage.getByRole('button', { name: 'Acompanhar' }).click();
     await otherPage.getByTestId('follow-up').waitFor();
-    await expect(otherPage.getByTestId('integrity-status').textContent()).resolves.toBe('A Controladoria fez uma pergunta');
-    await expect(otherPage.getByTestId('read-day').textContent()).resolves.toBe(`Lida pela Controladoria em ${bahiaDay().split('-').reverse().join('/')}.`);
+    await expect.poll(() => otherPage.getByTestId('integrity-status').textContent(), SETTLED).toBe('A Controladoria fez uma pergunta');
+    await expect.poll(() => otherPage.getByTestId('read-day').textContent(), SETTLED).toBe(`Lida pela Controladoria em ${bahiaDay().split('-').reverse().join('/')}.`);
     const question = otherPage.locator('[data-testid="integrity-message"][data-from="controladoria"]');
-    await expect(question.textContent()).resolves.toContain(QUESTION);
+    await expect.poll(() => question.textContent(), SETTLED).toContain(QUESTION);
 
     await otherPage.locator('#mensagem').fill(ANSWER);
     await otherPage.locator('#mensagem-arquivos').setInputFiles({ name: 'nota.pdf', mimeType: 'application/pdf', buffer: authoredPdf(PDF_AUTHOR) });
@@ -276,9 +277,9 @@ describe('the integrity channel, end to end', () => {
     // Sent alone after its delay; the page reads again and shows it among the messages.
     const mine = otherPage.locator('[data-testid="integrity-message"][data-from="voce"]');
     await mine.waitFor({ timeout: 90_000 });
-    await expect(mine.textContent()).resolves.toContain(ANSWER);
-    await expect(mine.textContent()).resolves.toContain('1 arquivo anexado');
-    await expect(otherPage.getByTestId('integrity-status').textContent()).resolves.toBe('Em apuração');
+    await expect.poll(() => mine.textContent(), SETTLED).toContain(ANSWER);
+    await expect.poll(() => mine.textContent(), SETTLED).toContain('1 arquivo anexado');
+    await expect.poll(() => otherPage.getByTestId('integrity-status').textContent(), SETTLED).toBe('Em apuração');
     // Acknowledged: the message, its receipt and its file are gone from that profile.
     const after = await readOutbox(otherPage);
     expect(after).toEqual({ records: [], blobs: 0 });
@@ -306,21 +307,21 @@ describe('the integrity channel, end to end', () => {
     const kept = page.getByRole('button', { name: `Acompanhar a denúncia recebida em ${bahiaDay().split('-').reverse().join('/')}` });
     await kept.click();
     await page.getByTestId('follow-up').waitFor();
-    await expect(page.getByTestId('integrity-message').count()).resolves.toBe(2);
-    await expect(page.getByTestId('follow-up-saved').count()).resolves.toBe(0);
+    await expect.poll(() => page.getByTestId('integrity-message').count(), SETTLED).toBe(2);
+    await expect.poll(() => page.getByTestId('follow-up-saved').count(), SETTLED).toBe(0);
 
     await phone.setOffline(true);
     try {
       await page.reload();
       await kept.click();
       await page.getByTestId('follow-up-saved').waitFor();
-      await expect(page.getByTestId('integrity-status').textContent()).resolves.toBe('Em apuração');
-      await expect(page.locator('[data-testid="integrity-message"][data-from="controladoria"]').textContent()).resolves.toContain(QUESTION);
+      await expect.poll(() => page.getByTestId('integrity-status').textContent(), SETTLED).toBe('Em apuração');
+      await expect.poll(() => page.locator('[data-testid="integrity-message"][data-from="controladoria"]').textContent(), SETTLED).toContain(QUESTION);
       expect(await axeViolations(page)).toEqual([]);
       // A receipt this phone does not keep cannot be read with no signal, and the page says so.
       await page.locator('#recibo').fill('1234 5678 9012 3456');
       await page.getByRole('button', { name: 'Acompanhar', exact: true }).click();
-      await expect(page.getByTestId('follow-up-problem').textContent()).resolves.toContain('Sem conexão');
+      await expect.poll(() => page.getByTestId('follow-up-problem').textContent(), SETTLED).toContain('Sem conexão');
     } finally {
       await phone.setOffline(false);
     }

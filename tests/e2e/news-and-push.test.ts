@@ -6,6 +6,7 @@
  * The server half (VAPID, RFC 8291 encryption) is in tests/integration/push.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SETTLED } from '../helpers/browser.ts';
 import type { BrowserContext, Page } from 'playwright-core';
 import { changeStatus } from '../../src/server/status-changes.ts';
 import { closeApp, fillAndSubmit, openApp, serviceWithForm, waitFor, type AppUnderTest } from './outbox-kit.ts';
@@ -59,21 +60,21 @@ describe('news of every request', () => {
     await page.goto(`${app.server.url}/minhas-solicitacoes`);
     const card = page.locator('[data-testid="record"][data-news="true"]');
     await card.waitFor();
-    await expect(card.getByTestId('city-status').textContent()).resolves.toContain('Em andamento');
-    await expect(card.getByTestId('city-note').textContent()).resolves.toContain('Equipe agendada para quinta-feira.');
+    await expect.poll(() => card.getByTestId('city-status').textContent(), SETTLED).toContain('Em andamento');
+    await expect.poll(() => card.getByTestId('city-note').textContent(), SETTLED).toContain('Equipe agendada para quinta-feira.');
     // The promise, where the person reads the request: the service's maximum time, counted by the city.
     const due = await app.server.storage.query<{ due_at: Date }>('SELECT due_at FROM submissions WHERE id = $1', [id]);
     const dueDay = new Date(due.rows[0]!.due_at.getTime() - 3 * 3600_000).toISOString().slice(0, 10).split('-').reverse().join('/');
-    await expect(card.getByTestId('due').textContent()).resolves.toBe(`Prazo: até ${dueDay}`);
+    await expect.poll(() => card.getByTestId('due').textContent(), SETTLED).toBe(`Prazo: até ${dueDay}`);
     // The news comes before everything else on the list.
-    await expect(page.locator('h2').first().textContent()).resolves.toBe('Novidades da Prefeitura');
+    await expect.poll(() => page.locator('h2').first().textContent(), SETTLED).toBe('Novidades da Prefeitura');
 
     await card.getByRole('link').click();
     await page.getByTestId('latest-note').getByText('Equipe agendada para quinta-feira.').waitFor();
     await waitFor(() => outboxRecord(id), (record) => record?.newsSeenAt !== undefined);
     await page.goto(`${app.server.url}/minhas-solicitacoes`);
     await page.locator('[data-testid="record"][data-news="false"]').first().waitFor();
-    await expect(page.getByTestId('news-tag').count()).resolves.toBe(0);
+    await expect.poll(() => page.getByTestId('news-tag').count(), SETTLED).toBe(0);
   });
 
   it('delivers a push to the service worker: a notice with no personal data that opens the request, and the news is on the phone', async () => {

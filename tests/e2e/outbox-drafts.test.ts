@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SETTLED } from '../helpers/browser.ts';
 import type { BrowserContext, Page } from 'playwright-core';
 import { OutboxExportSchema, parseContract } from '../../src/shared/schemas.ts';
 import {
@@ -28,7 +29,7 @@ describe('drafts and the last-resort copy', () => {
     await page.locator(`#campo-${photo.id}`).setInputFiles({ name: 'foto.png', mimeType: 'image/png', buffer: gradientPng(640, 480) });
     await page.locator(`#campo-${photo.id}-grupo img`).waitFor();
     await page.locator('#campo-cpf').pressSequentially('5299822');
-    await expect(page.locator('#campo-cpf').inputValue()).resolves.toBe('529.982.2');
+    await expect.poll(() => page.locator('#campo-cpf').inputValue(), SETTLED).toBe('529.982.2');
     // No blur, no submit: the last keystroke reaches the disk by itself.
     await page.waitForFunction(async () => {
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -44,9 +45,9 @@ describe('drafts and the last-resort copy', () => {
 
     await page.getByTestId('resume-draft').waitFor();
     await page.getByRole('button', { name: 'Continuar o rascunho' }).click();
-    await expect(page.locator(`#campo-${text.id}`).inputValue()).resolves.toBe('Rua Siqueira Campos, 45');
-    await expect(page.locator('#campo-cpf').inputValue()).resolves.toBe('529.982.2');
-    await expect(page.locator(`#campo-${photo.id}-grupo img`).count()).resolves.toBe(1);
+    await expect.poll(() => page.locator(`#campo-${text.id}`).inputValue(), SETTLED).toBe('Rua Siqueira Campos, 45');
+    await expect.poll(() => page.locator('#campo-cpf').inputValue(), SETTLED).toBe('529.982.2');
+    await expect.poll(() => page.locator(`#campo-${photo.id}-grupo img`).count(), SETTLED).toBe(1);
 
     await context.setOffline(false);
     await page.goto(`${app.server.url}/minhas-solicitacoes`);
@@ -56,7 +57,7 @@ describe('drafts and the last-resort copy', () => {
     await page.getByRole('button', { name: 'Apagar rascunho' }).click();
     // With no draft left, the section is gone (empty sections are not shown).
     await page.getByRole('heading', { name: 'Rascunhos' }).waitFor({ state: 'detached' });
-    await expect(page.getByTestId('draft').count()).resolves.toBe(0);
+    await expect.poll(() => page.getByTestId('draft').count(), SETTLED).toBe(0);
   });
 
   it('refuses an unreadable image with a message, and takes a GPS point with its accuracy', async () => {
@@ -70,7 +71,7 @@ describe('drafts and the last-resort copy', () => {
     if (await page.getByTestId('resume-draft').count()) await page.getByRole('button', { name: 'Começar um novo' }).click();
     await page.locator(`#campo-${photo.id}`).setInputFiles({ name: 'foto.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('isto não é uma imagem') });
     await page.locator(`#erro-${photo.id}`).getByText('Não conseguimos abrir esta imagem.', { exact: false }).waitFor();
-    await expect(page.locator(`#campo-${photo.id}-grupo img`).count()).resolves.toBe(0);
+    await expect.poll(() => page.locator(`#campo-${photo.id}-grupo img`).count(), SETTLED).toBe(0);
     await page.locator(`#campo-${location.id}-grupo`).getByRole('button', { name: 'Usar minha localização (GPS)' }).click();
     await page.getByText('Ponto marcado: -14.86150, -40.84420 (precisão boa (cerca de 12 m)).').waitFor();
   });
@@ -109,8 +110,8 @@ describe('drafts and the last-resort copy', () => {
     await page.getByText('Pronto: seus dados foram apagados deste aparelho.').waitFor();
     await page.goto(`${app.server.url}/minhas-solicitacoes`);
     await page.getByText('Você ainda não fez nenhum pedido por este aparelho.').waitFor();
-    await expect(page.getByTestId('record').count()).resolves.toBe(0);
-    await expect(page.getByTestId('draft').count()).resolves.toBe(0);
+    await expect.poll(() => page.getByTestId('record').count(), SETTLED).toBe(0);
+    await expect.poll(() => page.getByTestId('draft').count(), SETTLED).toBe(0);
     await context.setOffline(false);
   });
 });

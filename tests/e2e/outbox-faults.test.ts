@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SETTLED } from '../helpers/browser.ts';
 import type { BrowserContext, Page, Route } from 'playwright-core';
 import { fillAndSubmit, gradientPng, listedStates, newContext, openOnline, serviceWithForm, startApp, storedSubmissions, waitFor, type AppUnderTest } from './outbox-kit.ts';
 
@@ -68,7 +69,7 @@ describe('the outbox when the server misbehaves', () => {
     expect(stored).toHaveLength(before + 1);
     const mine = stored.filter((s) => s.id === id);
     expect(mine).toHaveLength(1);
-    await expect(page.getByTestId('record-state').textContent()).resolves.toBe(`Enviado: protocolo ${mine[0]!.protocol}`);
+    await expect.poll(() => page.getByTestId('record-state').textContent(), SETTLED).toBe(`Enviado: protocolo ${mine[0]!.protocol}`);
     // It was posted twice (the lost answer, then the retry) and stored once.
     const posts = apiWrites.filter((w) => w.method === 'POST');
     expect(posts.length).toBeGreaterThanOrEqual(2);

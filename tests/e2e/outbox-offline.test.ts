@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SETTLED } from '../helpers/browser.ts';
 import type { BrowserContext, Page } from 'playwright-core';
 import { PHOTO_MAX_SIDE, PHOTO_TARGET_BYTES } from '../../src/apps/citizen/forms/photo-size.ts';
 import { setSubmissionStatus } from '../../src/server/storage/submission-store.ts';
@@ -39,9 +40,9 @@ describe('the outbox with no signal', () => {
     const states = await listedStates(page);
     expect(states).toHaveLength(3);
     expect(states.every((s) => ['queued', 'sending', 'retry'].includes(s))).toBe(true);
-    await expect(page.getByTestId('outbox-badge').textContent()).resolves.toBe('3 envios aguardando');
+    await expect.poll(() => page.getByTestId('outbox-badge').textContent(), SETTLED).toBe('3 envios aguardando');
     await page.goto(`${app.server.url}/`);
-    await expect(page.getByTestId('outbox-badge').textContent()).resolves.toBe('3 envios aguardando');
+    await expect.poll(() => page.getByTestId('outbox-badge').textContent(), SETTLED).toBe('3 envios aguardando');
   });
 
   it('sends exactly those three, with the photo shrunk, once the signal returns, and shows their protocols', async () => {
@@ -61,9 +62,9 @@ describe('the outbox with no signal', () => {
     for (const submission of stored) {
       await page.getByText(`Enviado: protocolo ${submission.protocol}`).waitFor();
     }
-    await expect(page.getByTestId('outbox-badge').count()).resolves.toBe(0);
+    await expect.poll(() => page.getByTestId('outbox-badge').count(), SETTLED).toBe(0);
     await page.goto(`${app.server.url}/minhas-solicitacoes/${ids[0]}`);
-    await expect(page.getByTestId('protocol').textContent()).resolves.toBe(withPhoto.protocol);
+    await expect.poll(() => page.getByTestId('protocol').textContent(), SETTLED).toBe(withPhoto.protocol);
     // Sent answers and photos stay until a status read, at least two minutes after the acknowledgement,
     // finds the record on the server; then they are dropped from the phone (LGPD) and the receipt stays.
     const readOutbox = () => page.evaluate(async (id) => {
@@ -113,6 +114,6 @@ describe('the outbox with no signal', () => {
     await page.getByRole('button', { name: 'Atualizar situação' }).click();
     await page.getByText('Situação atualizada agora.').waitFor();
     await page.locator('ol.history li', { hasText: 'Em andamento — Equipe agendada para quinta-feira.' }).waitFor();
-    await expect(page.locator('ol.history li').count()).resolves.toBe(2);
+    await expect.poll(() => page.locator('ol.history li').count(), SETTLED).toBe(2);
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SETTLED } from '../helpers/browser.ts';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { Charter } from '../../src/shared/schemas.ts';
 import { installCharter } from '../../src/server/storage/charter-store.ts';
@@ -49,7 +50,7 @@ describe('a submission the server refuses', () => {
     await page.waitForURL(`**/servicos/${service.id}/solicitar?corrigir=${id}`);
     await page.locator(`#erro-${locationField.id}`).getByText('Povoado não encontrado neste distrito.').waitFor();
     await page.locator(`#campo-${locationField.id}-povoado`).selectOption(kept);
-    await expect(page.locator(`#erro-${locationField.id}`).count()).resolves.toBe(0);
+    await expect.poll(() => page.locator(`#erro-${locationField.id}`).count(), SETTLED).toBe(0);
     expect(await submitForm(page)).toBe(id);
 
     await waitFor(() => page.getByTestId('record-state').textContent(), (text) => text?.startsWith('Enviado: protocolo') ?? false);
@@ -59,8 +60,8 @@ describe('a submission the server refuses', () => {
     // The correction draft is gone; nothing else waits.
     await page.goto(`${app.server.url}/minhas-solicitacoes`);
     await page.locator('[data-testid="record"][data-state="sent"]').first().waitFor();
-    await expect(page.getByRole('heading', { name: 'Rascunhos' }).count()).resolves.toBe(0);
-    await expect(page.getByTestId('draft').count()).resolves.toBe(0);
+    await expect.poll(() => page.getByRole('heading', { name: 'Rascunhos' }).count(), SETTLED).toBe(0);
+    await expect.poll(() => page.getByTestId('draft').count(), SETTLED).toBe(0);
   });
 
   it('shows a form with errors without WCAG 2.1 A/AA violations and moves focus to the first error', async () => {

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Charter, Service } from '../../src/shared/schemas.ts';
-import { launchBrowser } from '../helpers/browser.ts';
+import { launchBrowser, SETTLED } from '../helpers/browser.ts';
 import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 
@@ -63,7 +63,7 @@ describe('the summary box', () => {
     expect(facts[2]![1]).toBe(`Até ${iptu.deadline.max} minutos`);
     expect(facts[3]![1]).toContain('A emissão da guia é gratuita.');
     expect(facts[4]![1]).toBe(`${iptu.documents.length} documentos: ver a lista`);
-    await expect(page.getByTestId('service-summary').getByRole('link', { name: 'Solicitar pelo aplicativo' }).getAttribute('href')).resolves.toBe(
+    await expect.poll(() => page.getByTestId('service-summary').getByRole('link', { name: 'Solicitar pelo aplicativo' }).getAttribute('href'), SETTLED).toBe(
       `/servicos/${iptu.id}/solicitar`,
     );
 
@@ -92,23 +92,23 @@ describe('the summary box', () => {
     expect(open.every((o) => !o)).toBe(true);
 
     await page.getByRole('link', { name: /documentos: ver a lista/ }).click();
-    await expect(page.locator('#documentos').getAttribute('open')).resolves.toBe('');
+    await expect.poll(() => page.locator('#documentos').getAttribute('open'), SETTLED).toBe('');
     await page.locator('#documentos .checklist input').first().waitFor({ state: 'visible' });
 
     // "Nesta página" links to every section and opens it too.
     const toc = page.getByRole('navigation', { name: 'Nesta página' });
-    await expect(toc.getByRole('link').count()).resolves.toBe(open.length);
+    await expect.poll(() => toc.getByRole('link').count(), SETTLED).toBe(open.length);
     await toc.getByRole('link', { name: 'Passo a passo' }).click();
-    await expect(page.locator('#etapas').getAttribute('open')).resolves.toBe('');
+    await expect.poll(() => page.locator('#etapas').getAttribute('open'), SETTLED).toBe('');
   });
 
   it('opens and closes a section from the keyboard', async () => {
     const page = await openService(context, 'segunda-via-iptu');
     await page.locator('#quem > summary').focus();
     await page.keyboard.press('Enter');
-    await expect(page.locator('#quem').getAttribute('open')).resolves.toBe('');
+    await expect.poll(() => page.locator('#quem').getAttribute('open'), SETTLED).toBe('');
     await page.keyboard.press('Space');
-    await expect(page.locator('#quem').getAttribute('open')).resolves.toBeNull();
+    await expect.poll(() => page.locator('#quem').getAttribute('open'), SETTLED).toBeNull();
   });
 
   it('starts with every section open on a wide screen', async () => {
@@ -175,7 +175,7 @@ describe('"Ouvir"', () => {
 
     await page.getByRole('button', { name: 'Pausar' }).click();
     await panel.getByText(/^Pausado na parte 2 de \d+: Quem pode pedir$/).waitFor();
-    await expect(page.evaluate('window.spoken.at(-1)')).resolves.toEqual({ cancelled: true });
+    await expect.poll(() => page.evaluate('window.spoken.at(-1)'), SETTLED).toEqual({ cancelled: true });
     await page.getByRole('button', { name: 'Continuar' }).click();
     spoken = await said();
     expect(spoken).toHaveLength(3);
@@ -191,11 +191,11 @@ describe('"Ouvir"', () => {
     await panel.getByText(/^Lendo a parte 3 de \d+: O que levar$/).waitFor();
 
     await page.getByRole('button', { name: 'Parar' }).click();
-    await expect(page.evaluate('window.spoken.at(-1)')).resolves.toEqual({ cancelled: true });
+    await expect.poll(() => page.evaluate('window.spoken.at(-1)'), SETTLED).toEqual({ cancelled: true });
     await page.getByRole('button', { name: 'Ouvir' }).waitFor();
-    await expect(page.getByRole('button', { name: 'Próxima parte' }).count()).resolves.toBe(0);
+    await expect.poll(() => page.getByRole('button', { name: 'Próxima parte' }).count(), SETTLED).toBe(0);
     // Focus stays on the reading button, not lost with the buttons that went away.
-    await expect(page.evaluate('document.activeElement.textContent')).resolves.toBe('Ouvir');
+    await expect.poll(() => page.evaluate('document.activeElement.textContent'), SETTLED).toBe('Ouvir');
     await context.close();
   });
 });

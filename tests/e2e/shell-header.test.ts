@@ -3,6 +3,7 @@
  * there is something to say, a menu that works at 320 px with text at 200 % and with no JavaScript.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SETTLED } from '../helpers/browser.ts';
 import type { BrowserContext, Page } from 'playwright-core';
 import { closeApp, fillAndSubmit, openApp, serviceWithForm, type AppUnderTest } from './outbox-kit.ts';
 
@@ -33,8 +34,8 @@ describe('the header on a 360 × 640 screen', () => {
     await page.goto(`${app.server.url}/`);
     await page.locator('main .chip-list a').first().waitFor();
     expect(await headerHeight(page)).toBeLessThan(640 * 0.2);
-    await expect(page.locator('#estado').boundingBox().then((box) => box?.height ?? 0)).resolves.toBe(0);
-    await expect(page.locator('#estado').textContent()).resolves.toBe('');
+    await expect.poll(() => page.locator('#estado').boundingBox().then((box) => box?.height ?? 0), SETTLED).toBe(0);
+    await expect.poll(() => page.locator('#estado').textContent(), SETTLED).toBe('');
     // Brand, search and menu share one row.
     const tops = await Promise.all(['.brand', '#busca-topo button', '#menu > summary'].map((s) => page.locator(s).boundingBox().then((b) => Math.round(b!.y + b!.height / 2))));
     expect(new Set(tops).size).toBe(1);
@@ -45,9 +46,11 @@ describe('the header on a 360 × 640 screen', () => {
     await context.setOffline(true);
     await fillAndSubmit(app, page, `/servicos/${service.id}/solicitar`, form);
     await page.goto(`${app.server.url}/`);
-    await page.getByTestId('outbox-badge').waitFor();
+    await page.getByTestId('outbox-badge').waitFor({ timeout: 60_000 });
     const line = page.locator('#estado');
-    await expect(line.innerText().then((text) => text.replace(/\s+/g, ' ').trim())).resolves.toBe('Sem internet 1 envio aguardando');
+    // The offline words and the outbox's count arrive separately (the connection check, the outbox read):
+    // the line is awaited until it says both, never read once.
+    await expect.poll(() => line.innerText().then((text) => text.replace(/\s+/g, ' ').trim()), { timeout: 60_000, interval: 100 }).toBe('Sem internet 1 envio aguardando');
     const lineBox = (await line.boundingBox())!;
     const badgeBox = (await page.getByTestId('outbox-badge').boundingBox())!;
     // Both on one line: the badge sits beside the offline words, not under them.
@@ -88,18 +91,18 @@ describe('the menu at 320 px with text at 200 %', () => {
     await bigPage.getByRole('link', { name: 'Sobre', exact: true }).click();
     await bigPage.getByRole('heading', { level: 1, name: 'Sobre o aplicativo e seus dados' }).waitFor();
     // The choice closes the menu; the current page is marked in it.
-    await expect(bigPage.locator('#menu').getAttribute('open')).resolves.toBeNull();
-    await expect(bigPage.locator('.nav a[href="/sobre"]').getAttribute('aria-current')).resolves.toBe('page');
+    await expect.poll(() => bigPage.locator('#menu').getAttribute('open'), SETTLED).toBeNull();
+    await expect.poll(() => bigPage.locator('.nav a[href="/sobre"]').getAttribute('aria-current'), SETTLED).toBe('page');
   });
 
   it('closes with Escape, giving focus back to the menu button', async () => {
     await bigPage.locator('#menu > summary').focus();
     await bigPage.keyboard.press('Enter');
-    await expect(bigPage.locator('#menu').getAttribute('open')).resolves.toBe('');
+    await expect.poll(() => bigPage.locator('#menu').getAttribute('open'), SETTLED).toBe('');
     await bigPage.keyboard.press('Tab');
     await bigPage.keyboard.press('Escape');
-    await expect(bigPage.locator('#menu').getAttribute('open')).resolves.toBeNull();
-    await expect(bigPage.evaluate('document.activeElement.tagName')).resolves.toBe('SUMMARY');
+    await expect.poll(() => bigPage.locator('#menu').getAttribute('open'), SETTLED).toBeNull();
+    await expect.poll(() => bigPage.evaluate('document.activeElement.tagName'), SETTLED).toBe('SUMMARY');
   });
 });
 
@@ -112,7 +115,7 @@ describe('the header on a wide screen', () => {
     await page.waitForURL('**/buscar?q=segunda%20via%20iptu');
     await page.locator('#resultados a[href="/servicos/segunda-via-iptu"]').waitFor();
     // The search page has its own box: the header's is hidden there.
-    await expect(page.locator('#busca-topo').isHidden()).resolves.toBe(true);
+    await expect.poll(() => page.locator('#busca-topo').isHidden(), SETTLED).toBe(true);
     await page.setViewportSize({ width: 360, height: 640 });
   });
 });

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SETTLED } from '../helpers/browser.ts';
 import type { BrowserContext, Page } from 'playwright-core';
 import { measureBudget } from '../../scripts/budget.ts';
 import { setSubmissionStatus } from '../../src/server/storage/submission-store.ts';
@@ -175,11 +176,11 @@ describe('the transparency panel', () => {
     await page.locator('#menu > summary').click();
     await page.getByRole('navigation', { name: 'Principal' }).getByRole('link', { name: 'Transparência', exact: true }).click();
     await page.getByTestId('panel-date').waitFor({ timeout: 30_000 });
-    await expect(page.locator('main h1').textContent()).resolves.toBe('Painel de transparência');
-    await expect(page.getByTestId('panel-date').textContent()).resolves.toMatch(/^Dados de \d\d\/\d\d\/\d{4} às \d\d:\d\d\./);
+    await expect.poll(() => page.locator('main h1').textContent(), SETTLED).toBe('Painel de transparência');
+    await expect.poll(() => page.getByTestId('panel-date').textContent(), SETTLED).toMatch(/^Dados de \d\d\/\d\d\/\d{4} às \d\d:\d\d\./);
     // Últimos 12 meses (the default): Infraestrutura received 16, closed 14, 9 on time.
-    await expect(onTimeRow(page, 'Infraestrutura Urbana')).resolves.toEqual(['Infraestrutura Urbana', '16', '14', '64%']);
-    await expect(onTimeRow(page, 'Meio Ambiente')).resolves.toEqual(['Meio Ambiente', 'menos de 5', 'menos de 5', 'menos de 5']);
+    await expect.poll(() => onTimeRow(page, 'Infraestrutura Urbana'), SETTLED).toEqual(['Infraestrutura Urbana', '16', '14', '64%']);
+    await expect.poll(() => onTimeRow(page, 'Meio Ambiente'), SETTLED).toEqual(['Meio Ambiente', 'menos de 5', 'menos de 5', 'menos de 5']);
 
     const charts = (await page.evaluate(CHARTS_WITH_TABLES)) as { label: string; figure: boolean; caption: boolean; rows: number; sentence: string }[];
     expect(charts.length).toBeGreaterThanOrEqual(5);
@@ -194,39 +195,36 @@ describe('the transparency panel', () => {
     expect(sentences).toContain('Nos últimos 12 meses, Infraestrutura Urbana encerrou 64% dos pedidos dentro do prazo. Em 11 secretarias o percentual não aparece, para não expor ninguém: são poucos os pedidos no prazo ou fora dele.');
     expect(sentences.some((s) => s.startsWith('Nos últimos 12 meses, Infraestrutura Urbana foi o órgão com mais reclamações (6)'))).toBe(true);
     // Complaints ranking and manifestações by type.
-    await expect(page.locator('#grafico-reclamacoes-tabela').locator('xpath=ancestor::table').locator('tbody tr').first().locator('th, td').allTextContents())
-      .resolves.toEqual(['1º', 'Infraestrutura Urbana', '6']);
+    await expect.poll(() => page.locator('#grafico-reclamacoes-tabela').locator('xpath=ancestor::table').locator('tbody tr').first().locator('th, td').allTextContents(), SETTLED).toEqual(['1º', 'Infraestrutura Urbana', '6']);
     const types = await page.locator('#grafico-manifestacoes-tabela').locator('xpath=ancestor::table').locator('tbody tr').allTextContents();
     expect(types).toContain('Reclamações6');
     expect(types).toContain('Elogiosmenos de 5');
 
     // The period selector: the last 30 days hold the same requests.
     await page.getByLabel('Período').selectOption('ultimos-30-dias');
-    await expect(page.locator('#grafico-prazo-titulo').textContent()).resolves.toContain('nos últimos 30 dias');
-    await expect(onTimeRow(page, 'Infraestrutura Urbana')).resolves.toEqual(['Infraestrutura Urbana', '16', '14', '64%']);
+    await expect.poll(() => page.locator('#grafico-prazo-titulo').textContent(), SETTLED).toContain('nos últimos 30 dias');
+    await expect.poll(() => onTimeRow(page, 'Infraestrutura Urbana'), SETTLED).toEqual(['Infraestrutura Urbana', '16', '14', '64%']);
 
     // A secretariat opens to all its figures and its services'.
     const infra = page.locator('#secretaria-infraestrutura');
     await infra.locator('summary').click();
-    await expect(infra.locator('[data-metric="received"]').first().textContent()).resolves.toBe('16');
-    await expect(infra.locator('[data-metric="open"]').first().textContent()).resolves.toBe('menos de 5');
-    await expect(infra.locator('[data-metric="overdue"]').first().textContent()).resolves.toBe('menos de 5');
-    await expect(infra.locator('[data-metric="median"]').first().textContent()).resolves.toBe('9,5 dias');
-    await expect(infra.locator('[data-metric="evaluations"]').first().textContent()).resolves.toBe('10');
-    await expect(infra.locator('[data-metric="grade"]').first().textContent()).resolves.toBe('4 de 5');
+    await expect.poll(() => infra.locator('[data-metric="received"]').first().textContent(), SETTLED).toBe('16');
+    await expect.poll(() => infra.locator('[data-metric="open"]').first().textContent(), SETTLED).toBe('menos de 5');
+    await expect.poll(() => infra.locator('[data-metric="overdue"]').first().textContent(), SETTLED).toBe('menos de 5');
+    await expect.poll(() => infra.locator('[data-metric="median"]').first().textContent(), SETTLED).toBe('9,5 dias');
+    await expect.poll(() => infra.locator('[data-metric="evaluations"]').first().textContent(), SETTLED).toBe('10');
+    await expect.poll(() => infra.locator('[data-metric="grade"]').first().textContent(), SETTLED).toBe('4 de 5');
     // Clareza: ticked good by none (0: not published, like any count under 5), bad by 5 of 10.
-    await expect(infra.locator('table', { hasText: 'Critério' }).locator('tbody tr').first().locator('th, td').allTextContents())
-      .resolves.toEqual(['Clareza da informação', 'menos de 5', '50%']);
+    await expect.poll(() => infra.locator('table', { hasText: 'Critério' }).locator('tbody tr').first().locator('th, td').allTextContents(), SETTLED).toEqual(['Clareza da informação', 'menos de 5', '50%']);
     const service = infra.getByTestId('service-figures').filter({ hasText: 'Tapa-buraco' });
     await service.waitFor();
-    await expect(service.locator('[data-metric="received"]').textContent()).resolves.toBe('16');
-    await expect(service.locator('[data-metric="on-time"]').textContent()).resolves.toBe('64%');
-    await expect(service.textContent()).resolves.toContain('Prazo prometido na Carta de Serviços: até 15 dias úteis.');
-    await expect(service.locator('table', { hasText: 'Critério' }).locator('tbody tr', { hasText: 'Prazo' }).locator('th, td').allTextContents())
-      .resolves.toEqual(['Prazo', '50%', 'menos de 5']);
+    await expect.poll(() => service.locator('[data-metric="received"]').textContent(), SETTLED).toBe('16');
+    await expect.poll(() => service.locator('[data-metric="on-time"]').textContent(), SETTLED).toBe('64%');
+    await expect.poll(() => service.textContent(), SETTLED).toContain('Prazo prometido na Carta de Serviços: até 15 dias úteis.');
+    await expect.poll(() => service.locator('table', { hasText: 'Critério' }).locator('tbody tr', { hasText: 'Prazo' }).locator('th, td').allTextContents(), SETTLED).toEqual(['Prazo', '50%', 'menos de 5']);
     // The open-data links.
-    await expect(page.getByRole('link', { name: 'Baixar a planilha (CSV)' }).getAttribute('href')).resolves.toBe('/api/transparencia/dados.csv');
-    await expect(page.getByRole('link', { name: /Dicionário de dados/ }).getAttribute('href')).resolves.toBe('/api/transparencia/dicionario.json');
+    await expect.poll(() => page.getByRole('link', { name: 'Baixar a planilha (CSV)' }).getAttribute('href'), SETTLED).toBe('/api/transparencia/dados.csv');
+    await expect.poll(() => page.getByRole('link', { name: /Dicionário de dados/ }).getAttribute('href'), SETTLED).toBe('/api/transparencia/dicionario.json');
   });
 
   it('has no axe violations, fits 320 px with text at 200 % and is usable by keyboard', async () => {
@@ -237,7 +235,7 @@ describe('the transparency panel', () => {
     expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
 
     await page.addStyleTag({ content: 'html { font-size: 200% !important; }' });
-    await expect(page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')).resolves.toBeLessThanOrEqual(0);
+    await expect.poll(() => page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth'), SETTLED).toBeLessThanOrEqual(0);
     const again = await axeViolations(page);
     expect(again, JSON.stringify(again, null, 2)).toEqual([]);
 
@@ -247,18 +245,18 @@ describe('the transparency panel', () => {
     const meio = page.locator('#secretaria-meio-ambiente');
     await meio.locator('summary').focus();
     await page.keyboard.press('Enter');
-    await expect(meio.evaluate((el) => (el as unknown as { open: boolean }).open)).resolves.toBe(true);
+    await expect.poll(() => meio.evaluate((el) => (el as unknown as { open: boolean }).open), SETTLED).toBe(true);
   });
 
   it('shows a service\'s "prometido × cumprido" line on its page', async () => {
     await page.goto(`${app.server.url}/servicos/tapa-buraco`);
     const line = page.getByTestId('promise-kept');
     await line.waitFor({ state: 'attached', timeout: 30_000 });
-    await expect(line.textContent()).resolves.toContain('Prazo prometido: até 15 dias úteis. Cumprido em 64% dos pedidos nos últimos 12 meses (mediana: 9,5 dias).');
+    await expect.poll(() => line.textContent(), SETTLED).toContain('Prazo prometido: até 15 dias úteis. Cumprido em 64% dos pedidos nos últimos 12 meses (mediana: 9,5 dias).');
     // Fewer than 5 closed: it says so instead of a share.
     await page.goto(`${app.server.url}/servicos/poda-arvore`);
     await page.getByTestId('promise-kept').waitFor({ state: 'attached', timeout: 30_000 });
-    await expect(page.getByTestId('promise-kept').textContent()).resolves.toContain('Prazo prometido: até 45 dias úteis. Nos últimos 12 meses, ainda não há pedidos encerrados em número suficiente para publicar quantos foram no prazo.');
+    await expect.poll(() => page.getByTestId('promise-kept').textContent(), SETTLED).toContain('Prazo prometido: até 45 dias úteis. Nos últimos 12 meses, ainda não há pedidos encerrados em número suficiente para publicar quantos foram no prazo.');
   });
 
   it('reads again with no signal after a reload, with the date of its figures', async () => {
@@ -271,9 +269,9 @@ describe('the transparency panel', () => {
     try {
       await page.reload();
       await page.getByTestId('panel-date').waitFor({ timeout: 30_000 });
-      await expect(page.getByTestId('panel-date').locator('strong').textContent()).resolves.toBe(dateOnline);
-      await expect(page.getByTestId('panel-date').textContent()).resolves.toContain('Sem internet');
-      await expect(onTimeRow(page, 'Infraestrutura Urbana')).resolves.toEqual(['Infraestrutura Urbana', '16', '14', '64%']);
+      await expect.poll(() => page.getByTestId('panel-date').locator('strong').textContent(), SETTLED).toBe(dateOnline);
+      await expect.poll(() => page.getByTestId('panel-date').textContent(), SETTLED).toContain('Sem internet');
+      await expect.poll(() => onTimeRow(page, 'Infraestrutura Urbana'), SETTLED).toEqual(['Infraestrutura Urbana', '16', '14', '64%']);
       const charts = (await page.evaluate(CHARTS_WITH_TABLES)) as { rows: number }[];
       expect(charts.length).toBeGreaterThanOrEqual(5);
       // The services' figures open offline too.
@@ -282,7 +280,7 @@ describe('the transparency panel', () => {
       // And a service page keeps its line.
       await page.goto(`${app.server.url}/servicos/tapa-buraco`);
       await page.getByTestId('promise-kept').waitFor({ state: 'attached', timeout: 30_000 });
-      await expect(page.getByTestId('promise-kept').textContent()).resolves.toContain('Cumprido em 64% dos pedidos');
+      await expect.poll(() => page.getByTestId('promise-kept').textContent(), SETTLED).toContain('Cumprido em 64% dos pedidos');
     } finally {
       await context.setOffline(false);
     }

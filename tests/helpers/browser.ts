@@ -17,6 +17,12 @@ export const CHROMIUM_ARGS = [
 ];
 
 /**
+ * How long `expect.poll` waits for the screen to reach a state. A test reads a page by waiting for what it
+ * expects, never once: on a loaded 2-core machine a render, an IndexedDB write or a fetch can land late.
+ */
+export const SETTLED = { timeout: 15_000, interval: 100 };
+
+/**
  * The root tsconfig has no DOM types (it also checks the server), so code run inside the page is
  * passed as a string expression; these are the ones the tests share.
  */

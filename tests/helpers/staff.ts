@@ -4,6 +4,7 @@
  * every kind the queue holds (request, manifestation, evaluation) for two secretariats.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import * as OTPAuth from 'otpauth';
 import { createAccount, type AccountRow } from '../../src/server/staff/accounts.ts';
 import type { Storage } from '../../src/server/storage/types.ts';
@@ -43,8 +44,31 @@ function clientAddress(): string {
   return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
 }
 
-export function totpCode(secret: string, timestamp = Date.now()): string {
-  return new OTPAuth.TOTP({ algorithm: 'SHA1', digits: 6, period: 30, secret: OTPAuth.Secret.fromBase32(secret) }).generate({ timestamp });
+const totpOf = (secret: string) => new OTPAuth.TOTP({ algorithm: 'SHA1', digits: 6, period: 30, secret: OTPAuth.Secret.fromBase32(secret) });
+/** The last time step handed out per secret: the server accepts each step once (±1 step of now). */
+const stepsGiven = new Map<string, number>();
+
+/** The code the authenticator app shows at a given moment. */
+export function totpCode(secret: string, timestamp: number): string {
+  return totpOf(secret).generate({ timestamp });
+}
+
+/**
+ * A code the server accepts now and has not taken yet. The server takes each 30-second step once, and
+ * accepts the steps just before and after now; so two sign-ins of one account in the same 30 seconds get
+ * now's and the next step's code, and a third waits for the clock instead of failing by chance.
+ */
+export async function unusedTotpCode(secret: string): Promise<string> {
+  const totp = totpOf(secret);
+  for (;;) {
+    const now = totp.counter();
+    const step = Math.max(now, (stepsGiven.get(secret) ?? -Infinity) + 1);
+    if (step <= now + 1) {
+      stepsGiven.set(secret, step);
+      return totp.generate({ timestamp: step * 30_000 });
+    }
+    await new Promise((resolve) => setTimeout(resolve, (now + 1) * 30_000 - Date.now() + 100));
+  }
 }
 
 /** The session id (as stored, and as the audit log keeps its first 16 characters) of a cookie token. */
@@ -57,6 +81,10 @@ export class StaffClient {
   csrf: string | null = null;
   /** The second factor's secret once enrolled through the API. */
   totpSecret: string | null = null;
+  /** The known-device cookie the server gave this browser at a full sign-in. */
+  deviceToken: string | null = null;
+  /** The password of the last sign-in, typed again to enrol a second factor. */
+  password: string = STAFF_PASSWORD;
   readonly address = clientAddress();
 
   constructor(readonly base: string, readonly options: { https?: boolean } = {}) {}
@@ -70,7 +98,11 @@ export class StaffClient {
   async call(method: Method, path: string, options: CallOptions = {}): Promise<Answer> {
     const write = !['GET', 'HEAD'].includes(method);
     const headers: Record<string, string> = { 'x-forwarded-for': this.address, ...(this.options.https ? { 'x-forwarded-proto': 'https' } : {}) };
-    if (options.cookie !== false && this.token) headers.cookie = `${this.cookieName ?? 'gestao'}=${this.token}`;
+    const cookies = [
+      ...(options.cookie !== false && this.token ? [`${this.cookieName ?? 'gestao'}=${this.token}`] : []),
+      ...(this.deviceToken && path.startsWith('/api/gestao') ? [`gestao-aparelho=${this.deviceToken}`] : []),
+    ];
+    if (cookies.length) headers.cookie = cookies.join('; ');
     const csrf = options.csrf ?? true;
     if (write && csrf !== false) {
       const value = typeof csrf === 'string' ? csrf : this.csrf;
@@ -96,6 +128,8 @@ export class StaffClient {
   /** Keeps the cookie the server set (or forgets it when cleared) and the CSRF token of a session answer. */
   private remember(response: Response, body: any): void {
     for (const line of response.headers.getSetCookie()) {
+      const device = /^gestao-aparelho=([^;]*)/.exec(line);
+      if (device) this.deviceToken = device[1] || null;
       const match = /^(__Host-gestao|gestao)=([^;]*)/.exec(line);
       if (!match) continue;
       this.cookieName = match[1]!;
@@ -106,15 +140,16 @@ export class StaffClient {
   }
 
   login(email: string, password = STAFF_PASSWORD): Promise<Answer> {
+    this.password = password;
     return this.call('POST', '/api/gestao/session', { body: { email, password } });
   }
 
-  /** Sets up the second factor through the API (a new secret, confirmed with a code made from it). */
+  /** Sets up the second factor through the API (the password again, a new secret, confirmed with a code made from it). */
   async enrolTotp(): Promise<Answer> {
-    const enrolment = await this.call('POST', '/api/gestao/totp/enrolment', { body: {} });
+    const enrolment = await this.call('POST', '/api/gestao/totp/enrolment', { body: { password: this.password } });
     if (enrolment.status !== 200) throw new Error(`enrolment answered ${enrolment.status}: ${enrolment.text}`);
     this.totpSecret = enrolment.body.secret;
-    return this.call('POST', '/api/gestao/totp/enrolment/confirm', { body: { code: totpCode(this.totpSecret!) } });
+    return this.call('POST', '/api/gestao/totp/enrolment/confirm', { body: { code: await unusedTotpCode(this.totpSecret!) } });
   }
 
   /**
@@ -127,7 +162,7 @@ export class StaffClient {
     if (answer.body.stage === 'enrol') answer = await this.enrolTotp();
     else if (answer.body.stage === 'totp') {
       if (!this.totpSecret) throw new Error(`${email} needs a code and this client never enrolled`);
-      answer = await this.call('POST', '/api/gestao/session/totp', { body: { code: totpCode(this.totpSecret) } });
+      answer = await this.call('POST', '/api/gestao/session/totp', { body: { code: await unusedTotpCode(this.totpSecret) } });
     }
     if (answer.status !== 200 || answer.body.stage !== 'signed_in') throw new Error(`sign-in of ${email} ended with ${answer.status}: ${answer.text}`);
     return answer;
@@ -139,6 +174,32 @@ export class StaffClient {
     const answer = await this.call('GET', '/api/gestao/session');
     return answer.status === 200 && answer.body.stage === 'signed_in';
   }
+}
+
+/**
+ * A sign-in sent from a real source address (a loopback alias such as 127.0.0.5, bound with localAddress),
+ * with no X-Forwarded-For: the server counts the connection's own address, as it would an outsider's.
+ */
+export function loginFromAddress(base: string, localAddress: string, email: string, password: string): Promise<{ status: number; body: any; setCookies: string[] }> {
+  const url = new URL(`${base}/api/gestao/session`);
+  const payload = JSON.stringify({ email, password });
+  return new Promise((resolve, reject) => {
+    const sent = httpRequest({
+      host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress, agent: false,
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), origin: url.origin },
+    }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        const cookies = response.headers['set-cookie'] ?? [];
+        resolve({ status: response.statusCode ?? 0, body: text ? JSON.parse(text) : undefined, setCookies: cookies });
+      });
+      response.on('error', reject);
+    });
+    sent.on('error', reject);
+    sent.end(payload);
+  });
 }
 
 let accountNumber = 0;

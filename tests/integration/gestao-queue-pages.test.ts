@@ -70,16 +70,17 @@ describe.each(BACKENDS)('GET /api/gestao/requests pages on %s', (backend) => {
   });
 
   it('keeps bytes flowing through the compressor while a slow export reads its next page, so the idle timer never cuts it', async () => {
-    // Each page of the queue takes 2 s to read; the socket is closed after 3 s without a byte. 205 rows are
-    // two pages: held back by the compressor until the end (4 s), the export was cut; flushed per page, not.
+    // Each page of the queue takes 3 s to read; the socket is closed after 5 s without a byte. 205 rows are
+    // two pages: held back by the compressor until the end (6 s), the export was cut; flushed per page, not
+    // (2 s of margin per page, so a loaded machine's slower queries do not cut it by chance).
     const slow: Storage = {
       ...server.storage,
       query: async (sql: string, params?: readonly unknown[]) => {
-        if (/FROM submissions s/.test(sql) && /LIMIT/i.test(sql)) await new Promise((resolve) => setTimeout(resolve, 2000));
+        if (/FROM submissions s/.test(sql) && /LIMIT/i.test(sql)) await new Promise((resolve) => setTimeout(resolve, 3000));
         return server.storage.query(sql, params);
       },
     } as Storage;
-    const slowServer = await startServer({ storage: slow, charter: false, integrityContent: false, limits: { bodyStallMs: 3000 } });
+    const slowServer = await startServer({ storage: slow, charter: false, integrityContent: false, limits: { bodyStallMs: 5000 } });
     try {
       for (const encoding of ['br', 'gzip'] as const) {
         const body = await new Promise<Buffer>((resolve, reject) => {

@@ -10,7 +10,9 @@ import * as OTPAuth from 'otpauth';
 import { DEFAULT_THRESHOLDS, type RadarAnswer, type RadarSignal, type YearlyReport } from '../../src/shared/radar.ts';
 import type { StaffRole } from '../../src/shared/staff.ts';
 import { createAccount, setPassword, setTotpSecret } from '../../src/server/staff/accounts.ts';
+import { computeRadar } from '../../src/server/staff/radar.ts';
 import { appTestCharter } from '../helpers/app-charter.ts';
+import { countingStorage } from '../helpers/counting-storage.ts';
 import { BACKENDS, startServer, type TestServer } from '../helpers/server.ts';
 
 const DAY = 86_400_000;
@@ -219,6 +221,14 @@ describe.each(BACKENDS)('the risk radar and the yearly report on %s', (backend) 
     expect(text).not.toContain(SECRET_TEXT);
     expect(text).not.toContain(CITIZEN_NAME);
     expect(text).not.toContain('selado');
+  });
+
+  it('reads every signal in one grouped query each, none per secretariat (a complaints spike\'s records included)', async () => {
+    const counted = countingStorage(server.storage);
+    const signals = await computeRadar(counted.storage, appTestCharter(), DEFAULT_THRESHOLDS, new Date(), { integrityIds: true });
+    expect(signals.some((s) => s.kind === 'complaints_spike' && s.links.requests.length > 0)).toBe(true);
+    // Requests, evaluations, complaints, reopenings and transfers, manifestações near their deadline, integrity.
+    expect(counted.queries()).toBe(6);
   });
 
   it('changes thresholds by PUT, refuses bad ones in pt-BR, and audits every change', async () => {

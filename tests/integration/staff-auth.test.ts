@@ -6,10 +6,11 @@
  */
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ABSOLUTE_LIMIT_MS, IDLE_LIMIT_MS, LOCKOUT_MS, MAX_FAILURES, RESET_LINK_MS, sha256 } from '../../src/server/staff/accounts.ts';
+import { ABSOLUTE_LIMIT_MS, IDLE_LIMIT_MS, RESET_LINK_MS, sha256 } from '../../src/server/staff/accounts.ts';
+import { THROTTLE } from '../../src/server/staff/sign-in-throttle.ts';
 import type { StaffRouteInfo } from '../../src/server/staff/plugin.ts';
 import { BACKENDS, startServer, type TestServer } from '../helpers/server.ts';
-import { addAccount, fileWithPhoto, sessionIdOf, StaffClient, staffCharter, STAFF_PASSWORD, totpCode, type Filed, type Method, type TestAccount } from '../helpers/staff.ts';
+import { addAccount, fileWithPhoto, sessionIdOf, StaffClient, staffCharter, STAFF_PASSWORD, totpCode, unusedTotpCode, type Filed, type Method, type TestAccount } from '../helpers/staff.ts';
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -115,8 +116,10 @@ describe.each(BACKENDS)('staff sign-in and its guards on %s', (backend) => {
     const login = await client.login(account.email);
     expect(login.status).toBe(200);
     const cookies = login.headers.getSetCookie();
-    expect(cookies).toHaveLength(1);
+    expect(cookies).toHaveLength(2);
     expect(cookies[0]).toMatch(/^gestao=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=43200$/);
+    // The known-device cookie of a full sign-in goes only to the staff API.
+    expect(cookies[1]).toMatch(/^gestao-aparelho=[A-Za-z0-9_-]{43}; Path=\/api\/gestao; HttpOnly; SameSite=Strict; Max-Age=\d+$/);
     expect(cookies[0]).not.toMatch(/Secure|Domain/i);
     expect(Number(/Max-Age=(\d+)/.exec(cookies[0]!)![1]) * 1000).toBe(ABSOLUTE_LIMIT_MS);
   });
@@ -127,8 +130,9 @@ describe.each(BACKENDS)('staff sign-in and its guards on %s', (backend) => {
     const login = await client.login(account.email);
     expect(login.status).toBe(200);
     const cookies = login.headers.getSetCookie();
-    expect(cookies).toHaveLength(1);
+    expect(cookies).toHaveLength(2);
     expect(cookies[0]).toMatch(/^__Host-gestao=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=43200; Secure$/);
+    expect(cookies[1]).toMatch(/^gestao-aparelho=[A-Za-z0-9_-]{43}; Path=\/api\/gestao; HttpOnly; SameSite=Strict; Max-Age=\d+; Secure$/);
     expect(cookies[0]).not.toMatch(/Domain/i);
     expect(client.cookieName).toBe('__Host-gestao');
     expect((await client.call('GET', '/api/gestao/requests')).status).toBe(200);
@@ -241,35 +245,38 @@ describe.each(BACKENDS)('staff sign-in and its guards on %s', (backend) => {
 
   // ------------------------------------------------------------ lock-out, without telling which e-mails exist
 
-  it(`locks an e-mail out after ${MAX_FAILURES} failures for 15 minutes, answering an unknown e-mail exactly like a known one`, async () => {
+  it(`makes an address that keeps guessing wait after ${THROTTLE.freeFailures} failures (doubling), never the account, answering an unknown e-mail exactly like a known one`, async () => {
     const known = await addAccount(server.storage, ['atendente']);
     const unknown = `ninguem.${Date.now()}@pmvc.ba.gov.br`;
+    // One guesser per e-mail, each from its own address, as the same steps.
+    const guessers = { [known.email]: new StaffClient(server.url), [unknown]: new StaffClient(server.url) };
     const attempt = async (email: string, password: string) => {
-      const answer = await new StaffClient(server.url).login(email, password);
-      return { status: answer.status, body: answer.body, cookie: answer.headers.getSetCookie().length };
+      const answer = await guessers[email]!.login(email, password);
+      return { status: answer.status, body: answer.body, cookie: answer.headers.getSetCookie().length, retryAfter: answer.headers.get('retry-after') };
     };
     const knownAnswers = [];
     const unknownAnswers = [];
-    for (let i = 0; i < MAX_FAILURES + 2; i++) {
+    for (let i = 0; i < THROTTLE.freeFailures + 2; i++) {
       knownAnswers.push(await attempt(known.email, 'senha errada 123456'));
       unknownAnswers.push(await attempt(unknown, 'senha errada 123456'));
     }
     expect(knownAnswers).toEqual(unknownAnswers);
-    expect(knownAnswers.map((a) => a.status)).toEqual([...Array(MAX_FAILURES - 1).fill(401), 429, 429, 429]);
+    expect(knownAnswers.map((a) => a.status)).toEqual([...Array(THROTTLE.freeFailures - 1).fill(401), 429, 429, 429]);
     expect(knownAnswers[0]!.body).toEqual({ error: 'bad_credentials', message: 'E-mail ou senha incorretos.' });
-    expect(knownAnswers.at(-1)!.body.error).toBe('locked');
+    expect(knownAnswers.slice(-3).map((a) => a.retryAfter)).toEqual(['1', '2', '4']);
+    expect(knownAnswers.at(-1)!.body).toEqual({ error: 'wait', message: 'Muitas tentativas erradas deste endereço. Espere 4 segundos e tente de novo.' });
     expect(knownAnswers.every((a) => a.cookie === 0)).toBe(true);
-    // Locked: even the right password is refused, in the same words as for the unknown e-mail.
+    // While that address waits, even the right password from it is refused, in the same words as for the unknown e-mail.
     const right = await attempt(known.email, STAFF_PASSWORD);
-    expect(right).toEqual(await attempt(unknown, STAFF_PASSWORD));
     expect(right.status).toBe(429);
-    // For 15 minutes, by e-mail: another e-mail is not affected.
-    const lock = await server.storage.query<{ locked_until: Date }>('SELECT locked_until FROM staff_login_failures WHERE email_hash = $1', [sha256(known.email)]);
-    expect(Math.abs(lock.rows[0]!.locked_until.getTime() - Date.now() - LOCKOUT_MS)).toBeLessThan(60_000);
-    const bystander = await addAccount(server.storage, ['atendente']);
-    expect((await attempt(bystander.email, STAFF_PASSWORD)).status).toBe(200);
-    // The lock runs out: the right password works again.
-    await server.storage.query(`UPDATE staff_login_failures SET locked_until = now() - interval '1 second' WHERE email_hash = $1`, [sha256(known.email)]);
+    expect(right.body.error).toBe('wait');
+    expect((await attempt(unknown, STAFF_PASSWORD)).body.error).toBe('wait');
+    // The account itself is not locked: the owner, from another address, signs in.
+    expect((await new StaffClient(server.url).login(known.email)).status).toBe(200);
+    const lock = await server.storage.query('SELECT 1 FROM staff_login_failures WHERE email_hash = $1', [sha256(known.email)]);
+    expect(lock.rows).toEqual([]);
+    // The wait runs out: the right password works from that address too.
+    await server.storage.query(`UPDATE staff_login_throttle SET next_allowed_at = now() - interval '1 second' WHERE email_hash = $1`, [sha256(known.email)]);
     expect((await attempt(known.email, STAFF_PASSWORD)).status).toBe(200);
   });
 
@@ -277,7 +284,7 @@ describe.each(BACKENDS)('staff sign-in and its guards on %s', (backend) => {
     const known = await addAccount(server.storage, ['atendente']);
     const unknown = `ninguem.tempo.${Date.now()}@pmvc.ba.gov.br`;
     const timed = async (email: string) => {
-      await server.storage.query('DELETE FROM staff_login_failures WHERE email_hash = $1', [sha256(email)]);
+      await server.storage.query('DELETE FROM staff_login_throttle WHERE email_hash = $1', [sha256(email)]);
       const start = performance.now();
       const answer = await new StaffClient(server.url).login(email, 'senha errada 123456');
       expect(answer.status).toBe(401);
@@ -310,7 +317,7 @@ describe.each(BACKENDS)('staff sign-in and its guards on %s', (backend) => {
     const blocked = await client.call('GET', '/api/gestao/requests');
     expect(blocked.status).toBe(401);
     expect(blocked.body.error).toBe('second_factor_required');
-    const enrolment = await client.call('POST', '/api/gestao/totp/enrolment', { body: {} });
+    const enrolment = await client.call('POST', '/api/gestao/totp/enrolment', { body: { password: STAFF_PASSWORD } });
     expect(enrolment.status).toBe(200);
     const { secret, otpauthUri, qrSvg } = enrolment.body;
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
@@ -322,23 +329,23 @@ describe.each(BACKENDS)('staff sign-in and its guards on %s', (backend) => {
     expect(wrong.status).toBe(401);
     expect(wrong.body.error).toBe('bad_code');
     expect((await client.call('GET', '/api/gestao/requests')).status).toBe(401);
-    const confirmed = await client.call('POST', '/api/gestao/totp/enrolment/confirm', { body: { code: totpCode(secret) } });
+    const confirmed = await client.call('POST', '/api/gestao/totp/enrolment/confirm', { body: { code: await unusedTotpCode(secret) } });
     expect(confirmed.status).toBe(200);
     expect(confirmed.body.stage).toBe('signed_in');
     expect((await client.call('GET', '/api/gestao/requests')).status).toBe(200);
     // Once enrolled, a new secret cannot be set from a half-signed-in session.
-    expect((await client.call('POST', '/api/gestao/totp/enrolment', { body: {} })).status).toBe(409);
+    expect((await client.call('POST', '/api/gestao/totp/enrolment', { body: { password: STAFF_PASSWORD } })).status).toBe(409);
 
     const next = new StaffClient(server.url);
     expect((await next.login(account.email)).body.stage).toBe('totp');
     expect((await next.call('GET', '/api/gestao/audit')).body.error).toBe('second_factor_required');
-    expect((await next.call('POST', '/api/gestao/totp/enrolment', { body: {} })).status).toBe(409);
+    expect((await next.call('POST', '/api/gestao/totp/enrolment', { body: { password: STAFF_PASSWORD } })).status).toBe(409);
     const bad = await next.call('POST', '/api/gestao/session/totp', { body: { code: totpCode(secret, Date.now() - 600_000) } });
     expect(bad.status).toBe(401);
     expect(bad.body.error).toBe('bad_code');
     expect((await next.call('POST', '/api/gestao/session/totp', { body: { code: 'abcdef' } })).status).toBe(422);
     expect((await next.call('GET', '/api/gestao/audit')).status).toBe(401);
-    const good = await next.call('POST', '/api/gestao/session/totp', { body: { code: totpCode(secret) } });
+    const good = await next.call('POST', '/api/gestao/session/totp', { body: { code: await unusedTotpCode(secret) } });
     expect(good.status).toBe(200);
     expect(good.body).toMatchObject({ stage: 'signed_in', account: { id: account.account.id, totpEnabled: true } });
     expect((await next.call('GET', '/api/gestao/audit')).status).toBe(200);
@@ -352,7 +359,7 @@ describe.each(BACKENDS)('staff sign-in and its guards on %s', (backend) => {
     const next = new StaffClient(server.url);
     expect((await next.login(account.email)).body.stage).toBe('totp');
     expect((await next.call('GET', '/api/gestao/requests')).status).toBe(401);
-    expect((await next.call('POST', '/api/gestao/session/totp', { body: { code: totpCode(client.totpSecret!) } })).status).toBe(200);
+    expect((await next.call('POST', '/api/gestao/session/totp', { body: { code: await unusedTotpCode(client.totpSecret!) } })).status).toBe(200);
     expect((await next.call('GET', '/api/gestao/requests')).status).toBe(200);
   });
 

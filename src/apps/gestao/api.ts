@@ -13,13 +13,16 @@ export class ApiFailure extends Error {
   readonly status: number;
   readonly code: string;
   readonly fields: Record<string, string>;
+  /** Seconds the server asked to wait (its Retry-After), 0 when it did not say. */
+  readonly retryAfter: number;
 
-  constructor(status: number, error: ApiError) {
+  constructor(status: number, error: ApiError, retryAfter = 0) {
     super(error.message);
     this.name = 'ApiFailure';
     this.status = status;
     this.code = error.error;
     this.fields = error.fields ?? {};
+    this.retryAfter = retryAfter;
   }
 }
 
@@ -73,7 +76,8 @@ async function send(path: string, { method = 'GET', body, quiet401 = false, cach
     // Not JSON (a proxy's page): keep the generic words.
   }
   if (response.status === 401 && !quiet401) unauthenticated?.(error.error);
-  throw new ApiFailure(response.status, error);
+  const retryAfter = Number(response.headers.get('retry-after'));
+  throw new ApiFailure(response.status, error, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : 0);
 }
 
 /** Sends a request and parses its JSON answer with the schema. */

@@ -9,7 +9,7 @@ import {
 } from '../../shared/integrity-content.ts';
 import { parseContract } from '../../shared/schemas.ts';
 import { sha256Hex } from '../hashing.ts';
-import type { Queryable, Storage } from '../storage/types.ts';
+import type { Queryable } from '../storage/types.ts';
 
 export type ContentFileResult = { ok: true; content: IntegrityContent } | { ok: false; fields: Record<string, string> };
 
@@ -63,11 +63,11 @@ export async function servedContent(db: Queryable): Promise<{ body: string; etag
 }
 
 export async function updatePlanAction(
-  storage: Storage, actionId: string, update: { status: PlanStatus; progress: number; note?: string | undefined }, accountId: string, at = new Date(),
+  db: Queryable, actionId: string, update: { status: PlanStatus; progress: number; note?: string | undefined }, accountId: string, at = new Date(),
 ): Promise<boolean> {
-  const served = await servedContent(storage);
+  const served = await servedContent(db);
   if (!served || !(JSON.parse(served.body) as ServedIntegrityContent).plan.actions.some((a) => a.id === actionId)) return false;
-  await storage.query(
+  await db.query(
     `INSERT INTO integrity_plan_updates (action_id, status, progress, note, updated_at, account_id) VALUES ($1, $2, $3, $4, $5, $6)
      ON CONFLICT (action_id) DO UPDATE SET status = $2, progress = $3, note = $4, updated_at = $5, account_id = $6`,
     [actionId, update.status, update.progress, update.note ?? null, at, accountId],

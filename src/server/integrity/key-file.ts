@@ -5,14 +5,15 @@
  * DATA_DIR/integrity.key is moved there once, with a warning.
  */
 import { existsSync, mkdirSync, renameSync, copyFileSync, unlinkSync } from 'node:fs';
-import { join, relative, resolve, isAbsolute } from 'node:path';
+import { join, relative, resolve, isAbsolute, sep } from 'node:path';
 
 export const KEY_FILE_NAME = 'integrity.key';
 
 /** True when `inner` is `outer` itself or lies anywhere below it. */
 export function isInside(inner: string, outer: string): boolean {
   const rel = relative(resolve(outer), resolve(inner));
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+  // '..' as a whole segment only: a folder named '..keys' inside `outer` is inside it.
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }
 
 export interface KeyFileChoice {

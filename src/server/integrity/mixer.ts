@@ -137,6 +137,9 @@ export async function mixHeld(storage: Storage, keys: IntegrityKeys, random: Ran
         if (inserted.rowCount) await insertFiles(tx, keys, item.report_id, null, report.files);
       } else {
         const message = keys.openJson<HeldMessage>(sealed);
+        // The report's row first, as a city message takes it: otherwise each holds what the other waits for
+        // (this seq's index entry, that row) and PostgreSQL aborts one as a deadlock.
+        await tx.query('SELECT 1 FROM integrity_reports WHERE id = $1 FOR UPDATE', [item.report_id]);
         const text = keys.seal(message.text);
         const messageId = randomUUID();
         const inserted = await tx.query(

@@ -316,21 +316,20 @@ export async function readReportFile({ storage, keys }: IntegrityDeps, reportId:
 }
 
 /** The controladoria's message; false when there is no such report. (Not an opening: it marks nothing read.) */
-export async function cityMessage({ storage, keys }: IntegrityDeps, reportId: string, text: string, now = new Date()): Promise<boolean> {
-  return storage.transaction(async (tx) => {
-    const updated = await tx.query(`UPDATE integrity_reports SET status = 'aguardando_voce' WHERE id = $1`, [reportId]);
-    if (updated.rowCount === 0) return false;
-    await addMessage(tx, keys, reportId, true, text, null, now);
-    return true;
-  });
+/** The city's question to the reporter, inside the caller's transaction (which also holds its audit entry). */
+export async function cityMessage(tx: Queryable, keys: IntegrityKeys, reportId: string, text: string, now = new Date()): Promise<boolean> {
+  const updated = await tx.query(`UPDATE integrity_reports SET status = 'aguardando_voce' WHERE id = $1`, [reportId]);
+  if (updated.rowCount === 0) return false;
+  await addMessage(tx, keys, reportId, true, text, null, now);
+  return true;
 }
 
-export async function setReportStatus(storage: Storage, reportId: string, status: IntegrityStatus): Promise<boolean> {
-  return (await storage.query('UPDATE integrity_reports SET status = $2 WHERE id = $1', [reportId, status])).rowCount > 0;
+export async function setReportStatus(db: Queryable, reportId: string, status: IntegrityStatus): Promise<boolean> {
+  return (await db.query('UPDATE integrity_reports SET status = $2 WHERE id = $1', [reportId, status])).rowCount > 0;
 }
 
-export async function classifyReport(storage: Storage, reportId: string, change: { riskCategory: string | null; secretariats: string[]; services: string[] }): Promise<boolean> {
-  return (await storage.query(
+export async function classifyReport(db: Queryable, reportId: string, change: { riskCategory: string | null; secretariats: string[]; services: string[] }): Promise<boolean> {
+  return (await db.query(
     'UPDATE integrity_reports SET risk_category = $2, linked_secretariats = $3, linked_services = $4 WHERE id = $1',
     // Each link once: a repeated one would count a report several times in the radar's clusters.
     [reportId, change.riskCategory, [...new Set(change.secretariats)], [...new Set(change.services)]],

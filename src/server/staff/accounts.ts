@@ -10,9 +10,6 @@ import type { Queryable, Storage } from '../storage/types.ts';
 
 export const IDLE_LIMIT_MS = 30 * 60_000;
 export const ABSOLUTE_LIMIT_MS = 12 * 3600_000;
-/** Failed sign-ins per e-mail before a lock-out, and its length. */
-export const MAX_FAILURES = 5;
-export const LOCKOUT_MS = 15 * 60_000;
 export const RESET_LINK_MS = 24 * 3600_000;
 
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -64,6 +61,14 @@ export function hashPassword(password: string): Promise<string> {
 /** A hash of nothing, checked when the e-mail has no account: the answer takes as long either way. */
 let dummyHash: Promise<string> | undefined;
 
+/** Whether the password is the account's; an account without one (or none at all) costs the same hash. */
+export async function passwordMatches(account: AccountRow | null, password: string): Promise<boolean> {
+  dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
+  const hashToCheck = account?.passwordHash ?? await dummyHash;
+  const matches = await argon2Verify(hashToCheck, password).catch(() => false);
+  return matches && Boolean(account?.passwordHash);
+}
+
 export async function createAccount(
   db: Queryable,
   input: { email: string; name: string; roles: readonly StaffRole[]; secretariats: readonly string[]; password?: string },
@@ -77,8 +82,10 @@ export async function createAccount(
   return (await findAccountById(db, id))!;
 }
 
+/** Changes an account; `then` runs in the same transaction (its audit entry commits with the change or not at all). */
 export async function updateAccount(
   storage: Storage, id: string, change: { name?: string; roles?: readonly StaffRole[]; secretariats?: readonly string[]; disabled?: boolean },
+  then?: (tx: Queryable, account: AccountRow) => Promise<void>,
 ): Promise<AccountRow | null> {
   return storage.transaction(async (tx) => {
     const current = await findAccountById(tx, id);
@@ -91,7 +98,9 @@ export async function updateAccount(
     );
     // Disabling, or any change of what the account may do, ends its sessions: the next request signs in again.
     if (change.disabled || change.roles || change.secretariats) await endSessionsOf(tx, id);
-    return findAccountById(tx, id);
+    const changed = (await findAccountById(tx, id))!;
+    await then?.(tx, changed);
+    return changed;
   });
 }
 
@@ -104,37 +113,29 @@ export async function setTotpSecret(db: Queryable, id: string, secret: string | 
   await db.query('UPDATE staff_accounts SET totp_secret = $2, totp_enabled = $3 WHERE id = $1', [id, secret, enabled]);
 }
 
-// ---------------------------------------------------------------- sign-in
-
-export type PasswordCheck = { ok: true; account: AccountRow } | { ok: false; locked: boolean };
-
 /**
- * Checks an e-mail and password. Failures are counted per e-mail whether or not it has an account, and
- * the answer's shape and time are the same for an unknown e-mail, a wrong password and a disabled account,
- * so nobody learns which e-mails exist.
+ * Takes a TOTP time step as used: true only if it is later than the last one accepted for the account.
+ * One conditional UPDATE, so two sessions racing with the same code cannot both win.
  */
-export async function checkPassword(db: Queryable, email: string, password: string, now = new Date()): Promise<PasswordCheck> {
-  const emailHash = sha256(email.trim().toLowerCase());
-  const failures = (await db.query<{ failures: number; locked_until: Date | null }>(
-    'SELECT failures, locked_until FROM staff_login_failures WHERE email_hash = $1', [emailHash],
-  )).rows[0];
-  const account = await findAccountByEmail(db, email);
-  dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
-  const hashToCheck = account?.passwordHash ?? await dummyHash;
-  const matches = await argon2Verify(hashToCheck, password).catch(() => false);
-  if (failures?.locked_until && failures.locked_until > now) return { ok: false, locked: true };
-  if (matches && account?.passwordHash && !account.disabled) {
-    await db.query('DELETE FROM staff_login_failures WHERE email_hash = $1', [emailHash]);
-    return { ok: true, account };
-  }
-  const count = (failures?.failures ?? 0) + 1;
-  const lockedUntil = count >= MAX_FAILURES ? new Date(now.getTime() + LOCKOUT_MS) : null;
-  await db.query(
-    `INSERT INTO staff_login_failures (email_hash, failures, locked_until, updated_at) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (email_hash) DO UPDATE SET failures = $2, locked_until = $3, updated_at = $4`,
-    [emailHash, lockedUntil ? 0 : count, lockedUntil, now],
-  );
-  return { ok: false, locked: lockedUntil !== null };
+export async function useTotpStep(db: Queryable, id: string, step: number): Promise<boolean> {
+  return (await db.query('UPDATE staff_accounts SET totp_last_step = $2 WHERE id = $1 AND totp_last_step < $2 RETURNING id', [id, step])).rows.length === 1;
+}
+
+/** Counts a wrong code (or a wrong password at enrolment) against the session; returns how many so far. */
+export async function countSecondFactorFailure(db: Queryable, sessionId: string): Promise<number> {
+  const row = (await db.query<{ totp_failures: number }>('UPDATE staff_sessions SET totp_failures = totp_failures + 1 WHERE id = $1 RETURNING totp_failures', [sessionId])).rows[0];
+  return row?.totp_failures ?? Number.MAX_SAFE_INTEGER;
+}
+
+/** An admin's reset of a colleague's second factor: the secret goes, every session ends, the next sign-in enrols again. */
+/**
+ * Clears a second factor: the colleague signs in with their own password and enrols again. Password links
+ * still open are cancelled, so a link made earlier by someone else never meets a cleared second factor.
+ */
+export async function resetSecondFactor(db: Queryable, id: string, now = new Date()): Promise<void> {
+  await db.query('UPDATE staff_accounts SET totp_secret = NULL, totp_enabled = false WHERE id = $1', [id]);
+  await db.query('UPDATE staff_password_resets SET used_at = $2 WHERE account_id = $1 AND used_at IS NULL', [id, now]);
+  await endSessionsOf(db, id);
 }
 
 // ---------------------------------------------------------------- sessions
@@ -198,10 +199,14 @@ export function sameToken(a: string, b: string): boolean {
 
 // ---------------------------------------------------------------- password reset links
 
-/** A one-time link for the account, made by an admin and shown once (no e-mail server needed). */
+/**
+ * A one-time link for the account, made by an admin and shown once (no e-mail server needed). It cancels
+ * the account's older unused links: only the newest one handed out can set the password.
+ */
 export async function createResetToken(db: Queryable, accountId: string, createdBy: string, now = new Date()): Promise<{ token: string; expiresAt: Date }> {
   const secret = token();
   const expiresAt = new Date(now.getTime() + RESET_LINK_MS);
+  await db.query('UPDATE staff_password_resets SET used_at = $2 WHERE account_id = $1 AND used_at IS NULL', [accountId, now]);
   await db.query('INSERT INTO staff_password_resets (token_hash, account_id, created_by, expires_at) VALUES ($1, $2, $3, $4)', [sha256(secret), accountId, createdBy, expiresAt]);
   return { token: secret, expiresAt };
 }

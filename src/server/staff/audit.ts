@@ -20,6 +20,15 @@ export async function audit(db: Queryable, who: AuditWho, action: string, detail
   );
 }
 
+/** Whether this account did one of these actions on this target since the given moment (the account-takeover rule). */
+export async function didLately(db: Queryable, accountId: string, actions: readonly string[], target: string, since: Date): Promise<boolean> {
+  const found = await db.query(
+    'SELECT 1 FROM staff_audit WHERE account_id = $1 AND action = ANY($2::text[]) AND target = $3 AND at >= $4 LIMIT 1',
+    [accountId, [...actions], target, since],
+  );
+  return found.rows.length > 0;
+}
+
 export interface AuditFilter {
   accountId?: string;
   action?: string;

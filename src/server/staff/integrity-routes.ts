@@ -57,16 +57,21 @@ export function integrityRoutes(app: FastifyInstance, deps: IntegrityDeps): void
   app.post<{ Params: { id: string } }>('/integridade/:id/mensagens', { config: { access: 'integrity.answer' } }, async (request) => {
     const { text: message } = parsed(parseContract(MessageSchema, request.body));
     const id = reportId(request.params.id);
-    if (!(await cityMessage(deps, id, message))) throw notFound();
-    await audit(deps.storage, who(request), 'integrity_message', { target: id });
+    // Each action and its audit entry commit together or not at all.
+    await deps.storage.transaction(async (tx) => {
+      if (!(await cityMessage(tx, deps.keys, id, message))) throw notFound();
+      await audit(tx, who(request), 'integrity_message', { target: id });
+    });
     return { ok: true };
   });
 
   app.post<{ Params: { id: string } }>('/integridade/:id/status', { config: { access: 'integrity.answer' } }, async (request) => {
     const { status } = parsed(parseContract(StatusSchema, request.body));
     const id = reportId(request.params.id);
-    if (!(await setReportStatus(deps.storage, id, status))) throw notFound();
-    await audit(deps.storage, who(request), `integrity_status:${status}`, { target: id });
+    await deps.storage.transaction(async (tx) => {
+      if (!(await setReportStatus(tx, id, status))) throw notFound();
+      await audit(tx, who(request), `integrity_status:${status}`, { target: id });
+    });
     return { ok: true };
   });
 
@@ -79,18 +84,22 @@ export function integrityRoutes(app: FastifyInstance, deps: IntegrityDeps): void
     change.services.forEach((id, i) => { if (!charter?.services.some((s) => s.id === id)) fields[`services.${i}`] = 'Serviço não encontrado na Carta de Serviços.'; });
     if (Object.keys(fields).length) throw new HttpError(422, apiError('invalid_classification', 'Confira a classificação.', fields));
     const id = reportId(request.params.id);
-    if (!(await classifyReport(deps.storage, id, change))) throw notFound();
-    await audit(deps.storage, who(request), 'integrity_classified', { target: id });
+    await deps.storage.transaction(async (tx) => {
+      if (!(await classifyReport(tx, id, change))) throw notFound();
+      await audit(tx, who(request), 'integrity_classified', { target: id });
+    });
     return { ok: true };
   });
 
   // The Integrity Plan's progress, updated by the controladoria and shown to everyone.
   app.post<{ Params: { action: string } }>('/plano/:action', { config: { access: 'plan.update' } }, async (request) => {
     const update = parsed(parseContract(PlanUpdateSchema, request.body));
-    if (!(await updatePlanAction(deps.storage, request.params.action, update, request.staff!.account.id))) {
-      throw new HttpError(404, apiError('not_found', 'Ação não encontrada no Plano de Integridade.'));
-    }
-    await audit(deps.storage, who(request), 'plan_updated', { target: request.params.action });
+    await deps.storage.transaction(async (tx) => {
+      if (!(await updatePlanAction(tx, request.params.action, update, request.staff!.account.id))) {
+        throw new HttpError(404, apiError('not_found', 'Ação não encontrada no Plano de Integridade.'));
+      }
+      await audit(tx, who(request), 'plan_updated', { target: request.params.action });
+    });
     return { ok: true };
   });
 

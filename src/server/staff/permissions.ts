@@ -78,20 +78,27 @@ export function canSee(actor: Actor, submission: { kind: SubmissionKind; secreta
 }
 
 /**
- * The SQL condition (and its parameters) that limits a query on `submissions s` to what the actor may see,
- * so a list, a count or an export can never reach further than canSee.
+ * One slice of what an actor may see: the submissions of a kind, everywhere or reached through one
+ * secretariat (its own for requests and evaluations, the one a manifestação was forwarded to). Slices
+ * never overlap, and each is a prefix of an index (migration 017), so a list walks each one in order and
+ * merges them instead of filtering one OR over kinds.
  */
-export function visibilityClause(actor: Actor, firstParam: number): { sql: string; params: unknown[] } {
-  const parts: string[] = [];
-  const params: unknown[] = [];
+export interface VisibleScope {
+  kind: SubmissionKind;
+  /** Null: every submission of the kind. */
+  through: { column: 'secretariat_id' | 'forwarded_to'; secretariat: string } | null;
+}
+
+/** What the actor may see, as slices, so a list, a count or an export can never reach further than canSee. */
+export function visibleScopes(actor: Actor): VisibleScope[] {
+  const scopes: VisibleScope[] = [];
   for (const kind of ['request', 'evaluation', 'manifestation'] as const) {
     const { everywhere, secretariats } = reach(actor, kind);
-    if (everywhere) parts.push(`s.kind = '${kind}'`);
-    else if (secretariats.length) {
-      params.push([...secretariats]);
-      const column = kind === 'manifestation' ? 's.forwarded_to' : 's.secretariat_id';
-      parts.push(`(s.kind = '${kind}' AND ${column} = ANY($${firstParam + params.length - 1}::text[]))`);
+    if (everywhere) scopes.push({ kind, through: null });
+    else {
+      const column = kind === 'manifestation' ? 'forwarded_to' : 'secretariat_id';
+      for (const secretariat of new Set(secretariats)) scopes.push({ kind, through: { column, secretariat } });
     }
   }
-  return { sql: parts.length ? `(${parts.join(' OR ')})` : 'false', params };
+  return scopes;
 }

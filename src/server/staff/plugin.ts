@@ -89,6 +89,26 @@ export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, t
   reply.header('set-cookie', `${name}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${age}${secure ? '; Secure' : ''}`);
 }
 
+/**
+ * The known-device cookie: a long-lived random token set at a full sign-in (stored hashed per account), so
+ * the owner's own browser passes the sign-in throttle and a lock-out. Sent only to the staff API.
+ */
+const DEVICE_COOKIE = 'gestao-aparelho';
+const DEVICE_MAX_AGE = 400 * 24 * 3600;
+
+export function readDeviceCookie(request: FastifyRequest): string | undefined {
+  for (const part of (request.headers.cookie ?? '').split(';')) {
+    const [name, ...rest] = part.trim().split('=');
+    if (name === DEVICE_COOKIE) return rest.join('=') || undefined;
+  }
+  return undefined;
+}
+
+export function setDeviceCookie(request: FastifyRequest, reply: FastifyReply, token: string): void {
+  const secure = request.protocol === 'https';
+  reply.header('set-cookie', `${DEVICE_COOKIE}=${token}; Path=/api/gestao; HttpOnly; SameSite=Strict; Max-Age=${DEVICE_MAX_AGE}${secure ? '; Secure' : ''}`);
+}
+
 function sameOrigin(request: FastifyRequest): boolean {
   const origin = request.headers.origin;
   if (!origin) return false;

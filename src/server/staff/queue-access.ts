@@ -17,8 +17,11 @@ export interface QueueDeps {
   storage: Storage;
   charters: CharterCache;
   push: PushOptions;
-  /** The deadline flag of a row (due_soon needs the holiday calendar); 'on_time' style flags only without it. */
-  flagOf?: (row: { status: SubmissionStatus; dueAt: Date | null; closedAt: Date | null; kind: SubmissionKind }, now: Date) => DeadlineFlag | null;
+  /**
+   * The deadline flag of a row (due_soon needs the holiday calendar of `current`, the charter the route read
+   * once for its whole answer); 'on_time' style flags only without it.
+   */
+  flagOf?: (row: { status: SubmissionStatus; dueAt: Date | null; closedAt: Date | null; kind: SubmissionKind }, now: Date, current: CurrentCharter | null) => DeadlineFlag | null;
   /** Recomputes a request's due date after its clock paused or resumed (inside the action's transaction). */
   refreshDueDate?: (id: string, within?: { db: Queryable; current: CurrentCharter | null }) => Promise<void>;
 }
@@ -77,4 +80,20 @@ export function readableFields(actor: Actor, row: Pick<SubmissionFull, 'kind' | 
   const marked = new Set([...fields, ...currentFields].filter((field) => field.identifies).map((field) => field.id));
   const identifies = (field: FormField) => marked.has(field.id) || IDENTIFYING_TYPES.includes(field.type);
   return { fields: fields.filter((field) => !identifies(field)), withheld: fields.some((field) => identifies(field) && row.answers[field.id] !== undefined) };
+}
+
+/** The attachments of the fields readableFields leaves to the actor: an identifying document stays with the Ouvidoria too. */
+export function readableAttachments(row: Pick<SubmissionFull, 'attachments'>, formFields: readonly FormField[], readable: readonly FormField[]): SubmissionFull['attachments'] {
+  if (readable.length === formFields.length) return row.attachments;
+  const ids = new Set(readable.map((field) => field.id));
+  return row.attachments.filter((attachment) => ids.has(attachment.fieldId));
+}
+
+/** readableAttachments for a route that has not read the form yet (a file's download). */
+export async function readableAttachmentsOf(deps: QueueDeps, actor: Actor, row: SubmissionFull): Promise<SubmissionFull['attachments']> {
+  if (row.kind !== 'manifestation') return row.attachments;
+  const [current, form] = await Promise.all([deps.charters.current(), deps.charters.formVersion(row.form_id, row.form_version)]);
+  const currentForm = current?.charter.forms.find((f) => f.id === row.form_id);
+  const formFields = form?.fields ?? [];
+  return readableAttachments(row, formFields, readableFields(actor, row, formFields, currentForm?.fields).fields);
 }

@@ -11,11 +11,12 @@ import { QueueFilterSchema, type DeadlineFlag, type QueueFilter, type QueueItem,
 import type { CurrentCharter } from '../current-charter.ts';
 import { safeErrorLog } from '../safe-error-log.ts';
 import { readAttachment } from '../storage/attachment-store.ts';
-import { listAccounts } from './accounts.ts';
 import { actionRoutes } from './action-routes.ts';
 import { audit, readAudit } from './audit.ts';
-import { actorOf, loadVisible, notFound, parsed, reachesService, readableFields, who, type QueueDeps } from './queue-access.ts';
-import { eventsOf, queueCounts, queuePage, queueRows, templatesOf, type QueueRow } from './queue-store.ts';
+import {
+  actorOf, loadVisible, notFound, parsed, reachesService, readableAttachments, readableAttachmentsOf, readableFields, who, type QueueDeps,
+} from './queue-access.ts';
+import { colleaguesOf, eventsOf, queueCounts, queuePage, queueRows, templatesOf, type QueueRow } from './queue-store.ts';
 
 export type { QueueDeps } from './queue-access.ts';
 
@@ -81,13 +82,13 @@ export function queueRoutes(app: FastifyInstance, deps: QueueDeps): void {
   const { storage, charters } = deps;
   actionRoutes(app, deps);
   const flagOf = deps.flagOf ?? simpleFlag;
-  const flag = (row: QueueRow, now: Date) => flagOf({ status: row.status, dueAt: row.due_at, closedAt: row.closed_at, kind: row.kind }, now);
+  const flag = (row: QueueRow, now: Date, current: CurrentCharter | null) => flagOf({ status: row.status, dueAt: row.due_at, closedAt: row.closed_at, kind: row.kind }, now, current);
 
   app.get('/requests', { config: { access: 'requests.read' } }, async (request) => {
     const filter = parsed(parseContract(QueueFilterSchema, request.query));
     const now = new Date();
     const [page, counts, current] = await Promise.all([queuePage(storage, actorOf(request), filter, now), queueCounts(storage, actorOf(request), filter, now), charters.current()]);
-    return { items: page.rows.map((row) => toItem(row, current, flag(row, now))), nextCursor: page.next, counts };
+    return { items: page.rows.map((row) => toItem(row, current, flag(row, now, current))), nextCursor: page.next, counts };
   });
 
   app.get('/requests.csv', { config: { access: 'requests.export' } }, async (request, reply: FastifyReply) => {
@@ -104,7 +105,7 @@ export function queueRoutes(app: FastifyInstance, deps: QueueDeps): void {
       let chunk = '';
       let count = 0;
       for await (const row of queueRows(storage, actor, filter, now)) {
-        chunk += `${[row.protocol, row.kind, serviceName(current, row.service_id), row.secretariat_id, row.status, row.received_at, row.due_at, flag(row, now), row.district, row.village, row.assigned_name].map(csvCell).join(',')}\r\n`;
+        chunk += `${[row.protocol, row.kind, serviceName(current, row.service_id), row.secretariat_id, row.status, row.received_at, row.due_at, flag(row, now, current), row.district, row.village, row.assigned_name].map(csvCell).join(',')}\r\n`;
         if (++count % 200 === 0) {
           yield chunk;
           chunk = '';
@@ -144,13 +145,13 @@ export function queueRoutes(app: FastifyInstance, deps: QueueDeps): void {
     const place = locationField ? (row.answers[locationField.id] as { lat?: number; lng?: number; accuracy?: number; district?: string; village?: string } | undefined) : undefined;
     const now = new Date();
     const detail: RequestDetail = {
-      ...toItem(row, current, flag(row, now)),
+      ...toItem(row, current, flag(row, now, current)),
       formId: row.form_id,
       formVersion: row.form_version,
       formTitle: form?.title ?? row.form_id,
       createdAt: row.created_at.toISOString(),
       answers: fields.filter((f) => row.answers[f.id] !== undefined).map((f) => ({ fieldId: f.id, label: f.label, type: f.type, value: answerText(f, row.answers[f.id], current) })),
-      attachments: row.attachments.map((a) => ({ ...a, label: label(a.fieldId) })),
+      attachments: readableAttachments(row, form?.fields ?? [], fields).map((a) => ({ ...a, label: label(a.fieldId) })),
       location: place ? {
         ...place,
         mapUrl: place.lat !== undefined && place.lng !== undefined ? `https://www.openstreetmap.org/?mlat=${place.lat}&mlon=${place.lng}#map=18/${place.lat}/${place.lng}` : null,
@@ -166,7 +167,8 @@ export function queueRoutes(app: FastifyInstance, deps: QueueDeps): void {
   app.get<{ Params: { id: string; sha256: string } }>('/requests/:id/attachments/:sha256', { config: { access: 'requests.read' } }, async (request, reply) => {
     const row = await loadVisible(deps, request, request.params.id);
     const { sha256 } = request.params;
-    if (!SHA256_REGEX.test(sha256) || !row.attachments.some((a) => a.sha256 === sha256)) throw notFound();
+    // Only a file of a field the actor may read (a secretariat never reaches a manifestação's identifying document).
+    if (!SHA256_REGEX.test(sha256) || !(await readableAttachmentsOf(deps, actorOf(request), row)).some((a) => a.sha256 === sha256)) throw notFound();
     const file = await readAttachment(storage, sha256);
     if (!file) throw notFound();
     await audit(storage, who(request), 'view_attachment', { submissionId: row.id, target: sha256 });
@@ -178,9 +180,8 @@ export function queueRoutes(app: FastifyInstance, deps: QueueDeps): void {
   });
 
   app.get('/colleagues', { config: { access: 'requests.assign' } }, async (request) => {
-    const mine = actorOf(request).secretariats;
-    const accounts = (await listAccounts(storage)).filter((a) => !a.disabled && a.roles.some((r) => r === 'atendente' || r === 'gestor') && a.secretariats.some((s) => mine.includes(s)));
-    return { colleagues: accounts.map((a) => ({ id: a.id, name: a.name, secretariats: a.secretariats })) };
+    const colleagues = await colleaguesOf(storage, actorOf(request).secretariats);
+    return { colleagues: colleagues.map((a) => ({ id: a.id, name: a.name, secretariats: a.secretariats })) };
   });
 
   app.get('/audit', { config: { access: 'audit.read' } }, async (request) => {

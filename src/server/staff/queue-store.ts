@@ -1,12 +1,12 @@
 /**
- * The work queue's queries. Every one of them is limited by visibilityClause (permissions.ts), so a list,
+ * The work queue's queries. Every one of them is limited by visibleScopes (permissions.ts), so a list,
  * a count, an export or a page of a request can reach no further than what the role may see. Order: open
  * before closed, then by due date (overdue first), then id — a keyset that pages without OFFSET.
  */
 import type { SubmissionKind, SubmissionStatus } from '../../shared/schemas.ts';
 import type { QueueFilter } from '../../shared/staff.ts';
 import type { Queryable } from '../storage/types.ts';
-import { visibilityClause, type Actor } from './permissions.ts';
+import { visibleScopes, type Actor } from './permissions.ts';
 
 export interface QueueRow {
   id: string;
@@ -53,11 +53,10 @@ function decodeCursor(text: string): Cursor | null {
   }
 }
 
-/** WHERE for a filter (without the status part when `withoutStatus`), for the actor. */
-function whereOf(actor: Actor, filter: QueueFilter, now: Date, { withoutStatus = false } = {}): { sql: string; params: unknown[] } {
-  const visible = visibilityClause(actor, 1);
-  const params: unknown[] = [...visible.params];
-  const where = [visible.sql];
+/** The filter's conditions (without the status part when `withoutStatus`), their parameters numbered from $1. */
+function filterOf(actor: Actor, filter: QueueFilter, now: Date, { withoutStatus = false } = {}): { where: string[]; params: unknown[] } {
+  const params: unknown[] = [];
+  const where: string[] = [];
   const add = (sql: string, value: unknown) => {
     params.push(value);
     where.push(sql.replaceAll('?', `$${params.length}`));
@@ -65,7 +64,6 @@ function whereOf(actor: Actor, filter: QueueFilter, now: Date, { withoutStatus =
   if (filter.secretariat) add('s.secretariat_id = ?', filter.secretariat);
   if (filter.service) add('s.service_id = ?', filter.service);
   if (filter.status && !withoutStatus) add('s.status = ?', filter.status);
-  if (filter.kind) add('s.kind = ?', filter.kind);
   if (filter.district) add('s.district = ?', filter.district);
   if (filter.village) add('s.village = ?', filter.village);
   if (filter.overdue) add(`s.closed_at IS NULL AND s.status <> 'waiting_citizen' AND s.due_at < ?`, now);
@@ -73,39 +71,66 @@ function whereOf(actor: Actor, filter: QueueFilter, now: Date, { withoutStatus =
   if (filter.from) add(`s.received_at >= (?::date + time '03:00')`, filter.from);
   if (filter.to) add(`s.received_at < (?::date + 1 + time '03:00')`, filter.to);
   if (filter.protocol) add('s.protocol = ?', filter.protocol.replace(/-(\d+)$/, (_m, n: string) => `-${n.padStart(6, '0')}`));
-  // Evaluations are feedback, not work: the queue holds them only when asked for by kind.
-  if (!filter.kind) where.push(`s.kind <> 'evaluation'`);
-  return { sql: where.join(' AND '), params };
+  return { where, params };
 }
 
-const COLUMNS = `s.id, s.protocol, s.kind, s.service_id, s.secretariat_id, s.status, s.received_at, s.due_at, s.closed_at,
-  s.district, s.village, s.assigned_to, a.name AS assigned_name, s.forwarded_to, s.extended`;
+/**
+ * The slices of the actor's view a filter reaches (permissions.ts, visibleScopes), each as a condition:
+ * evaluations are feedback, not work, so the queue holds them only when asked for by kind; a filter on a
+ * secretariat leaves out the other secretariats' requests at once.
+ */
+function scopesOf(actor: Actor, filter: QueueFilter, params: unknown[]): string[] {
+  return visibleScopes(actor)
+    .filter((scope) => (filter.kind ? scope.kind === filter.kind : scope.kind !== 'evaluation'))
+    .filter((scope) => !(filter.secretariat && scope.through?.column === 'secretariat_id' && scope.through.secretariat !== filter.secretariat))
+    .map((scope) => {
+      if (!scope.through) return `s.kind = '${scope.kind}'`;
+      params.push(scope.through.secretariat);
+      return `s.${scope.through.column} = $${params.length} AND s.kind = '${scope.kind}'`;
+    });
+}
+
+const BRANCH_COLUMNS = `s.id, s.protocol, s.kind, s.service_id, s.secretariat_id, s.status, s.received_at, s.due_at, s.closed_at,
+  s.district, s.village, s.assigned_to, s.forwarded_to, s.extended`;
+const COLUMNS = `${BRANCH_COLUMNS}, a.name AS assigned_name`;
+/** The queue's order, as the indexes of migration 017 store it. */
 const ORDER_KEY = `(s.closed_at IS NOT NULL), coalesce(s.due_at, 'infinity'::timestamptz), s.id`;
 
+/**
+ * A page of the queue: per slice of the actor's view, the first rows after the cursor in the order of its
+ * index (ORDER BY … LIMIT, so it stops after limit + 1 rows), then those few merged. One OR over kinds and
+ * secretariats would read every row the actor sees and sort them, page after page.
+ */
 export async function queuePage(db: Queryable, actor: Actor, filter: QueueFilter, now = new Date()): Promise<{ rows: QueueRow[]; next: string | null }> {
   const limit = Math.min(Math.max(Number(filter.limit ?? 50), 1), 200);
-  const where = whereOf(actor, filter, now);
-  const params = [...where.params];
-  let keyset = '';
+  const { where, params } = filterOf(actor, filter, now);
   const cursor = filter.after ? decodeCursor(filter.after) : null;
   if (cursor) {
     params.push(cursor.c, cursor.d, cursor.i);
-    keyset = ` AND (${ORDER_KEY}) > ($${params.length - 2}::boolean, $${params.length - 1}::timestamptz, $${params.length}::uuid)`;
+    where.push(`(${ORDER_KEY}) > ($${params.length - 2}::boolean, $${params.length - 1}::timestamptz, $${params.length}::uuid)`);
   }
+  const scopes = scopesOf(actor, filter, params);
+  if (!scopes.length) return { rows: [], next: null };
+  const branches = scopes.map((scope) =>
+    `(SELECT ${BRANCH_COLUMNS} FROM submissions s WHERE ${[scope, ...where].join(' AND ')} ORDER BY ${ORDER_KEY} LIMIT ${limit + 1})`);
   const result = await db.query<QueueRow>(
-    `SELECT ${COLUMNS} FROM submissions s LEFT JOIN staff_accounts a ON a.id = s.assigned_to
-     WHERE ${where.sql}${keyset} ORDER BY ${ORDER_KEY} LIMIT ${limit + 1}`,
+    `SELECT ${COLUMNS} FROM (${branches.join(' UNION ALL ')}) s LEFT JOIN staff_accounts a ON a.id = s.assigned_to
+     ORDER BY ${ORDER_KEY} LIMIT ${limit + 1}`,
     params,
   );
   const rows = result.rows.slice(0, limit);
   return { rows, next: result.rows.length > limit ? encodeCursor(rows.at(-1)!) : null };
 }
 
+/** The count per status of what a filter reaches (its status aside): one grouped query over every slice. */
 export async function queueCounts(db: Queryable, actor: Actor, filter: QueueFilter, now = new Date()): Promise<Record<string, number>> {
-  const where = whereOf(actor, filter, now, { withoutStatus: true });
+  const { where, params } = filterOf(actor, filter, now, { withoutStatus: true });
+  const scopes = scopesOf(actor, filter, params);
+  if (!scopes.length) return {};
+  const branches = scopes.map((scope) => `SELECT s.status FROM submissions s WHERE ${[scope, ...where].join(' AND ')}`);
   const result = await db.query<{ status: string; n: number }>(
-    `SELECT s.status, count(*)::int AS n FROM submissions s WHERE ${where.sql} GROUP BY s.status`,
-    where.params,
+    `SELECT status, count(*)::int AS n FROM (${branches.join(' UNION ALL ')}) s GROUP BY status`,
+    params,
   );
   return Object.fromEntries(result.rows.map((row) => [row.status, row.n]));
 }
@@ -220,4 +245,27 @@ export async function templatesOf(db: Queryable, serviceId: string): Promise<Tem
 
 export async function insertTemplate(tx: Queryable, template: { id: string; serviceId: string; title: string; text: string; createdBy: string }): Promise<void> {
   await tx.query('INSERT INTO answer_templates (id, service_id, title, text, created_by) VALUES ($1, $2, $3, $4, $5)', [template.id, template.serviceId, template.title, template.text, template.createdBy]);
+}
+
+// ---------------------------------------------------------------- colleagues
+
+export interface ColleagueRow {
+  id: string;
+  name: string;
+  secretariats: string[];
+  [key: string]: unknown;
+}
+
+/**
+ * Who a request can be assigned to: enabled atendentes and gestores sharing a secretariat with the actor.
+ * Only those rows are read (`&&` is array overlap), never every account of the city hall.
+ */
+export async function colleaguesOf(db: Queryable, secretariats: readonly string[]): Promise<ColleagueRow[]> {
+  if (!secretariats.length) return [];
+  const result = await db.query<ColleagueRow>(
+    `SELECT id, name, secretariats FROM staff_accounts
+     WHERE disabled_at IS NULL AND roles && ARRAY['atendente', 'gestor']::text[] AND secretariats && $1::text[] ORDER BY name`,
+    [[...secretariats]],
+  );
+  return result.rows;
 }

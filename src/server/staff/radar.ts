@@ -175,10 +175,14 @@ export async function computeRadar(db: Queryable, charter: Charter | null, thres
 
   // 3. Complaints (manifestações of type "reclamação") about a secretariat — the one the Ouvidoria forwarded
   // them to: the last 7 days against the weekly average of the 8 weeks before.
-  const complaints = await db.query<{ secretariat: string; recent: number; before: number }>(
+  // One grouped query for every secretariat: the counts, and the last 7 days' records (the first 200, in
+  // order of arrival) that the signal links to.
+  const complaints = await db.query<{ secretariat: string; recent: number; before: number; recent_ids: string[] | null; recent_protocols: (string | null)[] | null }>(
     `SELECT s.forwarded_to AS secretariat,
        count(*) FILTER (WHERE s.received_at >= $2)::int AS recent,
-       count(*) FILTER (WHERE s.received_at < $2)::int AS before
+       count(*) FILTER (WHERE s.received_at < $2)::int AS before,
+       (array_agg(s.id::text ORDER BY s.received_at, s.id) FILTER (WHERE s.received_at >= $2))[1:200] AS recent_ids,
+       (array_agg(s.protocol ORDER BY s.received_at, s.id) FILTER (WHERE s.received_at >= $2))[1:200] AS recent_protocols
      FROM submissions s
      WHERE s.kind = 'manifestation' AND s.answers ->> 'tipo' = 'reclamacao' AND s.forwarded_to IS NOT NULL
        AND s.received_at >= $3 AND s.received_at < $1
@@ -189,15 +193,10 @@ export async function computeRadar(db: Queryable, charter: Charter | null, thres
     const weekly = row.before / 8;
     if (row.recent < t.minComplaints || row.recent < t.complaintFactor * weekly - 1e-9) continue;
     const subject: Subject = { type: 'secretariat', id: row.secretariat, name: names.secretariat(row.secretariat), secretariatId: row.secretariat };
-    const ids = await db.query<{ id: string; protocol: string | null }>(
-      `SELECT s.id::text AS id, s.protocol FROM submissions s
-       WHERE s.kind = 'manifestation' AND s.answers ->> 'tipo' = 'reclamacao' AND s.forwarded_to = $1 AND s.received_at >= $2 AND s.received_at < $3
-       ORDER BY s.received_at, s.id LIMIT 200`,
-      [row.secretariat, ago(7), now],
-    );
+    const linked = (row.recent_ids ?? []).map((id, i) => ({ id, protocol: row.recent_protocols?.[i] ?? null }));
     add('complaints_spike', subject, {
       complaints: row.recent, weeklyAverage: round(weekly, 2), factor: weekly > 0 ? round(row.recent / weekly, 2) : null, complaintsPrevious8Weeks: row.before,
-    }, { complaintFactor: t.complaintFactor, minComplaints: t.minComplaints }, { requests: ids.rows });
+    }, { complaintFactor: t.complaintFactor, minComplaints: t.minComplaints }, { requests: linked });
   }
 
   // 5. Requests reopened (a public status back from answered/done/declined to an open one) or moved to

@@ -1,19 +1,22 @@
 /**
- * /gestao/contas — the admin's accounts: the list, a new account (its one-time link to choose a password
- * is shown once, with a copy button), roles and secretariats, disabling, and a new password link.
- * Any change of roles or secretariats, and disabling, ends that person's sessions (the server does it).
+ * /gestao/contas — the admin's accounts: the grants waiting for a second admin, the list, a new account
+ * (its one-time link to choose a password is shown once, with a copy button), roles and secretariats,
+ * disabling, a new password link and a colleague's second factor reset. Any change of roles or
+ * secretariats, and disabling, ends that person's sessions (the server does it). Administração,
+ * Controladoria and Ouvidoria wait for another admin's approval; nobody changes their own roles.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { parseContract } from '../../../shared/schemas.ts';
 import {
-  AccountAnswerSchema, AccountChangeSchema, AccountCreatedSchema, AccountListSchema, NewAccountSchema, ROLE_LABELS, ResetLinkSchema, STAFF_ROLES,
-  type CharterDirectory, type StaffAccount, type StaffRole,
+  AccountAnswerSchema, AccountChangeSchema, AccountCreatedSchema, AccountListSchema, NewAccountSchema, ROLE_LABELS, ROLES_NEEDING_APPROVAL, ResetLinkSchema,
+  STAFF_ROLES, type CharterDirectory, type PendingGrant, type StaffAccount, type StaffRole,
 } from '../../../shared/staff.ts';
 import type { PageProps } from '../../common/navigation.tsx';
 import { ApiFailure, api, failureWords } from '../api.ts';
 import { secretariatName, useDirectory } from '../directory.ts';
 import { useSession } from '../session.ts';
 import { announce } from '../ui/announce.ts';
+import { PendingGrants, useAccountChanges } from '../ui/account-changes.tsx';
 import { OneTimeLink } from '../ui/copy-link.tsx';
 import { FormError, TextField, focusFirstInvalid, inputValue } from '../ui/fields.tsx';
 import { usePageTitle } from '../ui/page-title.ts';
@@ -35,6 +38,7 @@ export default function AccountsPage(_props: PageProps) {
   const directory = useDirectory();
   const [accounts, setAccounts] = useState<StaffAccount[] | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
+  const watch = useAccountChanges();
 
   const reload = async () => {
     try {
@@ -43,6 +47,7 @@ export default function AccountsPage(_props: PageProps) {
     } catch (error) {
       setFailure(failureWords(error));
     }
+    await watch.reload();
   };
   useEffect(() => void reload(), []);
 
@@ -50,6 +55,7 @@ export default function AccountsPage(_props: PageProps) {
     <div class="page stack">
       <h1>Contas</h1>
       <p>Quem trabalha na gestão, com que papel e em quais secretarias. A pessoa escolhe a própria senha por um link que só vale uma vez.</p>
+      {watch.changes && <PendingGrants grants={watch.changes.pending} onDecided={() => void reload()} />}
       <NewAccount directory={directory} onCreated={() => void reload()} />
       <section class="section stack" aria-labelledby="lista-contas">
         <h2 id="lista-contas">Contas existentes</h2>
@@ -77,7 +83,9 @@ function RoleChoices({ id, chosen, onChange, error }: { id: string; chosen: read
               onChange={(event) => onChange((event.currentTarget as HTMLInputElement).checked ? [...chosen, role] : chosen.filter((r) => r !== role))} />
             <label for={`${id}-${role}`}>
               {ROLE_LABELS[role]}
-              <span id={`${id}-${role}-dica`} class="field-hint">{ROLE_DESCRIPTIONS[role]}</span>
+              <span id={`${id}-${role}-dica`} class="field-hint">
+                {ROLE_DESCRIPTIONS[role]}{ROLES_NEEDING_APPROVAL.includes(role) ? ' Dar este papel precisa da aprovação de outra pessoa da administração.' : ''}
+              </span>
             </label>
           </li>
         ))}
@@ -107,6 +115,12 @@ function SecretariatChoices({ id, chosen, onChange, directory }: { id: string; c
   );
 }
 
+/** What an admin reads when a role waits for a second admin. */
+function waitingWords(grant: PendingGrant): string {
+  const roles = grant.roles.filter((role) => ROLES_NEEDING_APPROVAL.includes(role)).map((role) => ROLE_LABELS[role]).join(', ');
+  return `${roles} para ${grant.account.name} precisa da aprovação de outra pessoa da administração: a proposta está em “Papéis esperando aprovação”.`;
+}
+
 function NewAccount({ directory, onCreated }: { directory: CharterDirectory | null; onCreated: () => void }) {
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
@@ -114,7 +128,7 @@ function NewAccount({ directory, onCreated }: { directory: CharterDirectory | nu
   const [secretariats, setSecretariats] = useState<string[]>([]);
   const [failure, setFailure] = useState<Failure | null>(null);
   const [busy, setBusy] = useState(false);
-  const [created, setCreated] = useState<{ name: string; link: string; expiresAt: string } | null>(null);
+  const [created, setCreated] = useState<{ name: string; link: string; expiresAt: string; pending?: PendingGrant } | null>(null);
 
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -130,8 +144,8 @@ function NewAccount({ directory, onCreated }: { directory: CharterDirectory | nu
     setCreated(null);
     try {
       const answer = await api(AccountCreatedSchema, '/api/gestao/accounts', { method: 'POST', body: parsed.value });
-      setCreated({ name: answer.account.name, link: answer.link, expiresAt: answer.expiresAt });
-      announce(`Conta criada para ${answer.account.name}. O link para escolher a senha está logo abaixo do formulário.`);
+      setCreated({ name: answer.account.name, link: answer.link, expiresAt: answer.expiresAt, ...(answer.pendingGrant ? { pending: answer.pendingGrant } : {}) });
+      announce(`Conta criada para ${answer.account.name}.${answer.pendingGrant ? ` ${waitingWords(answer.pendingGrant)}` : ''} O link para escolher a senha está logo abaixo do formulário.`);
       setName('');
       setEmail('');
       setRoles([]);
@@ -156,6 +170,7 @@ function NewAccount({ directory, onCreated }: { directory: CharterDirectory | nu
         <SecretariatChoices id="conta-secretaria" chosen={secretariats} onChange={setSecretariats} directory={directory} />
         <p><button type="submit" class="button button-primary" aria-disabled={busy ? 'true' : undefined}>{busy ? 'Criando…' : 'Criar conta'}</button></p>
       </form>
+      {created?.pending && <p class="notice">{waitingWords(created.pending)}</p>}
       {created && <OneTimeLink id="link-nova-conta" link={created.link} expiresAt={created.expiresAt} intro={`Conta criada para ${created.name}.`} />}
     </section>
   );
@@ -185,8 +200,8 @@ function AccountItem({ account, directory, onChanged }: { account: StaffAccount;
     setFailure(null);
     setDone('');
     try {
-      await api(AccountAnswerSchema, `/api/gestao/accounts/${account.id}`, { method: 'PATCH', body: parsed.value });
-      setDone(words);
+      const answer = await api(AccountAnswerSchema, `/api/gestao/accounts/${account.id}`, { method: 'PATCH', body: parsed.value });
+      setDone(answer.pendingGrant ? waitingWords(answer.pendingGrant) : words);
       onChanged();
       return true;
     } catch (error) {
@@ -199,7 +214,24 @@ function AccountItem({ account, directory, onChanged }: { account: StaffAccount;
 
   const save = async (event: Event) => {
     event.preventDefault();
-    if (await change({ name, roles, secretariats }, `Conta de ${name} atualizada. As sessões abertas dela foram encerradas.`)) setEditing(false);
+    // Nobody changes their own roles or secretariats (the server refuses it too): only the name.
+    const body = self ? { name } : { name, roles, secretariats };
+    if (await change(body, self ? 'O seu nome foi atualizado.' : `Conta de ${name} atualizada. As sessões abertas dela foram encerradas.`)) setEditing(false);
+  };
+  const resetSecondFactor = async () => {
+    if (busy || !window.confirm(`Redefinir o segundo fator de ${account.name}? As sessões dessa pessoa terminam e ela configura o aplicativo de novo na próxima entrada.`)) return;
+    setBusy(true);
+    setFailure(null);
+    setDone('');
+    try {
+      await api(AccountAnswerSchema, `/api/gestao/accounts/${account.id}/second-factor/reset`, { method: 'POST' });
+      setDone(`Segundo fator de ${account.name} redefinido. Na próxima entrada, a pessoa configura o aplicativo de novo.`);
+      onChanged();
+    } catch (error) {
+      setFailure(failureOf(error));
+    } finally {
+      setBusy(false);
+    }
   };
   const toggleDisabled = async () => {
     if (!account.disabled && !window.confirm(`Desativar a conta de ${account.name}? A pessoa não conseguirá mais entrar até ser reativada.`)) return;
@@ -234,8 +266,12 @@ function AccountItem({ account, directory, onChanged }: { account: StaffAccount;
       {editing ? (
         <form class="stack" onSubmit={(event) => void save(event)} noValidate>
           <TextField id={`${base}-nome`} label="Nome" value={name} error={failure?.fields?.name} onInput={(event) => setName(inputValue(event))} />
-          <RoleChoices id={`${base}-papel`} chosen={roles} onChange={setRoles} error={failure?.fields?.roles} />
-          <SecretariatChoices id={`${base}-secretaria`} chosen={secretariats} onChange={setSecretariats} directory={directory} />
+          {self ? <p class="field-hint">Os próprios papéis e secretarias só outra pessoa da administração muda.</p> : (
+            <>
+              <RoleChoices id={`${base}-papel`} chosen={roles} onChange={setRoles} error={failure?.fields?.roles} />
+              <SecretariatChoices id={`${base}-secretaria`} chosen={secretariats} onChange={setSecretariats} directory={directory} />
+            </>
+          )}
           <div class="button-row">
             <button type="submit" class="button button-primary" aria-disabled={busy ? 'true' : undefined}>Guardar mudanças</button>
             <button type="button" class="button button-secondary" onClick={() => {
@@ -248,8 +284,15 @@ function AccountItem({ account, directory, onChanged }: { account: StaffAccount;
         </form>
       ) : (
         <div class="button-row">
-          <button type="button" class="button button-secondary" aria-label={`Mudar papéis e secretarias de ${account.name}`} onClick={() => setEditing(true)}>Mudar papéis e secretarias</button>
+          {self
+            ? <button type="button" class="button button-secondary" onClick={() => setEditing(true)}>Mudar o meu nome</button>
+            : <button type="button" class="button button-secondary" aria-label={`Mudar papéis e secretarias de ${account.name}`} onClick={() => setEditing(true)}>Mudar papéis e secretarias</button>}
           <button type="button" class="button button-secondary" aria-label={`Criar novo link de senha para ${account.name}`} onClick={() => void newLink()}>Novo link de senha</button>
+          {!self && account.totpEnabled && (
+            <button type="button" class="button button-secondary" aria-label={`Redefinir segundo fator de ${account.name}`} onClick={() => void resetSecondFactor()}>
+              Redefinir segundo fator
+            </button>
+          )}
           {!self && (
             <button type="button" class="button button-secondary" aria-label={`${account.disabled ? 'Reativar' : 'Desativar'} a conta de ${account.name}`} onClick={() => void toggleDisabled()}>
               {account.disabled ? 'Reativar' : 'Desativar'}

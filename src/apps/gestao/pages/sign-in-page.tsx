@@ -4,7 +4,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { parseContract } from '../../../shared/schemas.ts';
-import { LoginRequestSchema, SessionResponseSchema, TotpEnrolmentSchema, TotpRequestSchema } from '../../../shared/staff.ts';
+import { LoginRequestSchema, SessionResponseSchema, TotpEnrolmentRequestSchema, TotpEnrolmentSchema, TotpRequestSchema } from '../../../shared/staff.ts';
 import { navigate, type PageProps } from '../../common/navigation.tsx';
 import { ApiFailure, api, failureWords } from '../api.ts';
 import { acceptSession, signOut, signedOut, useSession } from '../session.ts';
@@ -55,15 +55,31 @@ export default function SignInPage({ query }: PageProps) {
 
 type HeadingRef = { current: HTMLHeadingElement | null };
 
+/** A session the server ended for too many wrong codes: back to e-mail and password, with its words. */
+function endedForCodes(error: unknown): boolean {
+  if (!(error instanceof ApiFailure) || (error.code !== 'too_many_codes' && error.code !== 'unauthenticated')) return false;
+  signedOut();
+  announce(error.message);
+  return true;
+}
+
 function PasswordStage({ heading }: { heading: HeadingRef }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [failure, setFailure] = useState<Failure | null>(null);
   const [busy, setBusy] = useState(false);
+  // After too many wrong passwords from here the server asks to wait (429): the button waits as long.
+  const [waitSeconds, setWaitSeconds] = useState(0);
+  const waiting = waitSeconds > 0;
+  useEffect(() => {
+    if (!waitSeconds) return;
+    const timer = setTimeout(() => setWaitSeconds(0), waitSeconds * 1000);
+    return () => clearTimeout(timer);
+  }, [waitSeconds]);
 
   const submit = async (event: Event) => {
     event.preventDefault();
-    if (busy) return;
+    if (busy || waiting) return;
     const parsed = parseContract(LoginRequestSchema, { email, password });
     if (!parsed.ok) {
       const fields: Record<string, string> = {};
@@ -81,6 +97,7 @@ function PasswordStage({ heading }: { heading: HeadingRef }) {
       if (state.status === 'signed_in') announce('Você entrou na gestão.');
     } catch (error) {
       setFailure(failureOf(error));
+      if (error instanceof ApiFailure && error.status === 429 && error.retryAfter) setWaitSeconds(error.retryAfter);
       setPassword('');
     } finally {
       setBusy(false);
@@ -98,7 +115,7 @@ function PasswordStage({ heading }: { heading: HeadingRef }) {
           onInput={(event) => setEmail(inputValue(event))} />
         <TextField id="senha" label="Senha" type="password" autocomplete="current-password" required value={password} error={fieldError('password')}
           onInput={(event) => setPassword(inputValue(event))} />
-        <p><button type="submit" class="button button-primary" aria-disabled={busy ? 'true' : undefined}>{busy ? 'Entrando…' : 'Entrar'}</button></p>
+        <p><button type="submit" class="button button-primary" aria-disabled={busy || waiting ? 'true' : undefined}>{busy ? 'Entrando…' : 'Entrar'}</button></p>
       </form>
       <p class="field-hint">Esqueceu a senha? Peça à administração do sistema um novo link para escolher a senha.</p>
     </div>
@@ -125,8 +142,8 @@ function CodeForm({ onCode, label, button }: { onCode: (code: string) => Promise
     } catch (error) {
       setFailure(failureOf(error));
       setCode('');
-      // The session ended meanwhile (idle too long): back to e-mail and password.
-      if (error instanceof ApiFailure && error.code === 'unauthenticated') signedOut();
+      // The session ended meanwhile (idle too long, or five wrong codes): back to e-mail and password.
+      endedForCodes(error);
     } finally {
       setBusy(false);
     }
@@ -168,20 +185,32 @@ interface Enrolment {
 
 function EnrolStage({ heading }: { heading: HeadingRef }) {
   const [enrolment, setEnrolment] = useState<Enrolment | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
-  const [attempt, setAttempt] = useState(0);
+  const [password, setPassword] = useState('');
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const [busy, setBusy] = useState(false);
 
-  useEffect(() => {
-    let cancelled = false;
+  // The password again, in the same request that makes the secret: a stolen session alone cannot bind a phone.
+  const start = async (event: Event) => {
+    event.preventDefault();
+    if (busy) return;
+    const parsed = parseContract(TotpEnrolmentRequestSchema, { password });
+    if (!parsed.ok) {
+      setFailure({ message: 'Digite a sua senha.', fields: { password: 'Digite a sua senha.' } });
+      focusFirstInvalid(event.currentTarget);
+      return;
+    }
+    setBusy(true);
     setFailure(null);
-    api(TotpEnrolmentSchema, '/api/gestao/totp/enrolment', { method: 'POST', quiet401: true }).then(
-      (answer) => !cancelled && setEnrolment({ qrSvg: answer.qrSvg, secret: answer.secret }),
-      (error) => !cancelled && setFailure(failureWords(error)),
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [attempt]);
+    try {
+      const answer = await api(TotpEnrolmentSchema, '/api/gestao/totp/enrolment', { method: 'POST', body: parsed.value, quiet401: true });
+      setEnrolment({ qrSvg: answer.qrSvg, secret: answer.secret });
+    } catch (error) {
+      if (!endedForCodes(error)) setFailure(failureOf(error));
+      setPassword('');
+    } finally {
+      setBusy(false);
+    }
+  };
 
   const confirm = async (code: string) => {
     acceptSession(await api(SessionResponseSchema, '/api/gestao/totp/enrolment/confirm', { method: 'POST', body: { code }, quiet401: true }));
@@ -197,13 +226,15 @@ function EnrolStage({ heading }: { heading: HeadingRef }) {
         <li>No aplicativo, escolha adicionar uma conta e leia o código QR abaixo, ou digite a chave.</li>
         <li>Digite aqui o código de 6 números que o aplicativo mostrar.</li>
       </ol>
-      {failure && (
-        <div class="notice notice-error stack" role="alert">
-          <p>{failure}</p>
-          <p><button type="button" class="button button-secondary" onClick={() => setAttempt((n) => n + 1)}>Tentar de novo</button></p>
-        </div>
+      {!enrolment && (
+        <form class="stack" onSubmit={(event) => void start(event)} noValidate>
+          <FormError message={failure && !failure.fields ? failure.message : undefined} />
+          <TextField id="senha-de-novo" label="Confirme a sua senha" type="password" autocomplete="current-password" required value={password}
+            hint="Por segurança, digite de novo a senha com que você entrou." error={failure?.fields?.password}
+            onInput={(event) => setPassword(inputValue(event))} />
+          <p><button type="submit" class="button button-primary" aria-disabled={busy ? 'true' : undefined}>{busy ? 'Preparando…' : 'Mostrar o código QR'}</button></p>
+        </form>
       )}
-      {!enrolment && !failure && <p>Preparando o código QR…</p>}
       {enrolment && (
         <>
           <figure class="qr">
