@@ -94,6 +94,35 @@ describe.each(BACKENDS)('a manifestação read without its author on %s', (backe
     expect((await staff.ouvidoria.call('GET', '/api/gestao/requests.csv?kind=manifestation')).text).toContain(truth.protocol);
   });
 
+  /** The Ouvidoria asks; the citizen answers from the phone, with what identifies them. */
+  async function questionAnswered(id: string, text: string): Promise<void> {
+    expect((await staff.ouvidoria.call('POST', `/api/gestao/requests/${id}/question`, { body: { question: 'Qual foi o dia do atendimento?' } })).status).toBe(200);
+    const sent = await postJson(`${server.url}/api/replies`, { replies: [{ id: crypto.randomUUID(), submissionId: id, text, createdAt: new Date().toISOString() }] });
+    expect(sent.status).toBe(200);
+    expect(sent.body.results[0].outcome).toBe('accepted');
+  }
+
+  it("keeps the citizen's reply to the Ouvidoria's question from a secretariat without their consent", async () => {
+    const withheld = (await namedRequestThenComplaint(false)).complaint;
+    const shared = (await namedRequestThenComplaint(true)).complaint;
+    const words = 'Foi na terça. Sou a Joana, meu telefone é (77) 99123-4567.';
+    await questionAnswered(withheld, words);
+    await questionAnswered(shared, words);
+    // The Ouvidoria and the controladoria read the reply.
+    for (const role of ['ouvidoria', 'controladoria'] as const) {
+      expect((await staff[role].call('GET', `/api/gestao/requests/${withheld}`)).text, role).toContain('99123-4567');
+    }
+    // The secretariat's step: read the page's story.
+    const page = await staff.gestorSaude.call('GET', `/api/gestao/requests/${withheld}`);
+    expect(page.status).toBe(200);
+    expect(page.text).not.toContain('99123-4567');
+    expect(page.text).not.toContain('Sou a Joana');
+    const reply = page.body.events.find((event: { type: string }) => event.type === 'reply');
+    expect(reply.text).toBe('A resposta do cidadão fica com a Ouvidoria.');
+    // With consent it reads the reply as the Ouvidoria does.
+    expect((await staff.gestorSaude.call('GET', `/api/gestao/requests/${shared}`)).text).toContain('99123-4567');
+  });
+
   it("gives the secretariat the protocol and the times when the citizen let it know who they are", async () => {
     const { complaint } = await namedRequestThenComplaint(true);
     const page = (await staff.gestorSaude.call('GET', `/api/gestao/requests/${complaint}`)).body;

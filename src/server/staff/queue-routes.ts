@@ -16,7 +16,7 @@ import { audit, readAudit } from './audit.ts';
 import {
   actorOf, loadVisible, notFound, parsed, reachesService, readableAttachments, readableAttachmentsOf, readableFields, readsWithoutIdentity, who, type QueueDeps,
 } from './queue-access.ts';
-import { colleaguesOf, eventsOf, queueCounts, queuePage, queueRows, templatesOf, type QueueRow } from './queue-store.ts';
+import { colleaguesOf, eventsOf, queueCounts, queuePage, queueRows, templatesOf, type EventRow, type QueueRow } from './queue-store.ts';
 
 export type { QueueDeps } from './queue-access.ts';
 
@@ -82,6 +82,13 @@ function csvCell(value: unknown): string {
   // Quoted, and a leading = + - @ defused, so a spreadsheet never runs a cell as a formula.
   const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
   return `"${safe.replace(/"/g, '""')}"`;
+}
+
+/** The citizen's reply to the Ouvidoria may carry a name or a phone: it stays with the Ouvidoria as their identity does. */
+const REPLY_WITHHELD = 'A resposta do cidadão fica com a Ouvidoria.';
+function eventText(event: EventRow, withoutIdentity: boolean): { text?: string } {
+  if (event.type === 'reply' && withoutIdentity) return { text: REPLY_WITHHELD };
+  return event.text ? { text: event.text } : {};
 }
 
 export function queueRoutes(app: FastifyInstance, deps: QueueDeps): void {
@@ -166,7 +173,7 @@ export function queueRoutes(app: FastifyInstance, deps: QueueDeps): void {
         ...place,
         mapUrl: place.lat !== undefined && place.lng !== undefined ? `https://www.openstreetmap.org/?mlat=${place.lat}&mlon=${place.lng}#map=18/${place.lat}/${place.lng}` : null,
       } : null,
-      events: events.map((event) => ({ at: shown(event.at), type: event.type, ...(event.status ? { status: event.status } : {}), ...(event.text ? { text: event.text } : {}), public: event.public, by: event.by })),
+      events: events.map((event) => ({ at: shown(event.at), type: event.type, ...(event.status ? { status: event.status } : {}), ...eventText(event, withoutIdentity), public: event.public, by: event.by })),
       templates: templates.map((t) => ({ id: t.id, title: t.title, text: t.text })),
       ...(withheld ? { identityWithheld: true } : {}),
     };
