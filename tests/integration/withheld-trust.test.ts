@@ -131,3 +131,33 @@ describe.each(BACKENDS)('a manifestação read without its author on %s', (backe
     expect(page.receivedAt).toMatch(INSTANT);
   });
 });
+
+describe.each(BACKENDS)('the mixer\'s holding table on %s', (backend) => {
+  let server: TestServer;
+  const errors: unknown[] = [];
+  beforeAll(async () => {
+    server = await startServer({ backend, charter, integrityMixer: { setTimer: () => null, clearTimer: () => undefined, onError: (error) => errors.push(error) } });
+  });
+  afterAll(async () => { await server?.close(); });
+
+  const vacuums = async () => (await server.storage.query<{ n: number }>(
+    `SELECT vacuum_count::int AS n FROM pg_stat_user_tables WHERE relid = 'integrity_inbox'::regclass`,
+  )).rows[0]!.n;
+
+  it('is vacuumed after each run that moved something, so the reports\' arrival order does not stay on disk', async () => {
+    const INTEGRITY_FORM = charter.forms.find((f) => f.id === 'denuncia-integridade')!;
+    const before = await vacuums();
+    // The reporter's step: a report, held until the mixer wakes.
+    expect((await postJson(`${server.url}/api/integridade/relatos`, {
+      id: crypto.randomUUID(), formId: INTEGRITY_FORM.id, formVersion: INTEGRITY_FORM.version, identification: 'anonimo', files: [],
+      answers: { tipo: 'propina', orgao: 'infraestrutura', relato: 'O fiscal recebeu dinheiro para aprovar a medição.', consentimento: true },
+    })).status).toBe(201);
+    expect(await server.app.integrityMixer.runNow()).toBe(1);
+    expect(errors).toEqual([]);
+    expect(await vacuums()).toBeGreaterThan(before);
+    // A run that moved nothing leaves the table alone.
+    const after = await vacuums();
+    expect(await server.app.integrityMixer.runNow()).toBe(0);
+    expect(await vacuums()).toBe(after);
+  });
+});
