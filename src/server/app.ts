@@ -10,6 +10,7 @@ import { CharterCache } from './current-charter.ts';
 import { DiskSpace } from './disk-space.ts';
 import { deadlinesFor } from './due-dates.ts';
 import { inTurn } from './fair-turns.ts';
+import { DailyErrorCounts } from './daily-error-counts.ts';
 import { healthRoutes } from './health-routes.ts';
 import { inlineStyleHashes, securityHeaders } from './security-headers.ts';
 import { DEFAULT_PUSH_SUBJECT, type PushOptions } from './push.ts';
@@ -70,6 +71,8 @@ declare module 'fastify' {
     /** The public panel's snapshots (tests and the staff reports read it). */
     transparencyPanel: TransparencyPanel;
     integrityMixer: IntegrityMixer;
+    /** Today's error counts of the integrity channel's routes (logged once the day is over). */
+    integrityChannelErrors: DailyErrorCounts;
   }
 }
 
@@ -184,14 +187,23 @@ export async function buildApp({
     request.log.info({ method: request.method, route: request.routeOptions.url ?? '(none)', status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
 
+  // The channel's errors are counted per day, not logged each with its time (daily-error-counts.ts).
+  const channelErrors = new DailyErrorCounts((day, counts) => app.log.warn({ day, counts }, 'integrity channel errors of the day'));
+  channelErrors.start();
+  app.addHook('onClose', async () => channelErrors.stop());
+  app.decorate('integrityChannelErrors', channelErrors);
+  const logError = (request: FastifyRequest, level: 'warn' | 'error', details: object, message: string) => {
+    if (request.url.startsWith(INTEGRITY_PREFIX)) channelErrors.add(`${request.routeOptions.url ?? '(none)'} ${message}`);
+    else request.log[level](details, message);
+  };
   app.setErrorHandler(async (error: ErrorLike, request, reply) => {
     closeUnlessDrainable(request, reply);
     if (error instanceof HttpError) {
-      if (error.statusCode >= 500) request.log.warn({ error: error.body.error }, 'request refused');
+      if (error.statusCode >= 500) logError(request, 'warn', { error: error.body.error }, 'request refused');
       return reply.code(error.statusCode).send(error.body);
     }
     if (isDiskFull(error)) {
-      request.log.warn({ error: { name: error.name, code: error.code } }, 'disk full');
+      logError(request, 'warn', { error: { name: error.name, code: error.code } }, 'disk full');
       return reply.code(507).header('retry-after', '60').send(apiError('insufficient_storage', MESSAGES.diskFull));
     }
     const known = error.code ? FASTIFY_ERRORS[error.code] : undefined;
@@ -199,7 +211,7 @@ export async function buildApp({
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return reply.code(error.statusCode).send(apiError('bad_request', MESSAGES.badRequest));
     }
-    request.log.error({ error: safeErrorLog(error) }, 'request failed');
+    logError(request, 'error', { error: safeErrorLog(error) }, 'request failed');
     return reply.code(500).send(apiError('internal_error', MESSAGES.internal));
   });
 

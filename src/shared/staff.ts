@@ -169,12 +169,14 @@ export type QueueFilter = v.InferOutput<typeof QueueFilterSchema>;
 
 export const QueueItemSchema = v.object({
   id: UuidSchema,
-  protocol: v.string(),
+  /** Null for a secretariat reading a manifestação without its author's identity (the number is sequential). */
+  protocol: v.nullable(v.string()),
   kind: v.picklist(SUBMISSION_KINDS),
   serviceId: v.string(),
   serviceName: v.string(),
   secretariatId: v.string(),
   status: v.picklist(SUBMISSION_STATUSES),
+  /** An instant; only its day (YYYY-MM-DD) where the protocol is null. */
   receivedAt: v.string(),
   dueAt: v.nullable(v.string()),
   flag: v.nullable(v.picklist(DEADLINE_FLAGS)),

@@ -123,8 +123,12 @@ describe('the Ouvidoria forwards a manifestação, the secretariat answers it, t
     const row = page.locator('[data-testid="queue-item"]', { hasText: 'Encaminhada para' });
     await expect.poll(() => row.textContent(), SETTLED).toContain('Secretaria Municipal de Saúde');
     await expect.poll(() => row.textContent(), SETTLED).toContain('faltam 5 dias ou menos');
+    // Without the citizen's consent, neither its sequential protocol nor the time it arrived (the day only).
+    await expect.poll(() => row.getByRole('link').textContent(), SETTLED).toBe('Manifestação (protocolo com a Ouvidoria)');
+    await expect.poll(() => row.textContent(), SETTLED).toMatch(/Recebido em\d{2}\/\d{2}\/\d{4}Prazo/);
     await row.getByRole('link').click();
     await page.getByRole('heading', { name: 'Responder à Ouvidoria' }).waitFor();
+    await page.getByRole('heading', { name: 'Manifestação (protocolo com a Ouvidoria)', level: 1 }).waitFor();
     for (const other of ['Mudar a situação', 'Perguntar ao cidadão', 'Transferir para outra secretaria', 'Prorrogar o prazo por 30 dias']) {
       expect(await page.getByRole('heading', { name: other }).count(), other).toBe(0);
     }

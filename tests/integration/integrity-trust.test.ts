@@ -153,6 +153,28 @@ describe.each(BACKENDS)('trust in the integrity channel on %s', (backend) => {
     expect(logs.filter((line) => line.includes('/api/integridade'))).toEqual([]);
   });
 
+  it("counts a failed report per day instead of logging it: a 500 on relatos writes no line that would time it", async () => {
+    const held = async () => (await server.storage.query<{ n: number }>('SELECT count(*)::int AS n FROM integrity_inbox')).rows[0]!.n;
+    const before = await held();
+    // The database refuses to hold the report: the route answers 500.
+    await server.storage.query(`CREATE FUNCTION refuse_held_report() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disco indisponível'; END $$`);
+    await server.storage.query('CREATE TRIGGER a_refuse_held_report BEFORE INSERT ON integrity_inbox FOR EACH ROW EXECUTE FUNCTION refuse_held_report()');
+    logs.length = 0;
+    try {
+      expect((await postJson(`${server.url}/api/integridade/relatos`, report())).status).toBe(500);
+    } finally {
+      await server.storage.query('DROP TRIGGER a_refuse_held_report ON integrity_inbox');
+      await server.storage.query('DROP FUNCTION refuse_held_report()');
+    }
+    expect(await held()).toBe(before);
+    // No line at all for it (a request line, 'request failed' or any other), only today's count.
+    expect(logs.filter((line) => line.includes('/api/integridade') || /request failed|request refused|disk full/.test(line))).toEqual([]);
+    expect(server.app.integrityChannelErrors.today()['/api/integridade/relatos request failed']).toBeGreaterThanOrEqual(1);
+    // Other routes still write their request line.
+    await fetch(`${server.url}/api/health`);
+    expect(logs.some((line) => line.includes('"msg":"request"'))).toBe(true);
+  });
+
   it('the yearly report (read by the Ouvidoria) does not move for a report filed today; it counts it once the day is over', async () => {
     const day = (iso: string) => new Date(`${iso}T15:00:00Z`);
     for (let i = 0; i < 5; i++) expect((await acceptReport(deps(), report(), day('2025-06-10'))).status).toBe(201);

@@ -246,7 +246,8 @@ describe.each(BACKENDS)('staff actions one can trust, on %s', (backend) => {
           // The export never carries a person's data, whoever asks for it.
           const csv = await staff[role].call('GET', '/api/gestao/requests.csv?kind=manifestation');
           expect(csv.status, role).toBe(200);
-          expect(csv.text, role).toContain(protocol);
+          // A secretariat's export leaves every manifestação's protocol out (withheld-trust.test.ts): it reads no answers, so no consent.
+          (['ouvidoria', 'controladoria'].includes(role) ? expect(csv.text, role) : expect(csv.text, role).not).toContain(protocol);
           expectIdentity(csv.text, false);
         }
         // A secretariat it was not forwarded to does not see it at all.

@@ -159,6 +159,15 @@ export async function mixHeld(storage: Storage, keys: IntegrityKeys, random: Ran
   });
 }
 
+/**
+ * Deleted rows keep their place and transaction ids on disk, in arrival order, until vacuumed: so the
+ * holding table is vacuumed after each run that moved something (emptied, its pages are cut off the file).
+ * VACUUM runs outside any transaction; a failure only leaves this to autovacuum (the caller logs its name).
+ */
+export async function vacuumInbox(storage: Storage): Promise<void> {
+  await storage.query('VACUUM integrity_inbox');
+}
+
 export interface MixerOptions {
   random?: Random;
   /** Bounds of the random wait between two wakes. */
@@ -205,9 +214,13 @@ export class IntegrityMixer {
     return this.#running;
   }
 
-  /** Moves what is held now (one run at a time). */
+  /** Moves what is held now (one run at a time), then vacuums the holding table when something moved. */
   runNow(): Promise<number> {
-    this.#running = this.#running.catch(() => 0).then(() => mixHeld(this.#storage, this.#keys, this.#options.random));
+    this.#running = this.#running.catch(() => 0).then(async () => {
+      const moved = await mixHeld(this.#storage, this.#keys, this.#options.random);
+      if (moved > 0) await vacuumInbox(this.#storage).catch((error: unknown) => this.#options.onError?.(error));
+      return moved;
+    });
     return this.#running;
   }
 

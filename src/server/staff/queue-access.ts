@@ -64,6 +64,19 @@ export function reachesService(actor: Actor, service: Service, current: CurrentC
   return canSee(actor, { kind, secretariatId: service.secretariatId, forwardedTo: service.secretariatId });
 }
 
+/**
+ * Whether the actor reads a manifestação without its author's identity: a secretariat it was forwarded to,
+ * unless the citizen ticked the field marked `sharesIdentity`. Such a reader gets neither the sequential
+ * protocol nor the time of day of its dates (queue-routes.ts): the app sends a citizen's manifestação and
+ * named request in one batch, so the next protocol and the same millisecond would name the complainant.
+ * Without the answers' fields (the list, the export) every manifestação counts as read without identity.
+ */
+export function readsWithoutIdentity(actor: Actor, row: Pick<SubmissionFull, 'kind'> & { answers?: Record<string, unknown> }, fields?: readonly FormField[]): boolean {
+  if (row.kind !== 'manifestation' || can(actor, 'manifestations.read')) return false;
+  const answers = row.answers;
+  return !(fields && answers && fields.some((field) => field.sharesIdentity && answers[field.id] === true));
+}
+
 /** In a manifestação these always identify their author, whatever the form says. */
 const IDENTIFYING_TYPES: readonly FormField['type'][] = ['cpf', 'email', 'phone'];
 
@@ -75,8 +88,7 @@ const IDENTIFYING_TYPES: readonly FormField['type'][] = ['cpf', 'email', 'phone'
  * sent before the marks existed are covered), and any CPF, e-mail or phone field.
  */
 export function readableFields(actor: Actor, row: Pick<SubmissionFull, 'kind' | 'answers'>, fields: readonly FormField[], currentFields: readonly FormField[] = []): { fields: FormField[]; withheld: boolean } {
-  if (row.kind !== 'manifestation' || can(actor, 'manifestations.read')) return { fields: [...fields], withheld: false };
-  if (fields.some((field) => field.sharesIdentity && row.answers[field.id] === true)) return { fields: [...fields], withheld: false };
+  if (!readsWithoutIdentity(actor, row, fields)) return { fields: [...fields], withheld: false };
   const marked = new Set([...fields, ...currentFields].filter((field) => field.identifies).map((field) => field.id));
   const identifies = (field: FormField) => marked.has(field.id) || IDENTIFYING_TYPES.includes(field.type);
   return { fields: fields.filter((field) => !identifies(field)), withheld: fields.some((field) => identifies(field) && row.answers[field.id] !== undefined) };

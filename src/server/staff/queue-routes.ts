@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { type FormField, SHA256_REGEX, type SubmissionStatus, UuidSchema, parseContract } from '../../shared/schemas.ts';
-import { isSaneDay } from '../../shared/dates.ts';
+import { bahiaDay, isSaneDay } from '../../shared/dates.ts';
 import { QueueFilterSchema, type DeadlineFlag, type QueueFilter, type QueueItem, type RequestDetail } from '../../shared/staff.ts';
 import type { CurrentCharter } from '../current-charter.ts';
 import { safeErrorLog } from '../safe-error-log.ts';
@@ -14,9 +14,9 @@ import { readAttachment } from '../storage/attachment-store.ts';
 import { actionRoutes } from './action-routes.ts';
 import { audit, readAudit } from './audit.ts';
 import {
-  actorOf, loadVisible, notFound, parsed, reachesService, readableAttachments, readableAttachmentsOf, readableFields, who, type QueueDeps,
+  actorOf, loadVisible, notFound, parsed, reachesService, readableAttachments, readableAttachmentsOf, readableFields, readsWithoutIdentity, who, type QueueDeps,
 } from './queue-access.ts';
-import { colleaguesOf, eventsOf, queueCounts, queuePage, queueRows, templatesOf, type QueueRow } from './queue-store.ts';
+import { colleaguesOf, eventsOf, queueCounts, queuePage, queueRows, templatesOf, type EventRow, type QueueRow } from './queue-store.ts';
 
 export type { QueueDeps } from './queue-access.ts';
 
@@ -31,16 +31,22 @@ function serviceName(current: CurrentCharter | null, serviceId: string): string 
   return current?.services.get(serviceId)?.name ?? serviceId;
 }
 
-function toItem(row: QueueRow, current: CurrentCharter | null, flag: DeadlineFlag | null): QueueItem {
+/**
+ * An instant as a reader may see it: whole, or only its day (Bahia) for a reader of a manifestação without
+ * its author's identity (queue-access.ts, readsWithoutIdentity).
+ */
+const instantFor = (withoutIdentity: boolean) => (at: Date): string => (withoutIdentity ? bahiaDay(at) : at.toISOString());
+
+function toItem(row: QueueRow, current: CurrentCharter | null, flag: DeadlineFlag | null, withoutIdentity: boolean): QueueItem {
   return {
     id: row.id,
-    protocol: row.protocol,
+    protocol: withoutIdentity ? null : row.protocol,
     kind: row.kind,
     serviceId: row.service_id,
     serviceName: serviceName(current, row.service_id),
     secretariatId: row.secretariat_id,
     status: row.status,
-    receivedAt: row.received_at.toISOString(),
+    receivedAt: instantFor(withoutIdentity)(row.received_at),
     dueAt: row.due_at?.toISOString() ?? null,
     flag,
     district: row.district,
@@ -78,6 +84,13 @@ function csvCell(value: unknown): string {
   return `"${safe.replace(/"/g, '""')}"`;
 }
 
+/** The citizen's reply to the Ouvidoria may carry a name or a phone: it stays with the Ouvidoria as their identity does. */
+const REPLY_WITHHELD = 'A resposta do cidadão fica com a Ouvidoria.';
+function eventText(event: EventRow, withoutIdentity: boolean): { text?: string } {
+  if (event.type === 'reply' && withoutIdentity) return { text: REPLY_WITHHELD };
+  return event.text ? { text: event.text } : {};
+}
+
 export function queueRoutes(app: FastifyInstance, deps: QueueDeps): void {
   const { storage, charters } = deps;
   actionRoutes(app, deps);
@@ -87,8 +100,9 @@ export function queueRoutes(app: FastifyInstance, deps: QueueDeps): void {
   app.get('/requests', { config: { access: 'requests.read' } }, async (request) => {
     const filter = parsed(parseContract(QueueFilterSchema, request.query));
     const now = new Date();
-    const [page, counts, current] = await Promise.all([queuePage(storage, actorOf(request), filter, now), queueCounts(storage, actorOf(request), filter, now), charters.current()]);
-    return { items: page.rows.map((row) => toItem(row, current, flag(row, now, current))), nextCursor: page.next, counts };
+    const actor = actorOf(request);
+    const [page, counts, current] = await Promise.all([queuePage(storage, actor, filter, now), queueCounts(storage, actor, filter, now), charters.current()]);
+    return { items: page.rows.map((row) => toItem(row, current, flag(row, now, current), readsWithoutIdentity(actor, row))), nextCursor: page.next, counts };
   });
 
   app.get('/requests.csv', { config: { access: 'requests.export' } }, async (request, reply: FastifyReply) => {
@@ -105,7 +119,8 @@ export function queueRoutes(app: FastifyInstance, deps: QueueDeps): void {
       let chunk = '';
       let count = 0;
       for await (const row of queueRows(storage, actor, filter, now)) {
-        chunk += `${[row.protocol, row.kind, serviceName(current, row.service_id), row.secretariat_id, row.status, row.received_at, row.due_at, flag(row, now, current), row.district, row.village, row.assigned_name].map(csvCell).join(',')}\r\n`;
+        const withoutIdentity = readsWithoutIdentity(actor, row);
+        chunk += `${[withoutIdentity ? null : row.protocol, row.kind, serviceName(current, row.service_id), row.secretariat_id, row.status, instantFor(withoutIdentity)(row.received_at), row.due_at, flag(row, now, current), row.district, row.village, row.assigned_name].map(csvCell).join(',')}\r\n`;
         if (++count % 200 === 0) {
           yield chunk;
           chunk = '';
@@ -144,19 +159,21 @@ export function queueRoutes(app: FastifyInstance, deps: QueueDeps): void {
     const locationField = fields.find((f) => f.type === 'location');
     const place = locationField ? (row.answers[locationField.id] as { lat?: number; lng?: number; accuracy?: number; district?: string; village?: string } | undefined) : undefined;
     const now = new Date();
+    const withoutIdentity = readsWithoutIdentity(actor, row, form?.fields ?? []);
+    const shown = instantFor(withoutIdentity);
     const detail: RequestDetail = {
-      ...toItem(row, current, flag(row, now, current)),
+      ...toItem(row, current, flag(row, now, current), withoutIdentity),
       formId: row.form_id,
       formVersion: row.form_version,
       formTitle: form?.title ?? row.form_id,
-      createdAt: row.created_at.toISOString(),
+      createdAt: shown(row.created_at),
       answers: fields.filter((f) => row.answers[f.id] !== undefined).map((f) => ({ fieldId: f.id, label: f.label, type: f.type, value: answerText(f, row.answers[f.id], current) })),
       attachments: readableAttachments(row, form?.fields ?? [], fields).map((a) => ({ ...a, label: label(a.fieldId) })),
       location: place ? {
         ...place,
         mapUrl: place.lat !== undefined && place.lng !== undefined ? `https://www.openstreetmap.org/?mlat=${place.lat}&mlon=${place.lng}#map=18/${place.lat}/${place.lng}` : null,
       } : null,
-      events: events.map((event) => ({ at: event.at.toISOString(), type: event.type, ...(event.status ? { status: event.status } : {}), ...(event.text ? { text: event.text } : {}), public: event.public, by: event.by })),
+      events: events.map((event) => ({ at: shown(event.at), type: event.type, ...(event.status ? { status: event.status } : {}), ...eventText(event, withoutIdentity), public: event.public, by: event.by })),
       templates: templates.map((t) => ({ id: t.id, title: t.title, text: t.text })),
       ...(withheld ? { identityWithheld: true } : {}),
     };

@@ -6,7 +6,7 @@
 import type { SubmissionKind, SubmissionStatus } from '../../shared/schemas.ts';
 import type { QueueFilter } from '../../shared/staff.ts';
 import type { Queryable } from '../storage/types.ts';
-import { visibleScopes, type Actor } from './permissions.ts';
+import { can, visibleScopes, type Actor } from './permissions.ts';
 
 export interface QueueRow {
   id: string;
@@ -71,6 +71,9 @@ function filterOf(actor: Actor, filter: QueueFilter, now: Date, { withoutStatus 
   if (filter.from) add(`s.received_at >= (?::date + time '03:00')`, filter.from);
   if (filter.to) add(`s.received_at < (?::date + 1 + time '03:00')`, filter.to);
   if (filter.protocol) add('s.protocol = ?', filter.protocol.replace(/-(\d+)$/, (_m, n: string) => `-${n.padStart(6, '0')}`));
+  // A manifestação's protocol stays with the Ouvidoria (queue-access.ts, readsWithoutIdentity): a secretariat
+  // typing the number after a citizen's named request must not find the manifestação sent with it.
+  if (filter.protocol && !can(actor, 'manifestations.read')) where.push(`s.kind <> 'manifestation'`);
   return { where, params };
 }
 

@@ -13,7 +13,7 @@ import { can, useSession } from '../session.ts';
 import { announce } from '../ui/announce.ts';
 import { CheckboxField, FormError, SelectField, TextField, focusFirstInvalid, inputValue } from '../ui/fields.tsx';
 import { usePageTitle } from '../ui/page-title.ts';
-import { FLAG_WORDS, KIND_WORDS, STATUS_WORDS, dateTimeWords, dateWords, plural } from '../ui/words.ts';
+import { FLAG_WORDS, KIND_WORDS, STATUS_WORDS, dateTimeWords, dateWords, plural, protocolWords } from '../ui/words.ts';
 
 const FILTER_KEYS = ['protocol', 'secretariat', 'service', 'status', 'kind', 'district', 'village', 'overdue', 'mine', 'from', 'to'] as const;
 type FilterKey = (typeof FILTER_KEYS)[number];
@@ -151,9 +151,9 @@ export function FlagWords({ flag, kind }: { flag: QueueItem['flag']; kind?: Queu
 function QueueRow({ item, directory }: { item: QueueItem; directory: CharterDirectory | null }) {
   const place = [item.district ? districtName(directory, item.district) : '', item.village ?? ''].filter(Boolean).join(' · ');
   return (
-    <li class="card queue-item" data-testid="queue-item" data-protocol={item.protocol}>
+    <li class="card queue-item" data-testid="queue-item" data-protocol={item.protocol ?? undefined}>
       <h2 class="queue-title">
-        <a id={`pedido-${item.id}`} href={`/gestao/pedidos/${item.id}`}>Protocolo {item.protocol}</a>
+        <a id={`pedido-${item.id}`} href={`/gestao/pedidos/${item.id}`}>{protocolWords(item.protocol)}</a>
       </h2>
       <p>{item.kind !== 'request' ? `${KIND_WORDS[item.kind]}: ` : ''}{item.serviceName}</p>
       <dl class="queue-facts">

@@ -18,7 +18,7 @@ import { ActionResult, useAction } from '../ui/action.tsx';
 import { announce } from '../ui/announce.ts';
 import { FormError, SelectField, TextArea, focusFirstInvalid, inputValue } from '../ui/fields.tsx';
 import { usePageTitle } from '../ui/page-title.ts';
-import { EVENT_WORDS, FLAG_WORDS, KIND_WORDS, STATUS_WORDS, dateTimeWords, dateWords } from '../ui/words.ts';
+import { EVENT_WORDS, FLAG_WORDS, KIND_WORDS, STATUS_WORDS, dateTimeWords, dateWords, protocolWords } from '../ui/words.ts';
 
 const CLOSED: readonly SubmissionStatus[] = ['done', 'declined'];
 /** Waiting for the citizen is reached by asking a question, never chosen in the list. */
@@ -38,7 +38,7 @@ export default function RequestPage({ params }: PageProps) {
   const session = useSession();
   const directory = useDirectory();
   const detail = load.state === 'ok' ? load.detail : null;
-  usePageTitle(detail ? `Protocolo ${detail.protocol}` : 'Pedido');
+  usePageTitle(detail ? protocolWords(detail.protocol) : 'Pedido');
 
   const reload = async (): Promise<boolean> => {
     try {
@@ -90,7 +90,7 @@ export default function RequestPage({ params }: PageProps) {
   return (
     <div class="page stack">
       <p class="breadcrumb"><a href="/gestao/pedidos">Pedidos</a></p>
-      <h1>Protocolo {request.protocol}</h1>
+      <h1>{protocolWords(request.protocol)}</h1>
       <p class="lead">{request.kind !== 'request' ? `${KIND_WORDS[request.kind]}: ` : ''}{request.serviceName}</p>
       <dl class="facts facts-inline" data-testid="request-facts">
         <div><dt>Situação</dt><dd data-testid="request-status">{STATUS_WORDS[request.status]}</dd></div>

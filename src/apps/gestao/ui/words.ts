@@ -42,7 +42,15 @@ export const EVENT_WORDS: Record<RequestEvent['type'], string> = {
 const dateTime = new Intl.DateTimeFormat('pt-BR', { dateStyle: 'short', timeStyle: 'short', timeZone: 'America/Bahia' });
 const dateOnly = new Intl.DateTimeFormat('pt-BR', { dateStyle: 'short', timeZone: 'America/Bahia' });
 
+/** A manifestação read without its author's identity has no protocol (the number is sequential). */
+export function protocolWords(protocol: string | null): string {
+  return protocol ? `Protocolo ${protocol}` : 'Manifestação (protocolo com a Ouvidoria)';
+}
+
+/** An instant in words; a bare day (YYYY-MM-DD, where the server withholds the time) as that day alone. */
 export function dateTimeWords(iso: string): string {
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  if (day) return `${day[3]}/${day[2]}/${day[1]}`;
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? iso : dateTime.format(date);
 }
