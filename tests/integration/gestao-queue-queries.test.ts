@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countingStorage, SERVER_TIMERS, type CountingStorage } from '../helpers/counting-storage.ts';
 import { BACKENDS, openTestStorage, postJson, potholeRequest, startServer, type TestServer, type TestStorage } from '../helpers/server.ts';
-import { updateAccount } from '../../src/server/staff/accounts.ts';
+import { updateAccount } from '../../src/server/storage/accounts.ts';
 import { addAccount, StaffClient } from '../helpers/staff.ts';
 
 describe.each(BACKENDS)('the queue\'s query count on %s', (backend) => {
