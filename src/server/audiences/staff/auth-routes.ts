@@ -16,7 +16,7 @@ import {
 import { audit } from '../../domain/audit.ts';
 import { isWeakPassword, WEAK_PASSWORD_MESSAGE } from '../../domain/password-policy.ts';
 import { permissionsOf } from '../../domain/permissions.ts';
-import { readDeviceCookie, setDeviceCookie, setSessionCookie } from './plugin.ts';
+import { readDeviceCookie, setDeviceCookie, setSessionCookie } from './cookies.ts';
 import { checkSignIn, rememberSignIn } from '../../domain/sign-in-throttle.ts';
 
 const ISSUER = 'Conecta Conquista (gestão)';

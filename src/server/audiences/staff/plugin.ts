@@ -8,7 +8,7 @@
  *                CSRF token (403), and the route's permission from permissions.ts (403).
  */
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ROLES_NEEDING_TOTP, type Permission } from '../../../shared/staff.ts';
 import { HttpError, MESSAGES, apiError } from '../../http/api-errors.ts';
 import { clientKey } from '../../http/client-address.ts';
@@ -18,6 +18,7 @@ import type { PushOptions } from '../../domain/push.ts';
 import type { Storage } from '../../storage/types.ts';
 import { readSession, sameToken, type AccountRow, type Session } from '../../storage/accounts.ts';
 import { can } from '../../domain/permissions.ts';
+import { readSessionCookie } from './cookies.ts';
 import { accountRoutes } from './account-routes.ts';
 import { authRoutes } from './auth-routes.ts';
 import { queueRoutes } from './queue-routes.ts';
@@ -58,56 +59,7 @@ export interface StaffApiOptions {
   onRoute?: (route: StaffRouteInfo) => void;
 }
 
-const COOKIE = 'gestao';
-const SECURE_COOKIE = '__Host-gestao';
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-
-/**
- * The session cookie under the one name this protocol uses. Over TLS only `__Host-gestao` counts: the
- * browser lets no other origin (a sibling subdomain, a plain-HTTP page) set that name, whereas anyone of
- * them could plant a `gestao` cookie and sign the person in to a session of their choosing.
- */
-function readCookie(request: FastifyRequest): string | undefined {
-  const wanted = request.protocol === 'https' ? SECURE_COOKIE : COOKIE;
-  const header = request.headers.cookie ?? '';
-  for (const part of header.split(';')) {
-    const [name, ...rest] = part.trim().split('=');
-    if (name === wanted) return rest.join('=');
-  }
-  return undefined;
-}
-
-/**
- * The session cookie: HttpOnly, SameSite=Strict, path /. Over TLS it is `__Host-gestao` and Secure (the
- * prefix requires it); over plain HTTP (a developer's machine, tests) it is `gestao` without Secure.
- */
-export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string | null, maxAgeSeconds = 12 * 3600): void {
-  const secure = request.protocol === 'https';
-  const name = secure ? SECURE_COOKIE : COOKIE;
-  const value = token ?? '';
-  const age = token ? maxAgeSeconds : 0;
-  reply.header('set-cookie', `${name}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${age}${secure ? '; Secure' : ''}`);
-}
-
-/**
- * The known-device cookie: a long-lived random token set at a full sign-in (stored hashed per account), so
- * the owner's own browser passes the sign-in throttle and a lock-out. Sent only to the staff API.
- */
-const DEVICE_COOKIE = 'gestao-aparelho';
-const DEVICE_MAX_AGE = 400 * 24 * 3600;
-
-export function readDeviceCookie(request: FastifyRequest): string | undefined {
-  for (const part of (request.headers.cookie ?? '').split(';')) {
-    const [name, ...rest] = part.trim().split('=');
-    if (name === DEVICE_COOKIE) return rest.join('=') || undefined;
-  }
-  return undefined;
-}
-
-export function setDeviceCookie(request: FastifyRequest, reply: FastifyReply, token: string): void {
-  const secure = request.protocol === 'https';
-  reply.header('set-cookie', `${DEVICE_COOKIE}=${token}; Path=/api/gestao; HttpOnly; SameSite=Strict; Max-Age=${DEVICE_MAX_AGE}${secure ? '; Secure' : ''}`);
-}
 
 function sameOrigin(request: FastifyRequest): boolean {
   const origin = request.headers.origin;
@@ -140,7 +92,7 @@ export async function staffApi(app: FastifyInstance, options: StaffApiOptions): 
   });
 
   app.addHook('onRequest', async (request) => {
-    const token = readCookie(request);
+    const token = readSessionCookie(request);
     if (!token) return;
     const found = await readSession(storage, token);
     if (found) request.staff = found;

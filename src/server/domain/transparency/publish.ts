@@ -17,7 +17,7 @@ import { SMALL_COUNT, type Metrics, type PanelEntry, type PanelSnapshot } from '
 import {
   cell, protectBreakdown, protectGroup, protectTimeline, sharePair, timelineOf, type Cell, type Figure,
 } from './disclosure.ts';
-import type { RawEntry, RawSnapshot } from './snapshot.ts';
+import type { RawEntry, RawSnapshot } from './raw-snapshot.ts';
 
 interface EntryFigures {
   figures: Map<string, Figure>;

@@ -11,14 +11,8 @@ import { bahiaDay } from '../../../shared/dates.ts';
 import type { Charter, Deadline } from '../../../shared/schemas.ts';
 import type { OpenDataRow, PanelEntry, PanelSnapshot } from '../../../shared/transparency.ts';
 import { publish } from './publish.ts';
+import type { Period, RawEntry, RawSnapshot } from './raw-snapshot.ts';
 import type { Queryable } from '../../storage/types.ts';
-
-export interface Period {
-  key: string;
-  label: string;
-  from: Date;
-  to: Date;
-}
 
 const DAY = 86_400_000;
 /** Bahia is UTC−3 all year: a Bahia day starts at 03:00 UTC. */
@@ -41,55 +35,6 @@ export function periodsAt(now: Date, years: readonly number[]): Period[] {
 export function promiseWords(deadline: Deadline): string {
   const unit = { minutes: 'minutos', hours: 'horas', business_days: 'dias úteis', calendar_days: 'dias', months: 'meses' }[deadline.unit];
   return `até ${deadline.max} ${unit}`;
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Raw figures, straight from the database.
-
-export interface RawPeriod {
-  received: number;
-  closed: number;
-  declined: number;
-  onTime: number;
-  withDue: number;
-  medianDays: number | null;
-  p90Days: number | null;
-  evaluations: number;
-  /** Evaluations with a grade (1–5), and the sum of their grades. */
-  graded: number;
-  gradeSum: number;
-  good: number[];
-  bad: number[];
-}
-
-export interface RawMonth {
-  month: string;
-  received: number;
-  closed: number;
-  onTime: number;
-  withDue: number;
-}
-
-export interface RawEntry {
-  id: string;
-  name: string;
-  periods: RawPeriod[];
-  open: number;
-  overdue: number;
-  trend: RawMonth[];
-}
-
-export interface RawSnapshot {
-  now: Date;
-  periods: Period[];
-  months: string[];
-  criteria: string[];
-  secretariats: RawEntry[];
-  services: (RawEntry & { secretariatId: string; promise: string })[];
-  manifestations: { tipo: string; perPeriod: number[] }[];
-  complaints: { secretariatId: string; name: string; complaints: number }[];
-  complaintsNotForwarded: number;
-  integrityReports: { month: string; reports: number }[];
 }
 
 type Row = Record<string, unknown> & { secretariat_id: string; service_id: string | null };
