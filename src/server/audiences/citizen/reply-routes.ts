@@ -4,9 +4,10 @@
  * it (status "in_progress", the deadline's clock runs again).
  */
 import type { FastifyInstance } from 'fastify';
-import { RepliesRequestSchema, ReplySchema, parseContract, type SubmissionStatus, type SyncItemResult } from '../../../shared/schemas.ts';
+import { RepliesRequestSchema, ReplySchema, parseContract, type SyncItemResult } from '../../../shared/schemas.ts';
 import { HttpError, apiError } from '../../http/api-errors.ts';
 import { canonicalJson, sha256Hex } from '../../domain/hashing.ts';
+import { insertReply, repliedRequest, storedReplyHash } from '../../storage/reply-store.ts';
 import { setSubmissionStatus } from '../../storage/submission-store.ts';
 import type { Storage } from '../../storage/types.ts';
 import { requireBody } from './submission-routes.ts';
@@ -18,29 +19,23 @@ async function acceptReply(storage: Storage, input: unknown, now: Date, onResume
   const reply = parsed.value;
   const bodyHash = sha256Hex(canonicalJson(reply));
   const receiptOf = async () => {
-    const parent = (await storage.query<{ protocol: string; status: SubmissionStatus }>(
-      'SELECT protocol, status FROM submissions WHERE id = $1', [reply.submissionId],
-    )).rows[0]!;
+    const parent = (await repliedRequest(storage, reply.submissionId))!;
     return { id: reply.id, protocol: parent.protocol, status: parent.status, receivedAt: now.toISOString() };
   };
-  const existing = (await storage.query<{ body_hash: string }>('SELECT body_hash FROM citizen_replies WHERE id = $1', [reply.id])).rows[0];
-  if (existing) {
-    return existing.body_hash === bodyHash
+  const existingHash = await storedReplyHash(storage, reply.id);
+  if (existingHash !== null) {
+    return existingHash === bodyHash
       ? { id: reply.id, outcome: 'duplicate', receipt: await receiptOf() }
       : { id: reply.id, outcome: 'conflict', error: apiError('conflict', 'Já existe uma resposta com este identificador e conteúdo diferente.') };
   }
-  const parent = (await storage.query<{ status: string }>('SELECT status FROM submissions WHERE id = $1', [reply.submissionId])).rows[0];
+  const parent = await repliedRequest(storage, reply.submissionId);
   if (!parent) return { id: reply.id, outcome: 'rejected', error: apiError('unknown_submission', 'Não encontramos o pedido desta resposta.', { submissionId: 'Pedido não encontrado.' }) };
-  const inserted = await storage.query(
-    `INSERT INTO citizen_replies (id, submission_id, body_hash, text, created_at, received_at) VALUES ($1, $2, $3, $4, $5, $6)
-     ON CONFLICT (id) DO NOTHING RETURNING id`,
-    [reply.id, reply.submissionId, bodyHash, reply.text, new Date(reply.createdAt), now],
-  );
-  if (inserted.rowCount > 0 && parent.status === 'waiting_citizen') {
+  const inserted = await insertReply(storage, { id: reply.id, submissionId: reply.submissionId, bodyHash, text: reply.text, createdAt: new Date(reply.createdAt), receivedAt: now });
+  if (inserted && parent.status === 'waiting_citizen') {
     await setSubmissionStatus(storage, reply.submissionId, 'in_progress', undefined, now);
     await onResumed(reply.submissionId);
   }
-  return { id: reply.id, outcome: inserted.rowCount > 0 ? 'accepted' : 'duplicate', receipt: await receiptOf() };
+  return { id: reply.id, outcome: inserted ? 'accepted' : 'duplicate', receipt: await receiptOf() };
 }
 
 export function replyRoutes(app: FastifyInstance, { storage, onResumed }: { storage: Storage; onResumed: (id: string) => Promise<void> }): void {
