@@ -25,7 +25,8 @@ import { readCharterFile } from '../../src/server/domain/charter-file.ts';
 import { installCharter } from '../../src/server/storage/charter-store.ts';
 import { openStorage } from '../../src/server/storage/open.ts';
 import type { Queryable, Storage } from '../../src/server/storage/types.ts';
-import { computeSnapshot, openDataRows, toCsv } from '../../src/server/domain/transparency/snapshot.ts';
+import { computeSnapshot } from '../../src/server/domain/transparency/snapshot.ts';
+import { openDataRows, toCsv } from '../../src/server/domain/transparency/open-data.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const read = readCharterFile(`${ROOT}data/sample-charter.json`);

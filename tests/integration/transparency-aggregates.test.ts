@@ -21,7 +21,8 @@ import { mixHeld } from '../../src/server/domain/integrity/mixer.ts';
 import { installCharter } from '../../src/server/storage/charter-store.ts';
 import { insertSubmissions, setSubmissionStatus } from '../../src/server/storage/submission-store.ts';
 import type { Storage } from '../../src/server/storage/types.ts';
-import { computeSnapshot, measure, openDataRows } from '../../src/server/domain/transparency/snapshot.ts';
+import { computeSnapshot, measure } from '../../src/server/domain/transparency/snapshot.ts';
+import { openDataRows } from '../../src/server/domain/transparency/open-data.ts';
 import type { RawEntry, RawPeriod, RawSnapshot } from '../../src/server/domain/transparency/raw-snapshot.ts';
 import type { SubmissionStatus } from '../../src/shared/schemas.ts';
 import {

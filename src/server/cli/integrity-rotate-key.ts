@@ -8,7 +8,7 @@ import { readConfig } from '../config.ts';
 import { CharterCache } from '../domain/current-charter.ts';
 import { loadIntegrityKeys } from '../domain/integrity/crypto.ts';
 import { integrityKeyFile } from '../domain/integrity/key-file.ts';
-import { rotateKeys } from '../domain/integrity/reports.ts';
+import { rotateKeys } from '../domain/integrity/key-rotation.ts';
 import { openCliStorage } from './open-cli-storage.ts';
 
 const config = readConfig();

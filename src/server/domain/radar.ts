@@ -6,6 +6,7 @@
  * the manifestação's type, and the integrity reports' plain classification columns — never answers,
  * notes or anything sealed.
  */
+import { csvCell } from './csv.ts';
 import { bahiaDay } from '../../shared/dates.ts';
 import {
   DEFAULT_THRESHOLDS, RadarThresholdsSchema, SIGNAL_TITLES, type RadarSignal, type RadarThresholds, type SignalKind,
@@ -283,13 +284,6 @@ export async function computeRadar(db: Queryable, charter: Charter | null, thres
 }
 
 // ---------------------------------------------------------------- the weekly digest as CSV
-
-function csvCell(value: string | number | null): string {
-  const text = value === null ? '' : String(value);
-  // Quoted, and a leading = + - @ defused, so a spreadsheet never runs a cell as a formula.
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return `"${safe.replace(/"/g, '""')}"`;
-}
 
 export function radarCsv(signals: readonly RadarSignal[], from: string, to: string): string {
   const header = ['semana_de', 'semana_ate', 'sinal', 'titulo', 'assunto_tipo', 'assunto_id', 'assunto', 'secretaria', 'valores', 'limiares', 'protocolos', 'fila', 'relatos_integridade'];

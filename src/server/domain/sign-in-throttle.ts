@@ -11,7 +11,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Queryable } from '../storage/types.ts';
-import { findAccountByEmail, passwordMatches, sha256, type AccountRow } from '../storage/accounts.ts';
+import { findAccountByEmail, passwordMatches, type AccountRow } from '../storage/accounts.ts';
+import { sha256Hex } from './hashing.ts';
 import { audit } from './audit.ts';
 
 export const THROTTLE = {
@@ -39,7 +40,7 @@ export interface SignInContext {
 }
 
 /** How an address is kept: hashed with whose it is, never in clear. */
-const addressHash = (subject: string, addressKey: string) => sha256(`${subject}\n${addressKey}`);
+const addressHash = (subject: string, addressKey: string) => sha256Hex(`${subject}\n${addressKey}`);
 
 const secondsUntil = (until: Date, now: Date) => Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
 
@@ -48,7 +49,7 @@ async function trust(db: Queryable, account: AccountRow | null, { addressKey, de
   const found = await db.query<{ address: boolean; device: boolean }>(
     `SELECT EXISTS (SELECT 1 FROM staff_known_addresses WHERE account_id = $1 AND address_hash = $2) AS address,
             EXISTS (SELECT 1 FROM staff_known_devices WHERE account_id = $1 AND token_hash = $3) AS device`,
-    [account.id, addressHash(account.id, addressKey), deviceToken ? sha256(deviceToken) : ''],
+    [account.id, addressHash(account.id, addressKey), deviceToken ? sha256Hex(deviceToken) : ''],
   );
   return found.rows[0]!;
 }
@@ -96,7 +97,7 @@ async function lockIfSustained(db: Queryable, emailHash: string, account: Accoun
  */
 export async function checkSignIn(db: Queryable, email: string, password: string, context: SignInContext): Promise<SignInCheck> {
   const now = context.now ?? new Date();
-  const emailHash = sha256(email.trim().toLowerCase());
+  const emailHash = sha256Hex(email.trim().toLowerCase());
   const account = await findAccountByEmail(db, email);
   const matches = await passwordMatches(account, password);
   const known = await trust(db, account, context);
@@ -136,10 +137,10 @@ export async function rememberSignIn(db: Queryable, accountId: string, context: 
     [accountId, addressHash(accountId, context.addressKey), now],
   );
   if (context.deviceToken) {
-    const seen = await db.query('UPDATE staff_known_devices SET last_at = $3 WHERE token_hash = $1 AND account_id = $2 RETURNING token_hash', [sha256(context.deviceToken), accountId, now]);
+    const seen = await db.query('UPDATE staff_known_devices SET last_at = $3 WHERE token_hash = $1 AND account_id = $2 RETURNING token_hash', [sha256Hex(context.deviceToken), accountId, now]);
     if (seen.rows.length) return null;
   }
   const deviceToken = randomBytes(32).toString('base64url');
-  await db.query('INSERT INTO staff_known_devices (token_hash, account_id, created_at, last_at) VALUES ($1, $2, $3, $3)', [sha256(deviceToken), accountId, now]);
+  await db.query('INSERT INTO staff_known_devices (token_hash, account_id, created_at, last_at) VALUES ($1, $2, $3, $3)', [sha256Hex(deviceToken), accountId, now]);
   return deviceToken;
 }

@@ -12,7 +12,8 @@ import { SMALL_COUNT } from '../../shared/transparency.ts';
 import { servedContent } from './integrity/content.ts';
 import type { Queryable } from '../storage/types.ts';
 import { sharePair } from './transparency/disclosure.ts';
-import { computeSnapshot, protectGroup } from './transparency/snapshot.ts';
+import { protectGroup } from './transparency/disclosure.ts';
+import { computeSnapshot } from './transparency/snapshot.ts';
 
 /** The first year the city could have data; the current year is the last one with a report. */
 export const FIRST_REPORT_YEAR = 2000;

@@ -29,6 +29,12 @@ export const MESSAGES = {
   saltRequired: 'Este aplicativo está desatualizado para enviar fotos. Atualize o aplicativo (recarregue a página) e tente de novo.',
 } as const;
 
+/** A contract parse's value, or a 422 naming each invalid field: what every route answers to bad input. */
+export function parsed<T>(result: { ok: true; value: T } | { ok: false; fields: Record<string, string> }): T {
+  if (!result.ok) throw new HttpError(422, apiError('invalid_request', 'Confira os dados informados.', result.fields));
+  return result.value;
+}
+
 /** No charter is installed yet: the server cannot judge submissions or serve the charter. */
 export class NoCharterError extends HttpError {
   constructor() {

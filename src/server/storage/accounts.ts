@@ -3,16 +3,16 @@
  * sessions are rows (revocable: logout ends one, disabling an account ends all), looked up by the SHA-256
  * of the cookie's random token, with an idle limit of 30 minutes and an absolute one of 12 hours.
  */
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
 import type { StaffAccount, StaffRole } from '../../shared/staff.ts';
+import { sha256Hex } from '../domain/hashing.ts';
 import type { Queryable, Storage } from './types.ts';
 
 export const IDLE_LIMIT_MS = 30 * 60_000;
 export const ABSOLUTE_LIMIT_MS = 12 * 3600_000;
 export const RESET_LINK_MS = 24 * 3600_000;
 
-export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const token = () => randomBytes(32).toString('base64url');
 
 export interface AccountRow extends StaffAccount {
@@ -151,7 +151,7 @@ export interface Session {
 /** A new session (a new id at every sign-in); returns the cookie's token, which is stored only hashed. */
 export async function createSession(db: Queryable, accountId: string, secondFactor: boolean, now = new Date()): Promise<{ token: string; session: Session }> {
   const secret = token();
-  const session: Session = { id: sha256(secret), accountId, csrfToken: token(), secondFactor, expiresAt: new Date(now.getTime() + ABSOLUTE_LIMIT_MS) };
+  const session: Session = { id: sha256Hex(secret), accountId, csrfToken: token(), secondFactor, expiresAt: new Date(now.getTime() + ABSOLUTE_LIMIT_MS) };
   await db.query(
     `INSERT INTO staff_sessions (id, account_id, csrf_token, second_factor, created_at, last_seen_at, expires_at)
      VALUES ($1, $2, $3, $4, $5, $5, $6)`,
@@ -161,22 +161,33 @@ export async function createSession(db: Queryable, accountId: string, secondFact
 }
 
 /** The live session of a cookie token (touching its idle clock), or null: ended, idle too long, expired, or its account disabled. */
+/**
+ * The session behind a cookie and its account, in one statement: a live session is touched (idle clock
+ * reset), an expired or idle one is ended, and the row comes back only for a live session. Every staff
+ * request runs this once, so it is one round trip, not a read, an account read and a write.
+ */
+const READ_SESSION = `
+  WITH found AS (
+    SELECT id, account_id, csrf_token, second_factor, expires_at, (expires_at > $2 AND last_seen_at >= $3) AS live
+    FROM staff_sessions WHERE id = $1 AND ended_at IS NULL
+  ), ended AS (
+    UPDATE staff_sessions s SET ended_at = $2 FROM found f WHERE s.id = f.id AND NOT f.live RETURNING s.id
+  ), touched AS (
+    UPDATE staff_sessions s SET last_seen_at = $2 FROM found f, staff_accounts a
+    WHERE s.id = f.id AND f.live AND a.id = f.account_id AND a.disabled_at IS NULL RETURNING s.id
+  )
+  SELECT a.id, a.email, a.name, a.password_hash, a.roles, a.secretariats, a.totp_secret, a.totp_enabled, a.disabled_at,
+         f.csrf_token, f.second_factor, f.expires_at
+  FROM found f JOIN staff_accounts a ON a.id = f.account_id WHERE f.live`;
+
 export async function readSession(db: Queryable, cookieToken: string, now = new Date()): Promise<{ session: Session; account: AccountRow } | null> {
-  const id = sha256(cookieToken);
-  const found = await db.query<{ account_id: string; csrf_token: string; second_factor: boolean; last_seen_at: Date; expires_at: Date }>(
-    'SELECT account_id, csrf_token, second_factor, last_seen_at, expires_at FROM staff_sessions WHERE id = $1 AND ended_at IS NULL',
-    [id],
-  );
+  const id = sha256Hex(cookieToken);
+  const found = await db.query<Row & { csrf_token: string; second_factor: boolean; expires_at: Date }>(READ_SESSION, [id, now, new Date(now.getTime() - IDLE_LIMIT_MS)]);
   const row = found.rows[0];
   if (!row) return null;
-  if (row.expires_at <= now || now.getTime() - row.last_seen_at.getTime() > IDLE_LIMIT_MS) {
-    await endSession(db, id, now);
-    return null;
-  }
-  const account = await findAccountById(db, row.account_id);
-  if (!account || account.disabled) return null;
-  await db.query('UPDATE staff_sessions SET last_seen_at = $2 WHERE id = $1', [id, now]);
-  return { session: { id, accountId: row.account_id, csrfToken: row.csrf_token, secondFactor: row.second_factor, expiresAt: row.expires_at }, account };
+  const account = toAccount(row);
+  if (account.disabled) return null;
+  return { session: { id, accountId: account.id, csrfToken: row.csrf_token, secondFactor: row.second_factor, expiresAt: row.expires_at }, account };
 }
 
 export async function markSecondFactor(db: Queryable, sessionId: string): Promise<void> {
@@ -207,7 +218,7 @@ export async function createResetToken(db: Queryable, accountId: string, created
   const secret = token();
   const expiresAt = new Date(now.getTime() + RESET_LINK_MS);
   await db.query('UPDATE staff_password_resets SET used_at = $2 WHERE account_id = $1 AND used_at IS NULL', [accountId, now]);
-  await db.query('INSERT INTO staff_password_resets (token_hash, account_id, created_by, expires_at) VALUES ($1, $2, $3, $4)', [sha256(secret), accountId, createdBy, expiresAt]);
+  await db.query('INSERT INTO staff_password_resets (token_hash, account_id, created_by, expires_at) VALUES ($1, $2, $3, $4)', [sha256Hex(secret), accountId, createdBy, expiresAt]);
   return { token: secret, expiresAt };
 }
 
@@ -217,7 +228,7 @@ export async function useResetToken(storage: Storage, secret: string, password: 
   return storage.transaction(async (tx) => {
     const found = await tx.query<{ account_id: string }>(
       'UPDATE staff_password_resets SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING account_id',
-      [sha256(secret), now],
+      [sha256Hex(secret), now],
     );
     const accountId = found.rows[0]?.account_id;
     if (!accountId) return null;

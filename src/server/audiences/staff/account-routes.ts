@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { CharterSchema, parseContract, UuidSchema } from '../../../shared/schemas.ts';
 import { AccountChangeSchema, GrantDecisionSchema, NewAccountSchema, type StaffRole } from '../../../shared/staff.ts';
-import { HttpError, apiError } from '../../http/api-errors.ts';
+import { HttpError, apiError, parsed } from '../../http/api-errors.ts';
 import type { CharterCache } from '../../domain/current-charter.ts';
 import { FormVersionConflictError, installCharter } from '../../storage/charter-store.ts';
 import type { Storage } from '../../storage/types.ts';
@@ -14,13 +14,6 @@ import {
 } from '../../storage/accounts.ts';
 import { audit, didLately } from '../../domain/audit.ts';
 import { accountChangesSince, decideGrant, findPendingGrant, pendingGrants, POWER_ROLES, powerAdded, proposeGrant } from '../../domain/grants.ts';
-
-const who = (request: FastifyRequest) => ({ accountId: request.staff!.account.id, sessionId: request.staff!.session.id });
-
-function parsed<T>(result: { ok: true; value: T } | { ok: false; fields: Record<string, string> }): T {
-  if (!result.ok) throw new HttpError(422, apiError('invalid_request', 'Confira os dados informados.', result.fields));
-  return result.value;
-}
 
 /** The link a person opens to choose a password: the back office's page, with the one-time token. */
 function resetLink(request: FastifyRequest, token: string): string {
@@ -39,7 +32,7 @@ const TAKEOVER_WINDOW_MS = 7 * 24 * 3600_000;
  * approves one's own reveal request) takes two admins.
  */
 async function refuseTakeoverBy(storage: Storage, request: FastifyRequest, target: string, otherActs: readonly string[]): Promise<void> {
-  if (await didLately(storage, request.staff!.account.id, otherActs, target, new Date(Date.now() - TAKEOVER_WINDOW_MS))) {
+  if (await didLately(storage, request.actor.accountId, otherActs, target, new Date(Date.now() - TAKEOVER_WINDOW_MS))) {
     throw new HttpError(422, apiError('takeover', 'Outra pessoa da administração precisa fazer esta etapa: quem gerou o link de senha desta conta não redefine o segundo fator dela, e vice-versa.'));
   }
 }
@@ -60,9 +53,9 @@ export function accountRoutes(app: FastifyInstance, { storage, charters }: { sto
     const needsSecond = powerAdded([], input.roles).length > 0;
     const created = await storage.transaction(async (tx) => {
       const account = await createAccount(tx, { ...input, roles: input.roles.filter((role) => !POWER_ROLES.includes(role)) });
-      const link = await createResetToken(tx, account.id, request.staff!.account.id);
-      await audit(tx, who(request), 'account_created', { target: account.id });
-      const grantId = needsSecond ? await proposeGrant(tx, who(request), { accountId: account.id, roles: input.roles, secretariats: input.secretariats }) : null;
+      const link = await createResetToken(tx, account.id, request.actor.accountId);
+      await audit(tx, request.actor, 'account_created', { target: account.id });
+      const grantId = needsSecond ? await proposeGrant(tx, request.actor, { accountId: account.id, roles: input.roles, secretariats: input.secretariats }) : null;
       return { account, link, grantId };
     });
     const pendingGrant = created.grantId ? await findPendingGrant(storage, created.grantId) : null;
@@ -82,7 +75,7 @@ export function accountRoutes(app: FastifyInstance, { storage, charters }: { sto
     const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
     const rolesChange = change.roles && !sameSet(change.roles, current.roles);
     const secretariatsChange = change.secretariats && !sameSet(change.secretariats, current.secretariats);
-    if (id === request.staff!.account.id) {
+    if (id === request.actor.accountId) {
       if (change.disabled) throw new HttpError(422, apiError('self_lockout', 'Você não pode desativar a própria conta.'));
       if (rolesChange || secretariatsChange) {
         throw new HttpError(422, apiError('self_grant', 'Você não pode mudar os próprios papéis nem as próprias secretarias. Peça a outra pessoa da administração.'));
@@ -94,14 +87,14 @@ export function accountRoutes(app: FastifyInstance, { storage, charters }: { sto
       const { roles: _r, secretariats: _s, ...now } = change;
       let grantId = '';
       const account = await updateAccount(storage, id, now, async (tx) => {
-        if (now.name !== undefined || now.disabled !== undefined) await audit(tx, who(request), now.disabled ? 'account_disabled' : 'account_changed', { target: id });
-        grantId = await proposeGrant(tx, who(request), { accountId: id, roles: nextRoles, secretariats: change.secretariats ?? current.secretariats });
+        if (now.name !== undefined || now.disabled !== undefined) await audit(tx, request.actor, now.disabled ? 'account_disabled' : 'account_changed', { target: id });
+        grantId = await proposeGrant(tx, request.actor, { accountId: id, roles: nextRoles, secretariats: change.secretariats ?? current.secretariats });
       });
       reply.code(202);
       return { account: publicAccount(account!), pendingGrant: await findPendingGrant(storage, grantId) };
     }
     const action = change.disabled ? 'account_disabled' : rolesChange || secretariatsChange ? 'roles_changed' : 'account_changed';
-    const account = await updateAccount(storage, id, change, (tx) => audit(tx, who(request), action, { target: id }));
+    const account = await updateAccount(storage, id, change, (tx) => audit(tx, request.actor, action, { target: id }));
     if (!account) throw notFound();
     return { account: publicAccount(account) };
   });
@@ -111,8 +104,8 @@ export function accountRoutes(app: FastifyInstance, { storage, charters }: { sto
     if (!await findAccountById(storage, id)) throw notFound();
     await refuseTakeoverBy(storage, request, id, SECOND_FACTOR_ACTS);
     const { token, expiresAt } = await storage.transaction(async (tx) => {
-      const link = await createResetToken(tx, id, request.staff!.account.id);
-      await audit(tx, who(request), 'reset_link_created', { target: id });
+      const link = await createResetToken(tx, id, request.actor.accountId);
+      await audit(tx, request.actor, 'reset_link_created', { target: id });
       return link;
     });
     return { link: resetLink(request, token), expiresAt: expiresAt.toISOString() };
@@ -121,14 +114,14 @@ export function accountRoutes(app: FastifyInstance, { storage, charters }: { sto
   // A colleague who lost their phone: the secret goes, their sessions end, and they enrol again at the next sign-in.
   app.post<{ Params: { id: string } }>('/accounts/:id/second-factor/reset', { config: { access: 'accounts.manage' } }, async (request) => {
     const id = accountIdOf(request);
-    if (id === request.staff!.account.id) {
+    if (id === request.actor.accountId) {
       throw new HttpError(422, apiError('self_second_factor', 'Você não pode redefinir o próprio segundo fator. Peça a outra pessoa da administração.'));
     }
     if (!await findAccountById(storage, id)) throw notFound();
     await refuseTakeoverBy(storage, request, id, PASSWORD_ACTS);
     await storage.transaction(async (tx) => {
       await resetSecondFactor(tx, id);
-      await audit(tx, who(request), 'totp_reset', { target: id });
+      await audit(tx, request.actor, 'totp_reset', { target: id });
     });
     return { account: publicAccount((await findAccountById(storage, id))!) };
   });
@@ -138,7 +131,7 @@ export function accountRoutes(app: FastifyInstance, { storage, charters }: { sto
   app.post<{ Params: { id: string } }>('/accounts/grants/:id', { config: { access: 'accounts.manage' } }, async (request) => {
     if (!parseContract(UuidSchema, request.params.id).ok) throw new HttpError(404, apiError('not_found', 'Pedido de papel não encontrado ou já decidido.'));
     const { decision } = parsed(parseContract(GrantDecisionSchema, request.body));
-    const result = await decideGrant(storage, { ...who(request) }, request.params.id, decision);
+    const result = await decideGrant(storage, { ...request.actor }, request.params.id, decision);
     if (result === 'own_grant') {
       throw new HttpError(422, apiError('own_grant', 'Quem propôs este papel, ou quem o receberia, não pode aprová-lo. Outra pessoa da administração precisa aprovar.'));
     }
@@ -147,7 +140,7 @@ export function accountRoutes(app: FastifyInstance, { storage, charters }: { sto
   });
 
   app.get('/accounts/changes', { config: { access: 'accounts.manage' } }, async (request) => ({
-    ...await accountChangesSince(storage, request.staff!.account.id),
+    ...await accountChangesSince(storage, request.actor.accountId),
     pending: await pendingGrants(storage),
   }));
 
@@ -157,7 +150,7 @@ export function accountRoutes(app: FastifyInstance, { storage, charters }: { sto
     if (!result.ok) throw new HttpError(422, apiError('invalid_charter', 'A Carta de Serviços tem problemas; nada foi mudado.', result.fields));
     try {
       const installed = await installCharter(storage, result.value);
-      await audit(storage, who(request), 'charter_imported', { target: result.value.version });
+      await audit(storage, request.actor, 'charter_imported', { target: result.value.version });
       await charters.current();
       return { version: installed.version, installed: installed.installed, newFormVersions: installed.newFormVersions, services: result.value.services.length };
     } catch (error) {

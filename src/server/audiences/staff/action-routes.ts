@@ -4,12 +4,12 @@
  * transaction: its writes, its event and its audit entry commit together or not at all, so a failure
  * half-way leaves the request as it was. Push notices go out after the commit, without holding the answer.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import {
   AssignSchema, ExtensionSchema, ForwardSchema, InternalAnswerSchema, NoteSchema, QuestionSchema, StatusChangeSchema, TemplateSchema, TransferSchema,
 } from '../../../shared/staff.ts';
 import { parseContract } from '../../../shared/schemas.ts';
-import { HttpError, apiError } from '../../http/api-errors.ts';
+import { HttpError, apiError, parsed } from '../../http/api-errors.ts';
 import type { CurrentCharter } from '../../domain/current-charter.ts';
 import { safeErrorLog } from '../../http/safe-error-log.ts';
 import { notifyInBackground } from '../../domain/status-changes.ts';
@@ -18,7 +18,7 @@ import type { Queryable } from '../../storage/types.ts';
 import { findAccountById } from '../../storage/accounts.ts';
 import { audit } from '../../domain/audit.ts';
 import { canSee } from '../../domain/permissions.ts';
-import { actorOf, answersTheCitizen, forbidden, loadVisible, notFound, parsed, reachesService, who, type QueueDeps } from './queue-access.ts';
+import { answersTheCitizen, forbidden, loadVisible, notFound, reachesService, type QueueDeps } from './queue-access.ts';
 import { addStaffEvent, assignTo, extendOnce, forwardTo, insertTemplate, moveToSecretariat, templatesOf } from '../../storage/queue-store.ts';
 
 const closed = (what: 'request' | 'manifestation' = 'request') =>
@@ -26,7 +26,6 @@ const closed = (what: 'request' | 'manifestation' = 'request') =>
 
 export function actionRoutes(app: FastifyInstance, deps: QueueDeps): void {
   const { storage, charters } = deps;
-  const accountId = (request: FastifyRequest) => request.staff!.account.id;
   const notify = (id: string) => notifyInBackground(storage, id, deps.push, (error) => app.log.error({ error: safeErrorLog(error) }, 'push notice failed'));
   /** The due date moves with the status; the charter is read before the transaction (inside it, only `tx` may be used). */
   const refreshDueDate = async (tx: Queryable, id: string, current: CurrentCharter | null) => deps.refreshDueDate?.(id, { db: tx, current });
@@ -37,9 +36,9 @@ export function actionRoutes(app: FastifyInstance, deps: QueueDeps): void {
     const change = parsed(parseContract(StatusChangeSchema, request.body));
     const current = await charters.current();
     await storage.transaction(async (tx) => {
-      if (!(await writeSubmissionStatus(tx, row.id, change.status, change.note, new Date(), accountId(request)))) throw notFound();
+      if (!(await writeSubmissionStatus(tx, row.id, change.status, change.note, new Date(), request.actor.accountId))) throw notFound();
       await refreshDueDate(tx, row.id, current);
-      await audit(tx, who(request), `status:${change.status}`, { submissionId: row.id });
+      await audit(tx, request.actor, `status:${change.status}`, { submissionId: row.id });
     });
     notify(row.id);
     return { ok: true };
@@ -53,9 +52,9 @@ export function actionRoutes(app: FastifyInstance, deps: QueueDeps): void {
     if (row.closed_at) throw closed();
     const current = await charters.current();
     await storage.transaction(async (tx) => {
-      if (!(await writeSubmissionStatus(tx, row.id, 'waiting_citizen', question, new Date(), accountId(request)))) throw notFound();
+      if (!(await writeSubmissionStatus(tx, row.id, 'waiting_citizen', question, new Date(), request.actor.accountId))) throw notFound();
       await refreshDueDate(tx, row.id, current);
-      await audit(tx, who(request), 'question', { submissionId: row.id });
+      await audit(tx, request.actor, 'question', { submissionId: row.id });
     });
     notify(row.id);
     return { ok: true };
@@ -65,8 +64,8 @@ export function actionRoutes(app: FastifyInstance, deps: QueueDeps): void {
     const row = await loadVisible(deps, request, request.params.id);
     const { text } = parsed(parseContract(NoteSchema, request.body));
     await storage.transaction(async (tx) => {
-      await addStaffEvent(tx, row.id, accountId(request), 'note', text);
-      await audit(tx, who(request), 'note', { submissionId: row.id });
+      await addStaffEvent(tx, row.id, request.actor.accountId, 'note', text);
+      await audit(tx, request.actor, 'note', { submissionId: row.id });
     });
     return { ok: true };
   });
@@ -84,8 +83,8 @@ export function actionRoutes(app: FastifyInstance, deps: QueueDeps): void {
     }
     await storage.transaction(async (tx) => {
       await assignTo(tx, row.id, assignee);
-      await addStaffEvent(tx, row.id, accountId(request), 'assign', `Atribuído a ${name}`);
-      await audit(tx, who(request), 'assign', { submissionId: row.id, target: assignee });
+      await addStaffEvent(tx, row.id, request.actor.accountId, 'assign', `Atribuído a ${name}`);
+      await audit(tx, request.actor, 'assign', { submissionId: row.id, target: assignee });
     });
     return { ok: true };
   });
@@ -101,8 +100,8 @@ export function actionRoutes(app: FastifyInstance, deps: QueueDeps): void {
     if (secretariatId === row.secretariat_id) throw new HttpError(422, apiError('same_secretariat', 'O pedido já está nesta secretaria.'));
     await storage.transaction(async (tx) => {
       if (!(await moveToSecretariat(tx, row.id, row.secretariat_id, secretariatId))) throw new HttpError(409, apiError('moved', 'O pedido mudou enquanto você o lia: abra de novo.'));
-      await addStaffEvent(tx, row.id, accountId(request), 'transfer', `De ${row.secretariat_id} para ${secretariatId}: ${reason}`);
-      await audit(tx, who(request), 'transfer', { submissionId: row.id, target: secretariatId });
+      await addStaffEvent(tx, row.id, request.actor.accountId, 'transfer', `De ${row.secretariat_id} para ${secretariatId}: ${reason}`);
+      await audit(tx, request.actor, 'transfer', { submissionId: row.id, target: secretariatId });
     });
     return { ok: true };
   });
@@ -117,10 +116,10 @@ export function actionRoutes(app: FastifyInstance, deps: QueueDeps): void {
     if (!current?.charter.secretariats.some((s) => s.id === secretariatId)) throw new HttpError(422, apiError('unknown_secretariat', 'Secretaria não encontrada na Carta de Serviços.'));
     const moved = await storage.transaction(async (tx) => {
       if (!(await forwardTo(tx, row.id, secretariatId))) throw closed('manifestation');
-      await addStaffEvent(tx, row.id, accountId(request), 'forward', `Encaminhada para ${secretariatId}${note ? `: ${note}` : ''}`);
+      await addStaffEvent(tx, row.id, request.actor.accountId, 'forward', `Encaminhada para ${secretariatId}${note ? `: ${note}` : ''}`);
       const inReview = row.status === 'received'
-        && (await writeSubmissionStatus(tx, row.id, 'in_review', 'Sua manifestação foi encaminhada à secretaria responsável.', new Date(), accountId(request)));
-      await audit(tx, who(request), 'forward', { submissionId: row.id, target: secretariatId });
+        && (await writeSubmissionStatus(tx, row.id, 'in_review', 'Sua manifestação foi encaminhada à secretaria responsável.', new Date(), request.actor.accountId));
+      await audit(tx, request.actor, 'forward', { submissionId: row.id, target: secretariatId });
       return inReview;
     });
     if (moved) notify(row.id);
@@ -131,12 +130,12 @@ export function actionRoutes(app: FastifyInstance, deps: QueueDeps): void {
     const row = await loadVisible(deps, request, request.params.id);
     const { text } = parsed(parseContract(InternalAnswerSchema, request.body));
     // Only the secretariat it went to answers (someone who also reads everywhere, as controladoria, does not answer for it).
-    if (row.kind !== 'manifestation' || !row.forwarded_to || !actorOf(request).secretariats.includes(row.forwarded_to)) {
+    if (row.kind !== 'manifestation' || !row.forwarded_to || !request.actor.account.secretariats.includes(row.forwarded_to)) {
       throw new HttpError(422, apiError('not_forwarded', 'Esta manifestação não foi encaminhada à sua secretaria.'));
     }
     await storage.transaction(async (tx) => {
-      await addStaffEvent(tx, row.id, accountId(request), 'internal_answer', text);
-      await audit(tx, who(request), 'internal_answer', { submissionId: row.id });
+      await addStaffEvent(tx, row.id, request.actor.accountId, 'internal_answer', text);
+      await audit(tx, request.actor, 'internal_answer', { submissionId: row.id });
     });
     return { ok: true };
   });
@@ -151,8 +150,8 @@ export function actionRoutes(app: FastifyInstance, deps: QueueDeps): void {
     if (row.closed_at) throw closed('manifestation');
     await storage.transaction(async (tx) => {
       if (!(await extendOnce(tx, row.id))) throw alreadyExtended();
-      await writeSubmissionStatus(tx, row.id, row.status, `Prazo prorrogado por mais 30 dias: ${justification}`, new Date(), accountId(request));
-      await audit(tx, who(request), 'extend', { submissionId: row.id });
+      await writeSubmissionStatus(tx, row.id, row.status, `Prazo prorrogado por mais 30 dias: ${justification}`, new Date(), request.actor.accountId);
+      await audit(tx, request.actor, 'extend', { submissionId: row.id });
     });
     notify(row.id);
     return { ok: true };
@@ -164,7 +163,7 @@ export function actionRoutes(app: FastifyInstance, deps: QueueDeps): void {
     const current = await charters.current();
     const service = typeof serviceId === 'string' ? current?.services.get(serviceId) : undefined;
     // Another secretariat's templates are not there for this actor: the same empty list as a service without any.
-    if (!service || !current || !reachesService(actorOf(request), service, current)) return { templates: [] };
+    if (!service || !current || !reachesService(request.actor.account, service, current)) return { templates: [] };
     const rows = await templatesOf(storage, service.id);
     return { templates: rows.map((r) => ({ id: r.id, serviceId: r.service_id, title: r.title, text: r.text })) };
   });
@@ -174,11 +173,11 @@ export function actionRoutes(app: FastifyInstance, deps: QueueDeps): void {
     const current = await charters.current();
     const service = current?.services.get(template.serviceId);
     if (!service || !current) throw new HttpError(422, apiError('unknown_service', 'Serviço não encontrado.'));
-    if (!reachesService(actorOf(request), service, current)) throw forbidden();
+    if (!reachesService(request.actor.account, service, current)) throw forbidden();
     const id = crypto.randomUUID();
     await storage.transaction(async (tx) => {
-      await insertTemplate(tx, { id, serviceId: service.id, title: template.title, text: template.text, createdBy: accountId(request) });
-      await audit(tx, who(request), 'template_created', { target: id });
+      await insertTemplate(tx, { id, serviceId: service.id, title: template.title, text: template.text, createdBy: request.actor.accountId });
+      await audit(tx, request.actor, 'template_created', { target: id });
     });
     reply.code(201);
     return { id };

@@ -6,7 +6,7 @@ import { parseContract } from '../../../shared/schemas.ts';
 import {
   LoginRequestSchema, PasswordResetRequestSchema, ROLES_NEEDING_TOTP, TotpEnrolmentRequestSchema, TotpRequestSchema, type SessionResponse,
 } from '../../../shared/staff.ts';
-import { HttpError, apiError } from '../../http/api-errors.ts';
+import { HttpError, apiError, parsed } from '../../http/api-errors.ts';
 import { clientKey } from '../../http/client-address.ts';
 import type { Storage } from '../../storage/types.ts';
 import {
@@ -48,13 +48,6 @@ export function sessionResponse(account: AccountRow, session: Session): SessionR
   return { stage: 'signed_in', csrfToken: session.csrfToken, account: publicAccount(account), permissions: permissionsOf(account) };
 }
 
-function parsed<T>(result: { ok: true; value: T } | { ok: false; fields: Record<string, string> }): T {
-  if (!result.ok) throw new HttpError(422, apiError('invalid_request', 'Confira os dados informados.', result.fields));
-  return result.value;
-}
-
-const who = (request: FastifyRequest) => ({ accountId: request.staff?.account.id ?? null, sessionId: request.staff?.session.id ?? null });
-
 export function authRoutes(app: FastifyInstance, { storage, loginRateLimit }: { storage: Storage; loginRateLimit: number }): void {
   const loginLimit = { rateLimit: { max: loginRateLimit, timeWindow: '1 minute' } };
   const signInContext = (request: FastifyRequest) => ({ addressKey: clientKey(request.ip), deviceToken: readDeviceCookie(request) });
@@ -67,11 +60,11 @@ export function authRoutes(app: FastifyInstance, { storage, loginRateLimit }: { 
 
   /** A wrong code or password on the second-factor step: counted per session, which ends at the fifth. */
   const secondFactorFailed = async (request: FastifyRequest, reply: FastifyReply, error: HttpError): Promise<never> => {
-    await audit(storage, who(request), 'totp_failed');
-    const failures = await countSecondFactorFailure(storage, request.staff!.session.id);
+    await audit(storage, request.actor, 'totp_failed');
+    const failures = await countSecondFactorFailure(storage, request.actor.sessionId);
     if (failures >= MAX_CODE_FAILURES) {
-      await endSession(storage, request.staff!.session.id);
-      await audit(storage, who(request), 'totp_session_ended');
+      await endSession(storage, request.actor.sessionId);
+      await audit(storage, request.actor, 'totp_session_ended');
       setSessionCookie(request, reply, null);
       throw new HttpError(401, apiError('too_many_codes', 'Muitos códigos errados. Por segurança, entre de novo com o seu e-mail e senha.'));
     }
@@ -100,11 +93,11 @@ export function authRoutes(app: FastifyInstance, { storage, loginRateLimit }: { 
     return sessionResponse(check.account, session);
   });
 
-  app.get('/session', { config: { access: 'pending' } }, async (request) => sessionResponse(request.staff!.account, request.staff!.session));
+  app.get('/session', { config: { access: 'pending' } }, async (request) => sessionResponse(request.actor.account, request.staff!.session));
 
   app.delete('/session', { config: { access: 'pending' } }, async (request, reply) => {
-    await endSession(storage, request.staff!.session.id);
-    await audit(storage, who(request), 'logout');
+    await endSession(storage, request.actor.sessionId);
+    await audit(storage, request.actor, 'logout');
     setSessionCookie(request, reply, null);
     return reply.code(204).send();
   });
@@ -117,7 +110,7 @@ export function authRoutes(app: FastifyInstance, { storage, loginRateLimit }: { 
       return secondFactorFailed(request, reply, new HttpError(401, apiError('bad_code', 'Código incorreto, vencido ou já usado. Use o próximo código que aparecer no aplicativo.')));
     }
     await markSecondFactor(storage, session.id);
-    await audit(storage, who(request), 'login_totp');
+    await audit(storage, request.actor, 'login_totp');
     await completed(request, reply, account.id);
     return sessionResponse(account, { ...session, secondFactor: true });
   });
@@ -126,7 +119,7 @@ export function authRoutes(app: FastifyInstance, { storage, loginRateLimit }: { 
   // then a new secret, shown as a QR code, kept unconfirmed until a code matches.
   app.post('/totp/enrolment', { config: { access: 'pending' } }, async (request, reply) => {
     const { password } = parsed(parseContract(TotpEnrolmentRequestSchema, request.body));
-    const account = (await findAccountById(storage, request.staff!.account.id))!;
+    const account = (await findAccountById(storage, request.actor.accountId))!;
     if (account.totpEnabled) throw new HttpError(409, apiError('already_enrolled', 'O segundo fator já está ativo nesta conta.'));
     if (!await passwordMatches(account, password)) {
       return secondFactorFailed(request, reply, new HttpError(401, apiError('bad_password', 'Senha incorreta. Digite a senha com que você entrou.', { password: 'Senha incorreta.' })));
@@ -140,14 +133,14 @@ export function authRoutes(app: FastifyInstance, { storage, loginRateLimit }: { 
   app.post('/totp/enrolment/confirm', { config: { access: 'pending', ...loginLimit } }, async (request, reply) => {
     const { code } = parsed(parseContract(TotpRequestSchema, request.body));
     const { session } = request.staff!;
-    const account = (await findAccountById(storage, request.staff!.account.id))!;
+    const account = (await findAccountById(storage, request.actor.accountId))!;
     const step = !account.totpEnabled && account.totpSecret ? codeStep(account, account.totpSecret, code) : null;
     if (step === null || !await useTotpStep(storage, account.id, step)) {
       return secondFactorFailed(request, reply, new HttpError(401, apiError('bad_code', 'Código incorreto. Confira a hora do celular e use o código que aparece agora.')));
     }
     await setTotpSecret(storage, account.id, account.totpSecret, true);
     await markSecondFactor(storage, session.id);
-    await audit(storage, who(request), 'totp_enrolled', { target: account.id });
+    await audit(storage, request.actor, 'totp_enrolled', { target: account.id });
     await completed(request, reply, account.id);
     return sessionResponse({ ...account, totpEnabled: true }, { ...session, secondFactor: true });
   });

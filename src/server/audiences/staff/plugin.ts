@@ -16,9 +16,10 @@ import type { CharterCache } from '../../domain/current-charter.ts';
 import type { Deadlines } from '../../domain/due-dates.ts';
 import type { PushOptions } from '../../domain/push.ts';
 import type { Storage } from '../../storage/types.ts';
-import { readSession, sameToken, type AccountRow, type Session } from '../../storage/accounts.ts';
+import { readSession, sameToken } from '../../storage/accounts.ts';
 import { can } from '../../domain/permissions.ts';
 import { readSessionCookie } from './cookies.ts';
+import { decorateStaffRequest, unauthenticated } from './request-context.ts';
 import { accountRoutes } from './account-routes.ts';
 import { authRoutes } from './auth-routes.ts';
 import { queueRoutes } from './queue-routes.ts';
@@ -35,9 +36,6 @@ export type Access = 'public' | 'pending' | 'signed_in' | Permission;
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
-  }
-  interface FastifyRequest {
-    staff?: { account: AccountRow; session: Session };
   }
 }
 
@@ -71,7 +69,6 @@ function sameOrigin(request: FastifyRequest): boolean {
   }
 }
 
-const unauthenticated = () => new HttpError(401, apiError('unauthenticated', 'Entre com o seu e-mail e senha para continuar.'));
 
 export async function staffApi(app: FastifyInstance, options: StaffApiOptions): Promise<void> {
   const { storage } = options;
@@ -91,6 +88,7 @@ export async function staffApi(app: FastifyInstance, options: StaffApiOptions): 
     errorResponseBuilder: () => new HttpError(429, apiError('rate_limited', MESSAGES.rateLimited)),
   });
 
+  decorateStaffRequest(app);
   app.addHook('onRequest', async (request) => {
     const token = readSessionCookie(request);
     if (!token) return;

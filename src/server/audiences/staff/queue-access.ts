@@ -26,14 +26,6 @@ export interface QueueDeps {
   refreshDueDate?: (id: string, within?: { db: Queryable; current: CurrentCharter | null }) => Promise<void>;
 }
 
-export const actorOf = (request: FastifyRequest): Actor => request.staff!.account;
-export const who = (request: FastifyRequest) => ({ accountId: request.staff!.account.id, sessionId: request.staff!.session.id });
-
-export function parsed<T>(result: { ok: true; value: T } | { ok: false; fields: Record<string, string> }): T {
-  if (!result.ok) throw new HttpError(422, apiError('invalid_request', 'Confira os dados informados.', result.fields));
-  return result.value;
-}
-
 export const notFound = () => new HttpError(404, apiError('not_found', 'Pedido não encontrado.'));
 export const forbidden = () => new HttpError(403, apiError('forbidden', 'Este pedido é de outra secretaria ou de outro canal.'));
 
@@ -41,8 +33,8 @@ export async function loadVisible(deps: QueueDeps, request: FastifyRequest, id: 
   if (!parseContract(UuidSchema, id).ok) throw notFound();
   const row = await findForStaff(deps.storage, id);
   if (!row) throw notFound();
-  if (!canSee(actorOf(request), { kind: row.kind, secretariatId: row.secretariat_id, forwardedTo: row.forwarded_to })) {
-    await audit(deps.storage, who(request), 'denied', { submissionId: id });
+  if (!canSee(request.actor.account, { kind: row.kind, secretariatId: row.secretariat_id, forwardedTo: row.forwarded_to })) {
+    await audit(deps.storage, request.actor, 'denied', { submissionId: id });
     throw forbidden();
   }
   return row;
@@ -50,7 +42,7 @@ export async function loadVisible(deps: QueueDeps, request: FastifyRequest, id: 
 
 /** A manifestação is answered to the citizen by the Ouvidoria; the secretariat it was forwarded to answers the Ouvidoria. */
 export function answersTheCitizen(request: FastifyRequest, row: SubmissionFull): void {
-  if (row.kind === 'manifestation' && !can(actorOf(request), 'manifestations.forward')) {
+  if (row.kind === 'manifestation' && !can(request.actor.account, 'manifestations.forward')) {
     throw new HttpError(403, apiError('ouvidoria_answers', 'A resposta ao cidadão é dada pela Ouvidoria: use "Responder à Ouvidoria".'));
   }
 }

@@ -4,6 +4,8 @@
  * Every route checks canSee on the request it touches (403 otherwise) before it reads the body, so the
  * answer about someone else's request never depends on what was sent; every view of personal data is audited.
  */
+import { parsed } from '../../http/api-errors.ts';
+import { csvCell } from '../../domain/csv.ts';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { type FormField, SHA256_REGEX, type SubmissionStatus, UuidSchema, parseContract } from '../../../shared/schemas.ts';
 import { bahiaDay, isSaneDay } from '../../../shared/dates.ts';
@@ -14,7 +16,7 @@ import { readAttachment } from '../../storage/attachment-store.ts';
 import { actionRoutes } from './action-routes.ts';
 import { audit, readAudit } from '../../domain/audit.ts';
 import {
-  actorOf, loadVisible, notFound, parsed, reachesService, readableAttachments, readableAttachmentsOf, readableFields, readsWithoutIdentity, who, type QueueDeps,
+  loadVisible, notFound, reachesService, readableAttachments, readableAttachmentsOf, readableFields, readsWithoutIdentity, type QueueDeps,
 } from './queue-access.ts';
 import { colleaguesOf, eventsOf, queueCounts, queuePage, queueRows, templatesOf, type EventRow, type QueueRow } from '../../storage/queue-store.ts';
 
@@ -77,13 +79,6 @@ class CsvExportCut extends Error {
   }
 }
 
-function csvCell(value: unknown): string {
-  const text = value === null || value === undefined ? '' : value instanceof Date ? value.toISOString() : String(value);
-  // Quoted, and a leading = + - @ defused, so a spreadsheet never runs a cell as a formula.
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return `"${safe.replace(/"/g, '""')}"`;
-}
-
 /** The citizen's reply to the Ouvidoria may carry a name or a phone: it stays with the Ouvidoria as their identity does. */
 const REPLY_WITHHELD = 'A resposta do cidadão fica com a Ouvidoria.';
 function eventText(event: EventRow, withoutIdentity: boolean): { text?: string } {
@@ -91,25 +86,24 @@ function eventText(event: EventRow, withoutIdentity: boolean): { text?: string }
   return event.text ? { text: event.text } : {};
 }
 
-export function queueRoutes(app: FastifyInstance, deps: QueueDeps): void {
-  const { storage, charters } = deps;
-  actionRoutes(app, deps);
-  const flagOf = deps.flagOf ?? simpleFlag;
-  const flag = (row: QueueRow, now: Date, current: CurrentCharter | null) => flagOf({ status: row.status, dueAt: row.due_at, closedAt: row.closed_at, kind: row.kind }, now, current);
+/** A queue row's deadline flag, with the charter the route read once for its whole answer. */
+type RowFlag = (row: QueueRow, now: Date, current: CurrentCharter | null) => DeadlineFlag | null;
 
+/** The queue, a page at a time, and its CSV export streamed. */
+function queueListRoutes(app: FastifyInstance, { storage, charters }: QueueDeps, flag: RowFlag): void {
   app.get('/requests', { config: { access: 'requests.read' } }, async (request) => {
     const filter = parsed(parseContract(QueueFilterSchema, request.query));
     const now = new Date();
-    const actor = actorOf(request);
+    const actor = request.actor.account;
     const [page, counts, current] = await Promise.all([queuePage(storage, actor, filter, now), queueCounts(storage, actor, filter, now), charters.current()]);
     return { items: page.rows.map((row) => toItem(row, current, flag(row, now, current), readsWithoutIdentity(actor, row))), nextCursor: page.next, counts };
   });
 
   app.get('/requests.csv', { config: { access: 'requests.export' } }, async (request, reply: FastifyReply) => {
     const filter: QueueFilter = parsed(parseContract(QueueFilterSchema, request.query));
-    const actor = actorOf(request);
+    const actor = request.actor.account;
     const current = await charters.current();
-    await audit(storage, who(request), 'export', { target: new URLSearchParams(request.query as Record<string, string>).toString().slice(0, 300) });
+    await audit(storage, request.actor, 'export', { target: new URLSearchParams(request.query as Record<string, string>).toString().slice(0, 300) });
     const now = new Date();
     // Streamed a slice at a time: what the role may see, and no personal data (protocol, dates, place, state).
     // Written a page (200 rows) at a time, each write flushed through the compressor: bytes keep flowing
@@ -142,15 +136,19 @@ export function queueRoutes(app: FastifyInstance, deps: QueueDeps): void {
     const { Readable } = await import('node:stream');
     return reply.send(Readable.from(guarded()));
   });
+}
 
+/** A request's page and its files, each opening audited. */
+function requestPageRoutes(app: FastifyInstance, deps: QueueDeps, flag: RowFlag): void {
+  const { storage, charters } = deps;
   app.get<{ Params: { id: string } }>('/requests/:id', { config: { access: 'requests.read' } }, async (request, reply) => {
     const row = await loadVisible(deps, request, request.params.id);
-    const actor = actorOf(request);
+    const actor = request.actor.account;
     const [current, form, events] = await Promise.all([charters.current(), charters.formVersion(row.form_id, row.form_version), eventsOf(storage, row.id)]);
     const service = current?.services.get(row.service_id);
     // The service's templates, for who reaches the service (a secretariat a manifestação was forwarded to does not answer the citizen).
     const templates = service && current && reachesService(actor, service, current) ? await templatesOf(storage, service.id) : [];
-    await audit(storage, who(request), 'view_request', { submissionId: row.id });
+    await audit(storage, request.actor, 'view_request', { submissionId: row.id });
     reply.header('cache-control', 'no-store');
     // A manifestação's identification stays with the Ouvidoria unless the citizen let it be shared.
     const currentForm = current?.charter.forms.find((f) => f.id === row.form_id);
@@ -185,19 +183,28 @@ export function queueRoutes(app: FastifyInstance, deps: QueueDeps): void {
     const row = await loadVisible(deps, request, request.params.id);
     const { sha256 } = request.params;
     // Only a file of a field the actor may read (a secretariat never reaches a manifestação's identifying document).
-    if (!SHA256_REGEX.test(sha256) || !(await readableAttachmentsOf(deps, actorOf(request), row)).some((a) => a.sha256 === sha256)) throw notFound();
+    if (!SHA256_REGEX.test(sha256) || !(await readableAttachmentsOf(deps, request.actor.account, row)).some((a) => a.sha256 === sha256)) throw notFound();
     const file = await readAttachment(storage, sha256);
     if (!file) throw notFound();
-    await audit(storage, who(request), 'view_attachment', { submissionId: row.id, target: sha256 });
+    await audit(storage, request.actor, 'view_attachment', { submissionId: row.id, target: sha256 });
     return reply
       .header('content-type', file.type)
       .header('cache-control', 'private, no-store')
       .header('content-disposition', file.type === 'application/pdf' ? 'attachment' : 'inline')
       .send(file.bytes);
   });
+}
+
+export function queueRoutes(app: FastifyInstance, deps: QueueDeps): void {
+  const { storage } = deps;
+  actionRoutes(app, deps);
+  const flagOf = deps.flagOf ?? simpleFlag;
+  const flag: RowFlag = (row, now, current) => flagOf({ status: row.status, dueAt: row.due_at, closedAt: row.closed_at, kind: row.kind }, now, current);
+  queueListRoutes(app, deps, flag);
+  requestPageRoutes(app, deps, flag);
 
   app.get('/colleagues', { config: { access: 'requests.assign' } }, async (request) => {
-    const colleagues = await colleaguesOf(storage, actorOf(request).secretariats);
+    const colleagues = await colleaguesOf(storage, request.actor.account.secretariats);
     return { colleagues: colleagues.map((a) => ({ id: a.id, name: a.name, secretariats: a.secretariats })) };
   });
 

@@ -21,12 +21,10 @@ export interface RadarDeps {
   charters: CharterCache;
 }
 
-const who = (request: FastifyRequest) => ({ accountId: request.staff!.account.id, sessionId: request.staff!.session.id });
-
 export function radarRoutes(app: FastifyInstance, { storage, charters }: RadarDeps): void {
   async function radarOf(request: FastifyRequest, now: Date): Promise<RadarAnswer> {
     const [{ thresholds, updatedAt }, current] = await Promise.all([readThresholds(storage), charters.current()]);
-    const signals = await computeRadar(storage, current?.charter ?? null, thresholds, now, { integrityIds: can(request.staff!.account, 'integrity.read') });
+    const signals = await computeRadar(storage, current?.charter ?? null, thresholds, now, { integrityIds: can(request.actor.account, 'integrity.read') });
     return { computedAt: now.toISOString(), thresholds, thresholdsUpdatedAt: updatedAt?.toISOString() ?? null, signals };
   }
 
@@ -40,7 +38,7 @@ export function radarRoutes(app: FastifyInstance, { storage, charters }: RadarDe
     const answer = await radarOf(request, now);
     const to = bahiaDay(now);
     const from = bahiaDay(new Date(now.getTime() - 6 * 86_400_000));
-    await audit(storage, who(request), 'radar_export', { target: `${from}/${to}` });
+    await audit(storage, request.actor, 'radar_export', { target: `${from}/${to}` });
     return reply
       .header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="radar-semanal-${to}.csv"`)
@@ -54,8 +52,8 @@ export function radarRoutes(app: FastifyInstance, { storage, charters }: RadarDe
       const first = Object.values(parsed.fields)[0];
       throw new HttpError(422, apiError('invalid_thresholds', `Limiares não salvos. ${first ?? 'Confira os valores informados.'}`, parsed.fields));
     }
-    const changes = await storage.transaction(async (db) => saveThresholds(db, parsed.value, request.staff!.account.id));
-    if (changes.length) await audit(storage, who(request), 'radar_thresholds', { target: changes.join('; ').slice(0, 600) });
+    const changes = await storage.transaction(async (db) => saveThresholds(db, parsed.value, request.actor.accountId));
+    if (changes.length) await audit(storage, request.actor, 'radar_thresholds', { target: changes.join('; ').slice(0, 600) });
     return { ok: true, changed: changes.length };
   });
 

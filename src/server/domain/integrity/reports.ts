@@ -3,7 +3,7 @@
  * followed with the receipt, answered by the controladoria. What is stored links no reporter: no protocol,
  * no IP, no time finer than the day, the phone's id only hashed, the receipt only as a slow hash.
  */
-import { createHash, randomInt, randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { hashRaw } from '@node-rs/argon2';
 import { bahiaDay } from '../../../shared/dates.ts';
 import {
@@ -15,6 +15,7 @@ import { validateAnswers } from '../../../shared/validate-answers.ts';
 import { apiError } from '../../http/api-errors.ts';
 import type { CharterCache } from '../current-charter.ts';
 import { matchesDeclaredType } from '../file-signatures.ts';
+import { sha256Hex } from '../hashing.ts';
 import { getOrCreateServerKey } from '../../storage/push-store.ts';
 import type { Queryable, Storage } from '../../storage/types.ts';
 import { openForRetry, sealForRetry, type IntegrityKeys } from './crypto.ts';
@@ -30,7 +31,6 @@ export interface IntegrityDeps {
 export { INTEGRITY_SERVICE_ID };
 const RETRY_DAYS = 7;
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** 16 random digits: about 53 bits, and a slow hash per guess. */
 export function makeReceipt(): string {
@@ -42,7 +42,7 @@ export function makeReceipt(): string {
  * receipt finds its report by index, and still 19 MiB and two passes of work for every guess.
  */
 export async function hashReceipt(db: Queryable, receipt: string): Promise<string> {
-  const salt = await getOrCreateServerKey(db, 'receipt_salt', () => createHash('sha256').update(randomUUID()).digest('hex'));
+  const salt = await getOrCreateServerKey(db, 'receipt_salt', () => sha256Hex(randomUUID()));
   return (await hashRaw(receipt, { salt: Buffer.from(salt, 'hex') })).toString('hex');
 }
 
@@ -96,7 +96,7 @@ export async function acceptReport({ storage, charters, keys }: IntegrityDeps, i
   const parsed = parseContract(IntegrityReportSchema, input);
   if (!parsed.ok) return { status: 422, error: apiError('invalid_report', 'O relato está em um formato que o servidor não aceita.', parsed.fields) };
   const report = parsed.value;
-  const clientHash = sha256(`relato:${report.id}`);
+  const clientHash = sha256Hex(`relato:${report.id}`);
   // A retry finds its report held in the mixer's inbox or already moved into the table.
   const existing = (await storage.query<{ receipt_for_retry: Uint8Array | null; received_day: string }>(
     `SELECT receipt_for_retry, received_day::text AS received_day FROM integrity_reports WHERE client_hash = $1
@@ -230,7 +230,7 @@ export async function acceptReporterMessage(deps: IntegrityDeps, input: unknown,
   if (!reportId) return { status: 404, error: apiError('not_found', 'Recibo não encontrado. Confira os 16 números.') };
   const decoded = decodeFiles(message.files);
   if (!decoded.ok) return { status: 422, error: decoded.error };
-  const clientHash = sha256(`mensagem:${message.id}`);
+  const clientHash = sha256Hex(`mensagem:${message.id}`);
   // Held for the mixer, like a report: its row, its files and the status change come when it is mixed in.
   const stored = await holdMessage(deps.storage, deps.keys, reportId, clientHash, bahiaDay(now), {
     text: message.text ?? '',
@@ -339,27 +339,4 @@ export async function classifyReport(db: Queryable, reportId: string, change: { 
 /** A week after a report arrived, its receipt can no longer be told again, even to a retry. */
 export async function forgetRetryReceipts(storage: Storage, now = new Date()): Promise<number> {
   return (await storage.query('UPDATE integrity_reports SET receipt_for_retry = NULL WHERE retry_until < $1 AND receipt_for_retry IS NOT NULL', [bahiaDay(now)])).rowCount;
-}
-
-/** Re-seals every row with the current key (after INTEGRITY_KEY changed and the old one is INTEGRITY_KEY_PREVIOUS). */
-export async function rotateKeys({ storage, keys }: IntegrityDeps): Promise<number> {
-  let count = 0;
-  await storage.transaction(async (tx) => {
-    const reports = await tx.query<{ id: string; key_id: string; contents: Uint8Array; identity: Uint8Array | null }>('SELECT id, key_id, contents, identity FROM integrity_reports WHERE key_id <> $1', [keys.currentId]);
-    for (const row of reports.rows) {
-      const contents = keys.seal(keys.open({ keyId: row.key_id, blob: Buffer.from(row.contents) }));
-      const identity = row.identity ? keys.seal(keys.open({ keyId: row.key_id, blob: Buffer.from(row.identity) })).blob : null;
-      await tx.query('UPDATE integrity_reports SET key_id = $2, contents = $3, identity = $4 WHERE id = $1', [row.id, contents.keyId, contents.blob, identity]);
-      count++;
-    }
-    for (const table of ['integrity_messages', 'integrity_files', 'integrity_inbox']) {
-      const rows = await tx.query<{ id: string; key_id: string; contents: Uint8Array }>(`SELECT id, key_id, contents FROM ${table} WHERE key_id <> $1`, [keys.currentId]);
-      for (const row of rows.rows) {
-        const sealed = keys.seal(keys.open({ keyId: row.key_id, blob: Buffer.from(row.contents) }));
-        await tx.query(`UPDATE ${table} SET key_id = $2, contents = $3 WHERE id = $1`, [row.id, sealed.keyId, sealed.blob]);
-        count++;
-      }
-    }
-  });
-  return count;
 }

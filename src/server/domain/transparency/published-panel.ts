@@ -16,7 +16,8 @@ import { DATA_DICTIONARY, servicesOf, summaryOf, type PanelSnapshot } from '../.
 import { compressOnce, type CharterCache, type CompressedBodies } from '../current-charter.ts';
 import type { Storage } from '../../storage/types.ts';
 import type { VersionedFile } from '../../http/versioned-file.ts';
-import { computeSnapshot, openDataRows, toCsv } from './snapshot.ts';
+import { openDataRows, toCsv } from './open-data.ts';
+import { computeSnapshot } from './snapshot.ts';
 
 
 export interface PublishedPanel {
