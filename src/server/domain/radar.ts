@@ -88,30 +88,23 @@ export interface RadarOptions {
   integrityIds: boolean;
 }
 
-export async function computeRadar(db: Queryable, charter: Charter | null, thresholds: RadarThresholds, now = new Date(), options: RadarOptions = { integrityIds: false }): Promise<RadarSignal[]> {
-  const names = namesOf(charter);
-  const signals: RadarSignal[] = [];
-  const t = thresholds;
-  const ago = (days: number) => new Date(now.getTime() - days * DAY);
-  const since30 = bahiaDay(ago(30));
-  const subjectOf = (row: GroupRow): Subject => (Number(row.by_secretariat)
-    ? { type: 'secretariat', id: row.secretariat_id, name: names.secretariat(row.secretariat_id), secretariatId: row.secretariat_id }
-    : { type: 'service', id: row.service_id!, name: names.service(row.service_id!).name, secretariatId: row.secretariat_id });
-  const queueOf = (subject: Subject, extra: Record<string, string | undefined>) =>
-    query({ ...(subject.type === 'service' ? { service: subject.id } : { secretariat: subject.id }), ...extra });
-  const add = (kind: SignalKind, subject: Subject, figures: Record<string, number | null>, threshold: Partial<RadarThresholds>, links: Partial<RadarSignal['links']>) => {
-    signals.push({
-      id: `${kind}:${subject.type}:${subject.id}`,
-      kind,
-      subject,
-      figures,
-      threshold: threshold as Record<string, number>,
-      links: { requests: links.requests ?? [], queue: links.queue ?? null, integrityReports: links.integrityReports ?? [] },
-    });
-  };
+/** What each signal's reader shares: the clock, the thresholds, the charter's names and how a signal is added. */
+interface RadarContext {
+  db: Queryable;
+  now: Date;
+  t: RadarThresholds;
+  names: ReturnType<typeof namesOf>;
+  ago: (days: number) => Date;
+  since30: string;
+  subjectOf: (row: GroupRow) => Subject;
+  queueOf: (subject: Subject, extra: Record<string, string | undefined>) => string;
+  add: (kind: SignalKind, subject: Subject, figures: Record<string, number | null>, threshold: Partial<RadarThresholds>, links: Partial<RadarSignal['links']>) => void;
+  options: RadarOptions;
+}
 
-  // 1 and 4. Requests: the share that missed its deadline among those due in each window (last 30 days
-  // and the 30 before), and the share closed as "não atendido" (last 30 days and the 12 months before).
+// 1 and 4. Requests: the share that missed its deadline among those due in each window (last 30 days
+// and the 30 before), and the share closed as "não atendido" (last 30 days and the 12 months before).
+async function requestSignals({ db, now, t, ago, since30, subjectOf, queueOf, add }: RadarContext): Promise<void> {
   const requests = await db.query<GroupRow>(
     `SELECT s.secretariat_id, s.service_id, GROUPING(s.service_id) AS by_secretariat,
        count(*) FILTER (WHERE s.due_at >= $2 AND s.due_at < $1) AS due_recent,
@@ -149,8 +142,10 @@ export async function computeRadar(db: Queryable, charter: Charter | null, thres
       }, { declinedRisePoints: t.declinedRisePoints, minRequests: t.minRequests }, { queue: queueOf(subject, { status: 'declined', from: since30 }) });
     }
   }
+}
 
-  // 2. Evaluations: the 1–5 average of the last 30 days against the 30 before, each with enough of them.
+// 2. Evaluations: the 1–5 average of the last 30 days against the 30 before, each with enough of them.
+async function evaluationSignals({ db, now, t, ago, since30, subjectOf, queueOf, add }: RadarContext): Promise<void> {
   const evaluations = await db.query<GroupRow>(
     `SELECT s.secretariat_id, s.service_id, GROUPING(s.service_id) AS by_secretariat,
        count(*) FILTER (WHERE s.received_at >= $2) AS recent,
@@ -173,11 +168,13 @@ export async function computeRadar(db: Queryable, charter: Charter | null, thres
       average: round(n(row.average_recent), 2), averagePrevious: round(n(row.average_before), 2), drop: round(drop, 2), evaluations: recent, evaluationsPrevious: before,
     }, { evaluationDrop: t.evaluationDrop, minEvaluations: t.minEvaluations }, { queue: queueOf(subject, { kind: 'evaluation', from: since30 }) });
   }
+}
 
-  // 3. Complaints (manifestações of type "reclamação") about a secretariat — the one the Ouvidoria forwarded
-  // them to: the last 7 days against the weekly average of the 8 weeks before.
-  // One grouped query for every secretariat: the counts, and the last 7 days' records (the first 200, in
-  // order of arrival) that the signal links to.
+// 3. Complaints (manifestações of type "reclamação") about a secretariat — the one the Ouvidoria forwarded
+// them to: the last 7 days against the weekly average of the 8 weeks before.
+// One grouped query for every secretariat: the counts, and the last 7 days' records (the first 200, in
+// order of arrival) that the signal links to.
+async function complaintSignals({ db, now, t, names, ago, add }: RadarContext): Promise<void> {
   const complaints = await db.query<{ secretariat: string; recent: number; before: number; recent_ids: string[] | null; recent_protocols: (string | null)[] | null }>(
     `SELECT s.forwarded_to AS secretariat,
        count(*) FILTER (WHERE s.received_at >= $2)::int AS recent,
@@ -199,10 +196,12 @@ export async function computeRadar(db: Queryable, charter: Charter | null, thres
       complaints: row.recent, weeklyAverage: round(weekly, 2), factor: weekly > 0 ? round(row.recent / weekly, 2) : null, complaintsPrevious8Weeks: row.before,
     }, { complaintFactor: t.complaintFactor, minComplaints: t.minComplaints }, { requests: linked });
   }
+}
 
-  // 5. Requests reopened (a public status back from answered/done/declined to an open one) or moved to
-  // another secretariat (transfers, and forwards of manifestações) again and again; those still open or
-  // closed in the last 30 days.
+// 5. Requests reopened (a public status back from answered/done/declined to an open one) or moved to
+// another secretariat (transfers, and forwards of manifestações) again and again; those still open or
+// closed in the last 30 days.
+async function changeSignals({ db, t, names, ago, add }: RadarContext): Promise<void> {
   const changes = await db.query<{ id: string; protocol: string | null; service_id: string; secretariat_id: string; kind: string; forwarded_to: string | null; reopened: number; moved: number }>(
     `WITH scope AS (
        SELECT s.id FROM submissions s WHERE s.kind IN ('request', 'manifestation') AND (s.closed_at IS NULL OR s.closed_at >= $1)
@@ -238,9 +237,11 @@ export async function computeRadar(db: Queryable, charter: Charter | null, thres
       mostChanges: Math.max(...rows.map((r) => r.reopened + r.moved)),
     }, { repeatedChanges: t.repeatedChanges }, { requests: rows.slice(0, 200).map((r) => ({ id: r.id, protocol: r.protocol })) });
   }
+}
 
-  // 6. Open manifestações within N days of their legal deadline (or past it), per secretariat they were
-  // forwarded to — the Ouvidoria's own when not yet forwarded.
+// 6. Open manifestações within N days of their legal deadline (or past it), per secretariat they were
+// forwarded to — the Ouvidoria's own when not yet forwarded.
+async function deadlineSignals({ db, now, t, names, add }: RadarContext): Promise<void> {
   const near = await db.query<{ id: string; protocol: string | null; forwarded_to: string | null; secretariat_id: string; due_at: Date }>(
     `SELECT s.id::text AS id, s.protocol, s.forwarded_to, s.secretariat_id, s.due_at FROM submissions s
      WHERE s.kind = 'manifestation' AND s.closed_at IS NULL AND s.status <> 'waiting_citizen' AND s.due_at IS NOT NULL AND s.due_at < $1
@@ -260,9 +261,11 @@ export async function computeRadar(db: Queryable, charter: Charter | null, thres
       soonestDays: round(Math.min(...rows.map((r) => (r.due_at.getTime() - now.getTime()) / DAY)), 1),
     }, { deadlineDays: t.deadlineDays }, { requests: rows.slice(0, 200).map((r) => ({ id: r.id, protocol: r.protocol })) });
   }
+}
 
-  // 7. Integrity reports linked (by the controladoria's classification, a plain column) to one secretariat
-  // or one service in the last 30 days: counts and ids only — their contents are sealed.
+// 7. Integrity reports linked (by the controladoria's classification, a plain column) to one secretariat
+// or one service in the last 30 days: counts and ids only — their contents are sealed.
+async function integritySignals({ db, now, t, names, since30, add, options }: RadarContext): Promise<void> {
   const integrity = await db.query<{ type: 'secretariat' | 'service'; subject: string; n: number; ids: string[] }>(
     `SELECT 'secretariat'::text AS type, x AS subject, count(*)::int AS n, array_agg(r.id::text ORDER BY r.received_day, r.id) AS ids
      FROM integrity_reports r, unnest(r.linked_secretariats) x WHERE r.received_day >= $1::date AND r.received_day < $3::date GROUP BY x HAVING count(*) >= $2
@@ -278,6 +281,31 @@ export async function computeRadar(db: Queryable, charter: Charter | null, thres
       : { type: 'secretariat', id: row.subject, name: names.secretariat(row.subject), secretariatId: row.subject };
     add('integrity_cluster', subject, { reports: row.n }, { integrityCluster: t.integrityCluster }, { integrityReports: options.integrityIds ? row.ids : [] });
   }
+}
+
+export async function computeRadar(db: Queryable, charter: Charter | null, thresholds: RadarThresholds, now = new Date(), options: RadarOptions = { integrityIds: false }): Promise<RadarSignal[]> {
+  const names = namesOf(charter);
+  const signals: RadarSignal[] = [];
+  const ago = (days: number) => new Date(now.getTime() - days * DAY);
+  const since30 = bahiaDay(ago(30));
+  const subjectOf = (row: GroupRow): Subject => (Number(row.by_secretariat)
+    ? { type: 'secretariat', id: row.secretariat_id, name: names.secretariat(row.secretariat_id), secretariatId: row.secretariat_id }
+    : { type: 'service', id: row.service_id!, name: names.service(row.service_id!).name, secretariatId: row.secretariat_id });
+  const queueOf = (subject: Subject, extra: Record<string, string | undefined>) =>
+    query({ ...(subject.type === 'service' ? { service: subject.id } : { secretariat: subject.id }), ...extra });
+  const add = (kind: SignalKind, subject: Subject, figures: Record<string, number | null>, threshold: Partial<RadarThresholds>, links: Partial<RadarSignal['links']>) => {
+    signals.push({
+      id: `${kind}:${subject.type}:${subject.id}`,
+      kind,
+      subject,
+      figures,
+      threshold: threshold as Record<string, number>,
+      links: { requests: links.requests ?? [], queue: links.queue ?? null, integrityReports: links.integrityReports ?? [] },
+    });
+  };
+  const context: RadarContext = { db, now, t: thresholds, names, ago, since30, subjectOf, queueOf, add, options };
+  // One after another, as before: each is one grouped query; the order of the signals is set below.
+  for (const signalsOf of [requestSignals, evaluationSignals, complaintSignals, changeSignals, deadlineSignals, integritySignals]) await signalsOf(context);
 
   const order = Object.keys(SIGNAL_TITLES);
   return signals.sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind) || a.subject.name.localeCompare(b.subject.name, 'pt-BR') || a.id.localeCompare(b.id));
