@@ -1,5 +1,5 @@
 /** Server settings from the environment (documented in README and docs/API.md). */
-import { DEFAULT_PUSH_SUBJECT, type PushOptions } from './push.ts';
+import { DEFAULT_PUSH_SUBJECT, type PushOptions } from './domain/push.ts';
 
 export interface ServerConfig {
   port: number;

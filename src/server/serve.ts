@@ -1,18 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp, LISTEN_TEXT } from './app.ts';
-import { readCharterFile } from './charter-file.ts';
+import { readCharterFile } from './domain/charter-file.ts';
 import { join } from 'node:path';
-import { loadIntegrityKeys } from './integrity/crypto.ts';
-import { integrityKeyFile } from './integrity/key-file.ts';
-import { forgetRetryReceipts } from './integrity/reports.ts';
-import { hasContent, installContent, readContentFile } from './integrity/content.ts';
-import { vapidKeys } from './push.ts';
+import { loadIntegrityKeys } from './domain/integrity/crypto.ts';
+import { integrityKeyFile } from './domain/integrity/key-file.ts';
+import { forgetRetryReceipts } from './domain/integrity/reports.ts';
+import { hasContent, installContent, readContentFile } from './domain/integrity/content.ts';
+import { vapidKeys } from './domain/push.ts';
 import { storageOptions, type ServerConfig } from './config.ts';
 import { sweepOrphanAttachments } from './storage/attachment-store.ts';
 import { currentCharterHead, installCharter } from './storage/charter-store.ts';
 import { openStorage } from './storage/open.ts';
 import type { Storage } from './storage/types.ts';
-import { startWatchdog } from './watchdog.ts';
+import { startWatchdog } from './http/watchdog.ts';
 
 const HOUR_MS = 60 * 60_000;
 const DAY_MS = 24 * HOUR_MS;

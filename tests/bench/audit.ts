@@ -9,7 +9,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { audit } from '../../src/server/staff/audit.ts';
+import { audit } from '../../src/server/domain/audit.ts';
 import { openStorage } from '../../src/server/storage/open.ts';
 import type { Storage } from '../../src/server/storage/types.ts';
 

@@ -20,7 +20,7 @@ import { bahiaDay } from '../../src/shared/dates.ts';
 import type { Answers, AnswerValue, Charter, FormDefinition, FormField } from '../../src/shared/schemas.ts';
 import { isFieldVisible, validateAnswers } from '../../src/shared/validate-answers.ts';
 import { buildApp } from '../../src/server/app.ts';
-import { readCharterFile } from '../../src/server/charter-file.ts';
+import { readCharterFile } from '../../src/server/domain/charter-file.ts';
 import { installCharter } from '../../src/server/storage/charter-store.ts';
 import { openStorage } from '../../src/server/storage/open.ts';
 import { startServerProcess } from '../soak/server-process.ts';

@@ -21,11 +21,12 @@ import { gzipSync } from 'node:zlib';
 import pg from 'pg';
 import type { Charter } from '../../src/shared/schemas.ts';
 import { servicesOf, summaryOf } from '../../src/shared/transparency.ts';
-import { readCharterFile } from '../../src/server/charter-file.ts';
+import { readCharterFile } from '../../src/server/domain/charter-file.ts';
 import { installCharter } from '../../src/server/storage/charter-store.ts';
 import { openStorage } from '../../src/server/storage/open.ts';
 import type { Queryable, Storage } from '../../src/server/storage/types.ts';
-import { computeSnapshot, openDataRows, toCsv } from '../../src/server/transparency/snapshot.ts';
+import { computeSnapshot } from '../../src/server/domain/transparency/snapshot.ts';
+import { openDataRows, toCsv } from '../../src/server/domain/transparency/open-data.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const read = readCharterFile(`${ROOT}data/sample-charter.json`);

@@ -9,7 +9,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from '../helpers/browser.ts';
 import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
 import { startServer, uploadFile, fileAddress, VALID_CPF, type TestServer } from '../helpers/server.ts';
-import { addStaffEvent } from '../../src/server/staff/queue-store.ts';
+import { addStaffEvent } from '../../src/server/storage/queue-store.ts';
 import { setSubmissionStatus } from '../../src/server/storage/submission-store.ts';
 import { gradientPng } from './outbox-kit.ts';
 import { makeStaff, makeStaffWithLink, newStaffContext, overflow, signIn, typePassword, unusedTotpCode, type StaffUser } from './gestao-kit.ts';

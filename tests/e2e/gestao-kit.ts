@@ -7,7 +7,7 @@ import * as OTPAuth from 'otpauth';
 import { unusedTotpCode } from '../helpers/staff.ts';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { StaffRole } from '../../src/shared/staff.ts';
-import { createAccount, createResetToken, setPassword, setTotpSecret } from '../../src/server/staff/accounts.ts';
+import { createAccount, createResetToken, setPassword, setTotpSecret } from '../../src/server/storage/accounts.ts';
 import type { Storage } from '../../src/server/storage/types.ts';
 
 export interface StaffUser {

@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, SETTLED } from '../helpers/browser.ts';
 import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
 import { postJson, startServer, VALID_CPF, type TestServer } from '../helpers/server.ts';
-import { audit } from '../../src/server/staff/audit.ts';
+import { audit } from '../../src/server/domain/audit.ts';
 import { makeStaff, newStaffContext, signIn, typePassword, unusedTotpCode, type StaffUser } from './gestao-kit.ts';
 
 let server: TestServer;

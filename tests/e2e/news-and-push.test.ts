@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SETTLED } from '../helpers/browser.ts';
 import type { BrowserContext, Page } from 'playwright-core';
-import { changeStatus } from '../../src/server/status-changes.ts';
+import { changeStatus } from '../../src/server/domain/status-changes.ts';
 import { closeApp, fillAndSubmit, openApp, serviceWithForm, waitFor, type AppUnderTest } from './outbox-kit.ts';
 
 let app: AppUnderTest;

@@ -10,7 +10,7 @@ import pg from 'pg';
 import { CharterSchema, parseContract, type Charter } from '../../src/shared/schemas.ts';
 import { buildApp, LISTEN_TEXT, type AppOptions } from '../../src/server/app.ts';
 import { installCharter } from '../../src/server/storage/charter-store.ts';
-import { installContent, readContentFile } from '../../src/server/integrity/content.ts';
+import { installContent, readContentFile } from '../../src/server/domain/integrity/content.ts';
 import { openStorage } from '../../src/server/storage/open.ts';
 import type { Storage } from '../../src/server/storage/types.ts';
 

@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import * as OTPAuth from 'otpauth';
-import { createAccount, type AccountRow } from '../../src/server/staff/accounts.ts';
+import { createAccount, type AccountRow } from '../../src/server/storage/accounts.ts';
 import type { Storage } from '../../src/server/storage/types.ts';
 import type { Charter, SubmissionKind } from '../../src/shared/schemas.ts';
 import type { StaffRole } from '../../src/shared/staff.ts';

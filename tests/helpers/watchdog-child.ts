@@ -6,7 +6,7 @@
  * - "healthy": neither; it idles until killed (the watchdog must leave it alone).
  * argv[3] is the watchdog limit in ms.
  */
-import { startWatchdog } from '../../src/server/watchdog.ts';
+import { startWatchdog } from '../../src/server/http/watchdog.ts';
 import type { QueryResult, Queryable, Row } from '../../src/server/storage/types.ts';
 
 const mode = process.argv[2];

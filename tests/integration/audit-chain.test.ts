@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { audit } from '../../src/server/staff/audit.ts';
+import { audit } from '../../src/server/domain/audit.ts';
 import { entryHash, GENESIS_HASH, verifyChain } from '../../src/server/storage/audit-chain.ts';
 import { loadMigrations, migrate } from '../../src/server/storage/migrate.ts';
 import { openStorage } from '../../src/server/storage/open.ts';

@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_BATCH, type AttachmentType, type Charter } from '../../src/shared/schemas.ts';
-import { MESSAGES } from '../../src/server/api-errors.ts';
+import { MESSAGES } from '../../src/server/http/api-errors.ts';
 import type { Storage } from '../../src/server/storage/types.ts';
 import { BACKENDS, fileAddress, fixtureCharter, startServer, TEST_SALT, type TestServer } from '../helpers/server.ts';
 import { closeRawAgent, rawRequest, type RawAnswer } from '../helpers/raw-http.ts';

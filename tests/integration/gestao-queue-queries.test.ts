@@ -2,12 +2,13 @@
  * A route's query count does not grow with the rows it returns: the queue's page of 40 costs what a page
  * of 5 costs, and so does the CSV export of 40 rows against 5 (the deadline flag of each row reads the
  * charter's holidays the route already read, never the database again). /colleagues reads only the
- * colleagues, in one query whatever the number of accounts.
+ * colleagues, in one query whatever the number of accounts. Every staff request reads its session, the
+ * account and the idle clock in one query.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countingStorage, SERVER_TIMERS, type CountingStorage } from '../helpers/counting-storage.ts';
 import { BACKENDS, openTestStorage, postJson, potholeRequest, startServer, type TestServer, type TestStorage } from '../helpers/server.ts';
-import { updateAccount } from '../../src/server/staff/accounts.ts';
+import { updateAccount } from '../../src/server/storage/accounts.ts';
 import { addAccount, StaffClient } from '../helpers/staff.ts';
 
 describe.each(BACKENDS)('the queue\'s query count on %s', (backend) => {
@@ -49,6 +50,14 @@ describe.each(BACKENDS)('the queue\'s query count on %s', (backend) => {
     expect(returned, path).toBe(rows);
     return spent;
   }
+
+  it('a staff request reads its session in one query', async () => {
+    const before = counted.queries();
+    const answer = await client.call('GET', '/api/gestao/session');
+    expect(answer.status).toBe(200);
+    expect((answer.body as { stage: string }).stage).toBe('signed_in');
+    expect(counted.queries() - before).toBe(1);
+  });
 
   it('a page of 40 rows costs the queries of a page of 5', async () => {
     const five = await queriesOf('/api/gestao/requests?limit=5', 5);

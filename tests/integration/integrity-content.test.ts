@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as OTPAuth from 'otpauth';
 import { IntegrityContentSchema } from '../../src/shared/integrity-content.ts';
 import { parseContract } from '../../src/shared/schemas.ts';
-import { createAccount, setPassword, setTotpSecret } from '../../src/server/staff/accounts.ts';
+import { createAccount, setPassword, setTotpSecret } from '../../src/server/storage/accounts.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 
 const SAMPLE = JSON.parse(readFileSync(new URL('../../data/integrity-content.json', import.meta.url), 'utf8'));

@@ -7,10 +7,11 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as OTPAuth from 'otpauth';
-import { IntegrityKeys } from '../../src/server/integrity/crypto.ts';
-import { forgetRetryReceipts, rotateKeys } from '../../src/server/integrity/reports.ts';
-import { CharterCache } from '../../src/server/current-charter.ts';
-import { createAccount, findAccountByEmail, setPassword, setTotpSecret } from '../../src/server/staff/accounts.ts';
+import { IntegrityKeys } from '../../src/server/domain/integrity/crypto.ts';
+import { forgetRetryReceipts } from '../../src/server/domain/integrity/reports.ts';
+import { rotateKeys } from '../../src/server/domain/integrity/key-rotation.ts';
+import { CharterCache } from '../../src/server/domain/current-charter.ts';
+import { createAccount, findAccountByEmail, setPassword, setTotpSecret } from '../../src/server/storage/accounts.ts';
 import { appTestCharter } from '../helpers/app-charter.ts';
 import { BACKENDS, postJson, startServer, type TestServer } from '../helpers/server.ts';
 

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as OTPAuth from 'otpauth';
-import { createAccount, setPassword, setTotpSecret } from '../../src/server/staff/accounts.ts';
+import { createAccount, setPassword, setTotpSecret } from '../../src/server/storage/accounts.ts';
 import { appTestCharter } from '../helpers/app-charter.ts';
 import { BACKENDS, postJson, startServer, type TestServer } from '../helpers/server.ts';
 

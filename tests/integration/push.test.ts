@@ -4,7 +4,7 @@
  * worker showing the notice) is in tests/e2e/news-and-push.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { changeStatus } from '../../src/server/status-changes.ts';
+import { changeStatus } from '../../src/server/domain/status-changes.ts';
 import { BACKENDS, postJson, potholeRequest, startServer, type TestServer } from '../helpers/server.ts';
 import { startLocalPushService, type LocalPushService } from '../helpers/push-endpoint.ts';
 

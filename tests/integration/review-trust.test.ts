@@ -5,9 +5,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CharterCache } from '../../src/server/current-charter.ts';
-import { IntegrityKeys } from '../../src/server/integrity/crypto.ts';
-import { findByReceipt } from '../../src/server/integrity/reports.ts';
+import { CharterCache } from '../../src/server/domain/current-charter.ts';
+import { IntegrityKeys } from '../../src/server/domain/integrity/crypto.ts';
+import { findByReceipt } from '../../src/server/domain/integrity/reports.ts';
 import { appTestCharter } from '../helpers/app-charter.ts';
 import { BACKENDS, VALID_CPF, fileAddress, postJson, startServer, uploadFile, type TestServer } from '../helpers/server.ts';
 import { StaffClient, addAccount } from '../helpers/staff.ts';
@@ -162,7 +162,7 @@ describe.each(BACKENDS.filter((backend) => backend === 'postgres'))('the mixer b
         answers: { tipo: 'propina', orgao: 'infraestrutura', relato: `Relato número ${i} sobre a medição da obra.`, consentimento: true },
       })).status).toBe(201);
     }
-    const { mixHeld } = await import('../../src/server/integrity/mixer.ts');
+    const { mixHeld } = await import('../../src/server/domain/integrity/mixer.ts');
     const moved = await Promise.all([mixHeld(server.storage, keys), mixHeld(server.storage, keys), server.app.integrityMixer.runNow()]);
     expect(moved.reduce((sum, n) => sum + n, 0)).toBe(6);
     expect((await server.storage.query<{ n: number }>('SELECT count(*)::int AS n FROM integrity_reports')).rows[0]!.n).toBe(before + 6);
@@ -177,8 +177,8 @@ describe.each(BACKENDS.filter((backend) => backend === 'postgres'))('the mixer b
     await server.app.integrityMixer.runNow();
     const id = (await findByReceipt({ storage: server.storage, charters: new CharterCache(server.storage), keys }, body.receipt))!;
     expect((await postJson(`${server.url}/api/integridade/mensagens`, { id: crypto.randomUUID(), receipt: body.receipt, text: 'Tenho a nota fiscal.', files: [] })).status).toBe(201);
-    const { cityMessage } = await import('../../src/server/integrity/reports.ts');
-    const { mixHeld } = await import('../../src/server/integrity/mixer.ts');
+    const { cityMessage } = await import('../../src/server/domain/integrity/reports.ts');
+    const { mixHeld } = await import('../../src/server/domain/integrity/mixer.ts');
     // The controladoria had asked a question (the reporter's message above answers it).
     await server.storage.query(`UPDATE integrity_reports SET status = 'aguardando_voce' WHERE id = $1`, [id]);
     let mixing: Promise<number> | undefined;

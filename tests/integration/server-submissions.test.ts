@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BACKENDS, evaluation, fileAddress, fixtureCharter, openTestStorage, postJson, potholeRequest, readJson, startServer, uploadFile, type TestServer,
 } from '../helpers/server.ts';
-import { acceptSubmission } from '../../src/server/citizen/accept-submission.ts';
-import { CharterCache } from '../../src/server/current-charter.ts';
+import { acceptSubmission } from '../../src/server/domain/accept-submission.ts';
+import { CharterCache } from '../../src/server/domain/current-charter.ts';
 import { FormVersionConflictError, installCharter } from '../../src/server/storage/charter-store.ts';
 import { setSubmissionStatus } from '../../src/server/storage/submission-store.ts';
 import type { Charter } from '../../src/shared/schemas.ts';

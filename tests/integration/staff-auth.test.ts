@@ -6,9 +6,10 @@
  */
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ABSOLUTE_LIMIT_MS, IDLE_LIMIT_MS, RESET_LINK_MS, sha256 } from '../../src/server/staff/accounts.ts';
-import { THROTTLE } from '../../src/server/staff/sign-in-throttle.ts';
-import type { StaffRouteInfo } from '../../src/server/staff/plugin.ts';
+import { ABSOLUTE_LIMIT_MS, IDLE_LIMIT_MS, RESET_LINK_MS } from '../../src/server/storage/accounts.ts';
+import { sha256Hex as sha256 } from '../../src/server/domain/hashing.ts';
+import { THROTTLE } from '../../src/server/domain/sign-in-throttle.ts';
+import type { StaffRouteInfo } from '../../src/server/audiences/staff/plugin.ts';
 import { BACKENDS, startServer, type TestServer } from '../helpers/server.ts';
 import { addAccount, fileWithPhoto, sessionIdOf, StaffClient, staffCharter, STAFF_PASSWORD, totpCode, unusedTotpCode, type Filed, type Method, type TestAccount } from '../helpers/staff.ts';
 

@@ -10,8 +10,8 @@
  *   allowed                   → a GET answers 2xx; a write sent an empty body answers 2xx or a validation 4xx
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canSee, MATRIX, type Actor } from '../../src/server/staff/permissions.ts';
-import type { StaffRouteInfo } from '../../src/server/staff/plugin.ts';
+import { canSee, MATRIX, type Actor } from '../../src/server/domain/permissions.ts';
+import type { StaffRouteInfo } from '../../src/server/audiences/staff/plugin.ts';
 import { SUBMISSION_KINDS } from '../../src/shared/schemas.ts';
 import type { Permission, StaffRole } from '../../src/shared/staff.ts';
 import { BACKENDS, startServer, type TestServer } from '../helpers/server.ts';

@@ -13,15 +13,17 @@
 import { randomBytes } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CharterCache } from '../../src/server/current-charter.ts';
-import { deadlinesFor } from '../../src/server/due-dates.ts';
-import { IntegrityKeys } from '../../src/server/integrity/crypto.ts';
-import { acceptReport } from '../../src/server/integrity/reports.ts';
-import { mixHeld } from '../../src/server/integrity/mixer.ts';
+import { CharterCache } from '../../src/server/domain/current-charter.ts';
+import { deadlinesFor } from '../../src/server/domain/due-dates.ts';
+import { IntegrityKeys } from '../../src/server/domain/integrity/crypto.ts';
+import { acceptReport } from '../../src/server/domain/integrity/reports.ts';
+import { mixHeld } from '../../src/server/domain/integrity/mixer.ts';
 import { installCharter } from '../../src/server/storage/charter-store.ts';
 import { insertSubmissions, setSubmissionStatus } from '../../src/server/storage/submission-store.ts';
 import type { Storage } from '../../src/server/storage/types.ts';
-import { computeSnapshot, measure, openDataRows, type RawEntry, type RawPeriod, type RawSnapshot } from '../../src/server/transparency/snapshot.ts';
+import { computeSnapshot, measure } from '../../src/server/domain/transparency/snapshot.ts';
+import { openDataRows } from '../../src/server/domain/transparency/open-data.ts';
+import type { RawEntry, RawPeriod, RawSnapshot } from '../../src/server/domain/transparency/raw-snapshot.ts';
 import type { SubmissionStatus } from '../../src/shared/schemas.ts';
 import {
   DATA_DICTIONARY, LESS_THAN_FIVE, promiseKeptText, type Metrics, type OpenDataRow, type PanelEntry, type PanelServices, type PanelSnapshot, type PanelSummary,

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { requestTimeout } from '../../src/sync/drain.ts';
-import { readCharterFile } from '../../src/server/charter-file.ts';
+import { readCharterFile } from '../../src/server/domain/charter-file.ts';
 import { installCharter } from '../../src/server/storage/charter-store.ts';
 import { openStorage } from '../../src/server/storage/open.ts';
 import { seededRandom, startFaultProxy, type FaultWeights, type ProxyOutcome } from '../helpers/fault-proxy.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DailyErrorCounts } from '../../src/server/daily-error-counts.ts';
+import { DailyErrorCounts } from '../../src/server/http/daily-error-counts.ts';
 
 describe('DailyErrorCounts', () => {
   it("reports a day's counts once, after Bahia's midnight, under that day's date, and starts the next day empty", () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { dueDate } from '../../src/shared/deadlines.ts';
 import { CharterSchema, MunicipalHolidaySchema, parseContract, type Charter } from '../../src/shared/schemas.ts';
-import { createHolidayCalendar, holidayCalendarFor } from '../../src/server/holidays.ts';
+import { createHolidayCalendar, holidayCalendarFor } from '../../src/server/domain/holidays.ts';
 
 const parsed = parseContract(CharterSchema, JSON.parse(readFileSync(new URL('../../data/sample-charter.json', import.meta.url), 'utf8')) as unknown);
 if (!parsed.ok) throw new Error(`data/sample-charter.json does not match the contract: ${JSON.stringify(parsed.fields)}`);

@@ -1,6 +1,6 @@
 /** Issue 15 review: the warning that the integrity key file lies inside DATA_DIR sees every folder inside it. */
 import { describe, expect, it } from 'vitest';
-import { isInside } from '../../src/server/integrity/key-file.ts';
+import { isInside } from '../../src/server/domain/integrity/key-file.ts';
 
 describe('isInside (the key file beside the database)', () => {
   it('counts a folder whose name starts with two dots as inside', () => {

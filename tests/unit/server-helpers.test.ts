@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { chooseEncoding, etagMatches } from '../../src/server/versioned-file.ts';
-import { canonicalJson } from '../../src/server/hashing.ts';
-import { matchesDeclaredType } from '../../src/server/file-signatures.ts';
+import { chooseEncoding, etagMatches } from '../../src/server/http/versioned-file.ts';
+import { canonicalJson } from '../../src/server/domain/hashing.ts';
+import { matchesDeclaredType } from '../../src/server/domain/file-signatures.ts';
 import { parseTrustProxy, readConfig } from '../../src/server/config.ts';
-import { clientKey } from '../../src/server/client-address.ts';
+import { clientKey } from '../../src/server/http/client-address.ts';
 import { formatProtocol } from '../../src/server/storage/submission-store.ts';
 
 describe('etagMatches', () => {

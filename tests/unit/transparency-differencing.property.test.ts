@@ -20,7 +20,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { monthsBack, openDataRows, periodsAt, publish, toCsv, type RawEntry, type RawPeriod, type RawSnapshot } from '../../src/server/transparency/snapshot.ts';
+import { monthsBack, periodsAt } from '../../src/server/domain/transparency/snapshot.ts';
+import { openDataRows, toCsv } from '../../src/server/domain/transparency/open-data.ts';
+import { publish } from '../../src/server/domain/transparency/publish.ts';
+import type { RawEntry, RawPeriod, RawSnapshot } from '../../src/server/domain/transparency/raw-snapshot.ts';
 import { promiseKeptText, summaryOf, type PanelSnapshot } from '../../src/shared/transparency.ts';
 
 const SEED = Number(process.env.PROPERTY_SEED) || 13_460_15;

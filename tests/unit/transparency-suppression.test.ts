@@ -4,7 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { LESS_THAN_FIVE, promiseKeptText } from '../../src/shared/transparency.ts';
-import { monthsBack, periodsAt, protectGroup, publish, type RawEntry, type RawPeriod, type RawSnapshot } from '../../src/server/transparency/snapshot.ts';
+import { monthsBack, periodsAt } from '../../src/server/domain/transparency/snapshot.ts';
+import { protectGroup } from '../../src/server/domain/transparency/disclosure.ts';
+import { publish } from '../../src/server/domain/transparency/publish.ts';
+import type { RawEntry, RawPeriod, RawSnapshot } from '../../src/server/domain/transparency/raw-snapshot.ts';
 
 const c = (value: number) => ({ value, hidden: value < 5 });
 

@@ -2,7 +2,7 @@
  * `npm run charter:import -- FILE.json`: validates a charter and installs it as the new current version.
  * An invalid file changes nothing; every problem is printed with its JSON path.
  */
-import { readCharterFile } from '../charter-file.ts';
+import { readCharterFile } from '../domain/charter-file.ts';
 import { FormVersionConflictError, installCharter } from '../storage/charter-store.ts';
 import { openCliStorage } from './open-cli-storage.ts';
 

@@ -8,7 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CharterSchema, parseContract, type Charter, type Service } from '../../shared/schemas.ts';
-import { readCharterFile } from '../charter-file.ts';
+import { readCharterFile } from '../domain/charter-file.ts';
 import { seededRandom } from '../../shared/seeded-random.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));

@@ -2,7 +2,7 @@
  * `npm run integrity:import -- FILE.json`: validates the Code of Ethics and Integrity Plan document and
  * installs it as the current one. An invalid file changes nothing; every problem is printed with its path.
  */
-import { installContent, readContentFile } from '../integrity/content.ts';
+import { installContent, readContentFile } from '../domain/integrity/content.ts';
 import { openCliStorage } from './open-cli-storage.ts';
 
 const file = process.argv[2];

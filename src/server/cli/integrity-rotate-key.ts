@@ -5,10 +5,10 @@
  * file in KEY_DIR is used, as the server does.
  */
 import { readConfig } from '../config.ts';
-import { CharterCache } from '../current-charter.ts';
-import { loadIntegrityKeys } from '../integrity/crypto.ts';
-import { integrityKeyFile } from '../integrity/key-file.ts';
-import { rotateKeys } from '../integrity/reports.ts';
+import { CharterCache } from '../domain/current-charter.ts';
+import { loadIntegrityKeys } from '../domain/integrity/crypto.ts';
+import { integrityKeyFile } from '../domain/integrity/key-file.ts';
+import { rotateKeys } from '../domain/integrity/key-rotation.ts';
 import { openCliStorage } from './open-cli-storage.ts';
 
 const config = readConfig();

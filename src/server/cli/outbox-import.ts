@@ -5,12 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { OutboxExportSchema, parseContract } from '../../shared/schemas.ts';
-import { acceptSubmission } from '../citizen/accept-submission.ts';
-import { CharterCache } from '../current-charter.ts';
-import { deadlinesFor } from '../due-dates.ts';
+import { acceptSubmission } from '../domain/accept-submission.ts';
+import { CharterCache } from '../domain/current-charter.ts';
+import { deadlinesFor } from '../domain/due-dates.ts';
 import { findAttachments } from '../storage/attachment-store.ts';
 import { openCliStorage } from './open-cli-storage.ts';
-import { verifyAttachment } from '../verify-attachment.ts';
+import { verifyAttachment } from '../domain/verify-attachment.ts';
 
 const file = process.argv[2];
 if (!file) {

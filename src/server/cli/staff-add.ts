@@ -6,8 +6,8 @@
 import { parseArgs } from 'node:util';
 import { NewAccountSchema } from '../../shared/staff.ts';
 import { parseContract } from '../../shared/schemas.ts';
-import { createAccount, createResetToken, findAccountByEmail } from '../staff/accounts.ts';
-import { audit } from '../staff/audit.ts';
+import { createAccount, createResetToken, findAccountByEmail } from '../storage/accounts.ts';
+import { audit } from '../domain/audit.ts';
 import { openCliStorage } from './open-cli-storage.ts';
 
 const { values } = parseArgs({

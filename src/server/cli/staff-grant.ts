@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import * as v from 'valibot';
 import { parseContract } from '../../shared/schemas.ts';
 import { NewAccountSchema } from '../../shared/staff.ts';
-import { grantFromCommandLine } from '../staff/grants.ts';
+import { grantFromCommandLine } from '../domain/grants.ts';
 import { openCliStorage } from './open-cli-storage.ts';
 
 const { values } = parseArgs({

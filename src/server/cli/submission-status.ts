@@ -1,7 +1,7 @@
 /** `npm run submission:status -- ID STATUS ["note"]`: staff move a submission along its history. */
 import { SUBMISSION_STATUSES, type SubmissionStatus } from '../../shared/schemas.ts';
 import { readConfig } from '../config.ts';
-import { changeStatus } from '../status-changes.ts';
+import { changeStatus } from '../domain/status-changes.ts';
 import { openCliStorage } from './open-cli-storage.ts';
 
 const [id, status, note] = process.argv.slice(2);

@@ -1,5 +1,5 @@
 import type { AttachmentType } from '../../shared/schemas.ts';
-import type { AttachmentRow } from './file-store.ts';
+import type { AttachmentRow } from './types.ts';
 import type { Queryable, Storage } from './types.ts';
 
 export type AttachmentMeta = AttachmentRow;

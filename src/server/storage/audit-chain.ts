@@ -5,8 +5,8 @@
  * module recomputes it in Node, independently of any SQL function a holder of the database could replace,
  * to verify the chain, and reads each day's final hash for the transparency panel.
  */
-import { createHash } from 'node:crypto';
 import { bahiaDay } from '../../shared/dates.ts';
+import { sha256Hex } from '../domain/hashing.ts';
 import type { QueryResult, Queryable, Storage } from './types.ts';
 
 /** prev_hash of the first entry: 32 zero bytes. */
@@ -36,7 +36,7 @@ function field(value: string | null): string {
 export function entryHash(prevHash: string, entry: Omit<ChainEntry, 'prevHash' | 'entryHash'>): string {
   const canonical = `staff_audit/1\n${prevHash}\n${entry.id}\n${entry.atMicros}\n`
     + field(entry.accountId) + field(entry.sessionId) + field(entry.action) + field(entry.submissionId) + field(entry.target);
-  return createHash('sha256').update(canonical, 'utf8').digest('hex');
+  return sha256Hex(canonical);
 }
 
 /** A day's (Bahia) final link: the last entry written that day, the chain's hash there, and how many entries the day has. */

@@ -1,5 +1,5 @@
 import type { Charter, FormDefinition } from '../../shared/schemas.ts';
-import { canonicalJson, sha256Hex } from '../hashing.ts';
+import { canonicalJson, sha256Hex } from '../domain/hashing.ts';
 import type { Queryable, Storage } from './types.ts';
 
 /** A form id + version already stored with a different definition: versions are immutable. */

@@ -10,37 +10,7 @@ import { mkdir, open, readFile, readdir, rename, rm, stat, unlink, type FileHand
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AttachmentType } from '../../shared/schemas.ts';
-import type { Queryable, Storage } from './types.ts';
-
-export interface AttachmentRow {
-  sha256: string;
-  type: AttachmentType;
-  size: number;
-}
-
-/** A row to insert: salted unless it came from a "Salvar cópia" file made before addresses were salted. */
-export interface NewAttachmentRow extends AttachmentRow {
-  salted?: boolean;
-}
-
-/** A file arriving: written as it comes, made durable and visible only by commit. */
-export interface UploadSink {
-  write(chunk: Uint8Array): Promise<void>;
-  /** Stores the bytes durably under the address and inserts the metadata row; idempotent per address. */
-  commit(storage: Storage, row: NewAttachmentRow): Promise<void>;
-  abort(): Promise<void>;
-}
-
-export interface AttachmentBytes {
-  readonly kind: 'files' | 'database';
-  begin(): Promise<UploadSink>;
-  read(storage: Storage, sha256: string): Promise<Buffer | null>;
-  /** Called after the metadata rows are gone. */
-  remove(sha256s: readonly string[]): Promise<void>;
-  /** Files with no metadata row (a crash between the file and the row), and abandoned temporary files. */
-  sweepStrays(storage: Storage, olderThanMs: number, now?: number): Promise<number>;
-  close(): Promise<void>;
-}
+import type { AttachmentBytes, NewAttachmentRow, Queryable, Storage, UploadSink } from './types.ts';
 
 /** The disk is full: an answer (507), not a crash. */
 export class DiskFullError extends Error {

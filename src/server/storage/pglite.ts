@@ -2,9 +2,9 @@ import { closeSync, fdatasyncSync, fstatSync, fsyncSync, mkdirSync, openSync, re
 import { dirname, join, resolve } from 'node:path';
 import { PGlite, type Results } from '@electric-sql/pglite';
 import { NodeFS } from '@electric-sql/pglite/nodefs';
-import { openFileBytes, type AttachmentBytes } from './file-store.ts';
+import { openFileBytes } from './file-store.ts';
 import { migrate } from './migrate.ts';
-import type { QueryResult, Queryable, Row, Storage } from './types.ts';
+import type { AttachmentBytes, QueryResult, Queryable, Row, Storage } from './types.ts';
 
 const MEMORY = 'memory://';
 

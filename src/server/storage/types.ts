@@ -1,5 +1,5 @@
 /** The tiny storage interface shared by the embedded PGlite and a PostgreSQL server: one SQL dialect. */
-import type { AttachmentBytes } from './file-store.ts';
+import type { AttachmentType } from '../../shared/schemas.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -25,6 +25,37 @@ export interface Storage extends Queryable {
    * promise settles after COMMIT returned, which is after the commit reached the disk on both databases.
    */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/* The bytes of uploaded files (storage/file-store.ts keeps them beside PGlite or in PostgreSQL). */
+export interface AttachmentRow {
+  sha256: string;
+  type: AttachmentType;
+  size: number;
+}
+
+/** A row to insert: salted unless it came from a "Salvar cópia" file made before addresses were salted. */
+export interface NewAttachmentRow extends AttachmentRow {
+  salted?: boolean;
+}
+
+/** A file arriving: written as it comes, made durable and visible only by commit. */
+export interface UploadSink {
+  write(chunk: Uint8Array): Promise<void>;
+  /** Stores the bytes durably under the address and inserts the metadata row; idempotent per address. */
+  commit(storage: Storage, row: NewAttachmentRow): Promise<void>;
+  abort(): Promise<void>;
+}
+
+export interface AttachmentBytes {
+  readonly kind: 'files' | 'database';
+  begin(): Promise<UploadSink>;
+  read(storage: Storage, sha256: string): Promise<Buffer | null>;
+  /** Called after the metadata rows are gone. */
+  remove(sha256s: readonly string[]): Promise<void>;
+  /** Files with no metadata row (a crash between the file and the row), and abandoned temporary files. */
+  sweepStrays(storage: Storage, olderThanMs: number, now?: number): Promise<number>;
   close(): Promise<void>;
 }
 

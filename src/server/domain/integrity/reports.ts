@@ -1,0 +1,342 @@
+/**
+ * The integrity channel's reports: accepted from the phone (validated against the form, then sealed),
+ * followed with the receipt, answered by the controladoria. What is stored links no reporter: no protocol,
+ * no IP, no time finer than the day, the phone's id only hashed, the receipt only as a slow hash.
+ */
+import { randomInt, randomUUID } from 'node:crypto';
+import { hashRaw } from '@node-rs/argon2';
+import { bahiaDay } from '../../../shared/dates.ts';
+import {
+  IDENTITY_FIELDS, INTEGRITY_SERVICE_ID, IntegrityReportSchema, MAX_INLINE_BYTES, ReporterMessageSchema,
+  type FollowUp, type IdentificationMode, type InlineFile, type IntegrityStatus,
+} from '../../../shared/integrity.ts';
+import { MAX_ATTACHMENT_BYTES, parseContract, type Answers, type ApiError, type FormDefinition } from '../../../shared/schemas.ts';
+import { validateAnswers } from '../../../shared/validate-answers.ts';
+import { apiError } from '../../http/api-errors.ts';
+import type { CharterCache } from '../current-charter.ts';
+import { matchesDeclaredType } from '../file-signatures.ts';
+import { sha256Hex } from '../hashing.ts';
+import { getOrCreateServerKey } from '../../storage/push-store.ts';
+import type { Queryable, Storage } from '../../storage/types.ts';
+import { openForRetry, sealForRetry, type IntegrityKeys } from './crypto.ts';
+import { withoutMetadata } from '../../../shared/file-metadata.ts';
+import { heldMessagesOf, heldReportDay, holdMessage, holdReport } from './mixer.ts';
+
+export interface IntegrityDeps {
+  storage: Storage;
+  charters: CharterCache;
+  keys: IntegrityKeys;
+}
+
+export { INTEGRITY_SERVICE_ID };
+const RETRY_DAYS = 7;
+
+
+/** 16 random digits: about 53 bits, and a slow hash per guess. */
+export function makeReceipt(): string {
+  return Array.from({ length: 16 }, () => String(randomInt(10))).join('');
+}
+
+/**
+ * The receipt's slow hash (argon2id). The salt is one per server, kept in the database: deterministic, so a
+ * receipt finds its report by index, and still 19 MiB and two passes of work for every guess.
+ */
+export async function hashReceipt(db: Queryable, receipt: string): Promise<string> {
+  const salt = await getOrCreateServerKey(db, 'receipt_salt', () => sha256Hex(randomUUID()));
+  return (await hashRaw(receipt, { salt: Buffer.from(salt, 'hex') })).toString('hex');
+}
+
+export type ReportOutcome =
+  | { status: 201 | 200; receipt: string; receivedDay: string }
+  | { status: 409 | 422; error: ApiError };
+
+interface SealedContents {
+  formId: string;
+  formVersion: number;
+  answers: Answers;
+}
+
+function decodeFiles(files: readonly InlineFile[]): { ok: true; files: { fieldId: string; type: InlineFile['type']; bytes: Buffer }[] } | { ok: false; error: ApiError } {
+  let total = 0;
+  const decoded = [];
+  for (const [i, file] of files.entries()) {
+    const bytes = Buffer.from(file.base64, 'base64');
+    total += bytes.length;
+    if (bytes.length === 0 || bytes.length > MAX_ATTACHMENT_BYTES || total > MAX_INLINE_BYTES) {
+      return { ok: false, error: apiError('file_too_large', 'Os arquivos são grandes demais: no máximo 5 MB cada e 8 MB ao todo.', { [`files.${i}`]: 'Arquivo grande demais.' }) };
+    }
+    if (!matchesDeclaredType(bytes, file.type)) {
+      return { ok: false, error: apiError('type_mismatch', 'O conteúdo de um arquivo não corresponde ao tipo informado.', { [`files.${i}`]: 'Tipo não corresponde.' }) };
+    }
+    // The phone already removed EXIF, GPS and document authors; this is the second line.
+    decoded.push({ fieldId: file.fieldId, type: file.type, bytes: Buffer.from(withoutMetadata(bytes, file.type)) });
+  }
+  return { ok: true, files: decoded };
+}
+
+async function integrityForm(charters: CharterCache, formId: string, formVersion: number): Promise<FormDefinition | null> {
+  const current = await charters.current();
+  const service = current?.services.get(INTEGRITY_SERVICE_ID);
+  if (!service || service.formId !== formId) return null;
+  return charters.formVersion(formId, formVersion);
+}
+
+/** Answers checked against the form, with the photo fields counted from the inline files. */
+function checkAnswers(form: FormDefinition, answers: Answers, files: readonly { fieldId: string }[], today: string): Record<string, string> {
+  const withFiles: Answers = { ...answers };
+  for (const field of form.fields.filter((f) => f.type === 'photo')) {
+    const count = files.filter((f) => f.fieldId === field.id).length;
+    if (count) withFiles[field.id] = Array.from({ length: count }, (_, i) => `${'0'.repeat(63)}${i}`);
+    else delete withFiles[field.id];
+  }
+  return validateAnswers(form, withFiles, { today });
+}
+
+export async function acceptReport({ storage, charters, keys }: IntegrityDeps, input: unknown, now = new Date()): Promise<ReportOutcome> {
+  const parsed = parseContract(IntegrityReportSchema, input);
+  if (!parsed.ok) return { status: 422, error: apiError('invalid_report', 'O relato está em um formato que o servidor não aceita.', parsed.fields) };
+  const report = parsed.value;
+  const clientHash = sha256Hex(`relato:${report.id}`);
+  // A retry finds its report held in the mixer's inbox or already moved into the table.
+  const existing = (await storage.query<{ receipt_for_retry: Uint8Array | null; received_day: string }>(
+    `SELECT receipt_for_retry, received_day::text AS received_day FROM integrity_reports WHERE client_hash = $1
+     UNION ALL SELECT receipt_for_retry, day::text FROM integrity_inbox WHERE client_hash = $1 AND kind = 'report'`, [clientHash],
+  )).rows[0];
+  if (existing) {
+    const receipt = existing.receipt_for_retry ? openForRetry(report.id, Buffer.from(existing.receipt_for_retry)) : null;
+    if (!receipt) return { status: 409, error: apiError('already_received', 'Este relato já foi recebido, e o recibo já foi mostrado. Se não o anotou, faça um novo relato.') };
+    return { status: 200, receipt, receivedDay: dayText(existing.received_day) };
+  }
+  const form = await integrityForm(charters, report.formId, report.formVersion);
+  if (!form) return { status: 422, error: apiError('unknown_form_version', 'Este formulário não é o do Canal de Integridade.', { formId: 'Formulário desconhecido.' }) };
+  const answers = report.answers as Answers;
+  const identity: Answers = {};
+  for (const key of IDENTITY_FIELDS) {
+    if (answers[key] === undefined) continue;
+    identity[key] = answers[key]!;
+  }
+  if (report.identification === 'anonimo' && Object.keys(identity).length) {
+    return { status: 422, error: apiError('identity_in_anonymous', 'Numa denúncia anônima, não envie nome, CPF, e-mail nem telefone.', Object.fromEntries(Object.keys(identity).map((k) => [k, 'Apague este campo ou escolha se identificar.']))) };
+  }
+  const decoded = decodeFiles(report.files);
+  if (!decoded.ok) return { status: 422, error: decoded.error };
+  const today = bahiaDay(now);
+  const fields = checkAnswers(form, answers, decoded.files, today);
+  if (Object.keys(fields).length) return { status: 422, error: apiError('invalid_answers', 'Algumas respostas precisam ser corrigidas.', fields) };
+
+  const contents: SealedContents = {
+    formId: form.id,
+    formVersion: form.version,
+    answers: Object.fromEntries(Object.entries(answers).filter(([key]) => !(IDENTITY_FIELDS as readonly string[]).includes(key))),
+  };
+  const receipt = makeReceipt();
+  const receiptHash = await hashReceipt(storage, receipt);
+  const retryUntil = bahiaDay(now.getTime() + RETRY_DAYS * 86_400_000);
+  // Held apart, sealed whole, until the mixer moves it into the tables (mixer.ts): acknowledged now.
+  const inserted = await holdReport(storage, keys, {
+    reportId: randomUUID(),
+    clientHash,
+    receiptHash,
+    receiptForRetry: sealForRetry(report.id, receipt),
+    day: today,
+    held: {
+      identification: report.identification,
+      retryUntil,
+      contents,
+      identity: Object.keys(identity).length ? identity : null,
+      files: decoded.files.map((file) => ({ fieldId: file.fieldId, type: file.type, base64: file.bytes.toString('base64') })),
+    },
+  });
+  // Another request with the same report won the race: answer as its retry.
+  if (!inserted) return acceptReport({ storage, charters, keys }, input, now);
+  return { status: 201, receipt, receivedDay: today };
+}
+
+/** Days are read as text (`::text`): a DATE parsed into a JavaScript Date would shift with the server's time zone. */
+function dayText(day: string): string {
+  return day.slice(0, 10);
+}
+
+export async function findByReceipt(deps: IntegrityDeps, receipt: string): Promise<string | null> {
+  const hash = await hashReceipt(deps.storage, receipt);
+  const row = (await deps.storage.query<{ id: string }>(
+    `SELECT id FROM integrity_reports WHERE receipt_hash = $1 UNION ALL SELECT report_id FROM integrity_inbox WHERE receipt_hash = $1 AND kind = 'report'`, [hash],
+  )).rows[0];
+  return row?.id ?? null;
+}
+
+export interface MessageView {
+  from: 'controladoria' | 'voce';
+  day: string;
+  text: string;
+  files: number;
+}
+
+export async function messagesOf({ storage, keys }: IntegrityDeps, reportId: string): Promise<MessageView[]> {
+  const rows = await storage.query<{ id: string; from_city: boolean; day: string; key_id: string; contents: Uint8Array }>(
+    'SELECT id, from_city, day::text AS day, key_id, contents FROM integrity_messages WHERE report_id = $1 ORDER BY seq', [reportId],
+  );
+  const files = await storage.query<{ message_id: string; n: number }>(
+    'SELECT message_id, count(*)::int AS n FROM integrity_files WHERE report_id = $1 AND message_id IS NOT NULL GROUP BY message_id', [reportId],
+  );
+  const counts = new Map(files.rows.map((row) => [row.message_id, row.n]));
+  return rows.rows.map((row) => ({
+    from: row.from_city ? 'controladoria' : 'voce',
+    day: dayText(row.day),
+    text: keys.open({ keyId: row.key_id, blob: Buffer.from(row.contents) }).toString('utf8'),
+    files: counts.get(row.id) ?? 0,
+  }));
+}
+
+/** The reporter's view, also of a report or messages the mixer still holds (the receipt works at once). */
+export async function followUp(deps: IntegrityDeps, reportId: string, again = true): Promise<FollowUp> {
+  const row = (await deps.storage.query<{ status: IntegrityStatus; received_day: string; read_day: string | null }>(
+    'SELECT status, received_day::text AS received_day, read_day::text AS read_day FROM integrity_reports WHERE id = $1', [reportId],
+  )).rows[0];
+  const held = (await heldMessagesOf(deps.storage, deps.keys, reportId))
+    .map(({ day, message }): MessageView => ({ from: 'voce', day, text: message.text, files: message.files.length }));
+  if (!row) {
+    const heldDay = await heldReportDay(deps.storage, reportId);
+    // Mixed in between the two reads: read it again from the table.
+    if (!heldDay && again) return followUp(deps, reportId, false);
+    return { status: 'recebida', receivedDay: heldDay ?? bahiaDay(), readDay: null, messages: held };
+  }
+  // An answer held for the mixer already answers the question, as the mixer will record it.
+  const status = held.length && row.status === 'aguardando_voce' ? 'em_apuracao' : row.status;
+  return { status, receivedDay: dayText(row.received_day), readDay: row.read_day ? dayText(row.read_day) : null, messages: [...await messagesOf(deps, reportId), ...held] };
+}
+
+async function addMessage(tx: Queryable, keys: IntegrityKeys, reportId: string, fromCity: boolean, text: string, clientHash: string | null, now: Date): Promise<string | null> {
+  const sealed = keys.seal(text);
+  const id = randomUUID();
+  const inserted = await tx.query(
+    `INSERT INTO integrity_messages (id, report_id, client_hash, seq, from_city, day, key_id, contents)
+     SELECT $1, $2, $3, coalesce(max(seq), 0) + 1, $4, $5, $6, $7 FROM integrity_messages WHERE report_id = $2
+     ON CONFLICT (client_hash) DO NOTHING RETURNING id`,
+    [id, reportId, clientHash, fromCity, bahiaDay(now), sealed.keyId, sealed.blob],
+  );
+  return inserted.rowCount ? id : null;
+}
+
+export type MessageOutcome = { status: 201 | 200 } | { status: 404 | 422; error: ApiError };
+
+/** More information from the reporter (with the receipt), exactly once by the message's phone-made id. */
+export async function acceptReporterMessage(deps: IntegrityDeps, input: unknown, now = new Date()): Promise<MessageOutcome> {
+  const parsed = parseContract(ReporterMessageSchema, input);
+  if (!parsed.ok) return { status: 422, error: apiError('invalid_message', 'A mensagem está em um formato que o servidor não aceita.', parsed.fields) };
+  const message = parsed.value;
+  if (!message.text && message.files.length === 0) return { status: 422, error: apiError('empty_message', 'Escreva algo ou anexe um arquivo.') };
+  const reportId = await findByReceipt(deps, message.receipt);
+  if (!reportId) return { status: 404, error: apiError('not_found', 'Recibo não encontrado. Confira os 16 números.') };
+  const decoded = decodeFiles(message.files);
+  if (!decoded.ok) return { status: 422, error: decoded.error };
+  const clientHash = sha256Hex(`mensagem:${message.id}`);
+  // Held for the mixer, like a report: its row, its files and the status change come when it is mixed in.
+  const stored = await holdMessage(deps.storage, deps.keys, reportId, clientHash, bahiaDay(now), {
+    text: message.text ?? '',
+    files: decoded.files.map((file) => ({ fieldId: file.fieldId, type: file.type, base64: file.bytes.toString('base64') })),
+  });
+  return { status: stored ? 201 : 200 };
+}
+
+// ---------------------------------------------------------------- the controladoria's side
+
+export interface ReportSummary {
+  id: string;
+  receivedDay: string;
+  status: IntegrityStatus;
+  identification: IdentificationMode;
+  readDay: string | null;
+  riskCategory: string | null;
+  tipo: string | null;
+  orgao: string | null;
+  linkedSecretariats: string[];
+  linkedServices: string[];
+}
+
+type ReportRow = {
+  id: string; received_day: string; status: IntegrityStatus; identification: IdentificationMode; read_day: string | null;
+  risk_category: string | null; key_id: string; contents: Uint8Array; linked_secretariats: string[]; linked_services: string[];
+};
+
+function summaryOf(keys: IntegrityKeys, row: ReportRow): ReportSummary & { answers: Answers } {
+  const contents = keys.openJson<SealedContents>({ keyId: row.key_id, blob: Buffer.from(row.contents) });
+  return {
+    id: row.id,
+    receivedDay: dayText(row.received_day),
+    status: row.status,
+    identification: row.identification,
+    readDay: row.read_day ? dayText(row.read_day) : null,
+    riskCategory: row.risk_category,
+    tipo: typeof contents.answers.tipo === 'string' ? contents.answers.tipo : null,
+    orgao: typeof contents.answers.orgao === 'string' ? contents.answers.orgao : null,
+    linkedSecretariats: row.linked_secretariats,
+    linkedServices: row.linked_services,
+    answers: contents.answers,
+  };
+}
+
+const REPORT_COLUMNS = `id, received_day::text AS received_day, status, identification, read_day::text AS read_day, risk_category, key_id, contents,
+  linked_secretariats, linked_services`;
+
+export async function listReports({ storage, keys }: IntegrityDeps): Promise<ReportSummary[]> {
+  const rows = await storage.query<ReportRow>(`SELECT ${REPORT_COLUMNS} FROM integrity_reports ORDER BY received_day DESC, id`);
+  return rows.rows.map((row) => {
+    const { answers: _hidden, ...summary } = summaryOf(keys, row);
+    return summary;
+  });
+}
+
+/** Opening a report: its answers, files and messages; the first opening sets the day the reporter sees. */
+export async function openReport(deps: IntegrityDeps, id: string, now = new Date()) {
+  const row = (await deps.storage.query<ReportRow & { identity: Uint8Array | null }>(`SELECT ${REPORT_COLUMNS}, identity FROM integrity_reports WHERE id = $1`, [id])).rows[0];
+  if (!row) return null;
+  await deps.storage.query('UPDATE integrity_reports SET read_day = $2 WHERE id = $1 AND read_day IS NULL', [id, bahiaDay(now)]);
+  const summary = summaryOf(deps.keys, row);
+  const files = await deps.storage.query<{ id: string; field_id: string | null; type: string; size: number; message_id: string | null }>(
+    'SELECT id, field_id, type, size, message_id FROM integrity_files WHERE report_id = $1 ORDER BY id', [id],
+  );
+  // The reporter's identity is shown when they chose to be identified; "preservada" needs the audited reveal.
+  const identity = row.identification === 'identificado' && row.identity ? deps.keys.openJson<Answers>({ keyId: row.key_id, blob: Buffer.from(row.identity) }) : null;
+  return {
+    ...summary,
+    readDay: summary.readDay ?? bahiaDay(now),
+    identity,
+    identityHidden: row.identification === 'preservada' && row.identity !== null,
+    files: files.rows.map((f) => ({ id: f.id, fieldId: f.field_id, type: f.type, size: f.size, fromMessage: f.message_id !== null })),
+    messages: await messagesOf(deps, id),
+  };
+}
+
+export async function readReportFile({ storage, keys }: IntegrityDeps, reportId: string, fileId: string): Promise<{ type: string; bytes: Buffer } | null> {
+  const row = (await storage.query<{ type: string; key_id: string; contents: Uint8Array }>(
+    'SELECT type, key_id, contents FROM integrity_files WHERE report_id = $1 AND id = $2', [reportId, fileId],
+  )).rows[0];
+  return row ? { type: row.type, bytes: keys.open({ keyId: row.key_id, blob: Buffer.from(row.contents) }) } : null;
+}
+
+/** The controladoria's message; false when there is no such report. (Not an opening: it marks nothing read.) */
+/** The city's question to the reporter, inside the caller's transaction (which also holds its audit entry). */
+export async function cityMessage(tx: Queryable, keys: IntegrityKeys, reportId: string, text: string, now = new Date()): Promise<boolean> {
+  const updated = await tx.query(`UPDATE integrity_reports SET status = 'aguardando_voce' WHERE id = $1`, [reportId]);
+  if (updated.rowCount === 0) return false;
+  await addMessage(tx, keys, reportId, true, text, null, now);
+  return true;
+}
+
+export async function setReportStatus(db: Queryable, reportId: string, status: IntegrityStatus): Promise<boolean> {
+  return (await db.query('UPDATE integrity_reports SET status = $2 WHERE id = $1', [reportId, status])).rowCount > 0;
+}
+
+export async function classifyReport(db: Queryable, reportId: string, change: { riskCategory: string | null; secretariats: string[]; services: string[] }): Promise<boolean> {
+  return (await db.query(
+    'UPDATE integrity_reports SET risk_category = $2, linked_secretariats = $3, linked_services = $4 WHERE id = $1',
+    // Each link once: a repeated one would count a report several times in the radar's clusters.
+    [reportId, change.riskCategory, [...new Set(change.secretariats)], [...new Set(change.services)]],
+  )).rowCount > 0;
+}
+
+/** A week after a report arrived, its receipt can no longer be told again, even to a retry. */
+export async function forgetRetryReceipts(storage: Storage, now = new Date()): Promise<number> {
+  return (await storage.query('UPDATE integrity_reports SET receipt_for_retry = NULL WHERE retry_until < $1 AND receipt_for_retry IS NOT NULL', [bahiaDay(now)])).rowCount;
+}

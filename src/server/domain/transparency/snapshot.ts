@@ -1,0 +1,344 @@
+/**
+ * Computes the public panel from what is stored: requests with their due dates and how long they waited
+ * for the citizen, evaluations, manifestações by type, integrity reports by month. Each figure comes from
+ * an aggregate scan with a FILTER per period (and per month of the trend), per (secretariat, service);
+ * see "How the figures are read fast" below.
+ *
+ * Two steps: `measure` reads raw numbers, `publish` applies the small-count rule to them, once, before
+ * anything is stored or served (see protectGroups for why hiding counts under 5 is not enough).
+ */
+import { bahiaDay } from '../../../shared/dates.ts';
+import type { Charter, Deadline } from '../../../shared/schemas.ts';
+import type { PanelSnapshot } from '../../../shared/transparency.ts';
+import { publish } from './publish.ts';
+import type { Period, RawEntry, RawSnapshot } from './raw-snapshot.ts';
+import type { Queryable } from '../../storage/types.ts';
+
+const DAY = 86_400_000;
+/** Bahia is UTC−3 all year: a Bahia day starts at 03:00 UTC. */
+const bahiaStart = (day: string) => new Date(`${day}T03:00:00.000Z`);
+
+export function monthsBack(now: Date, count: number): string[] {
+  const [year, month] = bahiaDay(now).split('-').map(Number) as [number, number];
+  return Array.from({ length: count }, (_, i) => new Date(Date.UTC(year, month - 1 - (count - 1 - i), 1)).toISOString().slice(0, 7));
+}
+
+export function periodsAt(now: Date, years: readonly number[]): Period[] {
+  const months = monthsBack(now, 12);
+  return [
+    { key: 'ultimos-30-dias', label: 'Últimos 30 dias', from: new Date(now.getTime() - 30 * DAY), to: now },
+    { key: 'ultimos-12-meses', label: 'Últimos 12 meses', from: bahiaStart(`${months[0]}-01`), to: now },
+    ...years.map((year) => ({ key: String(year), label: String(year), from: bahiaStart(`${year}-01-01`), to: year === Number(bahiaDay(now).slice(0, 4)) ? now : bahiaStart(`${year + 1}-01-01`) })),
+  ];
+}
+
+export function promiseWords(deadline: Deadline): string {
+  const unit = { minutes: 'minutos', hours: 'horas', business_days: 'dias úteis', calendar_days: 'dias', months: 'meses' }[deadline.unit];
+  return `até ${deadline.max} ${unit}`;
+}
+
+type Row = Record<string, unknown> & { secretariat_id: string; service_id: string | null };
+const num = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+const int = (value: unknown): number => num(value) ?? 0;
+
+/*
+ * How the figures are read fast (a million submissions in well under 2 s on PostgreSQL; see
+ * tests/bench/transparency.ts): counts are grouped by (secretariat, service) only, and each secretariat's
+ * totals are the sums of its rows, added up here; only the medians and p90s, which do not add up, are
+ * grouped by secretariat in SQL too. Each query reads only the rows its periods can hold, works out a
+ * row's values once (a subquery with OFFSET 0 keeps the planner from copying the expression into every
+ * aggregate) in double precision, and sorts once per period for both percentiles. Requests are read from
+ * a covering index (migration 011) in (secretariat, service) order: no row is visited and no sort is
+ * needed to group them. On PostgreSQL the queries run side by side on the pool's connections.
+ */
+
+/**
+ * Counts per (secretariat, service): a column per (metric, period) and per (metric, month of the trend),
+ * plus open and overdue today. The database only sorts the rows into slices of time (between any two
+ * instants where a period or a month starts or ends) and counts them per slice and outcome; the periods
+ * and months, each a run of whole slices, are added up here.
+ */
+async function requestCounts(db: Queryable, periods: readonly Period[], months: readonly string[], now: Date): Promise<Row[]> {
+  const [year, month] = months.at(-1)!.split('-').map(Number) as [number, number];
+  const monthStarts = [...months, new Date(Date.UTC(year, month, 1)).toISOString().slice(0, 7)].map((m) => bahiaStart(`${m}-01`).getTime());
+  const monthRanges = months.map((_m, i) => [monthStarts[i]!, i === months.length - 1 ? now.getTime() : monthStarts[i + 1]!] as const);
+  const periodRanges = periods.map((p) => [p.from.getTime(), p.to.getTime()] as const);
+  const edges = [...new Set([...monthRanges.flat(), ...periodRanges.flat()])].sort((x, y) => x - y);
+  // width_bucket: slice k (1 … edges.length − 1) is [edges[k − 1], edges[k]); 0 and edges.length are outside.
+  const slicesOf = ([from, to]: readonly [number, number]) => {
+    const inside = new Set<number>();
+    for (let k = 1; k < edges.length; k++) if (edges[k - 1]! >= from && edges[k]! <= to) inside.add(k);
+    return inside;
+  };
+  const periodSlices = periodRanges.map(slicesOf);
+  const monthSlices = monthRanges.map(slicesOf);
+  // One number per outcome (slices received and closed, and four flags): ((received × 100 + closed) × 16)
+  // + flags. Worked out in a subquery, so that the planner expects few groups and hashes them instead of
+  // sorting 800,000 rows.
+  const result = await db.query<{ secretariat_id: string; service_id: string; k: number; n: string | number }>(
+    `SELECT o.secretariat_id, o.service_id, o.k, count(*) AS n
+     FROM (
+       SELECT s.secretariat_id, s.service_id,
+         (width_bucket(s.received_at, $1::timestamptz[]) * 100 + coalesce(width_bucket(s.closed_at, $1::timestamptz[]), 99)) * 16
+           + (s.status = 'declined')::int
+           + coalesce(s.closed_at <= s.due_at, false)::int * 2
+           + (s.due_at IS NOT NULL)::int * 4
+           + (s.closed_at IS NULL AND s.status <> 'waiting_citizen' AND coalesce(s.due_at < $2, false))::int * 8 AS k
+       FROM submissions s WHERE s.kind = 'request'
+       OFFSET 0
+     ) o
+     GROUP BY 1, 2, 3`,
+    [edges.map((t) => new Date(t).toISOString()), now],
+  );
+  const rows = new Map<string, Row & Record<string, number>>();
+  for (const g of result.rows) {
+    const key = `${g.secretariat_id}\u0000${g.service_id}`;
+    let row = rows.get(key);
+    if (!row) rows.set(key, row = { secretariat_id: g.secretariat_id, service_id: g.service_id } as Row & Record<string, number>);
+    const n = Number(g.n);
+    const add = (column: string) => { row[column] = (row[column] ?? 0) + n; };
+    const k = Number(g.k);
+    const flags = { declined: (k & 1) !== 0, on_time: (k & 2) !== 0, with_due: (k & 4) !== 0, overdue: (k & 8) !== 0 };
+    const r = Math.floor(k / 1600);
+    const c = Math.floor(k / 16) % 100 === 99 ? null : Math.floor(k / 16) % 100;
+    if (c === null) add('open');
+    if (flags.overdue) add('overdue');
+    periodSlices.forEach((slices, i) => {
+      if (slices.has(r)) add(`received_${i}`);
+      if (c === null || !slices.has(c)) return;
+      add(`closed_${i}`);
+      if (flags.declined) add(`declined_${i}`);
+      if (flags.on_time) add(`on_time_${i}`);
+      if (flags.with_due) add(`with_due_${i}`);
+    });
+    monthSlices.forEach((slices, m) => {
+      if (slices.has(r)) add(`m_received_${m}`);
+      if (c === null || !slices.has(c)) return;
+      add(`m_closed_${m}`);
+      if (flags.on_time) add(`m_on_time_${m}`);
+      if (flags.with_due) add(`m_with_due_${m}`);
+    });
+  }
+  return [...rows.values()];
+}
+
+/**
+ * Median and p90 of the calendar days the city had each request closed in a period: arrival to closing,
+ * less the time it waited for the citizen. Per secretariat and per service (GROUPING SETS).
+ */
+async function requestTimes(db: Queryable, periods: readonly Period[], now: Date): Promise<(Row & { by_secretariat: number })[]> {
+  const params: unknown[] = [new Date(Math.min(...periods.map((p) => p.from.getTime()))), now];
+  const cols = periods.map((period, i) => {
+    params.push(period.from, period.to);
+    return `percentile_cont(ARRAY[0.5, 0.9]::float8[]) WITHIN GROUP (ORDER BY d.days) FILTER (WHERE d.closed_at >= $${params.length - 1} AND d.closed_at < $${params.length}) AS days_${i}`;
+  });
+  const result = await db.query<Row & { by_secretariat: number }>(
+    `SELECT d.secretariat_id, d.service_id, GROUPING(d.service_id) AS by_secretariat, ${cols.join(', ')}
+     FROM (
+       SELECT s.secretariat_id, s.service_id, s.closed_at,
+         greatest(0, date_part('epoch', s.closed_at - s.received_at) - s.paused_seconds) / 86400.0::float8 AS days
+       FROM submissions s WHERE s.kind = 'request' AND s.closed_at >= $1 AND s.closed_at < $2
+     ) d
+     GROUP BY GROUPING SETS ((d.secretariat_id), (d.secretariat_id, d.service_id))`,
+    params,
+  );
+  return result.rows;
+}
+
+/** Evaluations per (secretariat, service) and period: count, the grades' count and sum, each criterion ticked good or bad. */
+async function evaluationCounts(db: Queryable, periods: readonly Period[], criteria: readonly string[], now: Date): Promise<Row[]> {
+  const params: unknown[] = [new Date(Math.min(...periods.map((p) => p.from.getTime()))), now];
+  const flags = criteria.flatMap((criterion, c) => {
+    params.push(criterion);
+    return [
+      `coalesce(s.answers -> 'pontosPositivos' ? $${params.length}::text, false) AS good_${c}`,
+      `coalesce(s.answers -> 'pontosNegativos' ? $${params.length}::text, false) AS bad_${c}`,
+    ];
+  });
+  const cols: string[] = [];
+  periods.forEach((period, i) => {
+    params.push(period.from, period.to);
+    const within = `e.received_at >= $${params.length - 1} AND e.received_at < $${params.length}`;
+    cols.push(
+      `count(*) FILTER (WHERE ${within}) AS evaluations_${i}`,
+      `count(e.nota) FILTER (WHERE ${within}) AS graded_${i}`,
+      `sum(e.nota) FILTER (WHERE ${within}) AS grades_${i}`,
+    );
+    criteria.forEach((_criterion, c) => {
+      cols.push(
+        `count(*) FILTER (WHERE ${within} AND e.good_${c}) AS good_${i}_${c}`,
+        `count(*) FILTER (WHERE ${within} AND e.bad_${c}) AS bad_${i}_${c}`,
+      );
+    });
+  });
+  const result = await db.query<Row>(
+    `SELECT e.secretariat_id, e.service_id, ${cols.join(', ')}
+     FROM (
+       SELECT s.secretariat_id, s.service_id, s.received_at,
+         CASE WHEN s.answers ->> 'nota' ~ '^[1-5]$' THEN (s.answers ->> 'nota')::int END AS nota${flags.length ? `, ${flags.join(', ')}` : ''}
+       FROM submissions s WHERE s.kind = 'evaluation' AND s.received_at >= $1 AND s.received_at < $2
+       OFFSET 0
+     ) e
+     GROUP BY e.secretariat_id, e.service_id`,
+    params,
+  );
+  return result.rows;
+}
+
+/** Adds rows up per secretariat (key "s:id") beside the rows per service (key "v:secretariat:service"). */
+function withTotals<T extends Row>(rows: readonly T[]): Map<string, Record<string, number>> {
+  const map = new Map<string, Record<string, number>>();
+  const add = (key: string, row: T) => {
+    const sum = map.get(key) ?? {};
+    for (const [column, value] of Object.entries(row)) {
+      if (column === 'secretariat_id' || column === 'service_id' || value === null || value === undefined) continue;
+      sum[column] = (sum[column] ?? 0) + Number(value);
+    }
+    map.set(key, sum);
+  };
+  for (const row of rows) {
+    add(`s:${row.secretariat_id}`, row);
+    add(`v:${row.secretariat_id}:${row.service_id}`, row);
+  }
+  return map;
+}
+
+/** percentile_cont's array, as the driver gives it (PGlite and pg parse float8[]; text is read too). */
+function pair(value: unknown): [number | null, number | null] {
+  if (value === null || value === undefined) return [null, null];
+  const list = Array.isArray(value) ? value : String(value).replace(/[{}]/g, '').split(',');
+  return [num(list[0]), num(list[1])];
+}
+
+/** The Ouvidoria's form: the manifestation form whose "tipo" offers reclamação. */
+function ouvidoriaFormId(charter: Charter): string | null {
+  return charter.forms.find((f) => f.kind === 'manifestation' && f.fields.some((field) => field.id === 'tipo' && field.options?.some((o) => o.value === 'reclamacao')))?.id ?? null;
+}
+
+export interface MeasureOptions {
+  /** The years to report besides the rolling windows; default: the current one and up to two before it with data. */
+  years?: readonly number[];
+}
+
+export async function measure(db: Queryable, charter: Charter, now = new Date(), options: MeasureOptions = {}): Promise<RawSnapshot> {
+  const currentYear = Number(bahiaDay(now).slice(0, 4));
+  let years = options.years;
+  if (!years) {
+    // The two years before this one are reported when they hold any submission (an index lookup each).
+    const found = await db.query<{ older: boolean; previous: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM submissions WHERE received_at >= $1 AND received_at < $2) AS older,
+              EXISTS (SELECT 1 FROM submissions WHERE received_at >= $2 AND received_at < $3) AS previous`,
+      [bahiaStart(`${currentYear - 2}-01-01`), bahiaStart(`${currentYear - 1}-01-01`), bahiaStart(`${currentYear}-01-01`)],
+    );
+    const row = found.rows[0];
+    years = [currentYear, ...(row?.previous ? [currentYear - 1] : []), ...(row?.older ? [currentYear - 2] : [])];
+  }
+  const periods = periodsAt(now, years);
+  const months = monthsBack(now, 12);
+  const evaluationForm = charter.forms.find((f) => f.kind === 'evaluation');
+  const criteria = evaluationForm?.fields.find((f) => f.id === 'pontosPositivos')?.options?.map((o) => o.value) ?? [];
+
+  const [requests, times, evaluations] = await Promise.all([
+    requestCounts(db, periods, months, now),
+    requestTimes(db, periods, now),
+    evaluationCounts(db, periods, criteria, now),
+  ]);
+  const requestsBy = withTotals(requests);
+  const timesBy = new Map(times.map((row) => [Number(row.by_secretariat) ? `s:${row.secretariat_id}` : `v:${row.secretariat_id}:${row.service_id}`, row]));
+  const evaluationsBy = withTotals(evaluations);
+
+  const entry = (k: string, id: string, name: string): RawEntry => {
+    const r = requestsBy.get(k);
+    const t = timesBy.get(k);
+    const e = evaluationsBy.get(k);
+    return {
+      id,
+      name,
+      periods: periods.map((_, i) => {
+        const [medianDays, p90Days] = pair(t?.[`days_${i}`]);
+        const graded = int(e?.[`graded_${i}`]);
+        return {
+          received: int(r?.[`received_${i}`]),
+          closed: int(r?.[`closed_${i}`]),
+          declined: int(r?.[`declined_${i}`]),
+          onTime: int(r?.[`on_time_${i}`]),
+          withDue: int(r?.[`with_due_${i}`]),
+          medianDays,
+          p90Days,
+          evaluations: int(e?.[`evaluations_${i}`]),
+          graded,
+          gradeSum: int(e?.[`grades_${i}`]),
+          good: criteria.map((_c, c) => int(e?.[`good_${i}_${c}`])),
+          bad: criteria.map((_c, c) => int(e?.[`bad_${i}_${c}`])),
+        };
+      }),
+      open: int(r?.open),
+      overdue: int(r?.overdue),
+      trend: months.map((month, m) => ({
+        month,
+        received: int(r?.[`m_received_${m}`]),
+        closed: int(r?.[`m_closed_${m}`]),
+        onTime: int(r?.[`m_on_time_${m}`]),
+        withDue: int(r?.[`m_with_due_${m}`]),
+      })),
+    };
+  };
+
+  // Manifestações to the Ouvidoria by type, and the complaints about each secretariat (art. 23): a
+  // complaint counts against the secretariat the Ouvidoria forwarded it to.
+  const formId = ouvidoriaFormId(charter);
+  const typeParams: unknown[] = [formId, new Date(Math.min(...periods.map((p) => p.from.getTime()))), now];
+  const typeCols = periods.map((period, i) => {
+    typeParams.push(period.from, period.to);
+    return `count(*) FILTER (WHERE s.received_at >= $${typeParams.length - 1} AND s.received_at < $${typeParams.length}) AS p_${i}`;
+  });
+  const byType = await db.query<Record<string, unknown> & { tipo: string | null }>(
+    `SELECT s.answers ->> 'tipo' AS tipo, ${typeCols.join(', ')}
+     FROM submissions s WHERE s.kind = 'manifestation' AND s.form_id = $1 AND s.received_at >= $2 AND s.received_at < $3 GROUP BY 1`,
+    typeParams,
+  );
+  const tipos = charter.forms.find((f) => f.id === formId)?.fields.find((f) => f.id === 'tipo')?.options?.map((o) => o.value) ?? [];
+  const manifestations = tipos.map((tipo) => {
+    const row = byType.rows.find((r) => r.tipo === tipo);
+    return { tipo, perPeriod: periods.map((_, i) => int(row?.[`p_${i}`])) };
+  });
+  const last12 = periods[1]!;
+  const complaintRows = await db.query<{ secretariat: string | null; n: number }>(
+    `SELECT s.forwarded_to AS secretariat, count(*)::int AS n
+     FROM submissions s WHERE s.kind = 'manifestation' AND s.form_id = $1 AND s.answers ->> 'tipo' = 'reclamacao'
+       AND s.received_at >= $2 AND s.received_at < $3
+     GROUP BY 1`,
+    [formId, last12.from, last12.to],
+  );
+  const complaintsBy = new Map(complaintRows.rows.map((row) => [row.secretariat, row.n]));
+
+  const integrity = await db.query<{ month: string; n: number }>(
+    // Only days that are over: a count that grew during the day would time a report's arrival to the
+    // snapshot's minute, and a report's time is kept to the day.
+    `SELECT to_char(received_day, 'YYYY-MM') AS month, count(*)::int AS n FROM integrity_reports
+     WHERE received_day >= $1::date AND received_day < $2::date GROUP BY 1`,
+    [`${months[0]}-01`, bahiaDay(now)],
+  );
+  const integrityBy = new Map(integrity.rows.map((row) => [row.month, row.n]));
+
+  const requestForms = new Set(charter.forms.filter((f) => f.kind === 'request').map((f) => f.id));
+  return {
+    now,
+    periods,
+    months,
+    criteria,
+    secretariats: charter.secretariats.map((s) => entry(`s:${s.id}`, s.id, s.name)),
+    services: charter.services
+      .filter((service) => service.formId && requestForms.has(service.formId))
+      .map((service) => ({ ...entry(`v:${service.secretariatId}:${service.id}`, service.id, service.name), secretariatId: service.secretariatId, promise: promiseWords(service.deadline) })),
+    manifestations,
+    complaints: charter.secretariats.map((s) => ({ secretariatId: s.id, name: s.name, complaints: complaintsBy.get(s.id) ?? 0 })),
+    complaintsNotForwarded: complaintsBy.get(null) ?? 0,
+    integrityReports: months.map((month) => ({ month, reports: integrityBy.get(month) ?? 0 })),
+  };
+}
+
+/** The panel as published: measured, then the small-count rule applied (publish.ts). */
+export async function computeSnapshot(db: Queryable, charter: Charter, now = new Date(), options: MeasureOptions = {}): Promise<PanelSnapshot> {
+  return publish(await measure(db, charter, now, options));
+}

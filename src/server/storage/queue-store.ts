@@ -1,0 +1,274 @@
+/**
+ * The work queue's queries. Every one of them is limited by visibleScopes (permissions.ts), so a list,
+ * a count, an export or a page of a request can reach no further than what the role may see. Order: open
+ * before closed, then by due date (overdue first), then id — a keyset that pages without OFFSET.
+ */
+import type { SubmissionKind, SubmissionStatus } from '../../shared/schemas.ts';
+import type { QueueFilter } from '../../shared/staff.ts';
+import type { Queryable } from './types.ts';
+import { can, visibleScopes, type Actor } from '../domain/permissions.ts';
+
+export interface QueueRow {
+  id: string;
+  protocol: string;
+  kind: SubmissionKind;
+  service_id: string;
+  secretariat_id: string;
+  status: SubmissionStatus;
+  received_at: Date;
+  due_at: Date | null;
+  closed_at: Date | null;
+  district: string | null;
+  village: string | null;
+  assigned_to: string | null;
+  assigned_name: string | null;
+  forwarded_to: string | null;
+  extended: boolean;
+  [key: string]: unknown;
+}
+
+/** The opaque cursor: where the last row sat in the order. */
+interface Cursor {
+  c: boolean;
+  d: string;
+  i: string;
+}
+
+export function encodeCursor(row: QueueRow): string {
+  // No due date sorts as 'infinity' (ORDER_KEY); the cursor says so in PostgreSQL's own word.
+  const cursor: Cursor = { c: row.closed_at !== null, d: row.due_at ? row.due_at.toISOString() : 'infinity', i: row.id };
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+function decodeCursor(text: string): Cursor | null {
+  try {
+    const cursor = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Cursor;
+    // Exactly what encodeCursor writes: anything else would reach the database's casts and fail there.
+    if (typeof cursor.c !== 'boolean' || typeof cursor.d !== 'string' || typeof cursor.i !== 'string') return null;
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(cursor.i)) return null;
+    if (cursor.d !== 'infinity' && !(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(cursor.d) && new Date(cursor.d).toISOString() === cursor.d)) return null;
+    return cursor;
+  } catch {
+    return null;
+  }
+}
+
+/** The filter's conditions (without the status part when `withoutStatus`), their parameters numbered from $1. */
+function filterOf(actor: Actor, filter: QueueFilter, now: Date, { withoutStatus = false } = {}): { where: string[]; params: unknown[] } {
+  const params: unknown[] = [];
+  const where: string[] = [];
+  const add = (sql: string, value: unknown) => {
+    params.push(value);
+    where.push(sql.replaceAll('?', `$${params.length}`));
+  };
+  if (filter.secretariat) add('s.secretariat_id = ?', filter.secretariat);
+  if (filter.service) add('s.service_id = ?', filter.service);
+  if (filter.status && !withoutStatus) add('s.status = ?', filter.status);
+  if (filter.district) add('s.district = ?', filter.district);
+  if (filter.village) add('s.village = ?', filter.village);
+  if (filter.overdue) add(`s.closed_at IS NULL AND s.status <> 'waiting_citizen' AND s.due_at < ?`, now);
+  if (filter.mine) add('s.assigned_to = ?', actor.id);
+  if (filter.from) add(`s.received_at >= (?::date + time '03:00')`, filter.from);
+  if (filter.to) add(`s.received_at < (?::date + 1 + time '03:00')`, filter.to);
+  if (filter.protocol) add('s.protocol = ?', filter.protocol.replace(/-(\d+)$/, (_m, n: string) => `-${n.padStart(6, '0')}`));
+  // A manifestação's protocol stays with the Ouvidoria (queue-access.ts, readsWithoutIdentity): a secretariat
+  // typing the number after a citizen's named request must not find the manifestação sent with it.
+  if (filter.protocol && !can(actor, 'manifestations.read')) where.push(`s.kind <> 'manifestation'`);
+  return { where, params };
+}
+
+/**
+ * The slices of the actor's view a filter reaches (permissions.ts, visibleScopes), each as a condition:
+ * evaluations are feedback, not work, so the queue holds them only when asked for by kind; a filter on a
+ * secretariat leaves out the other secretariats' requests at once.
+ */
+function scopesOf(actor: Actor, filter: QueueFilter, params: unknown[]): string[] {
+  return visibleScopes(actor)
+    .filter((scope) => (filter.kind ? scope.kind === filter.kind : scope.kind !== 'evaluation'))
+    .filter((scope) => !(filter.secretariat && scope.through?.column === 'secretariat_id' && scope.through.secretariat !== filter.secretariat))
+    .map((scope) => {
+      if (!scope.through) return `s.kind = '${scope.kind}'`;
+      params.push(scope.through.secretariat);
+      return `s.${scope.through.column} = $${params.length} AND s.kind = '${scope.kind}'`;
+    });
+}
+
+const BRANCH_COLUMNS = `s.id, s.protocol, s.kind, s.service_id, s.secretariat_id, s.status, s.received_at, s.due_at, s.closed_at,
+  s.district, s.village, s.assigned_to, s.forwarded_to, s.extended`;
+const COLUMNS = `${BRANCH_COLUMNS}, a.name AS assigned_name`;
+/** The queue's order, as the indexes of migration 017 store it. */
+const ORDER_KEY = `(s.closed_at IS NOT NULL), coalesce(s.due_at, 'infinity'::timestamptz), s.id`;
+
+/**
+ * A page of the queue: per slice of the actor's view, the first rows after the cursor in the order of its
+ * index (ORDER BY … LIMIT, so it stops after limit + 1 rows), then those few merged. One OR over kinds and
+ * secretariats would read every row the actor sees and sort them, page after page.
+ */
+export async function queuePage(db: Queryable, actor: Actor, filter: QueueFilter, now = new Date()): Promise<{ rows: QueueRow[]; next: string | null }> {
+  const limit = Math.min(Math.max(Number(filter.limit ?? 50), 1), 200);
+  const { where, params } = filterOf(actor, filter, now);
+  const cursor = filter.after ? decodeCursor(filter.after) : null;
+  if (cursor) {
+    params.push(cursor.c, cursor.d, cursor.i);
+    where.push(`(${ORDER_KEY}) > ($${params.length - 2}::boolean, $${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+  }
+  const scopes = scopesOf(actor, filter, params);
+  if (!scopes.length) return { rows: [], next: null };
+  const branches = scopes.map((scope) =>
+    `(SELECT ${BRANCH_COLUMNS} FROM submissions s WHERE ${[scope, ...where].join(' AND ')} ORDER BY ${ORDER_KEY} LIMIT ${limit + 1})`);
+  const result = await db.query<QueueRow>(
+    `SELECT ${COLUMNS} FROM (${branches.join(' UNION ALL ')}) s LEFT JOIN staff_accounts a ON a.id = s.assigned_to
+     ORDER BY ${ORDER_KEY} LIMIT ${limit + 1}`,
+    params,
+  );
+  const rows = result.rows.slice(0, limit);
+  return { rows, next: result.rows.length > limit ? encodeCursor(rows.at(-1)!) : null };
+}
+
+/** The count per status of what a filter reaches (its status aside): one grouped query over every slice. */
+export async function queueCounts(db: Queryable, actor: Actor, filter: QueueFilter, now = new Date()): Promise<Record<string, number>> {
+  const { where, params } = filterOf(actor, filter, now, { withoutStatus: true });
+  const scopes = scopesOf(actor, filter, params);
+  if (!scopes.length) return {};
+  const branches = scopes.map((scope) => `SELECT s.status FROM submissions s WHERE ${[scope, ...where].join(' AND ')}`);
+  const result = await db.query<{ status: string; n: number }>(
+    `SELECT status, count(*)::int AS n FROM (${branches.join(' UNION ALL ')}) s GROUP BY status`,
+    params,
+  );
+  return Object.fromEntries(result.rows.map((row) => [row.status, row.n]));
+}
+
+/** Every row of a filter, a slice at a time (the export streams them; 100,000 rows never sit in memory). */
+export async function* queueRows(db: Queryable, actor: Actor, filter: QueueFilter, now = new Date()): AsyncGenerator<QueueRow> {
+  let after: string | undefined;
+  for (;;) {
+    const page = await queuePage(db, actor, { ...filter, limit: '200', ...(after ? { after } : {}) }, now);
+    yield* page.rows;
+    if (!page.next) return;
+    after = page.next;
+  }
+}
+
+export interface SubmissionFull extends QueueRow {
+  form_id: string;
+  form_version: number;
+  answers: Record<string, unknown>;
+  attachments: { sha256: string; type: string; size: number; fieldId: string }[];
+  created_at: Date;
+}
+
+export async function findForStaff(db: Queryable, id: string): Promise<SubmissionFull | null> {
+  const result = await db.query<SubmissionFull>(
+    `SELECT ${COLUMNS}, s.form_id, s.form_version, s.answers, s.attachments, s.created_at
+     FROM submissions s LEFT JOIN staff_accounts a ON a.id = s.assigned_to WHERE s.id = $1`,
+    [id],
+  );
+  return result.rows[0] ?? null;
+}
+
+export type EventRow = {
+  at: Date;
+  type: 'status' | 'question' | 'reply' | 'transfer' | 'assign' | 'note' | 'forward' | 'internal_answer';
+  status: SubmissionStatus | null;
+  text: string | null;
+  public: boolean;
+  by: string | null;
+};
+
+/** A request's whole story: public status events, the citizen's replies and the staff's internal events. */
+export async function eventsOf(db: Queryable, id: string): Promise<EventRow[]> {
+  const result = await db.query<EventRow>(
+    `SELECT h.at, CASE WHEN h.status = 'waiting_citizen' THEN 'question' ELSE 'status' END AS type, h.status, h.note AS text, true AS public, a.name AS by
+       FROM status_history h LEFT JOIN staff_accounts a ON a.id = h.account_id WHERE h.submission_id = $1
+     UNION ALL
+     SELECT r.received_at, 'reply', NULL, r.text, true, NULL FROM citizen_replies r WHERE r.submission_id = $1
+     UNION ALL
+     SELECT e.at, e.type, NULL, e.text, false, a.name FROM staff_events e LEFT JOIN staff_accounts a ON a.id = e.account_id WHERE e.submission_id = $1
+     ORDER BY 1`,
+    [id],
+  );
+  return result.rows;
+}
+
+export async function addStaffEvent(db: Queryable, submissionId: string, accountId: string, type: 'note' | 'assign' | 'transfer' | 'forward' | 'internal_answer', text: string, at = new Date()): Promise<void> {
+  await db.query('INSERT INTO staff_events (submission_id, at, account_id, type, text) VALUES ($1, $2, $3, $4, $5)', [submissionId, at, accountId, type, text]);
+}
+
+/** The waiting-for-the-citizen intervals of a request (the deadline's clock stops during them). */
+export async function pausesOf(db: Queryable, id: string): Promise<{ from: string; to?: string }[]> {
+  const history = await db.query<{ status: SubmissionStatus; at: Date }>('SELECT status, at FROM status_history WHERE submission_id = $1 ORDER BY at, id', [id]);
+  const pauses: { from: string; to?: string }[] = [];
+  for (const event of history.rows) {
+    const open = pauses.at(-1);
+    if (event.status === 'waiting_citizen') {
+      if (!open || open.to) pauses.push({ from: event.at.toISOString() });
+    } else if (open && !open.to) {
+      open.to = event.at.toISOString();
+    }
+  }
+  return pauses;
+}
+
+// ---------------------------------------------------------------- a staff action's writes (each inside its transaction)
+
+/** A request moved to another secretariat (unassigned there); false when it is no longer where it was read. */
+export async function moveToSecretariat(tx: Queryable, id: string, from: string, to: string): Promise<boolean> {
+  const moved = await tx.query('UPDATE submissions SET secretariat_id = $3, assigned_to = NULL WHERE id = $1 AND secretariat_id = $2', [id, from, to]);
+  return moved.rowCount > 0;
+}
+
+export async function forwardTo(tx: Queryable, id: string, secretariatId: string): Promise<boolean> {
+  const forwarded = await tx.query('UPDATE submissions SET forwarded_to = $2 WHERE id = $1 AND closed_at IS NULL', [id, secretariatId]);
+  return forwarded.rowCount > 0;
+}
+
+/** Law 13.460 art. 16: once. False when it already was (two Ouvidoria tabs at once extend it once). */
+export async function extendOnce(tx: Queryable, id: string): Promise<boolean> {
+  const extended = await tx.query(`UPDATE submissions SET extended = true, due_at = due_at + interval '30 days' WHERE id = $1 AND NOT extended AND closed_at IS NULL`, [id]);
+  return extended.rowCount > 0;
+}
+
+export async function assignTo(tx: Queryable, id: string, accountId: string | null): Promise<void> {
+  await tx.query('UPDATE submissions SET assigned_to = $2 WHERE id = $1', [id, accountId]);
+}
+
+// ---------------------------------------------------------------- answer templates
+
+export interface TemplateRow {
+  id: string;
+  service_id: string;
+  title: string;
+  text: string;
+  [key: string]: unknown;
+}
+
+export async function templatesOf(db: Queryable, serviceId: string): Promise<TemplateRow[]> {
+  return (await db.query<TemplateRow>('SELECT id, service_id, title, text FROM answer_templates WHERE service_id = $1 ORDER BY title', [serviceId])).rows;
+}
+
+export async function insertTemplate(tx: Queryable, template: { id: string; serviceId: string; title: string; text: string; createdBy: string }): Promise<void> {
+  await tx.query('INSERT INTO answer_templates (id, service_id, title, text, created_by) VALUES ($1, $2, $3, $4, $5)', [template.id, template.serviceId, template.title, template.text, template.createdBy]);
+}
+
+// ---------------------------------------------------------------- colleagues
+
+export interface ColleagueRow {
+  id: string;
+  name: string;
+  secretariats: string[];
+  [key: string]: unknown;
+}
+
+/**
+ * Who a request can be assigned to: enabled atendentes and gestores sharing a secretariat with the actor.
+ * Only those rows are read (`&&` is array overlap), never every account of the city hall.
+ */
+export async function colleaguesOf(db: Queryable, secretariats: readonly string[]): Promise<ColleagueRow[]> {
+  if (!secretariats.length) return [];
+  const result = await db.query<ColleagueRow>(
+    `SELECT id, name, secretariats FROM staff_accounts
+     WHERE disabled_at IS NULL AND roles && ARRAY['atendente', 'gestor']::text[] AND secretariats && $1::text[] ORDER BY name`,
+    [[...secretariats]],
+  );
+  return result.rows;
+}
