@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CONFIRM_RETRY_MS, drainOutbox, MESSAGES, STUCK_RETRY_MS, type LockManagerLike } from '../../src/sync/drain.ts';
-import { BACKOFF_BASE_MS } from '../../src/sync/backoff.ts';
-import { enqueueReply } from '../../src/sync/reply.ts';
+import { CONFIRM_RETRY_MS, drainOutbox, MESSAGES, STUCK_RETRY_MS, type LockManagerLike } from '../../src/sync/drain/loop.ts';
+import { BACKOFF_BASE_MS } from '../../src/sync/drain/backoff.ts';
+import { enqueueReply } from '../../src/sync/outbox/reply.ts';
 import { createFakeEndpoint } from './sync-fake-endpoint.ts';
 import { clock, depsFor, freshDb, PAST_CONFIRMATION_MS, queue } from './sync-test-kit.ts';
 

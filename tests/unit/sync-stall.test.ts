@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { drainOutbox, MESSAGES, requestTimeout } from '../../src/sync/drain.ts';
+import { drainOutbox, MESSAGES, requestTimeout } from '../../src/sync/drain/loop.ts';
 import { createFakeEndpoint } from './sync-fake-endpoint.ts';
 import { depsFor, freshDb, queue } from './sync-test-kit.ts';
 

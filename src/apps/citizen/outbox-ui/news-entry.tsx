@@ -1,6 +1,6 @@
 /** "Novidades" on the home page: how many requests the city answered since the person last looked. */
-import { getOutboxDb } from '../../../sync/db.ts';
-import { countNews } from '../../../sync/news.ts';
+import { getOutboxDb } from '../../../sync/outbox/db.ts';
+import { countNews } from '../../../sync/outbox/news.ts';
 import { useLiveQuery } from './use-live-query.ts';
 import './outbox.css';
 

@@ -3,8 +3,8 @@
  * each linking to "Minhas solicitações". The news count is also the app icon's badge where the browser has one.
  */
 import { useEffect } from 'preact/hooks';
-import { countUnsent, getOutboxDb } from '../../../sync/db.ts';
-import { countNews } from '../../../sync/news.ts';
+import { countUnsent, getOutboxDb } from '../../../sync/outbox/db.ts';
+import { countNews } from '../../../sync/outbox/news.ts';
 import { useLiveQuery } from './use-live-query.ts';
 
 type BadgeNavigator = Navigator & { setAppBadge?: (count: number) => Promise<void>; clearAppBadge?: () => Promise<void> };

@@ -5,8 +5,8 @@
  * installed on the home screen; elsewhere, without it, news still shows in the app.
  */
 import { PushKeySchema, parseAnswer } from '../../../shared/schemas.ts';
-import { getOutboxDb, noteNamedTraffic } from '../../../sync/db.ts';
-import { followedRequestIds } from '../../../sync/status.ts';
+import { getOutboxDb, noteNamedTraffic } from '../../../sync/outbox/db.ts';
+import { followedRequestIds } from '../../../sync/status/status-reader.ts';
 
 const PUSH_FLAG = 'pushFollowing';
 

@@ -1,5 +1,5 @@
 /** Asks Chromium to wake the service worker when signal returns (tag 'conecta-outbox'). A bonus, never relied on. */
-import { BACKGROUND_SYNC_TAG } from '../../../sync/sync-engine.ts';
+import { BACKGROUND_SYNC_TAG } from '../../../sync/drain/sync-engine.ts';
 
 interface SyncCapableRegistration extends ServiceWorkerRegistration {
   sync?: { register(tag: string): Promise<void> };

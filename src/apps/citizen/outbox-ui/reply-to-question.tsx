@@ -3,9 +3,9 @@
  * and sent when there is signal (exactly once, like any request).
  */
 import { useRef, useState } from 'preact/hooks';
-import { getOutboxDb, type OutboxRecord } from '../../../sync/db.ts';
-import { enqueueReply, repliesTo } from '../../../sync/reply.ts';
-import { requestSync } from '../../../sync/sync-engine.ts';
+import { getOutboxDb, type OutboxRecord } from '../../../sync/outbox/db.ts';
+import { enqueueReply, repliesTo } from '../../../sync/outbox/reply.ts';
+import { requestSync } from '../../../sync/drain/sync-engine.ts';
 import { dateWords } from './state-words.ts';
 import { useLiveQuery } from './use-live-query.ts';
 

@@ -7,10 +7,10 @@
  * the queue of a secretariat), and a file carried by hand to a counter is the opposite of an anonymous
  * channel. It stays on the phone and goes by itself when there is signal; the page says so.
  */
-import { OUTBOX_EXPORT_FORMAT, type OutboxExport, type Submission } from '../shared/schemas.ts';
+import { OUTBOX_EXPORT_FORMAT, type OutboxExport, type Submission } from '../../shared/schemas.ts';
 import { isIntegrity, UNSENT_STATES, type BlobRow, type OutboxDb } from './db.ts';
 import { toSubmission } from './enqueue.ts';
-import { deviceSalt } from './hash.ts';
+import { deviceSalt } from './file-address.ts';
 
 export async function buildOutboxExport(db: OutboxDb, now: () => number = Date.now): Promise<OutboxExport> {
   const { submissions, blobs } = await db.transaction('r', db.records, db.blobs, async () => {

@@ -16,19 +16,19 @@
  * - A record of the integrity channel (sync/integrity.ts) is never in a batch: it goes alone, by its own
  *   route, a random 3–30 s after it became due, and only in a drain that sent nothing else (sendIntegrity).
  */
-import { ReportAcceptedSchema } from '../shared/integrity.ts';
+import { ReportAcceptedSchema } from '../../shared/integrity.ts';
 import {
   ATTACHMENT_SALT_HEADER, ApiErrorSchema, MAX_BATCH, MAX_REPLIES, MAX_STATUS_IDS, StatusBatchResponseSchema, SyncResponseSchema,
   parseAnswer, type ApiError, type Receipt, type SyncItemResult,
-} from '../shared/schemas.ts';
+} from '../../shared/schemas.ts';
 import { backoffDelay } from './backoff.ts';
-import { deleteUnreferencedBlobs } from './blob-store.ts';
-import { DUE_STATES, isIntegrity, namedTrafficAt, type OutboxDb, type OutboxRecord } from './db.ts';
-import { toSubmission } from './enqueue.ts';
-import { deviceSalt } from './hash.ts';
-import { integrityDelay, integrityRequest, setMessageReceived, setReportReceived } from './integrity.ts';
-import { rekeyLegacyPhotos } from './rekey.ts';
-import { toReply } from './reply.ts';
+import { deleteUnreferencedBlobs } from '../outbox/blob-store.ts';
+import { DUE_STATES, isIntegrity, namedTrafficAt, type OutboxDb, type OutboxRecord } from '../outbox/db.ts';
+import { toSubmission } from '../outbox/enqueue.ts';
+import { deviceSalt } from '../outbox/file-address.ts';
+import { integrityDelay, integrityRequest, setMessageReceived, setReportReceived } from '../outbox/integrity.ts';
+import { rekeyLegacyPhotos } from '../outbox/rekey.ts';
+import { toReply } from '../outbox/reply.ts';
 
 export const SYNC_LOCK_NAME = 'conecta-outbox-sync';
 

@@ -11,11 +11,11 @@
  *
  * The sending itself is in drain.ts (sendIntegrity), with the same states, retries and lock as the rest.
  */
-import { withoutMetadata } from '../shared/file-metadata.ts';
+import { withoutMetadata } from '../../shared/file-metadata.ts';
 import {
   IDENTITY_FIELDS, INTEGRITY_SERVICE_ID, type FollowUp, type IdentificationMode, type IntegrityReport, type ReporterMessage,
-} from '../shared/integrity.ts';
-import type { Answers, Attachment } from '../shared/schemas.ts';
+} from '../../shared/integrity.ts';
+import type { Answers, Attachment } from '../../shared/schemas.ts';
 import { deleteUnreferencedBlobs } from './blob-store.ts';
 import { isIntegrity, UNSENT_STATES, type OutboxDb, type OutboxRecord } from './db.ts';
 import { correctionDraftId } from './drafts.ts';

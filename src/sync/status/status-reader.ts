@@ -3,8 +3,8 @@
  * ids are the capability). Answers are parsed with the shared schema: a captive portal's page or a
  * proxy's error never reaches the phone's database.
  */
-import { MAX_STATUS_IDS, StatusBatchResponseSchema, parseAnswer } from '../shared/schemas.ts';
-import { isIntegrity, noteNamedTraffic, type OutboxDb } from './db.ts';
+import { MAX_STATUS_IDS, StatusBatchResponseSchema, parseAnswer } from '../../shared/schemas.ts';
+import { isIntegrity, noteNamedTraffic, type OutboxDb } from '../outbox/db.ts';
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
