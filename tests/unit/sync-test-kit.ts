@@ -3,7 +3,7 @@ import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { openOutboxDb, type OutboxDb } from '../../src/sync/outbox/db.ts';
 import { enqueueSubmission, type EnqueueInput } from '../../src/sync/outbox/enqueue.ts';
 import { fileAddress } from '../../src/sync/outbox/file-address.ts';
-import type { SyncDeps } from '../../src/sync/drain/loop.ts';
+import type { SyncDeps } from '../../src/sync/drain/deps.ts';
 import { createFakeEndpoint } from './sync-fake-endpoint.ts';
 
 export function freshDb(name?: string): { db: OutboxDb; factory: InstanceType<typeof IDBFactory> } {

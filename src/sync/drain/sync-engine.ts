@@ -4,9 +4,8 @@
  * drain at a time in this context and keeps a timer while work is waiting.
  */
 import { getOutboxDb } from '../outbox/db.ts';
-import { drainOutbox, type DrainOptions, type DrainReport, type LockManagerLike, type SyncDeps } from './loop.ts';
-
-export { drainOutbox, SYNC_LOCK_NAME, type DrainReport, type SyncDeps } from './loop.ts';
+import type { DrainOptions, DrainReport, LockManagerLike, SyncDeps } from './deps.ts';
+import { drainOutbox } from './loop.ts';
 
 /** The Background Sync tag the page registers and the service worker answers. */
 export const BACKGROUND_SYNC_TAG = 'conecta-outbox';
