@@ -23,7 +23,7 @@ interface SyncEvent extends ExtendableEvent {
   readonly lastChance: boolean;
 }
 
-export function registerBackgroundSync(self: ServiceWorkerGlobalScope): void {
+export function drainOnBackgroundSync(self: ServiceWorkerGlobalScope): void {
   self.addEventListener('sync', (event) => {
     const sync = event as SyncEvent;
     if (sync.tag !== BACKGROUND_SYNC_TAG) return;

@@ -33,7 +33,7 @@ export interface RecordSummary {
 }
 
 /**
- * What a record of the integrity channel carries besides the common fields (sync/integrity.ts). It never
+ * What a record of the integrity channel carries besides the common fields (sync/outbox/integrity.ts). It never
  * takes the named path: no batch, no protocol, no status read, no push, no "Salvar cópia".
  */
 export interface IntegrityPart {

@@ -27,7 +27,7 @@ export interface EnqueueInput {
   summary: Omit<RecordSummary, 'byteSize'>;
   /** The draft this submission came from; removed in the same transaction. */
   draftId?: string;
-  /** A denúncia of the integrity channel (sync/integrity.ts enqueueIntegrityReport): it goes alone, by its own route. */
+  /** A denúncia of the integrity channel (sync/outbox/integrity.ts enqueueIntegrityReport): it goes alone, by its own route. */
   integrity?: IntegrityPart;
 }
 

@@ -17,6 +17,7 @@ import {
 } from '../../shared/integrity.ts';
 import type { Answers, Attachment } from '../../shared/schemas.ts';
 import { deleteUnreferencedBlobs } from './blob-store.ts';
+import { bytesToBase64 } from './base64.ts';
 import { isIntegrity, UNSENT_STATES, type OutboxDb, type OutboxRecord } from './db.ts';
 import { correctionDraftId } from './drafts.ts';
 import { enqueueSubmission, recordByteSize, type EnqueueInput, type OutboxFile } from './enqueue.ts';
@@ -96,12 +97,6 @@ export async function enqueueIntegrityMessage(
     await db.records.put(record);
     return record;
   }));
-}
-
-export function bytesToBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
 }
 
 /** The files of a record, inline and without metadata; `missing` names one gone from the phone. */

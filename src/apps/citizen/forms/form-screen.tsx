@@ -13,7 +13,7 @@ import { correctionDraftId, createDraftWriter, findResumableDraft, saveDraftWith
 import { enqueueSubmission } from '../../../sync/outbox/enqueue.ts';
 import { enqueueIntegrityReport } from '../../../sync/outbox/integrity.ts';
 import { fileAddress } from '../../../sync/outbox/file-address.ts';
-import { registerBackgroundSync } from '../outbox-ui/register-background-sync.ts';
+import { requestBackgroundSync } from '../outbox-ui/register-background-sync.ts';
 import { requestSync } from '../../../sync/drain/sync-engine.ts';
 import { dateWords } from '../outbox-ui/state-words.ts';
 import { attachmentsFor, createFormState, type FormState } from './form-state.ts';
@@ -323,7 +323,7 @@ function FormFiller({ service, session }: { service: Service; session: Session }
         summary: { serviceName: service.name, formTitle: form.title },
         draftId: session.draftId,
       };
-      // The integrity channel's denúncia travels alone, by its own route (sync/integrity.ts).
+      // The integrity channel's denúncia travels alone, by its own route (sync/outbox/integrity.ts).
       if (identificationRef.current) await enqueueIntegrityReport(getOutboxDb(), { ...input, identification: identificationRef.current });
       else await enqueueSubmission(getOutboxDb(), input);
     } catch (error) {
@@ -331,7 +331,7 @@ function FormFiller({ service, session }: { service: Service; session: Session }
       setSubmitProblem(error instanceof Error && /^(StorageFullError|MissingFileError)$/.test(error.name) ? error.message : 'Não foi possível guardar o envio neste aparelho. Tente de novo.');
       return;
     }
-    void registerBackgroundSync();
+    void requestBackgroundSync();
     void requestSync('enqueue');
     navigate(`/minhas-solicitacoes/${session.recordId}?novo=1`, { replace: true });
   };

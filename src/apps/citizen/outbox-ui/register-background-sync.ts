@@ -5,7 +5,7 @@ interface SyncCapableRegistration extends ServiceWorkerRegistration {
   sync?: { register(tag: string): Promise<void> };
 }
 
-export async function registerBackgroundSync(): Promise<void> {
+export async function requestBackgroundSync(): Promise<void> {
   if (!('serviceWorker' in navigator) || !('SyncManager' in window)) return;
   try {
     const registration = (await Promise.race([

@@ -15,7 +15,7 @@ import { fileAddress } from '../../../sync/outbox/file-address.ts';
 import { enqueueIntegrityMessage, groupReceipt, keptFollowUp, keptReceipts, normalizeReceipt, pendingMessages, rememberFollowUp } from '../../../sync/outbox/integrity.ts';
 import { requestSync } from '../../../sync/drain/sync-engine.ts';
 import { shrinkPhoto } from '../forms/photo-shrink.ts';
-import { registerBackgroundSync } from '../outbox-ui/register-background-sync.ts';
+import { requestBackgroundSync } from '../outbox-ui/register-background-sync.ts';
 import { dateWords, dayWords, recordStateWords, sizeWords } from '../outbox-ui/state-words.ts';
 import { useLiveQuery } from '../outbox-ui/use-live-query.ts';
 import { usePageTitle } from '../ui/use-page-title.ts';
@@ -250,7 +250,7 @@ function SendMore({ receipt, onSent }: { receipt: string; onSent: () => void }) 
     setFiles([]);
     setBusy(false);
     setNote('Mensagem guardada. Ela segue sozinha, em alguns segundos quando houver conexão.');
-    void registerBackgroundSync();
+    void requestBackgroundSync();
     void requestSync('enqueue');
   };
 
