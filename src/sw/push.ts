@@ -5,7 +5,7 @@
  */
 import { PushMessageSchema, parseAnswer } from '../shared/schemas.ts';
 import { getOutboxDb } from '../sync/outbox/db.ts';
-import { countNews } from '../sync/outbox/news.ts';
+import { countNews } from '../sync/outbox/queries.ts';
 import { refreshStatuses } from '../sync/status/status-reader.ts';
 
 const TITLE = 'Novidade na sua solicitação';

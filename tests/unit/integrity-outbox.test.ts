@@ -12,9 +12,10 @@ import { drainOutbox } from '../../src/sync/drain/loop.ts';
 import { buildOutboxExport } from '../../src/sync/outbox/export.ts';
 import { fileAddress } from '../../src/sync/outbox/file-address.ts';
 import {
-  countUnsentIntegrity, enqueueIntegrityMessage, enqueueIntegrityReport, forgetReceipt, groupReceipt, INTEGRITY_DELAY, keptFollowUp, keptReceipts,
-  normalizeReceipt, pendingMessages, rememberFollowUp,
+  countUnsentIntegrity, enqueueIntegrityMessage, enqueueIntegrityReport, forgetReceipt, groupReceipt, INTEGRITY_DELAY, keptFollowUp,
+  normalizeReceipt, rememberFollowUp,
 } from '../../src/sync/outbox/integrity.ts';
+import { keptReceipts, pendingMessages } from '../../src/sync/outbox/queries.ts';
 import { followedRequestIds, refreshOpenStatuses } from '../../src/sync/status/status-reader.ts';
 import { noteNamedTraffic, type OutboxDb } from '../../src/sync/outbox/db.ts';
 import { createFakeEndpoint } from './sync-fake-endpoint.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countUnsent } from '../../src/sync/outbox/db.ts';
+import { countUnsent } from '../../src/sync/outbox/queries.ts';
 import { eraseMyData } from '../../src/sync/outbox/erase.ts';
 import { freshDb, queue } from './sync-test-kit.ts';
 

@@ -22,10 +22,6 @@ export function hasNews(record: OutboxRecord): boolean {
   return record.newsSeenAt === undefined || Date.parse(last.at) > Date.parse(record.newsSeenAt);
 }
 
-export async function countNews(db: OutboxDb): Promise<number> {
-  return db.records.where('state').equals('sent').filter(hasNews).count();
-}
-
 /** The person opened the request: what the city wrote so far is no longer "novo". */
 export async function markNewsSeen(db: OutboxDb, id: string): Promise<void> {
   await db.transaction('rw', db.records, async () => {

@@ -40,8 +40,3 @@ export async function enqueueReply(db: OutboxDb, input: { id: string; request: O
 export function toReply(record: OutboxRecord): Reply {
   return { id: record.id, submissionId: record.replyTo!, text: String(record.answers?.resposta ?? ''), createdAt: record.createdAt };
 }
-
-/** The replies written to a request, oldest first (its page shows them under the question). */
-export function repliesTo(db: OutboxDb, requestId: string): Promise<OutboxRecord[]> {
-  return db.records.filter((record) => record.replyTo === requestId).sortBy('createdAt');
-}

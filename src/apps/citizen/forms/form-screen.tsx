@@ -11,6 +11,7 @@ import { navigate } from '../../common/navigation.tsx';
 import { getOutboxDb, type Draft } from '../../../sync/outbox/db.ts';
 import { correctionDraftId, createDraftWriter, findResumableDraft, saveDraftWithFile } from '../../../sync/outbox/drafts.ts';
 import { enqueueSubmission } from '../../../sync/outbox/enqueue.ts';
+import { findDraft, findFiles, findRecord } from '../../../sync/outbox/queries.ts';
 import { enqueueIntegrityReport } from '../../../sync/outbox/integrity.ts';
 import { fileAddress } from '../../../sync/outbox/file-address.ts';
 import { requestBackgroundSync } from '../outbox-ui/register-background-sync.ts';
@@ -85,10 +86,10 @@ function withIdentification(form: FormDefinition, answers: Draft['answers'], mod
 }
 
 async function loadPhotos(hashes: string[]): Promise<Map<string, PhotoFile>> {
-  const rows = await getOutboxDb().blobs.bulkGet(hashes);
+  const rows = await findFiles(getOutboxDb(), hashes);
   const photos = new Map<string, PhotoFile>();
   for (const row of rows) {
-    if (row) photos.set(row.sha256, { sha256: row.sha256, blob: row.blob, type: row.type, size: row.size, url: URL.createObjectURL(row.blob) });
+    photos.set(row.sha256, { sha256: row.sha256, blob: row.blob, type: row.type, size: row.size, url: URL.createObjectURL(row.blob) });
   }
   return photos;
 }
@@ -138,12 +139,12 @@ async function resolvePhase(service: Service, form: FormDefinition, districts: r
   const db = getOutboxDb();
   const correct = query.get('corrigir');
   if (correct) {
-    const record = await db.records.get(correct);
+    const record = await findRecord(db, correct);
     if (!record || record.state !== 'rejected' || !record.answers) {
       return { name: 'gone', message: 'Este pedido não precisa de correção (ou não está mais neste aparelho). Veja em "Minhas solicitações".' };
     }
     const draftId = correctionDraftId(record.id);
-    const saved = await db.drafts.get(draftId);
+    const saved = await findDraft(db, draftId);
     const draft: Draft = saved ?? {
       id: draftId, serviceId: record.serviceId, formId: record.formId, formVersion: form.version, kind: form.kind,
       answers: record.answers, attachments: record.attachments, correctsRecordId: record.id, createdAt: Date.now(), updatedAt: Date.now(),
@@ -153,7 +154,7 @@ async function resolvePhase(service: Service, form: FormDefinition, districts: r
   }
   const draftId = query.get('rascunho');
   if (draftId) {
-    const draft = await db.drafts.get(draftId);
+    const draft = await findDraft(db, draftId);
     if (!draft) return { name: 'gone', message: 'Este rascunho não está mais neste aparelho. Talvez já tenha sido enviado: veja em "Minhas solicitações".' };
     return { name: 'filling', session: await sessionFromDraft(service, form, districts, draft) };
   }

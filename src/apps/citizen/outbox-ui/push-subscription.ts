@@ -5,10 +5,8 @@
  * installed on the home screen; elsewhere, without it, news still shows in the app.
  */
 import { PushKeySchema, parseAnswer } from '../../../shared/schemas.ts';
-import { getOutboxDb, noteNamedTraffic } from '../../../sync/outbox/db.ts';
+import { getOutboxDb, isFollowingByPush, noteNamedTraffic, setFollowingByPush } from '../../../sync/outbox/db.ts';
 import { followedRequestIds } from '../../../sync/status/status-reader.ts';
-
-const PUSH_FLAG = 'pushFollowing';
 
 export type PushState = 'unsupported' | 'blocked' | 'off' | 'on';
 
@@ -19,8 +17,7 @@ export function pushSupported(): boolean {
 export async function pushState(): Promise<PushState> {
   if (!pushSupported()) return 'unsupported';
   if (Notification.permission === 'denied') return 'blocked';
-  const flag = await getOutboxDb().meta.get(PUSH_FLAG);
-  return flag?.value === '1' ? 'on' : 'off';
+  return (await isFollowingByPush(getOutboxDb())) ? 'on' : 'off';
 }
 
 function keyBytes(base64url: string): Uint8Array {
@@ -62,7 +59,7 @@ export async function enablePush(): Promise<{ ok: boolean; message: string }> {
     const subscription = (await registration.pushManager.getSubscription())
       ?? await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(key.publicKey) as BufferSource });
     if (!(await sendSubscription(subscription))) throw new Error('not saved');
-    await getOutboxDb().meta.put({ key: PUSH_FLAG, value: '1' });
+    await setFollowingByPush(getOutboxDb(), true);
     return { ok: true, message: 'Pronto: você será avisado quando a Prefeitura responder.' };
   } catch {
     return { ok: false, message: 'Não foi possível ativar os avisos agora (é preciso estar com internet). As novidades continuam aparecendo aqui.' };
@@ -70,7 +67,7 @@ export async function enablePush(): Promise<{ ok: boolean; message: string }> {
 }
 
 export async function disablePush(): Promise<void> {
-  await getOutboxDb().meta.delete(PUSH_FLAG);
+  await setFollowingByPush(getOutboxDb(), false);
   const subscription = await currentSubscription().catch(() => null);
   if (!subscription) return;
   await fetch('/api/push/subscription', { method: 'DELETE', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ endpoint: subscription.endpoint }) }).catch(() => undefined);

@@ -4,14 +4,14 @@
  */
 import { useRef, useState } from 'preact/hooks';
 import { getOutboxDb, type OutboxRecord } from '../../../sync/outbox/db.ts';
-import { enqueueReply, repliesTo } from '../../../sync/outbox/reply.ts';
+import { enqueueReply } from '../../../sync/outbox/reply.ts';
 import { requestSync } from '../../../sync/drain/sync-engine.ts';
 import { dateWords } from './state-words.ts';
-import { useLiveQuery } from './use-live-query.ts';
+import { useReplies } from './outbox-hooks.ts';
 
 export function ReplyToQuestion({ record }: { record: OutboxRecord }) {
   const db = getOutboxDb();
-  const replies = useLiveQuery(() => repliesTo(db, record.id), [record.id]) ?? [];
+  const replies = useReplies(record.id) ?? [];
   const [text, setText] = useState('');
   const [error, setError] = useState('');
   // A second tap while the first is being saved would queue the answer twice, under two ids.

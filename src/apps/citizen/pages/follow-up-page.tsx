@@ -12,12 +12,12 @@ import { MAX_ATTACHMENT_BYTES, parseAnswer, type AttachmentType } from '../../..
 import type { PageProps } from '../../common/navigation.tsx';
 import { getOutboxDb } from '../../../sync/outbox/db.ts';
 import { fileAddress } from '../../../sync/outbox/file-address.ts';
-import { enqueueIntegrityMessage, groupReceipt, keptFollowUp, keptReceipts, normalizeReceipt, pendingMessages, rememberFollowUp } from '../../../sync/outbox/integrity.ts';
+import { enqueueIntegrityMessage, groupReceipt, keptFollowUp, normalizeReceipt, rememberFollowUp } from '../../../sync/outbox/integrity.ts';
 import { requestSync } from '../../../sync/drain/sync-engine.ts';
 import { shrinkPhoto } from '../forms/photo-shrink.ts';
 import { requestBackgroundSync } from '../outbox-ui/register-background-sync.ts';
 import { dateWords, dayWords, recordStateWords, sizeWords } from '../outbox-ui/state-words.ts';
-import { useLiveQuery } from '../outbox-ui/use-live-query.ts';
+import { useKeptReceipts, usePendingMessages } from '../outbox-ui/outbox-hooks.ts';
 import { usePageTitle } from '../ui/use-page-title.ts';
 import '../forms/forms.css';
 import '../outbox-ui/outbox.css';
@@ -61,8 +61,7 @@ async function lookUp(receipt: string): Promise<Lookup> {
 
 export default function FollowUpPage(_props: PageProps) {
   usePageTitle('Acompanhar denúncia');
-  const db = getOutboxDb();
-  const kept = useLiveQuery(() => keptReceipts(db), []);
+  const kept = useKeptReceipts();
   const [typed, setTyped] = useState('');
   const [inputError, setInputError] = useState('');
   const [lookup, setLookup] = useState<Lookup>({ name: 'idle' });
@@ -184,7 +183,7 @@ const PDF: AttachmentType = 'application/pdf';
 /** "Enviar mais informações": text and files, kept in the outbox and sent alone when there is signal. */
 function SendMore({ receipt, onSent }: { receipt: string; onSent: () => void }) {
   const db = getOutboxDb();
-  const pending = useLiveQuery(() => pendingMessages(db, receipt), [receipt]);
+  const pending = usePendingMessages(receipt);
   const [text, setText] = useState('');
   const [files, setFiles] = useState<Picked[]>([]);
   const [error, setError] = useState('');

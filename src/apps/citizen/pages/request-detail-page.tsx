@@ -6,7 +6,7 @@ import { usePageTitle } from '../ui/use-page-title.ts';
 import { useCharter } from '../charter/use-charter.ts';
 import { formById } from '../charter/lookup.ts';
 import { getOutboxDb, isIntegrity } from '../../../sync/outbox/db.ts';
-import { useLiveQuery } from '../outbox-ui/use-live-query.ts';
+import { useRecord } from '../outbox-ui/outbox-hooks.ts';
 import { deleteRecord } from '../../../sync/outbox/drafts.ts';
 import { latestNote, markNewsSeen } from '../../../sync/outbox/news.ts';
 import { refreshRecordStatus } from '../../../sync/status/status-reader.ts';
@@ -22,7 +22,7 @@ import '../outbox-ui/outbox.css';
 export default function RequestDetailPage({ params, query }: PageProps) {
   const id = params.id ?? '';
   const db = getOutboxDb();
-  const record = useLiveQuery(async () => (await db.records.get(id)) ?? null, [id]);
+  const record = useRecord(id);
   const { charter } = useCharter();
   const [refreshNote, setRefreshNote] = useState<string | undefined>();
   // A denúncia's page keeps a neutral title: it stays in the browser's history of a shared phone.
