@@ -12,7 +12,7 @@ import { navigate } from '../../common/navigation.tsx';
 import { getOutboxDb, type Draft } from '../../../sync/outbox/db.ts';
 import { enqueueSubmission } from '../../../sync/outbox/enqueue.ts';
 import { enqueueIntegrityReport } from '../../../sync/outbox/integrity.ts';
-import { requestBackgroundSync } from '../outbox-ui/register-background-sync.ts';
+import { requestBackgroundSync } from '../outbox-ui/request-background-sync.ts';
 import { requestSync } from '../../../sync/drain/sync-engine.ts';
 import { dateWords } from '../outbox-ui/state-words.ts';
 import { attachmentsFor, createFormState, type FormState } from './form-state.ts';

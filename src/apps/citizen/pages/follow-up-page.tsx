@@ -15,7 +15,7 @@ import { fileAddress } from '../../../sync/outbox/file-address.ts';
 import { enqueueIntegrityMessage, groupReceipt, keptFollowUp, normalizeReceipt, rememberFollowUp } from '../../../sync/outbox/integrity.ts';
 import { requestSync } from '../../../sync/drain/sync-engine.ts';
 import { shrinkPhoto } from '../forms/photo-shrink.ts';
-import { requestBackgroundSync } from '../outbox-ui/register-background-sync.ts';
+import { requestBackgroundSync } from '../outbox-ui/request-background-sync.ts';
 import { dateWords, dayWords, recordStateWords, sizeWords } from '../outbox-ui/state-words.ts';
 import { useKeptReceipts, usePendingMessages } from '../outbox-ui/outbox-hooks.ts';
 import { usePageTitle } from '../ui/use-page-title.ts';
