@@ -1,4 +1,5 @@
 /** What the drainer is given (database, network, clock, locks), what it reports, and what one drain learns as it goes. */
+import type { FetchLike } from '../api.ts';
 import type { OutboxDb, OutboxRecord } from '../outbox/db.ts';
 
 export const SYNC_LOCK_NAME = 'conecta-outbox-sync';
@@ -9,7 +10,7 @@ export interface LockManagerLike {
 
 export interface SyncDeps {
   db: OutboxDb;
-  fetch: (input: string, init?: RequestInit) => Promise<Response>;
+  fetch: FetchLike;
   now: () => number;
   random: () => number;
   /** navigator.locks where it exists. */

@@ -4,11 +4,10 @@
  * proxy's error never reaches the phone's database.
  */
 import {
-  MAX_STATUS_IDS, StatusBatchResponseSchema, parseAnswer, type Receipt, type StatusBatchResponse, type SubmissionStatusResponse,
+  MAX_STATUS_IDS, StatusBatchResponseSchema, type Receipt, type StatusBatchResponse, type SubmissionStatusResponse,
 } from '../../shared/schemas.ts';
+import { callApi, type FetchLike } from '../api.ts';
 import { isIntegrity, noteNamedTraffic, type OutboxDb, type OutboxRecord } from '../outbox/db.ts';
-
-export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
 /**
  * The one status read of the client (the drainer's confirmation, the pages' and the push handler's refresh):
@@ -16,20 +15,8 @@ export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>
  * signal, a busy server, a body that is not ours).
  */
 export async function readStatusChunk(fetchFn: FetchLike, ids: readonly string[], baseUrl = ''): Promise<StatusBatchResponse | undefined> {
-  try {
-    const response = await fetchFn(`${baseUrl}/api/submissions/status`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ ids }),
-    });
-    if (!response.ok) {
-      await response.body?.cancel().catch(() => undefined);
-      return undefined;
-    }
-    return parseAnswer(StatusBatchResponseSchema, await response.json().catch(() => undefined)) ?? undefined;
-  } catch {
-    return undefined;
-  }
+  const answer = await callApi('/api/submissions/status', StatusBatchResponseSchema, { method: 'POST', body: { ids }, fetch: fetchFn, baseUrl });
+  return answer.ok ? answer.value : undefined;
 }
 
 /** What a status found on the server writes on a sent record, wherever the read came from. */

@@ -4,7 +4,8 @@
  * notice, end-to-end encrypted, naming only which request changed. iOS gives Web Push only to an app
  * installed on the home screen; elsewhere, without it, news still shows in the app.
  */
-import { PushKeySchema, parseAnswer } from '../../../shared/schemas.ts';
+import { PushKeySchema } from '../../../shared/schemas.ts';
+import { callApi } from '../../../sync/api.ts';
 import { getOutboxDb, isFollowingByPush, noteNamedTraffic, setFollowingByPush } from '../../../sync/outbox/db.ts';
 import { followedRequestIds } from '../../../sync/status/status-reader.ts';
 
@@ -39,12 +40,7 @@ async function sendSubscription(subscription: PushSubscription): Promise<boolean
   const json = subscription.toJSON() as { endpoint: string; keys: { p256dh: string; auth: string } };
   const ids = await followedIds();
   await noteNamedTraffic(getOutboxDb());
-  const response = await fetch('/api/push/subscription', {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ endpoint: json.endpoint, keys: json.keys, ids }),
-  });
-  return response.ok;
+  return (await callApi('/api/push/subscription', null, { method: 'PUT', body: { endpoint: json.endpoint, keys: json.keys, ids } })).ok;
 }
 
 /** Turns the notices on; the message says what happened, in words. */
@@ -53,8 +49,9 @@ export async function enablePush(): Promise<{ ok: boolean; message: string }> {
   const permission = await Notification.requestPermission();
   if (permission !== 'granted') return { ok: false, message: 'Os avisos não foram permitidos. As novidades continuam aparecendo aqui no aplicativo.' };
   try {
-    const key = parseAnswer(PushKeySchema, await (await fetch('/api/push/key')).json());
-    if (!key) throw new Error('no key');
+    const answer = await callApi('/api/push/key', PushKeySchema);
+    if (!answer.ok) throw new Error('no key');
+    const key = answer.value;
     const registration = await navigator.serviceWorker.ready;
     const subscription = (await registration.pushManager.getSubscription())
       ?? await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(key.publicKey) as BufferSource });
@@ -70,7 +67,7 @@ export async function disablePush(): Promise<void> {
   await setFollowingByPush(getOutboxDb(), false);
   const subscription = await currentSubscription().catch(() => null);
   if (!subscription) return;
-  await fetch('/api/push/subscription', { method: 'DELETE', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ endpoint: subscription.endpoint }) }).catch(() => undefined);
+  await callApi('/api/push/subscription', null, { method: 'DELETE', body: { endpoint: subscription.endpoint } });
   await subscription.unsubscribe().catch(() => undefined);
 }
 

@@ -8,8 +8,9 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { FollowUpSchema, INTEGRITY_STATUS_LABELS, MAX_INLINE_BYTES, MAX_INLINE_FILES, type FollowUp } from '../../../shared/integrity.ts';
-import { MAX_ATTACHMENT_BYTES, parseAnswer, type AttachmentType } from '../../../shared/schemas.ts';
+import { MAX_ATTACHMENT_BYTES, type AttachmentType } from '../../../shared/schemas.ts';
 import type { PageProps } from '../../common/navigation.tsx';
+import { callApi } from '../../../sync/api.ts';
 import { getOutboxDb, type OutboxRecord } from '../../../sync/outbox/db.ts';
 import { fileAddress } from '../../../sync/outbox/file-address.ts';
 import { enqueueIntegrityMessage, groupReceipt, keptFollowUp, normalizeReceipt, rememberFollowUp } from '../../../sync/outbox/integrity.ts';
@@ -36,25 +37,18 @@ const PROBLEMS = {
 } as const;
 
 async function lookUp(receipt: string): Promise<Lookup> {
-  let response: Response;
-  try {
-    // No cookie and no referrer go with it: a reading is about the receipt, and nothing else.
-    response = await fetch('/api/integridade/acompanhar', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ receipt }),
-      credentials: 'omit',
-      referrerPolicy: 'no-referrer',
-      cache: 'no-store',
-    });
-  } catch {
+  // No cookie and no referrer go with it: a reading is about the receipt, and nothing else.
+  const answer = await callApi('/api/integridade/acompanhar', FollowUpSchema, {
+    method: 'POST', body: { receipt }, init: { credentials: 'omit', referrerPolicy: 'no-referrer', cache: 'no-store' },
+  });
+  if (answer.status === 0) {
     const kept = await keptFollowUp(getOutboxDb(), receipt).catch(() => null);
     return kept ? { name: 'found', receipt, followUp: kept.followUp, savedAt: kept.at } : { name: 'problem', message: PROBLEMS.offline };
   }
-  if (response.status === 404) return { name: 'problem', message: PROBLEMS.notFound };
-  if (response.status === 429) return { name: 'problem', message: PROBLEMS.busy };
-  const followUp = response.ok ? parseAnswer(FollowUpSchema, await response.json().catch(() => undefined)) : null;
-  if (!followUp) return { name: 'problem', message: PROBLEMS.failed };
+  if (answer.status === 404) return { name: 'problem', message: PROBLEMS.notFound };
+  if (answer.status === 429) return { name: 'problem', message: PROBLEMS.busy };
+  if (!answer.ok) return { name: 'problem', message: PROBLEMS.failed };
+  const followUp = answer.value;
   await rememberFollowUp(getOutboxDb(), receipt, followUp, Date.now()).catch(() => false);
   return { name: 'found', receipt, followUp };
 }
