@@ -2,7 +2,9 @@
  * Background Sync (Chromium only): when the browser sees signal again it wakes the service worker,
  * which drains the outbox with the same engine as the page. The page never relies on this.
  */
-import { BACKGROUND_SYNC_TAG, defaultSyncDeps, drainOutbox, type DrainReport } from '../sync/sync-engine.ts';
+import type { DrainReport } from '../sync/drain/deps.ts';
+import { drainOutbox } from '../sync/drain/loop.ts';
+import { BACKGROUND_SYNC_TAG, defaultSyncDeps } from '../sync/drain/sync-engine.ts';
 
 /** A denúncia of the integrity channel waits a few seconds after the rest: the worker stays up for it. */
 const INTEGRITY_WAIT_MS = 35_000;
@@ -21,7 +23,7 @@ interface SyncEvent extends ExtendableEvent {
   readonly lastChance: boolean;
 }
 
-export function registerBackgroundSync(self: ServiceWorkerGlobalScope): void {
+export function drainOnBackgroundSync(self: ServiceWorkerGlobalScope): void {
   self.addEventListener('sync', (event) => {
     const sync = event as SyncEvent;
     if (sync.tag !== BACKGROUND_SYNC_TAG) return;

@@ -4,9 +4,9 @@
  * even before the app opens), updates the app badge and shows a notice that opens the request.
  */
 import { PushMessageSchema, parseAnswer } from '../shared/schemas.ts';
-import { getOutboxDb } from '../sync/db.ts';
-import { countNews } from '../sync/news.ts';
-import { refreshStatuses } from '../sync/status.ts';
+import { getOutboxDb } from '../sync/outbox/db.ts';
+import { countNews } from '../sync/outbox/queries.ts';
+import { refreshStatuses } from '../sync/status/status-reader.ts';
 
 const TITLE = 'Novidade na sua solicitação';
 const BODY = 'A Prefeitura atualizou um pedido seu. Toque para ver.';

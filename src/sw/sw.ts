@@ -8,7 +8,7 @@ import { clientsClaim } from 'workbox-core';
 import { cleanupOutdatedCaches, PrecacheRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { NetworkFirst } from 'workbox-strategies';
-import { registerBackgroundSync } from './background-sync.ts';
+import { drainOnBackgroundSync } from './background-sync.ts';
 import { registerOfflineCopy } from './offline-copy.ts';
 import type { OfflineCopyEntry } from './offline-copy-protocol.ts';
 import { registerPush } from './push.ts';
@@ -49,5 +49,5 @@ registerRoute(
   new NetworkFirst({ cacheName: 'conecta-transparencia', networkTimeoutSeconds: 4, matchOptions: { ignoreVary: true } }),
 );
 
-registerBackgroundSync(self);
+drainOnBackgroundSync(self);
 registerPush(self);

@@ -5,10 +5,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import { openOutboxDb } from '../../src/sync/db.ts';
-import { enqueueSubmission } from '../../src/sync/enqueue.ts';
-import { drainOutbox } from '../../src/sync/drain.ts';
-import { sha256Hex } from '../../src/sync/hash.ts';
+import { openOutboxDb } from '../../src/sync/outbox/db.ts';
+import { enqueueSubmission } from '../../src/sync/outbox/enqueue.ts';
+import { drainOutbox } from '../../src/sync/drain/loop.ts';
+import { sha256Hex } from '../../src/sync/outbox/file-address.ts';
 import type { Answers } from '../../src/shared/schemas.ts';
 import { potholeRequest, startServer } from '../helpers/server.ts';
 import { createServer, request } from 'node:http';

@@ -10,9 +10,9 @@
  * `npm run bench:wire` prints them alone; tests/bench/all.ts puts them in the table.
  */
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import { openOutboxDb } from '../../src/sync/db.ts';
-import { drainOutbox } from '../../src/sync/drain.ts';
-import { enqueueSubmission } from '../../src/sync/enqueue.ts';
+import { openOutboxDb } from '../../src/sync/outbox/db.ts';
+import { drainOutbox } from '../../src/sync/drain/loop.ts';
+import { enqueueSubmission } from '../../src/sync/outbox/enqueue.ts';
 import { PHOTO_TARGET_BYTES } from '../../src/apps/citizen/forms/photo-size.ts';
 import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
 import { launchBrowser, waitForServiceWorkerControl } from '../helpers/browser.ts';

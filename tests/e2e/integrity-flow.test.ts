@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SETTLED } from '../helpers/browser.ts';
 import type { BrowserContext, Page } from 'playwright-core';
 import { bahiaDay } from '../../src/shared/dates.ts';
-import { groupReceipt } from '../../src/sync/integrity.ts';
+import { groupReceipt } from '../../src/sync/outbox/integrity.ts';
 import { fillAndSubmit, fillForm, serviceWithForm, submitForm, waitFor } from './outbox-kit.ts';
 import { startPacingProxy, type PacingProxy } from '../helpers/pacing-proxy.ts';
 import { authoredPdf, axeViolations, cameraJpeg, hasApp1, horizontalOverflow, readOutbox, signIn, startIntegrityApp, type IntegrityApp, type StaffClient } from './integrity-kit.ts';

@@ -5,8 +5,9 @@
  * again under the same id, and only then lets go of its copy.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { drainOutbox, type SyncDeps } from '../../src/sync/drain.ts';
-import { fileAddress } from '../../src/sync/hash.ts';
+import type { SyncDeps } from '../../src/sync/drain/deps.ts';
+import { drainOutbox } from '../../src/sync/drain/loop.ts';
+import { fileAddress } from '../../src/sync/outbox/file-address.ts';
 import { BACKENDS, startServer, type TestServer } from '../helpers/server.ts';
 import { readAttachment } from '../../src/server/storage/attachment-store.ts';
 import { clock, freshDb, PAST_CONFIRMATION_MS, queue } from '../unit/sync-test-kit.ts';

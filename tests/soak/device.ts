@@ -4,9 +4,10 @@
  * requestSync does in the app (after every enqueue, and again when the earliest backoff is due).
  */
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import { openOutboxDb, type OutboxDb, type OutboxRecord } from '../../src/sync/db.ts';
-import { drainOutbox, type DrainOptions, type SyncDeps } from '../../src/sync/drain.ts';
-import { enqueueSubmission } from '../../src/sync/enqueue.ts';
+import { openOutboxDb, type OutboxDb, type OutboxRecord } from '../../src/sync/outbox/db.ts';
+import type { DrainOptions, SyncDeps } from '../../src/sync/drain/deps.ts';
+import { drainOutbox } from '../../src/sync/drain/loop.ts';
+import { enqueueSubmission } from '../../src/sync/outbox/enqueue.ts';
 import type { FetchLike } from './observed-fetch.ts';
 import { SOAK_SALT, type SoakSubmission } from './workload.ts';
 

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { requestTimeout } from '../../src/sync/drain.ts';
+import { requestTimeout } from '../../src/sync/drain/request.ts';
 import { readCharterFile } from '../../src/server/domain/charter-file.ts';
 import { installCharter } from '../../src/server/storage/charter-store.ts';
 import { openStorage } from '../../src/server/storage/open.ts';

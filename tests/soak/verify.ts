@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import type { OutboxRecord } from '../../src/sync/db.ts';
+import type { OutboxRecord } from '../../src/sync/outbox/db.ts';
 import { readAttachment } from '../../src/server/storage/attachment-store.ts';
 import type { Storage } from '../../src/server/storage/types.ts';
 import { SOAK_SALT, type SoakSubmission } from './workload.ts';

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import type { EnqueueInput } from '../../src/sync/enqueue.ts';
+import type { EnqueueInput } from '../../src/sync/outbox/enqueue.ts';
 import { bahiaDay } from '../../src/shared/dates.ts';
 import type { Answers, Charter, FormDefinition } from '../../src/shared/schemas.ts';
 import { validateAnswers, validateAttachmentRefs } from '../../src/shared/validate-answers.ts';

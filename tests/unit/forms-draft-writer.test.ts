@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createDraftWriter } from '../../src/sync/drafts.ts';
-import type { Draft } from '../../src/sync/db.ts';
+import { createDraftWriter } from '../../src/sync/outbox/drafts.ts';
+import type { Draft } from '../../src/sync/outbox/db.ts';
 import { freshDb, uuid } from './sync-test-kit.ts';
 
 function draft(id: string, text: string): Draft {

@@ -8,15 +8,16 @@ import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
 import type { IntegrityReport, ReporterMessage } from '../../src/shared/integrity.ts';
 import type { Answers } from '../../src/shared/schemas.ts';
-import { drainOutbox } from '../../src/sync/drain.ts';
-import { buildOutboxExport } from '../../src/sync/export.ts';
-import { fileAddress } from '../../src/sync/hash.ts';
+import { drainOutbox } from '../../src/sync/drain/loop.ts';
+import { buildOutboxExport } from '../../src/sync/outbox/export.ts';
+import { fileAddress } from '../../src/sync/outbox/file-address.ts';
 import {
-  countUnsentIntegrity, enqueueIntegrityMessage, enqueueIntegrityReport, forgetReceipt, groupReceipt, INTEGRITY_DELAY, keptFollowUp, keptReceipts,
-  normalizeReceipt, pendingMessages, rememberFollowUp,
-} from '../../src/sync/integrity.ts';
-import { followedRequestIds, refreshOpenStatuses } from '../../src/sync/status.ts';
-import { noteNamedTraffic, type OutboxDb } from '../../src/sync/db.ts';
+  countUnsentIntegrity, enqueueIntegrityMessage, enqueueIntegrityReport, forgetReceipt, groupReceipt, INTEGRITY_DELAY, keptFollowUp,
+  normalizeReceipt, rememberFollowUp,
+} from '../../src/sync/outbox/integrity.ts';
+import { keptReceipts, pendingMessages } from '../../src/sync/outbox/queries.ts';
+import { followedRequestIds, refreshOpenStatuses } from '../../src/sync/status/status-reader.ts';
+import { noteNamedTraffic, type OutboxDb } from '../../src/sync/outbox/db.ts';
 import { createFakeEndpoint } from './sync-fake-endpoint.ts';
 import { clock, freshDb, PAST_CONFIRMATION_MS, queue, uuid } from './sync-test-kit.ts';
 

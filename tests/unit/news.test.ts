@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { countNews, hasNews, latestNote, markNewsSeen } from '../../src/sync/news.ts';
+import { hasNews, latestNote, markNewsSeen } from '../../src/sync/outbox/news.ts';
+import { countNews } from '../../src/sync/outbox/queries.ts';
 import { freshDb, queue } from './sync-test-kit.ts';
 
 const received = { status: 'received' as const, at: '2026-11-20T10:00:00.000Z' };

@@ -1,11 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
 import { OutboxExportSchema, parseContract, SubmissionSchema } from '../../src/shared/schemas.ts';
-import { enqueueSubmission, MissingFileError } from '../../src/sync/enqueue.ts';
-import { StorageFullError } from '../../src/sync/storage-errors.ts';
-import { buildOutboxExport } from '../../src/sync/export.ts';
-import { attachmentAddress, deviceSalt } from '../../src/sync/hash.ts';
-import { correctionDraftId, createDraftWriter, deleteDraft, deleteRecord, findResumableDraft, saveDraftWithFile } from '../../src/sync/drafts.ts';
-import type { Draft } from '../../src/sync/db.ts';
+import { enqueueSubmission, MissingFileError } from '../../src/sync/outbox/enqueue.ts';
+import { StorageFullError } from '../../src/sync/outbox/storage-errors.ts';
+import { buildOutboxExport } from '../../src/sync/outbox/export.ts';
+import { attachmentAddress, deviceSalt } from '../../src/sync/outbox/file-address.ts';
+import { correctionDraftId, createDraftWriter, deleteDraft, deleteRecord, findResumableDraft, saveDraftWithFile } from '../../src/sync/outbox/drafts.ts';
+import type { Draft } from '../../src/sync/outbox/db.ts';
 import { freshDb, photo, queue, uuid } from './sync-test-kit.ts';
 
 function draft(overrides: Partial<Draft> = {}): Draft {

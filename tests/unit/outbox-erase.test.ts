@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { countUnsent } from '../../src/sync/db.ts';
-import { eraseMyData } from '../../src/sync/erase.ts';
+import { countUnsent } from '../../src/sync/outbox/queries.ts';
+import { eraseMyData } from '../../src/sync/outbox/erase.ts';
 import { freshDb, queue } from './sync-test-kit.ts';
 
 describe('eraseMyData', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Dexie } from 'dexie';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import { OUTBOX_DB_NAME, OUTBOX_SCHEMA_V1, openOutboxDb } from '../../src/sync/db.ts';
-import { drainOutbox } from '../../src/sync/drain.ts';
-import { attachmentAddress, deviceSalt, sha256Hex } from '../../src/sync/hash.ts';
+import { OUTBOX_DB_NAME, OUTBOX_SCHEMA_V1, openOutboxDb } from '../../src/sync/outbox/db.ts';
+import { drainOutbox } from '../../src/sync/drain/loop.ts';
+import { attachmentAddress, deviceSalt, sha256Hex } from '../../src/sync/outbox/file-address.ts';
 import { createFakeEndpoint } from './sync-fake-endpoint.ts';
 import { depsFor } from './sync-test-kit.ts';
 

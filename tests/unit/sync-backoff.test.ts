@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { BACKOFF_BASE_MS, BACKOFF_CAP_MS, backoffDelay } from '../../src/sync/backoff.ts';
+import { BACKOFF_BASE_MS, BACKOFF_CAP_MS, backoffDelay } from '../../src/sync/drain/backoff.ts';
 
 describe('backoffDelay (exponential, full jitter, capped)', () => {
   it('doubles the ceiling with each failed try', () => {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { CONFIRM_RETRY_MS, drainOutbox, MESSAGES, STUCK_RETRY_MS, type LockManagerLike } from '../../src/sync/drain.ts';
-import { BACKOFF_BASE_MS } from '../../src/sync/backoff.ts';
-import { enqueueReply } from '../../src/sync/reply.ts';
+import { CONFIRM_RETRY_MS, STUCK_RETRY_MS, type LockManagerLike } from '../../src/sync/drain/deps.ts';
+import { drainOutbox } from '../../src/sync/drain/loop.ts';
+import { SYNC_MESSAGES } from '../../src/sync/drain/request.ts';
+import { BACKOFF_BASE_MS } from '../../src/sync/drain/backoff.ts';
+import { enqueueReply } from '../../src/sync/outbox/reply.ts';
 import { createFakeEndpoint } from './sync-fake-endpoint.ts';
 import { clock, depsFor, freshDb, PAST_CONFIRMATION_MS, queue } from './sync-test-kit.ts';
 
@@ -129,7 +131,7 @@ describe('drainOutbox', () => {
     expect(report).toMatchObject({ sent: 9, stuck: 1, pending: 1 });
     expect(endpoint.stored.size).toBe(9);
     const stuck = await db.records.get(poisoned.id);
-    expect(stuck).toMatchObject({ state: 'stuck', lastError: MESSAGES.stuck, answers: poisoned.answers });
+    expect(stuck).toMatchObject({ state: 'stuck', lastError: SYNC_MESSAGES.stuck, answers: poisoned.answers });
     expect(stuck!.nextAttemptAt).toBe(time.now() + STUCK_RETRY_MS);
 
     // New records go out without it; it is tried again alone, after the others, when its hour comes.
@@ -181,7 +183,7 @@ describe('drainOutbox', () => {
     const report = await drainOutbox(depsFor(db, endpoint, time));
     expect(report).toMatchObject({ sent: 2, retrying: 1 });
     expect((await db.records.get(a.id))?.state).toBe('sent');
-    expect(await db.records.get(b.id)).toMatchObject({ state: 'retry', lastError: MESSAGES.serverBusy, answers: b.answers });
+    expect(await db.records.get(b.id)).toMatchObject({ state: 'retry', lastError: SYNC_MESSAGES.serverBusy, answers: b.answers });
     expect((await db.records.get(c.id))?.state).toBe('sent');
     endpoint.state.retryLater.clear();
     time.advance(BACKOFF_BASE_MS);
@@ -199,7 +201,7 @@ describe('drainOutbox', () => {
     const report = await drainOutbox(depsFor(db, endpoint, time));
     expect(report).toMatchObject({ sent: 0, stuck: 0, retrying: 1, offline: false });
     const waiting = await db.records.get(record.id);
-    expect(waiting).toMatchObject({ state: 'retry', lastError: MESSAGES.serverBusy, answers: record.answers });
+    expect(waiting).toMatchObject({ state: 'retry', lastError: SYNC_MESSAGES.serverBusy, answers: record.answers });
     expect(waiting!.nextAttemptAt - time.now()).toBeGreaterThanOrEqual(60_000);
     time.advance(10 * 60_000);
     expect((await drainOutbox(depsFor(db, endpoint, time))).sent).toBe(1);
@@ -231,7 +233,7 @@ describe('drainOutbox', () => {
     const offline = await drainOutbox(depsFor(db, endpoint, time));
     const waiting = await db.records.get(record.id);
     expect(offline).toMatchObject({ offline: true, retrying: 1, pending: 1, sent: 0 });
-    expect(waiting).toMatchObject({ state: 'retry', attempts: 1, lastError: MESSAGES.offline });
+    expect(waiting).toMatchObject({ state: 'retry', attempts: 1, lastError: SYNC_MESSAGES.offline });
     expect(waiting?.answers).toEqual(record.answers);
     expect(waiting!.nextAttemptAt).toBeGreaterThanOrEqual(time.now());
     expect(waiting!.nextAttemptAt).toBeLessThan(time.now() + BACKOFF_BASE_MS);
@@ -259,7 +261,7 @@ describe('drainOutbox', () => {
       expect(report.sent).toBe(0);
       time.advance(10 * 60_000);
     }
-    expect((await db.records.get(records[0]!.id))?.lastError).toBe(MESSAGES.serverBusy);
+    expect((await db.records.get(records[0]!.id))?.lastError).toBe(SYNC_MESSAGES.serverBusy);
     endpoint.state.failures = 1;
     endpoint.state.failureStatus = 429;
     endpoint.state.retryAfterSeconds = 120;
@@ -318,7 +320,7 @@ describe('drainOutbox', () => {
     const report = await drainOutbox(depsFor(db, endpoint));
     expect(report.conflicts).toBe(1);
     const kept = await db.records.get(record.id);
-    expect(kept).toMatchObject({ state: 'conflict', lastError: MESSAGES.conflict, answers: record.answers });
+    expect(kept).toMatchObject({ state: 'conflict', lastError: SYNC_MESSAGES.conflict, answers: record.answers });
     expect((await drainOutbox(depsFor(db, endpoint))).requests).toBe(0);
   });
 
@@ -341,7 +343,7 @@ describe('drainOutbox', () => {
     await db.blobs.clear();
     const report = await drainOutbox(depsFor(db, endpoint));
     expect(report).toMatchObject({ sent: 1, rejected: 1 });
-    expect(await db.records.get(lost.id)).toMatchObject({ state: 'rejected', lastError: MESSAGES.photoLost, fieldErrors: { fotos: MESSAGES.photoLost } });
+    expect(await db.records.get(lost.id)).toMatchObject({ state: 'rejected', lastError: SYNC_MESSAGES.photoLost, fieldErrors: { fotos: SYNC_MESSAGES.photoLost } });
     expect((await db.records.get(fine.id))?.state).toBe('sent');
   });
 

@@ -6,7 +6,7 @@
  */
 import Dexie from 'dexie';
 import type { ApiError, Receipt, Submission, SubmissionStatusResponse, SyncItemResult } from '../../src/shared/schemas.ts';
-import { attachmentAddress } from '../../src/sync/hash.ts';
+import { attachmentAddress } from '../../src/sync/outbox/file-address.ts';
 
 export interface FakeEndpointOptions {
   /** Answers a field error to refuse a submission. */

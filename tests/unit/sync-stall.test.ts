@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { drainOutbox, MESSAGES, requestTimeout } from '../../src/sync/drain.ts';
+import { drainOutbox } from '../../src/sync/drain/loop.ts';
+import { SYNC_MESSAGES, requestTimeout } from '../../src/sync/drain/request.ts';
 import { createFakeEndpoint } from './sync-fake-endpoint.ts';
 import { depsFor, freshDb, queue } from './sync-test-kit.ts';
 
@@ -20,7 +21,7 @@ describe('a stalled connection', () => {
     const report = await drainOutbox(deps);
 
     expect(report).toMatchObject({ offline: true, retrying: 1, pending: 1, sent: 0 });
-    expect(await db.records.get(record.id)).toMatchObject({ state: 'retry', lastError: MESSAGES.offline });
+    expect(await db.records.get(record.id)).toMatchObject({ state: 'retry', lastError: SYNC_MESSAGES.offline });
   });
 
   it('gives a photo on 2G time to go up: a second more per 4 KB', () => {

@@ -1,9 +1,9 @@
 /** Shared set-up of the outbox and sync unit tests: a fresh fake IndexedDB per test and a manual clock. */
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import { openOutboxDb, type OutboxDb } from '../../src/sync/db.ts';
-import { enqueueSubmission, type EnqueueInput } from '../../src/sync/enqueue.ts';
-import { fileAddress } from '../../src/sync/hash.ts';
-import type { SyncDeps } from '../../src/sync/drain.ts';
+import { openOutboxDb, type OutboxDb } from '../../src/sync/outbox/db.ts';
+import { enqueueSubmission, type EnqueueInput } from '../../src/sync/outbox/enqueue.ts';
+import { fileAddress } from '../../src/sync/outbox/file-address.ts';
+import type { SyncDeps } from '../../src/sync/drain/deps.ts';
 import { createFakeEndpoint } from './sync-fake-endpoint.ts';
 
 export function freshDb(name?: string): { db: OutboxDb; factory: InstanceType<typeof IDBFactory> } {

@@ -2,7 +2,7 @@
  * The integrity channel's three ways of filing a denúncia (IDENTIFICATION_LABELS): anonymous, the default;
  * identity preserved; identified. It takes the place of the form's "identificar" checkbox and drives it,
  * so the form's own rule shows the identity fields only when the person chose to give them; in anonymous
- * mode they are neither asked nor sent (sync/integrity.ts strips them again, and the server refuses them).
+ * mode they are neither asked nor sent (sync/outbox/integrity.ts strips them again, and the server refuses them).
  */
 import { IDENTIFICATION_LABELS, IDENTIFICATION_MODES, type IdentificationMode } from '../../../shared/integrity.ts';
 

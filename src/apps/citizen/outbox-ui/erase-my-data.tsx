@@ -1,7 +1,8 @@
 /** The "Sobre" page's erase button, with the warning that unsent records would be lost. */
 import { useState } from 'preact/hooks';
-import { countUnsent, getOutboxDb } from '../../../sync/db.ts';
-import { eraseMyData } from '../../../sync/erase.ts';
+import { getOutboxDb } from '../../../sync/outbox/db.ts';
+import { countUnsent } from '../../../sync/outbox/queries.ts';
+import { eraseMyData } from '../../../sync/outbox/erase.ts';
 
 type Step = { name: 'idle' } | { name: 'confirm'; unsent: number } | { name: 'done' } | { name: 'failed' };
 

@@ -5,9 +5,9 @@
  */
 import { useState } from 'preact/hooks';
 import { navigate } from '../../common/navigation.tsx';
-import { getOutboxDb, type OutboxRecord } from '../../../sync/db.ts';
-import { deleteRecord } from '../../../sync/drafts.ts';
-import { forgetReceipt, groupReceipt } from '../../../sync/integrity.ts';
+import { getOutboxDb, type OutboxRecord } from '../../../sync/outbox/db.ts';
+import { deleteRecord } from '../../../sync/outbox/drafts.ts';
+import { forgetReceipt, groupReceipt } from '../../../sync/outbox/integrity.ts';
 import { formPath } from './record-links.ts';
 import { dateWords, dayWords, recordStateWords, sizeWords } from './state-words.ts';
 import './outbox.css';

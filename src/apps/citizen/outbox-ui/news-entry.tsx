@@ -1,11 +1,9 @@
 /** "Novidades" on the home page: how many requests the city answered since the person last looked. */
-import { getOutboxDb } from '../../../sync/db.ts';
-import { countNews } from '../../../sync/news.ts';
-import { useLiveQuery } from './use-live-query.ts';
+import { useNewsCount } from './outbox-hooks.ts';
 import './outbox.css';
 
 export default function NewsEntry() {
-  const count = useLiveQuery(() => countNews(getOutboxDb()), []);
+  const count = useNewsCount();
   if (!count) return null;
   return (
     <section class="card news-entry" aria-labelledby="novidades-inicio" data-testid="news-entry">

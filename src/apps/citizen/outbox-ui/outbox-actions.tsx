@@ -1,6 +1,6 @@
 /** "Enviar agora" and "Salvar cópia", with what happened said in words. */
 import { useState } from 'preact/hooks';
-import { requestSync } from '../../../sync/sync-engine.ts';
+import { requestSync } from '../../../sync/drain/sync-engine.ts';
 import { saveOutboxCopy } from './save-copy.ts';
 
 export function OutboxActions({ waiting }: { waiting: number }) {

@@ -3,15 +3,13 @@
  * each linking to "Minhas solicitações". The news count is also the app icon's badge where the browser has one.
  */
 import { useEffect } from 'preact/hooks';
-import { countUnsent, getOutboxDb } from '../../../sync/db.ts';
-import { countNews } from '../../../sync/news.ts';
-import { useLiveQuery } from './use-live-query.ts';
+import { useNewsCount, useUnsentCount } from './outbox-hooks.ts';
 
 type BadgeNavigator = Navigator & { setAppBadge?: (count: number) => Promise<void>; clearAppBadge?: () => Promise<void> };
 
 export default function OutboxBadge() {
-  const waiting = useLiveQuery(() => countUnsent(getOutboxDb()), []);
-  const news = useLiveQuery(() => countNews(getOutboxDb()), []);
+  const waiting = useUnsentCount();
+  const news = useNewsCount();
   useEffect(() => {
     if (news === undefined) return;
     const nav = navigator as BadgeNavigator;

@@ -4,11 +4,10 @@
  * notice, end-to-end encrypted, naming only which request changed. iOS gives Web Push only to an app
  * installed on the home screen; elsewhere, without it, news still shows in the app.
  */
-import { PushKeySchema, parseAnswer } from '../../../shared/schemas.ts';
-import { getOutboxDb, noteNamedTraffic } from '../../../sync/db.ts';
-import { followedRequestIds } from '../../../sync/status.ts';
-
-const PUSH_FLAG = 'pushFollowing';
+import { PushKeySchema } from '../../../shared/schemas.ts';
+import { callApi } from '../../../sync/api.ts';
+import { getOutboxDb, isFollowingByPush, noteNamedTraffic, setFollowingByPush } from '../../../sync/outbox/db.ts';
+import { followedRequestIds } from '../../../sync/status/status-reader.ts';
 
 export type PushState = 'unsupported' | 'blocked' | 'off' | 'on';
 
@@ -19,8 +18,7 @@ export function pushSupported(): boolean {
 export async function pushState(): Promise<PushState> {
   if (!pushSupported()) return 'unsupported';
   if (Notification.permission === 'denied') return 'blocked';
-  const flag = await getOutboxDb().meta.get(PUSH_FLAG);
-  return flag?.value === '1' ? 'on' : 'off';
+  return (await isFollowingByPush(getOutboxDb())) ? 'on' : 'off';
 }
 
 function keyBytes(base64url: string): Uint8Array {
@@ -42,12 +40,7 @@ async function sendSubscription(subscription: PushSubscription): Promise<boolean
   const json = subscription.toJSON() as { endpoint: string; keys: { p256dh: string; auth: string } };
   const ids = await followedIds();
   await noteNamedTraffic(getOutboxDb());
-  const response = await fetch('/api/push/subscription', {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ endpoint: json.endpoint, keys: json.keys, ids }),
-  });
-  return response.ok;
+  return (await callApi('/api/push/subscription', null, { method: 'PUT', body: { endpoint: json.endpoint, keys: json.keys, ids } })).ok;
 }
 
 /** Turns the notices on; the message says what happened, in words. */
@@ -56,13 +49,14 @@ export async function enablePush(): Promise<{ ok: boolean; message: string }> {
   const permission = await Notification.requestPermission();
   if (permission !== 'granted') return { ok: false, message: 'Os avisos não foram permitidos. As novidades continuam aparecendo aqui no aplicativo.' };
   try {
-    const key = parseAnswer(PushKeySchema, await (await fetch('/api/push/key')).json());
-    if (!key) throw new Error('no key');
+    const answer = await callApi('/api/push/key', PushKeySchema);
+    if (!answer.ok) throw new Error('no key');
+    const key = answer.value;
     const registration = await navigator.serviceWorker.ready;
     const subscription = (await registration.pushManager.getSubscription())
       ?? await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(key.publicKey) as BufferSource });
     if (!(await sendSubscription(subscription))) throw new Error('not saved');
-    await getOutboxDb().meta.put({ key: PUSH_FLAG, value: '1' });
+    await setFollowingByPush(getOutboxDb(), true);
     return { ok: true, message: 'Pronto: você será avisado quando a Prefeitura responder.' };
   } catch {
     return { ok: false, message: 'Não foi possível ativar os avisos agora (é preciso estar com internet). As novidades continuam aparecendo aqui.' };
@@ -70,10 +64,10 @@ export async function enablePush(): Promise<{ ok: boolean; message: string }> {
 }
 
 export async function disablePush(): Promise<void> {
-  await getOutboxDb().meta.delete(PUSH_FLAG);
+  await setFollowingByPush(getOutboxDb(), false);
   const subscription = await currentSubscription().catch(() => null);
   if (!subscription) return;
-  await fetch('/api/push/subscription', { method: 'DELETE', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ endpoint: subscription.endpoint }) }).catch(() => undefined);
+  await callApi('/api/push/subscription', null, { method: 'DELETE', body: { endpoint: subscription.endpoint } });
   await subscription.unsubscribe().catch(() => undefined);
 }
 

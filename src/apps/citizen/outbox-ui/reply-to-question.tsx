@@ -3,15 +3,15 @@
  * and sent when there is signal (exactly once, like any request).
  */
 import { useRef, useState } from 'preact/hooks';
-import { getOutboxDb, type OutboxRecord } from '../../../sync/db.ts';
-import { enqueueReply, repliesTo } from '../../../sync/reply.ts';
-import { requestSync } from '../../../sync/sync-engine.ts';
+import { getOutboxDb, type OutboxRecord } from '../../../sync/outbox/db.ts';
+import { enqueueReply } from '../../../sync/outbox/reply.ts';
+import { requestSync } from '../../../sync/drain/sync-engine.ts';
 import { dateWords } from './state-words.ts';
-import { useLiveQuery } from './use-live-query.ts';
+import { useReplies } from './outbox-hooks.ts';
 
 export function ReplyToQuestion({ record }: { record: OutboxRecord }) {
   const db = getOutboxDb();
-  const replies = useLiveQuery(() => repliesTo(db, record.id), [record.id]) ?? [];
+  const replies = useReplies(record.id) ?? [];
   const [text, setText] = useState('');
   const [error, setError] = useState('');
   // A second tap while the first is being saved would queue the answer twice, under two ids.

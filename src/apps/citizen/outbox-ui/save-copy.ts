@@ -1,10 +1,10 @@
 /**
  * "Salvar cópia": downloads the unsent records and their photos as one file. A denúncia of the integrity
- * channel is never in it (sync/export.ts): `leftOut` counts them so the page can say so.
+ * channel is never in it (sync/outbox/export.ts): `leftOut` counts them so the page can say so.
  */
-import { getOutboxDb } from '../../../sync/db.ts';
-import { buildOutboxExport, exportFileName } from '../../../sync/export.ts';
-import { countUnsentIntegrity } from '../../../sync/integrity.ts';
+import { getOutboxDb } from '../../../sync/outbox/db.ts';
+import { buildOutboxExport, exportFileName } from '../../../sync/outbox/export.ts';
+import { countUnsentIntegrity } from '../../../sync/outbox/integrity.ts';
 
 export async function saveOutboxCopy(): Promise<{ saved: number; leftOut: number }> {
   const leftOut = await countUnsentIntegrity(getOutboxDb());

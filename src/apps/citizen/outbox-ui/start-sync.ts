@@ -4,9 +4,9 @@
  * calls requestSync('manual') itself; the service worker's Background Sync is src/sw/background-sync.ts.
  */
 import { setOnline } from '../state/app-store.ts';
-import { configureSync, onSyncReport, requestSync } from '../../../sync/sync-engine.ts';
-import { getOutboxDb } from '../../../sync/db.ts';
-import { refreshOpenStatuses } from '../../../sync/status.ts';
+import { configureSync, onSyncReport, requestSync } from '../../../sync/drain/sync-engine.ts';
+import { getOutboxDb } from '../../../sync/outbox/db.ts';
+import { refreshOpenStatuses } from '../../../sync/status/status-reader.ts';
 
 let started = false;
 /** News is asked for at most this often by the automatic triggers (opening the list always asks). */

@@ -2,7 +2,7 @@
 import { bahiaDay } from '../../../shared/dates.ts';
 import { formatDueDay } from '../../../shared/deadlines.ts';
 import { STATUS_LABELS } from '../../../shared/schemas.ts';
-import { isIntegrity, type OutboxRecord } from '../../../sync/db.ts';
+import { isIntegrity, type OutboxRecord } from '../../../sync/outbox/db.ts';
 
 export function recordStateWords(record: OutboxRecord): string {
   // The integrity channel has no protocol; a denúncia's receipt is shown on its page only, never on the list.

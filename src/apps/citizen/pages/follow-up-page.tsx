@@ -8,16 +8,17 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { FollowUpSchema, INTEGRITY_STATUS_LABELS, MAX_INLINE_BYTES, MAX_INLINE_FILES, type FollowUp } from '../../../shared/integrity.ts';
-import { MAX_ATTACHMENT_BYTES, parseAnswer, type AttachmentType } from '../../../shared/schemas.ts';
+import { MAX_ATTACHMENT_BYTES, type AttachmentType } from '../../../shared/schemas.ts';
 import type { PageProps } from '../../common/navigation.tsx';
-import { getOutboxDb } from '../../../sync/db.ts';
-import { fileAddress } from '../../../sync/hash.ts';
-import { enqueueIntegrityMessage, groupReceipt, keptFollowUp, keptReceipts, normalizeReceipt, pendingMessages, rememberFollowUp } from '../../../sync/integrity.ts';
-import { requestSync } from '../../../sync/sync-engine.ts';
+import { callApi } from '../../../sync/api.ts';
+import { getOutboxDb, type OutboxRecord } from '../../../sync/outbox/db.ts';
+import { fileAddress } from '../../../sync/outbox/file-address.ts';
+import { enqueueIntegrityMessage, groupReceipt, keptFollowUp, normalizeReceipt, rememberFollowUp } from '../../../sync/outbox/integrity.ts';
+import { requestSync } from '../../../sync/drain/sync-engine.ts';
 import { shrinkPhoto } from '../forms/photo-shrink.ts';
-import { registerBackgroundSync } from '../outbox-ui/register-background-sync.ts';
+import { requestBackgroundSync } from '../outbox-ui/request-background-sync.ts';
 import { dateWords, dayWords, recordStateWords, sizeWords } from '../outbox-ui/state-words.ts';
-import { useLiveQuery } from '../outbox-ui/use-live-query.ts';
+import { useKeptReceipts, usePendingMessages } from '../outbox-ui/outbox-hooks.ts';
 import { usePageTitle } from '../ui/use-page-title.ts';
 import '../forms/forms.css';
 import '../outbox-ui/outbox.css';
@@ -36,33 +37,25 @@ const PROBLEMS = {
 } as const;
 
 async function lookUp(receipt: string): Promise<Lookup> {
-  let response: Response;
-  try {
-    // No cookie and no referrer go with it: a reading is about the receipt, and nothing else.
-    response = await fetch('/api/integridade/acompanhar', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ receipt }),
-      credentials: 'omit',
-      referrerPolicy: 'no-referrer',
-      cache: 'no-store',
-    });
-  } catch {
+  // No cookie and no referrer go with it: a reading is about the receipt, and nothing else.
+  const answer = await callApi('/api/integridade/acompanhar', FollowUpSchema, {
+    method: 'POST', body: { receipt }, init: { credentials: 'omit', referrerPolicy: 'no-referrer', cache: 'no-store' },
+  });
+  if (answer.status === 0) {
     const kept = await keptFollowUp(getOutboxDb(), receipt).catch(() => null);
     return kept ? { name: 'found', receipt, followUp: kept.followUp, savedAt: kept.at } : { name: 'problem', message: PROBLEMS.offline };
   }
-  if (response.status === 404) return { name: 'problem', message: PROBLEMS.notFound };
-  if (response.status === 429) return { name: 'problem', message: PROBLEMS.busy };
-  const followUp = response.ok ? parseAnswer(FollowUpSchema, await response.json().catch(() => undefined)) : null;
-  if (!followUp) return { name: 'problem', message: PROBLEMS.failed };
+  if (answer.status === 404) return { name: 'problem', message: PROBLEMS.notFound };
+  if (answer.status === 429) return { name: 'problem', message: PROBLEMS.busy };
+  if (!answer.ok) return { name: 'problem', message: PROBLEMS.failed };
+  const followUp = answer.value;
   await rememberFollowUp(getOutboxDb(), receipt, followUp, Date.now()).catch(() => false);
   return { name: 'found', receipt, followUp };
 }
 
 export default function FollowUpPage(_props: PageProps) {
   usePageTitle('Acompanhar denúncia');
-  const db = getOutboxDb();
-  const kept = useLiveQuery(() => keptReceipts(db), []);
+  const kept = useKeptReceipts();
   const [typed, setTyped] = useState('');
   const [inputError, setInputError] = useState('');
   const [lookup, setLookup] = useState<Lookup>({ name: 'idle' });
@@ -181,23 +174,92 @@ interface Picked {
 
 const PDF: AttachmentType = 'application/pdf';
 
-/** "Enviar mais informações": text and files, kept in the outbox and sent alone when there is signal. */
-function SendMore({ receipt, onSent }: { receipt: string; onSent: () => void }) {
-  const db = getOutboxDb();
-  const pending = useLiveQuery(() => pendingMessages(db, receipt), [receipt]);
-  const [text, setText] = useState('');
-  const [files, setFiles] = useState<Picked[]>([]);
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [note, setNote] = useState('');
-  const waitingBefore = useRef<number | undefined>(undefined);
+/** The files already picked plus the new ones, checked against the channel's limits (an Error in words for the person). */
+async function withPicked(files: readonly Picked[], chosen: readonly File[]): Promise<Picked[]> {
+  const next = [...files];
+  for (const file of chosen) {
+    if (next.length >= MAX_INLINE_FILES) throw new Error(`No máximo ${MAX_INLINE_FILES} arquivos por mensagem.`);
+    if (file.type === PDF) {
+      if (file.size > MAX_ATTACHMENT_BYTES) throw new Error('Este PDF é grande demais: no máximo 5 MB.');
+      next.push({ key: crypto.randomUUID(), name: file.name, blob: file, type: PDF });
+    } else if (file.type.startsWith('image/')) {
+      // Re-encoded by a canvas: no EXIF, no GPS, and small enough for a weak signal.
+      next.push({ key: crypto.randomUUID(), name: file.name, blob: await shrinkPhoto(file), type: 'image/jpeg' });
+    } else {
+      throw new Error('Envie fotos ou documentos em PDF.');
+    }
+  }
+  if (next.reduce((sum, f) => sum + f.blob.size, 0) > MAX_INLINE_BYTES) throw new Error('Os arquivos passam de 8 MB ao todo: envie em mais de uma mensagem.');
+  return next;
+}
 
-  // A message of ours left the phone: read again, so it shows among the messages.
+function PendingMessages({ pending }: { pending: readonly OutboxRecord[] }) {
+  return (
+    <ul class="plain-list" data-testid="pending-messages">
+      {pending.map((message) => (
+        <li key={message.id}>Sua mensagem de {dateWords(message.createdAt)}: {recordStateWords(message).toLowerCase()}{message.lastError && message.state !== 'retry' ? ` — ${message.lastError}` : ''}</li>
+      ))}
+    </ul>
+  );
+}
+
+function PickedList({ files, onRemove }: { files: readonly Picked[]; onRemove: (key: string) => void }) {
+  return (
+    <ul class="plain-list">
+      {files.map((file, i) => (
+        <li key={file.key}>
+          {file.type === PDF ? 'Documento' : 'Foto'} {i + 1} ({sizeWords(file.blob.size)}){' '}
+          <button type="button" class="button button-secondary" onClick={() => onRemove(file.key)}>Remover {file.type === PDF ? 'documento' : 'foto'} {i + 1}</button>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+interface AttachFilesProps {
+  files: readonly Picked[];
+  onPick: (event: Event) => void;
+  onRemove: (key: string) => void;
+}
+
+function AttachFiles({ files, onPick, onRemove }: AttachFilesProps) {
+  return (
+    <fieldset class="field">
+      <legend>Fotos ou documentos (se tiver)</legend>
+      {files.length > 0 && <PickedList files={files} onRemove={onRemove} />}
+      <input id="mensagem-arquivos" class="visually-hidden photo-input" type="file" accept="image/*,application/pdf" multiple onChange={onPick} />
+      <label for="mensagem-arquivos" class="button button-secondary">{files.length ? 'Anexar outro arquivo' : 'Anexar foto ou documento'}</label>
+      <p class="field-hint">As fotos são refeitas no celular, sem a localização; dos PDFs tiramos autor e programa. O que aparece neles, porém, pode identificar você.</p>
+    </fieldset>
+  );
+}
+
+/** A message of ours left the phone: `onSent` reads the messages again, so it shows among them. */
+function useWhenOneLeaves(pending: readonly OutboxRecord[] | undefined, onSent: () => void): void {
+  const waitingBefore = useRef<number | undefined>(undefined);
   useEffect(() => {
     if (pending === undefined) return;
     if (waitingBefore.current !== undefined && pending.length < waitingBefore.current) onSent();
     waitingBefore.current = pending.length;
   }, [pending?.length]);
+}
+
+async function putMessageInOutbox(receipt: string, text: string, files: readonly Picked[]): Promise<void> {
+  const db = getOutboxDb();
+  const outboxFiles = [];
+  for (const file of files) outboxFiles.push({ sha256: await fileAddress(db, file.blob), blob: file.blob, type: file.type });
+  await enqueueIntegrityMessage(db, { id: crypto.randomUUID(), receipt, text, files: outboxFiles });
+}
+
+/** "Enviar mais informações": text and files, kept in the outbox and sent alone when there is signal. */
+function SendMore({ receipt, onSent }: { receipt: string; onSent: () => void }) {
+  const pending = usePendingMessages(receipt);
+  const [text, setText] = useState('');
+  const [files, setFiles] = useState<Picked[]>([]);
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [note, setNote] = useState('');
+  useWhenOneLeaves(pending, onSent);
 
   const pick = async (event: Event) => {
     const input = event.currentTarget as HTMLInputElement;
@@ -206,21 +268,7 @@ function SendMore({ receipt, onSent }: { receipt: string; onSent: () => void }) 
     setError('');
     setBusy(true);
     try {
-      const next = [...files];
-      for (const file of chosen) {
-        if (next.length >= MAX_INLINE_FILES) throw new Error(`No máximo ${MAX_INLINE_FILES} arquivos por mensagem.`);
-        if (file.type === PDF) {
-          if (file.size > MAX_ATTACHMENT_BYTES) throw new Error('Este PDF é grande demais: no máximo 5 MB.');
-          next.push({ key: crypto.randomUUID(), name: file.name, blob: file, type: PDF });
-        } else if (file.type.startsWith('image/')) {
-          // Re-encoded by a canvas: no EXIF, no GPS, and small enough for a weak signal.
-          next.push({ key: crypto.randomUUID(), name: file.name, blob: await shrinkPhoto(file), type: 'image/jpeg' });
-        } else {
-          throw new Error('Envie fotos ou documentos em PDF.');
-        }
-      }
-      if (next.reduce((sum, f) => sum + f.blob.size, 0) > MAX_INLINE_BYTES) throw new Error('Os arquivos passam de 8 MB ao todo: envie em mais de uma mensagem.');
-      setFiles(next);
+      setFiles(await withPicked(files, chosen));
     } catch (problem) {
       setError(problem instanceof Error ? problem.message : 'Não foi possível usar este arquivo.');
     } finally {
@@ -238,9 +286,7 @@ function SendMore({ receipt, onSent }: { receipt: string; onSent: () => void }) 
     setError('');
     setBusy(true);
     try {
-      const outboxFiles = [];
-      for (const file of files) outboxFiles.push({ sha256: await fileAddress(db, file.blob), blob: file.blob, type: file.type });
-      await enqueueIntegrityMessage(db, { id: crypto.randomUUID(), receipt, text, files: outboxFiles });
+      await putMessageInOutbox(receipt, text, files);
     } catch (problem) {
       setError(problem instanceof Error && problem.name === 'StorageFullError' ? problem.message : 'Não foi possível guardar a mensagem neste aparelho. Tente de novo.');
       setBusy(false);
@@ -250,7 +296,7 @@ function SendMore({ receipt, onSent }: { receipt: string; onSent: () => void }) 
     setFiles([]);
     setBusy(false);
     setNote('Mensagem guardada. Ela segue sozinha, em alguns segundos quando houver conexão.');
-    void registerBackgroundSync();
+    void requestBackgroundSync();
     void requestSync('enqueue');
   };
 
@@ -258,13 +304,7 @@ function SendMore({ receipt, onSent }: { receipt: string; onSent: () => void }) 
     <section class="stack section" aria-labelledby="mais-informacoes">
       <h2 id="mais-informacoes">Enviar mais informações</h2>
       <p>Responda a uma pergunta ou acrescente o que souber. Para continuar anônimo, não escreva o seu nome.</p>
-      {pending && pending.length > 0 && (
-        <ul class="plain-list" data-testid="pending-messages">
-          {pending.map((message) => (
-            <li key={message.id}>Sua mensagem de {dateWords(message.createdAt)}: {recordStateWords(message).toLowerCase()}{message.lastError && message.state !== 'retry' ? ` — ${message.lastError}` : ''}</li>
-          ))}
-        </ul>
-      )}
+      {pending && pending.length > 0 && <PendingMessages pending={pending} />}
       <form class="stack" noValidate onSubmit={(event) => void send(event)} data-testid="send-more">
         <div class="field">
           <label for="mensagem">Sua mensagem</label>
@@ -278,22 +318,7 @@ function SendMore({ receipt, onSent }: { receipt: string; onSent: () => void }) 
             onInput={(event) => setText((event.currentTarget as HTMLTextAreaElement).value)}
           />
         </div>
-        <fieldset class="field">
-          <legend>Fotos ou documentos (se tiver)</legend>
-          {files.length > 0 && (
-            <ul class="plain-list">
-              {files.map((file, i) => (
-                <li key={file.key}>
-                  {file.type === PDF ? 'Documento' : 'Foto'} {i + 1} ({sizeWords(file.blob.size)}){' '}
-                  <button type="button" class="button button-secondary" onClick={() => setFiles(files.filter((f) => f.key !== file.key))}>Remover {file.type === PDF ? 'documento' : 'foto'} {i + 1}</button>
-                </li>
-              ))}
-            </ul>
-          )}
-          <input id="mensagem-arquivos" class="visually-hidden photo-input" type="file" accept="image/*,application/pdf" multiple onChange={(event) => void pick(event)} />
-          <label for="mensagem-arquivos" class="button button-secondary">{files.length ? 'Anexar outro arquivo' : 'Anexar foto ou documento'}</label>
-          <p class="field-hint">As fotos são refeitas no celular, sem a localização; dos PDFs tiramos autor e programa. O que aparece neles, porém, pode identificar você.</p>
-        </fieldset>
+        <AttachFiles files={files} onPick={(event) => void pick(event)} onRemove={(key) => setFiles(files.filter((f) => f.key !== key))} />
         {error && <p class="field-error" id="mensagem-erro" role="alert">{error}</p>}
         <p><button type="submit" class="button button-primary" disabled={busy}>{busy ? 'Guardando…' : 'Enviar mensagem'}</button></p>
         <p role="status" class="field-hint">{note}</p>

@@ -6,11 +6,11 @@ import { useEffect } from 'preact/hooks';
 import { STATUS_LABELS } from '../../../shared/schemas.ts';
 import type { PageProps } from '../../common/navigation.tsx';
 import { usePageTitle } from '../ui/use-page-title.ts';
-import { DUE_STATES, getOutboxDb, isIntegrity, type OutboxRecord } from '../../../sync/db.ts';
-import { useLiveQuery } from '../outbox-ui/use-live-query.ts';
-import { deleteDraft } from '../../../sync/drafts.ts';
-import { hasNews, latestNote } from '../../../sync/news.ts';
-import { refreshOpenStatuses } from '../../../sync/status.ts';
+import { DUE_STATES, getOutboxDb, isIntegrity, type OutboxRecord } from '../../../sync/outbox/db.ts';
+import { useDrafts, useRequests } from '../outbox-ui/outbox-hooks.ts';
+import { deleteDraft } from '../../../sync/outbox/drafts.ts';
+import { hasNews, latestNote } from '../../../sync/outbox/news.ts';
+import { refreshOpenStatuses } from '../../../sync/status/status-reader.ts';
 import { dateWords, dueWords, kindWords, recordStateWords, sizeWords } from '../outbox-ui/state-words.ts';
 import { formPath } from '../outbox-ui/record-links.ts';
 import { OutboxActions } from '../outbox-ui/outbox-actions.tsx';
@@ -61,9 +61,8 @@ function Section({ id, title, records }: { id: string; title: string; records: O
 export default function MyRequestsPage(_props: PageProps) {
   usePageTitle('Minhas solicitações');
   const db = getOutboxDb();
-  // Replies to the city's questions are shown on their request's page, not as requests of their own.
-  const records = useLiveQuery(async () => (await db.records.orderBy('createdAt').reverse().toArray()).filter((r) => !r.replyTo), []);
-  const drafts = useLiveQuery(() => db.drafts.orderBy('updatedAt').reverse().toArray(), []);
+  const records = useRequests();
+  const drafts = useDrafts();
 
   // Opening the list asks for news of every open request, in one request.
   useEffect(() => {

@@ -1,15 +1,15 @@
 /** /minhas-solicitacoes/:id — one record: its state in words, the server's messages, protocol and history. */
 import { useEffect, useState } from 'preact/hooks';
-import { STATUS_LABELS } from '../../../shared/schemas.ts';
+import { STATUS_LABELS, type Receipt } from '../../../shared/schemas.ts';
 import { navigate, type PageProps } from '../../common/navigation.tsx';
 import { usePageTitle } from '../ui/use-page-title.ts';
 import { useCharter } from '../charter/use-charter.ts';
 import { formById } from '../charter/lookup.ts';
-import { getOutboxDb, isIntegrity } from '../../../sync/db.ts';
-import { useLiveQuery } from '../outbox-ui/use-live-query.ts';
-import { deleteRecord } from '../../../sync/drafts.ts';
-import { latestNote, markNewsSeen } from '../../../sync/news.ts';
-import { refreshRecordStatus } from '../../../sync/status.ts';
+import { getOutboxDb, isIntegrity, type OutboxRecord } from '../../../sync/outbox/db.ts';
+import { useRecord } from '../outbox-ui/outbox-hooks.ts';
+import { deleteRecord } from '../../../sync/outbox/drafts.ts';
+import { latestNote, markNewsSeen } from '../../../sync/outbox/news.ts';
+import { refreshRecordStatus } from '../../../sync/status/status-reader.ts';
 import { PushOptIn } from '../outbox-ui/push-optin.tsx';
 import { ReplyToQuestion } from '../outbox-ui/reply-to-question.tsx';
 import { dateWords, dueWords, kindWords, progressWords, recordStateWords, sizeWords } from '../outbox-ui/state-words.ts';
@@ -19,21 +19,64 @@ import { IntegrityRecordView } from '../outbox-ui/integrity-record.tsx';
 import '../forms/forms.css';
 import '../outbox-ui/outbox.css';
 
+/** A rejected record: the fields the Prefeitura asked to correct, and the way back to the form. */
+function Correction({ record, labelOf }: { record: OutboxRecord; labelOf: (fieldId: string) => string }) {
+  return (
+    <div class="stack">
+      {record.fieldErrors && Object.keys(record.fieldErrors).length > 0 && (
+        <ul class="plain-list" data-testid="field-errors">
+          {Object.entries(record.fieldErrors).map(([field, message]) => <li key={field}><strong>{labelOf(field)}:</strong> {message}</li>)}
+        </ul>
+      )}
+      <p><a class="button button-primary" href={formPath(record.kind, record.serviceId, { corrigir: record.id })}>Corrigir e enviar de novo</a></p>
+    </div>
+  );
+}
+
+/** A sent record: its protocol, deadline, the city's last word and history, refreshed on request. */
+function FollowUp({ record, receipt }: { record: OutboxRecord; receipt: Receipt }) {
+  const [refreshNote, setRefreshNote] = useState<string | undefined>();
+  const note = latestNote(record);
+  const refresh = async () => {
+    setRefreshNote('Consultando a Prefeitura…');
+    const ok = await refreshRecordStatus(getOutboxDb(), record.id, (input, init) => fetch(input, init));
+    setRefreshNote(ok ? 'Situação atualizada agora.' : 'Sem conexão: mostramos a última situação conhecida.');
+  };
+  return (
+    <section class="stack section" aria-labelledby="acompanhamento">
+      <h2 id="acompanhamento">Acompanhamento</h2>
+      <p>Protocolo: <strong data-testid="protocol">{receipt.protocol}</strong></p>
+      {dueWords(record) && <p data-testid="due">{dueWords(record)}</p>}
+      {note && <p class="record-note" data-testid="latest-note">Última mensagem da Prefeitura: {note}</p>}
+      <p>Situação: <strong>{progressWords(record)}</strong>{record.statusCheckedAt ? ` (consultado em ${dateWords(record.statusCheckedAt)})` : ''}</p>
+      {record.statusHistory && record.statusHistory.length > 0 && (
+        <ol class="history">
+          {record.statusHistory.map((event, i) => (
+            <li key={i}>{dateWords(event.at)}: {STATUS_LABELS[event.status]}{event.note ? ` — ${event.note}` : ''}</li>
+          ))}
+        </ol>
+      )}
+      <div class="button-row">
+        <button type="button" class="button button-secondary" onClick={() => void refresh()}>Atualizar situação</button>
+        {record.kind === 'request' && <a class="button button-secondary" href={formPath('evaluation', record.serviceId)}>Avaliar este serviço</a>}
+      </div>
+      <p role="status">{refreshNote ?? ''}</p>
+      <PushOptIn />
+      <p class="field-hint">{record.answers
+        ? 'As respostas e fotos ficam neste aparelho por alguns minutos, até a Prefeitura confirmar que guardou o pedido; depois são apagadas daqui.'
+        : 'As respostas e fotos foram apagadas deste aparelho depois do envio; a Prefeitura guarda o pedido.'}</p>
+    </section>
+  );
+}
+
 export default function RequestDetailPage({ params, query }: PageProps) {
   const id = params.id ?? '';
   const db = getOutboxDb();
-  const record = useLiveQuery(async () => (await db.records.get(id)) ?? null, [id]);
+  const record = useRecord(id);
   const { charter } = useCharter();
-  const [refreshNote, setRefreshNote] = useState<string | undefined>();
   // A denúncia's page keeps a neutral title: it stays in the browser's history of a shared phone.
   usePageTitle(record ? (isIntegrity(record) ? 'Manifestação' : record.summary.serviceName) : 'Solicitação');
   const named = record ? !isIntegrity(record) : false;
-
-  const refresh = async () => {
-    setRefreshNote('Consultando a Prefeitura…');
-    const ok = await refreshRecordStatus(db, id, (input, init) => fetch(input, init));
-    setRefreshNote(ok ? 'Situação atualizada agora.' : 'Sem conexão: mostramos a última situação conhecida.');
-  };
 
   // Seen: whatever the city wrote so far is no longer "novo" (also when it arrives while the page is open).
   useEffect(() => {
@@ -72,8 +115,6 @@ export default function RequestDetailPage({ params, query }: PageProps) {
     await deleteRecord(db, record.id);
     navigate('/minhas-solicitacoes', { replace: true });
   };
-  const note = latestNote(record);
-
   return (
     <div class="page stack">
       <p class="breadcrumb"><a href="/minhas-solicitacoes">Minhas solicitações</a></p>
@@ -86,43 +127,10 @@ export default function RequestDetailPage({ params, query }: PageProps) {
       <p class="muted">Feito em {dateWords(record.createdAt)}{unsent ? ` · ${sizeWords(record.summary.byteSize)}` : ''}</p>
 
       {record.lastError && record.state !== 'sent' && <div class={`notice ${record.state === 'retry' ? '' : 'notice-error'}`}><p>{record.lastError}</p></div>}
-      {record.state === 'rejected' && (
-        <div class="stack">
-          {record.fieldErrors && Object.keys(record.fieldErrors).length > 0 && (
-            <ul class="plain-list" data-testid="field-errors">
-              {Object.entries(record.fieldErrors).map(([field, message]) => <li key={field}><strong>{labelOf(field)}:</strong> {message}</li>)}
-            </ul>
-          )}
-          <p><a class="button button-primary" href={formPath(record.kind, record.serviceId, { corrigir: record.id })}>Corrigir e enviar de novo</a></p>
-        </div>
-      )}
+      {record.state === 'rejected' && <Correction record={record} labelOf={labelOf} />}
 
       {record.state === 'sent' && record.receipt && <ReplyToQuestion record={record} />}
-      {record.state === 'sent' && record.receipt && (
-        <section class="stack section" aria-labelledby="acompanhamento">
-          <h2 id="acompanhamento">Acompanhamento</h2>
-          <p>Protocolo: <strong data-testid="protocol">{record.receipt.protocol}</strong></p>
-          {dueWords(record) && <p data-testid="due">{dueWords(record)}</p>}
-          {note && <p class="record-note" data-testid="latest-note">Última mensagem da Prefeitura: {note}</p>}
-          <p>Situação: <strong>{progressWords(record)}</strong>{record.statusCheckedAt ? ` (consultado em ${dateWords(record.statusCheckedAt)})` : ''}</p>
-          {record.statusHistory && record.statusHistory.length > 0 && (
-            <ol class="history">
-              {record.statusHistory.map((event, i) => (
-                <li key={i}>{dateWords(event.at)}: {STATUS_LABELS[event.status]}{event.note ? ` — ${event.note}` : ''}</li>
-              ))}
-            </ol>
-          )}
-          <div class="button-row">
-            <button type="button" class="button button-secondary" onClick={() => void refresh()}>Atualizar situação</button>
-            {record.kind === 'request' && <a class="button button-secondary" href={formPath('evaluation', record.serviceId)}>Avaliar este serviço</a>}
-          </div>
-          <p role="status">{refreshNote ?? ''}</p>
-          <PushOptIn />
-          <p class="field-hint">{record.answers
-            ? 'As respostas e fotos ficam neste aparelho por alguns minutos, até a Prefeitura confirmar que guardou o pedido; depois são apagadas daqui.'
-            : 'As respostas e fotos foram apagadas deste aparelho depois do envio; a Prefeitura guarda o pedido.'}</p>
-        </section>
-      )}
+      {record.state === 'sent' && record.receipt && <FollowUp record={record} receipt={record.receipt} />}
 
       {unsent && record.state !== 'sending' && <OutboxActions waiting={1} />}
       {(record.state === 'rejected' || record.state === 'conflict' || record.state === 'stuck') && (

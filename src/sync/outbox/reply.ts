@@ -3,7 +3,7 @@
  * a submission (same states, same retries, same exactly-once by its own id), marked with `replyTo`, and
  * goes up through POST /api/replies. Its text leaves the phone as soon as the server acknowledges it.
  */
-import type { Reply } from '../shared/schemas.ts';
+import type { Reply } from '../../shared/schemas.ts';
 import type { OutboxDb, OutboxRecord } from './db.ts';
 import { recordByteSize } from './enqueue.ts';
 import { guardQuota } from './storage-errors.ts';
@@ -39,9 +39,4 @@ export async function enqueueReply(db: OutboxDb, input: { id: string; request: O
 /** The wire body of a queued reply. */
 export function toReply(record: OutboxRecord): Reply {
   return { id: record.id, submissionId: record.replyTo!, text: String(record.answers?.resposta ?? ''), createdAt: record.createdAt };
-}
-
-/** The replies written to a request, oldest first (its page shows them under the question). */
-export function repliesTo(db: OutboxDb, requestId: string): Promise<OutboxRecord[]> {
-  return db.records.filter((record) => record.replyTo === requestId).sortBy('createdAt');
 }

@@ -3,7 +3,7 @@
  * person has not yet seen (opening the request marks it seen). Used by the list, the home page, the app
  * badge and the service worker alike.
  */
-import type { StatusEvent } from '../shared/schemas.ts';
+import type { StatusEvent } from '../../shared/schemas.ts';
 import type { OutboxDb, OutboxRecord } from './db.ts';
 
 /** The city's last word on a request: its latest status event. */
@@ -20,10 +20,6 @@ export function hasNews(record: OutboxRecord): boolean {
   if (record.state !== 'sent' || !record.statusHistory || record.statusHistory.length < 2) return false;
   const last = latestEvent(record)!;
   return record.newsSeenAt === undefined || Date.parse(last.at) > Date.parse(record.newsSeenAt);
-}
-
-export async function countNews(db: OutboxDb): Promise<number> {
-  return db.records.where('state').equals('sent').filter(hasNews).count();
 }
 
 /** The person opened the request: what the city wrote so far is no longer "novo". */

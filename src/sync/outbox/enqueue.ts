@@ -2,7 +2,7 @@
  * Putting a submission in the outbox: the record, its photos and the end of its draft are one
  * transaction, so a full disk or a closed tab leaves either all of it or none of it.
  */
-import type { Answers, Attachment, AttachmentType, Submission, SubmissionKind } from '../shared/schemas.ts';
+import type { Answers, Attachment, AttachmentType, Submission, SubmissionKind } from '../../shared/schemas.ts';
 import { type IntegrityPart, type OutboxDb, type OutboxRecord, type RecordSummary } from './db.ts';
 import { guardQuota } from './storage-errors.ts';
 import { deleteUnreferencedBlobs } from './blob-store.ts';
@@ -27,7 +27,7 @@ export interface EnqueueInput {
   summary: Omit<RecordSummary, 'byteSize'>;
   /** The draft this submission came from; removed in the same transaction. */
   draftId?: string;
-  /** A denúncia of the integrity channel (sync/integrity.ts enqueueIntegrityReport): it goes alone, by its own route. */
+  /** A denúncia of the integrity channel (sync/outbox/integrity.ts enqueueIntegrityReport): it goes alone, by its own route. */
   integrity?: IntegrityPart;
 }
 

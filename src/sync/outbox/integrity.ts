@@ -11,15 +11,17 @@
  *
  * The sending itself is in drain.ts (sendIntegrity), with the same states, retries and lock as the rest.
  */
-import { withoutMetadata } from '../shared/file-metadata.ts';
+import { withoutMetadata } from '../../shared/file-metadata.ts';
 import {
   IDENTITY_FIELDS, INTEGRITY_SERVICE_ID, type FollowUp, type IdentificationMode, type IntegrityReport, type ReporterMessage,
-} from '../shared/integrity.ts';
-import type { Answers, Attachment } from '../shared/schemas.ts';
+} from '../../shared/integrity.ts';
+import type { Answers, Attachment } from '../../shared/schemas.ts';
 import { deleteUnreferencedBlobs } from './blob-store.ts';
+import { bytesToBase64 } from './base64.ts';
 import { isIntegrity, UNSENT_STATES, type OutboxDb, type OutboxRecord } from './db.ts';
 import { correctionDraftId } from './drafts.ts';
 import { enqueueSubmission, recordByteSize, type EnqueueInput, type OutboxFile } from './enqueue.ts';
+import { keptReceipts } from './queries.ts';
 import { guardQuota } from './storage-errors.ts';
 
 /** How long after becoming due (and after any other request of the outbox) a record of the channel waits. */
@@ -96,12 +98,6 @@ export async function enqueueIntegrityMessage(
     await db.records.put(record);
     return record;
   }));
-}
-
-export function bytesToBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
 }
 
 /** The files of a record, inline and without metadata; `missing` names one gone from the phone. */
@@ -195,12 +191,6 @@ export async function forgetReceipt(db: OutboxDb, id: string): Promise<void> {
   });
 }
 
-/** Denúncias sent from this phone whose receipt is still kept (the person has not said "Já anotei"). */
-export async function keptReceipts(db: OutboxDb): Promise<OutboxRecord[]> {
-  return (await db.records.where('state').equals('sent').sortBy('createdAt'))
-    .filter((record) => isIntegrity(record) && record.integrity?.kind === 'report' && record.integrity.receipt);
-}
-
 /**
  * The last follow-up read is kept only with a receipt this phone still keeps: a receipt typed on another
  * phone (or after "Já anotei") leaves nothing behind.
@@ -217,12 +207,6 @@ export async function rememberFollowUp(db: OutboxDb, receipt: string, followUp: 
 export async function keptFollowUp(db: OutboxDb, receipt: string): Promise<{ followUp: FollowUp; at: number } | null> {
   const record = (await keptReceipts(db)).find((r) => r.integrity!.receipt === receipt);
   return record?.integrity?.followUp ? { followUp: record.integrity.followUp, at: record.integrity.followUpAt ?? 0 } : null;
-}
-
-/** Messages for this receipt still waiting to leave the phone. */
-export async function pendingMessages(db: OutboxDb, receipt: string): Promise<OutboxRecord[]> {
-  return (await db.records.where('state').anyOf(UNSENT_STATES as string[]).sortBy('createdAt'))
-    .filter((record) => isIntegrity(record) && record.integrity?.kind === 'message' && record.integrity.receipt === receipt);
 }
 
 /** Unsent records of the channel: "Salvar cópia" leaves them out and says so. */

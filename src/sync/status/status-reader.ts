@@ -3,10 +3,32 @@
  * ids are the capability). Answers are parsed with the shared schema: a captive portal's page or a
  * proxy's error never reaches the phone's database.
  */
-import { MAX_STATUS_IDS, StatusBatchResponseSchema, parseAnswer } from '../shared/schemas.ts';
-import { isIntegrity, noteNamedTraffic, type OutboxDb } from './db.ts';
+import {
+  MAX_STATUS_IDS, StatusBatchResponseSchema, type Receipt, type StatusBatchResponse, type SubmissionStatusResponse,
+} from '../../shared/schemas.ts';
+import { callApi, type FetchLike } from '../api.ts';
+import { isIntegrity, noteNamedTraffic, type OutboxDb, type OutboxRecord } from '../outbox/db.ts';
 
-export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+/**
+ * The one status read of the client (the drainer's confirmation, the pages' and the push handler's refresh):
+ * POST /api/submissions/status for at most MAX_STATUS_IDS ids. Undefined when no usable answer came (no
+ * signal, a busy server, a body that is not ours).
+ */
+export async function readStatusChunk(fetchFn: FetchLike, ids: readonly string[], baseUrl = ''): Promise<StatusBatchResponse | undefined> {
+  const answer = await callApi('/api/submissions/status', StatusBatchResponseSchema, { method: 'POST', body: { ids }, fetch: fetchFn, baseUrl });
+  return answer.ok ? answer.value : undefined;
+}
+
+/** What a status found on the server writes on a sent record, wherever the read came from. */
+export function withFoundStatus(record: OutboxRecord & { receipt: Receipt }, status: SubmissionStatusResponse, now: number): OutboxRecord {
+  return {
+    ...record,
+    receipt: { ...record.receipt, status: status.status, protocol: status.protocol },
+    statusHistory: status.history,
+    statusCheckedAt: now,
+    ...(status.dueAt !== undefined ? { dueAt: status.dueAt } : {}),
+  };
+}
 
 /**
  * Refreshes the given sent records; true when the server answered (false offline or on a bad answer).
@@ -17,32 +39,14 @@ export async function refreshStatuses(db: OutboxDb, given: readonly string[], fe
   const integrity = new Set((await db.records.bulkGet([...given])).filter((r) => r && isIntegrity(r)).map((r) => r!.id));
   const ids = given.filter((id) => !integrity.has(id));
   for (let start = 0; start < ids.length; start += MAX_STATUS_IDS) {
-    const chunk = ids.slice(start, start + MAX_STATUS_IDS);
     await noteNamedTraffic(db, now());
-    let body;
-    try {
-      const response = await fetchFn(`${baseUrl}/api/submissions/status`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify({ ids: chunk }),
-      });
-      if (!response.ok) return false;
-      body = parseAnswer(StatusBatchResponseSchema, await response.json());
-    } catch {
-      return false;
-    }
+    const body = await readStatusChunk(fetchFn, ids.slice(start, start + MAX_STATUS_IDS), baseUrl);
     if (!body) return false;
-    const found = body.found;
     await db.transaction('rw', db.records, async () => {
-      for (const status of found) {
+      for (const status of body.found) {
         const record = await db.records.get(status.id);
         if (!record || record.state !== 'sent' || !record.receipt) continue;
-        await db.records.update(status.id, {
-          receipt: { ...record.receipt, status: status.status, protocol: status.protocol },
-          statusHistory: status.history,
-          statusCheckedAt: now(),
-          ...(status.dueAt !== undefined ? { dueAt: status.dueAt } : {}),
-        });
+        await db.records.put(withFoundStatus({ ...record, receipt: record.receipt }, status, now()));
       }
     });
   }

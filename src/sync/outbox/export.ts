@@ -7,10 +7,11 @@
  * the queue of a secretariat), and a file carried by hand to a counter is the opposite of an anonymous
  * channel. It stays on the phone and goes by itself when there is signal; the page says so.
  */
-import { OUTBOX_EXPORT_FORMAT, type OutboxExport, type Submission } from '../shared/schemas.ts';
+import { OUTBOX_EXPORT_FORMAT, type OutboxExport, type Submission } from '../../shared/schemas.ts';
+import { bytesToBase64 } from './base64.ts';
 import { isIntegrity, UNSENT_STATES, type BlobRow, type OutboxDb } from './db.ts';
 import { toSubmission } from './enqueue.ts';
-import { deviceSalt } from './hash.ts';
+import { deviceSalt } from './file-address.ts';
 
 export async function buildOutboxExport(db: OutboxDb, now: () => number = Date.now): Promise<OutboxExport> {
   const { submissions, blobs } = await db.transaction('r', db.records, db.blobs, async () => {
@@ -24,17 +25,9 @@ export async function buildOutboxExport(db: OutboxDb, now: () => number = Date.n
   const attachments = [];
   for (const row of blobs) {
     // The salt lets the server check the bytes against the address; older rows are plain SHA-256.
-    attachments.push({ sha256: row.sha256, type: row.type, size: row.blob.size, ...(row.salted ? { salt } : {}), base64: await blobToBase64(row.blob) });
+    attachments.push({ sha256: row.sha256, type: row.type, size: row.blob.size, ...(row.salted ? { salt } : {}), base64: bytesToBase64(new Uint8Array(await row.blob.arrayBuffer())) });
   }
   return { format: OUTBOX_EXPORT_FORMAT, version: 2, exportedAt: new Date(now()).toISOString(), submissions, attachments };
-}
-
-export async function blobToBase64(blob: Blob): Promise<string> {
-  const bytes = new Uint8Array(await blob.arrayBuffer());
-  let binary = '';
-  const chunk = 0x8000;
-  for (let i = 0; i < bytes.length; i += chunk) binary += String.fromCharCode(...bytes.subarray(i, i + chunk));
-  return btoa(binary);
 }
 
 export function exportFileName(now: Date = new Date()): string {

@@ -7,7 +7,7 @@ import type { OutboxDb } from './db.ts';
 
 const SALT_KEY = 'fileAddressSalt';
 
-export function toHex(bytes: ArrayBuffer | Uint8Array): string {
+function toHex(bytes: ArrayBuffer | Uint8Array): string {
   return Array.from(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 

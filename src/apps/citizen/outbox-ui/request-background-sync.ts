@@ -1,11 +1,11 @@
 /** Asks Chromium to wake the service worker when signal returns (tag 'conecta-outbox'). A bonus, never relied on. */
-import { BACKGROUND_SYNC_TAG } from '../../../sync/sync-engine.ts';
+import { BACKGROUND_SYNC_TAG } from '../../../sync/drain/sync-engine.ts';
 
 interface SyncCapableRegistration extends ServiceWorkerRegistration {
   sync?: { register(tag: string): Promise<void> };
 }
 
-export async function registerBackgroundSync(): Promise<void> {
+export async function requestBackgroundSync(): Promise<void> {
   if (!('serviceWorker' in navigator) || !('SyncManager' in window)) return;
   try {
     const registration = (await Promise.race([

@@ -6,8 +6,8 @@
  * because phones keep queued records for days across app updates (tests/unit/outbox-upgrade.test.ts).
  */
 import { Dexie, type DexieOptions, type EntityTable } from 'dexie';
-import type { FollowUp, IdentificationMode } from '../shared/integrity.ts';
-import type { Answers, Attachment, AttachmentType, Receipt, StatusEvent, SubmissionKind } from '../shared/schemas.ts';
+import type { FollowUp, IdentificationMode } from '../../shared/integrity.ts';
+import type { Answers, Attachment, AttachmentType, Receipt, StatusEvent, SubmissionKind } from '../../shared/schemas.ts';
 
 export const OUTBOX_DB_NAME = 'conecta-outbox';
 
@@ -33,7 +33,7 @@ export interface RecordSummary {
 }
 
 /**
- * What a record of the integrity channel carries besides the common fields (sync/integrity.ts). It never
+ * What a record of the integrity channel carries besides the common fields (sync/outbox/integrity.ts). It never
  * takes the named path: no batch, no protocol, no status read, no push, no "Salvar cópia".
  */
 export interface IntegrityPart {
@@ -187,17 +187,24 @@ export function holdsData(record: Pick<OutboxRecord, 'state' | 'answers'>): bool
   return UNSENT_STATES.includes(record.state) || (record.state === 'sent' && record.answers !== undefined);
 }
 
-/** Records not yet acknowledged by the server: anything that would delete them must warn first. */
-export function countUnsent(db: OutboxDb): Promise<number> {
-  return db.records.where('state').anyOf(UNSENT_STATES as string[]).count();
-}
-
 let shared: OutboxDb | undefined;
 
 /** The page's and the service worker's one connection. */
 export function getOutboxDb(): OutboxDb {
   shared ??= openOutboxDb();
   return shared;
+}
+
+/** Whether this phone follows its requests by Web Push (kept with the outbox: "Apagar meus dados" erases it too). */
+const PUSH_FOLLOWING_KEY = 'pushFollowing';
+
+export async function isFollowingByPush(db: OutboxDb): Promise<boolean> {
+  return (await db.meta.get(PUSH_FOLLOWING_KEY))?.value === '1';
+}
+
+export async function setFollowingByPush(db: OutboxDb, following: boolean): Promise<void> {
+  if (following) await db.meta.put({ key: PUSH_FOLLOWING_KEY, value: '1' });
+  else await db.meta.delete(PUSH_FOLLOWING_KEY);
 }
 
 /** Where the time of the last named request sent outside a drain is kept (meta table). */

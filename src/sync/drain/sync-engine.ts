@@ -3,10 +3,9 @@
  * drainOutbox does the work (drain.ts); requestSync coalesces requests from many triggers into one
  * drain at a time in this context and keeps a timer while work is waiting.
  */
-import { getOutboxDb } from './db.ts';
-import { drainOutbox, type DrainOptions, type DrainReport, type LockManagerLike, type SyncDeps } from './drain.ts';
-
-export { drainOutbox, SYNC_LOCK_NAME, type DrainReport, type SyncDeps } from './drain.ts';
+import { getOutboxDb } from '../outbox/db.ts';
+import type { DrainOptions, DrainReport, LockManagerLike, SyncDeps } from './deps.ts';
+import { drainOutbox } from './loop.ts';
 
 /** The Background Sync tag the page registers and the service worker answers. */
 export const BACKGROUND_SYNC_TAG = 'conecta-outbox';
