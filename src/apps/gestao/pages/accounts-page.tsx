@@ -19,7 +19,7 @@ import { announce } from '../ui/announce.ts';
 import { PendingGrants, useAccountChanges } from '../ui/account-changes.tsx';
 import { OneTimeLink } from '../ui/copy-link.tsx';
 import { FormError, TextField, focusFirstInvalid, inputValue } from '../ui/fields.tsx';
-import { usePageTitle } from '../ui/page-title.ts';
+import { useStaffPageTitle } from '../ui/page-title.ts';
 import { ROLE_DESCRIPTIONS } from '../ui/words.ts';
 
 const LABELS = { email: 'E-mail', name: 'Nome', roles: 'Papéis', secretariats: 'Secretarias' };
@@ -34,7 +34,7 @@ function failureOf(error: unknown): Failure {
 }
 
 export default function AccountsPage(_props: PageProps) {
-  usePageTitle('Contas');
+  useStaffPageTitle('Contas');
   const directory = useDirectory();
   const [accounts, setAccounts] = useState<StaffAccount[] | null>(null);
   const [failure, setFailure] = useState<string | null>(null);

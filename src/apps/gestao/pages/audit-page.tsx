@@ -10,7 +10,7 @@ import { navigate, type PageProps } from '../../common/navigation.tsx';
 import { api, failureWords, queryString } from '../api.ts';
 import { announce } from '../ui/announce.ts';
 import { FormError, SelectField, TextField, focusFirstInvalid, inputValue } from '../ui/fields.tsx';
-import { usePageTitle } from '../ui/page-title.ts';
+import { useStaffPageTitle } from '../ui/page-title.ts';
 import { STATUS_WORDS, dateTimeWords, plural } from '../ui/words.ts';
 
 const ACTION_WORDS: Record<string, string> = {
@@ -66,7 +66,7 @@ function filterOf(query: URLSearchParams): Filter {
 }
 
 export default function AuditPage({ query }: PageProps) {
-  usePageTitle('Auditoria');
+  useStaffPageTitle('Auditoria');
   const filter = filterOf(query);
   const key = queryString(filter);
   const [entries, setEntries] = useState<AuditEntry[] | null>(null);

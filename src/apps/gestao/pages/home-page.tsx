@@ -8,7 +8,7 @@ import type { Permission } from '../../../shared/staff.ts';
 import { navigate, type PageProps } from '../../common/navigation.tsx';
 import { useSession } from '../session.ts';
 import { AccountChangesList, PendingGrants, useAccountChanges } from '../ui/account-changes.tsx';
-import { usePageTitle } from '../ui/page-title.ts';
+import { useStaffPageTitle } from '../ui/page-title.ts';
 
 const START: [Permission, string, string][] = [
   ['requests.read', '/gestao/pedidos', 'Ir para os pedidos'],
@@ -21,7 +21,7 @@ const START: [Permission, string, string][] = [
 ];
 
 export default function HomePage(_props: PageProps) {
-  usePageTitle('Início');
+  useStaffPageTitle('Início');
   const session = useSession();
   const permissions = session.status === 'signed_in' ? session.permissions : [];
   const start = START.find(([permission]) => permissions.includes(permission));

@@ -9,14 +9,14 @@ import { api, failureWords } from '../api.ts';
 import { secretariatName, useDirectory } from '../directory.ts';
 import { IDENTIFICATION_WORDS, INTEGRITY_STATUS_WORDS, TIPO_WORDS, riskWords } from '../ui/integrity-words.ts';
 import { RevealRequestsPanel } from '../ui/integrity-reveal.tsx';
-import { usePageTitle } from '../ui/page-title.ts';
+import { useStaffPageTitle } from '../ui/page-title.ts';
 import { can, useSession } from '../session.ts';
 import { plural } from '../ui/words.ts';
 
 type Load = { state: 'loading' } | { state: 'ok'; reports: IntegritySummary[] } | { state: 'failed'; message: string };
 
 export default function IntegrityListPage(_props: PageProps) {
-  usePageTitle('Canal de Integridade');
+  useStaffPageTitle('Canal de Integridade');
   const directory = useDirectory();
   const session = useSession();
   const [load, setLoad] = useState<Load>({ state: 'loading' });

@@ -21,7 +21,7 @@ import { ActionResult, useAction } from '../ui/action.tsx';
 import { FormError, SelectField, TextArea, focusFirstInvalid, inputValue } from '../ui/fields.tsx';
 import { ANSWER_LABELS, IDENTIFICATION_WORDS, INTEGRITY_STATUS_WORDS, TIPO_WORDS, answerWords, riskWords } from '../ui/integrity-words.ts';
 import { Identity, RevealForm } from '../ui/integrity-reveal.tsx';
-import { usePageTitle } from '../ui/page-title.ts';
+import { useStaffPageTitle } from '../ui/page-title.ts';
 
 type Load = { state: 'loading' } | { state: 'ok'; report: IntegrityDetail } | { state: 'failed'; status: number; message: string };
 
@@ -43,7 +43,7 @@ export default function IntegrityReportPage({ params }: PageProps) {
   const session = useSession();
   const directory = useDirectory();
   const [load, setLoad] = useState<Load>({ state: 'loading' });
-  usePageTitle(load.state === 'ok' ? `Relato de ${load.report.receivedDay}` : 'Relato');
+  useStaffPageTitle(load.state === 'ok' ? `Relato de ${load.report.receivedDay}` : 'Relato');
   const reload = async (): Promise<void> => {
     try {
       setLoad({ state: 'ok', report: await api(IntegrityDetailSchema, `/api/gestao/integridade/${encodeURIComponent(id)}`) });

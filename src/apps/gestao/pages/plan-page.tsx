@@ -10,14 +10,14 @@ import type { PageProps } from '../../common/navigation.tsx';
 import { api, failureWords } from '../api.ts';
 import { ActionResult, useAction } from '../ui/action.tsx';
 import { FormError, SelectField, TextArea, TextField, focusFirstInvalid, inputValue } from '../ui/fields.tsx';
-import { usePageTitle } from '../ui/page-title.ts';
-import { dateTimeWords, dateWords } from '../ui/words.ts';
+import { useStaffPageTitle } from '../ui/page-title.ts';
+import { dateTimeWords, staffDateWords } from '../ui/words.ts';
 
 type PlanAction = ServedIntegrityContent['plan']['actions'][number];
 type Load = { state: 'loading' } | { state: 'ok'; content: ServedIntegrityContent } | { state: 'failed'; message: string };
 
 export default function PlanPage(_props: PageProps) {
-  usePageTitle('Plano de Integridade');
+  useStaffPageTitle('Plano de Integridade');
   const [load, setLoad] = useState<Load>({ state: 'loading' });
   const reload = async (): Promise<void> => {
     try {
@@ -88,7 +88,7 @@ function ActionItem({ action: item, reload }: { action: PlanAction; reload: () =
       <p>{item.description}</p>
       <dl class="facts facts-inline">
         <div><dt>Responsável</dt><dd>{item.responsible}</dd></div>
-        <div><dt>Prazo</dt><dd>{dateWords(`${item.deadline}T12:00:00Z`)}</dd></div>
+        <div><dt>Prazo</dt><dd>{staffDateWords(`${item.deadline}T12:00:00Z`)}</dd></div>
         <div><dt>Situação</dt><dd data-testid="plan-status">{PLAN_STATUS_LABELS[item.status]}, {item.progress}%</dd></div>
         <div><dt>Última atualização</dt><dd>{item.updatedAt ? dateTimeWords(item.updatedAt) : 'ainda não atualizada'}</dd></div>
       </dl>

@@ -12,8 +12,8 @@ import { districtName, secretariatName, useDirectory } from '../directory.ts';
 import { can, useSession } from '../session.ts';
 import { announce } from '../ui/announce.ts';
 import { CheckboxField, FormError, SelectField, TextField, focusFirstInvalid, inputValue } from '../ui/fields.tsx';
-import { usePageTitle } from '../ui/page-title.ts';
-import { FLAG_WORDS, KIND_WORDS, STATUS_WORDS, dateTimeWords, dateWords, plural, protocolWords } from '../ui/words.ts';
+import { useStaffPageTitle } from '../ui/page-title.ts';
+import { FLAG_WORDS, KIND_WORDS, STATUS_WORDS, dateTimeWords, staffDateWords, plural, protocolWords } from '../ui/words.ts';
 
 const FILTER_KEYS = ['protocol', 'secretariat', 'service', 'status', 'kind', 'district', 'village', 'overdue', 'mine', 'from', 'to'] as const;
 type FilterKey = (typeof FILTER_KEYS)[number];
@@ -38,7 +38,7 @@ function withFilter(filter: Filter, change: Filter): string {
 }
 
 export default function QueuePage({ query }: PageProps) {
-  usePageTitle('Pedidos');
+  useStaffPageTitle('Pedidos');
   const filter = filterOf(query);
   const key = queryString(filter);
   const session = useSession();
@@ -159,7 +159,7 @@ function QueueRow({ item, directory }: { item: QueueItem; directory: CharterDire
       <dl class="queue-facts">
         <div><dt>Situação</dt><dd>{STATUS_WORDS[item.status]}</dd></div>
         <div><dt>Recebido em</dt><dd>{dateTimeWords(item.receivedAt)}</dd></div>
-        <div><dt>Prazo</dt><dd>{item.dueAt ? dateWords(item.dueAt) : 'sem prazo'} <FlagWords flag={item.flag} kind={item.kind} /></dd></div>
+        <div><dt>Prazo</dt><dd>{item.dueAt ? staffDateWords(item.dueAt) : 'sem prazo'} <FlagWords flag={item.flag} kind={item.kind} /></dd></div>
         <div><dt>Local</dt><dd>{place || 'não informado'}</dd></div>
         <div><dt>Secretaria</dt><dd>{secretariatName(directory, item.secretariatId)}</dd></div>
         {item.kind === 'manifestation' && (

@@ -10,12 +10,12 @@ import { ApiFailure, api, failureWords } from '../api.ts';
 import { useSession } from '../session.ts';
 import { announce } from '../ui/announce.ts';
 import { FormError, TextField, focusFirstInvalid, inputValue } from '../ui/fields.tsx';
-import { usePageTitle } from '../ui/page-title.ts';
+import { useStaffPageTitle } from '../ui/page-title.ts';
 import { SignalList } from '../ui/signals.tsx';
 import { dateTimeWords } from '../ui/words.ts';
 
 export default function RadarPage(_props: PageProps) {
-  usePageTitle('Radar de riscos');
+  useStaffPageTitle('Radar de riscos');
   const session = useSession();
   const [answer, setAnswer] = useState<RadarAnswer | null>(null);
   const [failure, setFailure] = useState<string | null>(null);

@@ -6,12 +6,12 @@ import { useEffect, useState } from 'preact/hooks';
 import { RadarAnswerSchema, THRESHOLD_LABELS, type RadarAnswer, type RadarThresholds } from '../../../shared/radar.ts';
 import type { PageProps } from '../../common/navigation.tsx';
 import { api, failureWords } from '../api.ts';
-import { usePageTitle } from '../ui/page-title.ts';
+import { useStaffPageTitle } from '../ui/page-title.ts';
 import { SignalList } from '../ui/signals.tsx';
-import { dateTimeWords, dateWords } from '../ui/words.ts';
+import { dateTimeWords, staffDateWords } from '../ui/words.ts';
 
 export default function RadarWeekPage(_props: PageProps) {
-  usePageTitle('Radar semanal');
+  useStaffPageTitle('Radar semanal');
   const [answer, setAnswer] = useState<RadarAnswer | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
 
@@ -29,7 +29,7 @@ export default function RadarWeekPage(_props: PageProps) {
   return (
     <div class="page page-wide stack printable">
       <h1>Radar de riscos: resumo da semana</h1>
-      {from && to && <p>Semana de {dateWords(from.toISOString())} a {dateWords(to.toISOString())} · calculado em {dateTimeWords(to.toISOString())}.</p>}
+      {from && to && <p>Semana de {staffDateWords(from.toISOString())} a {staffDateWords(to.toISOString())} · calculado em {dateTimeWords(to.toISOString())}.</p>}
       <div class="button-row no-print">
         <button type="button" class="button button-primary" onClick={() => window.print()}>Imprimir</button>
         <a class="button button-secondary" href="/api/gestao/radar/semanal.csv" download>Baixar planilha (CSV)</a>

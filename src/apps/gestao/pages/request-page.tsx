@@ -17,8 +17,8 @@ import { can, useSession } from '../session.ts';
 import { ActionResult, useAction } from '../ui/action.tsx';
 import { announce } from '../ui/announce.ts';
 import { FormError, SelectField, TextArea, focusFirstInvalid, inputValue } from '../ui/fields.tsx';
-import { usePageTitle } from '../ui/page-title.ts';
-import { EVENT_WORDS, FLAG_WORDS, KIND_WORDS, STATUS_WORDS, dateTimeWords, dateWords, protocolWords } from '../ui/words.ts';
+import { useStaffPageTitle } from '../ui/page-title.ts';
+import { EVENT_WORDS, FLAG_WORDS, KIND_WORDS, STATUS_WORDS, dateTimeWords, staffDateWords, protocolWords } from '../ui/words.ts';
 
 const CLOSED: readonly SubmissionStatus[] = ['done', 'declined'];
 /** Waiting for the citizen is reached by asking a question, never chosen in the list. */
@@ -38,7 +38,7 @@ export default function RequestPage({ params }: PageProps) {
   const session = useSession();
   const directory = useDirectory();
   const detail = load.state === 'ok' ? load.detail : null;
-  usePageTitle(detail ? protocolWords(detail.protocol) : 'Pedido');
+  useStaffPageTitle(detail ? protocolWords(detail.protocol) : 'Pedido');
 
   const reload = async (): Promise<boolean> => {
     try {
@@ -94,7 +94,7 @@ export default function RequestPage({ params }: PageProps) {
       <p class="lead">{request.kind !== 'request' ? `${KIND_WORDS[request.kind]}: ` : ''}{request.serviceName}</p>
       <dl class="facts facts-inline" data-testid="request-facts">
         <div><dt>Situação</dt><dd data-testid="request-status">{STATUS_WORDS[request.status]}</dd></div>
-        <div><dt>Prazo</dt><dd data-testid="request-due">{request.dueAt ? dateWords(request.dueAt) : 'sem prazo'}{request.flag ? <> <span class={`flag flag-${request.flag}`}>{manifestation && request.flag === 'due_soon' ? 'faltam 5 dias ou menos' : FLAG_WORDS[request.flag]}</span></> : null}</dd></div>
+        <div><dt>Prazo</dt><dd data-testid="request-due">{request.dueAt ? staffDateWords(request.dueAt) : 'sem prazo'}{request.flag ? <> <span class={`flag flag-${request.flag}`}>{manifestation && request.flag === 'due_soon' ? 'faltam 5 dias ou menos' : FLAG_WORDS[request.flag]}</span></> : null}</dd></div>
         {manifestation && (
           <div><dt>Prazo legal</dt><dd data-testid="legal-deadline">{request.extended ? '60 dias: 30 dias, prorrogados uma vez por mais 30' : '30 dias (Lei 13.460), prorrogável uma vez por mais 30'}</dd></div>
         )}
@@ -514,7 +514,7 @@ function ExtendForm({ request, reload }: ActionProps) {
   return (
     <section class="action stack" aria-labelledby="acao-prorrogar">
       <h3 id="acao-prorrogar">Prorrogar o prazo por 30 dias</h3>
-      <p>A lei permite prorrogar uma só vez{request.dueAt ? `; o prazo passa de ${dateWords(request.dueAt)} para 30 dias depois` : ''}.</p>
+      <p>A lei permite prorrogar uma só vez{request.dueAt ? `; o prazo passa de ${staffDateWords(request.dueAt)} para 30 dias depois` : ''}.</p>
       <form class="stack" onSubmit={(event) => void submit(event)} noValidate>
         <FormError message={action.failure?.message} fields={action.failure?.fields} labels={{ justification: 'Justificativa' }} />
         <TextArea id="justificativa-prorrogacao" label="Justificativa (o cidadão vai ler)" hint="Pelo menos 20 caracteres. Explique de forma simples por que precisa de mais tempo."

@@ -55,7 +55,7 @@ export function dateTimeWords(iso: string): string {
   return Number.isNaN(date.getTime()) ? iso : dateTime.format(date);
 }
 
-export function dateWords(iso: string): string {
+export function staffDateWords(iso: string): string {
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? iso : dateOnly.format(date);
 }
