@@ -4,21 +4,21 @@
  * After each action the page reads the request again and says what happened (a polite live region).
  */
 import { useEffect, useState } from 'preact/hooks';
-import { SUBMISSION_STATUSES, parseContract, type SubmissionStatus } from '../../../shared/schemas.ts';
+import { SUBMISSION_STATUSES, parseContract, type SubmissionStatus } from '../../../../shared/schemas.ts';
 import {
   AssignSchema, ColleaguesSchema, ExtensionSchema, ForwardSchema, InternalAnswerSchema, NoteSchema, OkSchema, QuestionSchema, RequestDetailSchema,
   StatusChangeSchema, TransferSchema,
   type CharterDirectory, type Colleague, type RequestDetail, type RequestEvent,
-} from '../../../shared/staff.ts';
-import type { PageProps } from '../../common/navigation.tsx';
-import { ApiFailure, api, failureWords } from '../api.ts';
-import { districtName, secretariatName, useDirectory } from '../directory.ts';
-import { can, useSession } from '../session.ts';
-import { ActionResult, useAction } from '../ui/action.tsx';
-import { announce } from '../ui/announce.ts';
-import { FormError, SelectField, TextArea, focusFirstInvalid, inputValue } from '../ui/fields.tsx';
-import { useStaffPageTitle } from '../ui/page-title.ts';
-import { EVENT_WORDS, FLAG_WORDS, KIND_WORDS, STATUS_WORDS, dateTimeWords, staffDateWords, protocolWords } from '../ui/words.ts';
+} from '../../../../shared/staff.ts';
+import type { PageProps } from '../../../common/navigation.tsx';
+import { ApiFailure, api, failureWords } from '../../api.ts';
+import { districtName, secretariatName, useDirectory } from '../../directory.ts';
+import { can, useSession } from '../../session.ts';
+import { ActionResult, useAction } from '../../ui/action.tsx';
+import { announce } from '../../ui/announce.ts';
+import { FormError, SelectField, TextArea, focusFirstInvalid, inputValue } from '../../ui/fields.tsx';
+import { useStaffPageTitle } from '../../ui/page-title.ts';
+import { EVENT_WORDS, FLAG_WORDS, KIND_WORDS, STATUS_WORDS, dateTimeWords, staffDateWords, protocolWords } from '../../ui/words.ts';
 
 const CLOSED: readonly SubmissionStatus[] = ['done', 'declined'];
 /** Waiting for the citizen is reached by asking a question, never chosen in the list. */
