@@ -5,7 +5,7 @@
  * secretariats, and disabling, ends that person's sessions (the server does it). Administração,
  * Controladoria and Ouvidoria wait for another admin's approval; nobody changes their own roles.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { parseContract } from '../../../shared/schemas.ts';
 import {
   AccountAnswerSchema, AccountChangeSchema, AccountCreatedSchema, AccountListSchema, NewAccountSchema, ROLE_LABELS, ROLES_NEEDING_APPROVAL, ResetLinkSchema,
@@ -20,6 +20,7 @@ import { PendingGrants, useAccountChanges } from '../ui/account-changes.tsx';
 import { OneTimeLink } from '../ui/copy-link.tsx';
 import { FormError, TextField, focusFirstInvalid, inputValue } from '../ui/fields.tsx';
 import { useStaffPageTitle } from '../ui/page-title.ts';
+import { useLoad } from '../ui/use-load.ts';
 import { ROLE_DESCRIPTIONS } from '../ui/words.ts';
 
 const LABELS = { email: 'E-mail', name: 'Nome', roles: 'Papéis', secretariats: 'Secretarias' };
@@ -36,30 +37,22 @@ function failureOf(error: unknown): Failure {
 export default function AccountsPage(_props: PageProps) {
   useStaffPageTitle('Contas');
   const directory = useDirectory();
-  const [accounts, setAccounts] = useState<StaffAccount[] | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
+  const { value: accounts, failure, reload: reloadAccounts } = useLoad(async () => (await api(AccountListSchema, '/api/gestao/accounts')).accounts, []);
   const watch = useAccountChanges();
-
   const reload = async () => {
-    try {
-      setAccounts((await api(AccountListSchema, '/api/gestao/accounts')).accounts);
-      setFailure(null);
-    } catch (error) {
-      setFailure(failureWords(error));
-    }
+    await reloadAccounts();
     await watch.reload();
   };
-  useEffect(() => void reload(), []);
 
   return (
     <div class="page stack">
       <h1>Contas</h1>
       <p>Quem trabalha na gestão, com que papel e em quais secretarias. A pessoa escolhe a própria senha por um link que só vale uma vez.</p>
-      {watch.changes && <PendingGrants grants={watch.changes.pending} onDecided={() => void reload()} />}
+      {watch.value && <PendingGrants grants={watch.value.pending} onDecided={() => void reload()} />}
       <NewAccount directory={directory} onCreated={() => void reload()} />
       <section class="section stack" aria-labelledby="lista-contas">
         <h2 id="lista-contas">Contas existentes</h2>
-        {failure && <p class="notice notice-error" role="alert">{failure}</p>}
+        {failure && <p class="notice notice-error" role="alert">{failure.message}</p>}
         {!accounts && !failure && <p>Carregando…</p>}
         {accounts && (
           <ul class="card-list account-list" data-testid="accounts">

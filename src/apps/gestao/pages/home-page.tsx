@@ -40,12 +40,12 @@ export default function HomePage(_props: PageProps) {
 }
 
 function AdminHome({ start }: { start: [Permission, string, string] }) {
-  const { changes, failure, reload } = useAccountChanges();
+  const { value: changes, failure, reload } = useAccountChanges();
   return (
     <div class="page stack">
       <h1>Gestão da Prefeitura</h1>
       <p><a class="button button-primary" href={start[1]}>{start[2]}</a></p>
-      {failure && <p class="notice notice-error" role="alert">{failure}</p>}
+      {failure && <p class="notice notice-error" role="alert">{failure.message}</p>}
       {!changes && !failure && <p>Carregando o que mudou nas contas…</p>}
       {changes && (
         <>

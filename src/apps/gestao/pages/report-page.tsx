@@ -4,13 +4,13 @@
  * per secretariat, the complaints ranking, and the Integrity Plan's progress. The figures are the published
  * panel's (a count under 5 reads "menos de 5"); the page prints black on white without the navigation.
  */
-import { useEffect, useState } from 'preact/hooks';
 import { YearlyReportSchema, type YearlyReport } from '../../../shared/radar.ts';
 import { LESS_THAN_FIVE } from '../../../shared/transparency.ts';
 import { navigate, type PageProps } from '../../common/navigation.tsx';
-import { api, failureWords } from '../api.ts';
+import { api } from '../api.ts';
 import { SelectField, inputValue } from '../ui/fields.tsx';
 import { useStaffPageTitle } from '../ui/page-title.ts';
+import { useLoad } from '../ui/use-load.ts';
 import { dateTimeWords, staffDateWords } from '../ui/words.ts';
 
 const FIRST_YEAR = 2000;
@@ -25,19 +25,7 @@ export default function ReportPage({ query }: PageProps) {
   const asked = query.get('ano') ?? '';
   const year = /^\d{4}$/.test(asked) ? Number(asked) : currentYear();
   useStaffPageTitle(`Relatório de gestão ${year}`);
-  const [report, setReport] = useState<YearlyReport | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
-
-  useEffect(() => {
-    let cancelled = false;
-    setReport(null);
-    setFailure(null);
-    api(YearlyReportSchema, `/api/gestao/relatorio-anual?ano=${year}`).then(
-      (value) => !cancelled && setReport(value),
-      (error) => !cancelled && setFailure(failureWords(error)),
-    );
-    return () => { cancelled = true; };
-  }, [year]);
+  const { value: report, failure } = useLoad(() => api(YearlyReportSchema, `/api/gestao/relatorio-anual?ano=${year}`), [year]);
 
   const years: number[] = [];
   for (let y = currentYear(); y >= Math.max(FIRST_YEAR, currentYear() - 15); y--) years.push(y);
@@ -53,7 +41,7 @@ export default function ReportPage({ query }: PageProps) {
         </SelectField>
         <button type="button" class="button button-primary" onClick={() => window.print()}>Imprimir</button>
       </form>
-      {failure && <p class="notice notice-error" role="alert">{failure}</p>}
+      {failure && <p class="notice notice-error" role="alert">{failure.message}</p>}
       {!report && !failure && <p>Carregando…</p>}
       {report && <ReportBody report={report} />}
     </div>
