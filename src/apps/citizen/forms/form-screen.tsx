@@ -17,7 +17,8 @@ import { registerBackgroundSync } from '../outbox-ui/register-background-sync.ts
 import { requestSync } from '../../../sync/sync-engine.ts';
 import { dateWords } from '../outbox-ui/state-words.ts';
 import { attachmentsFor, createFormState, type FormState } from './form-state.ts';
-import { FieldRow, fieldDomId, type FieldEnvironment, type PhotoItem } from './fields.tsx';
+import { fieldDomId, type FieldEnvironment, type PhotoItem } from './field-parts.tsx';
+import { FieldRow } from './fields.tsx';
 import { shrinkPhoto } from './photo-shrink.ts';
 import { IdentificationChoice, IDENTIFY_FIELD } from './identification-choice.tsx';
 import './forms.css';

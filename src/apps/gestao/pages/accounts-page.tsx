@@ -15,6 +15,7 @@ import type { PageProps } from '../../common/navigation.tsx';
 import { ApiFailure, api, failureWords } from '../api.ts';
 import { secretariatName, useDirectory } from '../directory.ts';
 import { useSession } from '../session.ts';
+import { useAction, type Action } from '../ui/action.tsx';
 import { announce } from '../ui/announce.ts';
 import { PendingGrants, useAccountChanges } from '../ui/account-changes.tsx';
 import { OneTimeLink } from '../ui/copy-link.tsx';
@@ -173,78 +174,39 @@ function AccountItem({ account, directory, onChanged }: { account: StaffAccount;
   const session = useSession();
   const self = session.status === 'signed_in' && session.account.id === account.id;
   const [editing, setEditing] = useState(false);
-  const [name, setName] = useState(account.name);
-  const [roles, setRoles] = useState<StaffRole[]>(account.roles);
-  const [secretariats, setSecretariats] = useState<string[]>(account.secretariats);
-  const [failure, setFailure] = useState<Failure | null>(null);
-  const [done, setDone] = useState('');
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const [link, setLink] = useState<{ link: string; expiresAt: string } | null>(null);
   const base = `conta-${account.id}`;
 
   const change = async (body: unknown, words: string) => {
-    if (busy) return false;
+    if (action.busy) return false;
     const parsed = parseContract(AccountChangeSchema, body);
     if (!parsed.ok) {
-      setFailure({ message: 'Confira os dados.', fields: parsed.fields });
+      action.setFailure({ message: 'Confira os dados.', fields: parsed.fields });
       return false;
     }
-    setBusy(true);
-    setFailure(null);
-    setDone('');
-    try {
+    return action.run(async () => {
       const answer = await api(AccountAnswerSchema, `/api/gestao/accounts/${account.id}`, { method: 'PATCH', body: parsed.value });
-      setDone(answer.pendingGrant ? waitingWords(answer.pendingGrant) : words);
       onChanged();
-      return true;
-    } catch (error) {
-      setFailure(failureOf(error));
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const save = async (event: Event) => {
-    event.preventDefault();
-    // Nobody changes their own roles or secretariats (the server refuses it too): only the name.
-    const body = self ? { name } : { name, roles, secretariats };
-    if (await change(body, self ? 'O seu nome foi atualizado.' : `Conta de ${name} atualizada. As sessões abertas dela foram encerradas.`)) setEditing(false);
+      return answer.pendingGrant ? waitingWords(answer.pendingGrant) : words;
+    });
   };
   const resetSecondFactor = async () => {
-    if (busy || !window.confirm(`Redefinir o segundo fator de ${account.name}? As sessões dessa pessoa terminam e ela configura o aplicativo de novo na próxima entrada.`)) return;
-    setBusy(true);
-    setFailure(null);
-    setDone('');
-    try {
+    if (action.busy || !window.confirm(`Redefinir o segundo fator de ${account.name}? As sessões dessa pessoa terminam e ela configura o aplicativo de novo na próxima entrada.`)) return;
+    await action.run(async () => {
       await api(AccountAnswerSchema, `/api/gestao/accounts/${account.id}/second-factor/reset`, { method: 'POST' });
-      setDone(`Segundo fator de ${account.name} redefinido. Na próxima entrada, a pessoa configura o aplicativo de novo.`);
       onChanged();
-    } catch (error) {
-      setFailure(failureOf(error));
-    } finally {
-      setBusy(false);
-    }
+      return `Segundo fator de ${account.name} redefinido. Na próxima entrada, a pessoa configura o aplicativo de novo.`;
+    });
   };
   const toggleDisabled = async () => {
     if (!account.disabled && !window.confirm(`Desativar a conta de ${account.name}? A pessoa não conseguirá mais entrar até ser reativada.`)) return;
     await change({ disabled: !account.disabled }, account.disabled ? `Conta de ${account.name} reativada.` : `Conta de ${account.name} desativada.`);
   };
-  const newLink = async () => {
-    if (busy) return;
-    setBusy(true);
-    setFailure(null);
-    setDone('');
-    try {
-      const answer = await api(ResetLinkSchema, `/api/gestao/accounts/${account.id}/reset-link`, { method: 'POST' });
-      setLink(answer);
-      setDone(`Novo link para ${account.name} criado; ele aparece abaixo.`);
-    } catch (error) {
-      setFailure(failureOf(error));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const newLink = () => action.run(async () => {
+    setLink(await api(ResetLinkSchema, `/api/gestao/accounts/${account.id}/reset-link`, { method: 'POST' }));
+    return `Novo link para ${account.name} criado; ele aparece abaixo.`;
+  });
 
   return (
     <li class="card stack" data-testid="account" data-email={account.email}>
@@ -255,26 +217,10 @@ function AccountItem({ account, directory, onChanged }: { account: StaffAccount;
         <div><dt>Secretarias</dt><dd>{account.secretariats.length ? account.secretariats.map((s) => secretariatName(directory, s)).join(', ') : 'nenhuma'}</dd></div>
         <div><dt>Código do celular (segundo fator)</dt><dd>{account.totpEnabled ? 'ativo' : 'ainda não configurado'}</dd></div>
       </dl>
-      <FormError message={failure?.message} fields={failure?.fields} labels={LABELS} />
+      <FormError message={action.failure?.message} fields={action.failure?.fields} labels={LABELS} />
       {editing ? (
-        <form class="stack" onSubmit={(event) => void save(event)} noValidate>
-          <TextField id={`${base}-nome`} label="Nome" value={name} error={failure?.fields?.name} onInput={(event) => setName(inputValue(event))} />
-          {self ? <p class="field-hint">Os próprios papéis e secretarias só outra pessoa da administração muda.</p> : (
-            <>
-              <RoleChoices id={`${base}-papel`} chosen={roles} onChange={setRoles} error={failure?.fields?.roles} />
-              <SecretariatChoices id={`${base}-secretaria`} chosen={secretariats} onChange={setSecretariats} directory={directory} />
-            </>
-          )}
-          <div class="button-row">
-            <button type="submit" class="button button-primary" aria-disabled={busy ? 'true' : undefined}>Guardar mudanças</button>
-            <button type="button" class="button button-secondary" onClick={() => {
-              setEditing(false);
-              setName(account.name);
-              setRoles(account.roles);
-              setSecretariats(account.secretariats);
-            }}>Cancelar</button>
-          </div>
-        </form>
+        <AccountEditForm account={account} self={self} directory={directory} base={base} action={action}
+          save={async (body, words) => { if (await change(body, words)) setEditing(false); }} cancel={() => setEditing(false)} />
       ) : (
         <div class="button-row">
           {self
@@ -293,8 +239,46 @@ function AccountItem({ account, directory, onChanged }: { account: StaffAccount;
           )}
         </div>
       )}
-      <p role="status">{done}</p>
+      <p role="status">{action.done}</p>
       {link && <OneTimeLink id={`${base}-link`} link={link.link} expiresAt={link.expiresAt} intro={`Novo link para ${account.name} escolher a senha.`} />}
     </li>
+  );
+}
+
+interface EditProps {
+  account: StaffAccount;
+  self: boolean;
+  directory: CharterDirectory | null;
+  base: string;
+  action: Action;
+  save: (body: unknown, words: string) => Promise<void>;
+  /** Leaves the form; what was typed is dropped (the form starts from the account again). */
+  cancel: () => void;
+}
+
+function AccountEditForm({ account, self, directory, base, action, save, cancel }: EditProps) {
+  const [name, setName] = useState(account.name);
+  const [roles, setRoles] = useState<StaffRole[]>(account.roles);
+  const [secretariats, setSecretariats] = useState<string[]>(account.secretariats);
+  const submit = (event: Event) => {
+    event.preventDefault();
+    // Nobody changes their own roles or secretariats (the server refuses it too): only the name.
+    const body = self ? { name } : { name, roles, secretariats };
+    void save(body, self ? 'O seu nome foi atualizado.' : `Conta de ${name} atualizada. As sessões abertas dela foram encerradas.`);
+  };
+  return (
+    <form class="stack" onSubmit={submit} noValidate>
+      <TextField id={`${base}-nome`} label="Nome" value={name} error={action.failure?.fields?.name} onInput={(event) => setName(inputValue(event))} />
+      {self ? <p class="field-hint">Os próprios papéis e secretarias só outra pessoa da administração muda.</p> : (
+        <>
+          <RoleChoices id={`${base}-papel`} chosen={roles} onChange={setRoles} error={action.failure?.fields?.roles} />
+          <SecretariatChoices id={`${base}-secretaria`} chosen={secretariats} onChange={setSecretariats} directory={directory} />
+        </>
+      )}
+      <div class="button-row">
+        <button type="submit" class="button button-primary" aria-disabled={action.busy ? 'true' : undefined}>Guardar mudanças</button>
+        <button type="button" class="button button-secondary" onClick={cancel}>Cancelar</button>
+      </div>
+    </form>
   );
 }

@@ -13,9 +13,10 @@ import { can, useSession } from '../session.ts';
 import { announce } from '../ui/announce.ts';
 import { CheckboxField, SelectField, TextField, inputValue } from '../ui/fields.tsx';
 import { ListFilter, filterOf, useFilterDraft, type ListFilterValues } from '../ui/list-filter.tsx';
+import { FlagWords } from '../ui/flag-words.tsx';
 import { useStaffPageTitle } from '../ui/page-title.ts';
 import { useLoad } from '../ui/use-load.ts';
-import { FLAG_WORDS, KIND_WORDS, STATUS_WORDS, dateTimeWords, staffDateWords, plural, protocolWords } from '../ui/words.ts';
+import { KIND_WORDS, STATUS_WORDS, dateTimeWords, staffDateWords, plural, protocolWords } from '../ui/words.ts';
 
 const FILTER_KEYS = ['protocol', 'secretariat', 'service', 'status', 'kind', 'district', 'village', 'overdue', 'mine', 'from', 'to'] as const;
 type Filter = ListFilterValues<(typeof FILTER_KEYS)[number]>;
@@ -74,20 +75,7 @@ export default function QueuePage({ query }: PageProps) {
     <div class="page page-wide stack">
       <h1>Pedidos</h1>
       <Filters key={key} filter={filter} />
-      {page && (
-        <nav aria-label="Situação dos pedidos" class="status-tabs">
-          <ul>
-            <li><a href={withFilter(filter, { status: undefined })} aria-current={!filter.status ? 'true' : undefined}>Todas <span class="count">({total})</span></a></li>
-            {SUBMISSION_STATUSES.map((status) => (
-              <li key={status}>
-                <a href={withFilter(filter, { status })} aria-current={filter.status === status ? 'true' : undefined}>
-                  {STATUS_WORDS[status]} <span class="count">({page.counts[status] ?? 0})</span>
-                </a>
-              </li>
-            ))}
-          </ul>
-        </nav>
-      )}
+      {page && <StatusTabs filter={filter} counts={page.counts} total={total} />}
       {failure && (
         <div class="notice notice-error stack" role="alert">
           <p>{failure.message}</p>
@@ -121,10 +109,22 @@ export default function QueuePage({ query }: PageProps) {
   );
 }
 
-export function FlagWords({ flag, kind }: { flag: QueueItem['flag']; kind?: QueueItem['kind'] }) {
-  if (!flag) return null;
-  // A manifestação's legal deadline (Law 13.460): 5 days or less left is said in so many words.
-  return <span class={`flag flag-${flag}`}>{kind === 'manifestation' && flag === 'due_soon' ? 'faltam 5 dias ou menos' : FLAG_WORDS[flag]}</span>;
+/** One tab per situation, with its count; the other filters stay. */
+function StatusTabs({ filter, counts, total }: { filter: Filter; counts: QueuePage['counts']; total: number }) {
+  return (
+    <nav aria-label="Situação dos pedidos" class="status-tabs">
+      <ul>
+        <li><a href={withFilter(filter, { status: undefined })} aria-current={!filter.status ? 'true' : undefined}>Todas <span class="count">({total})</span></a></li>
+        {SUBMISSION_STATUSES.map((status) => (
+          <li key={status}>
+            <a href={withFilter(filter, { status })} aria-current={filter.status === status ? 'true' : undefined}>
+              {STATUS_WORDS[status]} <span class="count">({counts[status] ?? 0})</span>
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
 }
 
 function QueueRow({ item, directory }: { item: QueueItem; directory: CharterDirectory | null }) {

@@ -1,7 +1,8 @@
 /** What a request says: its facts (status, deadline, who has it), the citizen's answers, the files and the place. */
 import type { CharterDirectory, RequestDetail } from '../../../../shared/staff.ts';
 import { districtName, secretariatName } from '../../directory.ts';
-import { FLAG_WORDS, STATUS_WORDS, dateTimeWords, sizeWords, staffDateWords } from '../../ui/words.ts';
+import { FlagWords } from '../../ui/flag-words.tsx';
+import { STATUS_WORDS, dateTimeWords, sizeWords, staffDateWords } from '../../ui/words.ts';
 
 interface FactsProps {
   request: RequestDetail;
@@ -13,7 +14,7 @@ export function RequestFacts({ request, directory }: FactsProps) {
   return (
     <dl class="facts facts-inline" data-testid="request-facts">
       <div><dt>Situação</dt><dd data-testid="request-status">{STATUS_WORDS[request.status]}</dd></div>
-      <div><dt>Prazo</dt><dd data-testid="request-due">{request.dueAt ? staffDateWords(request.dueAt) : 'sem prazo'}{request.flag ? <> <span class={`flag flag-${request.flag}`}>{manifestation && request.flag === 'due_soon' ? 'faltam 5 dias ou menos' : FLAG_WORDS[request.flag]}</span></> : null}</dd></div>
+      <div><dt>Prazo</dt><dd data-testid="request-due">{request.dueAt ? staffDateWords(request.dueAt) : 'sem prazo'}{request.flag ? <> <FlagWords flag={request.flag} kind={request.kind} /></> : null}</dd></div>
       {manifestation && (
         <div><dt>Prazo legal</dt><dd data-testid="legal-deadline">{request.extended ? '60 dias: 30 dias, prorrogados uma vez por mais 30' : '30 dias (Lei 13.460), prorrogável uma vez por mais 30'}</dd></div>
       )}
