@@ -10,8 +10,8 @@ import { onUnauthenticated } from './api.ts';
 import { App } from './layout/app.tsx';
 import { Header } from './layout/header.tsx';
 import { loadSession, signedOut } from './session.ts';
-import '../citizen/styles/base.css';
-import '../citizen/styles/components.css';
+import '../common/styles/base.css';
+import '../common/styles/components.css';
 import '../citizen/forms/forms.css';
 import './styles/gestao.css';
 
