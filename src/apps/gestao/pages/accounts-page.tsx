@@ -12,7 +12,7 @@ import {
   STAFF_ROLES, type CharterDirectory, type PendingGrant, type StaffAccount, type StaffRole,
 } from '../../../shared/staff.ts';
 import type { PageProps } from '../../common/navigation.tsx';
-import { ApiFailure, api, failureWords } from '../api.ts';
+import { api } from '../api.ts';
 import { secretariatName, useDirectory } from '../directory.ts';
 import { useSession } from '../session.ts';
 import { useAction, type Action } from '../ui/action.tsx';
@@ -25,15 +25,6 @@ import { useLoad } from '../ui/use-load.ts';
 import { ROLE_DESCRIPTIONS } from '../ui/words.ts';
 
 const LABELS = { email: 'E-mail', name: 'Nome', roles: 'Papéis', secretariats: 'Secretarias' };
-
-interface Failure {
-  message: string;
-  fields?: Record<string, string>;
-}
-
-function failureOf(error: unknown): Failure {
-  return { message: failureWords(error), ...(error instanceof ApiFailure && Object.keys(error.fields).length ? { fields: error.fields } : {}) };
-}
 
 export default function AccountsPage(_props: PageProps) {
   useStaffPageTitle('Contas');
@@ -120,23 +111,21 @@ function NewAccount({ directory, onCreated }: { directory: CharterDirectory | nu
   const [email, setEmail] = useState('');
   const [roles, setRoles] = useState<StaffRole[]>([]);
   const [secretariats, setSecretariats] = useState<string[]>([]);
-  const [failure, setFailure] = useState<Failure | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const [created, setCreated] = useState<{ name: string; link: string; expiresAt: string; pending?: PendingGrant } | null>(null);
 
   const submit = async (event: Event) => {
     event.preventDefault();
-    if (busy) return;
+    if (action.busy) return;
     const parsed = parseContract(NewAccountSchema, { email, name, roles, secretariats });
     if (!parsed.ok) {
-      setFailure({ message: 'Confira os dados da nova conta.', fields: parsed.fields });
+      action.setFailure({ message: 'Confira os dados da nova conta.', fields: parsed.fields });
       focusFirstInvalid(event.currentTarget);
       return;
     }
-    setBusy(true);
-    setFailure(null);
     setCreated(null);
-    try {
+    // What happened is announced (the link follows the form), so the action's own result stays empty.
+    await action.run(async () => {
       const answer = await api(AccountCreatedSchema, '/api/gestao/accounts', { method: 'POST', body: parsed.value });
       setCreated({ name: answer.account.name, link: answer.link, expiresAt: answer.expiresAt, ...(answer.pendingGrant ? { pending: answer.pendingGrant } : {}) });
       announce(`Conta criada para ${answer.account.name}.${answer.pendingGrant ? ` ${waitingWords(answer.pendingGrant)}` : ''} O link para escolher a senha está logo abaixo do formulário.`);
@@ -145,24 +134,21 @@ function NewAccount({ directory, onCreated }: { directory: CharterDirectory | nu
       setRoles([]);
       setSecretariats([]);
       onCreated();
-    } catch (error) {
-      setFailure(failureOf(error));
-    } finally {
-      setBusy(false);
-    }
+      return '';
+    });
   };
-  const fieldError = (key: string) => failure?.fields?.[key];
+  const fieldError = (key: string) => action.failure?.fields?.[key];
 
   return (
     <section class="section stack" aria-labelledby="nova-conta">
       <h2 id="nova-conta">Nova conta</h2>
       <form class="stack" onSubmit={(event) => void submit(event)} noValidate>
-        <FormError message={failure?.message} fields={failure?.fields} labels={LABELS} />
+        <FormError message={action.failure?.message} fields={action.failure?.fields} labels={LABELS} />
         <TextField id="conta-nome" label="Nome" autocomplete="off" value={name} error={fieldError('name')} onInput={(event) => setName(inputValue(event))} />
         <TextField id="conta-email" label="E-mail" type="email" autocomplete="off" value={email} error={fieldError('email')} onInput={(event) => setEmail(inputValue(event))} />
         <RoleChoices id="conta-papel" chosen={roles} onChange={setRoles} error={fieldError('roles')} />
         <SecretariatChoices id="conta-secretaria" chosen={secretariats} onChange={setSecretariats} directory={directory} />
-        <p><button type="submit" class="button button-primary" aria-disabled={busy ? 'true' : undefined}>{busy ? 'Criando…' : 'Criar conta'}</button></p>
+        <p><button type="submit" class="button button-primary" aria-disabled={action.busy ? 'true' : undefined}>{action.busy ? 'Criando…' : 'Criar conta'}</button></p>
       </form>
       {created?.pending && <p class="notice">{waitingWords(created.pending)}</p>}
       {created && <OneTimeLink id="link-nova-conta" link={created.link} expiresAt={created.expiresAt} intro={`Conta criada para ${created.name}.`} />}
