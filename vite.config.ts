@@ -10,7 +10,7 @@ import { COPY_TIERS, type CopyTier } from './src/sw/offline-copy-protocol.ts';
 // BUILD_DIR lets two builds live side by side (tests read the same variable); default dist/.
 const OUT_DIR = process.env.BUILD_DIR ?? 'dist';
 
-const GLOBAL_CSS = ['src/apps/citizen/styles/base.css', 'src/apps/citizen/styles/components.css'];
+const GLOBAL_CSS = ['src/apps/common/styles/base.css', 'src/apps/common/styles/components.css'];
 
 function minifyCss(css: string): string {
   return css

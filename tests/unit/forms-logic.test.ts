@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FormDefinition } from '../../src/shared/schemas.ts';
 import { applyMask, caretAfterMask } from '../../src/apps/citizen/forms/masks.ts';
 import { answerToBrDate, brDateToAnswer, maskBrDate, parseNumberInput } from '../../src/apps/citizen/forms/answer-parsing.ts';
-import { attemptsFor, chooseEncoding, fitWithin, PHOTO_TARGET_BYTES } from '../../src/apps/citizen/forms/photo-size.ts';
+import { attemptsFor, pickEncodingToKeep, fitWithin, PHOTO_TARGET_BYTES } from '../../src/apps/citizen/forms/photo-size.ts';
 import { attachmentsFor, createFormState } from '../../src/apps/citizen/forms/form-state.ts';
 
 const evaluation: FormDefinition = {
@@ -58,9 +58,9 @@ describe('photo size choice', () => {
   });
 
   it('keeps the first encoding within 400 KB, else the smallest once attempts run out', () => {
-    expect(chooseEncoding([{ size: PHOTO_TARGET_BYTES + 1 }], 2)).toBeUndefined();
-    expect(chooseEncoding([{ size: PHOTO_TARGET_BYTES + 1 }, { size: 300_000 }], 2)).toEqual({ size: 300_000 });
-    expect(chooseEncoding([{ size: 900_000 }, { size: 500_000 }], 0)).toEqual({ size: 500_000 });
+    expect(pickEncodingToKeep([{ size: PHOTO_TARGET_BYTES + 1 }], 2)).toBeUndefined();
+    expect(pickEncodingToKeep([{ size: PHOTO_TARGET_BYTES + 1 }, { size: 300_000 }], 2)).toEqual({ size: 300_000 });
+    expect(pickEncodingToKeep([{ size: 900_000 }, { size: 500_000 }], 0)).toEqual({ size: 500_000 });
   });
 });
 

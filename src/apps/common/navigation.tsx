@@ -4,7 +4,7 @@
  * each app keeps its own (citizen/routes.ts, gestao/routes.ts), so pages import this file and never
  * the table that imports them.
  */
-import type { AnchorHTMLAttributes, ComponentType } from 'preact';
+import type { ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 
 export interface PageProps {
@@ -114,8 +114,4 @@ export function useLocation(): Location {
   const [location, setLocation] = useState(current);
   useEffect(() => onNavigate((next) => setLocation(next)), []);
   return location;
-}
-
-export function Link(props: AnchorHTMLAttributes<HTMLAnchorElement> & { href: string }) {
-  return <a {...props} />;
 }

@@ -2,7 +2,7 @@
  * The back office's boot (gestao/index.html, served at /gestao/): its own entry, chunks and styles; no
  * service worker (it is not meant to work offline) and nothing of it in the citizen app. It shares the
  * wire contract (src/shared) and the History-API navigation (src/apps/common) with the citizen app, and
- * its design tokens (the citizen's global CSS, imported as files here).
+ * the design tokens and components (src/apps/common/styles, imported as files here).
  */
 import { render } from 'preact';
 import { startRouter } from '../common/navigation.tsx';
@@ -10,9 +10,9 @@ import { onUnauthenticated } from './api.ts';
 import { App } from './layout/app.tsx';
 import { Header } from './layout/header.tsx';
 import { loadSession, signedOut } from './session.ts';
-import '../citizen/styles/base.css';
-import '../citizen/styles/components.css';
-import '../citizen/forms/forms.css';
+import '../common/styles/base.css';
+import '../common/styles/components.css';
+import '../common/styles/form-fields.css';
 import './styles/gestao.css';
 
 startRouter({ basePath: '/gestao' });

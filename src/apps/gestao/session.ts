@@ -16,10 +16,6 @@ export type SessionState =
 let state: SessionState = { status: 'unknown' };
 const listeners = new Set<(next: SessionState) => void>();
 
-export function sessionState(): SessionState {
-  return state;
-}
-
 function set(next: SessionState): void {
   state = next;
   for (const listener of listeners) listener(next);

@@ -7,7 +7,7 @@ import { INTEGRITY_SERVICE_ID, type IdentificationMode } from '../../../shared/i
 import { getOutboxDb, type Draft } from '../../../sync/outbox/db.ts';
 import { correctionDraftId, findResumableDraft } from '../../../sync/outbox/drafts.ts';
 import { findDraft, findFiles, findRecord } from '../../../sync/outbox/queries.ts';
-import type { PhotoItem } from './fields.tsx';
+import type { PhotoItem } from './field-parts.tsx';
 import { IDENTIFY_FIELD } from './identification-choice.tsx';
 
 export interface PhotoFile extends PhotoItem {

@@ -2,7 +2,7 @@
  * Shrinks a photo in the browser before it is stored (photo-size.ts says how far). Uses
  * createImageBitmap and an OffscreenCanvas where the browser has them, an <img> and a <canvas> where not.
  */
-import { attemptsFor, chooseEncoding, fitWithin } from './photo-size.ts';
+import { attemptsFor, pickEncodingToKeep, fitWithin } from './photo-size.ts';
 
 export class PhotoUnreadableError extends Error {
   override name = 'PhotoUnreadableError';
@@ -69,7 +69,7 @@ export async function shrinkPhoto(file: Blob): Promise<Blob> {
     for (let i = 0; i < attempts.length; i++) {
       const { width, height } = fitWithin(source.width, source.height, attempts[i]!.maxSide);
       results.push(await encode(source, width, height, attempts[i]!.quality));
-      const chosen = chooseEncoding(results, attempts.length - 1 - i);
+      const chosen = pickEncodingToKeep(results, attempts.length - 1 - i);
       if (chosen) return chosen;
     }
     throw new PhotoUnreadableError();

@@ -36,7 +36,7 @@ export function attemptsFor(width: number, height: number): EncodingAttempt[] {
 }
 
 /** Picks the encoding to keep among those made so far; undefined while none fits and more attempts remain. */
-export function chooseEncoding<T extends { size: number }>(results: readonly T[], attemptsLeft: number): T | undefined {
+export function pickEncodingToKeep<T extends { size: number }>(results: readonly T[], attemptsLeft: number): T | undefined {
   const fitting = results.find((r) => r.size <= PHOTO_TARGET_BYTES);
   if (fitting) return fitting;
   if (attemptsLeft > 0) return undefined;

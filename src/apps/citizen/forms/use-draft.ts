@@ -9,7 +9,7 @@ import type { Service } from '../../../shared/schemas.ts';
 import { getOutboxDb, type Draft } from '../../../sync/outbox/db.ts';
 import { createDraftWriter, saveDraftWithFile } from '../../../sync/outbox/drafts.ts';
 import { fileAddress } from '../../../sync/outbox/file-address.ts';
-import type { FieldEnvironment } from './fields.tsx';
+import type { FieldEnvironment } from './field-parts.tsx';
 import { attachmentsFor, type FormState } from './form-state.ts';
 import type { PhotoFile, Session } from './form-session.ts';
 import { shrinkPhoto } from './photo-shrink.ts';

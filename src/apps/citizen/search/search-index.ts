@@ -9,21 +9,12 @@
  * "identidade"). The charter's external services (what other bodies do: RG, INSS, cartório) are
  * searched with the municipality's own, so a person who asks for them learns where to go.
  */
-import type { Charter } from '../../../shared/schemas.ts';
 import { tokenize } from '../../../shared/text.ts';
 import { withinEditDistance } from './edit-distance.ts';
+import { documentsOf, type SearchEntry, type SearchableCharter } from './search-documents.ts';
+import { buildPostings, type Postings } from './search-postings.ts';
 import { stem } from './stem.ts';
 import { BUILT_IN_SYNONYMS, findSynonyms, synonymTable, type SynonymTable } from './synonyms.ts';
-
-/** What a word found in a field is worth: what people call a service beats where it is merely mentioned. */
-export const FIELD_WEIGHTS = {
-  name: 10,
-  popularName: 9,
-  keyword: 6,
-  area: 5,
-  description: 1,
-} as const;
-type Field = keyof typeof FIELD_WEIGHTS;
 
 /** How well a query word matched an indexed word. */
 export const MATCH_QUALITY = { exact: 1, variant: 0.9, prefix: 0.8, synonym: 0.75, typo: 0.6 } as const;
@@ -34,26 +25,6 @@ const STOPWORDS = new Set([
   'por', 'com', 'ao', 'aos', 'meu', 'minha', 'meus', 'minhas', 'que', 'como', 'quero', 'preciso',
   'eu', 'me', 'onde', 'qual', 'ou', 'pelo', 'pela',
 ]);
-
-export type SearchableCharter = Pick<Charter, 'services' | 'secretariats' | 'categories' | 'lifeEvents' | 'externalServices' | 'synonyms'>;
-
-/** One searchable item: a municipal service, or a service of another body (`external`). */
-export interface SearchEntry {
-  kind: 'service' | 'external';
-  id: string;
-  /** Where it is in the charter's `services` or `externalServices`: found without a lookup. */
-  position: number;
-  name: string;
-}
-
-/** The services a word occurs in, as parallel typed arrays (compact, and fast to walk on a slow phone). */
-interface Postings {
-  docs: Int32Array;
-  /** Sum of the field weights where the word occurs in that entry (with diminishing returns, see add()). */
-  weights: Float32Array;
-  /** 1 when the word occurs in the name or a popular name. */
-  inTitle: Uint8Array;
-}
 
 export interface SearchIndex {
   entries: readonly SearchEntry[];
@@ -87,48 +58,8 @@ export function meaningfulTokens(text: string): string[] {
   return kept.length > 0 ? kept : tokens;
 }
 
-/** The words of one entry, field by field. */
-interface Document {
-  entry: SearchEntry;
-  fields: [text: string, field: Field, position: number][];
-  titles: string[];
-}
-
-function documentsOf(charter: SearchableCharter): Document[] {
-  const areaNames = new Map<string, string>();
-  for (const s of charter.secretariats) areaNames.set(`s:${s.id}`, `${s.name} ${s.acronym ?? ''}`);
-  for (const c of charter.categories) areaNames.set(`c:${c.id}`, c.name);
-  for (const e of charter.lifeEvents) areaNames.set(`e:${e.id}`, e.name);
-  const services = charter.services.map((service, position): Document => ({
-    entry: { kind: 'service', id: service.id, position, name: service.name },
-    fields: [
-      [service.name, 'name', 0],
-      ...service.popularNames.map((n, i): [string, Field, number] => [n, 'popularName', i]),
-      ...service.keywords.map((k, i): [string, Field, number] => [k, 'keyword', i]),
-      [areaNames.get(`s:${service.secretariatId}`) ?? '', 'area', 0],
-      ...service.categoryIds.map((id): [string, Field, number] => [areaNames.get(`c:${id}`) ?? '', 'area', 0]),
-      ...service.lifeEventIds.map((id): [string, Field, number] => [areaNames.get(`e:${id}`) ?? '', 'area', 0]),
-      [service.description, 'description', 0],
-    ],
-    titles: [service.name, ...service.popularNames],
-  }));
-  // What people call it (its keywords) counts as a popular name: these entries have no other title.
-  const external = (charter.externalServices ?? []).map((item, position): Document => ({
-    entry: { kind: 'external', id: item.id, position, name: item.name },
-    fields: [
-      [item.name, 'name', 0],
-      ...item.keywords.map((k, i): [string, Field, number] => [k, 'popularName', i]),
-      [item.whereToGo, 'description', 0],
-    ],
-    titles: [item.name, ...item.keywords],
-  }));
-  return [...services, ...external];
-}
-
 export function buildSearchIndex(charter: SearchableCharter): SearchIndex {
   const documents = documentsOf(charter);
-  const building = new Map<string, { docs: number[]; weights: number[]; inTitle: number[] }>();
-  const titles: string[][] = [];
   // Area names repeat on every service of an area, and copies of a text are common: tokenise each text once.
   const tokenCache = new Map<string, string[]>();
   const tokensOf = (text: string) => {
@@ -137,56 +68,7 @@ export function buildSearchIndex(charter: SearchableCharter): SearchIndex {
     return tokens;
   };
 
-  // Per-entry scratch space, reused: building the index for 5,000 services must not churn the GC.
-  const slotOf = new Map<string, number>();
-  const slotTerms: string[] = [];
-  let best: Float64Array = new Float64Array(256);
-  let total: Float64Array = new Float64Array(256);
-  let inTitle: Uint8Array = new Uint8Array(256);
-
-  documents.forEach(({ fields, titles: entryTitles }, doc) => {
-    slotOf.clear();
-    slotTerms.length = 0;
-    for (const [text, field, position] of fields) {
-      // Popular names and keywords are listed most important first: a word in the first one weighs a
-      // little more, which settles ties such as "iptu" between the IPTU bill and the IPTU exemption.
-      const weight = FIELD_WEIGHTS[field] * Math.max(0.7, 1 - 0.03 * position);
-      const title = field === 'name' || field === 'popularName' ? 1 : 0;
-      for (const token of tokensOf(text)) {
-        let slot = slotOf.get(token);
-        if (slot === undefined) {
-          slot = slotTerms.length;
-          slotOf.set(token, slot);
-          slotTerms.push(token);
-          if (slot === best.length) [best, total, inTitle] = [grow(best), grow(total), growBytes(inTitle)];
-          best[slot] = 0;
-          total[slot] = 0;
-          inTitle[slot] = 0;
-        }
-        if (weight > best[slot]!) best[slot] = weight;
-        total[slot]! += weight;
-        inTitle[slot]! |= title;
-      }
-    }
-
-    for (let slot = 0; slot < slotTerms.length; slot++) {
-      // The best field counts in full, every further mention a little: a word repeated in many
-      // fields is what the service is about, but cannot outweigh a better field.
-      const weight = best[slot]! + 0.15 * (total[slot]! - best[slot]!);
-      const term = slotTerms[slot]!;
-      let list = building.get(term);
-      if (!list) building.set(term, (list = { docs: [], weights: [], inTitle: [] }));
-      list.docs.push(doc);
-      list.weights.push(weight);
-      list.inTitle.push(inTitle[slot]!);
-    }
-    titles.push(entryTitles.map((t) => tokensOf(t).join(' ')));
-  });
-
-  const postings = new Map<string, Postings>();
-  for (const [term, list] of building) {
-    postings.set(term, { docs: Int32Array.from(list.docs), weights: Float32Array.from(list.weights), inTitle: Uint8Array.from(list.inTitle) });
-  }
+  const { postings, titles } = buildPostings(documents, tokensOf);
   const entries = documents.map((d) => d.entry);
   const nameRank = new Int32Array(entries.length);
   const collator = new Intl.Collator('pt-BR');
@@ -209,18 +91,6 @@ export function buildSearchIndex(charter: SearchableCharter): SearchIndex {
   }
   const synonyms = synonymTable([...BUILT_IN_SYNONYMS, ...(charter.synonyms ?? []).map((g) => g.terms)], meaningfulTokens);
   return { entries, terms, postings, variants, synonyms, nameRank, termsByLength, titles, expansionCache: new Map() };
-}
-
-function grow(array: Float64Array): Float64Array {
-  const larger = new Float64Array(array.length * 2);
-  larger.set(array);
-  return larger;
-}
-
-function growBytes(array: Uint8Array): Uint8Array {
-  const larger = new Uint8Array(array.length * 2);
-  larger.set(array);
-  return larger;
 }
 
 function typoAllowance(word: string): number {

@@ -5,61 +5,46 @@
  * secretariats, and disabling, ends that person's sessions (the server does it). Administração,
  * Controladoria and Ouvidoria wait for another admin's approval; nobody changes their own roles.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { parseContract } from '../../../shared/schemas.ts';
 import {
   AccountAnswerSchema, AccountChangeSchema, AccountCreatedSchema, AccountListSchema, NewAccountSchema, ROLE_LABELS, ROLES_NEEDING_APPROVAL, ResetLinkSchema,
   STAFF_ROLES, type CharterDirectory, type PendingGrant, type StaffAccount, type StaffRole,
 } from '../../../shared/staff.ts';
 import type { PageProps } from '../../common/navigation.tsx';
-import { ApiFailure, api, failureWords } from '../api.ts';
+import { api } from '../api.ts';
 import { secretariatName, useDirectory } from '../directory.ts';
 import { useSession } from '../session.ts';
+import { useAction, type Action } from '../ui/action.tsx';
 import { announce } from '../ui/announce.ts';
 import { PendingGrants, useAccountChanges } from '../ui/account-changes.tsx';
 import { OneTimeLink } from '../ui/copy-link.tsx';
 import { FormError, TextField, focusFirstInvalid, inputValue } from '../ui/fields.tsx';
-import { usePageTitle } from '../ui/page-title.ts';
+import { useStaffPageTitle } from '../ui/page-title.ts';
+import { useLoad } from '../ui/use-load.ts';
 import { ROLE_DESCRIPTIONS } from '../ui/words.ts';
 
 const LABELS = { email: 'E-mail', name: 'Nome', roles: 'Papéis', secretariats: 'Secretarias' };
 
-interface Failure {
-  message: string;
-  fields?: Record<string, string>;
-}
-
-function failureOf(error: unknown): Failure {
-  return { message: failureWords(error), ...(error instanceof ApiFailure && Object.keys(error.fields).length ? { fields: error.fields } : {}) };
-}
-
 export default function AccountsPage(_props: PageProps) {
-  usePageTitle('Contas');
+  useStaffPageTitle('Contas');
   const directory = useDirectory();
-  const [accounts, setAccounts] = useState<StaffAccount[] | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
+  const { value: accounts, failure, reload: reloadAccounts } = useLoad(async () => (await api(AccountListSchema, '/api/gestao/accounts')).accounts, []);
   const watch = useAccountChanges();
-
   const reload = async () => {
-    try {
-      setAccounts((await api(AccountListSchema, '/api/gestao/accounts')).accounts);
-      setFailure(null);
-    } catch (error) {
-      setFailure(failureWords(error));
-    }
+    await reloadAccounts();
     await watch.reload();
   };
-  useEffect(() => void reload(), []);
 
   return (
     <div class="page stack">
       <h1>Contas</h1>
       <p>Quem trabalha na gestão, com que papel e em quais secretarias. A pessoa escolhe a própria senha por um link que só vale uma vez.</p>
-      {watch.changes && <PendingGrants grants={watch.changes.pending} onDecided={() => void reload()} />}
+      {watch.value && <PendingGrants grants={watch.value.pending} onDecided={() => void reload()} />}
       <NewAccount directory={directory} onCreated={() => void reload()} />
       <section class="section stack" aria-labelledby="lista-contas">
         <h2 id="lista-contas">Contas existentes</h2>
-        {failure && <p class="notice notice-error" role="alert">{failure}</p>}
+        {failure && <p class="notice notice-error" role="alert">{failure.message}</p>}
         {!accounts && !failure && <p>Carregando…</p>}
         {accounts && (
           <ul class="card-list account-list" data-testid="accounts">
@@ -126,23 +111,21 @@ function NewAccount({ directory, onCreated }: { directory: CharterDirectory | nu
   const [email, setEmail] = useState('');
   const [roles, setRoles] = useState<StaffRole[]>([]);
   const [secretariats, setSecretariats] = useState<string[]>([]);
-  const [failure, setFailure] = useState<Failure | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const [created, setCreated] = useState<{ name: string; link: string; expiresAt: string; pending?: PendingGrant } | null>(null);
 
   const submit = async (event: Event) => {
     event.preventDefault();
-    if (busy) return;
+    if (action.busy) return;
     const parsed = parseContract(NewAccountSchema, { email, name, roles, secretariats });
     if (!parsed.ok) {
-      setFailure({ message: 'Confira os dados da nova conta.', fields: parsed.fields });
+      action.setFailure({ message: 'Confira os dados da nova conta.', fields: parsed.fields });
       focusFirstInvalid(event.currentTarget);
       return;
     }
-    setBusy(true);
-    setFailure(null);
     setCreated(null);
-    try {
+    // What happened is announced (the link follows the form), so the action's own result stays empty.
+    await action.run(async () => {
       const answer = await api(AccountCreatedSchema, '/api/gestao/accounts', { method: 'POST', body: parsed.value });
       setCreated({ name: answer.account.name, link: answer.link, expiresAt: answer.expiresAt, ...(answer.pendingGrant ? { pending: answer.pendingGrant } : {}) });
       announce(`Conta criada para ${answer.account.name}.${answer.pendingGrant ? ` ${waitingWords(answer.pendingGrant)}` : ''} O link para escolher a senha está logo abaixo do formulário.`);
@@ -151,24 +134,21 @@ function NewAccount({ directory, onCreated }: { directory: CharterDirectory | nu
       setRoles([]);
       setSecretariats([]);
       onCreated();
-    } catch (error) {
-      setFailure(failureOf(error));
-    } finally {
-      setBusy(false);
-    }
+      return '';
+    });
   };
-  const fieldError = (key: string) => failure?.fields?.[key];
+  const fieldError = (key: string) => action.failure?.fields?.[key];
 
   return (
     <section class="section stack" aria-labelledby="nova-conta">
       <h2 id="nova-conta">Nova conta</h2>
       <form class="stack" onSubmit={(event) => void submit(event)} noValidate>
-        <FormError message={failure?.message} fields={failure?.fields} labels={LABELS} />
+        <FormError message={action.failure?.message} fields={action.failure?.fields} labels={LABELS} />
         <TextField id="conta-nome" label="Nome" autocomplete="off" value={name} error={fieldError('name')} onInput={(event) => setName(inputValue(event))} />
         <TextField id="conta-email" label="E-mail" type="email" autocomplete="off" value={email} error={fieldError('email')} onInput={(event) => setEmail(inputValue(event))} />
         <RoleChoices id="conta-papel" chosen={roles} onChange={setRoles} error={fieldError('roles')} />
         <SecretariatChoices id="conta-secretaria" chosen={secretariats} onChange={setSecretariats} directory={directory} />
-        <p><button type="submit" class="button button-primary" aria-disabled={busy ? 'true' : undefined}>{busy ? 'Criando…' : 'Criar conta'}</button></p>
+        <p><button type="submit" class="button button-primary" aria-disabled={action.busy ? 'true' : undefined}>{action.busy ? 'Criando…' : 'Criar conta'}</button></p>
       </form>
       {created?.pending && <p class="notice">{waitingWords(created.pending)}</p>}
       {created && <OneTimeLink id="link-nova-conta" link={created.link} expiresAt={created.expiresAt} intro={`Conta criada para ${created.name}.`} />}
@@ -180,78 +160,39 @@ function AccountItem({ account, directory, onChanged }: { account: StaffAccount;
   const session = useSession();
   const self = session.status === 'signed_in' && session.account.id === account.id;
   const [editing, setEditing] = useState(false);
-  const [name, setName] = useState(account.name);
-  const [roles, setRoles] = useState<StaffRole[]>(account.roles);
-  const [secretariats, setSecretariats] = useState<string[]>(account.secretariats);
-  const [failure, setFailure] = useState<Failure | null>(null);
-  const [done, setDone] = useState('');
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const [link, setLink] = useState<{ link: string; expiresAt: string } | null>(null);
   const base = `conta-${account.id}`;
 
   const change = async (body: unknown, words: string) => {
-    if (busy) return false;
+    if (action.busy) return false;
     const parsed = parseContract(AccountChangeSchema, body);
     if (!parsed.ok) {
-      setFailure({ message: 'Confira os dados.', fields: parsed.fields });
+      action.setFailure({ message: 'Confira os dados.', fields: parsed.fields });
       return false;
     }
-    setBusy(true);
-    setFailure(null);
-    setDone('');
-    try {
+    return action.run(async () => {
       const answer = await api(AccountAnswerSchema, `/api/gestao/accounts/${account.id}`, { method: 'PATCH', body: parsed.value });
-      setDone(answer.pendingGrant ? waitingWords(answer.pendingGrant) : words);
       onChanged();
-      return true;
-    } catch (error) {
-      setFailure(failureOf(error));
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const save = async (event: Event) => {
-    event.preventDefault();
-    // Nobody changes their own roles or secretariats (the server refuses it too): only the name.
-    const body = self ? { name } : { name, roles, secretariats };
-    if (await change(body, self ? 'O seu nome foi atualizado.' : `Conta de ${name} atualizada. As sessões abertas dela foram encerradas.`)) setEditing(false);
+      return answer.pendingGrant ? waitingWords(answer.pendingGrant) : words;
+    });
   };
   const resetSecondFactor = async () => {
-    if (busy || !window.confirm(`Redefinir o segundo fator de ${account.name}? As sessões dessa pessoa terminam e ela configura o aplicativo de novo na próxima entrada.`)) return;
-    setBusy(true);
-    setFailure(null);
-    setDone('');
-    try {
+    if (action.busy || !window.confirm(`Redefinir o segundo fator de ${account.name}? As sessões dessa pessoa terminam e ela configura o aplicativo de novo na próxima entrada.`)) return;
+    await action.run(async () => {
       await api(AccountAnswerSchema, `/api/gestao/accounts/${account.id}/second-factor/reset`, { method: 'POST' });
-      setDone(`Segundo fator de ${account.name} redefinido. Na próxima entrada, a pessoa configura o aplicativo de novo.`);
       onChanged();
-    } catch (error) {
-      setFailure(failureOf(error));
-    } finally {
-      setBusy(false);
-    }
+      return `Segundo fator de ${account.name} redefinido. Na próxima entrada, a pessoa configura o aplicativo de novo.`;
+    });
   };
   const toggleDisabled = async () => {
     if (!account.disabled && !window.confirm(`Desativar a conta de ${account.name}? A pessoa não conseguirá mais entrar até ser reativada.`)) return;
     await change({ disabled: !account.disabled }, account.disabled ? `Conta de ${account.name} reativada.` : `Conta de ${account.name} desativada.`);
   };
-  const newLink = async () => {
-    if (busy) return;
-    setBusy(true);
-    setFailure(null);
-    setDone('');
-    try {
-      const answer = await api(ResetLinkSchema, `/api/gestao/accounts/${account.id}/reset-link`, { method: 'POST' });
-      setLink(answer);
-      setDone(`Novo link para ${account.name} criado; ele aparece abaixo.`);
-    } catch (error) {
-      setFailure(failureOf(error));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const newLink = () => action.run(async () => {
+    setLink(await api(ResetLinkSchema, `/api/gestao/accounts/${account.id}/reset-link`, { method: 'POST' }));
+    return `Novo link para ${account.name} criado; ele aparece abaixo.`;
+  });
 
   return (
     <li class="card stack" data-testid="account" data-email={account.email}>
@@ -262,26 +203,10 @@ function AccountItem({ account, directory, onChanged }: { account: StaffAccount;
         <div><dt>Secretarias</dt><dd>{account.secretariats.length ? account.secretariats.map((s) => secretariatName(directory, s)).join(', ') : 'nenhuma'}</dd></div>
         <div><dt>Código do celular (segundo fator)</dt><dd>{account.totpEnabled ? 'ativo' : 'ainda não configurado'}</dd></div>
       </dl>
-      <FormError message={failure?.message} fields={failure?.fields} labels={LABELS} />
+      <FormError message={action.failure?.message} fields={action.failure?.fields} labels={LABELS} />
       {editing ? (
-        <form class="stack" onSubmit={(event) => void save(event)} noValidate>
-          <TextField id={`${base}-nome`} label="Nome" value={name} error={failure?.fields?.name} onInput={(event) => setName(inputValue(event))} />
-          {self ? <p class="field-hint">Os próprios papéis e secretarias só outra pessoa da administração muda.</p> : (
-            <>
-              <RoleChoices id={`${base}-papel`} chosen={roles} onChange={setRoles} error={failure?.fields?.roles} />
-              <SecretariatChoices id={`${base}-secretaria`} chosen={secretariats} onChange={setSecretariats} directory={directory} />
-            </>
-          )}
-          <div class="button-row">
-            <button type="submit" class="button button-primary" aria-disabled={busy ? 'true' : undefined}>Guardar mudanças</button>
-            <button type="button" class="button button-secondary" onClick={() => {
-              setEditing(false);
-              setName(account.name);
-              setRoles(account.roles);
-              setSecretariats(account.secretariats);
-            }}>Cancelar</button>
-          </div>
-        </form>
+        <AccountEditForm account={account} self={self} directory={directory} base={base} action={action}
+          save={async (body, words) => { if (await change(body, words)) setEditing(false); }} cancel={() => setEditing(false)} />
       ) : (
         <div class="button-row">
           {self
@@ -300,8 +225,46 @@ function AccountItem({ account, directory, onChanged }: { account: StaffAccount;
           )}
         </div>
       )}
-      <p role="status">{done}</p>
+      <p role="status">{action.done}</p>
       {link && <OneTimeLink id={`${base}-link`} link={link.link} expiresAt={link.expiresAt} intro={`Novo link para ${account.name} escolher a senha.`} />}
     </li>
+  );
+}
+
+interface EditProps {
+  account: StaffAccount;
+  self: boolean;
+  directory: CharterDirectory | null;
+  base: string;
+  action: Action;
+  save: (body: unknown, words: string) => Promise<void>;
+  /** Leaves the form; what was typed is dropped (the form starts from the account again). */
+  cancel: () => void;
+}
+
+function AccountEditForm({ account, self, directory, base, action, save, cancel }: EditProps) {
+  const [name, setName] = useState(account.name);
+  const [roles, setRoles] = useState<StaffRole[]>(account.roles);
+  const [secretariats, setSecretariats] = useState<string[]>(account.secretariats);
+  const submit = (event: Event) => {
+    event.preventDefault();
+    // Nobody changes their own roles or secretariats (the server refuses it too): only the name.
+    const body = self ? { name } : { name, roles, secretariats };
+    void save(body, self ? 'O seu nome foi atualizado.' : `Conta de ${name} atualizada. As sessões abertas dela foram encerradas.`);
+  };
+  return (
+    <form class="stack" onSubmit={submit} noValidate>
+      <TextField id={`${base}-nome`} label="Nome" value={name} error={action.failure?.fields?.name} onInput={(event) => setName(inputValue(event))} />
+      {self ? <p class="field-hint">Os próprios papéis e secretarias só outra pessoa da administração muda.</p> : (
+        <>
+          <RoleChoices id={`${base}-papel`} chosen={roles} onChange={setRoles} error={action.failure?.fields?.roles} />
+          <SecretariatChoices id={`${base}-secretaria`} chosen={secretariats} onChange={setSecretariats} directory={directory} />
+        </>
+      )}
+      <div class="button-row">
+        <button type="submit" class="button button-primary" aria-disabled={action.busy ? 'true' : undefined}>Guardar mudanças</button>
+        <button type="button" class="button button-secondary" onClick={cancel}>Cancelar</button>
+      </div>
+    </form>
   );
 }

@@ -5,12 +5,14 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { UuidSchema, parseContract } from '../../../shared/schemas.ts';
-import { AuditPageSchema, type AuditEntry } from '../../../shared/staff.ts';
-import { navigate, type PageProps } from '../../common/navigation.tsx';
+import { AuditPageSchema } from '../../../shared/staff.ts';
+import type { PageProps } from '../../common/navigation.tsx';
 import { api, failureWords, queryString } from '../api.ts';
 import { announce } from '../ui/announce.ts';
-import { FormError, SelectField, TextField, focusFirstInvalid, inputValue } from '../ui/fields.tsx';
-import { usePageTitle } from '../ui/page-title.ts';
+import { SelectField, TextField, inputValue } from '../ui/fields.tsx';
+import { ListFilter, filterOf, useFilterDraft, type ListFilterValues } from '../ui/list-filter.tsx';
+import { useStaffPageTitle } from '../ui/page-title.ts';
+import { useLoad } from '../ui/use-load.ts';
 import { STATUS_WORDS, dateTimeWords, plural } from '../ui/words.ts';
 
 const ACTION_WORDS: Record<string, string> = {
@@ -54,42 +56,17 @@ function actionWords(action: string): string {
 }
 
 const FILTER_KEYS = ['account', 'action', 'submission', 'from', 'to'] as const;
-type Filter = Partial<Record<(typeof FILTER_KEYS)[number], string>>;
-
-function filterOf(query: URLSearchParams): Filter {
-  const filter: Filter = {};
-  for (const key of FILTER_KEYS) {
-    const value = query.get(key)?.trim();
-    if (value) filter[key] = value;
-  }
-  return filter;
-}
+type Filter = ListFilterValues<(typeof FILTER_KEYS)[number]>;
 
 export default function AuditPage({ query }: PageProps) {
-  usePageTitle('Auditoria');
-  const filter = filterOf(query);
+  useStaffPageTitle('Auditoria');
+  const filter = filterOf(query, FILTER_KEYS);
   const key = queryString(filter);
-  const [entries, setEntries] = useState<AuditEntry[] | null>(null);
-  const [nextBefore, setNextBefore] = useState<string | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
+  const { value: page, failure, replace } = useLoad(() => api(AuditPageSchema, `/api/gestao/audit${key}`), [key], { keep: true });
+  const entries = page?.entries ?? null;
+  const nextBefore = page?.nextBefore ?? null;
   const [loadingMore, setLoadingMore] = useState(false);
   const firstNew = useRef<string | null>(null);
-
-  useEffect(() => {
-    let cancelled = false;
-    setFailure(null);
-    api(AuditPageSchema, `/api/gestao/audit${key}`).then(
-      (page) => {
-        if (cancelled) return;
-        setEntries(page.entries);
-        setNextBefore(page.nextBefore);
-      },
-      (error) => !cancelled && setFailure(failureWords(error)),
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [key]);
 
   useEffect(() => {
     if (!firstNew.current) return;
@@ -101,11 +78,10 @@ export default function AuditPage({ query }: PageProps) {
     if (!nextBefore || loadingMore || !entries) return;
     setLoadingMore(true);
     try {
-      const page = await api(AuditPageSchema, `/api/gestao/audit${queryString({ ...filter, before: nextBefore })}`);
-      firstNew.current = page.entries[0]?.id ?? null;
-      setEntries([...entries, ...page.entries]);
-      setNextBefore(page.nextBefore);
-      announce(`Mais ${plural(page.entries.length, 'registro carregado', 'registros carregados')}.`);
+      const older = await api(AuditPageSchema, `/api/gestao/audit${queryString({ ...filter, before: nextBefore })}`);
+      firstNew.current = older.entries[0]?.id ?? null;
+      replace({ entries: [...entries, ...older.entries], nextBefore: older.nextBefore });
+      announce(`Mais ${plural(older.entries.length, 'registro carregado', 'registros carregados')}.`);
     } catch (error) {
       announce(failureWords(error));
     } finally {
@@ -122,7 +98,7 @@ export default function AuditPage({ query }: PageProps) {
       {filter.account && (
         <p class="notice">Só os registros de <strong>{accountName}</strong>. <a href={`/gestao/auditoria${queryString({ ...filter, account: undefined })}`}>Ver de todas as pessoas</a></p>
       )}
-      {failure && <p class="notice notice-error" role="alert">{failure}</p>}
+      {failure && <p class="notice notice-error" role="alert">{failure.message}</p>}
       {!entries && !failure && <p>Carregando…</p>}
       {entries && (entries.length === 0 ? <p class="notice">Nenhum registro com estes filtros.</p> : (
         <ol class="audit-list" data-testid="audit">
@@ -148,42 +124,24 @@ export default function AuditPage({ query }: PageProps) {
 }
 
 function AuditFilters({ filter }: { filter: Filter }) {
-  const [values, setValues] = useState<Filter>(filter);
-  const [errors, setErrors] = useState<Record<string, string> | null>(null);
-  const set = (key: keyof Filter, value: string) => setValues((current) => ({ ...current, [key]: value || undefined }));
-  const submit = (event: Event) => {
-    event.preventDefault();
+  const draft = useFilterDraft(filter);
+  const { values, set, errors } = draft;
+  const check = (chosen: Filter) => {
     const found: Record<string, string> = {};
-    if (values.submission && !parseContract(UuidSchema, values.submission).ok) found.submission = 'O identificador do pedido é o código longo do endereço do pedido (como 3f1d2a1e-8b9c-…).';
-    if (values.from && values.to && values.from > values.to) found.to = 'A data final vem antes da inicial.';
-    setErrors(Object.keys(found).length ? found : null);
-    if (Object.keys(found).length) {
-      focusFirstInvalid(event.currentTarget);
-      return;
-    }
-    navigate(`/gestao/auditoria${queryString(values)}`);
+    if (chosen.submission && !parseContract(UuidSchema, chosen.submission).ok) found.submission = 'O identificador do pedido é o código longo do endereço do pedido (como 3f1d2a1e-8b9c-…).';
+    if (chosen.from && chosen.to && chosen.from > chosen.to) found.to = 'A data final vem antes da inicial.';
+    return found;
   };
-  const active = Object.keys(filter).length > 0;
   return (
-    <details class="fold filters" open={active}>
-      <summary><h2>Filtros{active ? ' (ativos)' : ''}</h2></summary>
-      <form class="stack fold-body" onSubmit={submit} noValidate>
-        <FormError message={errors ? 'Confira os filtros.' : undefined} fields={errors ?? {}} labels={{ submission: 'Pedido', to: 'Até' }} />
-        <div class="filter-grid">
-          <SelectField id="a-acao" label="O que foi feito" value={values.action ?? ''} onChange={(event) => set('action', inputValue(event))}>
-            <option value="">Tudo</option>
-            {Object.entries(ACTION_WORDS).map(([action, words]) => <option key={action} value={action}>{words}</option>)}
-            {Object.entries(STATUS_WORDS).map(([status, words]) => <option key={status} value={`status:${status}`}>Mudou a situação para “{words}”</option>)}
-          </SelectField>
-          <TextField id="a-pedido" label="Identificador do pedido" value={values.submission ?? ''} error={errors?.submission} onInput={(event) => set('submission', inputValue(event).trim())} />
-          <TextField id="a-de" label="De" type="date" value={values.from ?? ''} onInput={(event) => set('from', inputValue(event))} />
-          <TextField id="a-ate" label="Até" type="date" value={values.to ?? ''} error={errors?.to} onInput={(event) => set('to', inputValue(event))} />
-        </div>
-        <div class="button-row">
-          <button type="submit" class="button button-primary">Filtrar</button>
-          <a class="button button-secondary" href="/gestao/auditoria">Limpar filtros</a>
-        </div>
-      </form>
-    </details>
+    <ListFilter path="/gestao/auditoria" draft={draft} active={Object.keys(filter).length > 0} labels={{ submission: 'Pedido', to: 'Até' }} check={check}>
+      <SelectField id="a-acao" label="O que foi feito" value={values.action ?? ''} onChange={(event) => set('action', inputValue(event))}>
+        <option value="">Tudo</option>
+        {Object.entries(ACTION_WORDS).map(([action, words]) => <option key={action} value={action}>{words}</option>)}
+        {Object.entries(STATUS_WORDS).map(([status, words]) => <option key={status} value={`status:${status}`}>Mudou a situação para “{words}”</option>)}
+      </SelectField>
+      <TextField id="a-pedido" label="Identificador do pedido" value={values.submission ?? ''} error={errors?.submission} onInput={(event) => set('submission', inputValue(event).trim())} />
+      <TextField id="a-de" label="De" type="date" value={values.from ?? ''} onInput={(event) => set('from', inputValue(event))} />
+      <TextField id="a-ate" label="Até" type="date" value={values.to ?? ''} error={errors?.to} onInput={(event) => set('to', inputValue(event))} />
+    </ListFilter>
   );
 }

@@ -8,7 +8,7 @@ import { CharterImportResultSchema } from '../../../shared/staff.ts';
 import type { PageProps } from '../../common/navigation.tsx';
 import { ApiFailure, api, failureWords } from '../api.ts';
 import { forgetDirectory } from '../directory.ts';
-import { usePageTitle } from '../ui/page-title.ts';
+import { useStaffPageTitle } from '../ui/page-title.ts';
 import { plural } from '../ui/words.ts';
 
 const MAX_BYTES = 20 * 1024 * 1024;
@@ -18,7 +18,7 @@ type Outcome =
   | { kind: 'refused'; message: string; fields: [string, string][] };
 
 export default function CharterPage(_props: PageProps) {
-  usePageTitle('Carta de Serviços');
+  useStaffPageTitle('Carta de Serviços');
   const input = useRef<HTMLInputElement>(null);
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome | null>(null);

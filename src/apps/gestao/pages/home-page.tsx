@@ -8,7 +8,7 @@ import type { Permission } from '../../../shared/staff.ts';
 import { navigate, type PageProps } from '../../common/navigation.tsx';
 import { useSession } from '../session.ts';
 import { AccountChangesList, PendingGrants, useAccountChanges } from '../ui/account-changes.tsx';
-import { usePageTitle } from '../ui/page-title.ts';
+import { useStaffPageTitle } from '../ui/page-title.ts';
 
 const START: [Permission, string, string][] = [
   ['requests.read', '/gestao/pedidos', 'Ir para os pedidos'],
@@ -21,7 +21,7 @@ const START: [Permission, string, string][] = [
 ];
 
 export default function HomePage(_props: PageProps) {
-  usePageTitle('Início');
+  useStaffPageTitle('Início');
   const session = useSession();
   const permissions = session.status === 'signed_in' ? session.permissions : [];
   const start = START.find(([permission]) => permissions.includes(permission));
@@ -40,12 +40,12 @@ export default function HomePage(_props: PageProps) {
 }
 
 function AdminHome({ start }: { start: [Permission, string, string] }) {
-  const { changes, failure, reload } = useAccountChanges();
+  const { value: changes, failure, reload } = useAccountChanges();
   return (
     <div class="page stack">
       <h1>Gestão da Prefeitura</h1>
       <p><a class="button button-primary" href={start[1]}>{start[2]}</a></p>
-      {failure && <p class="notice notice-error" role="alert">{failure}</p>}
+      {failure && <p class="notice notice-error" role="alert">{failure.message}</p>}
       {!changes && !failure && <p>Carregando o que mudou nas contas…</p>}
       {changes && (
         <>

@@ -2,32 +2,22 @@
  * /gestao/integridade — the controladoria's list of integrity reports (denúncias): received day, status,
  * kind of identification and classification. Opening one is audited. No secretariat reaches this page.
  */
-import { useEffect, useState } from 'preact/hooks';
-import { IntegrityListSchema, type IntegritySummary } from '../../../shared/integrity-staff.ts';
+import { IntegrityListSchema } from '../../../shared/integrity-staff.ts';
 import type { PageProps } from '../../common/navigation.tsx';
-import { api, failureWords } from '../api.ts';
+import { api } from '../api.ts';
 import { secretariatName, useDirectory } from '../directory.ts';
 import { IDENTIFICATION_WORDS, INTEGRITY_STATUS_WORDS, TIPO_WORDS, riskWords } from '../ui/integrity-words.ts';
 import { RevealRequestsPanel } from '../ui/integrity-reveal.tsx';
-import { usePageTitle } from '../ui/page-title.ts';
+import { useStaffPageTitle } from '../ui/page-title.ts';
+import { useLoad } from '../ui/use-load.ts';
 import { can, useSession } from '../session.ts';
 import { plural } from '../ui/words.ts';
 
-type Load = { state: 'loading' } | { state: 'ok'; reports: IntegritySummary[] } | { state: 'failed'; message: string };
-
 export default function IntegrityListPage(_props: PageProps) {
-  usePageTitle('Canal de Integridade');
+  useStaffPageTitle('Canal de Integridade');
   const directory = useDirectory();
   const session = useSession();
-  const [load, setLoad] = useState<Load>({ state: 'loading' });
-  const read = () => {
-    setLoad({ state: 'loading' });
-    api(IntegrityListSchema, '/api/gestao/integridade').then(
-      (answer) => setLoad({ state: 'ok', reports: answer.reports }),
-      (error) => setLoad({ state: 'failed', message: failureWords(error) }),
-    );
-  };
-  useEffect(read, []);
+  const { value: reports, failure, reload } = useLoad(async () => (await api(IntegrityListSchema, '/api/gestao/integridade')).reports, []);
 
   return (
     <div class="page stack">
@@ -36,21 +26,21 @@ export default function IntegrityListPage(_props: PageProps) {
       <p><a href="/gestao/plano">Acompanhar o Plano de Integridade</a></p>
       <p class="notice">Um relato novo pode levar até um dia para aparecer aqui: os relatos entram na lista em horários sorteados, misturados com os outros do dia, para que ninguém descubra quem enviou pelo horário.</p>
       {can(session, 'integrity.reveal') && <RevealRequestsPanel />}
-      {load.state === 'loading' && <p>Carregando…</p>}
-      {load.state === 'failed' && (
+      {!reports && !failure && <p>Carregando…</p>}
+      {failure && (
         <>
-          <p class="notice notice-error">{load.message}</p>
-          <p><button type="button" class="button button-secondary" onClick={read}>Tentar de novo</button></p>
+          <p class="notice notice-error">{failure.message}</p>
+          <p><button type="button" class="button button-secondary" onClick={() => void reload()}>Tentar de novo</button></p>
         </>
       )}
-      {load.state === 'ok' && (load.reports.length === 0 ? <p>Nenhum relato recebido ainda.</p> : (
+      {reports && !failure && (reports.length === 0 ? <p>Nenhum relato recebido ainda.</p> : (
         <>
-          <p>{plural(load.reports.length, 'relato', 'relatos')}, os mais novos primeiro.</p>
+          <p>{plural(reports.length, 'relato', 'relatos')}, os mais novos primeiro.</p>
           <ul class="queue-list" data-testid="integrity-list">
-            {load.reports.map((report, i) => (
+            {reports.map((report, i) => (
               <li key={report.id} class="card queue-item" data-testid="integrity-item" data-id={report.id}>
                 <h2 class="queue-title">
-                  <a href={`/gestao/integridade/${report.id}`}>Relato {load.reports.length - i}: {report.tipo ? TIPO_WORDS[report.tipo] ?? report.tipo : 'sem tipo'}, recebido em {report.receivedDay}</a>
+                  <a href={`/gestao/integridade/${report.id}`}>Relato {reports.length - i}: {report.tipo ? TIPO_WORDS[report.tipo] ?? report.tipo : 'sem tipo'}, recebido em {report.receivedDay}</a>
                 </h2>
                 <dl class="queue-facts">
                   <div><dt>Situação</dt><dd>{INTEGRITY_STATUS_WORDS[report.status]}</dd></div>

@@ -5,7 +5,7 @@
  * risk categories with the secretariats and services concerned, and — identity preserved only — the
  * two-person reveal of who reported (ui/integrity-reveal.tsx).
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { INTEGRITY_STATUSES, type IntegrityStatus } from '../../../shared/integrity.ts';
 import {
   CityMessageSchema, INTEGRITY_RISK_CATEGORIES, INTEGRITY_RISK_LABELS, IntegrityClassificationSchema, IntegrityDetailSchema, IntegrityStatusChangeSchema,
@@ -14,23 +14,20 @@ import {
 import { parseContract } from '../../../shared/schemas.ts';
 import { OkSchema, type CharterDirectory } from '../../../shared/staff.ts';
 import type { PageProps } from '../../common/navigation.tsx';
-import { ApiFailure, api, failureWords } from '../api.ts';
+import { api } from '../api.ts';
 import { secretariatName, useDirectory } from '../directory.ts';
 import { can, useSession } from '../session.ts';
 import { ActionResult, useAction } from '../ui/action.tsx';
-import { FormError, SelectField, TextArea, focusFirstInvalid, inputValue } from '../ui/fields.tsx';
+import { FormError, SelectField, focusFirstInvalid, inputValue } from '../ui/fields.tsx';
 import { ANSWER_LABELS, IDENTIFICATION_WORDS, INTEGRITY_STATUS_WORDS, TIPO_WORDS, answerWords, riskWords } from '../ui/integrity-words.ts';
 import { Identity, RevealForm } from '../ui/integrity-reveal.tsx';
-import { usePageTitle } from '../ui/page-title.ts';
-
-type Load = { state: 'loading' } | { state: 'ok'; report: IntegrityDetail } | { state: 'failed'; status: number; message: string };
+import { useStaffPageTitle } from '../ui/page-title.ts';
+import { TextActionForm } from '../ui/text-action-form.tsx';
+import { useLoad } from '../ui/use-load.ts';
+import { sizeWords } from '../ui/words.ts';
 
 /** Answers not shown as text: the photo field's file references (the files are listed apart). */
 const HIDDEN_ANSWERS = new Set(['fotos']);
-
-function sizeWords(bytes: number): string {
-  return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / (1024 * 1024)).toFixed(1).replace('.', ',')} MB`;
-}
 
 function answerText(key: string, value: unknown, directory: CharterDirectory | null): string {
   if (key === 'tipo' && typeof value === 'string') return TIPO_WORDS[value] ?? value;
@@ -40,43 +37,34 @@ function answerText(key: string, value: unknown, directory: CharterDirectory | n
 
 export default function IntegrityReportPage({ params }: PageProps) {
   const id = params.id ?? '';
-  const session = useSession();
-  const directory = useDirectory();
-  const [load, setLoad] = useState<Load>({ state: 'loading' });
-  usePageTitle(load.state === 'ok' ? `Relato de ${load.report.receivedDay}` : 'Relato');
-  const reload = async (): Promise<void> => {
-    try {
-      setLoad({ state: 'ok', report: await api(IntegrityDetailSchema, `/api/gestao/integridade/${encodeURIComponent(id)}`) });
-    } catch (error) {
-      setLoad({ state: 'failed', status: error instanceof ApiFailure ? error.status : 0, message: failureWords(error) });
-    }
-  };
-  useEffect(() => {
-    setLoad({ state: 'loading' });
-    void reload();
-  }, [id]);
+  const load = useLoad(() => api(IntegrityDetailSchema, `/api/gestao/integridade/${encodeURIComponent(id)}`), [id]);
+  useStaffPageTitle(load.value && !load.failure ? `Relato de ${load.value.receivedDay}` : 'Relato');
 
-  const back = <p class="breadcrumb"><a href="/gestao/integridade">Canal de Integridade</a></p>;
-  if (load.state === 'loading') return <div class="page stack">{back}<h1>Relato</h1><p>Carregando…</p></div>;
-  if (load.state === 'failed') {
+  if (load.failure) {
     return (
       <div class="page stack">
-        {back}
-        <h1>{load.status === 404 ? 'Relato não encontrado' : 'Não foi possível abrir o relato'}</h1>
-        <p class="notice notice-error" data-testid="integrity-error">{load.message}</p>
-        {load.status !== 404 && <p><button type="button" class="button button-secondary" onClick={() => void reload()}>Tentar de novo</button></p>}
+        {BACK}
+        <h1>{load.failure.status === 404 ? 'Relato não encontrado' : 'Não foi possível abrir o relato'}</h1>
+        <p class="notice notice-error" data-testid="integrity-error">{load.failure.message}</p>
+        {load.failure.status !== 404 && <p><button type="button" class="button button-secondary" onClick={() => void load.reload()}>Tentar de novo</button></p>}
       </div>
     );
   }
-  const report = load.report;
+  if (!load.value) return <div class="page stack">{BACK}<h1>Relato</h1><p>Carregando…</p></div>;
+  return <ReportView report={load.value} reload={load.reload} />;
+}
+
+const BACK = <p class="breadcrumb"><a href="/gestao/integridade">Canal de Integridade</a></p>;
+
+function ReportView({ report, reload }: ActionProps) {
+  const session = useSession();
+  const directory = useDirectory();
   const answer = can(session, 'integrity.answer');
   const answers = Object.entries(report.answers).filter(([key]) => !HIDDEN_ANSWERS.has(key));
-  const reportFiles = report.files.filter((f) => !f.fromMessage);
-  const messageFiles = report.files.filter((f) => f.fromMessage);
 
   return (
     <div class="page stack">
-      {back}
+      {BACK}
       <h1>Relato de {report.receivedDay}</h1>
       <p class="notice">Abrir este relato e cada arquivo fica registrado na auditoria. Não compartilhe o conteúdo fora da Controladoria.</p>
       <dl class="facts facts-inline" data-testid="integrity-facts">
@@ -106,34 +94,8 @@ export default function IntegrityReportPage({ params }: PageProps) {
         </section>
       )}
 
-      <section class="section stack" aria-labelledby="arquivos">
-        <h2 id="arquivos">Arquivos</h2>
-        {report.files.length === 0 ? <p>Nenhum arquivo enviado.</p> : (
-          <ul class="plain-list audit-list" data-testid="integrity-files">
-            {[...reportFiles, ...messageFiles].map((file, i) => (
-              <li key={file.id}>
-                <a href={`/api/gestao/integridade/${report.id}/arquivos/${file.id}`} target="_blank" rel="noopener">
-                  Abrir {file.type === 'application/pdf' ? 'o documento PDF' : 'a foto'} {i + 1}{file.fromMessage ? ' (enviado numa mensagem)' : ''} ({sizeWords(file.size)}, abre em outra aba)
-                </a>
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
-
-      <section class="section stack" aria-labelledby="conversa">
-        <h2 id="conversa">Conversa com o denunciante</h2>
-        {report.messages.length === 0 ? <p>Nenhuma mensagem ainda.</p> : (
-          <ol class="story" data-testid="integrity-messages">
-            {report.messages.map((message, i) => (
-              <li key={i} class={message.from === 'controladoria' ? 'event-public' : 'event-internal'} data-testid="integrity-message">
-                <p class="event-head"><strong>{message.from === 'controladoria' ? 'Controladoria' : 'Denunciante'}</strong> · {message.day}{message.files ? ` · ${message.files} arquivo(s)` : ''}</p>
-                {message.text && <p class="event-text">{message.text}</p>}
-              </li>
-            ))}
-          </ol>
-        )}
-      </section>
+      <ReportFiles report={report} />
+      <ReportMessages report={report} />
 
       {answer && (
         <section class="section stack" aria-labelledby="acoes">
@@ -148,9 +110,49 @@ export default function IntegrityReportPage({ params }: PageProps) {
   );
 }
 
+/** The report's files first, then those sent in messages, numbered in that order. */
+function ReportFiles({ report }: { report: IntegrityDetail }) {
+  const reportFiles = report.files.filter((f) => !f.fromMessage);
+  const messageFiles = report.files.filter((f) => f.fromMessage);
+  return (
+    <section class="section stack" aria-labelledby="arquivos">
+      <h2 id="arquivos">Arquivos</h2>
+      {report.files.length === 0 ? <p>Nenhum arquivo enviado.</p> : (
+        <ul class="plain-list audit-list" data-testid="integrity-files">
+          {[...reportFiles, ...messageFiles].map((file, i) => (
+            <li key={file.id}>
+              <a href={`/api/gestao/integridade/${report.id}/arquivos/${file.id}`} target="_blank" rel="noopener">
+                Abrir {file.type === 'application/pdf' ? 'o documento PDF' : 'a foto'} {i + 1}{file.fromMessage ? ' (enviado numa mensagem)' : ''} ({sizeWords(file.size)}, abre em outra aba)
+              </a>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function ReportMessages({ report }: { report: IntegrityDetail }) {
+  return (
+    <section class="section stack" aria-labelledby="conversa">
+      <h2 id="conversa">Conversa com o denunciante</h2>
+      {report.messages.length === 0 ? <p>Nenhuma mensagem ainda.</p> : (
+        <ol class="story" data-testid="integrity-messages">
+          {report.messages.map((message, i) => (
+            <li key={i} class={message.from === 'controladoria' ? 'event-public' : 'event-internal'} data-testid="integrity-message">
+              <p class="event-head"><strong>{message.from === 'controladoria' ? 'Controladoria' : 'Denunciante'}</strong> · {message.day}{message.files ? ` · ${message.files} arquivo(s)` : ''}</p>
+              {message.text && <p class="event-text">{message.text}</p>}
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}
+
 interface ActionProps {
   report: IntegrityDetail;
-  reload: () => Promise<void>;
+  reload: () => Promise<boolean>;
 }
 
 function post(report: IntegrityDetail, action: string, body: unknown) {
@@ -158,36 +160,17 @@ function post(report: IntegrityDetail, action: string, body: unknown) {
 }
 
 function MessageForm({ report, reload }: ActionProps) {
-  const [text, setText] = useState('');
-  const [error, setError] = useState<string | undefined>();
-  const action = useAction();
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    const form = event.currentTarget;
-    const parsed = parseContract(CityMessageSchema, { text });
-    setError(parsed.ok ? undefined : parsed.fields.text ?? 'Escreva a mensagem.');
-    if (!parsed.ok) {
-      focusFirstInvalid(form);
-      return;
-    }
-    if (await action.run(async () => {
-      await post(report, 'mensagens', parsed.value);
-      await reload();
-      return 'Mensagem enviada. O denunciante lê com o recibo, e o relato fica “Aguardando o denunciante”.';
-    }, form)) setText('');
-  };
   return (
-    <section class="action stack" aria-labelledby="acao-mensagem">
-      <h3 id="acao-mensagem">Escrever ao denunciante</h3>
-      <form class="stack" onSubmit={(event) => void submit(event)} noValidate>
-        <FormError message={action.failure?.message} fields={action.failure?.fields} labels={{ text: 'Mensagem' }} />
-        <TextArea id="mensagem-denunciante" label="Mensagem ao denunciante"
-          hint="Ele lê no aplicativo, com o recibo. Escreva de forma simples e não diga nada que possa identificá-lo." maxLength={3000} value={text}
-          error={error ?? action.failure?.fields?.text} onInput={(event) => setText(inputValue(event))} />
-        <p><button type="submit" class="button button-primary" aria-disabled={action.busy ? 'true' : undefined}>{action.busy ? 'Enviando…' : 'Enviar mensagem'}</button></p>
-        <ActionResult text={action.done} />
-      </form>
-    </section>
+    <TextActionForm headingId="acao-mensagem" title="Escrever ao denunciante" schema={CityMessageSchema} field="text" fieldLabel="Mensagem"
+      missing="Escreva a mensagem."
+      box={{ id: 'mensagem-denunciante', label: 'Mensagem ao denunciante', maxLength: 3000,
+        hint: 'Ele lê no aplicativo, com o recibo. Escreva de forma simples e não diga nada que possa identificá-lo.' }}
+      button={{ text: 'Enviar mensagem', busyText: 'Enviando…', primary: true }}
+      send={async (body) => {
+        await post(report, 'mensagens', body);
+        await reload();
+        return 'Mensagem enviada. O denunciante lê com o recibo, e o relato fica “Aguardando o denunciante”.';
+      }} />
   );
 }
 

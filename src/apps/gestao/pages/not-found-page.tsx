@@ -1,8 +1,8 @@
 import type { PageProps } from '../../common/navigation.tsx';
-import { usePageTitle } from '../ui/page-title.ts';
+import { useStaffPageTitle } from '../ui/page-title.ts';
 
 export default function NotFoundPage(_props: PageProps) {
-  usePageTitle('Página não encontrada');
+  useStaffPageTitle('Página não encontrada');
   return (
     <div class="page stack">
       <h1>Página não encontrada</h1>

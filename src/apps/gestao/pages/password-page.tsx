@@ -9,10 +9,10 @@ import { OkSchema, PasswordResetRequestSchema } from '../../../shared/staff.ts';
 import type { PageProps } from '../../common/navigation.tsx';
 import { ApiFailure, api, failureWords } from '../api.ts';
 import { FormError, TextField, focusFirstInvalid, inputValue } from '../ui/fields.tsx';
-import { usePageTitle } from '../ui/page-title.ts';
+import { useStaffPageTitle } from '../ui/page-title.ts';
 
 export default function PasswordPage(_props: PageProps) {
-  usePageTitle('Escolher senha');
+  useStaffPageTitle('Escolher senha');
   const [token] = useState(() => window.location.hash.slice(1));
   const [password, setPassword] = useState('');
   const [again, setAgain] = useState('');

@@ -2,56 +2,48 @@
  * /gestao/plano — the Integrity Plan's actions, as everyone reads them in the app (GET /api/integridade/conteudo),
  * each with a form for the controladoria to update its status and progress (POST /api/gestao/plano/:action).
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { PLAN_STATUSES, PLAN_STATUS_LABELS, PlanUpdateSchema, ServedIntegrityContentSchema, type ServedIntegrityContent } from '../../../shared/integrity-content.ts';
 import { parseContract } from '../../../shared/schemas.ts';
 import { OkSchema } from '../../../shared/staff.ts';
 import type { PageProps } from '../../common/navigation.tsx';
-import { api, failureWords } from '../api.ts';
+import { api } from '../api.ts';
 import { ActionResult, useAction } from '../ui/action.tsx';
 import { FormError, SelectField, TextArea, TextField, focusFirstInvalid, inputValue } from '../ui/fields.tsx';
-import { usePageTitle } from '../ui/page-title.ts';
-import { dateTimeWords, dateWords } from '../ui/words.ts';
+import { useStaffPageTitle } from '../ui/page-title.ts';
+import { useLoad } from '../ui/use-load.ts';
+import { dateTimeWords, staffDateWords } from '../ui/words.ts';
 
 type PlanAction = ServedIntegrityContent['plan']['actions'][number];
-type Load = { state: 'loading' } | { state: 'ok'; content: ServedIntegrityContent } | { state: 'failed'; message: string };
 
 export default function PlanPage(_props: PageProps) {
-  usePageTitle('Plano de Integridade');
-  const [load, setLoad] = useState<Load>({ state: 'loading' });
-  const reload = async (): Promise<void> => {
-    try {
-      setLoad({ state: 'ok', content: await api(ServedIntegrityContentSchema, '/api/integridade/conteudo') });
-    } catch (error) {
-      setLoad({ state: 'failed', message: failureWords(error) });
-    }
-  };
-  useEffect(() => void reload(), []);
+  useStaffPageTitle('Plano de Integridade');
+  const load = useLoad(() => api(ServedIntegrityContentSchema, '/api/integridade/conteudo'), []);
 
-  if (load.state === 'loading') return <div class="page stack"><h1>Plano de Integridade</h1><p>Carregando…</p></div>;
-  if (load.state === 'failed') {
+  if (load.failure) {
     return (
       <div class="page stack">
         <h1>Plano de Integridade</h1>
-        <p class="notice notice-error">{load.message}</p>
-        <p><button type="button" class="button button-secondary" onClick={() => void reload()}>Tentar de novo</button></p>
+        <p class="notice notice-error">{load.failure.message}</p>
+        <p><button type="button" class="button button-secondary" onClick={() => void load.reload()}>Tentar de novo</button></p>
       </div>
     );
   }
-  const { plan } = load.content;
+  if (!load.value) return <div class="page stack"><h1>Plano de Integridade</h1><p>Carregando…</p></div>;
+  const { plan } = load.value;
   return (
     <div class="page stack">
       <h1>{plan.title}</h1>
       <p class="lead">{plan.period}. {plan.description}</p>
       <p>O que você guarda aqui aparece para todos no aplicativo, em “Plano de Integridade”.</p>
       <ol class="plain-list stack" data-testid="plan-actions">
-        {plan.actions.map((action) => <ActionItem key={action.id} action={action} reload={reload} />)}
+        {plan.actions.map((action) => <ActionItem key={action.id} action={action} reload={load.reload} />)}
       </ol>
     </div>
   );
 }
 
-function ActionItem({ action: item, reload }: { action: PlanAction; reload: () => Promise<void> }) {
+function ActionItem({ action: item, reload }: { action: PlanAction; reload: () => Promise<boolean> }) {
   const [status, setStatus] = useState<string>(item.status);
   const [progress, setProgress] = useState(String(item.progress));
   const [note, setNote] = useState('');
@@ -88,7 +80,7 @@ function ActionItem({ action: item, reload }: { action: PlanAction; reload: () =
       <p>{item.description}</p>
       <dl class="facts facts-inline">
         <div><dt>Responsável</dt><dd>{item.responsible}</dd></div>
-        <div><dt>Prazo</dt><dd>{dateWords(`${item.deadline}T12:00:00Z`)}</dd></div>
+        <div><dt>Prazo</dt><dd>{staffDateWords(`${item.deadline}T12:00:00Z`)}</dd></div>
         <div><dt>Situação</dt><dd data-testid="plan-status">{PLAN_STATUS_LABELS[item.status]}, {item.progress}%</dd></div>
         <div><dt>Última atualização</dt><dd>{item.updatedAt ? dateTimeWords(item.updatedAt) : 'ainda não atualizada'}</dd></div>
       </dl>

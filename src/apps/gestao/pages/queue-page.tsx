@@ -6,66 +6,46 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { SUBMISSION_KINDS, SUBMISSION_STATUSES, parseContract } from '../../../shared/schemas.ts';
 import { QueueFilterSchema, QueuePageSchema, type CharterDirectory, type QueueItem, type QueuePage } from '../../../shared/staff.ts';
-import { navigate, type PageProps } from '../../common/navigation.tsx';
+import type { PageProps } from '../../common/navigation.tsx';
 import { api, failureWords, queryString } from '../api.ts';
 import { districtName, secretariatName, useDirectory } from '../directory.ts';
 import { can, useSession } from '../session.ts';
 import { announce } from '../ui/announce.ts';
-import { CheckboxField, FormError, SelectField, TextField, focusFirstInvalid, inputValue } from '../ui/fields.tsx';
-import { usePageTitle } from '../ui/page-title.ts';
-import { FLAG_WORDS, KIND_WORDS, STATUS_WORDS, dateTimeWords, dateWords, plural, protocolWords } from '../ui/words.ts';
+import { CheckboxField, SelectField, TextField, inputValue } from '../ui/fields.tsx';
+import { ListFilter, filterOf, useFilterDraft, type ListFilterValues } from '../ui/list-filter.tsx';
+import { FlagWords } from '../ui/flag-words.tsx';
+import { useStaffPageTitle } from '../ui/page-title.ts';
+import { useLoad } from '../ui/use-load.ts';
+import { KIND_WORDS, STATUS_WORDS, dateTimeWords, staffDateWords, plural, protocolWords } from '../ui/words.ts';
 
 const FILTER_KEYS = ['protocol', 'secretariat', 'service', 'status', 'kind', 'district', 'village', 'overdue', 'mine', 'from', 'to'] as const;
-type FilterKey = (typeof FILTER_KEYS)[number];
-type Filter = Partial<Record<FilterKey, string>>;
+type Filter = ListFilterValues<(typeof FILTER_KEYS)[number]>;
 
 const FILTER_LABELS: Record<string, string> = {
   protocol: 'Protocolo', secretariat: 'Secretaria', service: 'Serviço', status: 'Situação', kind: 'Tipo', district: 'Distrito',
   village: 'Povoado ou bairro', overdue: 'Só atrasados', mine: 'Só os meus', from: 'Recebido a partir de', to: 'Recebido até',
 };
 
-function filterOf(query: URLSearchParams): Filter {
-  const filter: Filter = {};
-  for (const key of FILTER_KEYS) {
-    const value = query.get(key)?.trim();
-    if (value) filter[key] = value;
-  }
-  return filter;
-}
-
 function withFilter(filter: Filter, change: Filter): string {
   return `/gestao/pedidos${queryString({ ...filter, ...change })}`;
 }
 
 export default function QueuePage({ query }: PageProps) {
-  usePageTitle('Pedidos');
-  const filter = filterOf(query);
+  useStaffPageTitle('Pedidos');
+  const filter = filterOf(query, FILTER_KEYS);
   const key = queryString(filter);
   const session = useSession();
   const directory = useDirectory();
-  const [page, setPage] = useState<QueuePage | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
   const [loadingMore, setLoadingMore] = useState(false);
-  const [attempt, setAttempt] = useState(0);
   const firstNew = useRef<string | null>(null);
   const firstLoad = useRef(true);
-
-  useEffect(() => {
-    let cancelled = false;
-    setFailure(null);
-    api(QueuePageSchema, `/api/gestao/requests${key}`).then(
-      (answer) => {
-        if (cancelled) return;
-        setPage(answer);
-        if (!firstLoad.current) announce(`${plural(answer.items.length, 'pedido', 'pedidos')} nesta lista${answer.nextCursor ? ', e há mais' : ''}.`);
-        firstLoad.current = false;
-      },
-      (error) => !cancelled && setFailure(failureWords(error)),
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [key, attempt]);
+  const { value: page, failure, reload, replace } = useLoad(() => api(QueuePageSchema, `/api/gestao/requests${key}`), [key], {
+    keep: true,
+    onLoaded: (answer) => {
+      if (!firstLoad.current) announce(`${plural(answer.items.length, 'pedido', 'pedidos')} nesta lista${answer.nextCursor ? ', e há mais' : ''}.`);
+      firstLoad.current = false;
+    },
+  });
 
   // After "Carregar mais", focus goes to the first row that arrived.
   useEffect(() => {
@@ -80,7 +60,7 @@ export default function QueuePage({ query }: PageProps) {
     try {
       const more = await api(QueuePageSchema, `/api/gestao/requests${queryString({ ...filter, after: page.nextCursor })}`);
       firstNew.current = more.items[0]?.id ?? null;
-      setPage({ ...more, items: [...page.items, ...more.items] });
+      replace({ ...more, items: [...page.items, ...more.items] });
       announce(`Mais ${plural(more.items.length, 'pedido carregado', 'pedidos carregados')}.`);
     } catch (error) {
       announce(failureWords(error));
@@ -95,24 +75,11 @@ export default function QueuePage({ query }: PageProps) {
     <div class="page page-wide stack">
       <h1>Pedidos</h1>
       <Filters key={key} filter={filter} />
-      {page && (
-        <nav aria-label="Situação dos pedidos" class="status-tabs">
-          <ul>
-            <li><a href={withFilter(filter, { status: undefined })} aria-current={!filter.status ? 'true' : undefined}>Todas <span class="count">({total})</span></a></li>
-            {SUBMISSION_STATUSES.map((status) => (
-              <li key={status}>
-                <a href={withFilter(filter, { status })} aria-current={filter.status === status ? 'true' : undefined}>
-                  {STATUS_WORDS[status]} <span class="count">({page.counts[status] ?? 0})</span>
-                </a>
-              </li>
-            ))}
-          </ul>
-        </nav>
-      )}
+      {page && <StatusTabs filter={filter} counts={page.counts} total={total} />}
       {failure && (
         <div class="notice notice-error stack" role="alert">
-          <p>{failure}</p>
-          <p><button type="button" class="button button-secondary" onClick={() => setAttempt((n) => n + 1)}>Tentar de novo</button></p>
+          <p>{failure.message}</p>
+          <p><button type="button" class="button button-secondary" onClick={() => void reload()}>Tentar de novo</button></p>
         </div>
       )}
       {!page && !failure && <p>Carregando pedidos…</p>}
@@ -142,10 +109,22 @@ export default function QueuePage({ query }: PageProps) {
   );
 }
 
-export function FlagWords({ flag, kind }: { flag: QueueItem['flag']; kind?: QueueItem['kind'] }) {
-  if (!flag) return null;
-  // A manifestação's legal deadline (Law 13.460): 5 days or less left is said in so many words.
-  return <span class={`flag flag-${flag}`}>{kind === 'manifestation' && flag === 'due_soon' ? 'faltam 5 dias ou menos' : FLAG_WORDS[flag]}</span>;
+/** One tab per situation, with its count; the other filters stay. */
+function StatusTabs({ filter, counts, total }: { filter: Filter; counts: QueuePage['counts']; total: number }) {
+  return (
+    <nav aria-label="Situação dos pedidos" class="status-tabs">
+      <ul>
+        <li><a href={withFilter(filter, { status: undefined })} aria-current={!filter.status ? 'true' : undefined}>Todas <span class="count">({total})</span></a></li>
+        {SUBMISSION_STATUSES.map((status) => (
+          <li key={status}>
+            <a href={withFilter(filter, { status })} aria-current={filter.status === status ? 'true' : undefined}>
+              {STATUS_WORDS[status]} <span class="count">({counts[status] ?? 0})</span>
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
 }
 
 function QueueRow({ item, directory }: { item: QueueItem; directory: CharterDirectory | null }) {
@@ -159,7 +138,7 @@ function QueueRow({ item, directory }: { item: QueueItem; directory: CharterDire
       <dl class="queue-facts">
         <div><dt>Situação</dt><dd>{STATUS_WORDS[item.status]}</dd></div>
         <div><dt>Recebido em</dt><dd>{dateTimeWords(item.receivedAt)}</dd></div>
-        <div><dt>Prazo</dt><dd>{item.dueAt ? dateWords(item.dueAt) : 'sem prazo'} <FlagWords flag={item.flag} kind={item.kind} /></dd></div>
+        <div><dt>Prazo</dt><dd>{item.dueAt ? staffDateWords(item.dueAt) : 'sem prazo'} <FlagWords flag={item.flag} kind={item.kind} /></dd></div>
         <div><dt>Local</dt><dd>{place || 'não informado'}</dd></div>
         <div><dt>Secretaria</dt><dd>{secretariatName(directory, item.secretariatId)}</dd></div>
         {item.kind === 'manifestation' && (
@@ -174,9 +153,8 @@ function QueueRow({ item, directory }: { item: QueueItem; directory: CharterDire
 function Filters({ filter }: { filter: Filter }) {
   const session = useSession();
   const directory = useDirectory();
-  const [values, setValues] = useState<Filter>(filter);
-  const [errors, setErrors] = useState<Record<string, string> | null>(null);
-  const set = (key: FilterKey, value: string | undefined) => setValues((current) => ({ ...current, [key]: value || undefined }));
+  const draft = useFilterDraft(filter);
+  const { values, set, errors } = draft;
 
   const everywhere = session.status === 'signed_in' && session.account.roles.some((role) => role === 'controladoria' || role === 'ouvidoria');
   const mine = session.status === 'signed_in' ? session.account.secretariats : [];
@@ -186,68 +164,55 @@ function Filters({ filter }: { filter: Filter }) {
     .sort((a, b) => a.name.localeCompare(b.name, 'pt-BR'));
   const district = directory?.districts.find((d) => d.id === values.district);
 
-  const submit = (event: Event) => {
-    event.preventDefault();
-    const parsed = parseContract(QueueFilterSchema, Object.fromEntries(Object.entries(values).filter(([, v]) => v)));
-    if (!parsed.ok) {
-      setErrors(parsed.fields);
-      focusFirstInvalid(event.currentTarget);
-      return;
-    }
-    setErrors(null);
-    navigate(`/gestao/pedidos${queryString(values)}`);
+  const check = (chosen: Filter) => {
+    const parsed = parseContract(QueueFilterSchema, Object.fromEntries(Object.entries(chosen).filter(([, v]) => v)));
+    return parsed.ok ? {} : parsed.fields;
   };
   const active = Object.keys(filter).filter((key) => key !== 'status').length > 0;
+  const below = (
+    <>
+      <CheckboxField id="f-atrasados" label="Só os atrasados" checked={values.overdue === '1'} onChange={(event) => set('overdue', (event.currentTarget as HTMLInputElement).checked ? '1' : undefined)} />
+      <CheckboxField id="f-meus" label="Só os atribuídos a mim" checked={values.mine === '1'} onChange={(event) => set('mine', (event.currentTarget as HTMLInputElement).checked ? '1' : undefined)} />
+    </>
+  );
 
   return (
-    <details class="fold filters" open={active}>
-      <summary><h2>Filtros{active ? ' (ativos)' : ''}</h2></summary>
-      <form class="stack fold-body" onSubmit={submit} noValidate>
-        <FormError message={errors ? 'Confira os filtros.' : undefined} fields={errors ?? {}} labels={FILTER_LABELS} />
-        <div class="filter-grid">
-          <TextField id="f-protocolo" label="Protocolo" hint="Como 2026-000123." value={values.protocol ?? ''} error={errors?.protocol}
-            onInput={(event) => set('protocol', inputValue(event).trim())} />
-          <SelectField id="f-secretaria" label="Secretaria" value={values.secretariat ?? ''} onChange={(event) => {
-            set('secretariat', inputValue(event));
-            set('service', undefined);
-          }}>
-            <option value="">Todas as suas</option>
-            {secretariats.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
-          </SelectField>
-          <SelectField id="f-servico" label="Serviço" value={values.service ?? ''} onChange={(event) => set('service', inputValue(event))}>
-            <option value="">Todos</option>
-            {services.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
-          </SelectField>
-          <SelectField id="f-situacao" label="Situação" value={values.status ?? ''} onChange={(event) => set('status', inputValue(event))}>
-            <option value="">Todas</option>
-            {SUBMISSION_STATUSES.map((status) => <option key={status} value={status}>{STATUS_WORDS[status]}</option>)}
-          </SelectField>
-          <SelectField id="f-tipo" label="Tipo" value={values.kind ?? ''} onChange={(event) => set('kind', inputValue(event))}>
-            <option value="">Solicitações e manifestações</option>
-            {SUBMISSION_KINDS.map((kind) => <option key={kind} value={kind}>{KIND_WORDS[kind]}</option>)}
-          </SelectField>
-          <SelectField id="f-distrito" label="Distrito" value={values.district ?? ''} onChange={(event) => {
-            set('district', inputValue(event));
-            set('village', undefined);
-          }}>
-            <option value="">Todos</option>
-            {(directory?.districts ?? []).map((d) => <option key={d.id} value={d.id}>{d.name}</option>)}
-          </SelectField>
-          <SelectField id="f-povoado" label="Povoado ou bairro" hint={district ? undefined : 'Escolha antes o distrito.'} value={values.village ?? ''}
-            disabled={!district} onChange={(event) => set('village', inputValue(event))}>
-            <option value="">Todos</option>
-            {(district?.villages ?? []).map((village) => <option key={village} value={village}>{village}</option>)}
-          </SelectField>
-          <TextField id="f-de" label="Recebido a partir de" type="date" value={values.from ?? ''} error={errors?.from} onInput={(event) => set('from', inputValue(event))} />
-          <TextField id="f-ate" label="Recebido até" type="date" value={values.to ?? ''} error={errors?.to} onInput={(event) => set('to', inputValue(event))} />
-        </div>
-        <CheckboxField id="f-atrasados" label="Só os atrasados" checked={values.overdue === '1'} onChange={(event) => set('overdue', (event.currentTarget as HTMLInputElement).checked ? '1' : undefined)} />
-        <CheckboxField id="f-meus" label="Só os atribuídos a mim" checked={values.mine === '1'} onChange={(event) => set('mine', (event.currentTarget as HTMLInputElement).checked ? '1' : undefined)} />
-        <div class="button-row">
-          <button type="submit" class="button button-primary">Filtrar</button>
-          <a class="button button-secondary" href="/gestao/pedidos">Limpar filtros</a>
-        </div>
-      </form>
-    </details>
+    <ListFilter path="/gestao/pedidos" draft={draft} active={active} labels={FILTER_LABELS} check={check} below={below}>
+      <TextField id="f-protocolo" label="Protocolo" hint="Como 2026-000123." value={values.protocol ?? ''} error={errors?.protocol}
+        onInput={(event) => set('protocol', inputValue(event).trim())} />
+      <SelectField id="f-secretaria" label="Secretaria" value={values.secretariat ?? ''} onChange={(event) => {
+        set('secretariat', inputValue(event));
+        set('service', undefined);
+      }}>
+        <option value="">Todas as suas</option>
+        {secretariats.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
+      </SelectField>
+      <SelectField id="f-servico" label="Serviço" value={values.service ?? ''} onChange={(event) => set('service', inputValue(event))}>
+        <option value="">Todos</option>
+        {services.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
+      </SelectField>
+      <SelectField id="f-situacao" label="Situação" value={values.status ?? ''} onChange={(event) => set('status', inputValue(event))}>
+        <option value="">Todas</option>
+        {SUBMISSION_STATUSES.map((status) => <option key={status} value={status}>{STATUS_WORDS[status]}</option>)}
+      </SelectField>
+      <SelectField id="f-tipo" label="Tipo" value={values.kind ?? ''} onChange={(event) => set('kind', inputValue(event))}>
+        <option value="">Solicitações e manifestações</option>
+        {SUBMISSION_KINDS.map((kind) => <option key={kind} value={kind}>{KIND_WORDS[kind]}</option>)}
+      </SelectField>
+      <SelectField id="f-distrito" label="Distrito" value={values.district ?? ''} onChange={(event) => {
+        set('district', inputValue(event));
+        set('village', undefined);
+      }}>
+        <option value="">Todos</option>
+        {(directory?.districts ?? []).map((d) => <option key={d.id} value={d.id}>{d.name}</option>)}
+      </SelectField>
+      <SelectField id="f-povoado" label="Povoado ou bairro" hint={district ? undefined : 'Escolha antes o distrito.'} value={values.village ?? ''}
+        disabled={!district} onChange={(event) => set('village', inputValue(event))}>
+        <option value="">Todos</option>
+        {(district?.villages ?? []).map((village) => <option key={village} value={village}>{village}</option>)}
+      </SelectField>
+      <TextField id="f-de" label="Recebido a partir de" type="date" value={values.from ?? ''} error={errors?.from} onInput={(event) => set('from', inputValue(event))} />
+      <TextField id="f-ate" label="Recebido até" type="date" value={values.to ?? ''} error={errors?.to} onInput={(event) => set('to', inputValue(event))} />
+    </ListFilter>
   );
 }

@@ -2,7 +2,7 @@
  * /gestao/radar — the controladoria's risk radar: the signals lit now, each with its figures, threshold and
  * links to the records behind it, and the thresholds the controladoria may change (every change audited).
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { RadarAnswerSchema, THRESHOLD_LABELS, type RadarAnswer, type RadarThresholds } from '../../../shared/radar.ts';
 import { OkSchema } from '../../../shared/staff.ts';
 import type { PageProps } from '../../common/navigation.tsx';
@@ -10,26 +10,15 @@ import { ApiFailure, api, failureWords } from '../api.ts';
 import { useSession } from '../session.ts';
 import { announce } from '../ui/announce.ts';
 import { FormError, TextField, focusFirstInvalid, inputValue } from '../ui/fields.tsx';
-import { usePageTitle } from '../ui/page-title.ts';
+import { useStaffPageTitle } from '../ui/page-title.ts';
+import { useLoad } from '../ui/use-load.ts';
 import { SignalList } from '../ui/signals.tsx';
 import { dateTimeWords } from '../ui/words.ts';
 
 export default function RadarPage(_props: PageProps) {
-  usePageTitle('Radar de riscos');
+  useStaffPageTitle('Radar de riscos');
   const session = useSession();
-  const [answer, setAnswer] = useState<RadarAnswer | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
-  const [attempt, setAttempt] = useState(0);
-
-  useEffect(() => {
-    let cancelled = false;
-    setFailure(null);
-    api(RadarAnswerSchema, '/api/gestao/radar').then(
-      (value) => !cancelled && setAnswer(value),
-      (error) => !cancelled && setFailure(failureWords(error)),
-    );
-    return () => { cancelled = true; };
-  }, [attempt]);
+  const { value: answer, failure, reload } = useLoad(() => api(RadarAnswerSchema, '/api/gestao/radar'), []);
 
   const mayConfigure = session.status === 'signed_in' && session.permissions.includes('radar.configure');
   return (
@@ -40,13 +29,13 @@ export default function RadarPage(_props: PageProps) {
         <a class="button button-secondary" href="/gestao/radar/semanal">Resumo da semana para imprimir</a>
         <a class="button button-secondary" href="/gestao/relatorio">Relatório anual</a>
       </div>
-      {failure && <p class="notice notice-error" role="alert">{failure}</p>}
+      {failure && <p class="notice notice-error" role="alert">{failure.message}</p>}
       {!answer && !failure && <p>Carregando…</p>}
       {answer && (
         <>
           <p class="muted">Calculado em {dateTimeWords(answer.computedAt)}.</p>
           <SignalList signals={answer.signals} />
-          {mayConfigure && <ThresholdsForm key={answer.thresholdsUpdatedAt ?? 'padrao'} answer={answer} onSaved={() => setAttempt((n) => n + 1)} />}
+          {mayConfigure && <ThresholdsForm key={answer.thresholdsUpdatedAt ?? 'padrao'} answer={answer} onSaved={() => void reload()} />}
         </>
       )}
     </div>

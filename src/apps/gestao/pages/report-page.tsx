@@ -4,14 +4,14 @@
  * per secretariat, the complaints ranking, and the Integrity Plan's progress. The figures are the published
  * panel's (a count under 5 reads "menos de 5"); the page prints black on white without the navigation.
  */
-import { useEffect, useState } from 'preact/hooks';
 import { YearlyReportSchema, type YearlyReport } from '../../../shared/radar.ts';
 import { LESS_THAN_FIVE } from '../../../shared/transparency.ts';
 import { navigate, type PageProps } from '../../common/navigation.tsx';
-import { api, failureWords } from '../api.ts';
+import { api } from '../api.ts';
 import { SelectField, inputValue } from '../ui/fields.tsx';
-import { usePageTitle } from '../ui/page-title.ts';
-import { dateTimeWords, dateWords } from '../ui/words.ts';
+import { useStaffPageTitle } from '../ui/page-title.ts';
+import { useLoad } from '../ui/use-load.ts';
+import { dateTimeWords, staffDateWords } from '../ui/words.ts';
 
 const FIRST_YEAR = 2000;
 const OUTCOME_WORDS = { open: 'Em aberto', answered: 'Respondidas', declined: 'Não atendidas' } as const;
@@ -24,20 +24,8 @@ const decimal = (value: number | null, digits = 1) => (value === null ? '—' : 
 export default function ReportPage({ query }: PageProps) {
   const asked = query.get('ano') ?? '';
   const year = /^\d{4}$/.test(asked) ? Number(asked) : currentYear();
-  usePageTitle(`Relatório de gestão ${year}`);
-  const [report, setReport] = useState<YearlyReport | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
-
-  useEffect(() => {
-    let cancelled = false;
-    setReport(null);
-    setFailure(null);
-    api(YearlyReportSchema, `/api/gestao/relatorio-anual?ano=${year}`).then(
-      (value) => !cancelled && setReport(value),
-      (error) => !cancelled && setFailure(failureWords(error)),
-    );
-    return () => { cancelled = true; };
-  }, [year]);
+  useStaffPageTitle(`Relatório de gestão ${year}`);
+  const { value: report, failure } = useLoad(() => api(YearlyReportSchema, `/api/gestao/relatorio-anual?ano=${year}`), [year]);
 
   const years: number[] = [];
   for (let y = currentYear(); y >= Math.max(FIRST_YEAR, currentYear() - 15); y--) years.push(y);
@@ -53,7 +41,7 @@ export default function ReportPage({ query }: PageProps) {
         </SelectField>
         <button type="button" class="button button-primary" onClick={() => window.print()}>Imprimir</button>
       </form>
-      {failure && <p class="notice notice-error" role="alert">{failure}</p>}
+      {failure && <p class="notice notice-error" role="alert">{failure.message}</p>}
       {!report && !failure && <p>Carregando…</p>}
       {report && <ReportBody report={report} />}
     </div>
@@ -81,7 +69,7 @@ function Table({ id, caption, head, rows, numbers = true }: { id: string; captio
 function ReportBody({ report }: { report: YearlyReport }) {
   return (
     <div class="stack" data-testid="relatorio">
-      <p class="muted">Período: {dateWords(`${report.from}T12:00:00Z`)} a {dateWords(`${report.to}T12:00:00Z`)} · calculado em {dateTimeWords(report.computedAt)}. “{LESS_THAN_FIVE}” marca contagens pequenas, que não são publicadas para não expor ninguém.</p>
+      <p class="muted">Período: {staffDateWords(`${report.from}T12:00:00Z`)} a {staffDateWords(`${report.to}T12:00:00Z`)} · calculado em {dateTimeWords(report.computedAt)}. “{LESS_THAN_FIVE}” marca contagens pequenas, que não são publicadas para não expor ninguém.</p>
 
       <section class="stack" aria-labelledby="r-manifestacoes">
         <h2 id="r-manifestacoes">Manifestações à Ouvidoria</h2>
@@ -112,7 +100,7 @@ function ReportBody({ report }: { report: YearlyReport }) {
         <p>Relatos recebidos pelo Canal de Integridade no ano: <strong>{count(report.integrityReports)}</strong> (só o total).</p>
         {report.plan ? (
           <Table id="r-plano" caption={`${report.plan.title} (${report.plan.period}): andamento das ações`} head={['Ação', 'Responsável', 'Prazo', 'Situação', 'Avanço']} numbers={false}
-            rows={report.plan.actions.map((a) => [a.title, a.responsible, dateWords(`${a.deadline}T12:00:00Z`), a.statusLabel, `${a.progress}%`])} />
+            rows={report.plan.actions.map((a) => [a.title, a.responsible, staffDateWords(`${a.deadline}T12:00:00Z`), a.statusLabel, `${a.progress}%`])} />
         ) : <p>O Plano de Integridade ainda não foi publicado.</p>}
       </section>
     </div>

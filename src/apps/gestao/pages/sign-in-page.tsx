@@ -10,7 +10,7 @@ import { ApiFailure, api, failureWords } from '../api.ts';
 import { acceptSession, signOut, signedOut, useSession } from '../session.ts';
 import { announce } from '../ui/announce.ts';
 import { FormError, TextField, focusFirstInvalid, inputValue } from '../ui/fields.tsx';
-import { usePageTitle } from '../ui/page-title.ts';
+import { useStaffPageTitle } from '../ui/page-title.ts';
 
 /** Where to go after signing in: a page of the back office named in ?volta=, else its start. */
 function backTo(query: URLSearchParams): string {
@@ -32,7 +32,7 @@ export default function SignInPage({ query }: PageProps) {
   const stage = session.status === 'second_factor' ? session.stage : 'password';
   const heading = useRef<HTMLHeadingElement>(null);
   const firstStage = useRef(stage);
-  usePageTitle(stage === 'password' ? 'Entrar' : stage === 'totp' ? 'Código de acesso' : 'Configurar o segundo fator');
+  useStaffPageTitle(stage === 'password' ? 'Entrar' : stage === 'totp' ? 'Código de acesso' : 'Configurar o segundo fator');
 
   useEffect(() => {
     if (session.status === 'signed_in') navigate(backTo(query), { replace: true });

@@ -2,27 +2,17 @@
  * The admins' watch over accounts: the grants waiting for a second admin (approve or refuse; the proposer
  * can only withdraw theirs) and "O que mudou nas contas" since the admin's previous sign-in.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { ACCOUNT_CHANGE_LABELS, AccountChangesSchema, OkSchema, ROLE_LABELS, type AccountChanges, type PendingGrant } from '../../../shared/staff.ts';
 import { api, failureWords } from '../api.ts';
 import { useSession } from '../session.ts';
 import { announce } from './announce.ts';
+import { useLoad, type Loaded } from './use-load.ts';
 import { dateTimeWords, plural } from './words.ts';
 
 /** Loads /api/gestao/accounts/changes; `reload` after a decision. */
-export function useAccountChanges(): { changes: AccountChanges | null; failure: string | null; reload: () => Promise<void> } {
-  const [changes, setChanges] = useState<AccountChanges | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
-  const reload = async () => {
-    try {
-      setChanges(await api(AccountChangesSchema, '/api/gestao/accounts/changes'));
-      setFailure(null);
-    } catch (error) {
-      setFailure(failureWords(error));
-    }
-  };
-  useEffect(() => void reload(), []);
-  return { changes, failure, reload };
+export function useAccountChanges(): Loaded<AccountChanges> {
+  return useLoad(() => api(AccountChangesSchema, '/api/gestao/accounts/changes'), []);
 }
 
 const rolesWords = (grant: PendingGrant) => grant.roles.map((role) => ROLE_LABELS[role]).join(', ');

@@ -29,6 +29,8 @@ export function useAction() {
   return { busy, failure, setFailure, done, run };
 }
 
+export type Action = ReturnType<typeof useAction>;
+
 export function ActionResult({ text }: { text: string }) {
   return <p role="status" class={text ? 'action-done' : 'action-idle'}>{text}</p>;
 }

@@ -3,15 +3,16 @@
  * justification; another controladoria account decides on the list page ("Pedidos para revelar
  * identidade"); once approved, the identity is shown to the one who asked, each view audited.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import {
   RevealAnswerSchema, RevealRequestSchema, RevealRequestsSchema, RevealRequestViewSchema, type IntegrityDetail, type RevealRequestView,
 } from '../../../shared/integrity-staff.ts';
 import { parseContract } from '../../../shared/schemas.ts';
 import * as v from 'valibot';
-import { api, failureWords } from '../api.ts';
+import { api } from '../api.ts';
 import { ActionResult, useAction } from './action.tsx';
 import { FormError, TextArea, focusFirstInvalid, inputValue } from './fields.tsx';
+import { useLoad } from './use-load.ts';
 import { ANSWER_LABELS, answerWords } from './integrity-words.ts';
 
 const RequestAnswerSchema = v.object({ request: RevealRequestViewSchema });
@@ -25,7 +26,7 @@ export function Identity({ identity }: { identity: Record<string, unknown> }) {
 }
 
 /** On a report with a preserved identity: ask, wait for a colleague's decision, then see it. */
-export function RevealForm({ report, reload }: { report: IntegrityDetail; reload: () => Promise<void> }) {
+export function RevealForm({ report, reload }: { report: IntegrityDetail; reload: () => Promise<boolean> }) {
   const [justification, setJustification] = useState('');
   const [error, setError] = useState<string | undefined>();
   const [identity, setIdentity] = useState<Record<string, unknown> | null>(null);
@@ -81,22 +82,16 @@ export function RevealForm({ report, reload }: { report: IntegrityDetail; reload
 
 /** On the list page: colleagues' open requests, to approve or refuse (never one's own). */
 export function RevealRequestsPanel() {
-  const [requests, setRequests] = useState<RevealRequestView[] | null>(null);
-  const [problem, setProblem] = useState('');
+  const { value: requests, failure, reload } = useLoad(async () => (await api(RevealRequestsSchema, '/api/gestao/integridade/revelacoes')).toDecide, []);
   const action = useAction();
-  const read = () => api(RevealRequestsSchema, '/api/gestao/integridade/revelacoes').then(
-    (answer) => setRequests(answer.toDecide),
-    (error) => setProblem(failureWords(error)),
-  );
-  useEffect(() => { void read(); }, []);
   const decide = (request: RevealRequestView, decision: 'approved' | 'refused') => action.run(async () => {
     await api(RequestAnswerSchema, `/api/gestao/integridade/revelacoes/${request.id}/decisao`, { method: 'POST', body: { decision } });
-    await read();
+    await reload();
     return decision === 'approved'
       ? `Pedido de ${request.requestedBy} aprovado. A identidade aparece só para quem pediu; a aprovação ficou registrada com os dois nomes.`
       : `Pedido de ${request.requestedBy} recusado. A recusa ficou registrada.`;
   });
-  if (problem) return <p class="notice notice-error">{problem}</p>;
+  if (failure) return <p class="notice notice-error">{failure.message}</p>;
   if (!requests) return null;
   return (
     <section class="section stack" aria-labelledby="pedidos-revelar">

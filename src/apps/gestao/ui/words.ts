@@ -55,9 +55,14 @@ export function dateTimeWords(iso: string): string {
   return Number.isNaN(date.getTime()) ? iso : dateTime.format(date);
 }
 
-export function dateWords(iso: string): string {
+export function staffDateWords(iso: string): string {
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? iso : dateOnly.format(date);
+}
+
+/** A file's size as staff read it: "350 KB", "1,4 MB". */
+export function sizeWords(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / (1024 * 1024)).toFixed(1).replace('.', ',')} MB`;
 }
 
 export function plural(n: number, one: string, many: string): string {
