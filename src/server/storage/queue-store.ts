@@ -125,14 +125,24 @@ export async function queuePage(db: Queryable, actor: Actor, filter: QueueFilter
   return { rows, next: result.rows.length > limit ? encodeCursor(rows.at(-1)!) : null };
 }
 
-/** The count per status of what a filter reaches (its status aside): one grouped query over every slice. */
+/** Filters the maintained counts (migration 018) can answer: the columns of queue_counts, and the page's own. */
+const COUNTED_FILTERS: ReadonlySet<string> = new Set(['secretariat', 'service', 'kind', 'status', 'after', 'limit']);
+
+/**
+ * The count per status of what a filter reaches (its status aside), one grouped query over every slice: from
+ * queue_counts (kept by triggers, a few hundred rows) when the filter is one of its columns, otherwise
+ * counting the submissions the other filters reach (a district, a month, overdue, mine, a protocol).
+ */
 export async function queueCounts(db: Queryable, actor: Actor, filter: QueueFilter, now = new Date()): Promise<Record<string, number>> {
   const { where, params } = filterOf(actor, filter, now, { withoutStatus: true });
   const scopes = scopesOf(actor, filter, params);
   if (!scopes.length) return {};
-  const branches = scopes.map((scope) => `SELECT s.status FROM submissions s WHERE ${[scope, ...where].join(' AND ')}`);
+  const counted = Object.entries(filter).every(([key, value]) => !value || COUNTED_FILTERS.has(key));
+  const branches = scopes.map((scope) => counted
+    ? `SELECT s.status, s.n FROM queue_counts s WHERE ${[scope, ...where].join(' AND ')}`
+    : `SELECT s.status, 1 AS n FROM submissions s WHERE ${[scope, ...where].join(' AND ')}`);
   const result = await db.query<{ status: string; n: number }>(
-    `SELECT status, count(*)::int AS n FROM (${branches.join(' UNION ALL ')}) s GROUP BY status`,
+    `SELECT status, sum(n)::int AS n FROM (${branches.join(' UNION ALL ')}) s GROUP BY status HAVING sum(n) > 0`,
     params,
   );
   return Object.fromEntries(result.rows.map((row) => [row.status, row.n]));
