@@ -65,3 +65,13 @@ CREATE TRIGGER submissions_counted_update AFTER UPDATE ON submissions REFERENCIN
   FOR EACH STATEMENT EXECUTE FUNCTION queue_counts_move();
 CREATE TRIGGER submissions_counted_truncate AFTER TRUNCATE ON submissions
   FOR EACH STATEMENT EXECUTE FUNCTION queue_counts_clear();
+
+-- Filters the kept counts cannot answer, each served by an index in the queue's order (the page) that also
+-- holds the status (the count, read from the index alone): a district; a month received (the count; the
+-- page walks the queue's order); overdue (open, not waiting for the citizen, due before now: queue-store.ts
+-- writes it on coalesce(due_at, 'infinity'), the index's own expression, so now bounds the scan).
+CREATE INDEX submissions_district_order ON submissions (secretariat_id, kind, district, (closed_at IS NOT NULL), (coalesce(due_at, 'infinity'::timestamptz)), id)
+  INCLUDE (status);
+CREATE INDEX submissions_received_by_slice ON submissions (secretariat_id, kind, received_at) INCLUDE (status);
+CREATE INDEX submissions_running_order ON submissions (secretariat_id, kind, (closed_at IS NOT NULL), (coalesce(due_at, 'infinity'::timestamptz)), id)
+  INCLUDE (status, due_at) WHERE closed_at IS NULL AND status <> 'waiting_citizen';
