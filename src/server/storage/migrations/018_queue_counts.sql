@@ -66,6 +66,10 @@ CREATE TRIGGER submissions_counted_update AFTER UPDATE ON submissions REFERENCIN
 CREATE TRIGGER submissions_counted_truncate AFTER TRUNCATE ON submissions
   FOR EACH STATEMENT EXECUTE FUNCTION queue_counts_clear();
 
+-- A service's page in the queue's order: without it, a slice where the service has no request (a gestor's
+-- other secretariat) was read whole, row by row, looking for one.
+CREATE INDEX submissions_service_order ON submissions (secretariat_id, kind, service_id, (closed_at IS NOT NULL), (coalesce(due_at, 'infinity'::timestamptz)), id);
+
 -- Filters the kept counts cannot answer, each served by an index in the queue's order (the page) that also
 -- holds the status (the count, read from the index alone): a district; a month received (the count; the
 -- page walks the queue's order); overdue (open, not waiting for the citizen, due before now: queue-store.ts
