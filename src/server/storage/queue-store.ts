@@ -66,7 +66,8 @@ function filterOf(actor: Actor, filter: QueueFilter, now: Date, { withoutStatus 
   if (filter.status && !withoutStatus) add('s.status = ?', filter.status);
   if (filter.district) add('s.district = ?', filter.district);
   if (filter.village) add('s.village = ?', filter.village);
-  if (filter.overdue) add(`s.closed_at IS NULL AND s.status <> 'waiting_citizen' AND s.due_at < ?`, now);
+  // No due date is never overdue: coalesce says it as the index of migration 018 stores it, so now bounds its scan.
+  if (filter.overdue) add(`s.closed_at IS NULL AND s.status <> 'waiting_citizen' AND coalesce(s.due_at, 'infinity'::timestamptz) < ?`, now);
   if (filter.mine) add('s.assigned_to = ?', actor.id);
   if (filter.from) add(`s.received_at >= (?::date + time '03:00')`, filter.from);
   if (filter.to) add(`s.received_at < (?::date + 1 + time '03:00')`, filter.to);
@@ -105,7 +106,10 @@ const ORDER_KEY = `(s.closed_at IS NOT NULL), coalesce(s.due_at, 'infinity'::tim
  * secretariats would read every row the actor sees and sort them, page after page.
  */
 export async function queuePage(db: Queryable, actor: Actor, filter: QueueFilter, now = new Date()): Promise<{ rows: QueueRow[]; next: string | null }> {
-  const limit = Math.min(Math.max(Number(filter.limit ?? 50), 1), 200);
+  return pageOf(db, actor, filter, now, Math.min(Math.max(Number(filter.limit ?? 50), 1), 200));
+}
+
+async function pageOf(db: Queryable, actor: Actor, filter: QueueFilter, now: Date, limit: number): Promise<{ rows: QueueRow[]; next: string | null }> {
   const { where, params } = filterOf(actor, filter, now);
   const cursor = filter.after ? decodeCursor(filter.after) : null;
   if (cursor) {
@@ -125,24 +129,41 @@ export async function queuePage(db: Queryable, actor: Actor, filter: QueueFilter
   return { rows, next: result.rows.length > limit ? encodeCursor(rows.at(-1)!) : null };
 }
 
-/** The count per status of what a filter reaches (its status aside): one grouped query over every slice. */
+/** Filters the maintained counts (migration 018) can answer: the columns of queue_counts, and the page's own. */
+const COUNTED_FILTERS: ReadonlySet<string> = new Set(['secretariat', 'service', 'kind', 'status', 'after', 'limit']);
+
+/**
+ * The count per status of what a filter reaches (its status aside), one grouped query over every slice: from
+ * queue_counts (kept by triggers, a few hundred rows) when the filter is one of its columns, otherwise
+ * counting the submissions the other filters reach (a district, a month, overdue, mine, a protocol).
+ */
 export async function queueCounts(db: Queryable, actor: Actor, filter: QueueFilter, now = new Date()): Promise<Record<string, number>> {
   const { where, params } = filterOf(actor, filter, now, { withoutStatus: true });
   const scopes = scopesOf(actor, filter, params);
   if (!scopes.length) return {};
-  const branches = scopes.map((scope) => `SELECT s.status FROM submissions s WHERE ${[scope, ...where].join(' AND ')}`);
+  const counted = Object.entries(filter).every(([key, value]) => !value || COUNTED_FILTERS.has(key));
+  const branches = scopes.map((scope) => counted
+    ? `SELECT s.status, s.n FROM queue_counts s WHERE ${[scope, ...where].join(' AND ')}`
+    : `SELECT s.status, 1 AS n FROM submissions s WHERE ${[scope, ...where].join(' AND ')}`);
   const result = await db.query<{ status: string; n: number }>(
-    `SELECT status, count(*)::int AS n FROM (${branches.join(' UNION ALL ')}) s GROUP BY status`,
+    `SELECT status, sum(n)::int AS n FROM (${branches.join(' UNION ALL ')}) s GROUP BY status HAVING sum(n) > 0`,
     params,
   );
   return Object.fromEntries(result.rows.map((row) => [row.status, row.n]));
 }
 
+/**
+ * The export's slices: the first small, so its bytes start at once; then large, since each query costs
+ * ~10 ms whatever its rows (42,315 rows: 4.2 s in slices of 200, 1.5 s in slices of 2,000).
+ */
+const FIRST_SLICE = 200;
+const SLICE = 2000;
+
 /** Every row of a filter, a slice at a time (the export streams them; 100,000 rows never sit in memory). */
 export async function* queueRows(db: Queryable, actor: Actor, filter: QueueFilter, now = new Date()): AsyncGenerator<QueueRow> {
   let after: string | undefined;
   for (;;) {
-    const page = await queuePage(db, actor, { ...filter, limit: '200', ...(after ? { after } : {}) }, now);
+    const page = await pageOf(db, actor, { ...filter, ...(after ? { after } : {}) }, now, after ? SLICE : FIRST_SLICE);
     yield* page.rows;
     if (!page.next) return;
     after = page.next;
