@@ -9,8 +9,8 @@
  * afterwards) gets N (default 200,000, or BENCH_STAFF_N); the embedded PGlite (on disk, in a temporary folder)
  * gets the same count by default (200,000, or BENCH_STAFF_PGLITE_N; smaller for a quick run).
  *
- * Then, on the real server over loopback (tests/helpers/server.ts), an atendente of the largest secretariat and a
- * gestor of the two largest sign in through the API (tests/helpers/staff.ts: password, cookie, CSRF) and it times
+ * Then, on the real server over loopback (tests/support/server.ts), an atendente of the largest secretariat and a
+ * gestor of the two largest sign in through the API (tests/support/staff.ts: password, cookie, CSRF) and it times
  * the queue's first page, the counts (limit=1: the page is one row, the time is the counts'), filters (a status,
  * overdue, a service, a district, a month, a protocol), 'Carregar mais' (the next pages by cursor), a request's
  * page, and the CSV export (a month, and everything the person sees). Per measure: the median and p95 of the
@@ -40,9 +40,9 @@ import { canSee } from '../../src/server/staff/permissions.ts';
 import { installCharter } from '../../src/server/storage/charter-store.ts';
 import { openStorage } from '../../src/server/storage/open.ts';
 import type { Storage } from '../../src/server/storage/types.ts';
-import { countingStorage, SERVER_TIMERS } from '../helpers/counting-storage.ts';
-import { startServer } from '../helpers/server.ts';
-import { STAFF_PASSWORD, StaffClient } from '../helpers/staff.ts';
+import { countingStorage, SERVER_TIMERS } from '../support/counting-storage.ts';
+import { startServer } from '../support/server.ts';
+import { STAFF_PASSWORD, StaffClient } from '../support/staff.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const { values } = parseArgs({

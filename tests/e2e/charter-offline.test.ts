@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Charter } from '../../src/shared/schemas.ts';
-import { IN_PAGE, launchBrowser, waitForServiceWorkerControl, SETTLED } from '../helpers/browser.ts';
-import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
-import { startServer, type TestServer } from '../helpers/server.ts';
+import { IN_PAGE, launchBrowser, waitForServiceWorkerControl, SETTLED } from '../support/browser.ts';
+import { appTestCharter, assertBuilt, DIST_DIR } from '../support/app-charter.ts';
+import { startServer, type TestServer } from '../support/server.ts';
 
 let server: TestServer;
 let browser: Browser;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from '../helpers/browser.ts';
-import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
-import { startServer, type TestServer } from '../helpers/server.ts';
+import { launchBrowser } from '../support/browser.ts';
+import { appTestCharter, assertBuilt, DIST_DIR } from '../support/app-charter.ts';
+import { startServer, type TestServer } from '../support/server.ts';
 
 // Charter text is data from the city's systems: markup in it must be shown as text, never parsed.
 const MARKUP_NAME = 'Serviço <img src="x-nao-existe.png" data-xss="1"> <b>negrito</b>';

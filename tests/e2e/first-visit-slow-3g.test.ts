@@ -2,17 +2,17 @@
  * The field case: a cheap phone on slow 3G (400 ms round trip, 50 KB/s, CPU 4× slower) opens the link
  * for 15 seconds, then loses the signal. The next day, with no signal, the app must open: home, search
  * and a service page by its address. Every request, the service worker's precache included, crosses a
- * pacing proxy (tests/helpers/pacing-proxy.ts); the browser reaches the app only through it.
+ * pacing proxy (tests/support/pacing-proxy.ts); the browser reaches the app only through it.
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Charter } from '../../src/shared/schemas.ts';
-import { launchBrowser, SETTLED } from '../helpers/browser.ts';
-import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
-import type { PacingProxy, ProxiedRequest } from '../helpers/pacing-proxy.ts';
-import { startServer, type TestServer } from '../helpers/server.ts';
-import { SLOW_3G, slowDownCpu, startSlow3gLine } from '../helpers/slow-phone.ts';
+import { launchBrowser, SETTLED } from '../support/browser.ts';
+import { appTestCharter, assertBuilt, DIST_DIR } from '../support/app-charter.ts';
+import type { PacingProxy, ProxiedRequest } from '../support/pacing-proxy.ts';
+import { startServer, type TestServer } from '../support/server.ts';
+import { SLOW_3G, slowDownCpu, startSlow3gLine } from '../support/slow-phone.ts';
 
 /** The visit the app must make the most of. */
 const VISIT_MS = 15_000;

@@ -6,13 +6,13 @@
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser } from '../helpers/browser.ts';
-import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
-import { startServer, uploadFile, fileAddress, VALID_CPF, type TestServer } from '../helpers/server.ts';
+import { launchBrowser } from '../support/browser.ts';
+import { appTestCharter, assertBuilt, DIST_DIR } from '../support/app-charter.ts';
+import { startServer, uploadFile, fileAddress, VALID_CPF, type TestServer } from '../support/server.ts';
 import { addStaffEvent } from '../../src/server/staff/queue-store.ts';
 import { setSubmissionStatus } from '../../src/server/storage/submission-store.ts';
-import { gradientPng } from './outbox-kit.ts';
-import { makeStaff, makeStaffWithLink, newStaffContext, overflow, signIn, typePassword, unusedTotpCode, type StaffUser } from './gestao-kit.ts';
+import { gradientPng } from '../support/outbox.ts';
+import { makeStaff, makeStaffWithLink, newStaffContext, overflow, signIn, typePassword, unusedTotpCode, type StaffUser } from '../support/gestao-pages.ts';
 
 const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];

@@ -7,11 +7,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { waitForServiceWorkerControl, SETTLED } from '../helpers/browser.ts';
+import { waitForServiceWorkerControl, SETTLED } from '../support/browser.ts';
 import {
   closeApp, fillAndSubmit, gradientPng, newContext, openOnline, serviceWithForm, startApp, storedSubmissions, waitFor, type AppUnderTest,
-} from './outbox-kit.ts';
-import { makeStaff, makeStaffWithLink, newStaffContext, signIn, type StaffUser } from './gestao-kit.ts';
+} from '../support/outbox.ts';
+import { makeStaff, makeStaffWithLink, newStaffContext, signIn, type StaffUser } from '../support/gestao-pages.ts';
 
 const QUESTION = 'O buraco fica em frente a qual número da rua? Há algum ponto de referência?';
 const REPLY = 'Fica em frente ao número 120, ao lado da padaria.';

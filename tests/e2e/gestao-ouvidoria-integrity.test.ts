@@ -10,10 +10,10 @@
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, SETTLED } from '../helpers/browser.ts';
-import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
-import { postJson, startServer, type TestServer } from '../helpers/server.ts';
-import { makeStaff, newStaffContext, overflow, signIn, type StaffUser } from './gestao-kit.ts';
+import { launchBrowser, SETTLED } from '../support/browser.ts';
+import { appTestCharter, assertBuilt, DIST_DIR } from '../support/app-charter.ts';
+import { postJson, startServer, type TestServer } from '../support/server.ts';
+import { makeStaff, newStaffContext, overflow, signIn, type StaffUser } from '../support/gestao-pages.ts';
 
 const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];

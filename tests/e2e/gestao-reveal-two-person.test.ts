@@ -13,10 +13,10 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CharterCache } from '../../src/server/current-charter.ts';
 import { IntegrityKeys } from '../../src/server/integrity/crypto.ts';
 import { findByReceipt } from '../../src/server/integrity/reports.ts';
-import { launchBrowser } from '../helpers/browser.ts';
-import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
-import { postJson, startServer, type TestServer } from '../helpers/server.ts';
-import { makeStaff, newStaffContext, overflow, signIn, type StaffUser } from './gestao-kit.ts';
+import { launchBrowser } from '../support/browser.ts';
+import { appTestCharter, assertBuilt, DIST_DIR } from '../support/app-charter.ts';
+import { postJson, startServer, type TestServer } from '../support/server.ts';
+import { makeStaff, newStaffContext, overflow, signIn, type StaffUser } from '../support/gestao-pages.ts';
 
 const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];

@@ -6,10 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { findAccountById } from '../../src/server/staff/accounts.ts';
-import { launchBrowser } from '../helpers/browser.ts';
-import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
-import { startServer, type TestServer } from '../helpers/server.ts';
-import { axeViolations, makeStaff, newStaffContext, overflow, signIn, type StaffUser } from './gestao-kit.ts';
+import { launchBrowser } from '../support/browser.ts';
+import { appTestCharter, assertBuilt, DIST_DIR } from '../support/app-charter.ts';
+import { startServer, type TestServer } from '../support/server.ts';
+import { axeViolations, makeStaff, newStaffContext, overflow, signIn, type StaffUser } from '../support/gestao-pages.ts';
 
 let server: TestServer;
 let browser: Browser;

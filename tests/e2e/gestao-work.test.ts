@@ -5,11 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, SETTLED } from '../helpers/browser.ts';
-import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
-import { postJson, startServer, VALID_CPF, type TestServer } from '../helpers/server.ts';
+import { launchBrowser, SETTLED } from '../support/browser.ts';
+import { appTestCharter, assertBuilt, DIST_DIR } from '../support/app-charter.ts';
+import { postJson, startServer, VALID_CPF, type TestServer } from '../support/server.ts';
 import { audit } from '../../src/server/staff/audit.ts';
-import { makeStaff, newStaffContext, signIn, typePassword, unusedTotpCode, type StaffUser } from './gestao-kit.ts';
+import { makeStaff, newStaffContext, signIn, typePassword, unusedTotpCode, type StaffUser } from '../support/gestao-pages.ts';
 
 let server: TestServer;
 let browser: Browser;

@@ -8,19 +8,19 @@
  * column and no log line holds the loopback address, the browser's user agent, the receipt or the report's
  * words in plain form, and the stored photo has no EXIF.
  *
- * The browsers reach the server through a recording proxy (tests/helpers/pacing-proxy.ts, no delay): the
+ * The browsers reach the server through a recording proxy (tests/support/pacing-proxy.ts, no delay): the
  * timing is measured on the wire, since the server writes no log line for the channel's citizen routes.
  * The phone holds a staff cookie for the site (a back office session on a shared computer): the channel's
  * requests arrive without it. Reports wait in the mixer's inbox until the test runs the mixer.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SETTLED } from '../helpers/browser.ts';
+import { SETTLED } from '../support/browser.ts';
 import type { BrowserContext, Page } from 'playwright-core';
 import { bahiaDay } from '../../src/shared/dates.ts';
 import { groupReceipt } from '../../src/sync/integrity.ts';
-import { fillAndSubmit, fillForm, serviceWithForm, submitForm, waitFor } from './outbox-kit.ts';
-import { startPacingProxy, type PacingProxy } from '../helpers/pacing-proxy.ts';
-import { authoredPdf, axeViolations, cameraJpeg, hasApp1, horizontalOverflow, readOutbox, signIn, startIntegrityApp, type IntegrityApp, type StaffClient } from './integrity-kit.ts';
+import { fillAndSubmit, fillForm, serviceWithForm, submitForm, waitFor } from '../support/outbox.ts';
+import { startPacingProxy, type PacingProxy } from '../support/pacing-proxy.ts';
+import { authoredPdf, axeViolations, cameraJpeg, hasApp1, horizontalOverflow, readOutbox, signIn, startIntegrityApp, type IntegrityApp, type StaffClient } from '../support/integrity.ts';
 
 const RUN = Math.random().toString(36).slice(2, 8);
 const REPORT_TEXT = `O fiscal da obra da escola ${RUN} cobrou propina para aprovar a medição do contrato.`;

@@ -6,10 +6,10 @@
  * The server half (VAPID, RFC 8291 encryption) is in tests/integration/push.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SETTLED } from '../helpers/browser.ts';
+import { SETTLED } from '../support/browser.ts';
 import type { BrowserContext, Page } from 'playwright-core';
 import { changeStatus } from '../../src/server/status-changes.ts';
-import { closeApp, fillAndSubmit, openApp, serviceWithForm, waitFor, type AppUnderTest } from './outbox-kit.ts';
+import { closeApp, fillAndSubmit, openApp, serviceWithForm, waitFor, type AppUnderTest } from '../support/outbox.ts';
 
 let app: AppUnderTest;
 let context: BrowserContext;

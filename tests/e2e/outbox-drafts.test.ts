@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SETTLED } from '../helpers/browser.ts';
+import { SETTLED } from '../support/browser.ts';
 import type { BrowserContext, Page } from 'playwright-core';
 import { OutboxExportSchema, parseContract } from '../../src/shared/schemas.ts';
 import {
   closeApp, fillAndSubmit, gradientPng, openApp, serviceWithForm, storedSubmissions, type AppUnderTest,
-} from './outbox-kit.ts';
+} from '../support/outbox.ts';
 
 let app: AppUnderTest;
 let context: BrowserContext;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SETTLED } from '../helpers/browser.ts';
+import { SETTLED } from '../support/browser.ts';
 import type { BrowserContext, Page, Route } from 'playwright-core';
-import { fillAndSubmit, gradientPng, listedStates, newContext, openOnline, serviceWithForm, startApp, storedSubmissions, waitFor, type AppUnderTest } from './outbox-kit.ts';
+import { fillAndSubmit, gradientPng, listedStates, newContext, openOnline, serviceWithForm, startApp, storedSubmissions, waitFor, type AppUnderTest } from '../support/outbox.ts';
 
 let app: AppUnderTest;
 let context: BrowserContext;

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SETTLED } from '../helpers/browser.ts';
+import { SETTLED } from '../support/browser.ts';
 import type { BrowserContext, Page } from 'playwright-core';
 import { PHOTO_MAX_SIDE, PHOTO_TARGET_BYTES } from '../../src/apps/citizen/forms/photo-size.ts';
 import { setSubmissionStatus } from '../../src/server/storage/submission-store.ts';
 import {
   closeApp, evaluationForm, fillAndSubmit, gradientPng, jpegSize, listedStates, openApp, serviceWithForm, storedAttachment, storedSubmissions, waitFor, type AppUnderTest,
-} from './outbox-kit.ts';
+} from '../support/outbox.ts';
 
 let app: AppUnderTest;
 let context: BrowserContext;

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SETTLED } from '../helpers/browser.ts';
+import { SETTLED } from '../support/browser.ts';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { Charter } from '../../src/shared/schemas.ts';
 import { installCharter } from '../../src/server/storage/charter-store.ts';
-import { appTestCharter } from '../helpers/app-charter.ts';
+import { appTestCharter } from '../support/app-charter.ts';
 import {
   closeApp, fillForm, openApp, serviceWithForm, storedSubmissions, submitForm, waitFor, type AppUnderTest,
-} from './outbox-kit.ts';
+} from '../support/outbox.ts';
 
 let app: AppUnderTest;
 let context: BrowserContext;

@@ -3,9 +3,9 @@
  * there is something to say, a menu that works at 320 px with text at 200 % and with no JavaScript.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SETTLED } from '../helpers/browser.ts';
+import { SETTLED } from '../support/browser.ts';
 import type { BrowserContext, Page } from 'playwright-core';
-import { closeApp, fillAndSubmit, openApp, serviceWithForm, type AppUnderTest } from './outbox-kit.ts';
+import { closeApp, fillAndSubmit, openApp, serviceWithForm, type AppUnderTest } from '../support/outbox.ts';
 
 const MENU_LINKS = ['Início', 'Buscar', 'Minhas solicitações', 'Integridade', 'Acompanhar denúncia', 'Sobre'];
 

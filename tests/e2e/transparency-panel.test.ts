@@ -10,14 +10,14 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SETTLED } from '../helpers/browser.ts';
+import { SETTLED } from '../support/browser.ts';
 import type { BrowserContext, Page } from 'playwright-core';
 import { measureBudget } from '../../scripts/budget.ts';
 import { setSubmissionStatus } from '../../src/server/storage/submission-store.ts';
 import type { Storage } from '../../src/server/storage/types.ts';
-import { DIST_DIR } from '../helpers/app-charter.ts';
-import { closeRawAgent, rawRequest } from '../helpers/raw-http.ts';
-import { openOnline, startApp, type AppUnderTest } from './outbox-kit.ts';
+import { DIST_DIR } from '../support/app-charter.ts';
+import { closeRawAgent, rawRequest } from '../support/raw-http.ts';
+import { openOnline, startApp, type AppUnderTest } from '../support/outbox.ts';
 
 const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];

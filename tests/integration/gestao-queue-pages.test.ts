@@ -7,7 +7,7 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Storage } from '../../src/server/storage/types.ts';
 import { createAccount, setPassword } from '../../src/server/staff/accounts.ts';
-import { BACKENDS, evaluation, postJson, startServer, type TestServer } from '../helpers/server.ts';
+import { BACKENDS, evaluation, postJson, startServer, type TestServer } from '../support/server.ts';
 
 describe.each(BACKENDS)('GET /api/gestao/requests pages on %s', (backend) => {
   let server: TestServer;

@@ -11,9 +11,9 @@ import { DEFAULT_THRESHOLDS, type RadarAnswer, type RadarSignal, type YearlyRepo
 import type { StaffRole } from '../../src/shared/staff.ts';
 import { createAccount, setPassword, setTotpSecret } from '../../src/server/staff/accounts.ts';
 import { computeRadar } from '../../src/server/staff/radar.ts';
-import { appTestCharter } from '../helpers/app-charter.ts';
-import { countingStorage } from '../helpers/counting-storage.ts';
-import { BACKENDS, startServer, type TestServer } from '../helpers/server.ts';
+import { appTestCharter } from '../support/app-charter.ts';
+import { countingStorage } from '../support/counting-storage.ts';
+import { BACKENDS, startServer, type TestServer } from '../support/server.ts';
 
 const DAY = 86_400_000;
 /** Words that must never reach the radar: the citizens' free text and personal data in the seeded rows. */

@@ -8,7 +8,7 @@ import * as OTPAuth from 'otpauth';
 import { IntegrityContentSchema } from '../../src/shared/integrity-content.ts';
 import { parseContract } from '../../src/shared/schemas.ts';
 import { createAccount, setPassword, setTotpSecret } from '../../src/server/staff/accounts.ts';
-import { startServer, type TestServer } from '../helpers/server.ts';
+import { startServer, type TestServer } from '../support/server.ts';
 
 const SAMPLE = JSON.parse(readFileSync(new URL('../../data/integrity-content.json', import.meta.url), 'utf8'));
 

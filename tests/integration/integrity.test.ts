@@ -11,8 +11,8 @@ import { IntegrityKeys } from '../../src/server/integrity/crypto.ts';
 import { forgetRetryReceipts, rotateKeys } from '../../src/server/integrity/reports.ts';
 import { CharterCache } from '../../src/server/current-charter.ts';
 import { createAccount, findAccountByEmail, setPassword, setTotpSecret } from '../../src/server/staff/accounts.ts';
-import { appTestCharter } from '../helpers/app-charter.ts';
-import { BACKENDS, postJson, startServer, type TestServer } from '../helpers/server.ts';
+import { appTestCharter } from '../support/app-charter.ts';
+import { BACKENDS, postJson, startServer, type TestServer } from '../support/server.ts';
 
 /** A JPEG with an EXIF segment holding a GPS-looking string, as a phone camera writes one. */
 function jpegWithExif(): Buffer {

@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as OTPAuth from 'otpauth';
 import { createAccount, setPassword, setTotpSecret } from '../../src/server/staff/accounts.ts';
-import { appTestCharter } from '../helpers/app-charter.ts';
-import { BACKENDS, postJson, startServer, type TestServer } from '../helpers/server.ts';
+import { appTestCharter } from '../support/app-charter.ts';
+import { BACKENDS, postJson, startServer, type TestServer } from '../support/server.ts';
 
 describe.each(BACKENDS)('the Ouvidoria on %s', (backend) => {
   let server: TestServer;

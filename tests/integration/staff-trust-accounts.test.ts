@@ -16,8 +16,8 @@ import { findAccountByEmail, findAccountById, sha256 } from '../../src/server/st
 import { THROTTLE } from '../../src/server/staff/sign-in-throttle.ts';
 import { openStorage } from '../../src/server/storage/open.ts';
 import type { Queryable } from '../../src/server/storage/types.ts';
-import { BACKENDS, dropSchema, startServer, type Backend, type TestServer } from '../helpers/server.ts';
-import { addAccount, loginFromAddress, sessionIdOf, StaffClient, staffCharter, STAFF_PASSWORD, totpCode, unusedTotpCode, type TestAccount } from '../helpers/staff.ts';
+import { BACKENDS, dropSchema, startServer, type Backend, type TestServer } from '../support/server.ts';
+import { addAccount, loginFromAddress, sessionIdOf, StaffClient, staffCharter, STAFF_PASSWORD, totpCode, unusedTotpCode, type TestAccount } from '../support/staff.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 

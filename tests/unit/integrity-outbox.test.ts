@@ -17,8 +17,8 @@ import {
 } from '../../src/sync/integrity.ts';
 import { followedRequestIds, refreshOpenStatuses } from '../../src/sync/status.ts';
 import { noteNamedTraffic, type OutboxDb } from '../../src/sync/db.ts';
-import { createFakeEndpoint } from './sync-fake-endpoint.ts';
-import { clock, freshDb, PAST_CONFIRMATION_MS, queue, uuid } from './sync-test-kit.ts';
+import { createFakeEndpoint } from '../support/sync-fake-endpoint.ts';
+import { clock, freshDb, PAST_CONFIRMATION_MS, queue, uuid } from '../support/sync-outbox.ts';
 
 type Clock = ReturnType<typeof clock>;
 

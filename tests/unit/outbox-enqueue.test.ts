@@ -6,7 +6,7 @@ import { buildOutboxExport } from '../../src/sync/export.ts';
 import { attachmentAddress, deviceSalt } from '../../src/sync/hash.ts';
 import { correctionDraftId, createDraftWriter, deleteDraft, deleteRecord, findResumableDraft, saveDraftWithFile } from '../../src/sync/drafts.ts';
 import type { Draft } from '../../src/sync/db.ts';
-import { freshDb, photo, queue, uuid } from './sync-test-kit.ts';
+import { freshDb, photo, queue, uuid } from '../support/sync-outbox.ts';
 
 function draft(overrides: Partial<Draft> = {}): Draft {
   return {

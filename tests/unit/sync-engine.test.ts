@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { CONFIRM_RETRY_MS, drainOutbox, MESSAGES, STUCK_RETRY_MS, type LockManagerLike } from '../../src/sync/drain.ts';
 import { BACKOFF_BASE_MS } from '../../src/sync/backoff.ts';
 import { enqueueReply } from '../../src/sync/reply.ts';
-import { createFakeEndpoint } from './sync-fake-endpoint.ts';
-import { clock, depsFor, freshDb, PAST_CONFIRMATION_MS, queue } from './sync-test-kit.ts';
+import { createFakeEndpoint } from '../support/sync-fake-endpoint.ts';
+import { clock, depsFor, freshDb, PAST_CONFIRMATION_MS, queue } from '../support/sync-outbox.ts';
 
 describe('drainOutbox', () => {
   it('keeps a reply the server fails on apart: the requests and their photos still go, the reply waits in backoff', async () => {

@@ -7,9 +7,9 @@ import { expect } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Charter, FormDefinition, FormField } from '../../src/shared/schemas.ts';
 import { bahiaDay } from '../../src/shared/dates.ts';
-import { launchBrowser } from '../helpers/browser.ts';
-import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
-import { startServer, type TestServer, VALID_CPF } from '../helpers/server.ts';
+import { launchBrowser } from './browser.ts';
+import { appTestCharter, assertBuilt, DIST_DIR } from './app-charter.ts';
+import { startServer, type TestServer, VALID_CPF } from './server.ts';
 import { readAttachment } from '../../src/server/storage/attachment-store.ts';
 
 export interface AppUnderTest {

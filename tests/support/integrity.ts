@@ -10,12 +10,12 @@ import type { Browser, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { StaffRole } from '../../src/shared/staff.ts';
 import { IntegrityKeys } from '../../src/server/integrity/crypto.ts';
-import { addAccount, StaffClient as StaffSession } from '../helpers/staff.ts';
+import { addAccount, StaffClient as StaffSession } from './staff.ts';
 import type { Storage } from '../../src/server/storage/types.ts';
-import { launchBrowser } from '../helpers/browser.ts';
-import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
-import { startServer } from '../helpers/server.ts';
-import type { AppUnderTest } from './outbox-kit.ts';
+import { launchBrowser } from './browser.ts';
+import { appTestCharter, assertBuilt, DIST_DIR } from './app-charter.ts';
+import { startServer } from './server.ts';
+import type { AppUnderTest } from './outbox.ts';
 
 export interface IntegrityApp extends AppUnderTest {
   keys: IntegrityKeys;

@@ -4,7 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import * as OTPAuth from 'otpauth';
-import { unusedTotpCode } from '../helpers/staff.ts';
+import { unusedTotpCode } from './staff.ts';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { StaffRole } from '../../src/shared/staff.ts';
 import { createAccount, createResetToken, setPassword, setTotpSecret } from '../../src/server/staff/accounts.ts';
@@ -41,7 +41,7 @@ export async function makeStaffWithLink(storage: Storage, input: { email: string
   return { id: account.id, token };
 }
 
-export { unusedTotpCode } from '../helpers/staff.ts';
+export { unusedTotpCode } from './staff.ts';
 
 /** E-mail and password on /gestao/entrar; stops at whatever the server asks next. */
 export async function typePassword(page: Page, baseUrl: string, user: Pick<StaffUser, 'email' | 'password'>, path = '/gestao/'): Promise<void> {
