@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SETTLED } from '../support/browser.ts';
 import type { BrowserContext, Page } from 'playwright-core';
-import { closeApp, openApp, type AppUnderTest } from '../support/outbox.ts';
+import { closeApp, openApp, type AppUnderTest } from '../support/e2e-app.ts';
 
 let app: AppUnderTest;
 let context: BrowserContext;

@@ -3,9 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SETTLED } from '../support/browser.ts';
 import type { BrowserContext, Page } from 'playwright-core';
 import { OutboxExportSchema, parseContract } from '../../src/shared/schemas.ts';
-import {
-  closeApp, fillAndSubmit, gradientPng, openApp, serviceWithForm, storedSubmissions, type AppUnderTest,
-} from '../support/outbox.ts';
+import { fillAndSubmit, gradientPng, serviceWithForm, storedSubmissions } from '../support/outbox.ts';
+import { closeApp, openApp, type AppUnderTest } from '../support/e2e-app.ts';
 
 let app: AppUnderTest;
 let context: BrowserContext;

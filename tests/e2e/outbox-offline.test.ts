@@ -3,9 +3,8 @@ import { SETTLED } from '../support/browser.ts';
 import type { BrowserContext, Page } from 'playwright-core';
 import { PHOTO_MAX_SIDE, PHOTO_TARGET_BYTES } from '../../src/apps/citizen/forms/photo-size.ts';
 import { setSubmissionStatus } from '../../src/server/storage/submission-store.ts';
-import {
-  closeApp, evaluationForm, fillAndSubmit, gradientPng, jpegSize, listedStates, openApp, serviceWithForm, storedAttachment, storedSubmissions, waitFor, type AppUnderTest,
-} from '../support/outbox.ts';
+import { evaluationForm, fillAndSubmit, gradientPng, jpegSize, listedStates, serviceWithForm, storedAttachment, storedSubmissions, waitFor } from '../support/outbox.ts';
+import { closeApp, openApp, type AppUnderTest } from '../support/e2e-app.ts';
 
 let app: AppUnderTest;
 let context: BrowserContext;
