@@ -19,8 +19,8 @@ import { join, resolve } from 'node:path';
 import { build } from 'vite';
 import type { Browser, Page } from 'playwright-core';
 import type { Charter } from '../../src/shared/schemas.ts';
-import { launchBrowser } from '../helpers/browser.ts';
-import { startServer } from '../helpers/server.ts';
+import { launchBrowser } from '../support/browser.ts';
+import { startServer } from '../support/server.ts';
 
 const SERVICES = Number(process.env.BENCH_SERVICES ?? 5000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 60);

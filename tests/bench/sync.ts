@@ -10,7 +10,7 @@ import { enqueueSubmission } from '../../src/sync/outbox/enqueue.ts';
 import { drainOutbox } from '../../src/sync/drain/loop.ts';
 import { sha256Hex } from '../../src/sync/outbox/file-address.ts';
 import type { Answers } from '../../src/shared/schemas.ts';
-import { potholeRequest, startServer } from '../helpers/server.ts';
+import { potholeRequest, startServer } from '../support/server.ts';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 

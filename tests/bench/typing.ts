@@ -18,8 +18,8 @@ import { join } from 'node:path';
 import { build } from 'vite';
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import { CharterSchema, parseContract, type Charter, type FormDefinition, type FormField } from '../../src/shared/schemas.ts';
-import { launchBrowser } from '../helpers/browser.ts';
-import { startServer } from '../helpers/server.ts';
+import { launchBrowser } from '../support/browser.ts';
+import { startServer } from '../support/server.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const KEY_DELAY_MS = 80;

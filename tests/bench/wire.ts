@@ -14,9 +14,9 @@ import { openOutboxDb } from '../../src/sync/outbox/db.ts';
 import { drainOutbox } from '../../src/sync/drain/loop.ts';
 import { enqueueSubmission } from '../../src/sync/outbox/enqueue.ts';
 import { PHOTO_TARGET_BYTES } from '../../src/apps/citizen/forms/photo-size.ts';
-import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
-import { launchBrowser, waitForServiceWorkerControl } from '../helpers/browser.ts';
-import { startServer } from '../helpers/server.ts';
+import { appTestCharter, assertBuilt, DIST_DIR } from '../support/app-charter.ts';
+import { launchBrowser, waitForServiceWorkerControl } from '../support/browser.ts';
+import { startServer } from '../support/server.ts';
 import { buildWorkload } from '../soak/workload.ts';
 import { startCountingProxy } from './counting-proxy.ts';
 

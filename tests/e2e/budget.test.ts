@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BUDGETS, CITIZEN_ENTRY, formatReport, measureBudget, reachableGraph } from '../../scripts/budget.ts';
-import { assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
+import { assertBuilt, DIST_DIR } from '../support/app-charter.ts';
 
 describe('size budgets of the built app', () => {
   it('keeps the first screen within 50 KB of JavaScript and 14 KB of HTML (gzip)', () => {

@@ -1,13 +1,10 @@
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser } from '../helpers/browser.ts';
-import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
-import { startServer, type TestServer } from '../helpers/server.ts';
-import { evaluationForm, fillForm, submitForm } from './outbox-kit.ts';
-
-const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+import { appTestCharter } from '../support/app-charter.ts';
+import type { TestServer } from '../support/server.ts';
+import { evaluationForm, fillForm, submitForm } from '../support/outbox.ts';
+import { startApp, type AppUnderTest } from '../support/e2e-app.ts';
+import { axeViolations, horizontalOverflow, SETTLED } from '../support/browser.ts';
 
 interface CitizenPage {
   name: string;
@@ -48,23 +45,17 @@ const PAGES: CitizenPage[] = [
   { name: 'page not found', path: '/nao-existe', ready: 'main h1' },
 ];
 
-interface AxeViolation {
-  id: string;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
+let app: AppUnderTest;
 let server: TestServer;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
-  assertBuilt();
   const charter = appTestCharter();
-  server = await startServer({ staticDir: DIST_DIR, charter });
-  browser = await launchBrowser();
-  // The app's CSP forbids inline scripts and styles; the test injects axe and enlarged text itself.
+  app = await startApp({ charter });
+  ({ server, browser } = app);
+  // The app's CSP forbids inline styles; the test injects enlarged text itself.
   context = await browser.newContext({ bypassCSP: true, viewport: { width: 320, height: 640 } });
   page = await context.newPage();
   // "Minhas solicitações" and a request's page need a record on this phone.
@@ -76,8 +67,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await context?.close();
-  await browser?.close();
-  await server?.close();
+  await app?.close();
 });
 
 async function open({ path, ready, prepare }: CitizenPage): Promise<void> {
@@ -86,23 +76,11 @@ async function open({ path, ready, prepare }: CitizenPage): Promise<void> {
   await prepare?.(page);
 }
 
-async function axeViolations(): Promise<AxeViolation[]> {
-  await page.addScriptTag({ path: AXE_PATH });
-  return page.evaluate(async (tags) => {
-    const { axe, document } = globalThis as unknown as {
-      axe: { run: (context: unknown, options: unknown) => Promise<{ violations: AxeViolation[] }> };
-      document: unknown;
-    };
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
-    return result.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
-  }, WCAG_TAGS);
-}
-
 describe('accessibility (WCAG 2.1 A and AA, axe-core)', () => {
   for (const citizenPage of PAGES) {
     it(`${citizenPage.name} has no violations`, async () => {
       await open(citizenPage);
-      const violations = await axeViolations();
+      const violations = await axeViolations(page);
       expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
     });
   }
@@ -111,8 +89,7 @@ describe('accessibility (WCAG 2.1 A and AA, axe-core)', () => {
     it(`${citizenPage.name} fits 320 px with text at 200%, keeps 48 px touch targets and has no violations`, async () => {
       await open(citizenPage);
       await page.addStyleTag({ content: 'html { font-size: 200% !important; }' });
-      const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
-      expect(overflow).toBeLessThanOrEqual(0);
+      await expect.poll(() => horizontalOverflow(page), SETTLED).toBeLessThanOrEqual(0);
       const small = await page.evaluate(`
         [...document.querySelectorAll('.button, .header-button, .nav a, .card-link, .chip-list a, .toc a, .fold > summary, .tel, input[type="search"]')]
           .filter((el) => el.offsetParent !== null)
@@ -121,7 +98,7 @@ describe('accessibility (WCAG 2.1 A and AA, axe-core)', () => {
           .map(({ text, box }) => text + ' ' + Math.round(box.width) + 'x' + Math.round(box.height))
       `);
       expect(small).toEqual([]);
-      const violations = await axeViolations();
+      const violations = await axeViolations(page);
       expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
     });
   }

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Charter } from '../../src/shared/schemas.ts';
-import { IN_PAGE, launchBrowser, waitForServiceWorkerControl, SETTLED } from '../helpers/browser.ts';
-import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
-import { startServer, type TestServer } from '../helpers/server.ts';
+import { IN_PAGE, waitForServiceWorkerControl, SETTLED, newPhoneContext } from '../support/browser.ts';
+import { appTestCharter } from '../support/app-charter.ts';
+import type { TestServer } from '../support/server.ts';
+import { startApp, type AppUnderTest } from '../support/e2e-app.ts';
 
+let app: AppUnderTest;
 let server: TestServer;
 let browser: Browser;
 let context: BrowserContext;
@@ -12,18 +14,16 @@ let page: Page;
 let charter: Charter;
 
 beforeAll(async () => {
-  assertBuilt();
   charter = appTestCharter();
-  server = await startServer({ staticDir: DIST_DIR, charter });
-  browser = await launchBrowser();
-  context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  app = await startApp({ charter });
+  ({ server, browser } = app);
+  context = await newPhoneContext(browser);
   page = await context.newPage();
 });
 
 afterAll(async () => {
   await context?.close();
-  await browser?.close();
-  await server?.close();
+  await app?.close();
 });
 
 /** Pages load their code on demand: wait for the heading rather than for the URL. */
@@ -55,7 +55,7 @@ describe('the charter with no signal', () => {
     await page.reload();
     await heading(service.name);
     await expect.poll(() => page.locator('#etapas ol.steps > li').count(), SETTLED).toBe(service.steps.length);
-    expect(await page.title()).toBe(`${service.name} · Conecta Conquista`);
+    await expect.poll(() => page.title(), SETTLED).toBe(`${service.name} · Conecta Conquista`);
   });
 
   it('offline: browses a secretariat and opens one of its services', async () => {

@@ -1,23 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, SETTLED } from '../helpers/browser.ts';
-import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
-import { startServer, type TestServer } from '../helpers/server.ts';
+import { SETTLED } from '../support/browser.ts';
+import type { TestServer } from '../support/server.ts';
+import { startApp, type AppUnderTest } from '../support/e2e-app.ts';
 
 const IPHONE_UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
 
+let app: AppUnderTest;
 let server: TestServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  assertBuilt();
-  server = await startServer({ staticDir: DIST_DIR, charter: appTestCharter() });
-  browser = await launchBrowser();
+  app = await startApp();
+  ({ server, browser } = app);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await app?.close();
 });
 
 describe('service page actions and the install invitation', () => {

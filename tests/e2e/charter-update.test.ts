@@ -3,11 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, waitForServiceWorkerControl, SETTLED } from '../helpers/browser.ts';
-import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
-import { startServer, type TestServer } from '../helpers/server.ts';
+import { waitForServiceWorkerControl, SETTLED } from '../support/browser.ts';
+import { assertBuilt, DIST_DIR } from '../support/app-charter.ts';
+import type { TestServer } from '../support/server.ts';
+import { startApp, type AppUnderTest } from '../support/e2e-app.ts';
 
 let site: string;
+let app: AppUnderTest;
 let server: TestServer;
 let browser: Browser;
 let context: BrowserContext;
@@ -18,16 +20,15 @@ beforeAll(async () => {
   // A private copy of the build, so the test can publish a "new version" of the service worker.
   site = mkdtempSync(join(tmpdir(), 'conecta-update-'));
   cpSync(DIST_DIR, site, { recursive: true });
-  server = await startServer({ staticDir: site, charter: appTestCharter() });
-  browser = await launchBrowser();
+  app = await startApp({ staticDir: site });
+  ({ server, browser } = app);
   context = await browser.newContext();
   page = await context.newPage();
 });
 
 afterAll(async () => {
   await context?.close();
-  await browser?.close();
-  await server?.close();
+  await app?.close();
   rmSync(site, { recursive: true, force: true });
 });
 
@@ -45,15 +46,15 @@ describe('app update', () => {
 
     await page.getByText('Nova versão disponível.').waitFor({ timeout: 30_000 });
     expect(await page.evaluate('window.marker')).toBe('same page');
-    expect(await page.inputValue('#busca')).toBe('matricula');
-    expect(await page.evaluate('navigator.serviceWorker.getRegistration().then((r) => Boolean(r && r.waiting))')).toBe(true);
+    await expect.poll(() => page.inputValue('#busca'), SETTLED).toBe('matricula');
+    await expect.poll(() => page.evaluate('navigator.serviceWorker.getRegistration().then((r) => Boolean(r && r.waiting))'), SETTLED).toBe(true);
 
     await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Atualizar agora' }).click()]);
     expect(await page.evaluate('window.marker')).toBeUndefined();
-    const afterUpdate = await page.evaluate(
+    const afterUpdate = () => page.evaluate(
       'navigator.serviceWorker.getRegistration().then((r) => ({ waiting: Boolean(r && r.waiting), controlled: navigator.serviceWorker.controller !== null }))',
     );
-    expect(afterUpdate).toEqual({ waiting: false, controlled: true });
+    await expect.poll(afterUpdate, SETTLED).toEqual({ waiting: false, controlled: true });
     await expect.poll(() => page.getByText('Nova versão disponível.').count(), SETTLED).toBe(0);
   });
 });

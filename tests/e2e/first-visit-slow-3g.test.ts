@@ -2,23 +2,24 @@
  * The field case: a cheap phone on slow 3G (400 ms round trip, 50 KB/s, CPU 4× slower) opens the link
  * for 15 seconds, then loses the signal. The next day, with no signal, the app must open: home, search
  * and a service page by its address. Every request, the service worker's precache included, crosses a
- * pacing proxy (tests/helpers/pacing-proxy.ts); the browser reaches the app only through it.
+ * pacing proxy (tests/support/pacing-proxy.ts); the browser reaches the app only through it.
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Charter } from '../../src/shared/schemas.ts';
-import { launchBrowser, SETTLED } from '../helpers/browser.ts';
-import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
-import type { PacingProxy, ProxiedRequest } from '../helpers/pacing-proxy.ts';
-import { startServer, type TestServer } from '../helpers/server.ts';
-import { SLOW_3G, slowDownCpu, startSlow3gLine } from '../helpers/slow-phone.ts';
+import { SETTLED, SLOW_3G, slowDownCpu, startSlow3gLine, newPhoneContext } from '../support/browser.ts';
+import { appTestCharter, assertBuilt, DIST_DIR } from '../support/app-charter.ts';
+import type { PacingProxy, ProxiedRequest } from '../support/pacing-proxy.ts';
+import type { TestServer } from '../support/server.ts';
+import { startApp, type AppUnderTest } from '../support/e2e-app.ts';
 
 /** The visit the app must make the most of. */
 const VISIT_MS = 15_000;
 const READY = 'Pronto para usar sem internet';
 const SERVICE_ID = 'segunda-via-iptu';
 
+let app: AppUnderTest;
 let server: TestServer;
 let browser: Browser;
 let charter: Charter;
@@ -29,13 +30,12 @@ beforeAll(async () => {
   assertBuilt();
   charter = appTestCharter();
   precached = [...readFileSync(`${DIST_DIR}sw.js`, 'utf8').matchAll(/"url":"([^"]+)"/g)].map((m) => `/${m[1]}`);
-  server = await startServer({ staticDir: DIST_DIR, charter });
-  browser = await launchBrowser();
+  app = await startApp({ charter });
+  ({ server, browser } = app);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await app?.close();
 });
 
 /**
@@ -127,7 +127,7 @@ function expectHonestClaims(claims: Claim[]): void {
 }
 
 async function newPhone(options: { witness?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  const context = await newPhoneContext(browser);
   if (options.witness !== false) await context.addInitScript(readinessWitness(precached));
   const page = await context.newPage();
   await slowDownCpu(context, page);

@@ -5,24 +5,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Charter } from '../../src/shared/schemas.ts';
-import { launchBrowser, SETTLED } from '../helpers/browser.ts';
-import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
-import { startServer, type TestServer } from '../helpers/server.ts';
+import { SETTLED, horizontalOverflow } from '../support/browser.ts';
+import { appTestCharter } from '../support/app-charter.ts';
+import type { TestServer } from '../support/server.ts';
+import { startApp, type AppUnderTest } from '../support/e2e-app.ts';
 
+let app: AppUnderTest;
 let server: TestServer;
 let browser: Browser;
 let charter: Charter;
 
 beforeAll(async () => {
-  assertBuilt();
   charter = appTestCharter();
-  server = await startServer({ staticDir: DIST_DIR, charter });
-  browser = await launchBrowser();
+  app = await startApp({ charter });
+  ({ server, browser } = app);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await app?.close();
 });
 
 async function openForm(context: BrowserContext, serviceId: string): Promise<Page> {
@@ -109,7 +109,7 @@ describe('every control fits a 320 px screen with text at 200 %', () => {
           .map(({ id, right }) => id + ' ' + Math.round(right))
       `);
       expect(wide).toEqual([]);
-      expect(await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBeLessThanOrEqual(0);
+      await expect.poll(() => horizontalOverflow(page), SETTLED).toBeLessThanOrEqual(0);
       await context.close();
     });
   }

@@ -3,26 +3,19 @@
  * overflows sideways, and buttons and navigation links keep 48 px targets. Pages are checked in the states
  * a person meets: errors shown, the second factor being set up, a one-time link just made, a charter refused.
  */
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser } from '../helpers/browser.ts';
-import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
-import { startServer, uploadFile, fileAddress, VALID_CPF, type TestServer } from '../helpers/server.ts';
 import { addStaffEvent } from '../../src/server/storage/queue-store.ts';
+import { appTestCharter } from '../support/app-charter.ts';
+import { uploadFile, fileAddress, VALID_CPF, type TestServer } from '../support/server.ts';
 import { setSubmissionStatus } from '../../src/server/storage/submission-store.ts';
-import { gradientPng } from './outbox-kit.ts';
-import { makeStaff, makeStaffWithLink, newStaffContext, overflow, signIn, typePassword, unusedTotpCode, type StaffUser } from './gestao-kit.ts';
+import { gradientPng } from '../support/outbox.ts';
+import { makeStaff, makeStaffWithLink, newStaffContext, signInThroughPages, typePassword, type StaffUser, expectAccessible as expectAccessibleStaffPage } from '../support/gestao-pages.ts';
+import { unusedTotpCode } from '../support/staff.ts';
+import { startApp, type AppUnderTest } from '../support/e2e-app.ts';
+import { SETTLED } from '../support/browser.ts';
 
-const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-
-interface AxeViolation {
-  id: string;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
+let app: AppUnderTest;
 let server: TestServer;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
@@ -52,9 +45,8 @@ async function fileRequest(url: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  assertBuilt();
-  server = await startServer({ staticDir: DIST_DIR, charter: appTestCharter() });
-  browser = await launchBrowser();
+  app = await startApp();
+  ({ server, browser } = app);
   gestor = await makeStaff(server.storage, { email: 'gestora@pmvc.example', name: 'Carla Gestora', roles: ['gestor'], secretariats: ['infraestrutura'] });
   await makeStaff(server.storage, { email: 'bruno@pmvc.example', name: 'Bruno Atendente', roles: ['atendente'], secretariats: ['infraestrutura'] });
   controladoria = await makeStaff(server.storage, { email: 'controle@pmvc.example', name: 'Dora Controladoria', roles: ['controladoria'], totp: true });
@@ -70,34 +62,18 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const context of contexts) await context.close();
-  await browser?.close();
-  await server?.close();
+  await app?.close();
 });
 
 async function newPage(): Promise<Page> {
-  // The app's CSP forbids inline scripts; the test injects axe itself.
-  const context = await newStaffContext(browser, { bypassCSP: true });
+  const context = await newStaffContext(browser);
   contexts.push(context);
   return context.newPage();
 }
 
-async function axeViolations(page: Page): Promise<AxeViolation[]> {
-  await page.addScriptTag({ path: AXE_PATH });
-  return page.evaluate(async (tags) => {
-    const { axe, document } = globalThis as unknown as {
-      axe: { run: (context: unknown, options: unknown) => Promise<{ violations: AxeViolation[] }> };
-      document: unknown;
-    };
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
-    return result.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
-  }, WCAG_TAGS);
-}
-
-/** No axe violation, nothing wider than 360 px, and 48 px targets for buttons and navigation. */
+/** No axe violation, nothing wider than 360 px (expectAccessibleStaffPage), and 48 px targets for buttons and navigation. */
 async function expectAccessible(page: Page): Promise<void> {
-  const violations = await axeViolations(page);
-  expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
-  expect(await overflow(page)).toBeLessThanOrEqual(0);
+  await expectAccessibleStaffPage(page);
   const small = await page.evaluate(`
     [...document.querySelectorAll('.button, .header-button, .gestao-nav a, .status-tabs a, .queue-title a, .breadcrumb a, input, select, textarea, .fold > summary')]
       .filter((el) => el.offsetParent !== null && el.type !== 'checkbox' && el.type !== 'hidden')
@@ -174,7 +150,7 @@ describe('back-office pages (WCAG 2.1 A and AA, 360 px)', () => {
     await adminPage.locator('#conta-secretaria-saude').check();
     await adminPage.getByRole('button', { name: 'Criar conta' }).click();
     await adminPage.getByTestId('one-time-link').waitFor();
-    expect(await adminPage.locator('#link-nova-conta').inputValue()).toMatch(/\/gestao\/senha#[A-Za-z0-9_-]{20,}$/);
+    await expect.poll(() => adminPage.locator('#link-nova-conta').inputValue(), SETTLED).toMatch(/\/gestao\/senha#[A-Za-z0-9_-]{20,}$/);
     await adminPage.locator('[data-testid="account"][data-email="eva@pmvc.example"]').waitFor();
     await expectAccessible(adminPage);
     await adminPage.getByRole('button', { name: 'Mudar papéis e secretarias de Bruno Atendente' }).click();
@@ -189,7 +165,7 @@ describe('back-office pages (WCAG 2.1 A and AA, 360 px)', () => {
     await adminPage.getByLabel('Arquivo da Carta de Serviços (JSON)').setInputFiles({ name: 'carta.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(broken)) });
     await adminPage.getByRole('button', { name: 'Importar' }).click();
     await adminPage.getByTestId('charter-errors').waitFor();
-    expect(await adminPage.locator('[data-testid="charter-errors"] li').count()).toBeGreaterThan(1);
+    await expect.poll(() => adminPage.locator('[data-testid="charter-errors"] li').count(), SETTLED).toBeGreaterThan(1);
     await expectAccessible(adminPage);
     await adminPage.getByLabel('Arquivo da Carta de Serviços (JSON)').setInputFiles({ name: 'carta.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(appTestCharter())) });
     await adminPage.getByRole('button', { name: 'Importar' }).click();
@@ -200,7 +176,7 @@ describe('back-office pages (WCAG 2.1 A and AA, 360 px)', () => {
   let gestorPage: Page;
   it('the work queue, with its filters open', async () => {
     gestorPage = await newPage();
-    await signIn(gestorPage, server.url, gestor);
+    await signInThroughPages(gestorPage, server.url, gestor);
     await gestorPage.waitForURL(/\/gestao\/pedidos$/);
     await gestorPage.getByTestId('queue').waitFor();
     await expectAccessible(gestorPage);

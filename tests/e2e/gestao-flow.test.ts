@@ -7,11 +7,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { waitForServiceWorkerControl, SETTLED } from '../helpers/browser.ts';
-import {
-  closeApp, fillAndSubmit, gradientPng, newContext, openOnline, serviceWithForm, startApp, storedSubmissions, waitFor, type AppUnderTest,
-} from './outbox-kit.ts';
-import { makeStaff, makeStaffWithLink, newStaffContext, signIn, type StaffUser } from './gestao-kit.ts';
+import { waitForServiceWorkerControl, SETTLED, newPhoneContext } from '../support/browser.ts';
+import { fillAndSubmit, gradientPng, serviceWithForm, storedSubmissions, waitFor } from '../support/outbox.ts';
+import { makeStaff, makeStaffWithLink, newStaffContext, signInThroughPages, type StaffUser } from '../support/gestao-pages.ts';
+import { startApp, type AppUnderTest, closeApp, openOnline } from '../support/e2e-app.ts';
 
 const QUESTION = 'O buraco fica em frente a qual número da rua? Há algum ponto de referência?';
 const REPLY = 'Fica em frente ao número 120, ao lado da padaria.';
@@ -37,13 +36,13 @@ beforeAll(async () => {
   // The atendente chooses the password through the one-time link; the other one exists already.
   atendente = await makeStaffWithLink(app.server.storage, { email: 'joana@pmvc.example', name: 'Joana Atendente', roles: ['atendente'], secretariats: ['infraestrutura'] });
   otherUser = await makeStaff(app.server.storage, { email: 'pedro@pmvc.example', name: 'Pedro da Saúde', roles: ['atendente'], secretariats: ['saude'] });
-  citizen = await newContext(app);
+  citizen = await newPhoneContext(app.browser, { serviceWorkers: 'allow' });
   citizenPage = await citizen.newPage();
   staff = await newStaffContext(app.browser);
   staffPage = await staff.newPage();
   other = await newStaffContext(app.browser);
   otherPage = await other.newPage();
-  await signIn(otherPage, app.server.url, otherUser);
+  await signInThroughPages(otherPage, app.server.url, otherUser);
 });
 
 afterAll(async () => {
@@ -75,7 +74,7 @@ describe('a request from the citizen to the city hall and back', () => {
     const backOffice = await citizenPage.goto(`${app.server.url}/gestao/entrar`);
     expect(backOffice?.fromServiceWorker()).toBe(false);
     await citizenPage.getByRole('heading', { name: 'Entrar na gestão' }).waitFor();
-    expect(await citizenPage.title()).toContain('Gestão');
+    await expect.poll(() => citizenPage.title(), SETTLED).toContain('Gestão');
     await openOnline(app, citizenPage, true);
 
     const { service, form } = serviceWithForm(app.charter, 'tapa-buraco');
@@ -104,7 +103,7 @@ describe('a request from the citizen to the city hall and back', () => {
     expect(served.filter((url) => url.includes(atendente.token))).toEqual([]);
     expect(staffPage.url()).not.toContain(atendente.token);
 
-    await signIn(staffPage, app.server.url, { id: atendente.id, email: 'joana@pmvc.example', name: 'Joana Atendente', password: ATENDENTE_PASSWORD });
+    await signInThroughPages(staffPage, app.server.url, { id: atendente.id, email: 'joana@pmvc.example', name: 'Joana Atendente', password: ATENDENTE_PASSWORD });
     await staffPage.waitForURL(/\/gestao\/pedidos$/);
     const row = staffPage.locator(`[data-testid="queue-item"][data-protocol="${protocol}"]`);
     await row.waitFor();
@@ -113,8 +112,8 @@ describe('a request from the citizen to the city hall and back', () => {
     // An atendente neither assigns nor transfers: those actions are not offered.
     await row.getByRole('link', { name: `Protocolo ${protocol}` }).click();
     await staffPage.getByRole('heading', { name: `Protocolo ${protocol}` }).waitFor();
-    expect(await staffPage.getByRole('heading', { name: 'Atribuir a um colega' }).count()).toBe(0);
-    expect(await staffPage.getByRole('heading', { name: 'Transferir para outra secretaria' }).count()).toBe(0);
+    await expect.poll(() => staffPage.getByRole('heading', { name: 'Atribuir a um colega' }).count(), SETTLED).toBe(0);
+    await expect.poll(() => staffPage.getByRole('heading', { name: 'Transferir para outra secretaria' }).count(), SETTLED).toBe(0);
     // Every answer under its label, and the photo (shrunk on the phone) served to staff.
     await staffPage.getByText('Endereço (rua e número mais próximo)').waitFor();
     const photo = staffPage.locator('.attachments img').first();
@@ -159,7 +158,7 @@ describe('a request from the citizen to the city hall and back', () => {
     await staffPage.getByText('Situação mudada para “Concluído”.', { exact: false }).waitFor();
     await expect.poll(() => staffPage.getByTestId('request-status').textContent(), SETTLED).toBe('Concluído');
     // Closed: no more questions.
-    expect(await staffPage.getByRole('heading', { name: 'Perguntar ao cidadão' }).count()).toBe(0);
+    await expect.poll(() => staffPage.getByRole('heading', { name: 'Perguntar ao cidadão' }).count(), SETTLED).toBe(0);
     const row = (await app.server.storage.query<{ status: string; closed_at: Date | null }>('SELECT status, closed_at FROM submissions WHERE id = $1', [requestId])).rows[0]!;
     expect(row.status).toBe('done');
     expect(row.closed_at).not.toBeNull();
@@ -179,10 +178,10 @@ describe('a request from the citizen to the city hall and back', () => {
     await otherPage.goto(`${app.server.url}/gestao/`);
     await otherPage.waitForURL(/\/gestao\/pedidos$/);
     await otherPage.getByText('Nenhum pedido com estes filtros.').waitFor();
-    expect(await otherPage.locator('[data-testid="queue-item"]').count()).toBe(0);
+    await expect.poll(() => otherPage.locator('[data-testid="queue-item"]').count(), SETTLED).toBe(0);
     await otherPage.goto(`${app.server.url}/gestao/pedidos/${requestId}`);
     await otherPage.getByRole('heading', { name: 'Pedido de outra equipe' }).waitFor();
-    expect(await otherPage.getByText(protocol).count()).toBe(0);
+    await expect.poll(() => otherPage.getByText(protocol).count(), SETTLED).toBe(0);
     // The refusal is in the audit log.
     const denied = await app.server.storage.query('SELECT 1 FROM staff_audit WHERE action = $1 AND submission_id = $2 AND account_id = $3', ['denied', requestId, otherUser.id]);
     expect(denied.rowCount).toBeGreaterThan(0);

@@ -7,16 +7,14 @@
  * gestao-reveal-two-person.test.ts) and updates an action of the Integrity Plan,
  * while an atendente cannot open the channel; (c) every new page has no axe WCAG 2.1 A/AA violation.
  */
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, SETTLED } from '../helpers/browser.ts';
-import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
-import { postJson, startServer, type TestServer } from '../helpers/server.ts';
-import { makeStaff, newStaffContext, overflow, signIn, type StaffUser } from './gestao-kit.ts';
+import { SETTLED } from '../support/browser.ts';
+import { appTestCharter } from '../support/app-charter.ts';
+import { postJson, type TestServer } from '../support/server.ts';
+import { makeStaff, newStaffContext, signInThroughPages, type StaffUser, expectAccessible } from '../support/gestao-pages.ts';
+import { startApp, type AppUnderTest } from '../support/e2e-app.ts';
 
-const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const FORWARD_NOTE = 'Verificar o horário do posto do bairro.';
 const INTERNAL_ANSWER = 'A enfermeira estava de licença; a escala foi refeita.';
 const EXTENSION = 'A secretaria precisa ouvir a equipe do posto antes da resposta final.';
@@ -24,6 +22,7 @@ const FINAL_ANSWER = 'A escala do posto foi refeita e o horário será cumprido.
 const CITY_MESSAGE = 'Você lembra a data da medição? Isso ajuda a apuração.';
 const JUSTIFICATION = 'Ouvir a pessoa como testemunha no processo administrativo 12/2026.';
 
+let app: AppUnderTest;
 let server: TestServer;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
@@ -35,31 +34,19 @@ let manifestationId = '';
 let reportId = '';
 
 async function staffPage(user: StaffUser): Promise<Page> {
-  // The app's CSP forbids inline scripts; the test injects axe itself.
-  const context = await newStaffContext(browser, { bypassCSP: true });
+  const context = await newStaffContext(browser);
   contexts.push(context);
   const page = await context.newPage();
-  await signIn(page, server.url, user);
+  await signInThroughPages(page, server.url, user);
   return page;
-}
-
-async function expectAccessible(page: Page): Promise<void> {
-  await page.addScriptTag({ path: AXE_PATH });
-  const violations = await page.evaluate(async (tags) => {
-    const { axe, document } = globalThis as unknown as { axe: { run: (c: unknown, o: unknown) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> }; document: unknown };
-    return (await axe.run(document, { runOnly: { type: 'tag', values: tags } })).violations.map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target) }));
-  }, WCAG_TAGS);
-  expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
-  expect(await overflow(page)).toBeLessThanOrEqual(0);
 }
 
 const submission = async (id: string) => (await server.storage.query<{ status: string; forwarded_to: string | null; extended: boolean; due_at: Date }>(
   'SELECT status, forwarded_to, extended, due_at FROM submissions WHERE id = $1', [id])).rows[0]!;
 
 beforeAll(async () => {
-  assertBuilt();
-  server = await startServer({ staticDir: DIST_DIR, charter: appTestCharter() });
-  browser = await launchBrowser();
+  app = await startApp();
+  ({ server, browser } = app);
   ouvidoria = await makeStaff(server.storage, { email: 'ouvidoria@pmvc.example', name: 'Olga Ouvidora', roles: ['ouvidoria'], totp: true });
   gestor = await makeStaff(server.storage, { email: 'gestor.saude@pmvc.example', name: 'Gil Gestor', roles: ['gestor'], secretariats: ['saude'] });
   controladoria = await makeStaff(server.storage, { email: 'controle@pmvc.example', name: 'Dora Controladoria', roles: ['controladoria'], totp: true });
@@ -84,8 +71,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const context of contexts) await context.close();
-  await browser?.close();
-  await server?.close();
+  await app?.close();
 });
 
 describe('the Ouvidoria forwards a manifestação, the secretariat answers it, the Ouvidoria extends and answers', () => {
@@ -100,7 +86,7 @@ describe('the Ouvidoria forwards a manifestação, the secretariat answers it, t
     await ouvidoriaPage.getByTestId('request-due').getByText('faltam 5 dias ou menos').waitFor();
     await expect.poll(() => ouvidoriaPage.getByTestId('forwarded-to').textContent(), SETTLED).toBe('ainda não encaminhada');
     // The secretariat's answer is not the Ouvidoria's form.
-    expect(await ouvidoriaPage.getByRole('heading', { name: 'Responder à Ouvidoria' }).count()).toBe(0);
+    await expect.poll(() => ouvidoriaPage.getByRole('heading', { name: 'Responder à Ouvidoria' }).count(), SETTLED).toBe(0);
     // Nothing chosen: the error sits next to the field, which gets the focus.
     await ouvidoriaPage.getByRole('button', { name: 'Encaminhar', exact: true }).click();
     await ouvidoriaPage.getByText('Escolha a secretaria.').waitFor();
@@ -130,7 +116,7 @@ describe('the Ouvidoria forwards a manifestação, the secretariat answers it, t
     await page.getByRole('heading', { name: 'Responder à Ouvidoria' }).waitFor();
     await page.getByRole('heading', { name: 'Manifestação (protocolo com a Ouvidoria)', level: 1 }).waitFor();
     for (const other of ['Mudar a situação', 'Perguntar ao cidadão', 'Transferir para outra secretaria', 'Prorrogar o prazo por 30 dias']) {
-      expect(await page.getByRole('heading', { name: other }).count(), other).toBe(0);
+      await expect.poll(() => page.getByRole('heading', { name: other }).count(), { ...SETTLED, message: other }).toBe(0);
     }
     await expectAccessible(page);
     await page.getByLabel('Resposta da secretaria à Ouvidoria', { exact: true }).fill(INTERNAL_ANSWER);
@@ -151,7 +137,7 @@ describe('the Ouvidoria forwards a manifestação, the secretariat answers it, t
     await ouvidoriaPage.getByText('Prazo prorrogado por mais 30 dias.', { exact: false }).waitFor();
     await ouvidoriaPage.getByTestId('legal-deadline').getByText('60 dias: 30 dias, prorrogados uma vez por mais 30').waitFor();
     // Only once: the action is gone, and the flag is back to "no prazo".
-    expect(await ouvidoriaPage.getByRole('heading', { name: 'Prorrogar o prazo por 30 dias' }).count()).toBe(0);
+    await expect.poll(() => ouvidoriaPage.getByRole('heading', { name: 'Prorrogar o prazo por 30 dias' }).count(), SETTLED).toBe(0);
     await ouvidoriaPage.getByTestId('request-due').getByText('no prazo').waitFor();
     const after = await submission(manifestationId);
     expect(after.extended).toBe(true);
@@ -184,7 +170,7 @@ describe('the integrity channel, the controladoria\'s alone', () => {
     await page.getByRole('heading', { name: /^Relato de / }).waitFor();
     await page.getByText('O fiscal da obra da escola recebeu dinheiro para aprovar a medição falsa.').waitFor();
     // Identity preserved: not shown until revealed.
-    expect(await page.getByText('Joana Denunciante').count()).toBe(0);
+    await expect.poll(() => page.getByText('Joana Denunciante').count(), SETTLED).toBe(0);
     const audited = await server.storage.query(`SELECT 1 FROM staff_audit WHERE action = 'integrity_view' AND target = $1 AND account_id = $2`, [reportId, controladoria.id]);
     expect(audited.rowCount).toBe(1);
 
@@ -216,7 +202,7 @@ describe('the integrity channel, the controladoria\'s alone', () => {
     await page.getByLabel('Justificativa para revelar a identidade', { exact: true }).fill(JUSTIFICATION);
     await page.getByRole('button', { name: 'Pedir para revelar' }).click();
     await page.getByTestId('reveal-state').getByText('Seu pedido aguarda a decisão de outra pessoa da controladoria.').waitFor();
-    expect(await page.getByText('Joana Denunciante').count()).toBe(0);
+    await expect.poll(() => page.getByText('Joana Denunciante').count(), SETTLED).toBe(0);
     await expectAccessible(page);
     const audit = await server.storage.query<{ target: string }>(`SELECT target FROM staff_audit WHERE action = 'integrity_reveal_requested' AND account_id = $1`, [controladoria.id]);
     expect(audit.rows[0]!.target).toContain(JUSTIFICATION);
@@ -245,11 +231,11 @@ describe('the integrity channel, the controladoria\'s alone', () => {
 
   it('an atendente cannot open the channel: the page says so, and the server refuses', async () => {
     const other = await staffPage(atendente);
-    expect(await other.getByRole('navigation', { name: 'Seções da gestão' }).getByRole('link', { name: 'Integridade', exact: true }).count()).toBe(0);
+    await expect.poll(() => other.getByRole('navigation', { name: 'Seções da gestão' }).getByRole('link', { name: 'Integridade', exact: true }).count(), SETTLED).toBe(0);
     for (const path of ['/gestao/integridade', `/gestao/integridade/${reportId}`, '/gestao/plano']) {
       await other.goto(`${server.url}${path}`);
       await other.getByRole('heading', { name: 'Sem acesso a esta página' }).waitFor();
-      expect(await other.getByText('O fiscal da obra').count()).toBe(0);
+      await expect.poll(() => other.getByText('O fiscal da obra').count(), SETTLED).toBe(0);
     }
     expect((await other.context().request.get(`${server.url}/api/gestao/integridade/${reportId}`)).status()).toBe(403);
   });

@@ -4,18 +4,16 @@
  * sideways; a threshold changed on the page puts a signal out; the digest prints without navigation, black
  * on white; the year selector changes the report.
  */
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { THRESHOLD_LABELS } from '../../src/shared/radar.ts';
-import { launchBrowser } from '../helpers/browser.ts';
-import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
-import { postJson, startServer, type TestServer } from '../helpers/server.ts';
-import { makeStaff, newStaffContext, overflow, signIn, type StaffUser } from './gestao-kit.ts';
+import { appTestCharter } from '../support/app-charter.ts';
+import { postJson, type TestServer } from '../support/server.ts';
+import { makeStaff, newStaffContext, signInThroughPages, type StaffUser, expectAccessible } from '../support/gestao-pages.ts';
+import { startApp, type AppUnderTest } from '../support/e2e-app.ts';
+import { SETTLED } from '../support/browser.ts';
 
-const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-
+let app: AppUnderTest;
 let server: TestServer;
 let browser: Browser;
 let context: BrowserContext;
@@ -24,9 +22,8 @@ let controladoria: StaffUser;
 const year = Number(new Date(Date.now() - 3 * 3_600_000).toISOString().slice(0, 4));
 
 beforeAll(async () => {
-  assertBuilt();
-  server = await startServer({ staticDir: DIST_DIR, charter: appTestCharter() });
-  browser = await launchBrowser();
+  app = await startApp();
+  ({ server, browser } = app);
   controladoria = await makeStaff(server.storage, { email: 'controle@pmvc.example', name: 'Dora Controladoria', roles: ['controladoria'], totp: true });
   // An open manifestação forwarded to saúde, two days from its legal deadline: the radar lights a signal.
   const id = crypto.randomUUID();
@@ -37,35 +34,23 @@ beforeAll(async () => {
   });
   expect(filed.status).toBe(201);
   await server.storage.query(`UPDATE submissions SET forwarded_to = 'saude', due_at = now() + interval '2 days' WHERE id = $1`, [id]);
-  context = await newStaffContext(browser, { bypassCSP: true });
+  context = await newStaffContext(browser);
   page = await context.newPage();
 });
 
 afterAll(async () => {
   await context?.close();
-  await browser?.close();
-  await server?.close();
+  await app?.close();
 });
-
-async function expectAccessible(target: Page): Promise<void> {
-  await target.addScriptTag({ path: AXE_PATH });
-  const violations = await target.evaluate(async (tags) => {
-    const { axe, document } = globalThis as unknown as { axe: { run: (c: unknown, o: unknown) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> }; document: unknown };
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
-    return result.violations.map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target) }));
-  }, WCAG_TAGS);
-  expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
-  expect(await overflow(target)).toBeLessThanOrEqual(0);
-}
 
 describe('the radar and the yearly report in the back office', () => {
   it('shows the radar with its signal, accessible, and a threshold changed on the page puts it out', async () => {
-    await signIn(page, server.url, controladoria, '/gestao/radar');
+    await signInThroughPages(page, server.url, controladoria, '/gestao/radar');
     await page.getByRole('heading', { name: 'Radar de riscos', level: 1 }).waitFor();
     const signal = page.locator('[data-testid="radar-signal"][data-kind="manifestation_deadline"]');
     await signal.waitFor();
-    expect(await signal.textContent()).toContain('1 manifestação em aberto a 5 dias ou menos do prazo legal');
-    expect(await page.getByRole('link', { name: 'Radar', exact: true }).getAttribute('aria-current')).toBe('page');
+    await expect.poll(() => signal.textContent(), SETTLED).toContain('1 manifestação em aberto a 5 dias ou menos do prazo legal');
+    await expect.poll(() => page.getByRole('link', { name: 'Radar', exact: true }).getAttribute('aria-current'), SETTLED).toBe('page');
     await expectAccessible(page);
 
     await page.getByText('Limiares do radar').click();
@@ -98,8 +83,8 @@ describe('the radar and the yearly report in the back office', () => {
     expect(csv.status).toBe(200);
     expect(csv.text).toContain('"manifestation_deadline"');
     await page.emulateMedia({ media: 'print' });
-    expect(await page.locator('.gestao-bar').isVisible()).toBe(false);
-    expect(await page.getByRole('button', { name: 'Imprimir' }).isVisible()).toBe(false);
+    await expect.poll(() => page.locator('.gestao-bar').isVisible(), SETTLED).toBe(false);
+    await expect.poll(() => page.getByRole('button', { name: 'Imprimir' }).isVisible(), SETTLED).toBe(false);
     const colours = await page.evaluate('[getComputedStyle(document.body).color, getComputedStyle(document.body).backgroundColor, getComputedStyle(document.querySelector(".radar-signal")).color]');
     expect(colours).toEqual(['rgb(0, 0, 0)', 'rgb(255, 255, 255)', 'rgb(0, 0, 0)']);
     await page.emulateMedia({ media: 'screen' });
@@ -109,8 +94,8 @@ describe('the radar and the yearly report in the back office', () => {
     await page.getByRole('link', { name: 'Relatório anual' }).first().click();
     await page.getByRole('heading', { name: `Relatório de gestão da Ouvidoria e da Carta de Serviços — ${year}` }).waitFor();
     await page.getByTestId('relatorio').waitFor();
-    expect(await page.getByRole('table', { name: 'Manifestações recebidas por tipo' }).isVisible()).toBe(true);
-    expect(await page.getByRole('row', { name: /Reclamação/ }).textContent()).toContain('menos de 5');
+    await expect.poll(() => page.getByRole('table', { name: 'Manifestações recebidas por tipo' }).isVisible(), SETTLED).toBe(true);
+    await expect.poll(() => page.getByRole('row', { name: /Reclamação/ }).textContent(), SETTLED).toContain('menos de 5');
     await expectAccessible(page);
     await page.getByLabel('Ano do relatório').selectOption(String(year - 1));
     await page.getByRole('heading', { name: `Relatório de gestão da Ouvidoria e da Carta de Serviços — ${year - 1}` }).waitFor();

@@ -7,21 +7,20 @@
  * horizontal overflow.
  */
 import { randomBytes } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CharterCache } from '../../src/server/domain/current-charter.ts';
 import { IntegrityKeys } from '../../src/server/domain/integrity/crypto.ts';
 import { findByReceipt } from '../../src/server/domain/integrity/reports.ts';
-import { launchBrowser } from '../helpers/browser.ts';
-import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
-import { postJson, startServer, type TestServer } from '../helpers/server.ts';
-import { makeStaff, newStaffContext, overflow, signIn, type StaffUser } from './gestao-kit.ts';
+import { appTestCharter } from '../support/app-charter.ts';
+import { postJson, type TestServer } from '../support/server.ts';
+import { makeStaff, newStaffContext, signInThroughPages, type StaffUser, expectAccessible } from '../support/gestao-pages.ts';
+import { startApp, type AppUnderTest } from '../support/e2e-app.ts';
+import { SETTLED } from '../support/browser.ts';
 
-const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const JUSTIFICATION = 'Ouvir a pessoa como testemunha no processo administrativo 12/2026.';
 
+let app: AppUnderTest;
 let server: TestServer;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
@@ -30,21 +29,11 @@ let abel: StaffUser;
 const reports: string[] = [];
 
 async function staffPage(user: StaffUser): Promise<Page> {
-  const context = await newStaffContext(browser, { bypassCSP: true });
+  const context = await newStaffContext(browser);
   contexts.push(context);
   const page = await context.newPage();
-  await signIn(page, server.url, user);
+  await signInThroughPages(page, server.url, user);
   return page;
-}
-
-async function expectAccessible(page: Page): Promise<void> {
-  await page.addScriptTag({ path: AXE_PATH });
-  const violations = await page.evaluate(async (tags) => {
-    const { axe, document } = globalThis as unknown as { axe: { run: (c: unknown, o: unknown) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> }; document: unknown };
-    return (await axe.run(document, { runOnly: { type: 'tag', values: tags } })).violations.map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target) }));
-  }, WCAG_TAGS);
-  expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
-  expect(await overflow(page)).toBeLessThanOrEqual(0);
 }
 
 async function fileReport(name: string): Promise<string> {
@@ -61,9 +50,8 @@ const auditRows = async (action: string) => (await server.storage.query<{ accoun
   'SELECT account_id, target FROM staff_audit WHERE action = $1 ORDER BY id', [action])).rows;
 
 beforeAll(async () => {
-  assertBuilt();
-  server = await startServer({ staticDir: DIST_DIR, charter: appTestCharter(), integrityMixer: { setTimer: () => null } });
-  browser = await launchBrowser();
+  app = await startApp({ integrityMixer: { setTimer: () => null } });
+  ({ server, browser } = app);
   rita = await makeStaff(server.storage, { email: 'rita@pmvc.example', name: 'Rita Requerente', roles: ['controladoria'], totp: true });
   abel = await makeStaff(server.storage, { email: 'abel@pmvc.example', name: 'Abel Aprovador', roles: ['controladoria'], totp: true });
   const receipts = [await fileReport('Joana Denunciante'), await fileReport('Márcio Denunciante')];
@@ -75,8 +63,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const context of contexts) await context.close();
-  await browser?.close();
-  await server?.close();
+  await app?.close();
 });
 
 describe('revealing a preserved identity takes two people', () => {
@@ -99,14 +86,14 @@ describe('revealing a preserved identity takes two people', () => {
     await ritaPage.getByLabel('Justificativa para revelar a identidade', { exact: true }).fill(JUSTIFICATION);
     await ritaPage.getByRole('button', { name: 'Pedir para revelar' }).click();
     await ritaPage.getByTestId('reveal-state').getByText('Seu pedido aguarda a decisão de outra pessoa da controladoria.').waitFor();
-    expect(await ritaPage.getByTestId('integrity-identity').count()).toBe(0);
-    expect(await ritaPage.getByText(/Denunciante/).count()).toBe(0);
+    await expect.poll(() => ritaPage.getByTestId('integrity-identity').count(), SETTLED).toBe(0);
+    await expect.poll(() => ritaPage.getByText(/Denunciante/).count(), SETTLED).toBe(0);
     await expectAccessible(ritaPage);
     expect((await auditRows('integrity_reveal_requested')).map((row) => row.account_id)).toEqual([rita.id]);
     // Her own request is not offered to her on the list.
     await ritaPage.goto(`${server.url}/gestao/integridade`);
     await ritaPage.getByText('Nenhum pedido aguardando a sua decisão.').waitFor();
-    expect(await ritaPage.getByTestId('reveal-request').count()).toBe(0);
+    await expect.poll(() => ritaPage.getByTestId('reveal-request').count(), SETTLED).toBe(0);
   });
 
   it('Abel sees the request on the list, approves it, and does not see the identity', async () => {
@@ -126,7 +113,7 @@ describe('revealing a preserved identity takes two people', () => {
     // On the report, Abel is offered only to ask himself; the identity is not on his page.
     await abelPage.goto(`${server.url}/gestao/integridade/${approvedReport}`);
     await abelPage.getByRole('button', { name: 'Pedir para revelar' }).waitFor();
-    expect(await abelPage.getByText('Joana Denunciante').count()).toBe(0);
+    await expect.poll(() => abelPage.getByText('Joana Denunciante').count(), SETTLED).toBe(0);
   });
 
   it('Rita then sees the identity, each view audited', async () => {
@@ -150,7 +137,7 @@ describe('revealing a preserved identity takes two people', () => {
     expect(await auditRows('integrity_reveal_refused')).toEqual([{ account_id: abel.id, target: `${other} — pedido de Rita Requerente, recusado por Abel Aprovador` }]);
     await ritaPage.reload();
     await ritaPage.getByTestId('reveal-state').getByText('Seu último pedido foi recusado.', { exact: false }).waitFor();
-    expect(await ritaPage.getByText('Márcio Denunciante').count()).toBe(0);
+    await expect.poll(() => ritaPage.getByText('Márcio Denunciante').count(), SETTLED).toBe(0);
     await expectAccessible(ritaPage);
     expect((await auditRows('integrity_identity_view')).map((row) => row.target)).toEqual([approvedReport]);
   });

@@ -6,11 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { findAccountById } from '../../src/server/storage/accounts.ts';
-import { launchBrowser } from '../helpers/browser.ts';
-import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
-import { startServer, type TestServer } from '../helpers/server.ts';
-import { axeViolations, makeStaff, newStaffContext, overflow, signIn, type StaffUser } from './gestao-kit.ts';
+import type { TestServer } from '../support/server.ts';
+import { makeStaff, newStaffContext, signInThroughPages, type StaffUser, expectAccessible } from '../support/gestao-pages.ts';
+import { startApp, type AppUnderTest } from '../support/e2e-app.ts';
+import { SETTLED } from '../support/browser.ts';
 
+let app: AppUnderTest;
 let server: TestServer;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
@@ -19,9 +20,8 @@ let adminB: StaffUser;
 let colleague: StaffUser;
 
 beforeAll(async () => {
-  assertBuilt();
-  server = await startServer({ staticDir: DIST_DIR, charter: appTestCharter() });
-  browser = await launchBrowser();
+  app = await startApp();
+  ({ server, browser } = app);
   adminA = await makeStaff(server.storage, { email: 'ana.admin@pmvc.example', name: 'Ana Admin', roles: ['admin'], totp: true });
   adminB = await makeStaff(server.storage, { email: 'beto.admin@pmvc.example', name: 'Beto Admin', roles: ['admin'], totp: true });
   colleague = await makeStaff(server.storage, { email: 'xavier@pmvc.example', name: 'Xavier Servidor', roles: ['atendente'], secretariats: ['infraestrutura'] });
@@ -29,26 +29,19 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const context of contexts) await context.close();
-  await browser?.close();
-  await server?.close();
+  await app?.close();
 });
 
 async function newPage(): Promise<Page> {
-  const context = await newStaffContext(browser, { bypassCSP: true });
+  const context = await newStaffContext(browser);
   contexts.push(context);
   return context.newPage();
-}
-
-async function expectAccessible(page: Page): Promise<void> {
-  const violations = await axeViolations(page);
-  expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
-  expect(await overflow(page)).toBeLessThanOrEqual(0);
 }
 
 describe('granting Controladoria takes two admins (360 px, axe 0)', () => {
   it('A proposes, cannot approve her own, B sees it in "O que mudou nas contas" and approves', async () => {
     const a = await newPage();
-    await signIn(a, server.url, adminA);
+    await signInThroughPages(a, server.url, adminA);
     await a.getByRole('heading', { name: 'O que mudou nas contas' }).waitFor();
     await expectAccessible(a);
     await a.getByRole('link', { name: 'Ir para as contas' }).click();
@@ -61,12 +54,12 @@ describe('granting Controladoria takes two admins (360 px, axe 0)', () => {
     // Her own proposal: she may withdraw it, never approve it.
     const pending = a.getByTestId('pending-grant').filter({ hasText: 'Xavier Servidor' });
     await pending.getByText('Espera a aprovação de outra pessoa da administração.').waitFor();
-    expect(await pending.getByRole('button', { name: /^Aprovar/ }).count()).toBe(0);
+    await expect.poll(() => pending.getByRole('button', { name: /^Aprovar/ }).count(), SETTLED).toBe(0);
     await expectAccessible(a);
     expect((await findAccountById(server.storage, colleague.id))!.roles).toEqual(['atendente']);
 
     const b = await newPage();
-    await signIn(b, server.url, adminB);
+    await signInThroughPages(b, server.url, adminB);
     await b.getByRole('heading', { name: 'O que mudou nas contas' }).waitFor();
     await b.getByTestId('account-changes').getByText('Papel proposto (espera aprovação): Xavier Servidor').waitFor();
     const waiting = b.getByTestId('pending-grant').filter({ hasText: 'Xavier Servidor' });

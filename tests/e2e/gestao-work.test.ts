@@ -5,12 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, SETTLED } from '../helpers/browser.ts';
-import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
-import { postJson, startServer, VALID_CPF, type TestServer } from '../helpers/server.ts';
 import { audit } from '../../src/server/domain/audit.ts';
-import { makeStaff, newStaffContext, signIn, typePassword, unusedTotpCode, type StaffUser } from './gestao-kit.ts';
+import { SETTLED } from '../support/browser.ts';
+import { postJson, VALID_CPF, type TestServer } from '../support/server.ts';
+import { makeStaff, newStaffContext, signInThroughPages, typePassword, type StaffUser } from '../support/gestao-pages.ts';
+import { unusedTotpCode } from '../support/staff.ts';
+import { startApp, type AppUnderTest } from '../support/e2e-app.ts';
 
+let app: AppUnderTest;
 let server: TestServer;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
@@ -33,9 +35,8 @@ async function newPage(): Promise<Page> {
 }
 
 beforeAll(async () => {
-  assertBuilt();
-  server = await startServer({ staticDir: DIST_DIR, charter: appTestCharter() });
-  browser = await launchBrowser();
+  app = await startApp();
+  ({ server, browser } = app);
   gestor = await makeStaff(server.storage, { email: 'gestora@pmvc.example', name: 'Carla Gestora', roles: ['gestor'], secretariats: ['infraestrutura'] });
   atendente = await makeStaff(server.storage, { email: 'bruno@pmvc.example', name: 'Bruno Atendente', roles: ['atendente'], secretariats: ['infraestrutura'] });
   admin = await makeStaff(server.storage, { email: 'admin@pmvc.example', name: 'Ana Admin', roles: ['admin'], totp: true });
@@ -48,21 +49,20 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const context of contexts) await context.close();
-  await browser?.close();
-  await server?.close();
+  await app?.close();
 });
 
 describe('the queue', () => {
   let page: Page;
   it('lists 50, then "Carregar mais" brings the rest, with focus on the first new row', async () => {
     page = await newPage();
-    await signIn(page, server.url, atendente);
+    await signInThroughPages(page, server.url, atendente);
     await page.waitForURL(/\/gestao\/pedidos$/);
     await expect.poll(() => page.getByTestId('queue-summary').textContent(), SETTLED).toBe('Mostrando 50 de 58 pedidos.');
     await page.getByRole('link', { name: 'Recebido (58)' }).waitFor();
     await page.getByRole('button', { name: 'Carregar mais' }).click();
     await page.getByText('Mostrando 58 de 58 pedidos.').waitFor();
-    expect(await page.getByRole('button', { name: 'Carregar mais' }).count()).toBe(0);
+    await expect.poll(() => page.getByRole('button', { name: 'Carregar mais' }).count(), SETTLED).toBe(0);
     const focused = await page.evaluate('document.activeElement && document.activeElement.textContent');
     expect(focused).toMatch(/^Protocolo \d{4}-\d{6}$/);
     const protocols = await page.locator('[data-testid="queue-item"]').evaluateAll((items) => items.map((item) => item.getAttribute('data-protocol')));
@@ -101,7 +101,7 @@ describe('the queue', () => {
 describe('a gestor assigns and transfers', () => {
   it('assigns a request to a colleague, who finds it under "Só os atribuídos a mim"; then transfers it away', async () => {
     const page = await newPage();
-    await signIn(page, server.url, gestor);
+    await signInThroughPages(page, server.url, gestor);
     await page.waitForURL(/\/gestao\/pedidos$/);
     const first = page.locator('[data-testid="queue-item"]').first();
     const protocol = (await first.getAttribute('data-protocol'))!;
@@ -114,7 +114,7 @@ describe('a gestor assigns and transfers', () => {
     await page.locator('[data-testid="story-event"][data-type="assign"]', { hasText: 'Interno: o cidadão não vê' }).waitFor();
 
     const colleague = await newPage();
-    await signIn(colleague, server.url, atendente, '/gestao/pedidos?mine=1');
+    await signInThroughPages(colleague, server.url, atendente, '/gestao/pedidos?mine=1');
     await colleague.waitForURL(/mine=1/);
     await colleague.getByText('Mostrando 1 de 1 pedido.').waitFor();
     await expect.poll(() => colleague.locator('[data-testid="queue-item"]').getAttribute('data-protocol'), SETTLED).toBe(protocol);
@@ -132,7 +132,7 @@ describe('a gestor assigns and transfers', () => {
 describe('the admin\'s accounts', () => {
   it('creates an account whose one-time link chooses the password; changes, disables and re-links it', async () => {
     const page = await newPage();
-    await signIn(page, server.url, admin);
+    await signInThroughPages(page, server.url, admin);
     await page.getByRole('link', { name: 'Ir para as contas' }).click();
     await page.waitForURL(/\/gestao\/contas$/);
     await page.getByLabel('Nome').first().fill('Eva Atendente');
@@ -151,7 +151,7 @@ describe('the admin\'s accounts', () => {
     await eva.getByLabel('Repita a nova senha').fill('a senha da eva é longa');
     await eva.getByRole('button', { name: 'Guardar senha' }).click();
     await eva.getByRole('heading', { name: 'Senha definida' }).waitFor();
-    await signIn(eva, server.url, { id: '', email: 'eva@pmvc.example', name: 'Eva', password: 'a senha da eva é longa' });
+    await signInThroughPages(eva, server.url, { id: '', email: 'eva@pmvc.example', name: 'Eva', password: 'a senha da eva é longa' });
     await eva.waitForURL(/\/gestao\/pedidos$/);
 
     // The admin makes her a gestor too: her session ends, and she signs in again to see the new role.
@@ -175,15 +175,15 @@ describe('the admin\'s accounts', () => {
     // A new link, shown once.
     await card.getByRole('button', { name: 'Criar novo link de senha para Eva Atendente' }).click();
     await card.getByTestId('one-time-link').waitFor();
-    expect(await card.locator('input[readonly]').inputValue()).toMatch(/\/gestao\/senha#/);
-    expect(await card.locator('input[readonly]').inputValue()).not.toBe(link);
+    await expect.poll(() => card.locator('input[readonly]').inputValue(), SETTLED).toMatch(/\/gestao\/senha#/);
+    await expect.poll(() => card.locator('input[readonly]').inputValue(), SETTLED).not.toBe(link);
   });
 
   it('an admin never sees the queue: it is not in the menu, and its page says so', async () => {
     const page = await newPage();
-    await signIn(page, server.url, admin, '/gestao/pedidos');
+    await signInThroughPages(page, server.url, admin, '/gestao/pedidos');
     await page.getByRole('heading', { name: 'Sem acesso a esta página' }).waitFor();
-    expect(await page.getByRole('navigation', { name: 'Seções da gestão' }).getByRole('link', { name: 'Pedidos' }).count()).toBe(0);
+    await expect.poll(() => page.getByRole('navigation', { name: 'Seções da gestão' }).getByRole('link', { name: 'Pedidos' }).count(), SETTLED).toBe(0);
   });
 });
 

@@ -8,19 +8,20 @@
  * column and no log line holds the loopback address, the browser's user agent, the receipt or the report's
  * words in plain form, and the stored photo has no EXIF.
  *
- * The browsers reach the server through a recording proxy (tests/helpers/pacing-proxy.ts, no delay): the
+ * The browsers reach the server through a recording proxy (tests/support/pacing-proxy.ts, no delay): the
  * timing is measured on the wire, since the server writes no log line for the channel's citizen routes.
  * The phone holds a staff cookie for the site (a back office session on a shared computer): the channel's
  * requests arrive without it. Reports wait in the mixer's inbox until the test runs the mixer.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SETTLED } from '../helpers/browser.ts';
+import { axeViolations, horizontalOverflow, newPhoneContext, SETTLED } from '../support/browser.ts';
 import type { BrowserContext, Page } from 'playwright-core';
 import { bahiaDay } from '../../src/shared/dates.ts';
 import { groupReceipt } from '../../src/sync/outbox/integrity.ts';
-import { fillAndSubmit, fillForm, serviceWithForm, submitForm, waitFor } from './outbox-kit.ts';
-import { startPacingProxy, type PacingProxy } from '../helpers/pacing-proxy.ts';
-import { authoredPdf, axeViolations, cameraJpeg, hasApp1, horizontalOverflow, readOutbox, signIn, startIntegrityApp, type IntegrityApp, type StaffClient } from './integrity-kit.ts';
+import { fillAndSubmit, fillForm, serviceWithForm, submitForm, waitFor } from '../support/outbox.ts';
+import { startPacingProxy, type PacingProxy } from '../support/pacing-proxy.ts';
+import { authoredPdf, cameraJpeg, hasApp1, readOutbox, startIntegrityApp, type IntegrityApp } from '../support/integrity.ts';
+import { signInNewAccount, type StaffClient } from '../support/staff.ts';
 
 const RUN = Math.random().toString(36).slice(2, 8);
 const REPORT_TEXT = `O fiscal da obra da escola ${RUN} cobrou propina para aprovar a medição do contrato.`;
@@ -61,7 +62,7 @@ beforeAll(async () => {
   app = await startIntegrityApp();
   proxy = await startPacingProxy({ target: app.server.url, roundTripMs: 0, downBytesPerSecond: 1e9 });
   site = proxy.url;
-  phone = await app.browser.newContext({ viewport: { width: 320, height: 640 } });
+  phone = await newPhoneContext(app.browser, { viewport: { width: 320, height: 640 } });
   page = await phone.newPage();
   await page.goto(`${site}/`);
   await page.getByText('Pronto para usar sem internet').waitFor({ timeout: 30_000 });
@@ -69,12 +70,11 @@ beforeAll(async () => {
   expect(userAgent).toContain('HeadlessChrome');
   // An atendente of the channel's own secretariat and a gestor of the secretariat reported.
   colleagues = [
-    await signIn(app.server.url, app.server.storage, { roles: ['atendente'], secretariats: ['transparencia'] }),
-    await signIn(app.server.url, app.server.storage, { roles: ['gestor'], secretariats: ['saude', 'transparencia'] }),
+    await signInNewAccount(app.server.url, app.server.storage, ['atendente'], ['transparencia']),
+    await signInNewAccount(app.server.url, app.server.storage, ['gestor'], ['saude', 'transparencia']),
   ];
   // The phone's browser also holds a real staff session cookie for the site (Path=/, as the server sets it).
-  const [name, value] = colleagues[0]!.cookie.split('=') as [string, string];
-  await phone.addCookies([{ name, value, url: site }]);
+  await phone.addCookies([{ name: colleagues[0]!.cookieName!, value: colleagues[0]!.token!, url: site }]);
 });
 
 afterAll(async () => {
@@ -87,16 +87,16 @@ afterAll(async () => {
 /** An atendente or gestor of any secretariat never reaches the channel: not the list, not a report, not a file, not its messages. */
 async function colleaguesAreRefused(): Promise<void> {
   for (const colleague of colleagues) {
-    expect((await colleague.call('GET', '/integridade')).status).toBe(403);
+    expect((await colleague.call('GET', '/api/gestao/integridade')).status).toBe(403);
     if (reportId) {
-      expect((await colleague.call('GET', `/integridade/${reportId}`)).status).toBe(403);
-      expect((await colleague.call('GET', `/integridade/${reportId}/arquivos/${crypto.randomUUID()}`)).status).toBe(403);
-      expect((await colleague.call('POST', `/integridade/${reportId}/mensagens`, { text: 'Quem denunciou?' })).status).toBe(403);
+      expect((await colleague.call('GET', `/api/gestao/integridade/${reportId}`)).status).toBe(403);
+      expect((await colleague.call('GET', `/api/gestao/integridade/${reportId}/arquivos/${crypto.randomUUID()}`)).status).toBe(403);
+      expect((await colleague.call('POST', `/api/gestao/integridade/${reportId}/mensagens`, { body: { text: 'Quem denunciou?' } })).status).toBe(403);
     }
     // Nor through their queue: the channel is not a request of any secretariat.
-    const queue = await colleague.call('GET', '/requests');
+    const queue = await colleague.call('GET', '/api/gestao/requests');
     expect(queue.status).toBe(200);
-    expect(await queue.text()).not.toContain(RUN);
+    expect(queue.text).not.toContain(RUN);
   }
 }
 
@@ -142,8 +142,8 @@ describe('the integrity channel, end to end', () => {
     await phone.setOffline(false);
     const shown = page.getByTestId('receipt');
     await shown.waitFor({ timeout: 90_000 });
+    await expect.poll(() => shown.textContent(), SETTLED).toMatch(/^\d{4} \d{4} \d{4} \d{4}$/);
     const grouped = (await shown.textContent()) ?? '';
-    expect(grouped).toMatch(/^\d{4} \d{4} \d{4} \d{4}$/);
     receipt = grouped.replace(/ /g, '');
     await page.getByText('Anote este número: é o único jeito de acompanhar a sua denúncia.').waitFor();
     await expect.poll(() => page.getByRole('button', { name: 'Copiar o número' }).count(), SETTLED).toBe(1);
@@ -179,14 +179,14 @@ describe('the integrity channel, end to end', () => {
     await page.goto(`${site}/minhas-solicitacoes`);
     const card = page.locator(`[data-testid="record"]:has(a[href="/minhas-solicitacoes/${reportRecordId}"])`);
     await card.waitFor();
+    await expect.poll(() => card.textContent(), SETTLED).toMatch(/^Manifestação/);
     const text = (await card.textContent()) ?? '';
-    expect(text).toMatch(/^Manifestação/);
     expect(text).not.toContain(receipt.slice(0, 4));
     expect(text).not.toMatch(/Integridade|denúncia/i);
   });
 
   it('opens /acompanhar with the receipt in a fresh browser profile, and says so plainly when a receipt is wrong', async () => {
-    other = await app.browser.newContext({ viewport: { width: 320, height: 640 } });
+    other = await newPhoneContext(app.browser, { viewport: { width: 320, height: 640 } });
     otherPage = await other.newPage();
     await otherPage.goto(`${site}/acompanhar`);
     await otherPage.getByTestId('follow-up-form').waitFor();
@@ -209,18 +209,18 @@ describe('the integrity channel, end to end', () => {
   });
 
   it('lets the controladoria read the report, audited, with a photo free of EXIF, and ask a question', async () => {
-    controladoria = await signIn(app.server.url, app.server.storage, { roles: ['controladoria'], secretariats: [] });
+    controladoria = await signInNewAccount(app.server.url, app.server.storage, ['controladoria']);
     // Held in the mixer's inbox until it runs: the list does not show it before.
-    expect((await controladoria.json<{ reports: unknown[] }>('GET', '/integridade')).body.reports).toEqual([]);
+    expect((await controladoria.call('GET', '/api/gestao/integridade')).body.reports).toEqual([]);
     await mix();
-    const list = await controladoria.json<{ reports: { id: string; identification: string }[] }>('GET', '/integridade');
+    const list = await controladoria.call('GET', '/api/gestao/integridade');
     expect(list.status).toBe(200);
     expect(list.body.reports).toHaveLength(1);
     reportId = list.body.reports[0]!.id;
     expect(reportId).not.toBe(reportRecordId);
     await colleaguesAreRefused();
 
-    const opened = await controladoria.json('GET', `/integridade/${reportId}`);
+    const opened = await controladoria.call('GET', `/api/gestao/integridade/${reportId}`);
     expect(opened.status).toBe(200);
     expect(opened.body).toMatchObject({ identification: 'anonimo', identity: null, identityHidden: false, readDay: bahiaDay(), status: 'recebida' });
     expect(opened.body.answers).toMatchObject({ relato: REPORT_TEXT, tipo: expect.any(String), orgao: expect.any(String), consentimento: true });
@@ -228,10 +228,10 @@ describe('the integrity channel, end to end', () => {
     expect(opened.body.files).toHaveLength(1);
     expect(opened.body.files[0]).toMatchObject({ fieldId: 'fotos', type: 'image/jpeg', fromMessage: false });
 
-    const photo = await controladoria.call('GET', `/integridade/${reportId}/arquivos/${opened.body.files[0].id}`);
+    const photo = await controladoria.call('GET', `/api/gestao/integridade/${reportId}/arquivos/${opened.body.files[0].id}`);
     expect(photo.status).toBe(200);
     expect(photo.headers.get('content-type')).toBe('image/jpeg');
-    const bytes = Buffer.from(await photo.arrayBuffer());
+    const bytes = photo.bytes;
     expect(bytes.length).toBe(opened.body.files[0].size);
     expect(hasApp1(bytes)).toBe(false);
     expect(bytes.includes(Buffer.from('Exif'))).toBe(false);
@@ -247,7 +247,7 @@ describe('the integrity channel, end to end', () => {
     ]));
     expect(audit.rows.every((row) => row.account_id === controladoria.accountId)).toBe(true);
 
-    expect((await controladoria.call('POST', `/integridade/${reportId}/mensagens`, { text: QUESTION })).status).toBe(200);
+    expect((await controladoria.call('POST', `/api/gestao/integridade/${reportId}/mensagens`, { body: { text: QUESTION } })).status).toBe(200);
   });
 
   it('shows the question in the fresh profile, and the reporter answers with a file', async () => {
@@ -288,14 +288,14 @@ describe('the integrity channel, end to end', () => {
 
   it('shows the controladoria the answer and its file, without the document\'s author', async () => {
     await mix();
-    const opened = await controladoria.json('GET', `/integridade/${reportId}`);
+    const opened = await controladoria.call('GET', `/api/gestao/integridade/${reportId}`);
     expect(opened.body.messages).toEqual([
       { from: 'controladoria', day: bahiaDay(), text: QUESTION, files: 0 },
       { from: 'voce', day: bahiaDay(), text: ANSWER, files: 1 },
     ]);
     const attached = opened.body.files.find((f: { fromMessage: boolean }) => f.fromMessage);
     expect(attached).toMatchObject({ type: 'application/pdf', fieldId: 'arquivos' });
-    const pdf = Buffer.from(await (await controladoria.call('GET', `/integridade/${reportId}/arquivos/${attached.id}`)).arrayBuffer());
+    const pdf = (await controladoria.call('GET', `/api/gestao/integridade/${reportId}/arquivos/${attached.id}`)).bytes;
     expect(pdf.subarray(0, 8).toString('latin1')).toBe('%PDF-1.4');
     expect(pdf.includes(Buffer.from(PDF_AUTHOR))).toBe(false);
     expect(pdf.includes(Buffer.from('LibreOffice'))).toBe(false);

@@ -1,8 +1,8 @@
 /** The Code of Ethics and the Integrity Plan in every pocket: readable and searchable offline after one visit. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SETTLED } from '../helpers/browser.ts';
+import { SETTLED } from '../support/browser.ts';
 import type { BrowserContext, Page } from 'playwright-core';
-import { closeApp, openApp, type AppUnderTest } from './outbox-kit.ts';
+import { closeApp, openApp, type AppUnderTest } from '../support/e2e-app.ts';
 
 let app: AppUnderTest;
 let context: BrowserContext;

@@ -6,10 +6,11 @@
  * The server half (VAPID, RFC 8291 encryption) is in tests/integration/push.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SETTLED } from '../helpers/browser.ts';
+import { SETTLED } from '../support/browser.ts';
 import type { BrowserContext, Page } from 'playwright-core';
 import { changeStatus } from '../../src/server/domain/status-changes.ts';
-import { closeApp, fillAndSubmit, openApp, serviceWithForm, waitFor, type AppUnderTest } from './outbox-kit.ts';
+import { fillAndSubmit, serviceWithForm, waitFor } from '../support/outbox.ts';
+import { closeApp, openApp, type AppUnderTest } from '../support/e2e-app.ts';
 
 let app: AppUnderTest;
 let context: BrowserContext;
@@ -128,8 +129,8 @@ describe('news of every request', () => {
     await page.goto(`${app.server.url}/minhas-solicitacoes`);
     const card = page.locator(`[data-testid="record"]:has(a[href="/minhas-solicitacoes/${reportId}"])`);
     await card.waitFor();
+    await expect.poll(() => card.textContent(), SETTLED).toMatch(/^Manifestação/);
     const text = (await card.textContent()) ?? '';
-    expect(text).toMatch(/^Manifestação/);
     for (const revealing of ['Integridade', 'corrupção', 'fraude', service.name, form.title]) expect(text).not.toContain(revealing);
     await card.getByRole('link').click();
     await page.getByText(form.title).first().waitFor();

@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SETTLED } from '../helpers/browser.ts';
+import { SETTLED } from '../support/browser.ts';
 import type { BrowserContext, Page } from 'playwright-core';
 import { OutboxExportSchema, parseContract } from '../../src/shared/schemas.ts';
-import {
-  closeApp, fillAndSubmit, gradientPng, openApp, serviceWithForm, storedSubmissions, type AppUnderTest,
-} from './outbox-kit.ts';
+import { fillAndSubmit, gradientPng, serviceWithForm, storedSubmissions } from '../support/outbox.ts';
+import { closeApp, openApp, type AppUnderTest } from '../support/e2e-app.ts';
 
 let app: AppUnderTest;
 let context: BrowserContext;

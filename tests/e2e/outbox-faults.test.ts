@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SETTLED } from '../helpers/browser.ts';
+import { SETTLED, newPhoneContext } from '../support/browser.ts';
 import type { BrowserContext, Page, Route } from 'playwright-core';
-import { fillAndSubmit, gradientPng, listedStates, newContext, openOnline, serviceWithForm, startApp, storedSubmissions, waitFor, type AppUnderTest } from './outbox-kit.ts';
+import { fillAndSubmit, gradientPng, listedStates, serviceWithForm, storedSubmissions, waitFor } from '../support/outbox.ts';
+import { openOnline, startApp, type AppUnderTest } from '../support/e2e-app.ts';
 
 let app: AppUnderTest;
 let context: BrowserContext;
@@ -17,7 +18,7 @@ const apiWrites: { method: string; path: string }[] = [];
 beforeAll(async () => {
   app = await startApp();
   // Service workers off so that every request of the page passes the route below.
-  context = await newContext(app, { serviceWorkers: 'block' });
+  context = await newPhoneContext(app.browser, { serviceWorkers: 'block' });
   await context.route((url) => url.pathname === '/api/sync' || url.pathname.startsWith('/api/attachments/'), async (route: Route) => {
     const request = route.request();
     apiWrites.push({ method: request.method(), path: new URL(request.url()).pathname });

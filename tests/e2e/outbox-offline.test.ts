@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SETTLED } from '../helpers/browser.ts';
+import { SETTLED } from '../support/browser.ts';
 import type { BrowserContext, Page } from 'playwright-core';
 import { PHOTO_MAX_SIDE, PHOTO_TARGET_BYTES } from '../../src/apps/citizen/forms/photo-size.ts';
 import { setSubmissionStatus } from '../../src/server/storage/submission-store.ts';
-import {
-  closeApp, evaluationForm, fillAndSubmit, gradientPng, jpegSize, listedStates, openApp, serviceWithForm, storedAttachment, storedSubmissions, waitFor, type AppUnderTest,
-} from './outbox-kit.ts';
+import { evaluationForm, fillAndSubmit, gradientPng, jpegSize, listedStates, serviceWithForm, storedAttachment, storedSubmissions, waitFor } from '../support/outbox.ts';
+import { closeApp, openApp, type AppUnderTest } from '../support/e2e-app.ts';
 
 let app: AppUnderTest;
 let context: BrowserContext;

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SETTLED } from '../helpers/browser.ts';
+import { SETTLED, axeViolations } from '../support/browser.ts';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { Charter } from '../../src/shared/schemas.ts';
 import { installCharter } from '../../src/server/storage/charter-store.ts';
-import { appTestCharter } from '../helpers/app-charter.ts';
-import {
-  closeApp, fillForm, openApp, serviceWithForm, storedSubmissions, submitForm, waitFor, type AppUnderTest,
-} from './outbox-kit.ts';
+import { appTestCharter } from '../support/app-charter.ts';
+import { fillForm, serviceWithForm, storedSubmissions, submitForm, waitFor } from '../support/outbox.ts';
+import { closeApp, openApp, type AppUnderTest } from '../support/e2e-app.ts';
 
 let app: AppUnderTest;
 let context: BrowserContext;
@@ -41,9 +40,9 @@ describe('a submission the server refuses', () => {
     const id = await submitForm(page);
 
     await waitFor(() => page.getByTestId('record-state').textContent(), (text) => text === 'Precisa de correção antes de enviar');
-    const message = await page.getByTestId('field-errors').textContent();
-    expect(message).toContain(locationField.label);
-    expect(message).toContain('Povoado não encontrado neste distrito.');
+    const message = () => page.getByTestId('field-errors').textContent();
+    await expect.poll(message, SETTLED).toContain(locationField.label);
+    await expect.poll(message, SETTLED).toContain('Povoado não encontrado neste distrito.');
     expect(await storedSubmissions(app)).toEqual([]);
 
     await page.getByRole('link', { name: 'Corrigir e enviar de novo' }).click();
@@ -81,14 +80,3 @@ describe('a submission the server refuses', () => {
   });
 });
 
-async function axeViolations(page: Page): Promise<string[]> {
-  const { createRequire } = await import('node:module');
-  const source = (await import('node:fs')).readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-  // Evaluated through the DevTools protocol: the app's CSP (rightly) forbids injected inline scripts.
-  await page.evaluate(source);
-  return page.evaluate(async () => {
-    const { axe, document } = globalThis as unknown as { document: unknown; axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } };
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-}

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { evaluationForm, fillAndSubmit, newContext, openOnline, serviceWithForm, startApp, storedSubmissions, waitFor, type AppUnderTest } from './outbox-kit.ts';
+import { evaluationForm, fillAndSubmit, serviceWithForm, storedSubmissions, waitFor } from '../support/outbox.ts';
+import { newPhoneContext } from '../support/browser.ts';
+import { openOnline, startApp, type AppUnderTest } from '../support/e2e-app.ts';
 
 let app: AppUnderTest;
 let context: BrowserContext;
@@ -10,7 +12,7 @@ const postedIds: string[] = [];
 
 beforeAll(async () => {
   app = await startApp();
-  context = await newContext(app, { serviceWorkers: 'block' });
+  context = await newPhoneContext(app.browser, { serviceWorkers: 'block' });
   await context.route((url) => url.pathname === '/api/sync' || url.pathname.startsWith('/api/attachments/'), async (route) => {
     if (noSignal) return route.abort('internetdisconnected');
     if (route.request().method() === 'POST') {

@@ -4,22 +4,21 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, SETTLED } from '../helpers/browser.ts';
-import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
-import { startServer, type TestServer } from '../helpers/server.ts';
+import { SETTLED } from '../support/browser.ts';
+import type { TestServer } from '../support/server.ts';
+import { startApp, type AppUnderTest } from '../support/e2e-app.ts';
 
+let app: AppUnderTest;
 let server: TestServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  assertBuilt();
-  server = await startServer({ staticDir: DIST_DIR, charter: appTestCharter() });
-  browser = await launchBrowser();
+  app = await startApp();
+  ({ server, browser } = app);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await app?.close();
 });
 
 /**
@@ -55,10 +54,10 @@ describe('a page whose code fails to download', () => {
     const { context, page, requests } = await homeWithFailingChunk('about-page', 1);
     await openAbout(page);
     await failure(page).waitFor();
-    const words = await failure(page).innerText();
-    expect(words).toContain('Não foi possível abrir esta página');
-    expect(words).toContain('A internet está funcionando');
-    expect(words).not.toMatch(/conecte|sem internet/i);
+    const words = () => failure(page).innerText();
+    await expect.poll(words, SETTLED).toContain('Não foi possível abrir esta página');
+    await expect.poll(words, SETTLED).toContain('A internet está funcionando');
+    expect(await words()).not.toMatch(/conecte|sem internet/i);
     // The header agrees: nothing about a missing connection.
     await expect.poll(() => page.locator('#estado').innerText(), SETTLED).not.toContain('Sem internet');
     // Focus moved to the message's heading, so a screen reader announces it.

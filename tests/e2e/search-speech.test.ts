@@ -1,27 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Charter } from '../../src/shared/schemas.ts';
-import { launchBrowser } from '../helpers/browser.ts';
-import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
-import { startServer, type TestServer } from '../helpers/server.ts';
+import { appTestCharter } from '../support/app-charter.ts';
+import type { TestServer } from '../support/server.ts';
+import { startApp, type AppUnderTest } from '../support/e2e-app.ts';
+import { SETTLED } from '../support/browser.ts';
 
 // Search as people speak, in the built app: the worker answers, the page shows what it found.
+let app: AppUnderTest;
 let server: TestServer;
 let browser: Browser;
 let page: Page;
 let charter: Charter;
 
 beforeAll(async () => {
-  assertBuilt();
   charter = appTestCharter();
-  server = await startServer({ staticDir: DIST_DIR, charter });
-  browser = await launchBrowser();
+  app = await startApp({ charter });
+  ({ server, browser } = app);
   page = await browser.newPage({ viewport: { width: 360, height: 740 } });
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await app?.close();
 });
 
 const first = () => page.locator('#resultados li').first();
@@ -36,21 +36,20 @@ describe('search as people speak', () => {
     await page.goto(`${server.url}/buscar?q=rg`);
     await first().locator('.external-result-name').waitFor();
     const rg = charter.externalServices!.find((e) => e.id === 'carteira-de-identidade')!;
-    const text = (await first().textContent()) ?? '';
-    expect(text).toContain(rg.name);
-    expect(text).toContain('Não é um serviço da Prefeitura — onde fazer:');
-    expect(await first().locator('a.tel').getAttribute('href')).toBe('tel:+558000715353');
-    expect(await first().locator('a.external-result-link').getAttribute('href')).toBe(rg.url);
+    await expect.poll(() => first().textContent(), SETTLED).toContain(rg.name);
+    await expect.poll(() => first().textContent(), SETTLED).toContain('Não é um serviço da Prefeitura — onde fazer:');
+    await expect.poll(() => first().locator('a.tel').getAttribute('href'), SETTLED).toBe('tel:+558000715353');
+    await expect.poll(() => first().locator('a.external-result-link').getAttribute('href'), SETTLED).toBe(rg.url);
   });
 
   it('finding nothing offers the Ouvidoria, its phone and "Pedir ajuda"', async () => {
     await page.goto(`${server.url}/buscar?q=xqzwv`);
     const help = page.locator('#sem-resultados');
     await help.getByRole('link', { name: 'Pedir ajuda' }).waitFor();
-    expect(await page.locator('main [role="status"]').textContent()).toBe('Nada encontrado para “xqzwv”.');
-    expect(await help.getByRole('link', { name: 'Pedir ajuda' }).getAttribute('href')).toBe('/servicos/manifestacao-ouvidoria/solicitar');
-    expect(await help.locator('a.tel').getAttribute('href')).toBe('tel:162');
-    expect(await help.getByRole('link', { name: 'Conheça a Ouvidoria' }).getAttribute('href')).toBe('/servicos/manifestacao-ouvidoria');
+    await expect.poll(() => page.locator('main [role="status"]').textContent(), SETTLED).toBe('Nada encontrado para “xqzwv”.');
+    await expect.poll(() => help.getByRole('link', { name: 'Pedir ajuda' }).getAttribute('href'), SETTLED).toBe('/servicos/manifestacao-ouvidoria/solicitar');
+    await expect.poll(() => help.locator('a.tel').getAttribute('href'), SETTLED).toBe('tel:162');
+    await expect.poll(() => help.getByRole('link', { name: 'Conheça a Ouvidoria' }).getAttribute('href'), SETTLED).toBe('/servicos/manifestacao-ouvidoria');
   });
 
   it('comes back to the same query and results after opening one', async () => {
@@ -64,6 +63,6 @@ describe('search as people speak', () => {
     await page.waitForURL('**/servicos/manutencao-estrada-vicinal');
     await page.goBack();
     await first().locator('a[href="/servicos/manutencao-estrada-vicinal"]').waitFor();
-    expect(await page.inputValue('#busca')).toBe('ponte caiu');
+    await expect.poll(() => page.inputValue('#busca'), SETTLED).toBe('ponte caiu');
   });
 });

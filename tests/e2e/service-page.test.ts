@@ -5,24 +5,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Charter, Service } from '../../src/shared/schemas.ts';
-import { launchBrowser, SETTLED } from '../helpers/browser.ts';
-import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
-import { startServer, type TestServer } from '../helpers/server.ts';
+import { SETTLED } from '../support/browser.ts';
+import { appTestCharter } from '../support/app-charter.ts';
+import type { TestServer } from '../support/server.ts';
+import { startApp, type AppUnderTest } from '../support/e2e-app.ts';
 
+let app: AppUnderTest;
 let server: TestServer;
 let browser: Browser;
 let charter: Charter;
 
 beforeAll(async () => {
-  assertBuilt();
   charter = appTestCharter();
-  server = await startServer({ staticDir: DIST_DIR, charter });
-  browser = await launchBrowser();
+  app = await startApp({ charter });
+  ({ server, browser } = app);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await app?.close();
 });
 
 function service(id: string): Service {
@@ -80,8 +80,8 @@ describe('the summary box', () => {
     const page = await openService(context, sus.id);
     const cost = (await summaryFacts(page)).find(([label]) => label === 'Custo')![1];
     expect(cost).toBe(sus.cost.description);
+    await expect.poll(() => page.locator('#custo .fold-body').textContent(), SETTLED).toBe(sus.cost.description);
     const section = await page.locator('#custo .fold-body').textContent();
-    expect(section).toBe(sus.cost.description);
     expect(`${cost} ${section}`).not.toMatch(/Gratuito\.\s*Gratuito/);
   });
 

@@ -3,9 +3,10 @@
  * there is something to say, a menu that works at 320 px with text at 200 % and with no JavaScript.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SETTLED } from '../helpers/browser.ts';
+import { horizontalOverflow, SETTLED } from '../support/browser.ts';
 import type { BrowserContext, Page } from 'playwright-core';
-import { closeApp, fillAndSubmit, openApp, serviceWithForm, type AppUnderTest } from './outbox-kit.ts';
+import { fillAndSubmit, serviceWithForm } from '../support/outbox.ts';
+import { closeApp, openApp, type AppUnderTest } from '../support/e2e-app.ts';
 
 const MENU_LINKS = ['Início', 'Buscar', 'Minhas solicitações', 'Integridade', 'Acompanhar denúncia', 'Sobre'];
 
@@ -24,16 +25,11 @@ async function headerHeight(on: Page): Promise<number> {
   return (await on.locator('header.site-header').boundingBox())!.height;
 }
 
-/** Pixels the page is wider than the screen (0 when nothing overflows sideways). */
-function horizontalOverflow(on: Page): Promise<number> {
-  return on.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth') as Promise<number>;
-}
-
 describe('the header on a 360 × 640 screen', () => {
   it('is one row under 20 % of the screen, with no status line while online with nothing waiting', async () => {
     await page.goto(`${app.server.url}/`);
     await page.locator('main .chip-list a').first().waitFor();
-    expect(await headerHeight(page)).toBeLessThan(640 * 0.2);
+    await expect.poll(() => headerHeight(page), SETTLED).toBeLessThan(640 * 0.2);
     await expect.poll(() => page.locator('#estado').boundingBox().then((box) => box?.height ?? 0), SETTLED).toBe(0);
     await expect.poll(() => page.locator('#estado').textContent(), SETTLED).toBe('');
     // Brand, search and menu share one row.
@@ -51,11 +47,10 @@ describe('the header on a 360 × 640 screen', () => {
     // The offline words and the outbox's count arrive separately (the connection check, the outbox read):
     // the line is awaited until it says both, never read once.
     await expect.poll(() => line.innerText().then((text) => text.replace(/\s+/g, ' ').trim()), { timeout: 60_000, interval: 100 }).toBe('Sem internet 1 envio aguardando');
-    const lineBox = (await line.boundingBox())!;
-    const badgeBox = (await page.getByTestId('outbox-badge').boundingBox())!;
-    // Both on one line: the badge sits beside the offline words, not under them.
-    expect(lineBox.height).toBeLessThanOrEqual(badgeBox.height + 1);
-    expect(await headerHeight(page)).toBeLessThan(640 * 0.2);
+    // Both on one line: the badge sits beside the offline words, not under them (the line is no taller than the badge).
+    const lineOverBadge = async () => (await line.boundingBox())!.height - (await page.getByTestId('outbox-badge').boundingBox())!.height;
+    await expect.poll(lineOverBadge, SETTLED).toBeLessThanOrEqual(1);
+    await expect.poll(() => headerHeight(page), SETTLED).toBeLessThan(640 * 0.2);
     await context.setOffline(false);
   });
 });
@@ -76,8 +71,8 @@ describe('the menu at 320 px with text at 200 %', () => {
     await bigPage.goto(`${app.server.url}/`);
     await bigPage.locator('main .chip-list a').first().waitFor();
     await bigPage.addStyleTag({ content: 'html { font-size: 200% !important; }' });
-    expect(await horizontalOverflow(bigPage)).toBeLessThanOrEqual(0);
-    expect(await headerHeight(bigPage)).toBeLessThan(568 * 0.5);
+    await expect.poll(() => horizontalOverflow(bigPage), SETTLED).toBeLessThanOrEqual(0);
+    await expect.poll(() => headerHeight(bigPage), SETTLED).toBeLessThan(568 * 0.5);
 
     await bigPage.getByText('Menu', { exact: true }).click();
     for (const name of MENU_LINKS) {
@@ -86,7 +81,7 @@ describe('the menu at 320 px with text at 200 %', () => {
       expect(box.x, name).toBeGreaterThanOrEqual(0);
       expect(box.x + box.width, name).toBeLessThanOrEqual(320);
     }
-    expect(await horizontalOverflow(bigPage)).toBeLessThanOrEqual(0);
+    await expect.poll(() => horizontalOverflow(bigPage), SETTLED).toBeLessThanOrEqual(0);
 
     await bigPage.getByRole('link', { name: 'Sobre', exact: true }).click();
     await bigPage.getByRole('heading', { level: 1, name: 'Sobre o aplicativo e seus dados' }).waitFor();
@@ -129,7 +124,7 @@ describe('the header with no JavaScript', () => {
     for (const name of MENU_LINKS) await plain.getByRole('link', { name, exact: true }).waitFor();
     await plain.getByRole('link', { name: 'Minhas solicitações', exact: true }).click();
     await plain.waitForURL('**/minhas-solicitacoes');
-    expect(await headerHeight(plain)).toBeLessThan(640 * 0.2);
+    await expect.poll(() => headerHeight(plain), SETTLED).toBeLessThan(640 * 0.2);
     await noScript.close();
   });
 });

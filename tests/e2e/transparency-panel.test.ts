@@ -7,20 +7,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SETTLED } from '../helpers/browser.ts';
+import { SETTLED, axeViolations, horizontalOverflow } from '../support/browser.ts';
 import type { BrowserContext, Page } from 'playwright-core';
 import { measureBudget } from '../../scripts/budget.ts';
 import { setSubmissionStatus } from '../../src/server/storage/submission-store.ts';
 import type { Storage } from '../../src/server/storage/types.ts';
-import { DIST_DIR } from '../helpers/app-charter.ts';
-import { closeRawAgent, rawRequest } from '../helpers/raw-http.ts';
-import { openOnline, startApp, type AppUnderTest } from './outbox-kit.ts';
+import { DIST_DIR } from '../support/app-charter.ts';
+import { closeRawAgent, rawRequest } from '../support/raw-http.ts';
+import { openOnline, startApp, type AppUnderTest } from '../support/e2e-app.ts';
 
-const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const DAY = 86_400_000;
 const PANEL_BUDGET = 30 * 1024;
 
@@ -96,7 +93,7 @@ beforeAll(async () => {
   app = await startApp();
   await seed(app.server.storage);
   await app.server.app.transparencyPanel.refresh({ force: true });
-  // axe is injected as a script: the app's CSP would refuse it.
+  // The test injects enlarged text as a style tag: the app's CSP would refuse it.
   context = await app.browser.newContext({ bypassCSP: true, viewport: { width: 320, height: 640 }, serviceWorkers: 'allow' });
   page = await context.newPage();
   await openOnline(app, page, true);
@@ -116,18 +113,6 @@ async function openPanel(target: Page = page): Promise<void> {
 /** The on-time table's row for a secretariat: its cells' text. */
 async function onTimeRow(target: Page, name: string): Promise<string[]> {
   return target.locator('#grafico-prazo-tabela').locator('xpath=ancestor::table').locator('tbody tr', { has: target.locator('th', { hasText: name }) }).locator('th, td').allTextContents();
-}
-
-async function axeViolations(target: Page): Promise<unknown[]> {
-  await target.addScriptTag({ path: AXE_PATH });
-  return target.evaluate(async (tags) => {
-    const { axe, document } = globalThis as unknown as {
-      axe: { run: (context: unknown, options: unknown) => Promise<{ violations: { id: string; help: string; nodes: { target: string[] }[] }[] }> };
-      document: unknown;
-    };
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
-    return result.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => n.target) }));
-  }, WCAG_TAGS);
 }
 
 /** For every chart drawing in the page: whether its figure holds a table with rows and a sentence. */
@@ -235,7 +220,7 @@ describe('the transparency panel', () => {
     expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
 
     await page.addStyleTag({ content: 'html { font-size: 200% !important; }' });
-    await expect.poll(() => page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth'), SETTLED).toBeLessThanOrEqual(0);
+    await expect.poll(() => horizontalOverflow(page), SETTLED).toBeLessThanOrEqual(0);
     const again = await axeViolations(page);
     expect(again, JSON.stringify(again, null, 2)).toEqual([]);
 

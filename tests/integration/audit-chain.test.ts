@@ -20,8 +20,8 @@ import { loadMigrations, migrate } from '../../src/server/storage/migrate.ts';
 import { openStorage } from '../../src/server/storage/open.ts';
 import type { Queryable, Session, Storage } from '../../src/server/storage/types.ts';
 import { bahiaDay } from '../../src/shared/dates.ts';
-import { BACKENDS, dropSchema, startServer, type Backend } from '../helpers/server.ts';
-import { addAccount } from '../helpers/staff.ts';
+import { BACKENDS, dropSchema, startServer, type Backend } from '../support/server.ts';
+import { addAccount } from '../support/staff.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DAY_MS = 86_400_000;

@@ -13,15 +13,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_BATCH, type AttachmentType, type Charter } from '../../src/shared/schemas.ts';
 import { MESSAGES } from '../../src/server/http/api-errors.ts';
 import type { Storage } from '../../src/server/storage/types.ts';
-import { BACKENDS, fileAddress, fixtureCharter, startServer, TEST_SALT, type TestServer } from '../helpers/server.ts';
-import { closeRawAgent, rawRequest, type RawAnswer } from '../helpers/raw-http.ts';
-import { deeplyNested, encodeTree, getAt, setAt, type Tree } from '../helpers/malformed-json.ts';
+import { BACKENDS, fileAddress, fixtureCharter, startServer, TEST_SALT, type TestServer } from '../support/server.ts';
+import { closeRawAgent, rawRequest, type RawAnswer } from '../support/raw-http.ts';
+import { deeplyNested, encodeTree, getAt, setAt, type Tree } from '../support/malformed-json.ts';
 import {
   INVALID_UTF8, NOT_A_TIMESTAMP, PROTOTYPE_KEYS, ROLLING_TIMESTAMP, arrayForObject, badCreatedAt, deepNesting, freeTextSlots, hugeString,
   injectionOutsideFreeText, invalidUtf8, isFreeTextSlot, missingKey, prototypeKey, sha256Variants, stringSlots, treeOf,
   unknownKey, wrongAttachmentMetadata, wrongSha256, wrongType, wrongTypeFor, type Malformed,
-} from '../helpers/malformed-submissions.ts';
-import { INJECTION_STRINGS, validSubmissionArbitrary, type GeneratedSubmission, type UploadedFile } from '../helpers/submission-arbitraries.ts';
+} from '../support/malformed-submissions.ts';
+import { INJECTION_STRINGS, validSubmissionArbitrary, type GeneratedSubmission, type UploadedFile } from '../support/submission-arbitraries.ts';
 
 const SEED = Number(process.env.PROPERTY_SEED) || 20_261_122;
 const DEFAULT_RUNS = 60;

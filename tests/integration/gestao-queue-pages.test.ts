@@ -6,8 +6,8 @@ import { request as httpRequest } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Storage } from '../../src/server/storage/types.ts';
-import { createAccount, setPassword } from '../../src/server/storage/accounts.ts';
-import { BACKENDS, evaluation, postJson, startServer, type TestServer } from '../helpers/server.ts';
+import { BACKENDS, evaluation, postJson, startServer, type TestServer } from '../support/server.ts';
+import { signInNewAccount } from '../support/staff.ts';
 
 describe.each(BACKENDS)('GET /api/gestao/requests pages on %s', (backend) => {
   let server: TestServer;
@@ -17,11 +17,8 @@ describe.each(BACKENDS)('GET /api/gestao/requests pages on %s', (backend) => {
 
   beforeAll(async () => {
     server = await startServer({ backend });
-    const account = await createAccount(server.storage, { email: 'gestora@pmvc.example', name: 'Gestora', roles: ['gestor'], secretariats: ['servicos-publicos'] });
-    await setPassword(server.storage, account.id, 'uma senha longa o bastante');
-    const login = await postJson(`${server.url}/api/gestao/session`, { email: 'gestora@pmvc.example', password: 'uma senha longa o bastante' }, { origin: server.url });
-    expect(login.status).toBe(200);
-    cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const gestora = await signInNewAccount(server.url, server.storage, ['gestor'], ['servicos-publicos']);
+    cookie = `${gestora.cookieName}=${gestora.token}`;
     for (let batch = 0; batch < 3; batch++) {
       const submissions = Array.from({ length: batch < 2 ? 100 : 5 }, () => evaluation());
       ids.push(...submissions.map((s) => String(s.id)));

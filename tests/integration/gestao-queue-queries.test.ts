@@ -6,10 +6,10 @@
  * account and the idle clock in one query.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countingStorage, SERVER_TIMERS, type CountingStorage } from '../helpers/counting-storage.ts';
-import { BACKENDS, openTestStorage, postJson, potholeRequest, startServer, type TestServer, type TestStorage } from '../helpers/server.ts';
 import { updateAccount } from '../../src/server/storage/accounts.ts';
-import { addAccount, StaffClient } from '../helpers/staff.ts';
+import { countingStorage, SERVER_TIMERS, type CountingStorage } from '../support/counting-storage.ts';
+import { BACKENDS, openTestStorage, postJson, potholeRequest, startServer, type TestServer, type TestStorage } from '../support/server.ts';
+import { addAccount, StaffClient } from '../support/staff.ts';
 
 describe.each(BACKENDS)('the queue\'s query count on %s', (backend) => {
   let owned: TestStorage;

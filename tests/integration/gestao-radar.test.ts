@@ -6,14 +6,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as OTPAuth from 'otpauth';
 import { DEFAULT_THRESHOLDS, type RadarAnswer, type RadarSignal, type YearlyReport } from '../../src/shared/radar.ts';
 import type { StaffRole } from '../../src/shared/staff.ts';
-import { createAccount, setPassword, setTotpSecret } from '../../src/server/storage/accounts.ts';
 import { computeRadar } from '../../src/server/domain/radar.ts';
-import { appTestCharter } from '../helpers/app-charter.ts';
-import { countingStorage } from '../helpers/counting-storage.ts';
-import { BACKENDS, startServer, type TestServer } from '../helpers/server.ts';
+import { appTestCharter } from '../support/app-charter.ts';
+import { countingStorage } from '../support/counting-storage.ts';
+import { BACKENDS, startServer, type TestServer } from '../support/server.ts';
+import { signInNewAccount, type StaffClient } from '../support/staff.ts';
 
 const DAY = 86_400_000;
 /** Words that must never reach the radar: the citizens' free text and personal data in the seeded rows. */
@@ -131,29 +130,8 @@ describe.each(BACKENDS)('the risk radar and the yearly report on %s', (backend) 
     await times(2, (i) => ({ ...ouvidoria('reclamacao', i, new Date(Date.UTC(2023, 4, 20)), new Date(Date.UTC(2023, 4, 30)), 'educacao'), received: new Date(Date.UTC(2023, 4, 10 + i, 15)) }));
   }
 
-  async function signIn(roles: StaffRole[], secretariats: string[] = []) {
-    const email = `${roles.join('-')}-${crypto.randomUUID().slice(0, 6)}@pmvc.example`;
-    const account = await createAccount(server.storage, { email, name: roles.join(' '), roles, secretariats });
-    await setPassword(server.storage, account.id, 'uma senha bem comprida 2026');
-    const base = { 'content-type': 'application/json', origin: server.url };
-    const login = await fetch(`${server.url}/api/gestao/session`, { method: 'POST', headers: base, body: JSON.stringify({ email, password: 'uma senha bem comprida 2026' }) });
-    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
-    let { csrfToken, stage } = await login.json() as { csrfToken: string; stage: string };
-    if (stage !== 'signed_in') {
-      const secret = new OTPAuth.Secret({ size: 20 }).base32;
-      await setTotpSecret(server.storage, account.id, secret, true);
-      const code = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate();
-      const done = await fetch(`${server.url}/api/gestao/session/totp`, { method: 'POST', headers: { ...base, cookie, 'x-csrf-token': csrfToken }, body: JSON.stringify({ code }) });
-      ({ csrfToken } = await done.json() as { csrfToken: string });
-    }
-    return {
-      id: account.id,
-      get: (path: string) => fetch(`${server.url}/api/gestao${path}`, { headers: { cookie } }),
-      put: (path: string, body: unknown) => fetch(`${server.url}/api/gestao${path}`, { method: 'PUT', headers: { ...base, cookie, 'x-csrf-token': csrfToken }, body: JSON.stringify(body) }),
-    };
-  }
-  type Client = Awaited<ReturnType<typeof signIn>>;
-  let controladoria: Client;
+  const signIn = (roles: StaffRole[], secretariats: string[] = []) => signInNewAccount(server.url, server.storage, roles, secretariats);
+  let controladoria: StaffClient;
 
   beforeAll(async () => {
     server = await startServer({ backend, charter: appTestCharter() });
@@ -162,10 +140,10 @@ describe.each(BACKENDS)('the risk radar and the yearly report on %s', (backend) 
   });
   afterAll(async () => { await server?.close(); });
 
-  const radar = async (client: Client = controladoria): Promise<RadarAnswer> => {
-    const response = await client.get('/radar');
+  const radar = async (client: StaffClient = controladoria): Promise<RadarAnswer> => {
+    const response = await client.call('GET', '/api/gestao/radar');
     expect(response.status).toBe(200);
-    return response.json() as Promise<RadarAnswer>;
+    return response.body as RadarAnswer;
   };
   const find = (answer: RadarAnswer, kind: RadarSignal['kind'], subject: string) => answer.signals.find((s) => s.kind === kind && s.subject.id === subject);
 
@@ -232,15 +210,15 @@ describe.each(BACKENDS)('the risk radar and the yearly report on %s', (backend) 
   });
 
   it('changes thresholds by PUT, refuses bad ones in pt-BR, and audits every change', async () => {
-    const refused = await controladoria.put('/radar/limiares', { ...DEFAULT_THRESHOLDS, overdueRisePoints: 0 });
+    const refused = await controladoria.call('PUT', '/api/gestao/radar/limiares', { body: { ...DEFAULT_THRESHOLDS, overdueRisePoints: 0 } });
     expect(refused.status).toBe(422);
-    const body = await refused.json() as { message: string; fields: Record<string, string> };
+    const body = refused.body as { message: string; fields: Record<string, string> };
     expect(body.message).toContain('Alta de atrasos (pontos percentuais): o mínimo é 1.');
-    expect((await controladoria.put('/radar/limiares', { overdueRisePoints: 20 })).status).toBe(422);
-    expect((await controladoria.put('/radar/limiares', { ...DEFAULT_THRESHOLDS, evaluationDrop: '0.5' })).status).toBe(422);
-    expect((await controladoria.put('/radar/limiares', { ...DEFAULT_THRESHOLDS, extra: 1 })).status).toBe(422);
+    expect((await controladoria.call('PUT', '/api/gestao/radar/limiares', { body: { overdueRisePoints: 20 } })).status).toBe(422);
+    expect((await controladoria.call('PUT', '/api/gestao/radar/limiares', { body: { ...DEFAULT_THRESHOLDS, evaluationDrop: '0.5' } })).status).toBe(422);
+    expect((await controladoria.call('PUT', '/api/gestao/radar/limiares', { body: { ...DEFAULT_THRESHOLDS, extra: 1 } })).status).toBe(422);
 
-    const changed = await controladoria.put('/radar/limiares', { ...DEFAULT_THRESHOLDS, overdueRisePoints: 60, evaluationDrop: 2.5 });
+    const changed = await controladoria.call('PUT', '/api/gestao/radar/limiares', { body: { ...DEFAULT_THRESHOLDS, overdueRisePoints: 60, evaluationDrop: 2.5 } });
     expect(changed.status).toBe(200);
     const after = await radar();
     expect(after.thresholds).toMatchObject({ overdueRisePoints: 60, evaluationDrop: 2.5 });
@@ -250,27 +228,27 @@ describe.each(BACKENDS)('the risk radar and the yearly report on %s', (backend) 
     expect(find(after, 'declined_rising', 'poda-arvore')).toBeDefined();
 
     const audit = await server.storage.query<{ account_id: string; target: string }>(`SELECT account_id, target FROM staff_audit WHERE action = 'radar_thresholds' ORDER BY id`);
-    expect(audit.rows).toEqual([{ account_id: controladoria.id, target: 'overdueRisePoints: 10 → 60; evaluationDrop: 0.5 → 2.5' }]);
+    expect(audit.rows).toEqual([{ account_id: controladoria.accountId, target: 'overdueRisePoints: 10 → 60; evaluationDrop: 0.5 → 2.5' }]);
 
-    expect((await controladoria.put('/radar/limiares', DEFAULT_THRESHOLDS)).status).toBe(200);
+    expect((await controladoria.call('PUT', '/api/gestao/radar/limiares', { body: DEFAULT_THRESHOLDS })).status).toBe(200);
     expect(find(await radar(), 'overdue_rising', 'tapa-buraco')).toBeDefined();
     expect((await server.storage.query(`SELECT 1 FROM staff_audit WHERE action = 'radar_thresholds'`)).rowCount).toBe(2);
   });
 
   it('sends the weekly digest as CSV, audited', async () => {
-    const response = await controladoria.get('/radar/semanal.csv');
+    const response = await controladoria.call('GET', '/api/gestao/radar/semanal.csv');
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/csv');
     expect(response.headers.get('content-disposition')).toMatch(/attachment; filename="radar-semanal-\d{4}-\d{2}-\d{2}\.csv"/);
-    const bytes = new Uint8Array(await response.clone().arrayBuffer());
+    const bytes = new Uint8Array(response.bytes);
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // the BOM, so a spreadsheet reads the accents
-    const csv = await response.text();
+    const csv = response.text;
     const lines = csv.trim().split('\r\n');
     expect(lines[0]).toBe('semana_de,semana_ate,sinal,titulo,assunto_tipo,assunto_id,assunto,secretaria,valores,limiares,protocolos,fila,relatos_integridade');
     expect(lines.length - 1).toBe((await radar()).signals.length);
     expect(csv).toContain('"overdue_rising","Atrasos em alta","servico","tapa-buraco","Conserto de buraco na rua (tapa-buraco)","infraestrutura"');
     expect(csv).not.toContain(SECRET_TEXT);
-    expect((await server.storage.query(`SELECT 1 FROM staff_audit WHERE action = 'radar_export' AND account_id = $1`, [controladoria.id])).rowCount).toBe(1);
+    expect((await server.storage.query(`SELECT 1 FROM staff_audit WHERE action = 'radar_export' AND account_id = $1`, [controladoria.accountId])).rowCount).toBe(1);
   });
 
   it('is the controladoria\'s: 401 without a session, 403 for the other roles', async () => {
@@ -280,18 +258,18 @@ describe.each(BACKENDS)('the risk radar and the yearly report on %s', (backend) 
     expect((await fetch(`${server.url}/api/gestao/radar/limiares`, { method: 'PUT', headers: { 'content-type': 'application/json', origin: server.url }, body: JSON.stringify(DEFAULT_THRESHOLDS) })).status).toBe(401);
     for (const roles of [['atendente'], ['gestor'], ['admin'], ['ouvidoria']] as StaffRole[][]) {
       const client = await signIn(roles, ['saude']);
-      expect((await client.get('/radar')).status, roles.join()).toBe(403);
-      expect((await client.get('/radar/semanal.csv')).status, roles.join()).toBe(403);
-      expect((await client.put('/radar/limiares', { ...DEFAULT_THRESHOLDS, minRequests: 1 })).status, roles.join()).toBe(403);
-      expect((await client.get('/relatorio-anual?ano=2024')).status, roles.join()).toBe(roles[0] === 'ouvidoria' ? 200 : 403);
+      expect((await client.call('GET', '/api/gestao/radar')).status, roles.join()).toBe(403);
+      expect((await client.call('GET', '/api/gestao/radar/semanal.csv')).status, roles.join()).toBe(403);
+      expect((await client.call('PUT', '/api/gestao/radar/limiares', { body: { ...DEFAULT_THRESHOLDS, minRequests: 1 } })).status, roles.join()).toBe(403);
+      expect((await client.call('GET', '/api/gestao/relatorio-anual?ano=2024')).status, roles.join()).toBe(roles[0] === 'ouvidoria' ? 200 : 403);
     }
     expect((await radar()).thresholds.minRequests).toBe(DEFAULT_THRESHOLDS.minRequests);
   });
 
   it('makes the yearly report of a past year with its known counts', async () => {
-    const response = await controladoria.get('/relatorio-anual?ano=2024');
+    const response = await controladoria.call('GET', '/api/gestao/relatorio-anual?ano=2024');
     expect(response.status).toBe(200);
-    const report = await response.json() as YearlyReport;
+    const report = response.body as YearlyReport;
     expect(report).toMatchObject({ year: 2024, from: '2024-01-01', to: '2024-12-31' });
     const types = Object.fromEntries(report.manifestationsByType.map((t) => [t.tipo, t.count]));
     expect(types).toEqual({ reclamacao: 6, denuncia: null, elogio: 5, sugestao: 5, solicitacao: null, simplifique: null });
@@ -312,12 +290,12 @@ describe.each(BACKENDS)('the risk radar and the yearly report on %s', (backend) 
     expect(JSON.stringify(report)).not.toContain(SECRET_TEXT);
 
     // The current year when none is given.
-    const current = await (await controladoria.get('/relatorio-anual')).json() as YearlyReport;
+    const current = (await controladoria.call('GET', '/api/gestao/relatorio-anual')).body as YearlyReport;
     expect(current.year).toBe(Number(new Date(now - 3 * 3600_000).toISOString().slice(0, 4)));
   });
 
   it('protects the yearly complaints ranking against the year\'s total, hidden counts last by name', async () => {
-    const report = await (await controladoria.get('/relatorio-anual?ano=2023')).json() as YearlyReport;
+    const report = (await controladoria.call('GET', '/api/gestao/relatorio-anual?ano=2023')).body as YearlyReport;
     expect(report.manifestationsByType.find((t) => t.tipo === 'reclamacao')!.count).toBe(8);
     expect(report.complaintsRanking.every((c) => c.complaints === null)).toBe(true);
     const names = report.complaintsRanking.map((c) => c.name);
@@ -326,9 +304,9 @@ describe.each(BACKENDS)('the risk radar and the yearly report on %s', (backend) 
 
   it('answers a bad year with a 400 in pt-BR', async () => {
     for (const ano of ['1999', '3000', 'abc', '20245', '2024.0']) {
-      const response = await controladoria.get(`/relatorio-anual?ano=${ano}`);
+      const response = await controladoria.call('GET', `/api/gestao/relatorio-anual?ano=${ano}`);
       expect(response.status, ano).toBe(400);
-      const body = await response.json() as { error: string; message: string };
+      const body = response.body as { error: string; message: string };
       expect(body.error).toBe('invalid_year');
       expect(body.message).toMatch(/^Ano inválido: informe um ano com quatro algarismos, de 2000 a \d{4}/);
     }

@@ -4,11 +4,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as OTPAuth from 'otpauth';
 import { IntegrityContentSchema } from '../../src/shared/integrity-content.ts';
 import { parseContract } from '../../src/shared/schemas.ts';
-import { createAccount, setPassword, setTotpSecret } from '../../src/server/storage/accounts.ts';
-import { startServer, type TestServer } from '../helpers/server.ts';
+import { startServer, type TestServer } from '../support/server.ts';
+import { signInNewAccount } from '../support/staff.ts';
 
 const SAMPLE = JSON.parse(readFileSync(new URL('../../data/integrity-content.json', import.meta.url), 'utf8'));
 
@@ -52,17 +51,10 @@ describe('serving it, and the plan\'s progress', () => {
     expect(body.plan.actions.find((a) => a.id === 'capacitacao')).toMatchObject({ progress: 0, updatedAt: null });
     expect((await fetch(`${server.url}/api/integridade/conteudo`, { headers: { 'if-none-match': etag } })).status).toBe(304);
 
-    const email = `controle-${crypto.randomUUID().slice(0, 6)}@pmvc.example`;
-    const account = await createAccount(server.storage, { email, name: 'Controle', roles: ['controladoria'], secretariats: [] });
-    await setPassword(server.storage, account.id, 'senha longa da controladoria');
-    const secret = new OTPAuth.Secret({ size: 20 }).base32;
-    await setTotpSecret(server.storage, account.id, secret, true);
+    const controladoria = await signInNewAccount(server.url, server.storage, ['controladoria']);
     const base = { 'content-type': 'application/json', origin: server.url };
-    const login = await fetch(`${server.url}/api/gestao/session`, { method: 'POST', headers: base, body: JSON.stringify({ email, password: 'senha longa da controladoria' }) });
-    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
-    const { csrfToken: pending } = await login.json() as { csrfToken: string };
-    const code = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate();
-    const { csrfToken } = await (await fetch(`${server.url}/api/gestao/session/totp`, { method: 'POST', headers: { ...base, cookie, 'x-csrf-token': pending }, body: JSON.stringify({ code }) })).json() as { csrfToken: string };
+    const cookie = `${controladoria.cookieName}=${controladoria.token}`;
+    const csrfToken = controladoria.csrf!;
     const headers = { ...base, cookie, 'x-csrf-token': csrfToken };
     const bad = await fetch(`${server.url}/api/gestao/plano/capacitacao`, { method: 'POST', headers, body: JSON.stringify({ status: 'concluida', progress: 50 }) });
     expect(bad.status).toBe(422);

@@ -20,9 +20,9 @@ import { acceptReport, findByReceipt, followUp } from '../../src/server/domain/i
 import { computeRadar } from '../../src/server/domain/radar.ts';
 import { yearlyReport } from '../../src/server/domain/yearly-report.ts';
 import { DEFAULT_THRESHOLDS } from '../../src/shared/radar.ts';
-import { appTestCharter } from '../helpers/app-charter.ts';
-import { BACKENDS, postJson, startServer, type TestServer } from '../helpers/server.ts';
-import { StaffClient, addAccount } from '../helpers/staff.ts';
+import { appTestCharter } from '../support/app-charter.ts';
+import { BACKENDS, postJson, startServer, type TestServer } from '../support/server.ts';
+import { StaffClient, addAccount } from '../support/staff.ts';
 
 const CHARTER = appTestCharter();
 const FORM_VERSION = CHARTER.forms.find((f) => f.id === 'denuncia-integridade')!.version;

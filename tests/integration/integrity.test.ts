@@ -6,14 +6,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as OTPAuth from 'otpauth';
 import { IntegrityKeys } from '../../src/server/domain/integrity/crypto.ts';
 import { forgetRetryReceipts } from '../../src/server/domain/integrity/reports.ts';
 import { rotateKeys } from '../../src/server/domain/integrity/key-rotation.ts';
 import { CharterCache } from '../../src/server/domain/current-charter.ts';
-import { createAccount, findAccountByEmail, setPassword, setTotpSecret } from '../../src/server/storage/accounts.ts';
-import { appTestCharter } from '../helpers/app-charter.ts';
-import { BACKENDS, postJson, startServer, type TestServer } from '../helpers/server.ts';
+import { signInNewAccount } from '../support/staff.ts';
+import { appTestCharter } from '../support/app-charter.ts';
+import { BACKENDS, postJson, startServer, type TestServer } from '../support/server.ts';
 
 /** A JPEG with an EXIF segment holding a GPS-looking string, as a phone camera writes one. */
 function jpegWithExif(): Buffer {
@@ -49,18 +48,9 @@ describe.each(BACKENDS)('the integrity channel on %s', (backend) => {
   const mix = () => server.app.integrityMixer.runNow();
 
   /** A controladoria account, signed in with its second factor: the cookie and the CSRF token. */
-  async function controladoria(email = `controle-${crypto.randomUUID().slice(0, 6)}@pmvc.example`) {
-    const account = await createAccount(server.storage, { email, name: 'Controladoria', roles: ['controladoria'], secretariats: [] });
-    await setPassword(server.storage, account.id, 'senha da controladoria 2026');
-    const secret = new OTPAuth.Secret({ size: 20 }).base32;
-    await setTotpSecret(server.storage, account.id, secret, true);
-    const login = await fetch(`${server.url}/api/gestao/session`, { method: 'POST', headers: { 'content-type': 'application/json', ...origin() }, body: JSON.stringify({ email, password: 'senha da controladoria 2026' }) });
-    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
-    const pending = await login.json() as { csrfToken: string };
-    const code = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate();
-    const done = await fetch(`${server.url}/api/gestao/session/totp`, { method: 'POST', headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': pending.csrfToken, ...origin() }, body: JSON.stringify({ code }) });
-    const { csrfToken } = await done.json() as { csrfToken: string };
-    return { cookie, csrfToken, account: (await findAccountByEmail(server.storage, email))! };
+  async function controladoria() {
+    const client = await signInNewAccount(server.url, server.storage, ['controladoria']);
+    return { cookie: `${client.cookieName}=${client.token}`, csrfToken: client.csrf!, account: { id: client.accountId! } };
   }
 
   beforeAll(async () => {

@@ -4,37 +4,17 @@
  * the 30 days extendable once by 30 with a justification the citizen reads; 5 days or less are flagged.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as OTPAuth from 'otpauth';
-import { createAccount, setPassword, setTotpSecret } from '../../src/server/storage/accounts.ts';
-import { appTestCharter } from '../helpers/app-charter.ts';
-import { BACKENDS, postJson, startServer, type TestServer } from '../helpers/server.ts';
+import type { StaffRole } from '../../src/shared/staff.ts';
+import { appTestCharter } from '../support/app-charter.ts';
+import { BACKENDS, postJson, startServer, type TestServer } from '../support/server.ts';
+import { signInNewAccount } from '../support/staff.ts';
 
 describe.each(BACKENDS)('the Ouvidoria on %s', (backend) => {
   let server: TestServer;
   beforeAll(async () => { server = await startServer({ backend, charter: appTestCharter() }); });
   afterAll(async () => { await server?.close(); });
 
-  async function signIn(roles: ('atendente' | 'gestor' | 'ouvidoria')[], secretariats: string[]) {
-    const email = `${roles.join('-')}-${crypto.randomUUID().slice(0, 6)}@pmvc.example`;
-    const account = await createAccount(server.storage, { email, name: roles.join(' '), roles, secretariats });
-    await setPassword(server.storage, account.id, 'uma senha bem comprida 2026');
-    const base = { 'content-type': 'application/json', origin: server.url };
-    const login = await fetch(`${server.url}/api/gestao/session`, { method: 'POST', headers: base, body: JSON.stringify({ email, password: 'uma senha bem comprida 2026' }) });
-    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
-    let { csrfToken, stage } = await login.json() as { csrfToken: string; stage: string };
-    if (stage !== 'signed_in') {
-      const secret = new OTPAuth.Secret({ size: 20 }).base32;
-      await setTotpSecret(server.storage, account.id, secret, true);
-      const code = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate();
-      const done = await fetch(`${server.url}/api/gestao/session/totp`, { method: 'POST', headers: { ...base, cookie, 'x-csrf-token': csrfToken }, body: JSON.stringify({ code }) });
-      ({ csrfToken } = await done.json() as { csrfToken: string });
-    }
-    const headers = { ...base, cookie, 'x-csrf-token': csrfToken };
-    return {
-      get: (path: string) => fetch(`${server.url}/api/gestao${path}`, { headers: { cookie } }),
-      post: (path: string, body: unknown) => fetch(`${server.url}/api/gestao${path}`, { method: 'POST', headers, body: JSON.stringify(body) }),
-    };
-  }
+  const signIn = (roles: StaffRole[], secretariats: string[]) => signInNewAccount(server.url, server.storage, roles, secretariats);
 
   function manifestation() {
     return {
@@ -51,33 +31,33 @@ describe.each(BACKENDS)('the Ouvidoria on %s', (backend) => {
     const saude = await signIn(['atendente'], ['saude']);
     const educacao = await signIn(['atendente'], ['educacao']);
 
-    const due = (await (await ouvidoria.get(`/requests/${item.id}`)).json()) as { dueAt: string; receivedAt: string };
+    const due = (await ouvidoria.call('GET', `/api/gestao/requests/${item.id}`)).body as { dueAt: string; receivedAt: string };
     // 30 calendar days, counted in Bahia, to the end of the day.
     expect(Math.round((Date.parse(due.dueAt) - Date.parse(due.receivedAt)) / 86_400_000)).toBeGreaterThanOrEqual(30);
     // Not yet forwarded: no secretariat sees it.
-    expect((await saude.get(`/requests/${item.id}`)).status).toBe(403);
-    expect(((await (await saude.get('/requests?kind=manifestation')).json()) as { items: unknown[] }).items).toHaveLength(0);
+    expect((await saude.call('GET', `/api/gestao/requests/${item.id}`)).status).toBe(403);
+    expect(((await saude.call('GET', '/api/gestao/requests?kind=manifestation')).body as { items: unknown[] }).items).toHaveLength(0);
 
-    expect((await ouvidoria.post(`/requests/${item.id}/forward`, { secretariatId: 'saude', note: 'Verificar o horário do posto.' })).status).toBe(200);
-    expect((await saude.get(`/requests/${item.id}`)).status).toBe(200);
-    expect((await educacao.get(`/requests/${item.id}`)).status).toBe(403);
+    expect((await ouvidoria.call('POST', `/api/gestao/requests/${item.id}/forward`, { body: { secretariatId: 'saude', note: 'Verificar o horário do posto.' } })).status).toBe(200);
+    expect((await saude.call('GET', `/api/gestao/requests/${item.id}`)).status).toBe(200);
+    expect((await educacao.call('GET', `/api/gestao/requests/${item.id}`)).status).toBe(403);
     // Only the Ouvidoria's forwarding moves a manifestação: a gestor's transfer is refused and changes nothing.
     const gestor = await signIn(['gestor'], ['saude']);
-    const transfer = await gestor.post(`/requests/${item.id}/transfer`, { secretariatId: 'educacao', reason: 'Não é da saúde.' });
+    const transfer = await gestor.call('POST', `/api/gestao/requests/${item.id}/transfer`, { body: { secretariatId: 'educacao', reason: 'Não é da saúde.' } });
     expect(transfer.status).toBe(422);
-    expect(((await transfer.json()) as { message: string }).message).toBe('Manifestações mudam de secretaria só pelo encaminhamento da Ouvidoria.');
+    expect((transfer.body as { message: string }).message).toBe('Manifestações mudam de secretaria só pelo encaminhamento da Ouvidoria.');
     expect((await server.storage.query('SELECT secretariat_id, forwarded_to FROM submissions WHERE id = $1', [item.id])).rows[0]).toMatchObject({ forwarded_to: 'saude' });
-    expect((await saude.post(`/requests/${item.id}/internal-answer`, { text: 'A enfermeira estava de licença; escala refeita.' })).status).toBe(200);
+    expect((await saude.call('POST', `/api/gestao/requests/${item.id}/internal-answer`, { body: { text: 'A enfermeira estava de licença; escala refeita.' } })).status).toBe(200);
     // The secretariat answers the Ouvidoria, not the citizen.
-    expect((await saude.post(`/requests/${item.id}/status`, { status: 'done', note: 'x' })).status).toBe(403);
+    expect((await saude.call('POST', `/api/gestao/requests/${item.id}/status`, { body: { status: 'done', note: 'x' } })).status).toBe(403);
 
-    const story = (await (await ouvidoria.get(`/requests/${item.id}`)).json()) as { events: { type: string; public: boolean; text?: string }[] };
+    const story = (await ouvidoria.call('GET', `/api/gestao/requests/${item.id}`)).body as { events: { type: string; public: boolean; text?: string }[] };
     expect(story.events.find((e) => e.type === 'internal_answer')).toMatchObject({ public: false, text: 'A enfermeira estava de licença; escala refeita.' });
-    expect((await ouvidoria.post(`/requests/${item.id}/status`, { status: 'done', note: 'A escala do posto foi refeita e o horário será cumprido.' })).status).toBe(200);
+    expect((await ouvidoria.call('POST', `/api/gestao/requests/${item.id}/status`, { body: { status: 'done', note: 'A escala do posto foi refeita e o horário será cumprido.' } })).status).toBe(200);
     const citizen = (await (await fetch(`${server.url}/api/submissions/${item.id}`)).json()) as { status: string; history: { note?: string }[] };
     expect(citizen.status).toBe('done');
     // Closed: not forwarded again.
-    expect((await ouvidoria.post(`/requests/${item.id}/forward`, { secretariatId: 'educacao' })).status).toBe(409);
+    expect((await ouvidoria.call('POST', `/api/gestao/requests/${item.id}/forward`, { body: { secretariatId: 'educacao' } })).status).toBe(409);
     expect((await server.storage.query('SELECT forwarded_to FROM submissions WHERE id = $1', [item.id])).rows[0]).toEqual({ forwarded_to: 'saude' });
     expect(citizen.history.map((h) => h.note).filter(Boolean)).toEqual([
       'Sua manifestação foi encaminhada à secretaria responsável.',
@@ -89,20 +69,20 @@ describe.each(BACKENDS)('the Ouvidoria on %s', (backend) => {
     const item = manifestation();
     await postJson(`${server.url}/api/submissions`, item);
     const ouvidoria = await signIn(['ouvidoria'], []);
-    const before = (await (await ouvidoria.get(`/requests/${item.id}`)).json()) as { dueAt: string };
-    expect((await ouvidoria.post(`/requests/${item.id}/extend`, { justification: 'curto' })).status).toBe(422);
-    expect((await ouvidoria.post(`/requests/${item.id}/extend`, { justification: 'A apuração depende de relatório da empresa contratada.' })).status).toBe(200);
-    const after = (await (await ouvidoria.get(`/requests/${item.id}`)).json()) as { dueAt: string; extended: boolean };
+    const before = (await ouvidoria.call('GET', `/api/gestao/requests/${item.id}`)).body as { dueAt: string };
+    expect((await ouvidoria.call('POST', `/api/gestao/requests/${item.id}/extend`, { body: { justification: 'curto' } })).status).toBe(422);
+    expect((await ouvidoria.call('POST', `/api/gestao/requests/${item.id}/extend`, { body: { justification: 'A apuração depende de relatório da empresa contratada.' } })).status).toBe(200);
+    const after = (await ouvidoria.call('GET', `/api/gestao/requests/${item.id}`)).body as { dueAt: string; extended: boolean };
     expect(Date.parse(after.dueAt) - Date.parse(before.dueAt)).toBe(30 * 86_400_000);
     expect(after.extended).toBe(true);
-    expect((await ouvidoria.post(`/requests/${item.id}/extend`, { justification: 'De novo, pela mesma razão de antes.' })).status).toBe(409);
+    expect((await ouvidoria.call('POST', `/api/gestao/requests/${item.id}/extend`, { body: { justification: 'De novo, pela mesma razão de antes.' } })).status).toBe(409);
     const citizen = (await (await fetch(`${server.url}/api/submissions/${item.id}`)).json()) as { history: { note?: string }[]; dueAt: string };
     expect(citizen.history.at(-1)!.note).toBe('Prazo prorrogado por mais 30 dias: A apuração depende de relatório da empresa contratada.');
     expect(citizen.dueAt).toBe(after.dueAt);
 
     // Four days left: flagged.
     await server.storage.query(`UPDATE submissions SET due_at = now() + interval '4 days' WHERE id = $1`, [item.id]);
-    const list = (await (await ouvidoria.get('/requests?kind=manifestation')).json()) as { items: { id: string; flag: string }[] };
+    const list = (await ouvidoria.call('GET', '/api/gestao/requests?kind=manifestation')).body as { items: { id: string; flag: string }[] };
     expect(list.items.find((i) => i.id === item.id)!.flag).toBe('due_soon');
   });
 });

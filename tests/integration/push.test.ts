@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changeStatus } from '../../src/server/domain/status-changes.ts';
-import { BACKENDS, postJson, potholeRequest, startServer, type TestServer } from '../helpers/server.ts';
-import { startLocalPushService, type LocalPushService } from '../helpers/push-endpoint.ts';
+import { BACKENDS, postJson, potholeRequest, startServer, type TestServer } from '../support/server.ts';
+import { startLocalPushService, type LocalPushService } from '../support/push-endpoint.ts';
 
 describe.each(BACKENDS)('Web Push on %s', (backend) => {
   let server: TestServer;

@@ -5,9 +5,9 @@
  * those of a filter that counts the submissions themselves.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appTestCharter } from '../helpers/app-charter.ts';
-import { BACKENDS, VALID_CPF, postJson, startServer, type TestServer } from '../helpers/server.ts';
-import { StaffClient, addAccount } from '../helpers/staff.ts';
+import { appTestCharter } from '../support/app-charter.ts';
+import { BACKENDS, VALID_CPF, postJson, startServer, type TestServer } from '../support/server.ts';
+import { StaffClient, addAccount } from '../support/staff.ts';
 
 const charter = appTestCharter();
 const MANIFESTATION_FORM = charter.forms.find((f) => f.id === 'manifestacao-ouvidoria')!;

@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CharterCache } from '../../src/server/domain/current-charter.ts';
 import { IntegrityKeys } from '../../src/server/domain/integrity/crypto.ts';
 import { findByReceipt } from '../../src/server/domain/integrity/reports.ts';
-import { appTestCharter } from '../helpers/app-charter.ts';
-import { BACKENDS, VALID_CPF, fileAddress, postJson, startServer, uploadFile, type TestServer } from '../helpers/server.ts';
-import { StaffClient, addAccount } from '../helpers/staff.ts';
+import { appTestCharter } from '../support/app-charter.ts';
+import { BACKENDS, VALID_CPF, fileAddress, postJson, startServer, uploadFile, type TestServer } from '../support/server.ts';
+import { StaffClient, addAccount } from '../support/staff.ts';
 
 /** The test charter, with the manifestação's photo field marked as identifying (a city asking for an ID document). */
 function charterWithIdentifyingPhoto() {

@@ -1,6 +1,6 @@
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, fixtureCharter, readJson, startServer, type TestServer } from '../helpers/server.ts';
+import { BACKENDS, fixtureCharter, readJson, startServer, type TestServer } from '../support/server.ts';
 import { installCharter } from '../../src/server/storage/charter-store.ts';
 
 describe.each(BACKENDS)('GET /api/charter on %s', (backend) => {

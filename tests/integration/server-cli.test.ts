@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, dropSchema, evaluation, FIXTURE_CHARTER_FILE, potholeRequest, VALID_CPF, type Backend } from '../helpers/server.ts';
+import { BACKENDS, dropSchema, evaluation, FIXTURE_CHARTER_FILE, potholeRequest, VALID_CPF, type Backend } from '../support/server.ts';
 import { OUTBOX_EXPORT_FORMAT } from '../../src/shared/schemas.ts';
 import { openStorage } from '../../src/server/storage/open.ts';
 import { getSubmissionStatus } from '../../src/server/storage/submission-store.ts';

@@ -21,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installCharter } from '../../src/server/storage/charter-store.ts';
 import { openStorage } from '../../src/server/storage/open.ts';
 import { startServerProcess, type ServerProcess } from '../soak/server-process.ts';
-import { fileAddress, fixtureCharter, potholeRequest, TEST_SALT } from '../helpers/server.ts';
+import { fileAddress, fixtureCharter, potholeRequest, TEST_SALT } from '../support/server.ts';
 
 const MIN_FREE_MB = 15;
 const MiB = 1024 * 1024;

@@ -15,8 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installCharter } from '../../src/server/storage/charter-store.ts';
 import { openStorage } from '../../src/server/storage/open.ts';
 import { startServerProcess, type ServerProcess } from '../soak/server-process.ts';
-import { fileAddress, fixtureCharter, potholeRequest, TEST_SALT } from '../helpers/server.ts';
-import { httpExchanges, parseStraceLog, syncsDuring, type HttpExchange, type SyscallEvent } from '../helpers/strace-log.ts';
+import { fileAddress, fixtureCharter, potholeRequest, TEST_SALT } from '../support/server.ts';
+import { httpExchanges, parseStraceLog, syncsDuring, type HttpExchange, type SyscallEvent } from '../support/strace-log.ts';
 
 describe('the strace log reader', () => {
   const SOCKET = '21<TCP:[127.0.0.1:8080->127.0.0.1:50000]>';

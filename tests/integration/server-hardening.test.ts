@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BACKENDS, evaluation, fileAddress, openTestStorage, postJson, potholeRequest, readJson, startServer, uploadFile, type TestServer,
-} from '../helpers/server.ts';
+} from '../support/server.ts';
 import { readAttachment, sweepOrphanAttachments } from '../../src/server/storage/attachment-store.ts';
 import type { Storage } from '../../src/server/storage/types.ts';
 

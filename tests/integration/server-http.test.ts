@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, openTestStorage, postJson, potholeRequest, readJson, startServer, type TestServer } from '../helpers/server.ts';
+import { BACKENDS, openTestStorage, postJson, potholeRequest, readJson, startServer, type TestServer } from '../support/server.ts';
 import type { Storage } from '../../src/server/storage/types.ts';
 
 const STYLE = 'body{margin:0}';

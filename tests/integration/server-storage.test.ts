@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BACKENDS, dropSchema, fixtureCharter } from '../helpers/server.ts';
+import { BACKENDS, dropSchema, fixtureCharter } from '../support/server.ts';
 import { loadMigrations } from '../../src/server/storage/migrate.ts';
 import { currentCharterHead, installCharter } from '../../src/server/storage/charter-store.ts';
 import { openStorage } from '../../src/server/storage/open.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BACKENDS, evaluation, fileAddress, fixtureCharter, openTestStorage, postJson, potholeRequest, readJson, startServer, uploadFile, type TestServer,
-} from '../helpers/server.ts';
+} from '../support/server.ts';
 import { acceptSubmission } from '../../src/server/domain/accept-submission.ts';
 import { CharterCache } from '../../src/server/domain/current-charter.ts';
 import { FormVersionConflictError, installCharter } from '../../src/server/storage/charter-store.ts';

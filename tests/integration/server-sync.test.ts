@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, evaluation, postJson, potholeRequest, startServer, type TestServer } from '../helpers/server.ts';
+import { BACKENDS, evaluation, postJson, potholeRequest, startServer, type TestServer } from '../support/server.ts';
 
 describe.each(BACKENDS)('POST /api/sync on %s', (backend) => {
   let server: TestServer;

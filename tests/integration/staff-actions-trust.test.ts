@@ -11,9 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installCharter } from '../../src/server/storage/charter-store.ts';
 import type { Storage } from '../../src/server/storage/types.ts';
 import type { Charter } from '../../src/shared/schemas.ts';
-import { appTestCharter } from '../helpers/app-charter.ts';
-import { BACKENDS, VALID_CPF, openTestStorage, postJson, startServer, type TestServer } from '../helpers/server.ts';
-import { StaffClient, addAccount } from '../helpers/staff.ts';
+import { appTestCharter } from '../support/app-charter.ts';
+import { BACKENDS, VALID_CPF, openTestStorage, postJson, startServer, type TestServer } from '../support/server.ts';
+import { StaffClient, addAccount } from '../support/staff.ts';
 
 const charter = appTestCharter();
 const MANIFESTATION_FORM = charter.forms.find((f) => f.id === 'manifestacao-ouvidoria')!;

@@ -10,8 +10,8 @@ import { ABSOLUTE_LIMIT_MS, IDLE_LIMIT_MS, RESET_LINK_MS } from '../../src/serve
 import { sha256Hex as sha256 } from '../../src/server/domain/hashing.ts';
 import { THROTTLE } from '../../src/server/domain/sign-in-throttle.ts';
 import type { StaffRouteInfo } from '../../src/server/audiences/staff/plugin.ts';
-import { BACKENDS, startServer, type TestServer } from '../helpers/server.ts';
-import { addAccount, fileWithPhoto, sessionIdOf, StaffClient, staffCharter, STAFF_PASSWORD, totpCode, unusedTotpCode, type Filed, type Method, type TestAccount } from '../helpers/staff.ts';
+import { BACKENDS, startServer, type TestServer } from '../support/server.ts';
+import { addAccount, fileWithPhoto, sessionIdOf, StaffClient, staffCharter, STAFF_PASSWORD, totpCode, unusedTotpCode, type Filed, type Method, type TestAccount } from '../support/staff.ts';
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;

@@ -14,8 +14,8 @@ import { canSee, MATRIX, type Actor } from '../../src/server/domain/permissions.
 import type { StaffRouteInfo } from '../../src/server/audiences/staff/plugin.ts';
 import { SUBMISSION_KINDS } from '../../src/shared/schemas.ts';
 import type { Permission, StaffRole } from '../../src/shared/staff.ts';
-import { BACKENDS, startServer, type TestServer } from '../helpers/server.ts';
-import { addAccount, fileWithPhoto, StaffClient, staffCharter, type Answer, type Filed, type Method, type TestAccount } from '../helpers/staff.ts';
+import { BACKENDS, startServer, type TestServer } from '../support/server.ts';
+import { addAccount, fileWithPhoto, StaffClient, staffCharter, type Answer, type Filed, type Method, type TestAccount } from '../support/staff.ts';
 
 // ---------------------------------------------------------------- the routes, as the app registers them
 

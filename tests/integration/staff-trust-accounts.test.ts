@@ -17,8 +17,8 @@ import { sha256Hex as sha256 } from '../../src/server/domain/hashing.ts';
 import { THROTTLE } from '../../src/server/domain/sign-in-throttle.ts';
 import { openStorage } from '../../src/server/storage/open.ts';
 import type { Queryable } from '../../src/server/storage/types.ts';
-import { BACKENDS, dropSchema, startServer, type Backend, type TestServer } from '../helpers/server.ts';
-import { addAccount, loginFromAddress, sessionIdOf, StaffClient, staffCharter, STAFF_PASSWORD, totpCode, unusedTotpCode, type TestAccount } from '../helpers/staff.ts';
+import { BACKENDS, dropSchema, startServer, type Backend, type TestServer } from '../support/server.ts';
+import { addAccount, loginFromAddress, sessionIdOf, StaffClient, staffCharter, STAFF_PASSWORD, totpCode, unusedTotpCode, type TestAccount } from '../support/staff.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 

@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SyncDeps } from '../../src/sync/drain/deps.ts';
 import { drainOutbox } from '../../src/sync/drain/loop.ts';
 import { fileAddress } from '../../src/sync/outbox/file-address.ts';
-import { BACKENDS, startServer, type TestServer } from '../helpers/server.ts';
+import { BACKENDS, startServer, type TestServer } from '../support/server.ts';
 import { readAttachment } from '../../src/server/storage/attachment-store.ts';
-import { clock, freshDb, PAST_CONFIRMATION_MS, queue } from '../unit/sync-test-kit.ts';
+import { clock, freshDb, PAST_CONFIRMATION_MS, queue } from '../support/sync-outbox.ts';
 
 describe.each(BACKENDS)('confirming sent records on %s', (backend) => {
   let server: TestServer;

@@ -28,8 +28,8 @@ import type { SubmissionStatus } from '../../src/shared/schemas.ts';
 import {
   DATA_DICTIONARY, LESS_THAN_FIVE, promiseKeptText, type Metrics, type OpenDataRow, type PanelEntry, type PanelServices, type PanelSnapshot, type PanelSummary,
 } from '../../src/shared/transparency.ts';
-import { appTestCharter } from '../helpers/app-charter.ts';
-import { BACKENDS, openTestStorage, startServer, type TestServer, type TestStorage } from '../helpers/server.ts';
+import { appTestCharter } from '../support/app-charter.ts';
+import { BACKENDS, openTestStorage, startServer, type TestServer, type TestStorage } from '../support/server.ts';
 
 const NOW = new Date('2026-11-30T15:00:00.000Z');
 const charter = appTestCharter();

@@ -14,7 +14,7 @@ import { requestTimeout } from '../../src/sync/drain/request.ts';
 import { readCharterFile } from '../../src/server/domain/charter-file.ts';
 import { installCharter } from '../../src/server/storage/charter-store.ts';
 import { openStorage } from '../../src/server/storage/open.ts';
-import { seededRandom, startFaultProxy, type FaultWeights, type ProxyOutcome } from '../helpers/fault-proxy.ts';
+import { seededRandom, startFaultProxy, type FaultWeights, type ProxyOutcome } from '../support/fault-proxy.ts';
 import { SimulatedDevice, scaledClock, type DeviceStats } from './device.ts';
 import { emptyFetchCounts, observedFetch, type FetchCounts } from './observed-fetch.ts';
 import { ROOT, startServerProcess, type ServerProcess } from './server-process.ts';

@@ -10,8 +10,8 @@ import type { EnqueueInput } from '../../src/sync/outbox/enqueue.ts';
 import { bahiaDay } from '../../src/shared/dates.ts';
 import type { Answers, Charter, FormDefinition } from '../../src/shared/schemas.ts';
 import { validateAnswers, validateAttachmentRefs } from '../../src/shared/validate-answers.ts';
-import { seededRandom } from '../helpers/fault-proxy.ts';
-import { validSubmissionArbitrary, type UploadedFile } from '../helpers/submission-arbitraries.ts';
+import { seededRandom } from '../support/fault-proxy.ts';
+import { validSubmissionArbitrary, type UploadedFile } from '../support/submission-arbitraries.ts';
 
 /** The file-address salt every simulated device uses (each device writes it into its own outbox first). */
 export const SOAK_SALT = '5a17'.repeat(16);

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seededRandom, startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.ts';
+import { seededRandom, startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
 
 describe('fault proxy', () => {
   let upstream: Server;

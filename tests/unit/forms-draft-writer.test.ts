@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createDraftWriter } from '../../src/sync/outbox/drafts.ts';
 import type { Draft } from '../../src/sync/outbox/db.ts';
-import { freshDb, uuid } from './sync-test-kit.ts';
+import { freshDb, uuid } from '../support/sync-outbox.ts';
 
 function draft(id: string, text: string): Draft {
   return {

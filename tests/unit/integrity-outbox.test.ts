@@ -18,8 +18,8 @@ import {
 import { keptReceipts, pendingMessages } from '../../src/sync/outbox/queries.ts';
 import { followedRequestIds, refreshOpenStatuses } from '../../src/sync/status/status-reader.ts';
 import { noteNamedTraffic, type OutboxDb } from '../../src/sync/outbox/db.ts';
-import { createFakeEndpoint } from './sync-fake-endpoint.ts';
-import { clock, freshDb, PAST_CONFIRMATION_MS, queue, uuid } from './sync-test-kit.ts';
+import { createFakeEndpoint } from '../support/sync-fake-endpoint.ts';
+import { clock, freshDb, PAST_CONFIRMATION_MS, queue, uuid } from '../support/sync-outbox.ts';
 
 type Clock = ReturnType<typeof clock>;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hasNews, latestNote, markNewsSeen } from '../../src/sync/outbox/news.ts';
 import { countNews } from '../../src/sync/outbox/queries.ts';
-import { freshDb, queue } from './sync-test-kit.ts';
+import { freshDb, queue } from '../support/sync-outbox.ts';
 
 const received = { status: 'received' as const, at: '2026-11-20T10:00:00.000Z' };
 const inProgress = { status: 'in_progress' as const, at: '2026-11-21T10:00:00.000Z', note: 'Equipe agendada.' };

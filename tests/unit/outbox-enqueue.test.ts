@@ -6,7 +6,7 @@ import { buildOutboxExport } from '../../src/sync/outbox/export.ts';
 import { attachmentAddress, deviceSalt } from '../../src/sync/outbox/file-address.ts';
 import { correctionDraftId, createDraftWriter, deleteDraft, deleteRecord, findResumableDraft, saveDraftWithFile } from '../../src/sync/outbox/drafts.ts';
 import type { Draft } from '../../src/sync/outbox/db.ts';
-import { freshDb, photo, queue, uuid } from './sync-test-kit.ts';
+import { freshDb, photo, queue, uuid } from '../support/sync-outbox.ts';
 
 function draft(overrides: Partial<Draft> = {}): Draft {
   return {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { countUnsent } from '../../src/sync/outbox/queries.ts';
 import { eraseMyData } from '../../src/sync/outbox/erase.ts';
-import { freshDb, queue } from './sync-test-kit.ts';
+import { freshDb, queue } from '../support/sync-outbox.ts';
 
 describe('eraseMyData', () => {
   it('tells how many unsent records would be lost, then erases records, photos and drafts together', async () => {

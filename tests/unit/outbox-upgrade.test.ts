@@ -4,8 +4,8 @@ import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { OUTBOX_DB_NAME, OUTBOX_SCHEMA_V1, openOutboxDb } from '../../src/sync/outbox/db.ts';
 import { drainOutbox } from '../../src/sync/drain/loop.ts';
 import { attachmentAddress, deviceSalt, sha256Hex } from '../../src/sync/outbox/file-address.ts';
-import { createFakeEndpoint } from './sync-fake-endpoint.ts';
-import { depsFor } from './sync-test-kit.ts';
+import { createFakeEndpoint } from '../support/sync-fake-endpoint.ts';
+import { depsFor } from '../support/sync-outbox.ts';
 
 describe('outbox schema upgrade', () => {
   it('keeps queued records, their photos and drafts when a new app version upgrades the database', async () => {

@@ -4,8 +4,8 @@ import { drainOutbox } from '../../src/sync/drain/loop.ts';
 import { SYNC_MESSAGES } from '../../src/sync/drain/request.ts';
 import { BACKOFF_BASE_MS } from '../../src/sync/drain/backoff.ts';
 import { enqueueReply } from '../../src/sync/outbox/reply.ts';
-import { createFakeEndpoint } from './sync-fake-endpoint.ts';
-import { clock, depsFor, freshDb, PAST_CONFIRMATION_MS, queue } from './sync-test-kit.ts';
+import { createFakeEndpoint } from '../support/sync-fake-endpoint.ts';
+import { clock, depsFor, freshDb, PAST_CONFIRMATION_MS, queue } from '../support/sync-outbox.ts';
 
 describe('drainOutbox', () => {
   it('keeps a reply the server fails on apart: the requests and their photos still go, the reply waits in backoff', async () => {

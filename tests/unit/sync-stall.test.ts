@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { drainOutbox } from '../../src/sync/drain/loop.ts';
 import { SYNC_MESSAGES, requestTimeout } from '../../src/sync/drain/request.ts';
-import { createFakeEndpoint } from './sync-fake-endpoint.ts';
-import { depsFor, freshDb, queue } from './sync-test-kit.ts';
+import { createFakeEndpoint } from '../support/sync-fake-endpoint.ts';
+import { depsFor, freshDb, queue } from '../support/sync-outbox.ts';
 
 /** A server that accepted the connection and never answers: only the abort signal ends the wait. */
 function stalledFetch(): (input: string, init?: RequestInit) => Promise<Response> {

@@ -1,5 +1,5 @@
 /**
- * The watchdog against real faults, in a real child process (tests/helpers/watchdog-child.ts): a stuck
+ * The watchdog against real faults, in a real child process (tests/support/watchdog-child.ts): a stuck
  * event loop gets the process killed, a database that never answers makes it exit 70, and a healthy
  * process is left alone.
  */
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CHILD = 'tests/helpers/watchdog-child.ts';
+const CHILD = 'tests/support/watchdog-child.ts';
 const LIMIT_MS = 1000;
 
 interface ChildRun {

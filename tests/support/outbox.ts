@@ -1,66 +1,15 @@
 /**
- * Shared steps of the outbox browser tests: the real server serving the built app, a page that has
- * loaded the charter once, a form filled in like a person would, and what the server holds.
+ * The outbox kit of the citizen's e2e files: a form filled in like a person would, test images, what the
+ * server holds, and waiting for a state that lands late.
  */
 import { deflateSync, crc32 } from 'node:zlib';
 import { expect } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { Charter, FormDefinition, FormField } from '../../src/shared/schemas.ts';
 import { bahiaDay } from '../../src/shared/dates.ts';
-import { launchBrowser } from '../helpers/browser.ts';
-import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
-import { startServer, type TestServer, VALID_CPF } from '../helpers/server.ts';
+import { VALID_CPF } from './server.ts';
+import type { AppUnderTest } from './e2e-app.ts';
 import { readAttachment } from '../../src/server/storage/attachment-store.ts';
-
-export interface AppUnderTest {
-  server: TestServer;
-  browser: Browser;
-  charter: Charter;
-  close(): Promise<void>;
-}
-
-export async function startApp(charter: Charter = appTestCharter()): Promise<AppUnderTest> {
-  assertBuilt();
-  const server = await startServer({ staticDir: DIST_DIR, charter });
-  const browser = await launchBrowser();
-  return {
-    server,
-    browser,
-    charter,
-    close: async () => {
-      await browser.close();
-      await server.close();
-    },
-  };
-}
-
-export async function newContext(app: AppUnderTest, options: { serviceWorkers?: 'allow' | 'block' } = {}): Promise<BrowserContext> {
-  return app.browser.newContext({ viewport: { width: 360, height: 740 }, serviceWorkers: options.serviceWorkers ?? 'allow' });
-}
-
-/** The usual start of an outbox test file: the app, one context, one page that has loaded the charter online. */
-export async function openApp(charter?: Charter): Promise<{ app: AppUnderTest; context: BrowserContext; page: Page }> {
-  const app = await startApp(charter);
-  const context = await newContext(app);
-  const page = await context.newPage();
-  await openOnline(app, page, true);
-  return { app, context, page };
-}
-
-export async function closeApp(app: AppUnderTest | undefined, context: BrowserContext | undefined): Promise<void> {
-  await context?.close();
-  await app?.close();
-}
-
-/**
- * First visit online: the charter is stored and shown; when service workers are allowed, the home page
- * also says the app is ready offline (a worker controls the page with every file saved).
- */
-export async function openOnline(app: AppUnderTest, page: Page, waitForWorker: boolean): Promise<void> {
-  await page.goto(`${app.server.url}/`);
-  await page.locator('main .chip-list a').first().waitFor({ timeout: 30_000 });
-  if (waitForWorker) await page.getByText('Pronto para usar sem internet').waitFor({ timeout: 30_000 });
-}
 
 export function serviceWithForm(charter: Charter, formId: string) {
   const service = charter.services.find((s) => s.formId === formId);

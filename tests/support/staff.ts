@@ -85,6 +85,8 @@ export class StaffClient {
   deviceToken: string | null = null;
   /** The password of the last sign-in, typed again to enrol a second factor. */
   password: string = STAFF_PASSWORD;
+  /** The account signed in, when signInNewAccount made it. */
+  accountId: string | null = null;
   readonly address = clientAddress();
 
   constructor(readonly base: string, readonly options: { https?: boolean } = {}) {}
@@ -214,6 +216,16 @@ export async function addAccount(storage: Storage, roles: readonly StaffRole[], 
   const email = `pessoa${++accountNumber}.${randomBytes(3).toString('hex')}@pmvc.ba.gov.br`;
   const account = await createAccount(storage, { email, name: name ?? `Pessoa ${accountNumber} (${roles.join('+')})`, roles, secretariats, password: STAFF_PASSWORD });
   return { account, email };
+}
+
+/** A new account with `roles`, signed in all the way through the API (the second factor enrolled where the role needs one). */
+export async function signInNewAccount(base: string, storage: Storage, roles: readonly StaffRole[], secretariats: readonly string[] = []): Promise<StaffClient> {
+  const { account, email } = await addAccount(storage, roles, secretariats);
+  const client = new StaffClient(base);
+  client.accountId = account.id;
+  await client.signIn(email);
+  if (!(await client.signedIn())) throw new Error(`${email} signed in, but the session is not live`);
+  return client;
 }
 
 // ---------------------------------------------------------------- a charter with every kind of submission, with photos

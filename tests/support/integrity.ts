@@ -1,21 +1,13 @@
 /**
  * Shared steps of the integrity channel's browser tests: the real server with the channel's key and a log
- * kept in memory, a JPEG as a phone camera writes it (EXIF with a place), the controladoria and other staff
- * signed in over the staff API (the back office's pages are built elsewhere), and reading the phone's outbox.
+ * kept in memory, a JPEG as a phone camera writes it (EXIF with a place), a PDF that names its author, and
+ * reading the phone's outbox. Staff sign in over the API with support/staff.ts.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { expect } from 'vitest';
-import type { StaffRole } from '../../src/shared/staff.ts';
 import { IntegrityKeys } from '../../src/server/domain/integrity/crypto.ts';
-import { addAccount, StaffClient as StaffSession } from '../helpers/staff.ts';
-import type { Storage } from '../../src/server/storage/types.ts';
-import { launchBrowser } from '../helpers/browser.ts';
-import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
-import { startServer } from '../helpers/server.ts';
-import type { AppUnderTest } from './outbox-kit.ts';
+import { startApp, type AppUnderTest } from './e2e-app.ts';
 
 export interface IntegrityApp extends AppUnderTest {
   keys: IntegrityKeys;
@@ -24,33 +16,13 @@ export interface IntegrityApp extends AppUnderTest {
 }
 
 export async function startIntegrityApp(): Promise<IntegrityApp> {
-  assertBuilt();
   const keys = new IntegrityKeys(randomBytes(32));
   const logLines: string[] = [];
-  const charter = appTestCharter();
-  const server = await startServer({
-    staticDir: DIST_DIR,
-    charter,
-    integrityKeys: keys,
-    logger: { level: 'info', stream: { write: (line: string) => void logLines.push(line) } },
-  });
+  const app = await startApp({ integrityKeys: keys, logger: { level: 'info', stream: { write: (line: string) => void logLines.push(line) } } });
   // The line "Server listening at http://127.0.0.1:…" names the server's own address, logged before any
   // request: what is checked is every line written while serving.
   logLines.length = 0;
-  let browser: Browser;
-  try {
-    browser = await launchBrowser();
-  } catch (error) {
-    await server.close();
-    throw error;
-  }
-  return {
-    server, browser, charter, keys, logLines,
-    close: async () => {
-      await browser.close();
-      await server.close();
-    },
-  };
+  return { ...app, keys, logLines };
 }
 
 /** A JPEG made by a canvas, with an APP1 (EXIF) segment naming a place and a phone, as a camera writes it. */
@@ -98,34 +70,6 @@ export function authoredPdf(author: string): Buffer {
   return Buffer.from(`%PDF-1.4\n1 0 obj\n<< /Title (Nota fiscal) /Author (${author}) /Creator (Writer) /Producer (LibreOffice) >>\nendobj\n2 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 2 0 R /Info 1 0 R >>\n%%EOF\n`, 'latin1');
 }
 
-// ---------------------------------------------------------------- staff over HTTP
-
-/** A signed-in staff member's calls to /api/gestao, with the session's cookie and CSRF token (Origin on every call). */
-export class StaffClient {
-  constructor(readonly baseUrl: string, readonly accountId: string, readonly cookie: string, readonly csrf: string) {}
-
-  call(method: string, path: string, body?: unknown): Promise<Response> {
-    const headers: Record<string, string> = { origin: this.baseUrl, cookie: this.cookie, 'x-csrf-token': this.csrf };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    return fetch(`${this.baseUrl}/api/gestao${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-  }
-
-  async json<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-    const response = await this.call(method, path, body);
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
-  }
-}
-
-/** An account made by the staff tests' helper, signed in through the API (enrolling the second factor where the role needs it). */
-export async function signIn(baseUrl: string, storage: Storage, who: { roles: StaffRole[]; secretariats: string[] }): Promise<StaffClient> {
-  const { account, email } = await addAccount(storage, who.roles, who.secretariats);
-  const browser = new StaffSession(baseUrl);
-  await browser.signIn(email);
-  expect(await browser.signedIn()).toBe(true);
-  return new StaffClient(baseUrl, account.id, `${browser.cookieName}=${browser.token}`, browser.csrf!);
-}
-
 // ---------------------------------------------------------------- the phone's outbox
 
 /** The records and the number of stored files of a page's outbox (DOM types are not part of the tests' program). */
@@ -149,22 +93,4 @@ export function readOutbox(page: Page): Promise<{ records: any[]; blobs: number 
     db.close();
     return { records: records.map((r) => ({ ...r })), blobs };
   });
-}
-
-// ---------------------------------------------------------------- accessibility
-
-/** axe-core's WCAG 2.1 A and AA violations on the page as it is, evaluated over the DevTools protocol (the app's CSP forbids injected scripts). */
-export async function axeViolations(page: Page): Promise<string[]> {
-  const source = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-  await page.evaluate(source);
-  return page.evaluate(async () => {
-    const { axe, document } = globalThis as unknown as { document: unknown; axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } };
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-}
-
-/** How far the page runs past a 320 px screen (0 or less: it fits). */
-export function horizontalOverflow(page: Page): Promise<number> {
-  return page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth') as Promise<number>;
 }

@@ -1,11 +1,13 @@
 /**
  * Shared steps of the back-office browser tests: staff accounts made straight in the database (as
- * `npm run staff:add` does), signing in through the pages like a person, and codes of the authenticator app.
+ * `npm run staff:add` does), signing in through the pages like a person, a staff page's context, and the
+ * accessibility check every staff page passes. Codes of the authenticator app: unusedTotpCode in staff.ts.
  */
-import { createRequire } from 'node:module';
 import * as OTPAuth from 'otpauth';
-import { unusedTotpCode } from '../helpers/staff.ts';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { unusedTotpCode } from './staff.ts';
+import { axeViolations, horizontalOverflow, newPhoneContext } from './browser.ts';
 import type { StaffRole } from '../../src/shared/staff.ts';
 import { createAccount, createResetToken, setPassword, setTotpSecret } from '../../src/server/storage/accounts.ts';
 import type { Storage } from '../../src/server/storage/types.ts';
@@ -41,8 +43,6 @@ export async function makeStaffWithLink(storage: Storage, input: { email: string
   return { id: account.id, token };
 }
 
-export { unusedTotpCode } from '../helpers/staff.ts';
-
 /** E-mail and password on /gestao/entrar; stops at whatever the server asks next. */
 export async function typePassword(page: Page, baseUrl: string, user: Pick<StaffUser, 'email' | 'password'>, path = '/gestao/'): Promise<void> {
   await page.goto(`${baseUrl}${path}`);
@@ -52,7 +52,7 @@ export async function typePassword(page: Page, baseUrl: string, user: Pick<Staff
 }
 
 /** Signs in through the pages (with the second factor when the account has one) and waits for the first page. */
-export async function signIn(page: Page, baseUrl: string, user: StaffUser, path = '/gestao/'): Promise<void> {
+export async function signInThroughPages(page: Page, baseUrl: string, user: StaffUser, path = '/gestao/'): Promise<void> {
   await typePassword(page, baseUrl, user, path);
   if (user.totpSecret) {
     await page.getByLabel('Código do aplicativo autenticador').fill(await unusedTotpCode(user.totpSecret));
@@ -61,27 +61,14 @@ export async function signIn(page: Page, baseUrl: string, user: StaffUser, path 
   await page.getByRole('button', { name: 'Sair' }).waitFor({ timeout: 15_000 });
 }
 
-export async function newStaffContext(browser: { newContext: (options: object) => Promise<BrowserContext> }, options: object = {}): Promise<BrowserContext> {
-  // The back office has no service worker; blocking them keeps the citizen's worker (same origin) out of these contexts.
-  return browser.newContext({ viewport: { width: 360, height: 740 }, serviceWorkers: 'block', ...options });
+/** A 360 px phone context for staff pages (the back office has no service worker; blocking them keeps the citizen's worker, same origin, out). */
+export function newStaffContext(browser: Browser, options: BrowserContextOptions = {}): Promise<BrowserContext> {
+  return newPhoneContext(browser, { serviceWorkers: 'block', ...options });
 }
 
-/** Horizontal overflow of the page, in CSS pixels (0 when everything fits). */
-export function overflow(page: Page): Promise<number> {
-  return page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth') as Promise<number>;
-}
-
-const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-
-/** axe-core's WCAG 2.1 A and AA violations on the page as it is now (the context needs bypassCSP: the test injects axe). */
-export async function axeViolations(page: Page): Promise<{ id: string; help: string; nodes: { target: string[] }[] }[]> {
-  await page.addScriptTag({ path: AXE_PATH });
-  return page.evaluate(async (tags) => {
-    const { axe, document } = globalThis as unknown as {
-      axe: { run: (context: unknown, options: unknown) => Promise<{ violations: { id: string; help: string; nodes: { target: string[] }[] }[] }> };
-      document: unknown;
-    };
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
-    return result.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
-  }, ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']);
+/** No axe violation (WCAG 2.1 A and AA) and nothing wider than the screen. */
+export async function expectAccessible(page: Page): Promise<void> {
+  const violations = await axeViolations(page);
+  expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
+  expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
 }
