@@ -8,7 +8,7 @@ import type { Charter, Service, SubmissionKind, SubmissionStatus } from '../shar
 
 const MANIFESTATION_WARNING_MS = 5 * 86_400_000;
 import { deadlineFlag, dueDate } from '../shared/deadlines.ts';
-import type { DeadlineFlag } from '../shared/staff.ts';
+import type { DeadlineFlag } from '../shared/contract/staff.ts';
 import type { CharterCache, CurrentCharter } from './current-charter.ts';
 import { holidayCalendarFor } from './holidays.ts';
 import { pausesOf } from './staff/queue-store.ts';

@@ -6,7 +6,7 @@
  * because phones keep queued records for days across app updates (tests/unit/outbox-upgrade.test.ts).
  */
 import { Dexie, type DexieOptions, type EntityTable } from 'dexie';
-import type { FollowUp, IdentificationMode } from '../shared/integrity.ts';
+import type { FollowUp, IdentificationMode } from '../shared/contract/integrity.ts';
 import type { Answers, Attachment, AttachmentType, Receipt, StatusEvent, SubmissionKind } from '../shared/schemas.ts';
 
 export const OUTBOX_DB_NAME = 'conecta-outbox';

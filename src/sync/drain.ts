@@ -16,7 +16,7 @@
  * - A record of the integrity channel (sync/integrity.ts) is never in a batch: it goes alone, by its own
  *   route, a random 3–30 s after it became due, and only in a drain that sent nothing else (sendIntegrity).
  */
-import { ReportAcceptedSchema } from '../shared/integrity.ts';
+import { ReportAcceptedSchema } from '../shared/contract/integrity.ts';
 import {
   ATTACHMENT_SALT_HEADER, ApiErrorSchema, MAX_BATCH, MAX_REPLIES, MAX_STATUS_IDS, StatusBatchResponseSchema, SyncResponseSchema,
   parseAnswer, type ApiError, type Receipt, type SyncItemResult,

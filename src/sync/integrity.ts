@@ -14,7 +14,7 @@
 import { withoutMetadata } from '../shared/file-metadata.ts';
 import {
   IDENTITY_FIELDS, INTEGRITY_SERVICE_ID, type FollowUp, type IdentificationMode, type IntegrityReport, type ReporterMessage,
-} from '../shared/integrity.ts';
+} from '../shared/contract/integrity.ts';
 import type { Answers, Attachment } from '../shared/schemas.ts';
 import { deleteUnreferencedBlobs } from './blob-store.ts';
 import { isIntegrity, UNSENT_STATES, type OutboxDb, type OutboxRecord } from './db.ts';

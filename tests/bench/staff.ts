@@ -32,7 +32,7 @@ import { bahiaDay } from '../../src/shared/dates.ts';
 import { dueDate } from '../../src/shared/deadlines.ts';
 import type { Charter, Service, SubmissionKind, SubmissionStatus } from '../../src/shared/schemas.ts';
 import { seededRandom } from '../../src/shared/seeded-random.ts';
-import type { StaffRole } from '../../src/shared/staff.ts';
+import type { StaffRole } from '../../src/shared/contract/staff.ts';
 import { readCharterFile } from '../../src/server/charter-file.ts';
 import { holidayCalendarFor } from '../../src/server/holidays.ts';
 import { createAccount } from '../../src/server/staff/accounts.ts';

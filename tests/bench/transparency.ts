@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import pg from 'pg';
 import type { Charter } from '../../src/shared/schemas.ts';
-import { servicesOf, summaryOf } from '../../src/shared/transparency.ts';
+import { servicesOf, summaryOf } from '../../src/shared/contract/transparency.ts';
 import { readCharterFile } from '../../src/server/charter-file.ts';
 import { installCharter } from '../../src/server/storage/charter-store.ts';
 import { openStorage } from '../../src/server/storage/open.ts';

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import * as OTPAuth from 'otpauth';
 import { unusedTotpCode } from '../helpers/staff.ts';
 import type { BrowserContext, Page } from 'playwright-core';
-import type { StaffRole } from '../../src/shared/staff.ts';
+import type { StaffRole } from '../../src/shared/contract/staff.ts';
 import { createAccount, createResetToken, setPassword, setTotpSecret } from '../../src/server/staff/accounts.ts';
 import type { Storage } from '../../src/server/storage/types.ts';
 

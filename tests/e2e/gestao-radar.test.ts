@@ -7,7 +7,7 @@
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { THRESHOLD_LABELS } from '../../src/shared/radar.ts';
+import { THRESHOLD_LABELS } from '../../src/shared/contract/radar.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
 import { postJson, startServer, type TestServer } from '../helpers/server.ts';

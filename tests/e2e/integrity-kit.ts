@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { expect } from 'vitest';
-import type { StaffRole } from '../../src/shared/staff.ts';
+import type { StaffRole } from '../../src/shared/contract/staff.ts';
 import { IntegrityKeys } from '../../src/server/integrity/crypto.ts';
 import { addAccount, StaffClient as StaffSession } from '../helpers/staff.ts';
 import type { Storage } from '../../src/server/storage/types.ts';

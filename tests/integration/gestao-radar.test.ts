@@ -7,8 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as OTPAuth from 'otpauth';
-import { DEFAULT_THRESHOLDS, type RadarAnswer, type RadarSignal, type YearlyReport } from '../../src/shared/radar.ts';
-import type { StaffRole } from '../../src/shared/staff.ts';
+import { DEFAULT_THRESHOLDS, type RadarAnswer, type RadarSignal, type YearlyReport } from '../../src/shared/contract/radar.ts';
+import type { StaffRole } from '../../src/shared/contract/staff.ts';
 import { createAccount, setPassword, setTotpSecret } from '../../src/server/staff/accounts.ts';
 import { computeRadar } from '../../src/server/staff/radar.ts';
 import { appTestCharter } from '../helpers/app-charter.ts';

@@ -19,7 +19,7 @@ import { IntegrityMixer, mixHeld } from '../../src/server/integrity/mixer.ts';
 import { acceptReport, findByReceipt, followUp } from '../../src/server/integrity/reports.ts';
 import { computeRadar } from '../../src/server/staff/radar.ts';
 import { yearlyReport } from '../../src/server/staff/report.ts';
-import { DEFAULT_THRESHOLDS } from '../../src/shared/radar.ts';
+import { DEFAULT_THRESHOLDS } from '../../src/shared/contract/radar.ts';
 import { appTestCharter } from '../helpers/app-charter.ts';
 import { BACKENDS, postJson, startServer, type TestServer } from '../helpers/server.ts';
 import { StaffClient, addAccount } from '../helpers/staff.ts';

@@ -25,7 +25,7 @@ import { computeSnapshot, measure, openDataRows, type RawEntry, type RawPeriod, 
 import type { SubmissionStatus } from '../../src/shared/schemas.ts';
 import {
   DATA_DICTIONARY, LESS_THAN_FIVE, promiseKeptText, type Metrics, type OpenDataRow, type PanelEntry, type PanelServices, type PanelSnapshot, type PanelSummary,
-} from '../../src/shared/transparency.ts';
+} from '../../src/shared/contract/transparency.ts';
 import { appTestCharter } from '../helpers/app-charter.ts';
 import { BACKENDS, openTestStorage, startServer, type TestServer, type TestStorage } from '../helpers/server.ts';
 

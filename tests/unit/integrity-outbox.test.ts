@@ -6,7 +6,7 @@
  */
 import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
-import type { IntegrityReport, ReporterMessage } from '../../src/shared/integrity.ts';
+import type { IntegrityReport, ReporterMessage } from '../../src/shared/contract/integrity.ts';
 import type { Answers } from '../../src/shared/schemas.ts';
 import { drainOutbox } from '../../src/sync/drain.ts';
 import { buildOutboxExport } from '../../src/sync/export.ts';

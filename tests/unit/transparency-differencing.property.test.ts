@@ -21,7 +21,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { monthsBack, openDataRows, periodsAt, publish, toCsv, type RawEntry, type RawPeriod, type RawSnapshot } from '../../src/server/transparency/snapshot.ts';
-import { promiseKeptText, summaryOf, type PanelSnapshot } from '../../src/shared/transparency.ts';
+import { promiseKeptText, summaryOf, type PanelSnapshot } from '../../src/shared/contract/transparency.ts';
 
 const SEED = Number(process.env.PROPERTY_SEED) || 13_460_15;
 const RUNS = Number(process.env.PROPERTY_RUNS) || 200;

@@ -3,7 +3,7 @@
  * figures, reveals a count between 1 and 4.
  */
 import { describe, expect, it } from 'vitest';
-import { LESS_THAN_FIVE, promiseKeptText } from '../../src/shared/transparency.ts';
+import { LESS_THAN_FIVE, promiseKeptText } from '../../src/shared/contract/transparency.ts';
 import { monthsBack, periodsAt, protectGroup, publish, type RawEntry, type RawPeriod, type RawSnapshot } from '../../src/server/transparency/snapshot.ts';
 
 const c = (value: number) => ({ value, hidden: value < 5 });

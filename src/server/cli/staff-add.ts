@@ -4,7 +4,7 @@
  * rest of the accounts are made from the back office's admin page.
  */
 import { parseArgs } from 'node:util';
-import { NewAccountSchema } from '../../shared/staff.ts';
+import { NewAccountSchema } from '../../shared/contract/staff.ts';
 import { parseContract } from '../../shared/schemas.ts';
 import { createAccount, createResetToken, findAccountByEmail } from '../staff/accounts.ts';
 import { audit } from '../staff/audit.ts';

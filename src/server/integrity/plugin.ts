@@ -7,7 +7,7 @@
  */
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
-import { FollowUpRequestSchema } from '../../shared/integrity.ts';
+import { FollowUpRequestSchema } from '../../shared/contract/integrity.ts';
 import { parseContract } from '../../shared/schemas.ts';
 import { HttpError, MESSAGES, apiError } from '../api-errors.ts';
 import { clientKey } from '../client-address.ts';

@@ -9,7 +9,7 @@ import { bahiaDay } from '../../shared/dates.ts';
 import {
   IDENTITY_FIELDS, INTEGRITY_SERVICE_ID, IntegrityReportSchema, MAX_INLINE_BYTES, ReporterMessageSchema,
   type FollowUp, type IdentificationMode, type InlineFile, type IntegrityStatus,
-} from '../../shared/integrity.ts';
+} from '../../shared/contract/integrity.ts';
 import { MAX_ATTACHMENT_BYTES, parseContract, type Answers, type ApiError, type FormDefinition } from '../../shared/schemas.ts';
 import { validateAnswers } from '../../shared/validate-answers.ts';
 import { apiError } from '../api-errors.ts';

@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { CharterSchema, parseContract, UuidSchema } from '../../shared/schemas.ts';
-import { AccountChangeSchema, GrantDecisionSchema, NewAccountSchema, type StaffRole } from '../../shared/staff.ts';
+import { AccountChangeSchema, GrantDecisionSchema, NewAccountSchema, type StaffRole } from '../../shared/contract/staff.ts';
 import { HttpError, apiError } from '../api-errors.ts';
 import type { CharterCache } from '../current-charter.ts';
 import { FormVersionConflictError, installCharter } from '../storage/charter-store.ts';

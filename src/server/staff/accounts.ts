@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
-import type { StaffAccount, StaffRole } from '../../shared/staff.ts';
+import type { StaffAccount, StaffRole } from '../../shared/contract/staff.ts';
 import type { Queryable, Storage } from '../storage/types.ts';
 
 export const IDLE_LIMIT_MS = 30 * 60_000;

@@ -5,7 +5,7 @@ import QRCode from 'qrcode';
 import { parseContract } from '../../shared/schemas.ts';
 import {
   LoginRequestSchema, PasswordResetRequestSchema, ROLES_NEEDING_TOTP, TotpEnrolmentRequestSchema, TotpRequestSchema, type SessionResponse,
-} from '../../shared/staff.ts';
+} from '../../shared/contract/staff.ts';
 import { HttpError, apiError } from '../api-errors.ts';
 import { clientKey } from '../client-address.ts';
 import type { Storage } from '../storage/types.ts';

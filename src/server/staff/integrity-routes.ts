@@ -6,13 +6,13 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   CityMessageSchema as MessageSchema, IntegrityClassificationSchema as ClassifySchema, IntegrityStatusChangeSchema as StatusSchema, RevealRequestSchema as RevealSchema,
   RevealDecisionSchema as DecisionSchema,
-} from '../../shared/integrity-staff.ts';
+} from '../../shared/contract/integrity-staff.ts';
 import { UuidSchema, parseContract } from '../../shared/schemas.ts';
 import { HttpError, apiError } from '../api-errors.ts';
 import {
   classifyReport, cityMessage, listReports, openReport, readReportFile, setReportStatus, type IntegrityDeps,
 } from '../integrity/reports.ts';
-import { PlanUpdateSchema } from '../../shared/integrity-content.ts';
+import { PlanUpdateSchema } from '../../shared/contract/integrity-content.ts';
 import { updatePlanAction } from '../integrity/content.ts';
 import { audit } from './audit.ts';
 import { decideReveal, hasPreservedIdentity, requestReveal, revealRequestsFor, revealStateOf, viewRevealedIdentity } from '../integrity/reveal.ts';

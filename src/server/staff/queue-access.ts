@@ -4,7 +4,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { type FormField, type Service, type SubmissionKind, type SubmissionStatus, UuidSchema, parseContract } from '../../shared/schemas.ts';
-import type { DeadlineFlag } from '../../shared/staff.ts';
+import type { DeadlineFlag } from '../../shared/contract/staff.ts';
 import { HttpError, apiError } from '../api-errors.ts';
 import type { CharterCache, CurrentCharter } from '../current-charter.ts';
 import type { PushOptions } from '../push.ts';

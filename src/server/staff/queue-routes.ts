@@ -7,7 +7,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { type FormField, SHA256_REGEX, type SubmissionStatus, UuidSchema, parseContract } from '../../shared/schemas.ts';
 import { bahiaDay, isSaneDay } from '../../shared/dates.ts';
-import { QueueFilterSchema, type DeadlineFlag, type QueueFilter, type QueueItem, type RequestDetail } from '../../shared/staff.ts';
+import { QueueFilterSchema, type DeadlineFlag, type QueueFilter, type QueueItem, type RequestDetail } from '../../shared/contract/staff.ts';
 import type { CurrentCharter } from '../current-charter.ts';
 import { safeErrorLog } from '../safe-error-log.ts';
 import { readAttachment } from '../storage/attachment-store.ts';

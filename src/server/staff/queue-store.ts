@@ -4,7 +4,7 @@
  * before closed, then by due date (overdue first), then id — a keyset that pages without OFFSET.
  */
 import type { SubmissionKind, SubmissionStatus } from '../../shared/schemas.ts';
-import type { QueueFilter } from '../../shared/staff.ts';
+import type { QueueFilter } from '../../shared/contract/staff.ts';
 import type { Queryable } from '../storage/types.ts';
 import { can, visibleScopes, type Actor } from './permissions.ts';
 

@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { bahiaDay } from '../../shared/dates.ts';
-import { RadarThresholdsSchema, type RadarAnswer } from '../../shared/radar.ts';
+import { RadarThresholdsSchema, type RadarAnswer } from '../../shared/contract/radar.ts';
 import { parseContract } from '../../shared/schemas.ts';
 import { HttpError, apiError } from '../api-errors.ts';
 import type { CharterCache } from '../current-charter.ts';

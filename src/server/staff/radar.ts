@@ -9,7 +9,7 @@
 import { bahiaDay } from '../../shared/dates.ts';
 import {
   DEFAULT_THRESHOLDS, RadarThresholdsSchema, SIGNAL_TITLES, type RadarSignal, type RadarThresholds, type SignalKind,
-} from '../../shared/radar.ts';
+} from '../../shared/contract/radar.ts';
 import type { Charter } from '../../shared/schemas.ts';
 import { parseContract } from '../../shared/schemas.ts';
 import type { Queryable } from '../storage/types.ts';

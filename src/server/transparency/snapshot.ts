@@ -9,7 +9,7 @@
  */
 import { bahiaDay } from '../../shared/dates.ts';
 import type { Charter, Deadline } from '../../shared/schemas.ts';
-import type { OpenDataRow, PanelEntry, PanelSnapshot } from '../../shared/transparency.ts';
+import type { OpenDataRow, PanelEntry, PanelSnapshot } from '../../shared/contract/transparency.ts';
 import { publish } from './publish.ts';
 import type { Queryable } from '../storage/types.ts';
 

@@ -4,7 +4,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { AttachmentType, District, FormDefinition, Service } from '../../../shared/schemas.ts';
-import { IDENTITY_FIELDS, INTEGRITY_SERVICE_ID, type IdentificationMode } from '../../../shared/integrity.ts';
+import { IDENTITY_FIELDS, INTEGRITY_SERVICE_ID, type IdentificationMode } from '../../../shared/contract/integrity.ts';
 import { visibleAnswers } from '../../../shared/validate-answers.ts';
 import { bahiaDay } from '../../../shared/dates.ts';
 import { navigate } from '../../common/navigation.tsx';

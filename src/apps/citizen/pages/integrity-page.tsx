@@ -4,7 +4,7 @@
  * keeps the last copy) and aloud, one part at a time.
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { PLAN_STATUS_LABELS, ServedIntegrityContentSchema, type ServedIntegrityContent } from '../../../shared/integrity-content.ts';
+import { PLAN_STATUS_LABELS, ServedIntegrityContentSchema, type ServedIntegrityContent } from '../../../shared/contract/integrity-content.ts';
 import { parseAnswer } from '../../../shared/schemas.ts';
 import { formatDueDay } from '../../../shared/deadlines.ts';
 import { normalizeText } from '../../../shared/text.ts';

@@ -2,7 +2,7 @@ import type { ComponentChildren, ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Channel, ChannelType, Charter, FormDefinition, Service } from '../../../shared/schemas.ts';
 import type { PageProps } from '../../common/navigation.tsx';
-import { INTEGRITY_SERVICE_ID } from '../../../shared/integrity-service.ts';
+import { INTEGRITY_SERVICE_ID } from '../../../shared/contract/integrity-service.ts';
 import { useCharter } from '../charter/use-charter.ts';
 import { categoryById, formById, secretariatById, serviceById } from '../charter/lookup.ts';
 import { WithCharter } from '../ui/charter-notice.tsx';

@@ -10,7 +10,7 @@ import { parseContract } from '../../../shared/schemas.ts';
 import {
   AccountAnswerSchema, AccountChangeSchema, AccountCreatedSchema, AccountListSchema, NewAccountSchema, ROLE_LABELS, ROLES_NEEDING_APPROVAL, ResetLinkSchema,
   STAFF_ROLES, type CharterDirectory, type PendingGrant, type StaffAccount, type StaffRole,
-} from '../../../shared/staff.ts';
+} from '../../../shared/contract/staff.ts';
 import type { PageProps } from '../../common/navigation.tsx';
 import { ApiFailure, api, failureWords } from '../api.ts';
 import { secretariatName, useDirectory } from '../directory.ts';

@@ -5,7 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { UuidSchema, parseContract } from '../../../shared/schemas.ts';
-import { AuditPageSchema, type AuditEntry } from '../../../shared/staff.ts';
+import { AuditPageSchema, type AuditEntry } from '../../../shared/contract/staff.ts';
 import { navigate, type PageProps } from '../../common/navigation.tsx';
 import { api, failureWords, queryString } from '../api.ts';
 import { announce } from '../ui/announce.ts';

@@ -3,7 +3,7 @@
  * kind of identification and classification. Opening one is audited. No secretariat reaches this page.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { IntegrityListSchema, type IntegritySummary } from '../../../shared/integrity-staff.ts';
+import { IntegrityListSchema, type IntegritySummary } from '../../../shared/contract/integrity-staff.ts';
 import type { PageProps } from '../../common/navigation.tsx';
 import { api, failureWords } from '../api.ts';
 import { secretariatName, useDirectory } from '../directory.ts';

@@ -5,7 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { parseContract } from '../../../shared/schemas.ts';
-import { OkSchema, PasswordResetRequestSchema } from '../../../shared/staff.ts';
+import { OkSchema, PasswordResetRequestSchema } from '../../../shared/contract/staff.ts';
 import type { PageProps } from '../../common/navigation.tsx';
 import { ApiFailure, api, failureWords } from '../api.ts';
 import { FormError, TextField, focusFirstInvalid, inputValue } from '../ui/fields.tsx';

@@ -5,7 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { SUBMISSION_KINDS, SUBMISSION_STATUSES, parseContract } from '../../../shared/schemas.ts';
-import { QueueFilterSchema, QueuePageSchema, type CharterDirectory, type QueueItem, type QueuePage } from '../../../shared/staff.ts';
+import { QueueFilterSchema, QueuePageSchema, type CharterDirectory, type QueueItem, type QueuePage } from '../../../shared/contract/staff.ts';
 import { navigate, type PageProps } from '../../common/navigation.tsx';
 import { api, failureWords, queryString } from '../api.ts';
 import { districtName, secretariatName, useDirectory } from '../directory.ts';

@@ -3,7 +3,7 @@
  * as a spreadsheet (GET /api/gestao/radar/semanal.csv).
  */
 import { useEffect, useState } from 'preact/hooks';
-import { RadarAnswerSchema, THRESHOLD_LABELS, type RadarAnswer, type RadarThresholds } from '../../../shared/radar.ts';
+import { RadarAnswerSchema, THRESHOLD_LABELS, type RadarAnswer, type RadarThresholds } from '../../../shared/contract/radar.ts';
 import type { PageProps } from '../../common/navigation.tsx';
 import { api, failureWords } from '../api.ts';
 import { usePageTitle } from '../ui/page-title.ts';

@@ -9,7 +9,7 @@ import {
   AssignSchema, ColleaguesSchema, ExtensionSchema, ForwardSchema, InternalAnswerSchema, NoteSchema, OkSchema, QuestionSchema, RequestDetailSchema,
   StatusChangeSchema, TransferSchema,
   type CharterDirectory, type Colleague, type RequestDetail, type RequestEvent,
-} from '../../../shared/staff.ts';
+} from '../../../shared/contract/staff.ts';
 import type { PageProps } from '../../common/navigation.tsx';
 import { ApiFailure, api, failureWords } from '../api.ts';
 import { districtName, secretariatName, useDirectory } from '../directory.ts';

@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import {
   RevealAnswerSchema, RevealRequestSchema, RevealRequestsSchema, RevealRequestViewSchema, type IntegrityDetail, type RevealRequestView,
-} from '../../../shared/integrity-staff.ts';
+} from '../../../shared/contract/integrity-staff.ts';
 import { parseContract } from '../../../shared/schemas.ts';
 import * as v from 'valibot';
 import { api, failureWords } from '../api.ts';

@@ -1,6 +1,6 @@
 /** The back office's words for statuses, deadline flags, event types and dates (Bahia time). */
 import type { SubmissionKind, SubmissionStatus } from '../../../shared/schemas.ts';
-import type { DeadlineFlag, RequestEvent, StaffRole } from '../../../shared/staff.ts';
+import type { DeadlineFlag, RequestEvent, StaffRole } from '../../../shared/contract/staff.ts';
 
 /** Staff words (the citizen's app says "Aguardando a sua resposta" where staff read "Aguardando o cidadão"). */
 export const STATUS_WORDS: Record<SubmissionStatus, string> = {

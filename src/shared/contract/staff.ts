@@ -3,9 +3,9 @@
  * The server answers these shapes and the back office parses them with these schemas (never casts).
  */
 import * as v from 'valibot';
-import { SUBMISSION_KINDS, SUBMISSION_STATUSES, UuidSchema } from './schemas.ts';
-import { isRealDay, isSaneDay } from './dates.ts';
-import { UNSTORABLE_TEXT_MESSAGE, isStorableText } from './text.ts';
+import { SUBMISSION_KINDS, SUBMISSION_STATUSES, UuidSchema } from '../schemas.ts';
+import { isRealDay, isSaneDay } from '../dates.ts';
+import { UNSTORABLE_TEXT_MESSAGE, isStorableText } from '../text.ts';
 
 export const STAFF_ROLES = ['atendente', 'gestor', 'ouvidoria', 'controladoria', 'admin'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];

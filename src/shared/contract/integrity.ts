@@ -4,7 +4,7 @@
  * a 16-digit receipt the server makes and keeps only as a slow hash.
  */
 import * as v from 'valibot';
-import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_FORM_VERSION, UuidSchema } from './schemas.ts';
+import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_FORM_VERSION, UuidSchema } from '../schemas.ts';
 
 export { INTEGRITY_SERVICE_ID } from './integrity-service.ts';
 

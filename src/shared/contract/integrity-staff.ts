@@ -5,8 +5,8 @@
  */
 import * as v from 'valibot';
 import { FollowUpSchema, IDENTIFICATION_MODES, INTEGRITY_STATUSES } from './integrity.ts';
-import { UuidSchema } from './schemas.ts';
-import { UNSTORABLE_TEXT_MESSAGE, isStorableText } from './text.ts';
+import { UuidSchema } from '../schemas.ts';
+import { UNSTORABLE_TEXT_MESSAGE, isStorableText } from '../text.ts';
 
 // ---------------------------------------------------------------- the controladoria's side (`/api/gestao/integridade`)
 

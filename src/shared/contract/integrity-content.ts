@@ -7,7 +7,7 @@
  * carries the latest.
  */
 import * as v from 'valibot';
-import { UNSTORABLE_TEXT_MESSAGE, isStorableText } from './text.ts';
+import { UNSTORABLE_TEXT_MESSAGE, isStorableText } from '../text.ts';
 
 // NUL and lone surrogates refused here, as in all staff text: the database would answer a plan note with a 500.
 const text = (max: number) =>
