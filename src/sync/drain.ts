@@ -17,10 +17,11 @@
  *   route, a random 3–30 s after it became due, and only in a drain that sent nothing else (sendIntegrity).
  */
 import { ReportAcceptedSchema } from '../shared/contract/integrity.ts';
-import {
-  ATTACHMENT_SALT_HEADER, ApiErrorSchema, MAX_BATCH, MAX_REPLIES, MAX_STATUS_IDS, StatusBatchResponseSchema, SyncResponseSchema,
-  parseAnswer, type ApiError, type Receipt, type SyncItemResult,
-} from '../shared/schemas.ts';
+import { ATTACHMENT_SALT_HEADER, MAX_REPLIES } from '../shared/contract/submissions.ts';
+import { ApiErrorSchema, type ApiError } from '../shared/contract/errors.ts';
+import { MAX_BATCH, SyncResponseSchema, type SyncItemResult } from '../shared/contract/sync.ts';
+import { MAX_STATUS_IDS, StatusBatchResponseSchema, type ProtocolReceipt } from '../shared/contract/status.ts';
+import { parseAnswer } from '../shared/contract/parse.ts';
 import { backoffDelay } from './backoff.ts';
 import { deleteUnreferencedBlobs } from './blob-store.ts';
 import { DUE_STATES, isIntegrity, namedTrafficAt, type OutboxDb, type OutboxRecord } from './db.ts';
@@ -505,7 +506,7 @@ function answerFieldErrors(fields: Record<string, string> | undefined): Record<s
  * Acknowledged: the record is sent, with its receipt. Its answers and photos stay until confirmSent finds it
  * on the server a little later (a server that lost a write after answering gets it again).
  */
-async function setSent(deps: SyncDeps, id: string, receipt: Receipt): Promise<void> {
+async function setSent(deps: SyncDeps, id: string, receipt: ProtocolReceipt): Promise<void> {
   const record = await deps.db.records.get(id);
   if (!record) return;
   const { lastError: _e, fieldErrors: _f, ...kept } = record;

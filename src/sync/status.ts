@@ -3,7 +3,8 @@
  * ids are the capability). Answers are parsed with the shared schema: a captive portal's page or a
  * proxy's error never reaches the phone's database.
  */
-import { MAX_STATUS_IDS, StatusBatchResponseSchema, parseAnswer } from '../shared/schemas.ts';
+import { MAX_STATUS_IDS, StatusBatchResponseSchema } from '../shared/contract/status.ts';
+import { parseAnswer } from '../shared/contract/parse.ts';
 import { isIntegrity, noteNamedTraffic, type OutboxDb } from './db.ts';
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;

@@ -9,7 +9,7 @@ import { openOutboxDb } from '../../src/sync/db.ts';
 import { enqueueSubmission } from '../../src/sync/enqueue.ts';
 import { drainOutbox } from '../../src/sync/drain.ts';
 import { sha256Hex } from '../../src/sync/hash.ts';
-import type { Answers } from '../../src/shared/schemas.ts';
+import type { Answers } from '../../src/shared/contract/submissions.ts';
 import { potholeRequest, startServer } from '../helpers/server.ts';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';

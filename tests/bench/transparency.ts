@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import pg from 'pg';
-import type { Charter } from '../../src/shared/schemas.ts';
+import type { Charter } from '../../src/shared/contract/charter.ts';
 import { servicesOf, summaryOf } from '../../src/shared/contract/transparency.ts';
 import { readCharterFile } from '../../src/server/charter-file.ts';
 import { installCharter } from '../../src/server/storage/charter-store.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { Charter } from '../../src/shared/schemas.ts';
+import type { Charter } from '../../src/shared/contract/charter.ts';
 import { IN_PAGE, launchBrowser, waitForServiceWorkerControl, SETTLED } from '../helpers/browser.ts';
 import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { Charter } from '../../src/shared/schemas.ts';
+import type { Charter } from '../../src/shared/contract/charter.ts';
 import { launchBrowser, SETTLED } from '../helpers/browser.ts';
 import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
 import type { PacingProxy, ProxiedRequest } from '../helpers/pacing-proxy.ts';

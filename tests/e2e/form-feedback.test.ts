@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { Charter } from '../../src/shared/schemas.ts';
+import type { Charter } from '../../src/shared/contract/charter.ts';
 import { launchBrowser, SETTLED } from '../helpers/browser.ts';
 import { appTestCharter, assertBuilt, DIST_DIR } from '../helpers/app-charter.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';

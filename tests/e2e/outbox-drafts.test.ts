@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SETTLED } from '../helpers/browser.ts';
 import type { BrowserContext, Page } from 'playwright-core';
-import { OutboxExportSchema, parseContract } from '../../src/shared/schemas.ts';
+import { OutboxExportSchema } from '../../src/shared/contract/outbox-export.ts';
+import { parseContract } from '../../src/shared/contract/parse.ts';
 import {
   closeApp, fillAndSubmit, gradientPng, openApp, serviceWithForm, storedSubmissions, type AppUnderTest,
 } from './outbox-kit.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SETTLED } from '../helpers/browser.ts';
 import type { BrowserContext, Page } from 'playwright-core';
-import type { Charter } from '../../src/shared/schemas.ts';
+import type { Charter } from '../../src/shared/contract/charter.ts';
 import { installCharter } from '../../src/server/storage/charter-store.ts';
 import { appTestCharter } from '../helpers/app-charter.ts';
 import {

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as OTPAuth from 'otpauth';
 import { IntegrityContentSchema } from '../../src/shared/contract/integrity-content.ts';
-import { parseContract } from '../../src/shared/schemas.ts';
+import { parseContract } from '../../src/shared/contract/parse.ts';
 import { createAccount, setPassword, setTotpSecret } from '../../src/server/staff/accounts.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 

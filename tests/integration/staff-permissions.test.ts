@@ -12,7 +12,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canSee, MATRIX, type Actor } from '../../src/server/staff/permissions.ts';
 import type { StaffRouteInfo } from '../../src/server/staff/plugin.ts';
-import { SUBMISSION_KINDS } from '../../src/shared/schemas.ts';
+import { SUBMISSION_KINDS } from '../../src/shared/contract/forms.ts';
 import type { Permission, StaffRole } from '../../src/shared/contract/staff.ts';
 import { BACKENDS, startServer, type TestServer } from '../helpers/server.ts';
 import { addAccount, fileWithPhoto, StaffClient, staffCharter, type Answer, type Filed, type Method, type TestAccount } from '../helpers/staff.ts';

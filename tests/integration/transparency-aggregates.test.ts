@@ -22,7 +22,7 @@ import { installCharter } from '../../src/server/storage/charter-store.ts';
 import { insertSubmissions, setSubmissionStatus } from '../../src/server/storage/submission-store.ts';
 import type { Storage } from '../../src/server/storage/types.ts';
 import { computeSnapshot, measure, openDataRows, type RawEntry, type RawPeriod, type RawSnapshot } from '../../src/server/transparency/snapshot.ts';
-import type { SubmissionStatus } from '../../src/shared/schemas.ts';
+import type { SubmissionStatus } from '../../src/shared/contract/status.ts';
 import {
   DATA_DICTIONARY, LESS_THAN_FIVE, promiseKeptText, type Metrics, type OpenDataRow, type PanelEntry, type PanelServices, type PanelSnapshot, type PanelSummary,
 } from '../../src/shared/contract/transparency.ts';

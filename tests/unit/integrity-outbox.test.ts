@@ -7,7 +7,7 @@
 import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
 import type { IntegrityReport, ReporterMessage } from '../../src/shared/contract/integrity.ts';
-import type { Answers } from '../../src/shared/schemas.ts';
+import type { Answers } from '../../src/shared/contract/submissions.ts';
 import { drainOutbox } from '../../src/sync/drain.ts';
 import { buildOutboxExport } from '../../src/sync/export.ts';
 import { fileAddress } from '../../src/sync/hash.ts';

@@ -4,7 +4,10 @@
  * it (status "in_progress", the deadline's clock runs again).
  */
 import type { FastifyInstance } from 'fastify';
-import { RepliesRequestSchema, ReplySchema, parseContract, type SubmissionStatus, type SyncItemResult } from '../../shared/schemas.ts';
+import { RepliesRequestSchema, ReplySchema } from '../../shared/contract/submissions.ts';
+import { parseContract } from '../../shared/contract/parse.ts';
+import { type SubmissionStatus } from '../../shared/contract/status.ts';
+import { type SyncItemResult } from '../../shared/contract/sync.ts';
 import { HttpError, apiError } from '../api-errors.ts';
 import { canonicalJson, sha256Hex } from '../hashing.ts';
 import { setSubmissionStatus } from '../storage/submission-store.ts';

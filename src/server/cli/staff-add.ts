@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { NewAccountSchema } from '../../shared/contract/staff.ts';
-import { parseContract } from '../../shared/schemas.ts';
+import { parseContract } from '../../shared/contract/parse.ts';
 import { createAccount, createResetToken, findAccountByEmail } from '../staff/accounts.ts';
 import { audit } from '../staff/audit.ts';
 import { openCliStorage } from './open-cli-storage.ts';

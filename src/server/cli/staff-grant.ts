@@ -6,7 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import * as v from 'valibot';
-import { parseContract } from '../../shared/schemas.ts';
+import { parseContract } from '../../shared/contract/parse.ts';
 import { NewAccountSchema } from '../../shared/contract/staff.ts';
 import { grantFromCommandLine } from '../staff/grants.ts';
 import { openCliStorage } from './open-cli-storage.ts';

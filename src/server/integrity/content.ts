@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import {
   IntegrityContentSchema, type IntegrityContent, type PlanStatus, type ServedIntegrityContent,
 } from '../../shared/contract/integrity-content.ts';
-import { parseContract } from '../../shared/schemas.ts';
+import { parseContract } from '../../shared/contract/parse.ts';
 import { sha256Hex } from '../hashing.ts';
 import type { Queryable } from '../storage/types.ts';
 

@@ -8,7 +8,7 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import { FollowUpRequestSchema } from '../../shared/contract/integrity.ts';
-import { parseContract } from '../../shared/schemas.ts';
+import { parseContract } from '../../shared/contract/parse.ts';
 import { HttpError, MESSAGES, apiError } from '../api-errors.ts';
 import { clientKey } from '../client-address.ts';
 import { etagMatches } from '../versioned-file.ts';

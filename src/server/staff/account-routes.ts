@@ -3,7 +3,9 @@
  * second factor), two-person grants, "O que mudou nas contas", and charter import.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { CharterSchema, parseContract, UuidSchema } from '../../shared/schemas.ts';
+import { CharterSchema } from '../../shared/contract/charter.ts';
+import { parseContract } from '../../shared/contract/parse.ts';
+import { UuidSchema } from '../../shared/contract/primitives.ts';
 import { AccountChangeSchema, GrantDecisionSchema, NewAccountSchema, type StaffRole } from '../../shared/contract/staff.ts';
 import { HttpError, apiError } from '../api-errors.ts';
 import type { CharterCache } from '../current-charter.ts';

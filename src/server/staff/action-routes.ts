@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   AssignSchema, ExtensionSchema, ForwardSchema, InternalAnswerSchema, NoteSchema, QuestionSchema, StatusChangeSchema, TemplateSchema, TransferSchema,
 } from '../../shared/contract/staff.ts';
-import { parseContract } from '../../shared/schemas.ts';
+import { parseContract } from '../../shared/contract/parse.ts';
 import { HttpError, apiError } from '../api-errors.ts';
 import type { CurrentCharter } from '../current-charter.ts';
 import { safeErrorLog } from '../safe-error-log.ts';

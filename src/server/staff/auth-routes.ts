@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import * as OTPAuth from 'otpauth';
 import QRCode from 'qrcode';
-import { parseContract } from '../../shared/schemas.ts';
+import { parseContract } from '../../shared/contract/parse.ts';
 import {
   LoginRequestSchema, PasswordResetRequestSchema, ROLES_NEEDING_TOTP, TotpEnrolmentRequestSchema, TotpRequestSchema, type SessionResponse,
 } from '../../shared/contract/staff.ts';

@@ -7,7 +7,8 @@ import {
   CityMessageSchema as MessageSchema, IntegrityClassificationSchema as ClassifySchema, IntegrityStatusChangeSchema as StatusSchema, RevealRequestSchema as RevealSchema,
   RevealDecisionSchema as DecisionSchema,
 } from '../../shared/contract/integrity-staff.ts';
-import { UuidSchema, parseContract } from '../../shared/schemas.ts';
+import { UuidSchema } from '../../shared/contract/primitives.ts';
+import { parseContract } from '../../shared/contract/parse.ts';
 import { HttpError, apiError } from '../api-errors.ts';
 import {
   classifyReport, cityMessage, listReports, openReport, readReportFile, setReportStatus, type IntegrityDeps,

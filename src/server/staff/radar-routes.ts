@@ -7,7 +7,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { bahiaDay } from '../../shared/dates.ts';
 import { RadarThresholdsSchema, type RadarAnswer } from '../../shared/contract/radar.ts';
-import { parseContract } from '../../shared/schemas.ts';
+import { parseContract } from '../../shared/contract/parse.ts';
 import { HttpError, apiError } from '../api-errors.ts';
 import type { CharterCache } from '../current-charter.ts';
 import type { Storage } from '../storage/types.ts';

@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { bahiaDay } from '../../shared/dates.ts';
-import type { Charter } from '../../shared/schemas.ts';
+import type { Charter } from '../../shared/contract/charter.ts';
 import { DATA_DICTIONARY, servicesOf, summaryOf, type PanelSnapshot } from '../../shared/contract/transparency.ts';
 import { compressOnce, type CharterCache, type CompressedBodies } from '../current-charter.ts';
 import type { Storage } from '../storage/types.ts';

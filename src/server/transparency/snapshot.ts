@@ -8,7 +8,7 @@
  * anything is stored or served (see protectGroups for why hiding counts under 5 is not enough).
  */
 import { bahiaDay } from '../../shared/dates.ts';
-import type { Charter, Deadline } from '../../shared/schemas.ts';
+import type { Charter, Deadline } from '../../shared/contract/charter.ts';
 import type { OpenDataRow, PanelEntry, PanelSnapshot } from '../../shared/contract/transparency.ts';
 import { publish } from './publish.ts';
 import type { Queryable } from '../storage/types.ts';

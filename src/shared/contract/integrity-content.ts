@@ -23,7 +23,7 @@ export const PLAN_STATUS_LABELS: Record<PlanStatus, string> = {
   suspensa: 'Suspensa',
 };
 
-export const EthicsArticleSchema = v.strictObject({
+const EthicsArticleSchema = v.strictObject({
   number: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(999)),
   title: text(200),
   /** One line, the article in a sentence anyone understands. */
@@ -31,7 +31,7 @@ export const EthicsArticleSchema = v.strictObject({
   text: text(4000),
 });
 
-export const PlanActionSchema = v.strictObject({
+const PlanActionSchema = v.strictObject({
   id: slug,
   title: text(200),
   description: text(1000),
@@ -41,7 +41,6 @@ export const PlanActionSchema = v.strictObject({
   status: v.picklist(PLAN_STATUSES),
   progress: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100)),
 });
-export type PlanAction = v.InferOutput<typeof PlanActionSchema>;
 
 export const IntegrityContentSchema = v.pipe(
   v.strictObject({

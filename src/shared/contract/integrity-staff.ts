@@ -5,7 +5,7 @@
  */
 import * as v from 'valibot';
 import { FollowUpSchema, IDENTIFICATION_MODES, INTEGRITY_STATUSES } from './integrity.ts';
-import { UuidSchema } from '../schemas.ts';
+import { UuidSchema } from './primitives.ts';
 import { UNSTORABLE_TEXT_MESSAGE, isStorableText } from '../text.ts';
 
 // ---------------------------------------------------------------- the controladoria's side (`/api/gestao/integridade`)
@@ -18,7 +18,7 @@ export const INTEGRITY_RISK_CATEGORIES = [
   'compras-e-contratos', 'obras', 'licencas-e-fiscalizacao', 'conflito-de-interesses', 'nepotismo',
   'desvio-de-recursos', 'propina', 'uso-indevido-de-bens', 'assedio', 'outro',
 ] as const;
-export type IntegrityRiskCategory = (typeof INTEGRITY_RISK_CATEGORIES)[number];
+type IntegrityRiskCategory = (typeof INTEGRITY_RISK_CATEGORIES)[number];
 export const INTEGRITY_RISK_LABELS: Record<IntegrityRiskCategory, string> = {
   'compras-e-contratos': 'Compras e contratos (licitação, dispensa, pagamento)',
   obras: 'Obras e medições',
@@ -47,7 +47,7 @@ export const IntegrityClassificationSchema = v.strictObject({
 /** Identity preserved (Decreto 10.153): revealed only with a justification, which is audited with it. */
 export const RevealRequestSchema = v.strictObject({ justification: v.pipe(shortText(500), v.minLength(20, 'Explique o motivo em pelo menos 20 caracteres.')) });
 
-export const IntegritySummarySchema = v.object({
+const IntegritySummarySchema = v.object({
   id: UuidSchema,
   receivedDay: v.string(),
   status: v.picklist(INTEGRITY_STATUSES),
@@ -62,11 +62,10 @@ export const IntegritySummarySchema = v.object({
 export type IntegritySummary = v.InferOutput<typeof IntegritySummarySchema>;
 export const IntegrityListSchema = v.object({ reports: v.array(IntegritySummarySchema) });
 
-export const RevealStateSchema = v.variant('state', [
+const RevealStateSchema = v.variant('state', [
   v.object({ state: v.literal('none') }),
   v.object({ state: v.picklist(['pending', 'approved', 'refused'] as const), requestId: UuidSchema }),
 ]);
-export type RevealState = v.InferOutput<typeof RevealStateSchema>;
 
 export const IntegrityDetailSchema = v.object({
   ...IntegritySummarySchema.entries,

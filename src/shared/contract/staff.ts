@@ -3,7 +3,9 @@
  * The server answers these shapes and the back office parses them with these schemas (never casts).
  */
 import * as v from 'valibot';
-import { SUBMISSION_KINDS, SUBMISSION_STATUSES, UuidSchema } from '../schemas.ts';
+import { SUBMISSION_KINDS } from './forms.ts';
+import { UuidSchema } from './primitives.ts';
+import { SUBMISSION_STATUSES } from './status.ts';
 import { isRealDay, isSaneDay } from '../dates.ts';
 import { UNSTORABLE_TEXT_MESSAGE, isStorableText } from '../text.ts';
 
@@ -28,7 +30,7 @@ export const ROLES_NEEDING_APPROVAL: readonly StaffRole[] = ['admin', 'controlad
 export const ROLES_NEEDING_TOTP: readonly StaffRole[] = ['admin', 'ouvidoria', 'controladoria'];
 
 /** What the staff may do; which role may do it lives in one place, src/server/staff/permissions.ts. */
-export const PERMISSIONS = [
+const PERMISSIONS = [
   'requests.read', 'requests.answer', 'requests.assign', 'requests.transfer', 'requests.export',
   'templates.manage', 'figures.read', 'manifestations.read', 'audit.read', 'accounts.manage', 'charter.import',
   'integrity.read', 'integrity.answer', 'integrity.reveal', 'manifestations.forward', 'manifestations.internal_answer', 'plan.update',
@@ -59,7 +61,7 @@ export const LoginRequestSchema = v.strictObject({ email, password: v.pipe(v.str
 export const TotpRequestSchema = v.strictObject({ code: totpCode });
 export const PasswordResetRequestSchema = v.strictObject({ token: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{20,100}$/)), password });
 
-export const StaffAccountSchema = v.object({
+const StaffAccountSchema = v.object({
   id: UuidSchema,
   email: v.string(),
   name: v.string(),
@@ -103,7 +105,7 @@ export const AccountChangeSchema = v.strictObject({
 export const ResetLinkSchema = v.object({ link: v.string(), expiresAt: v.string() });
 
 /** Granting admin, controladoria or ouvidoria: proposed by one admin, decided by another. */
-export const PendingGrantSchema = v.object({
+const PendingGrantSchema = v.object({
   id: UuidSchema,
   account: v.object({ id: UuidSchema, name: v.string(), email: v.string() }),
   roles: v.array(v.picklist(STAFF_ROLES)),
@@ -146,9 +148,9 @@ export const ACCOUNT_CHANGE_LABELS: Record<string, string> = {
 
 // ---------------------------------------------------------------- the work queue
 
-export const STAFF_STATUSES = SUBMISSION_STATUSES;
-export const DEADLINE_FLAGS = ['overdue', 'due_soon', 'on_time', 'met', 'missed', 'paused'] as const;
-export type DeadlineFlag = (typeof DEADLINE_FLAGS)[number];
+/** The deadline flag a request shows in the back office: its due date's flag (DueDateFlag, deadlines.ts) or paused while the city waits for the citizen. */
+const REQUEST_DEADLINE_FLAGS = ['overdue', 'due_soon', 'on_time', 'met', 'missed', 'paused'] as const;
+export type RequestDeadlineFlag = (typeof REQUEST_DEADLINE_FLAGS)[number];
 
 export const QueueFilterSchema = v.strictObject({
   secretariat: v.optional(secretariatId),
@@ -167,7 +169,7 @@ export const QueueFilterSchema = v.strictObject({
 });
 export type QueueFilter = v.InferOutput<typeof QueueFilterSchema>;
 
-export const QueueItemSchema = v.object({
+const QueueItemSchema = v.object({
   id: UuidSchema,
   /** Null for a secretariat reading a manifestação without its author's identity (the number is sequential). */
   protocol: v.nullable(v.string()),
@@ -179,7 +181,7 @@ export const QueueItemSchema = v.object({
   /** An instant; only its day (YYYY-MM-DD) where the protocol is null. */
   receivedAt: v.string(),
   dueAt: v.nullable(v.string()),
-  flag: v.nullable(v.picklist(DEADLINE_FLAGS)),
+  flag: v.nullable(v.picklist(REQUEST_DEADLINE_FLAGS)),
   district: v.nullable(v.string()),
   village: v.nullable(v.string()),
   assignedTo: v.nullable(v.object({ id: UuidSchema, name: v.string() })),
@@ -198,7 +200,7 @@ export const QueuePageSchema = v.object({
 });
 export type QueuePage = v.InferOutput<typeof QueuePageSchema>;
 
-export const RequestEventSchema = v.object({
+const RequestEventSchema = v.object({
   at: v.string(),
   /** status: a status change (with a note to the citizen); question / reply: the "aguardando o cidadão" exchange; transfer, assign, note (internal). */
   type: v.picklist(['status', 'question', 'reply', 'transfer', 'assign', 'note', 'forward', 'internal_answer']),
@@ -242,7 +244,7 @@ export const InternalAnswerSchema = v.strictObject({ text: text(4000) });
 export const ExtensionSchema = v.strictObject({ justification: v.pipe(text(1000), v.minLength(20, 'Explique a prorrogação em pelo menos 20 caracteres.')) });
 export const TemplateSchema = v.strictObject({ serviceId: filterText(80), title: text(120), text: text(2000) });
 
-export const AuditEntrySchema = v.object({
+const AuditEntrySchema = v.object({
   id: v.string(),
   at: v.string(),
   account: v.nullable(v.object({ id: UuidSchema, name: v.string() })),
@@ -261,12 +263,10 @@ export const AccountListSchema = v.object({ accounts: v.array(StaffAccountSchema
 export const AccountAnswerSchema = v.object({ account: StaffAccountSchema, pendingGrant: v.optional(PendingGrantSchema) });
 /** POST /accounts: the new account and its one-time link to choose a password (shown once). */
 export const AccountCreatedSchema = v.object({ account: StaffAccountSchema, ...ResetLinkSchema.entries, pendingGrant: v.optional(PendingGrantSchema) });
-export const PendingGrantsSchema = v.object({ grants: v.array(PendingGrantSchema) });
 export const ColleaguesSchema = v.object({ colleagues: v.array(v.object({ id: UuidSchema, name: v.string(), secretariats: v.array(v.string()) })) });
 export type Colleague = v.InferOutput<typeof ColleaguesSchema>['colleagues'][number];
 export const CharterImportResultSchema = v.object({ version: v.string(), installed: v.boolean(), newFormVersions: v.number(), services: v.number() });
 export const AuditPageSchema = v.object({ entries: v.array(AuditEntrySchema), nextBefore: v.nullable(v.string()) });
-export type AuditPage = v.InferOutput<typeof AuditPageSchema>;
 /** What the back office reads of GET /api/charter: names for the filters, the transfer list and the rows. */
 export const CharterDirectorySchema = v.object({
   version: v.string(),

@@ -4,7 +4,9 @@
  */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { District, FormField, LocationAnswer } from '../../../shared/schemas.ts';
+import type { District } from '../../../shared/contract/charter.ts';
+import type { FormField } from '../../../shared/contract/forms.ts';
+import type { LocationAnswer } from '../../../shared/contract/submissions.ts';
 import type { FieldView, FormState } from './form-state.ts';
 import { applyMask, caretAfterMask, maskInputAttributes } from './masks.ts';
 import { answerToBrDate, brDateToAnswer, dateBound, formatNumberForInput, maskBrDate, parseNumberInput } from './answer-parsing.ts';

@@ -3,8 +3,11 @@
  * saves every change at once, validates with the shared rules and puts the submission in the outbox.
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { AttachmentType, District, FormDefinition, Service } from '../../../shared/schemas.ts';
-import { IDENTITY_FIELDS, INTEGRITY_SERVICE_ID, type IdentificationMode } from '../../../shared/contract/integrity.ts';
+import type { AttachmentType } from '../../../shared/contract/submissions.ts';
+import type { District, Service } from '../../../shared/contract/charter.ts';
+import type { FormDefinition } from '../../../shared/contract/forms.ts';
+import { IDENTITY_FIELDS, type IdentificationMode } from '../../../shared/contract/integrity.ts';
+import { INTEGRITY_SERVICE_ID } from '../../../shared/contract/integrity-service.ts';
 import { visibleAnswers } from '../../../shared/validate-answers.ts';
 import { bahiaDay } from '../../../shared/dates.ts';
 import { navigate } from '../../common/navigation.tsx';

@@ -4,7 +4,8 @@
  * notice, end-to-end encrypted, naming only which request changed. iOS gives Web Push only to an app
  * installed on the home screen; elsewhere, without it, news still shows in the app.
  */
-import { PushKeySchema, parseAnswer } from '../../../shared/schemas.ts';
+import { PushKeySchema } from '../../../shared/contract/push.ts';
+import { parseAnswer } from '../../../shared/contract/parse.ts';
 import { getOutboxDb, noteNamedTraffic } from '../../../sync/db.ts';
 import { followedRequestIds } from '../../../sync/status.ts';
 

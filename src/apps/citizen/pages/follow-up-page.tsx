@@ -8,7 +8,8 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { FollowUpSchema, INTEGRITY_STATUS_LABELS, MAX_INLINE_BYTES, MAX_INLINE_FILES, type FollowUp } from '../../../shared/contract/integrity.ts';
-import { MAX_ATTACHMENT_BYTES, parseAnswer, type AttachmentType } from '../../../shared/schemas.ts';
+import { MAX_ATTACHMENT_BYTES, type AttachmentType } from '../../../shared/contract/submissions.ts';
+import { parseAnswer } from '../../../shared/contract/parse.ts';
 import type { PageProps } from '../../common/navigation.tsx';
 import { getOutboxDb } from '../../../sync/db.ts';
 import { fileAddress } from '../../../sync/hash.ts';

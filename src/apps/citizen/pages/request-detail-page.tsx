@@ -1,6 +1,6 @@
 /** /minhas-solicitacoes/:id — one record: its state in words, the server's messages, protocol and history. */
 import { useEffect, useState } from 'preact/hooks';
-import { STATUS_LABELS } from '../../../shared/schemas.ts';
+import { STATUS_LABELS } from '../../../shared/contract/status.ts';
 import { navigate, type PageProps } from '../../common/navigation.tsx';
 import { usePageTitle } from '../ui/use-page-title.ts';
 import { useCharter } from '../charter/use-charter.ts';

@@ -1,6 +1,7 @@
 import type { ComponentChildren, ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import type { Channel, ChannelType, Charter, FormDefinition, Service } from '../../../shared/schemas.ts';
+import type { Channel, ChannelType, Charter, Service } from '../../../shared/contract/charter.ts';
+import type { FormDefinition } from '../../../shared/contract/forms.ts';
 import type { PageProps } from '../../common/navigation.tsx';
 import { INTEGRITY_SERVICE_ID } from '../../../shared/contract/integrity-service.ts';
 import { useCharter } from '../charter/use-charter.ts';

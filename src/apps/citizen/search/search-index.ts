@@ -9,7 +9,7 @@
  * "identidade"). The charter's external services (what other bodies do: RG, INSS, cartório) are
  * searched with the municipality's own, so a person who asks for them learns where to go.
  */
-import type { Charter } from '../../../shared/schemas.ts';
+import type { Charter } from '../../../shared/contract/charter.ts';
 import { tokenize } from '../../../shared/text.ts';
 import { withinEditDistance } from './edit-distance.ts';
 import { stem } from './stem.ts';

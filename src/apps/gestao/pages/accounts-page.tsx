@@ -6,7 +6,7 @@
  * Controladoria and Ouvidoria wait for another admin's approval; nobody changes their own roles.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { parseContract } from '../../../shared/schemas.ts';
+import { parseContract } from '../../../shared/contract/parse.ts';
 import {
   AccountAnswerSchema, AccountChangeSchema, AccountCreatedSchema, AccountListSchema, NewAccountSchema, ROLE_LABELS, ROLES_NEEDING_APPROVAL, ResetLinkSchema,
   STAFF_ROLES, type CharterDirectory, type PendingGrant, type StaffAccount, type StaffRole,

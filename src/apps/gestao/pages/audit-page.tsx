@@ -4,7 +4,8 @@
  * the address.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { UuidSchema, parseContract } from '../../../shared/schemas.ts';
+import { UuidSchema } from '../../../shared/contract/primitives.ts';
+import { parseContract } from '../../../shared/contract/parse.ts';
 import { AuditPageSchema, type AuditEntry } from '../../../shared/contract/staff.ts';
 import { navigate, type PageProps } from '../../common/navigation.tsx';
 import { api, failureWords, queryString } from '../api.ts';

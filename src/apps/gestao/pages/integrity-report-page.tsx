@@ -11,7 +11,7 @@ import {
   CityMessageSchema, INTEGRITY_RISK_CATEGORIES, INTEGRITY_RISK_LABELS, IntegrityClassificationSchema, IntegrityDetailSchema, IntegrityStatusChangeSchema,
   type IntegrityDetail,
 } from '../../../shared/contract/integrity-staff.ts';
-import { parseContract } from '../../../shared/schemas.ts';
+import { parseContract } from '../../../shared/contract/parse.ts';
 import { OkSchema, type CharterDirectory } from '../../../shared/contract/staff.ts';
 import type { PageProps } from '../../common/navigation.tsx';
 import { ApiFailure, api, failureWords } from '../api.ts';

@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { PLAN_STATUSES, PLAN_STATUS_LABELS, PlanUpdateSchema, ServedIntegrityContentSchema, type ServedIntegrityContent } from '../../../shared/contract/integrity-content.ts';
-import { parseContract } from '../../../shared/schemas.ts';
+import { parseContract } from '../../../shared/contract/parse.ts';
 import { OkSchema } from '../../../shared/contract/staff.ts';
 import type { PageProps } from '../../common/navigation.tsx';
 import { api, failureWords } from '../api.ts';

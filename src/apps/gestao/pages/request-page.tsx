@@ -4,7 +4,8 @@
  * After each action the page reads the request again and says what happened (a polite live region).
  */
 import { useEffect, useState } from 'preact/hooks';
-import { SUBMISSION_STATUSES, parseContract, type SubmissionStatus } from '../../../shared/schemas.ts';
+import { SUBMISSION_STATUSES, type SubmissionStatus } from '../../../shared/contract/status.ts';
+import { parseContract } from '../../../shared/contract/parse.ts';
 import {
   AssignSchema, ColleaguesSchema, ExtensionSchema, ForwardSchema, InternalAnswerSchema, NoteSchema, OkSchema, QuestionSchema, RequestDetailSchema,
   StatusChangeSchema, TransferSchema,

@@ -7,7 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import {
   RevealAnswerSchema, RevealRequestSchema, RevealRequestsSchema, RevealRequestViewSchema, type IntegrityDetail, type RevealRequestView,
 } from '../../../shared/contract/integrity-staff.ts';
-import { parseContract } from '../../../shared/schemas.ts';
+import { parseContract } from '../../../shared/contract/parse.ts';
 import * as v from 'valibot';
 import { api, failureWords } from '../api.ts';
 import { ActionResult, useAction } from './action.tsx';
