@@ -5,8 +5,7 @@
  */
 import * as v from 'valibot';
 import { FollowUpSchema, IDENTIFICATION_MODES, INTEGRITY_STATUSES } from './integrity.ts';
-import { UuidSchema } from './primitives.ts';
-import { UNSTORABLE_TEXT_MESSAGE, isStorableText } from '../text.ts';
+import { UuidSchema, storableShortText } from './primitives.ts';
 
 // ---------------------------------------------------------------- the controladoria's side (`/api/gestao/integridade`)
 
@@ -32,12 +31,9 @@ export const INTEGRITY_RISK_LABELS: Record<IntegrityRiskCategory, string> = {
   outro: 'Outro risco',
 };
 
-// Checked as all staff text (NUL, lone surrogates): a justification is stored as text and would answer 500.
-const shortText = (max: number) =>
-  v.pipe(v.string(), v.trim(), v.minLength(1, 'Não pode ficar vazio.'), v.maxLength(max, `Use no máximo ${max} caracteres.`), v.check(isStorableText, UNSTORABLE_TEXT_MESSAGE));
 
 /** The controladoria's message to the reporter (a question: the status becomes `aguardando_voce`). */
-export const CityMessageSchema = v.strictObject({ text: shortText(3000) });
+export const CityMessageSchema = v.strictObject({ text: storableShortText(3000) });
 export const IntegrityStatusChangeSchema = v.strictObject({ status: v.picklist(INTEGRITY_STATUSES, 'Escolha a situação.') });
 export const IntegrityClassificationSchema = v.strictObject({
   riskCategory: v.nullable(v.picklist(INTEGRITY_RISK_CATEGORIES, 'Escolha uma categoria de risco do Plano de Integridade.')),
@@ -45,7 +41,7 @@ export const IntegrityClassificationSchema = v.strictObject({
   services: v.pipe(v.array(v.pipe(v.string(), v.maxLength(80))), v.maxLength(20, 'No máximo 20 serviços.')),
 });
 /** Identity preserved (Decreto 10.153): revealed only with a justification, which is audited with it. */
-export const RevealRequestSchema = v.strictObject({ justification: v.pipe(shortText(500), v.minLength(20, 'Explique o motivo em pelo menos 20 caracteres.')) });
+export const RevealRequestSchema = v.strictObject({ justification: v.pipe(storableShortText(500), v.minLength(20, 'Explique o motivo em pelo menos 20 caracteres.')) });
 
 const IntegritySummarySchema = v.object({
   id: UuidSchema,

@@ -4,10 +4,10 @@
  */
 import * as v from 'valibot';
 import { SUBMISSION_KINDS } from './forms.ts';
-import { UuidSchema } from './primitives.ts';
+import { UuidSchema, storableShortText, storableText } from './primitives.ts';
 import { SUBMISSION_STATUSES } from './status.ts';
 import { isRealDay, isSaneDay } from '../dates.ts';
-import { UNSTORABLE_TEXT_MESSAGE, isStorableText } from '../text.ts';
+import { isStorableText } from '../text.ts';
 
 export const STAFF_ROLES = ['atendente', 'gestor', 'ouvidoria', 'controladoria', 'admin'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
@@ -43,11 +43,6 @@ const password = v.pipe(v.string(), v.minLength(12, 'A senha precisa ter pelo me
 const name = v.pipe(v.string(), v.trim(), v.minLength(2, 'Diga o nome.'), v.maxLength(120), v.check(isStorableText, 'O nome contém um caractere inválido.'));
 const secretariatId = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,79}$/, 'Secretaria inválida.'));
 const totpCode = v.pipe(v.string(), v.trim(), v.regex(/^\d{6}$/, 'O código tem 6 números.'));
-// Staff text is checked as the citizen's is (NUL, lone surrogates): the database would refuse it after a first write.
-const text = (max: number) =>
-  v.pipe(v.string(), v.trim(), v.minLength(1, 'Não pode ficar vazio.'), v.maxLength(max, `Use no máximo ${max} caracteres.`), v.check(isStorableText, UNSTORABLE_TEXT_MESSAGE));
-/** A filter's free value: storable text, so it reaches the database as a value and never as an error. */
-const filterText = (max: number) => v.pipe(v.string(), v.maxLength(max), v.check(isStorableText, UNSTORABLE_TEXT_MESSAGE));
 /** A filter's day: a real day from 2000 to 2100 (the database's own range is wider and answers far-off years with an error). */
 const filterDay = v.pipe(
   v.string(),
@@ -154,17 +149,17 @@ export type RequestDeadlineFlag = (typeof REQUEST_DEADLINE_FLAGS)[number];
 
 export const QueueFilterSchema = v.strictObject({
   secretariat: v.optional(secretariatId),
-  service: v.optional(filterText(80)),
+  service: v.optional(storableText(80)),
   status: v.optional(v.picklist(SUBMISSION_STATUSES)),
   kind: v.optional(v.picklist(SUBMISSION_KINDS)),
-  district: v.optional(filterText(120)),
-  village: v.optional(filterText(120)),
+  district: v.optional(storableText(120)),
+  village: v.optional(storableText(120)),
   overdue: v.optional(v.picklist(['1'])),
   mine: v.optional(v.picklist(['1'])),
   from: v.optional(filterDay),
   to: v.optional(filterDay),
   protocol: v.optional(v.pipe(v.string(), v.regex(/^\d{4}-\d{1,7}$/, 'Protocolo no formato 2026-000123.'))),
-  after: v.optional(filterText(200)),
+  after: v.optional(storableText(200)),
   limit: v.optional(v.pipe(v.string(), v.regex(/^\d{1,3}$/))),
 });
 export type QueueFilter = v.InferOutput<typeof QueueFilterSchema>;
@@ -231,18 +226,18 @@ export type RequestDetail = v.InferOutput<typeof RequestDetailSchema>;
 
 /** A status change; `declined` ("não atendido") always states its reason in the note. */
 export const StatusChangeSchema = v.pipe(
-  v.strictObject({ status: v.picklist(SUBMISSION_STATUSES), note: v.optional(text(2000)) }),
+  v.strictObject({ status: v.picklist(SUBMISSION_STATUSES), note: v.optional(storableShortText(2000)) }),
   v.check((change) => change.status !== 'declined' || (change.note?.length ?? 0) > 0, 'Diga o motivo de "não atendido".'),
   v.check((change) => change.status !== 'waiting_citizen', 'Para esperar o cidadão, faça uma pergunta.'),
 );
-export const QuestionSchema = v.strictObject({ question: text(2000) });
-export const NoteSchema = v.strictObject({ text: text(4000) });
+export const QuestionSchema = v.strictObject({ question: storableShortText(2000) });
+export const NoteSchema = v.strictObject({ text: storableShortText(4000) });
 export const AssignSchema = v.strictObject({ accountId: v.nullable(UuidSchema) });
-export const TransferSchema = v.strictObject({ secretariatId, reason: text(1000) });
-export const ForwardSchema = v.strictObject({ secretariatId, note: v.optional(text(2000)) });
-export const InternalAnswerSchema = v.strictObject({ text: text(4000) });
-export const ExtensionSchema = v.strictObject({ justification: v.pipe(text(1000), v.minLength(20, 'Explique a prorrogação em pelo menos 20 caracteres.')) });
-export const TemplateSchema = v.strictObject({ serviceId: filterText(80), title: text(120), text: text(2000) });
+export const TransferSchema = v.strictObject({ secretariatId, reason: storableShortText(1000) });
+export const ForwardSchema = v.strictObject({ secretariatId, note: v.optional(storableShortText(2000)) });
+export const InternalAnswerSchema = v.strictObject({ text: storableShortText(4000) });
+export const ExtensionSchema = v.strictObject({ justification: v.pipe(storableShortText(1000), v.minLength(20, 'Explique a prorrogação em pelo menos 20 caracteres.')) });
+export const TemplateSchema = v.strictObject({ serviceId: storableText(80), title: storableShortText(120), text: storableShortText(2000) });
 
 const AuditEntrySchema = v.object({
   id: v.string(),

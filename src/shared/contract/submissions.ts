@@ -1,9 +1,8 @@
 /** What the phone sends: a submission with its answers and attachments, and the citizen's replies. */
 import * as v from 'valibot';
 import { isValidIsoDate } from '../documents.ts';
-import { UNSTORABLE_TEXT_MESSAGE, isStorableText } from '../text.ts';
 import { FIELD_ID_REGEX, MAX_FORM_VERSION, SUBMISSION_KINDS } from './forms.ts';
-import { MAX_ID, UuidSchema, boundedNumber, slug } from './primitives.ts';
+import { MAX_ID, UuidSchema, boundedNumber, slug, storableText } from './primitives.ts';
 
 export const SHA256_REGEX = /^[a-f0-9]{64}$/;
 /**
@@ -41,8 +40,6 @@ export type LocationAnswer = v.InferOutput<typeof LocationAnswerSchema>;
 
 export type AnswerValue = string | number | boolean | string[] | LocationAnswer;
 export type Answers = Record<string, AnswerValue>;
-
-const storableText = (max: number) => v.pipe(v.string(), v.maxLength(max), v.check(isStorableText, UNSTORABLE_TEXT_MESSAGE));
 
 /** Shape only; the values are checked against the form by validateAnswers. */
 const AnswerValueSchema = v.union([
