@@ -1,6 +1,6 @@
 /**
  * The integrity channel's back-office contract (`/api/gestao/integridade`, controladoria only): what the
- * server answers and what the back office sends. Apart from src/shared/integrity.ts so the citizen's app
+ * server answers and what the back office sends. Apart from contract/integrity.ts so the citizen's app
  * never carries these schemas.
  */
 import * as v from 'valibot';
