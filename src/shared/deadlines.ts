@@ -40,7 +40,7 @@
  *   current time rather than storing it, and show "aguardando você" rather than a countdown.
  */
 import { BAHIA_OFFSET_MS } from './dates.ts';
-import type { Deadline } from './schemas.ts';
+import type { Deadline } from './contract/charter.ts';
 
 /** Which days public offices are closed for a holiday (weekends are handled here, not by the calendar). */
 export type HolidayCalendar = { isHoliday(day: string /* YYYY-MM-DD */): boolean };
@@ -51,7 +51,7 @@ export interface DeadlinePause {
   to?: Date | string | undefined;
 }
 
-export interface DueDateInput {
+interface DueDateInput {
   receivedAt: Date | string;
   /** The service's deadline from the charter; only `max` and `unit` matter. */
   deadline: Deadline;
@@ -61,7 +61,7 @@ export interface DueDateInput {
   now?: Date | string;
 }
 
-export interface DueDate {
+interface DueDate {
   /** The last instant the request is on time, ISO 8601 in UTC. */
   dueAt: string;
   /** The due day in Bahia, YYYY-MM-DD. */
@@ -70,18 +70,12 @@ export interface DueDate {
   paused: boolean;
 }
 
-export type DeadlineFlag = 'overdue' | 'due_soon' | 'on_time' | 'met' | 'missed';
+/** Where a request stands against its due date (the back office adds "paused": RequestDeadlineFlag, contract/staff.ts). */
+type DueDateFlag = 'overdue' | 'due_soon' | 'on_time' | 'met' | 'missed';
 
-export const DEADLINE_FLAG_LABELS: Record<DeadlineFlag, string> = {
-  overdue: 'Prazo vencido',
-  due_soon: 'Vence em breve',
-  on_time: 'No prazo',
-  met: 'Concluído no prazo',
-  missed: 'Concluído fora do prazo',
-};
 
 /** A request is "due soon" from this many business days before its due day (the due day itself included). */
-export const DUE_SOON_BUSINESS_DAYS = 2;
+const DUE_SOON_BUSINESS_DAYS = 2;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const UNIT_MS = { minutes: 60 * 1000, hours: 60 * 60 * 1000 } as const;
@@ -281,7 +275,7 @@ export function dueDate(input: DueDateInput): DueDate {
   };
 }
 
-export interface DeadlineFlagInput {
+interface DeadlineFlagInput {
   dueAt: Date | string;
   now: Date | string;
   calendar: HolidayCalendar;
@@ -297,7 +291,7 @@ export interface DeadlineFlagInput {
  *   seen from Friday is 0;
  * - `on_time`: open with more time than that.
  */
-export function deadlineFlag({ dueAt, now, calendar, doneAt }: DeadlineFlagInput): DeadlineFlag {
+export function deadlineFlag({ dueAt, now, calendar, doneAt }: DeadlineFlagInput): DueDateFlag {
   const dueMs = toMs(dueAt, 'dueAt');
   if (doneAt !== undefined) return toMs(doneAt, 'doneAt') <= dueMs ? 'met' : 'missed';
   const nowMs = toMs(now, 'now');

@@ -4,7 +4,7 @@
  * byte offsets stay valid). The phone runs it before an integrity report leaves it; the server runs it
  * again on what arrives. Pure bytes in, bytes out: no DOM, no Node APIs.
  */
-import type { AttachmentType } from './schemas.ts';
+import type { AttachmentType } from './contract/submissions.ts';
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));

@@ -2,8 +2,10 @@
  * The one validation of answers against a form, run by the browser while the person types and by the
  * server before storing. Messages are pt-BR and meant to be shown next to the field.
  */
-import type { AnswerValue, Answers, Attachment, District, FormDefinition, FormField, LocationAnswer } from './schemas.ts';
-import { SHA256_REGEX } from './schemas.ts';
+import type { AnswerValue, Answers, Attachment, LocationAnswer } from './contract/submissions.ts';
+import type { District } from './contract/charter.ts';
+import type { FormDefinition, FormField } from './contract/forms.ts';
+import { SHA256_REGEX } from './contract/submissions.ts';
 import { isValidCep, isValidCpf, isValidEmail, isValidIsoDate, isValidPhone } from './documents.ts';
 
 export interface ValidationContext {

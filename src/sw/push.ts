@@ -3,7 +3,8 @@
  * request's id; the worker refreshes that request's status into the outbox (so the list shows the news
  * even before the app opens), updates the app badge and shows a notice that opens the request.
  */
-import { PushMessageSchema, parseAnswer } from '../shared/schemas.ts';
+import { PushMessageSchema } from '../shared/contract/push.ts';
+import { parseAnswer } from '../shared/contract/parse.ts';
 import { getOutboxDb } from '../sync/outbox/db.ts';
 import { countNews } from '../sync/outbox/queries.ts';
 import { refreshStatuses } from '../sync/status/status-reader.ts';

@@ -6,7 +6,7 @@
  * with the body, busy answers as retries) and reads statuses through this client.
  */
 import type * as v from 'valibot';
-import { parseAnswer } from '../shared/schemas.ts';
+import { parseAnswer } from '../shared/contract/parse.ts';
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 

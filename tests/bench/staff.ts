@@ -24,7 +24,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { bahiaDay } from '../../src/shared/dates.ts';
-import type { StaffRole } from '../../src/shared/staff.ts';
+import type { StaffRole } from '../../src/shared/contract/staff.ts';
 import { createAccount } from '../../src/server/storage/accounts.ts';
 import { canSee } from '../../src/server/domain/permissions.ts';
 import { installCharter } from '../../src/server/storage/charter-store.ts';

@@ -9,7 +9,7 @@ import { openOutboxDb } from '../../src/sync/outbox/db.ts';
 import { enqueueSubmission } from '../../src/sync/outbox/enqueue.ts';
 import { drainOutbox } from '../../src/sync/drain/loop.ts';
 import { sha256Hex } from '../../src/sync/outbox/file-address.ts';
-import type { Answers } from '../../src/shared/schemas.ts';
+import type { Answers } from '../../src/shared/contract/submissions.ts';
 import { potholeRequest, startServer } from '../support/server.ts';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -17,7 +17,9 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'vite';
 import type { Browser, CDPSession, Page } from 'playwright-core';
-import { CharterSchema, parseContract, type Charter, type FormDefinition, type FormField } from '../../src/shared/schemas.ts';
+import { CharterSchema, type Charter } from '../../src/shared/contract/charter.ts';
+import { parseContract } from '../../src/shared/contract/parse.ts';
+import { type FormDefinition, type FormField } from '../../src/shared/contract/forms.ts';
 import { launchBrowser } from '../support/browser.ts';
 import { startServer } from '../support/server.ts';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { Charter } from '../../src/shared/schemas.ts';
+import type { Charter } from '../../src/shared/contract/charter.ts';
 import { IN_PAGE, waitForServiceWorkerControl, SETTLED, newPhoneContext } from '../support/browser.ts';
 import { appTestCharter } from '../support/app-charter.ts';
 import type { TestServer } from '../support/server.ts';

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { Charter } from '../../src/shared/schemas.ts';
+import type { Charter } from '../../src/shared/contract/charter.ts';
 import { SETTLED, SLOW_3G, slowDownCpu, startSlow3gLine, newPhoneContext } from '../support/browser.ts';
 import { appTestCharter, assertBuilt, DIST_DIR } from '../support/app-charter.ts';
 import type { PacingProxy, ProxiedRequest } from '../support/pacing-proxy.ts';

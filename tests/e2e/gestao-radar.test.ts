@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { THRESHOLD_LABELS } from '../../src/shared/radar.ts';
+import { THRESHOLD_LABELS } from '../../src/shared/contract/radar.ts';
 import { appTestCharter } from '../support/app-charter.ts';
 import { postJson, type TestServer } from '../support/server.ts';
 import { makeStaff, newStaffContext, signInThroughPages, type StaffUser, expectAccessible } from '../support/gestao-pages.ts';

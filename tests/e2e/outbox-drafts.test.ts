@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SETTLED } from '../support/browser.ts';
 import type { BrowserContext, Page } from 'playwright-core';
-import { OutboxExportSchema, parseContract } from '../../src/shared/schemas.ts';
+import { OutboxExportSchema } from '../../src/shared/contract/outbox-export.ts';
+import { parseContract } from '../../src/shared/contract/parse.ts';
 import { fillAndSubmit, gradientPng, serviceWithForm, storedSubmissions } from '../support/outbox.ts';
 import { closeApp, openApp, type AppUnderTest } from '../support/e2e-app.ts';
 

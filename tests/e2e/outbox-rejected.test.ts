@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SETTLED, axeViolations } from '../support/browser.ts';
 import type { BrowserContext, Page } from 'playwright-core';
-import type { Charter } from '../../src/shared/schemas.ts';
+import type { Charter } from '../../src/shared/contract/charter.ts';
 import { installCharter } from '../../src/server/storage/charter-store.ts';
 import { appTestCharter } from '../support/app-charter.ts';
 import { fillForm, serviceWithForm, storedSubmissions, submitForm, waitFor } from '../support/outbox.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import type { Charter } from '../../src/shared/schemas.ts';
+import type { Charter } from '../../src/shared/contract/charter.ts';
 import { appTestCharter } from '../support/app-charter.ts';
 import type { TestServer } from '../support/server.ts';
 import { startApp, type AppUnderTest } from '../support/e2e-app.ts';

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { Charter, Service } from '../../src/shared/schemas.ts';
+import type { Charter, Service } from '../../src/shared/contract/charter.ts';
 import { SETTLED } from '../support/browser.ts';
 import { appTestCharter } from '../support/app-charter.ts';
 import type { TestServer } from '../support/server.ts';

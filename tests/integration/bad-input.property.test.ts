@@ -10,7 +10,9 @@
 import fc from 'fast-check';
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_BATCH, type AttachmentType, type Charter } from '../../src/shared/schemas.ts';
+import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, type AttachmentType } from '../../src/shared/contract/submissions.ts';
+import { MAX_BATCH } from '../../src/shared/contract/sync.ts';
+import { type Charter } from '../../src/shared/contract/charter.ts';
 import { MESSAGES } from '../../src/server/http/api-errors.ts';
 import type { Storage } from '../../src/server/storage/types.ts';
 import { BACKENDS, fileAddress, fixtureCharter, startServer, TEST_SALT, type TestServer } from '../support/server.ts';

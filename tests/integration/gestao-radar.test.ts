@@ -6,8 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_THRESHOLDS, type RadarAnswer, type RadarSignal, type YearlyReport } from '../../src/shared/radar.ts';
-import type { StaffRole } from '../../src/shared/staff.ts';
+import { DEFAULT_THRESHOLDS, type RadarAnswer, type RadarSignal, type YearlyReport } from '../../src/shared/contract/radar.ts';
+import type { StaffRole } from '../../src/shared/contract/staff.ts';
 import { computeRadar } from '../../src/server/domain/radar.ts';
 import { appTestCharter } from '../support/app-charter.ts';
 import { countingStorage } from '../support/counting-storage.ts';

@@ -4,8 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IntegrityContentSchema } from '../../src/shared/integrity-content.ts';
-import { parseContract } from '../../src/shared/schemas.ts';
+import { IntegrityContentSchema } from '../../src/shared/contract/integrity-content.ts';
+import { parseContract } from '../../src/shared/contract/parse.ts';
 import { startServer, type TestServer } from '../support/server.ts';
 import { signInNewAccount } from '../support/staff.ts';
 

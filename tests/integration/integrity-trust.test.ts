@@ -19,7 +19,7 @@ import { IntegrityMixer, mixHeld } from '../../src/server/domain/integrity/mixer
 import { acceptReport, findByReceipt, followUp } from '../../src/server/domain/integrity/reports.ts';
 import { computeRadar } from '../../src/server/domain/radar.ts';
 import { yearlyReport } from '../../src/server/domain/yearly-report.ts';
-import { DEFAULT_THRESHOLDS } from '../../src/shared/radar.ts';
+import { DEFAULT_THRESHOLDS } from '../../src/shared/contract/radar.ts';
 import { appTestCharter } from '../support/app-charter.ts';
 import { BACKENDS, postJson, startServer, type TestServer } from '../support/server.ts';
 import { StaffClient, addAccount } from '../support/staff.ts';

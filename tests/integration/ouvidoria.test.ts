@@ -4,7 +4,7 @@
  * the 30 days extendable once by 30 with a justification the citizen reads; 5 days or less are flagged.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StaffRole } from '../../src/shared/staff.ts';
+import type { StaffRole } from '../../src/shared/contract/staff.ts';
 import { appTestCharter } from '../support/app-charter.ts';
 import { BACKENDS, postJson, startServer, type TestServer } from '../support/server.ts';
 import { signInNewAccount } from '../support/staff.ts';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, fileAddress, readJson, startServer, TEST_SALT, type TestServer } from '../support/server.ts';
-import { MAX_ATTACHMENT_BYTES } from '../../src/shared/schemas.ts';
+import { MAX_ATTACHMENT_BYTES } from '../../src/shared/contract/submissions.ts';
 import { readAttachment } from '../../src/server/storage/attachment-store.ts';
 
 const sha256 = (bytes: Buffer) => fileAddress(bytes);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, dropSchema, evaluation, FIXTURE_CHARTER_FILE, potholeRequest, VALID_CPF, type Backend } from '../support/server.ts';
-import { OUTBOX_EXPORT_FORMAT } from '../../src/shared/schemas.ts';
+import { OUTBOX_EXPORT_FORMAT } from '../../src/shared/contract/outbox-export.ts';
 import { openStorage } from '../../src/server/storage/open.ts';
 import { getSubmissionStatus } from '../../src/server/storage/submission-store.ts';
 import type { Storage } from '../../src/server/storage/types.ts';

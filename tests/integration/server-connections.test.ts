@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_ATTACHMENT_BYTES } from '../../src/shared/schemas.ts';
+import { MAX_ATTACHMENT_BYTES } from '../../src/shared/contract/submissions.ts';
 import { fileAddress, potholeRequest, readJson, startServer, TEST_SALT, type TestServer } from '../support/server.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -6,7 +6,7 @@ import { acceptSubmission } from '../../src/server/domain/accept-submission.ts';
 import { CharterCache } from '../../src/server/domain/current-charter.ts';
 import { FormVersionConflictError, installCharter } from '../../src/server/storage/charter-store.ts';
 import { setSubmissionStatus } from '../../src/server/storage/submission-store.ts';
-import type { Charter } from '../../src/shared/schemas.ts';
+import type { Charter } from '../../src/shared/contract/charter.ts';
 
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('pretend image data of a pothole')]);
 const sha256 = (bytes: Buffer) => fileAddress(bytes);

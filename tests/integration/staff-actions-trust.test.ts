@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installCharter } from '../../src/server/storage/charter-store.ts';
 import type { Storage } from '../../src/server/storage/types.ts';
-import type { Charter } from '../../src/shared/schemas.ts';
+import type { Charter } from '../../src/shared/contract/charter.ts';
 import { appTestCharter } from '../support/app-charter.ts';
 import { BACKENDS, VALID_CPF, openTestStorage, postJson, startServer, type TestServer } from '../support/server.ts';
 import { StaffClient, addAccount } from '../support/staff.ts';

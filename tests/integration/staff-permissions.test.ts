@@ -12,8 +12,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canSee, MATRIX, type Actor } from '../../src/server/domain/permissions.ts';
 import type { StaffRouteInfo } from '../../src/server/audiences/staff/plugin.ts';
-import { SUBMISSION_KINDS } from '../../src/shared/schemas.ts';
-import type { Permission, StaffRole } from '../../src/shared/staff.ts';
+import { SUBMISSION_KINDS } from '../../src/shared/contract/forms.ts';
+import type { Permission, StaffRole } from '../../src/shared/contract/staff.ts';
 import { BACKENDS, startServer, type TestServer } from '../support/server.ts';
 import { addAccount, fileWithPhoto, StaffClient, staffCharter, type Answer, type Filed, type Method, type TestAccount } from '../support/staff.ts';
 

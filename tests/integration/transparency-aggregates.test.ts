@@ -24,10 +24,10 @@ import type { Storage } from '../../src/server/storage/types.ts';
 import { computeSnapshot, measure } from '../../src/server/domain/transparency/snapshot.ts';
 import { openDataRows } from '../../src/server/domain/transparency/open-data.ts';
 import type { RawEntry, RawPeriod, RawSnapshot } from '../../src/server/domain/transparency/raw-snapshot.ts';
-import type { SubmissionStatus } from '../../src/shared/schemas.ts';
+import type { SubmissionStatus } from '../../src/shared/contract/status.ts';
 import {
   DATA_DICTIONARY, LESS_THAN_FIVE, promiseKeptText, type Metrics, type OpenDataRow, type PanelEntry, type PanelServices, type PanelSnapshot, type PanelSummary,
-} from '../../src/shared/transparency.ts';
+} from '../../src/shared/contract/transparency.ts';
 import { appTestCharter } from '../support/app-charter.ts';
 import { BACKENDS, openTestStorage, startServer, type TestServer, type TestStorage } from '../support/server.ts';
 

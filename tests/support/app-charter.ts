@@ -1,6 +1,7 @@
 /** The charter the PWA tests run against: the sample charter (it holds segunda-via-iptu, cartao-sus, ...). */
 import { existsSync, readFileSync } from 'node:fs';
-import { CharterSchema, parseContract, type Charter } from '../../src/shared/schemas.ts';
+import { CharterSchema, type Charter } from '../../src/shared/contract/charter.ts';
+import { parseContract } from '../../src/shared/contract/parse.ts';
 
 export const SAMPLE_CHARTER_FILE = new URL('../../data/sample-charter.json', import.meta.url);
 

@@ -3,7 +3,7 @@
  * over a fresh database with the sample charter, and one headless Chromium; closed together.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { Charter } from '../../src/shared/schemas.ts';
+import type { Charter } from '../../src/shared/contract/charter.ts';
 import { launchBrowser, newPhoneContext } from './browser.ts';
 import { appTestCharter, assertBuilt, DIST_DIR } from './app-charter.ts';
 import { startServer, type StartServerOptions, type TestServer } from './server.ts';

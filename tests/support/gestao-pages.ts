@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playw
 import { expect } from 'vitest';
 import { unusedTotpCode } from './staff.ts';
 import { axeViolations, horizontalOverflow, newPhoneContext } from './browser.ts';
-import type { StaffRole } from '../../src/shared/staff.ts';
+import type { StaffRole } from '../../src/shared/contract/staff.ts';
 import { createAccount, createResetToken, setPassword, setTotpSecret } from '../../src/server/storage/accounts.ts';
 import type { Storage } from '../../src/server/storage/types.ts';
 

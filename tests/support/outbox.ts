@@ -5,7 +5,8 @@
 import { deflateSync, crc32 } from 'node:zlib';
 import { expect } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { Charter, FormDefinition, FormField } from '../../src/shared/schemas.ts';
+import type { Charter } from '../../src/shared/contract/charter.ts';
+import type { FormDefinition, FormField } from '../../src/shared/contract/forms.ts';
 import { bahiaDay } from '../../src/shared/dates.ts';
 import { VALID_CPF } from './server.ts';
 import type { AppUnderTest } from './e2e-app.ts';

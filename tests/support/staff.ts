@@ -8,8 +8,9 @@ import { request as httpRequest } from 'node:http';
 import * as OTPAuth from 'otpauth';
 import { createAccount, type AccountRow } from '../../src/server/storage/accounts.ts';
 import type { Storage } from '../../src/server/storage/types.ts';
-import type { Charter, SubmissionKind } from '../../src/shared/schemas.ts';
-import type { StaffRole } from '../../src/shared/staff.ts';
+import type { Charter } from '../../src/shared/contract/charter.ts';
+import type { SubmissionKind } from '../../src/shared/contract/forms.ts';
+import type { StaffRole } from '../../src/shared/contract/staff.ts';
 import { fixtureCharter, postJson, uploadFile } from './server.ts';
 
 export const STAFF_PASSWORD = 'uma senha de teste bem longa';

@@ -5,7 +5,9 @@
  */
 import fc from 'fast-check';
 import { bahiaDay } from '../../src/shared/dates.ts';
-import type { AnswerValue, Attachment, AttachmentType, Charter, District, FormDefinition, FormField, LocationAnswer } from '../../src/shared/schemas.ts';
+import type { AnswerValue, Attachment, AttachmentType, LocationAnswer } from '../../src/shared/contract/submissions.ts';
+import type { Charter, District } from '../../src/shared/contract/charter.ts';
+import type { FormDefinition, FormField } from '../../src/shared/contract/forms.ts';
 
 /** A file the server already holds. */
 export interface UploadedFile {

@@ -5,7 +5,10 @@
  * the server forgets after acknowledging it.
  */
 import Dexie from 'dexie';
-import type { ApiError, Receipt, Submission, SubmissionStatusResponse, SyncItemResult } from '../../src/shared/schemas.ts';
+import type { ApiError } from '../../src/shared/contract/errors.ts';
+import type { ProtocolReceipt, SubmissionStatusResponse } from '../../src/shared/contract/status.ts';
+import type { Submission } from '../../src/shared/contract/submissions.ts';
+import type { SyncItemResult } from '../../src/shared/contract/sync.ts';
 import { attachmentAddress } from '../../src/sync/outbox/file-address.ts';
 
 export interface FakeEndpointOptions {
@@ -14,7 +17,7 @@ export interface FakeEndpointOptions {
 }
 
 export function createFakeEndpoint(options: FakeEndpointOptions = {}) {
-  const stored = new Map<string, { body: string; receipt: Receipt }>();
+  const stored = new Map<string, { body: string; receipt: ProtocolReceipt }>();
   const files = new Map<string, Uint8Array>();
   const calls: { method: string; path: string; at: number; ids?: string[] }[] = [];
   const state = {
@@ -66,7 +69,7 @@ export function createFakeEndpoint(options: FakeEndpointOptions = {}) {
         continue;
       }
       sequence++;
-      const receipt: Receipt = { id: submission.id, protocol: `2026-${String(sequence).padStart(6, '0')}`, status: 'received', receivedAt: new Date(0).toISOString() };
+      const receipt: ProtocolReceipt = { id: submission.id, protocol: `2026-${String(sequence).padStart(6, '0')}`, status: 'received', receivedAt: new Date(0).toISOString() };
       stored.set(submission.id, { body: serialized, receipt });
       results.push({ id: submission.id, outcome: 'accepted', receipt });
     }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Charter } from '../../src/shared/schemas.ts';
+import type { Charter } from '../../src/shared/contract/charter.ts';
 import { CharterDatabase } from '../../src/apps/citizen/charter/charter-db.ts';
 import { CHARTER_URL, loadStoredCharter, refreshCharter, type FetchLike } from '../../src/apps/citizen/charter/charter-cache.ts';
 

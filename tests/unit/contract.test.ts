@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { FormDefinitionSchema, SubmissionSchema, SyncRequestSchema, ServiceSchema, parseContract } from '../../src/shared/schemas.ts';
+import { FormDefinitionSchema } from '../../src/shared/contract/forms.ts';
+import { SubmissionSchema } from '../../src/shared/contract/submissions.ts';
+import { SyncRequestSchema } from '../../src/shared/contract/sync.ts';
+import { ServiceSchema } from '../../src/shared/contract/charter.ts';
+import { parseContract } from '../../src/shared/contract/parse.ts';
 import { normalizeText, tokenize } from '../../src/shared/text.ts';
 import { bahiaDay } from '../../src/shared/dates.ts';
 

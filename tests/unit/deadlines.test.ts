@@ -3,7 +3,7 @@ import {
   addBusinessDays, businessDaysBetween, deadlineFlag, dueDate, formatDueDay, isBusinessDay,
   type DeadlinePause, type HolidayCalendar,
 } from '../../src/shared/deadlines.ts';
-import type { Deadline } from '../../src/shared/schemas.ts';
+import type { Deadline } from '../../src/shared/contract/charter.ts';
 
 /*
  * Every expected answer below was worked out by hand on a printed calendar; the comments show the

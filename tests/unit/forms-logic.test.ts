@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FormDefinition } from '../../src/shared/schemas.ts';
+import type { FormDefinition } from '../../src/shared/contract/forms.ts';
 import { applyMask, caretAfterMask } from '../../src/apps/citizen/forms/masks.ts';
 import { answerToBrDate, brDateToAnswer, maskBrDate, parseNumberInput } from '../../src/apps/citizen/forms/answer-parsing.ts';
 import { attemptsFor, pickEncodingToKeep, fitWithin, PHOTO_TARGET_BYTES } from '../../src/apps/citizen/forms/photo-size.ts';

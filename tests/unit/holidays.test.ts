@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { dueDate } from '../../src/shared/deadlines.ts';
-import { CharterSchema, MunicipalHolidaySchema, parseContract, type Charter } from '../../src/shared/schemas.ts';
+import { CharterSchema, MunicipalHolidaySchema, type Charter } from '../../src/shared/contract/charter.ts';
+import { parseContract } from '../../src/shared/contract/parse.ts';
 import { createHolidayCalendar, holidayCalendarFor } from '../../src/server/domain/holidays.ts';
 
 const parsed = parseContract(CharterSchema, JSON.parse(readFileSync(new URL('../../data/sample-charter.json', import.meta.url), 'utf8')) as unknown);

@@ -6,8 +6,8 @@
  */
 import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
-import type { IntegrityReport, ReporterMessage } from '../../src/shared/integrity.ts';
-import type { Answers } from '../../src/shared/schemas.ts';
+import type { IntegrityReport, ReporterMessage } from '../../src/shared/contract/integrity.ts';
+import type { Answers } from '../../src/shared/contract/submissions.ts';
 import { drainOutbox } from '../../src/sync/drain/loop.ts';
 import { buildOutboxExport } from '../../src/sync/outbox/export.ts';
 import { fileAddress } from '../../src/sync/outbox/file-address.ts';

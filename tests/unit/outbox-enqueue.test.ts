@@ -1,5 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import { OutboxExportSchema, parseContract, SubmissionSchema } from '../../src/shared/schemas.ts';
+import { OutboxExportSchema } from '../../src/shared/contract/outbox-export.ts';
+import { parseContract } from '../../src/shared/contract/parse.ts';
+import { SubmissionSchema } from '../../src/shared/contract/submissions.ts';
 import { enqueueSubmission, MissingFileError } from '../../src/sync/outbox/enqueue.ts';
 import { StorageFullError } from '../../src/sync/outbox/storage-errors.ts';
 import { buildOutboxExport } from '../../src/sync/outbox/export.ts';

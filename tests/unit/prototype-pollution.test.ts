@@ -6,7 +6,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CharterSchema, OutboxExportSchema, SubmissionSchema, SyncRequestSchema, parseContract } from '../../src/shared/schemas.ts';
+import { CharterSchema } from '../../src/shared/contract/charter.ts';
+import { OutboxExportSchema } from '../../src/shared/contract/outbox-export.ts';
+import { SubmissionSchema } from '../../src/shared/contract/submissions.ts';
+import { SyncRequestSchema } from '../../src/shared/contract/sync.ts';
+import { parseContract } from '../../src/shared/contract/parse.ts';
 
 const RESERVED_KEYS = ['__proto__', 'constructor', 'prototype'] as const;
 const POISONS = ['{"polluted":"sim"}', '{"prototype":{"polluted":"sim"}}', '"texto"'] as const;

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CharterSchema, FIELD_TYPES, parseContract, type Charter, type FormDefinition } from '../../src/shared/schemas.ts';
+import { CharterSchema, type Charter } from '../../src/shared/contract/charter.ts';
+import { FIELD_TYPES, type FormDefinition } from '../../src/shared/contract/forms.ts';
+import { parseContract } from '../../src/shared/contract/parse.ts';
 import { normalizeText } from '../../src/shared/text.ts';
 
 // The sample charter the server serves by default; the app and its tests rely on the facts checked here.

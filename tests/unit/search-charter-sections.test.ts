@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CharterSchema, parseContract } from '../../src/shared/schemas.ts';
+import { CharterSchema } from '../../src/shared/contract/charter.ts';
+import { parseContract } from '../../src/shared/contract/parse.ts';
 
 // The charter's optional sections for search (docs/API.md): checked like the rest of the contract.
 const sample = JSON.parse(readFileSync(new URL('../../data/sample-charter.json', import.meta.url), 'utf8')) as Record<string, unknown>;

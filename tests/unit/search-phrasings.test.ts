@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CharterSchema, parseContract, type Charter } from '../../src/shared/schemas.ts';
+import { CharterSchema, type Charter } from '../../src/shared/contract/charter.ts';
+import { parseContract } from '../../src/shared/contract/parse.ts';
 import { buildSearchIndex, searchCharter, type SearchHit } from '../../src/apps/citizen/search/search-index.ts';
 
 /**

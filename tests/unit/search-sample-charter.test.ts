@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { Charter } from '../../src/shared/schemas.ts';
+import type { Charter } from '../../src/shared/contract/charter.ts';
 import { buildSearchIndex, searchCharter } from '../../src/apps/citizen/search/search-index.ts';
 
 // The municipality's sample charter (data/sample-charter.json): the ranking people will actually see.

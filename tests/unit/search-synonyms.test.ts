@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Charter, ExternalService, Service } from '../../src/shared/schemas.ts';
+import type { Charter, ExternalService, Service } from '../../src/shared/contract/charter.ts';
 import { buildSearchIndex, meaningfulTokens, searchCharter } from '../../src/apps/citizen/search/search-index.ts';
 import { BUILT_IN_SYNONYMS, findSynonyms, synonymTable } from '../../src/apps/citizen/search/synonyms.ts';
 

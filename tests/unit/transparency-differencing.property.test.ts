@@ -24,7 +24,7 @@ import { monthsBack, periodsAt } from '../../src/server/domain/transparency/snap
 import { openDataRows, toCsv } from '../../src/server/domain/transparency/open-data.ts';
 import { publish } from '../../src/server/domain/transparency/publish.ts';
 import type { RawEntry, RawPeriod, RawSnapshot } from '../../src/server/domain/transparency/raw-snapshot.ts';
-import { promiseKeptText, summaryOf, type PanelSnapshot } from '../../src/shared/transparency.ts';
+import { promiseKeptText, summaryOf, type PanelSnapshot } from '../../src/shared/contract/transparency.ts';
 
 const SEED = Number(process.env.PROPERTY_SEED) || 13_460_15;
 const RUNS = Number(process.env.PROPERTY_RUNS) || 200;

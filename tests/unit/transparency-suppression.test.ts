@@ -3,7 +3,7 @@
  * figures, reveals a count between 1 and 4.
  */
 import { describe, expect, it } from 'vitest';
-import { LESS_THAN_FIVE, promiseKeptText } from '../../src/shared/transparency.ts';
+import { LESS_THAN_FIVE, promiseKeptText } from '../../src/shared/contract/transparency.ts';
 import { monthsBack, periodsAt } from '../../src/server/domain/transparency/snapshot.ts';
 import { protectGroup } from '../../src/server/domain/transparency/disclosure.ts';
 import { publish } from '../../src/server/domain/transparency/publish.ts';

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { FormDefinitionSchema, parseContract, type Answers, type District, type FormDefinition } from '../../src/shared/schemas.ts';
+import { FormDefinitionSchema, type FormDefinition } from '../../src/shared/contract/forms.ts';
+import { parseContract } from '../../src/shared/contract/parse.ts';
+import { type Answers } from '../../src/shared/contract/submissions.ts';
+import { type District } from '../../src/shared/contract/charter.ts';
 import { isFieldVisible, validateAnswers, validateAttachmentRefs, visibleAnswers } from '../../src/shared/validate-answers.ts';
 
 const HASH_A = 'a'.repeat(64);

@@ -4,7 +4,8 @@
  * contract (src/shared/staff.ts) — never cast. A failure becomes an ApiFailure with words for a person.
  */
 import type * as v from 'valibot';
-import { ApiErrorSchema, parseAnswer, type ApiError } from '../../shared/schemas.ts';
+import { ApiErrorSchema, type ApiError } from '../../shared/contract/errors.ts';
+import { parseAnswer } from '../../shared/contract/parse.ts';
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 

@@ -4,7 +4,7 @@
  * CharterDirectorySchema (only the parts the back office uses).
  */
 import { useEffect, useState } from 'preact/hooks';
-import { CharterDirectorySchema, type CharterDirectory } from '../../shared/staff.ts';
+import { CharterDirectorySchema, type CharterDirectory } from '../../shared/contract/staff.ts';
 import { api } from './api.ts';
 
 let loading: Promise<CharterDirectory> | undefined;

@@ -3,7 +3,7 @@
  * layout imports this file, so pages never import the router. The server checks every request anyway:
  * this only keeps a person from landing on a page whose every request would be refused.
  */
-import type { Permission } from '../../shared/staff.ts';
+import type { Permission } from '../../shared/contract/staff.ts';
 import { matchRoute as matchIn, type PageModule, type RouteDefinition, type RouteMatch } from '../common/navigation.tsx';
 
 /** public: no session needed · signed_in: any full session · a Permission: a session whose roles grant it. */

@@ -4,7 +4,7 @@
  * pages show what the role may do.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { SessionResponseSchema, type Permission, type SessionResponse, type StaffAccount } from '../../shared/staff.ts';
+import { SessionResponseSchema, type Permission, type SessionResponse, type StaffAccount } from '../../shared/contract/staff.ts';
 import { ApiFailure, api, apiNoContent, setCsrfToken } from './api.ts';
 
 export type SessionState =

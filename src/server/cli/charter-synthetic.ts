@@ -7,7 +7,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { CharterSchema, parseContract, type Charter, type Service } from '../../shared/schemas.ts';
+import { CharterSchema, type Charter, type Service } from '../../shared/contract/charter.ts';
+import { parseContract } from '../../shared/contract/parse.ts';
 import { readCharterFile } from '../domain/charter-file.ts';
 import { seededRandom } from '../../shared/seeded-random.ts';
 

@@ -4,7 +4,8 @@
  * twice is harmless. Prints one line per submission: id, outcome, protocol or error code (never answers).
  */
 import { readFileSync } from 'node:fs';
-import { OutboxExportSchema, parseContract } from '../../shared/schemas.ts';
+import { OutboxExportSchema } from '../../shared/contract/outbox-export.ts';
+import { parseContract } from '../../shared/contract/parse.ts';
 import { acceptSubmission } from '../domain/accept-submission.ts';
 import { CharterCache } from '../domain/current-charter.ts';
 import { deadlinesFor } from '../domain/due-dates.ts';

@@ -4,8 +4,8 @@
  * rest of the accounts are made from the back office's admin page.
  */
 import { parseArgs } from 'node:util';
-import { NewAccountSchema } from '../../shared/staff.ts';
-import { parseContract } from '../../shared/schemas.ts';
+import { NewAccountSchema } from '../../shared/contract/staff.ts';
+import { parseContract } from '../../shared/contract/parse.ts';
 import { createAccount, createResetToken, findAccountByEmail } from '../storage/accounts.ts';
 import { audit } from '../domain/audit.ts';
 import { openCliStorage } from './open-cli-storage.ts';

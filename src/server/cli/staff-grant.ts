@@ -6,8 +6,8 @@
  */
 import { parseArgs } from 'node:util';
 import * as v from 'valibot';
-import { parseContract } from '../../shared/schemas.ts';
-import { NewAccountSchema } from '../../shared/staff.ts';
+import { parseContract } from '../../shared/contract/parse.ts';
+import { NewAccountSchema } from '../../shared/contract/staff.ts';
 import { grantFromCommandLine } from '../domain/grants.ts';
 import { openCliStorage } from './open-cli-storage.ts';
 

@@ -1,5 +1,5 @@
 /** `npm run submission:status -- ID STATUS ["note"]`: staff move a submission along its history. */
-import { SUBMISSION_STATUSES, type SubmissionStatus } from '../../shared/schemas.ts';
+import { SUBMISSION_STATUSES, type SubmissionStatus } from '../../shared/contract/status.ts';
 import { readConfig } from '../config.ts';
 import { changeStatus } from '../domain/status-changes.ts';
 import { openCliStorage } from './open-cli-storage.ts';

@@ -4,9 +4,11 @@
  * (bad shape, a value the database cannot hold, an error nobody foresaw) keeps another from being stored.
  */
 import { bahiaDay } from '../../shared/dates.ts';
-import {
-  type ApiError, type Charter, type LocationAnswer, MAX_FIELD_ERRORS, MORE_ERRORS_KEY, type Receipt, type Service, SubmissionSchema, type Submission, capFieldErrors, parseContract,
-} from '../../shared/schemas.ts';
+import { type ApiError, MAX_FIELD_ERRORS, MORE_ERRORS_KEY, capFieldErrors } from '../../shared/contract/errors.ts';
+import { type Charter, type Service } from '../../shared/contract/charter.ts';
+import { type LocationAnswer, SubmissionSchema, type Submission } from '../../shared/contract/submissions.ts';
+import { type ProtocolReceipt } from '../../shared/contract/status.ts';
+import { parseContract } from '../../shared/contract/parse.ts';
 import { validateAnswers, validateAttachmentRefs } from '../../shared/validate-answers.ts';
 import { NoCharterError, apiError } from '../http/api-errors.ts';
 import type { CharterCache, CurrentCharter } from './current-charter.ts';
@@ -17,7 +19,7 @@ import { findSubmissions, insertSubmissions, receiptOf, type NewSubmission, type
 import type { Storage } from '../storage/types.ts';
 
 export type AcceptResult =
-  | { outcome: 'accepted' | 'duplicate'; id: string; receipt: Receipt }
+  | { outcome: 'accepted' | 'duplicate'; id: string; receipt: ProtocolReceipt }
   | { outcome: 'rejected' | 'conflict' | 'missing_attachments' | 'retry_later'; id: string | null; error: ApiError };
 
 export interface AcceptDeps {

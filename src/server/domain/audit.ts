@@ -5,7 +5,7 @@
  * trigger takes the chain's head lock until the transaction ends, so write the entry as late in a
  * transaction as the action allows. `npm run audit:verify` checks the chain (src/server/storage/audit-chain.ts).
  */
-import type { AuditEntry } from '../../shared/staff.ts';
+import type { AuditEntry } from '../../shared/contract/staff.ts';
 import type { Queryable } from '../storage/types.ts';
 
 export interface AuditWho {

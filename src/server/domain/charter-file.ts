@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { CharterSchema, parseContract, type Charter } from '../../shared/schemas.ts';
+import { CharterSchema, type Charter } from '../../shared/contract/charter.ts';
+import { parseContract } from '../../shared/contract/parse.ts';
 
 export type CharterFileResult = { ok: true; charter: Charter } | { ok: false; fields: Record<string, string> };
 

@@ -1,6 +1,7 @@
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
-import type { Charter, FormDefinition, Service } from '../../shared/schemas.ts';
+import type { Charter, Service } from '../../shared/contract/charter.ts';
+import type { FormDefinition } from '../../shared/contract/forms.ts';
 import { currentCharterHead, findFormVersion, loadCharter } from '../storage/charter-store.ts';
 import type { Storage } from '../storage/types.ts';
 

@@ -4,11 +4,13 @@
  * paused while the request waits for the citizen. Stored on the submission (due_at) so that lists sort and
  * filter by it; recomputed whenever the clock pauses or resumes.
  */
-import type { Charter, Service, SubmissionKind, SubmissionStatus } from '../../shared/schemas.ts';
+import type { Charter, Service } from '../../shared/contract/charter.ts';
+import type { SubmissionKind } from '../../shared/contract/forms.ts';
+import type { SubmissionStatus } from '../../shared/contract/status.ts';
 
 const MANIFESTATION_WARNING_MS = 5 * 86_400_000;
 import { deadlineFlag, dueDate } from '../../shared/deadlines.ts';
-import type { DeadlineFlag } from '../../shared/staff.ts';
+import type { RequestDeadlineFlag } from '../../shared/contract/staff.ts';
 import type { CharterCache, CurrentCharter } from './current-charter.ts';
 import { holidayCalendarFor } from './holidays.ts';
 import { pausesOf } from '../storage/queue-store.ts';
@@ -26,7 +28,7 @@ export interface Deadlines {
    * A row's deadline flag, with the holidays of the charter the caller already read for its whole answer
    * (`current`): no query here, so a list or an export costs the same queries whatever its rows.
    */
-  flagOf(row: { status: SubmissionStatus; dueAt: Date | null; closedAt: Date | null; kind?: SubmissionKind }, now: Date, current: CurrentCharter | null): DeadlineFlag | null;
+  flagOf(row: { status: SubmissionStatus; dueAt: Date | null; closedAt: Date | null; kind?: SubmissionKind }, now: Date, current: CurrentCharter | null): RequestDeadlineFlag | null;
 }
 
 /** No charter installed yet: only overdue/on time are told, without holidays. */

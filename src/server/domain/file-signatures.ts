@@ -1,4 +1,4 @@
-import type { AttachmentType } from '../../shared/schemas.ts';
+import type { AttachmentType } from '../../shared/contract/submissions.ts';
 
 const startsWith = (bytes: Uint8Array, signature: readonly number[], offset = 0) =>
   bytes.length >= offset + signature.length && signature.every((byte, i) => bytes[offset + i] === byte);

@@ -6,7 +6,7 @@
  * events an admin has not seen since their previous sign-in.
  */
 import { randomUUID } from 'node:crypto';
-import { ROLES_NEEDING_APPROVAL, type StaffRole } from '../../shared/staff.ts';
+import { ROLES_NEEDING_APPROVAL, type StaffRole } from '../../shared/contract/staff.ts';
 import type { Queryable, Storage } from '../storage/types.ts';
 import { endSessionsOf, findAccountById } from '../storage/accounts.ts';
 import { audit, type AuditWho } from './audit.ts';

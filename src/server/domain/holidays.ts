@@ -22,7 +22,7 @@
  */
 import Holidays from 'date-holidays';
 import type { HolidayCalendar } from '../../shared/deadlines.ts';
-import type { Charter, MunicipalHoliday } from '../../shared/schemas.ts';
+import type { Charter, MunicipalHoliday } from '../../shared/contract/charter.ts';
 import { isRealDay } from '../../shared/dates.ts';
 
 export type HolidaySource = 'national' | 'state' | 'municipal';

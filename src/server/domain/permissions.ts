@@ -7,8 +7,8 @@
  * secretariat; controladoria reads everything (and the audit log); admin manages accounts and the charter
  * and sees no request's contents unless it also holds another role.
  */
-import type { Permission, StaffRole } from '../../shared/staff.ts';
-import type { SubmissionKind } from '../../shared/schemas.ts';
+import type { Permission, StaffRole } from '../../shared/contract/staff.ts';
+import type { SubmissionKind } from '../../shared/contract/forms.ts';
 
 export const MATRIX: Record<Permission, readonly StaffRole[]> = {
   'requests.read': ['atendente', 'gestor', 'controladoria', 'ouvidoria'],

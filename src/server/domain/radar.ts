@@ -10,9 +10,9 @@ import { csvCell } from './csv.ts';
 import { bahiaDay } from '../../shared/dates.ts';
 import {
   DEFAULT_THRESHOLDS, RadarThresholdsSchema, SIGNAL_TITLES, type RadarSignal, type RadarThresholds, type SignalKind,
-} from '../../shared/radar.ts';
-import type { Charter } from '../../shared/schemas.ts';
-import { parseContract } from '../../shared/schemas.ts';
+} from '../../shared/contract/radar.ts';
+import type { Charter } from '../../shared/contract/charter.ts';
+import { parseContract } from '../../shared/contract/parse.ts';
 import type { Queryable } from '../storage/types.ts';
 
 const DAY = 86_400_000;

@@ -2,7 +2,7 @@
  * The one way a submission's status moves (the CLI now, the back office later): the new status and its
  * public note go into the history the citizen reads, then every phone following it is told by push.
  */
-import type { SubmissionStatus } from '../../shared/schemas.ts';
+import type { SubmissionStatus } from '../../shared/contract/status.ts';
 import { notifyStatusChange, type PushOptions } from './push.ts';
 import { setSubmissionStatus } from '../storage/submission-store.ts';
 import type { Storage } from '../storage/types.ts';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { MAX_ATTACHMENT_BYTES, type ApiError, type AttachmentType } from '../../shared/schemas.ts';
+import { MAX_ATTACHMENT_BYTES, type AttachmentType } from '../../shared/contract/submissions.ts';
+import { type ApiError } from '../../shared/contract/errors.ts';
 import { apiError } from '../http/api-errors.ts';
 import { matchesDeclaredType } from './file-signatures.ts';
 

@@ -5,10 +5,10 @@
  * and deadline, the year's complaints ranking, and the Integrity Plan's progress.
  */
 import { bahiaDay } from '../../shared/dates.ts';
-import { PLAN_STATUS_LABELS, type PlanStatus, type ServedIntegrityContent } from '../../shared/integrity-content.ts';
-import type { YearlyReport } from '../../shared/radar.ts';
-import type { Charter } from '../../shared/schemas.ts';
-import { SMALL_COUNT } from '../../shared/transparency.ts';
+import { PLAN_STATUS_LABELS, type PlanStatus, type ServedIntegrityContent } from '../../shared/contract/integrity-content.ts';
+import type { YearlyReport } from '../../shared/contract/radar.ts';
+import type { Charter } from '../../shared/contract/charter.ts';
+import { SMALL_COUNT } from '../../shared/contract/transparency.ts';
 import { servedContent } from './integrity/content.ts';
 import type { Queryable } from '../storage/types.ts';
 import { sharePair } from './transparency/disclosure.ts';

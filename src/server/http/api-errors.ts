@@ -1,4 +1,4 @@
-import type { ApiError } from '../../shared/schemas.ts';
+import type { ApiError } from '../../shared/contract/errors.ts';
 
 /** An error that becomes a JSON response: a code for programs and a pt-BR message for people. */
 export class HttpError extends Error {

@@ -5,7 +5,7 @@
  */
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
-import type { StaffAccount, StaffRole } from '../../shared/staff.ts';
+import type { StaffAccount, StaffRole } from '../../shared/contract/staff.ts';
 import { sha256Hex } from '../domain/hashing.ts';
 import type { Queryable, Storage } from './types.ts';
 

@@ -1,4 +1,4 @@
-import type { AttachmentType } from '../../shared/schemas.ts';
+import type { AttachmentType } from '../../shared/contract/submissions.ts';
 import type { AttachmentRow } from './types.ts';
 import type { Queryable, Storage } from './types.ts';
 

@@ -1,4 +1,5 @@
-import type { Charter, FormDefinition } from '../../shared/schemas.ts';
+import type { Charter } from '../../shared/contract/charter.ts';
+import type { FormDefinition } from '../../shared/contract/forms.ts';
 import { canonicalJson, sha256Hex } from '../domain/hashing.ts';
 import type { Queryable, Storage } from './types.ts';
 

@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AttachmentType } from '../../shared/schemas.ts';
+import type { AttachmentType } from '../../shared/contract/submissions.ts';
 import type { AttachmentBytes, NewAttachmentRow, Queryable, Storage, UploadSink } from './types.ts';
 
 /** The disk is full: an answer (507), not a crash. */

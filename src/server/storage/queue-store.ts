@@ -3,8 +3,9 @@
  * a count, an export or a page of a request can reach no further than what the role may see. Order: open
  * before closed, then by due date (overdue first), then id — a keyset that pages without OFFSET.
  */
-import type { SubmissionKind, SubmissionStatus } from '../../shared/schemas.ts';
-import type { QueueFilter } from '../../shared/staff.ts';
+import type { SubmissionKind } from '../../shared/contract/forms.ts';
+import type { SubmissionStatus } from '../../shared/contract/status.ts';
+import type { QueueFilter } from '../../shared/contract/staff.ts';
 import type { Queryable } from './types.ts';
 import { can, visibleScopes, type Actor } from '../domain/permissions.ts';
 

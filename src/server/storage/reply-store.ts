@@ -1,5 +1,5 @@
 /** The citizen's replies to the city's questions (table citizen_replies), and the request each answers. */
-import type { SubmissionStatus } from '../../shared/schemas.ts';
+import type { SubmissionStatus } from '../../shared/contract/status.ts';
 import type { Queryable } from './types.ts';
 
 export interface NewReply {

@@ -1,8 +1,10 @@
 import { bahiaDay } from '../../shared/dates.ts';
-import type { Receipt, StatusEvent, Submission, SubmissionKind, SubmissionStatus, SubmissionStatusResponse } from '../../shared/schemas.ts';
+import type { ProtocolReceipt, StatusEvent, SubmissionStatus, SubmissionStatusResponse } from '../../shared/contract/status.ts';
+import type { Submission } from '../../shared/contract/submissions.ts';
+import type { SubmissionKind } from '../../shared/contract/forms.ts';
 import type { Queryable, Storage } from './types.ts';
 
-export interface StoredSubmission extends Receipt {
+export interface StoredSubmission extends ProtocolReceipt {
   bodyHash: string;
 }
 
@@ -19,7 +21,7 @@ function toStored(row: SubmissionRow): StoredSubmission {
   return { id: row.id, protocol: row.protocol, status: row.status, receivedAt: row.received_at.toISOString(), bodyHash: row.body_hash };
 }
 
-export function receiptOf(stored: StoredSubmission): Receipt {
+export function receiptOf(stored: StoredSubmission): ProtocolReceipt {
   return { id: stored.id, protocol: stored.protocol, status: stored.status, receivedAt: stored.receivedAt };
 }
 

@@ -1,5 +1,5 @@
 /** The tiny storage interface shared by the embedded PGlite and a PostgreSQL server: one SQL dialect. */
-import type { AttachmentType } from '../../shared/schemas.ts';
+import type { AttachmentType } from '../../shared/contract/submissions.ts';
 
 export type Row = Record<string, unknown>;
 

@@ -1,5 +1,6 @@
 /** Posting records in batches, and splitting a batch the server fails on until the one record to blame is found. */
-import { SyncResponseSchema, parseAnswer, type SyncItemResult } from '../../shared/schemas.ts';
+import { SyncResponseSchema, type SyncItemResult } from '../../shared/contract/sync.ts';
+import { parseAnswer } from '../../shared/contract/parse.ts';
 import type { OutboxRecord } from '../outbox/db.ts';
 import { toSubmission } from '../outbox/enqueue.ts';
 import { toReply } from '../outbox/reply.ts';

@@ -2,7 +2,7 @@
  * The drainer's confirmation: a sent record keeps its answers and photos until a status read at least
  * CONFIRM_AFTER_MS after the acknowledgement finds it still stored on the server.
  */
-import { MAX_STATUS_IDS } from '../../shared/schemas.ts';
+import { MAX_STATUS_IDS } from '../../shared/contract/status.ts';
 import { deleteUnreferencedBlobs } from '../outbox/blob-store.ts';
 import { readStatusChunk, withFoundStatus } from '../status/status-reader.ts';
 import { CONFIRM_RETRY_MS, type DrainReport, type SyncDeps } from './deps.ts';

@@ -1,6 +1,6 @@
 /** Sending the integrity channel's records: alone on the wire, after a random delay, never next to named traffic. */
-import { ReportAcceptedSchema } from '../../shared/integrity.ts';
-import { parseAnswer } from '../../shared/schemas.ts';
+import { ReportAcceptedSchema } from '../../shared/contract/integrity.ts';
+import { parseAnswer } from '../../shared/contract/parse.ts';
 import { DUE_STATES, isIntegrity, namedTrafficAt, type OutboxRecord } from '../outbox/db.ts';
 import { integrityDelay, integrityRequest, setMessageReceived, setReportReceived } from '../outbox/integrity.ts';
 import type { DrainState, SyncDeps } from './deps.ts';

@@ -16,7 +16,8 @@
  * - A record of the integrity channel (sync/outbox/integrity.ts, sent by drain/integrity-sending.ts) is never in a batch: it goes alone, by its own
  *   route, a random 3–30 s after it became due, and only in a drain that sent nothing else (sendIntegrity).
  */
-import { MAX_BATCH, MAX_REPLIES } from '../../shared/schemas.ts';
+import { MAX_BATCH } from '../../shared/contract/sync.ts';
+import { MAX_REPLIES } from '../../shared/contract/submissions.ts';
 import { DUE_STATES, isIntegrity, type OutboxRecord } from '../outbox/db.ts';
 import { rekeyLegacyPhotos } from '../outbox/rekey.ts';
 import { postBatch, postIsolating, setStuck } from './batches.ts';

@@ -1,5 +1,5 @@
 /** What the drainer writes on a record after the server's answer: sent, rejected, or waiting for a retry. */
-import type { Receipt } from '../../shared/schemas.ts';
+import type { ProtocolReceipt } from '../../shared/contract/status.ts';
 import type { OutboxRecord } from '../outbox/db.ts';
 import { backoffDelay } from './backoff.ts';
 import { CONFIRM_AFTER_MS, type SyncDeps } from './deps.ts';
@@ -18,7 +18,7 @@ export function answerFieldErrors(fields: Record<string, string> | undefined): R
  * Acknowledged: the record is sent, with its receipt. Its answers and photos stay until confirmSent finds it
  * on the server a little later (a server that lost a write after answering gets it again).
  */
-export async function setSent(deps: SyncDeps, id: string, receipt: Receipt): Promise<void> {
+export async function setSent(deps: SyncDeps, id: string, receipt: ProtocolReceipt): Promise<void> {
   const record = await deps.db.records.get(id);
   if (!record) return;
   const { lastError: _e, fieldErrors: _f, ...kept } = record;

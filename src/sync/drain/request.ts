@@ -1,5 +1,6 @@
 /** The drainer's one way to the server: a timeout that grows with the body, and the answers that mean "later". */
-import { ApiErrorSchema, parseAnswer, type ApiError } from '../../shared/schemas.ts';
+import { ApiErrorSchema, type ApiError } from '../../shared/contract/errors.ts';
+import { parseAnswer } from '../../shared/contract/parse.ts';
 import type { DrainReport, SyncDeps } from './deps.ts';
 
 /**

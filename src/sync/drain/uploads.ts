@@ -1,5 +1,5 @@
 /** Photos go up before the records that name them: HEAD to skip what the server holds, PUT for the rest. */
-import { ATTACHMENT_SALT_HEADER } from '../../shared/schemas.ts';
+import { ATTACHMENT_SALT_HEADER } from '../../shared/contract/submissions.ts';
 import type { OutboxRecord } from '../outbox/db.ts';
 import { deviceSalt } from '../outbox/file-address.ts';
 import type { DrainState, SyncDeps } from './deps.ts';

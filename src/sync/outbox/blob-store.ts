@@ -2,7 +2,7 @@
  * Photo Blobs are shared by drafts and records (the same photo address may appear in both); a Blob is
  * deleted only when no draft and no record that still holds its data names it any more.
  */
-import type { Attachment } from '../../shared/schemas.ts';
+import type { Attachment } from '../../shared/contract/submissions.ts';
 import { holdsData, type OutboxDb } from './db.ts';
 
 /** Must run inside a read-write transaction on records, drafts and blobs. */

@@ -6,8 +6,10 @@
  * because phones keep queued records for days across app updates (tests/unit/outbox-upgrade.test.ts).
  */
 import { Dexie, type DexieOptions, type EntityTable } from 'dexie';
-import type { FollowUp, IdentificationMode } from '../../shared/integrity.ts';
-import type { Answers, Attachment, AttachmentType, Receipt, StatusEvent, SubmissionKind } from '../../shared/schemas.ts';
+import type { FollowUp, IdentificationMode } from '../../shared/contract/integrity.ts';
+import type { Answers, Attachment, AttachmentType } from '../../shared/contract/submissions.ts';
+import type { ProtocolReceipt, StatusEvent } from '../../shared/contract/status.ts';
+import type { SubmissionKind } from '../../shared/contract/forms.ts';
 
 export const OUTBOX_DB_NAME = 'conecta-outbox';
 
@@ -77,7 +79,7 @@ export interface OutboxRecord {
   /** pt-BR, for the person. */
   lastError?: string;
   fieldErrors?: Record<string, string>;
-  receipt?: Receipt;
+  receipt?: ProtocolReceipt;
   /**
    * Epoch ms after which a status read confirms that the server still holds this sent record; until then its
    * answers and photos stay on the phone (a server that lost it after acknowledging gets it again).

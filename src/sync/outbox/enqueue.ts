@@ -2,7 +2,8 @@
  * Putting a submission in the outbox: the record, its photos and the end of its draft are one
  * transaction, so a full disk or a closed tab leaves either all of it or none of it.
  */
-import type { Answers, Attachment, AttachmentType, Submission, SubmissionKind } from '../../shared/schemas.ts';
+import type { Answers, Attachment, AttachmentType, Submission } from '../../shared/contract/submissions.ts';
+import type { SubmissionKind } from '../../shared/contract/forms.ts';
 import { type IntegrityPart, type OutboxDb, type OutboxRecord, type RecordSummary } from './db.ts';
 import { guardQuota } from './storage-errors.ts';
 import { deleteUnreferencedBlobs } from './blob-store.ts';

@@ -7,7 +7,8 @@
  * the queue of a secretariat), and a file carried by hand to a counter is the opposite of an anonymous
  * channel. It stays on the phone and goes by itself when there is signal; the page says so.
  */
-import { OUTBOX_EXPORT_FORMAT, type OutboxExport, type Submission } from '../../shared/schemas.ts';
+import { OUTBOX_EXPORT_FORMAT, type OutboxExport } from '../../shared/contract/outbox-export.ts';
+import { type Submission } from '../../shared/contract/submissions.ts';
 import { bytesToBase64 } from './base64.ts';
 import { isIntegrity, UNSENT_STATES, type BlobRow, type OutboxDb } from './db.ts';
 import { toSubmission } from './enqueue.ts';

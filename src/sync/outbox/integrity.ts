@@ -13,9 +13,14 @@
  */
 import { withoutMetadata } from '../../shared/file-metadata.ts';
 import {
-  IDENTITY_FIELDS, INTEGRITY_SERVICE_ID, type FollowUp, type IdentificationMode, type IntegrityReport, type ReporterMessage,
-} from '../../shared/integrity.ts';
-import type { Answers, Attachment } from '../../shared/schemas.ts';
+  IDENTITY_FIELDS,
+  type FollowUp,
+  type IdentificationMode,
+  type IntegrityReport,
+  type ReporterMessage,
+} from '../../shared/contract/integrity.ts';
+import { INTEGRITY_SERVICE_ID } from '../../shared/contract/integrity-service.ts';
+import type { Answers, Attachment } from '../../shared/contract/submissions.ts';
 import { deleteUnreferencedBlobs } from './blob-store.ts';
 import { bytesToBase64 } from './base64.ts';
 import { isIntegrity, UNSENT_STATES, type OutboxDb, type OutboxRecord } from './db.ts';

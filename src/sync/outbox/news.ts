@@ -3,7 +3,7 @@
  * person has not yet seen (opening the request marks it seen). Used by the list, the home page, the app
  * badge and the service worker alike.
  */
-import type { StatusEvent } from '../../shared/schemas.ts';
+import type { StatusEvent } from '../../shared/contract/status.ts';
 import type { OutboxDb, OutboxRecord } from './db.ts';
 
 /** The city's last word on a request: its latest status event. */

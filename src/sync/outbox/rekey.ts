@@ -4,7 +4,7 @@
  * such photo gets its salted address, and every draft and record that names it is rewritten to match, in
  * one transaction: a photo is never left named by an address that no row holds.
  */
-import type { AnswerValue, Answers, Attachment } from '../../shared/schemas.ts';
+import type { AnswerValue, Answers, Attachment } from '../../shared/contract/submissions.ts';
 import { holdsData, type BlobRow, type OutboxDb } from './db.ts';
 import { attachmentAddress, deviceSalt } from './file-address.ts';
 

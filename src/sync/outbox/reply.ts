@@ -3,7 +3,7 @@
  * a submission (same states, same retries, same exactly-once by its own id), marked with `replyTo`, and
  * goes up through POST /api/replies. Its text leaves the phone as soon as the server acknowledges it.
  */
-import type { Reply } from '../../shared/schemas.ts';
+import type { Reply } from '../../shared/contract/submissions.ts';
 import type { OutboxDb, OutboxRecord } from './db.ts';
 import { recordByteSize } from './enqueue.ts';
 import { guardQuota } from './storage-errors.ts';

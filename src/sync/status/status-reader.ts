@@ -4,8 +4,8 @@
  * proxy's error never reaches the phone's database.
  */
 import {
-  MAX_STATUS_IDS, StatusBatchResponseSchema, type Receipt, type StatusBatchResponse, type SubmissionStatusResponse,
-} from '../../shared/schemas.ts';
+  MAX_STATUS_IDS, StatusBatchResponseSchema, type ProtocolReceipt, type StatusBatchResponse, type SubmissionStatusResponse,
+} from '../../shared/contract/status.ts';
 import { callApi, type FetchLike } from '../api.ts';
 import { isIntegrity, noteNamedTraffic, type OutboxDb, type OutboxRecord } from '../outbox/db.ts';
 
@@ -20,7 +20,7 @@ export async function readStatusChunk(fetchFn: FetchLike, ids: readonly string[]
 }
 
 /** What a status found on the server writes on a sent record, wherever the read came from. */
-export function withFoundStatus(record: OutboxRecord & { receipt: Receipt }, status: SubmissionStatusResponse, now: number): OutboxRecord {
+export function withFoundStatus(record: OutboxRecord & { receipt: ProtocolReceipt }, status: SubmissionStatusResponse, now: number): OutboxRecord {
   return {
     ...record,
     receipt: { ...record.receipt, status: status.status, protocol: status.protocol },

@@ -4,7 +4,8 @@
  * the contract and only then replaces the stored version in one transaction: a download cut half-way or
  * a failed write leaves the previous version whole.
  */
-import { CharterSchema, parseContract } from '../../../shared/schemas.ts';
+import { CharterSchema } from '../../../shared/contract/charter.ts';
+import { parseContract } from '../../../shared/contract/parse.ts';
 import type { CharterDatabase, StoredCharter } from './charter-db.ts';
 
 export const CHARTER_URL = '/api/charter';

@@ -1,5 +1,5 @@
 import Dexie, { type DexieOptions, type EntityTable } from 'dexie';
-import type { Charter } from '../../../shared/schemas.ts';
+import type { Charter } from '../../../shared/contract/charter.ts';
 
 /** The charter the app shows, with what the server said about it. One row, slot "current". */
 export interface StoredCharter {

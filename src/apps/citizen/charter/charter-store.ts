@@ -3,7 +3,7 @@
  * started after the shell has painted, so it never weighs on the first screen or blocks a tap.
  */
 import { createStore } from 'zustand/vanilla';
-import type { Charter } from '../../../shared/schemas.ts';
+import type { Charter } from '../../../shared/contract/charter.ts';
 import { whenShellSafe } from '../pwa/offline-copy.ts';
 import { setOnline } from '../state/app-store.ts';
 import type { RefreshOutcome } from './charter-cache.ts';

@@ -7,7 +7,7 @@
  * on a slow phone, and each query then a millisecond or two. The page sends the query and gets back
  * which entries match, in order.
  */
-import type { Charter } from '../../../shared/schemas.ts';
+import type { Charter } from '../../../shared/contract/charter.ts';
 import { buildSearchIndex, searchCharter, type SearchIndex } from '../search/search-index.ts';
 import { loadStoredCharter, refreshCharter } from './charter-cache.ts';
 import { charterDatabase, type StoredCharter } from './charter-db.ts';

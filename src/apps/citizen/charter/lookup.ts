@@ -1,4 +1,5 @@
-import type { Category, Charter, FormDefinition, LifeEvent, Secretariat, Service } from '../../../shared/schemas.ts';
+import type { Category, Charter, LifeEvent, Secretariat, Service } from '../../../shared/contract/charter.ts';
+import type { FormDefinition } from '../../../shared/contract/forms.ts';
 
 /**
  * Id → item maps, built once per list of a charter object, on first use: a page that names a

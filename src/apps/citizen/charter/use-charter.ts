@@ -1,5 +1,5 @@
 import { useEffect } from 'preact/hooks';
-import type { Charter } from '../../../shared/schemas.ts';
+import type { Charter } from '../../../shared/contract/charter.ts';
 import { useStore } from '../state/use-store.ts';
 import { charterStore, ensureCharterLoaded, type CharterState } from './charter-store.ts';
 

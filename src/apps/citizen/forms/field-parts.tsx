@@ -1,6 +1,7 @@
 /** What every field of a citizen's form shares: its ids, its accessibility wiring, its label, hint and message. */
 import type { ComponentChildren } from 'preact';
-import type { District, FormField } from '../../../shared/schemas.ts';
+import type { District } from '../../../shared/contract/charter.ts';
+import type { FormField } from '../../../shared/contract/forms.ts';
 import type { FieldView, FormState } from './form-state.ts';
 
 export interface PhotoItem {

@@ -3,7 +3,7 @@
  * in one field re-renders that field only.
  */
 import { useEffect, useState } from 'preact/hooks';
-import type { FormField } from '../../../shared/schemas.ts';
+import type { FormField } from '../../../shared/contract/forms.ts';
 import { ChoiceGroupField, CheckboxField, SelectField } from './choice-fields.tsx';
 import type { FieldEnvironment } from './field-parts.tsx';
 import type { FieldView, FormState } from './form-state.ts';

@@ -4,8 +4,9 @@
  */
 import type { RefObject } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { District, FormDefinition, Service } from '../../../shared/schemas.ts';
-import { IDENTITY_FIELDS, type IdentificationMode } from '../../../shared/integrity.ts';
+import type { District, Service } from '../../../shared/contract/charter.ts';
+import type { FormDefinition } from '../../../shared/contract/forms.ts';
+import { IDENTITY_FIELDS, type IdentificationMode } from '../../../shared/contract/integrity.ts';
 import { visibleAnswers } from '../../../shared/validate-answers.ts';
 import { bahiaDay } from '../../../shared/dates.ts';
 import { navigate } from '../../common/navigation.tsx';

@@ -2,8 +2,11 @@
  * Where filling a form starts: a new session, a draft to resume, or the correction of a rejected record,
  * read from the outbox through its queries, with the draft's photos loaded back.
  */
-import type { AttachmentType, District, FormDefinition, Service } from '../../../shared/schemas.ts';
-import { INTEGRITY_SERVICE_ID, type IdentificationMode } from '../../../shared/integrity.ts';
+import type { AttachmentType } from '../../../shared/contract/submissions.ts';
+import type { District, Service } from '../../../shared/contract/charter.ts';
+import type { FormDefinition } from '../../../shared/contract/forms.ts';
+import { INTEGRITY_SERVICE_ID } from '../../../shared/contract/integrity-service.ts';
+import { type IdentificationMode } from '../../../shared/contract/integrity.ts';
 import { getOutboxDb, type Draft } from '../../../sync/outbox/db.ts';
 import { correctionDraftId, findResumableDraft } from '../../../sync/outbox/drafts.ts';
 import { findDraft, findFiles, findRecord } from '../../../sync/outbox/queries.ts';

@@ -2,7 +2,8 @@
  * The answers of one form being filled in, with per-field subscriptions: a keystroke re-renders only
  * its own field (and the fields whose visibility depends on it), never the whole form. DOM-free.
  */
-import type { AnswerValue, Answers, Attachment, AttachmentType, FormDefinition, FormField } from '../../../shared/schemas.ts';
+import type { AnswerValue, Answers, Attachment, AttachmentType } from '../../../shared/contract/submissions.ts';
+import type { FormDefinition, FormField } from '../../../shared/contract/forms.ts';
 import { isFieldVisible, validateAnswers, visibleAnswers, type FieldErrors, type ValidationContext } from '../../../shared/validate-answers.ts';
 
 export interface FieldView {

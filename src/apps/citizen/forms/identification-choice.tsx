@@ -4,7 +4,7 @@
  * so the form's own rule shows the identity fields only when the person chose to give them; in anonymous
  * mode they are neither asked nor sent (sync/outbox/integrity.ts strips them again, and the server refuses them).
  */
-import { IDENTIFICATION_LABELS, IDENTIFICATION_MODES, type IdentificationMode } from '../../../shared/integrity.ts';
+import { IDENTIFICATION_LABELS, IDENTIFICATION_MODES, type IdentificationMode } from '../../../shared/contract/integrity.ts';
 
 /** The checkbox of the integrity form that shows the identity fields. */
 export const IDENTIFY_FIELD = 'identificar';

@@ -1,6 +1,6 @@
 /** Input masks of the document fields, typed as the person types (formatting lives in shared/documents.ts). */
 import { formatCep, formatCpf, formatPhone } from '../../../shared/documents.ts';
-import type { FieldType } from '../../../shared/schemas.ts';
+import type { FieldType } from '../../../shared/contract/forms.ts';
 
 const MASKS: Partial<Record<FieldType, (raw: string) => string>> = { cpf: formatCpf, phone: formatPhone, cep: formatCep };
 

@@ -1,6 +1,6 @@
 /** The fields a phone fills: photos (shrunk and stored on the device) and the place (GPS or district and village). */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { LocationAnswer } from '../../../shared/schemas.ts';
+import type { LocationAnswer } from '../../../shared/contract/submissions.ts';
 import { Extras, Label, describedBy, errorId, fieldDomId, helpId, type FieldProps } from './field-parts.tsx';
 import { accuracyWords, readGpsPoint } from './geolocation.ts';
 

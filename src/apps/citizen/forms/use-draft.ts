@@ -4,8 +4,8 @@
  */
 import type { RefObject } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import type { IdentificationMode } from '../../../shared/integrity.ts';
-import type { Service } from '../../../shared/schemas.ts';
+import type { IdentificationMode } from '../../../shared/contract/integrity.ts';
+import type { Service } from '../../../shared/contract/charter.ts';
 import { getOutboxDb, type Draft } from '../../../sync/outbox/db.ts';
 import { createDraftWriter, saveDraftWithFile } from '../../../sync/outbox/drafts.ts';
 import { fileAddress } from '../../../sync/outbox/file-address.ts';

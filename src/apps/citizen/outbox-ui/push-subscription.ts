@@ -4,7 +4,7 @@
  * notice, end-to-end encrypted, naming only which request changed. iOS gives Web Push only to an app
  * installed on the home screen; elsewhere, without it, news still shows in the app.
  */
-import { PushKeySchema } from '../../../shared/schemas.ts';
+import { PushKeySchema } from '../../../shared/contract/push.ts';
 import { callApi } from '../../../sync/api.ts';
 import { getOutboxDb, isFollowingByPush, noteNamedTraffic, setFollowingByPush } from '../../../sync/outbox/db.ts';
 import { followedRequestIds } from '../../../sync/status/status-reader.ts';

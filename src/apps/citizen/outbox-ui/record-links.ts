@@ -1,4 +1,4 @@
-import type { SubmissionKind } from '../../../shared/schemas.ts';
+import type { SubmissionKind } from '../../../shared/contract/forms.ts';
 
 /** Where a draft or a rejected record of this kind is filled in again. */
 export function formPath(kind: SubmissionKind, serviceId: string, query: { rascunho?: string; corrigir?: string } = {}): string {

@@ -1,7 +1,7 @@
 /** Record states in words a person understands (issue 4: "Aguardando sinal para enviar"). */
 import { bahiaDay } from '../../../shared/dates.ts';
 import { formatDueDay } from '../../../shared/deadlines.ts';
-import { STATUS_LABELS } from '../../../shared/schemas.ts';
+import { STATUS_LABELS } from '../../../shared/contract/status.ts';
 import { isIntegrity, type OutboxRecord } from '../../../sync/outbox/db.ts';
 
 export function recordStateWords(record: OutboxRecord): string {

@@ -7,8 +7,8 @@
  * shown from the phone (it is kept with that receipt and deleted with it).
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { FollowUpSchema, INTEGRITY_STATUS_LABELS, MAX_INLINE_BYTES, MAX_INLINE_FILES, type FollowUp } from '../../../shared/integrity.ts';
-import { MAX_ATTACHMENT_BYTES, type AttachmentType } from '../../../shared/schemas.ts';
+import { FollowUpSchema, INTEGRITY_STATUS_LABELS, MAX_INLINE_BYTES, MAX_INLINE_FILES, type FollowUp } from '../../../shared/contract/integrity.ts';
+import { MAX_ATTACHMENT_BYTES, type AttachmentType } from '../../../shared/contract/submissions.ts';
 import type { PageProps } from '../../common/navigation.tsx';
 import { callApi } from '../../../sync/api.ts';
 import { getOutboxDb, type OutboxRecord } from '../../../sync/outbox/db.ts';

@@ -4,8 +4,8 @@
  * keeps the last copy) and aloud, one part at a time.
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { PLAN_STATUS_LABELS, ServedIntegrityContentSchema, type ServedIntegrityContent } from '../../../shared/integrity-content.ts';
-import { parseAnswer } from '../../../shared/schemas.ts';
+import { PLAN_STATUS_LABELS, ServedIntegrityContentSchema, type ServedIntegrityContent } from '../../../shared/contract/integrity-content.ts';
+import { parseAnswer } from '../../../shared/contract/parse.ts';
 import { formatDueDay } from '../../../shared/deadlines.ts';
 import { normalizeText } from '../../../shared/text.ts';
 import type { PageProps } from '../../common/navigation.tsx';

@@ -3,7 +3,7 @@
  * city, what is waiting to be sent, drafts, and what was sent. Empty sections are not shown.
  */
 import { useEffect } from 'preact/hooks';
-import { STATUS_LABELS } from '../../../shared/schemas.ts';
+import { STATUS_LABELS } from '../../../shared/contract/status.ts';
 import type { PageProps } from '../../common/navigation.tsx';
 import { usePageTitle } from '../ui/use-page-title.ts';
 import { DUE_STATES, getOutboxDb, isIntegrity, type OutboxRecord } from '../../../sync/outbox/db.ts';

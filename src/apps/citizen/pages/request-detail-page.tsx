@@ -1,6 +1,6 @@
 /** /minhas-solicitacoes/:id — one record: its state in words, the server's messages, protocol and history. */
 import { useEffect, useState } from 'preact/hooks';
-import { STATUS_LABELS, type Receipt } from '../../../shared/schemas.ts';
+import { STATUS_LABELS, type ProtocolReceipt } from '../../../shared/contract/status.ts';
 import { navigate, type PageProps } from '../../common/navigation.tsx';
 import { usePageTitle } from '../ui/use-page-title.ts';
 import { useCharter } from '../charter/use-charter.ts';
@@ -34,7 +34,7 @@ function Correction({ record, labelOf }: { record: OutboxRecord; labelOf: (field
 }
 
 /** A sent record: its protocol, deadline, the city's last word and history, refreshed on request. */
-function FollowUp({ record, receipt }: { record: OutboxRecord; receipt: Receipt }) {
+function FollowUp({ record, receipt }: { record: OutboxRecord; receipt: ProtocolReceipt }) {
   const [refreshNote, setRefreshNote] = useState<string | undefined>();
   const note = latestNote(record);
   const refresh = async () => {

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { Charter, ExternalService } from '../../../shared/schemas.ts';
+import type { Charter, ExternalService } from '../../../shared/contract/charter.ts';
 import { currentLocation, navigate, type PageProps } from '../../common/navigation.tsx';
 import { useCharter } from '../charter/use-charter.ts';
 import { secretariatById, serviceById } from '../charter/lookup.ts';

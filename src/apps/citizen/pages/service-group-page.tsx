@@ -1,4 +1,4 @@
-import type { Charter, Service } from '../../../shared/schemas.ts';
+import type { Charter, Service } from '../../../shared/contract/charter.ts';
 import { useCharter } from '../charter/use-charter.ts';
 import { categoryById, lifeEventById } from '../charter/lookup.ts';
 import { WithCharter } from '../ui/charter-notice.tsx';

@@ -1,6 +1,6 @@
 /** /servicos/:id — one service of the Carta de Serviços: its summary, then its sections, each folding on a phone. */
 import { useEffect, useState } from 'preact/hooks';
-import type { Charter, Service } from '../../../shared/schemas.ts';
+import type { Charter, Service } from '../../../shared/contract/charter.ts';
 import type { PageProps } from '../../common/navigation.tsx';
 import { useCharter } from '../charter/use-charter.ts';
 import { categoryById, formById, secretariatById, serviceById } from '../charter/lookup.ts';

@@ -1,7 +1,7 @@
 /** The folding sections of a service's page (/servicos/:id): who, what to bring, steps, time, cost, where, and so on. */
 import type { ComponentChildren, ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import type { Channel, ChannelType, Charter, Service } from '../../../shared/schemas.ts';
+import type { Channel, ChannelType, Charter, Service } from '../../../shared/contract/charter.ts';
 import { formById, serviceById } from '../charter/lookup.ts';
 import { formatCost, formatDeadline, telHref } from '../ui/format.ts';
 import { whenIdle } from '../ui/when-idle.ts';

@@ -1,7 +1,8 @@
 /** The summary box at the top of a service's page: where, when, how long, how much, what to bring. */
 import type { ComponentChildren } from 'preact';
-import type { FormDefinition, Service } from '../../../shared/schemas.ts';
-import { INTEGRITY_SERVICE_ID } from '../../../shared/integrity-service.ts';
+import type { FormDefinition } from '../../../shared/contract/forms.ts';
+import type { Service } from '../../../shared/contract/charter.ts';
+import { INTEGRITY_SERVICE_ID } from '../../../shared/contract/integrity-service.ts';
 import { firstSentence, formatCost, formatDeadline } from '../ui/format.ts';
 import { CHANNEL_NAMES } from './service-sections.tsx';
 

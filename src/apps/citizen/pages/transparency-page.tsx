@@ -6,7 +6,7 @@
  * server hid (fewer than 5) reads "menos de 5". Offline it shows the last copy read, with its date.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { type Metrics, type PanelEntry, type PanelServices, type PanelSummary, type ServiceEntry } from '../../../shared/transparency.ts';
+import { type Metrics, type PanelEntry, type PanelServices, type PanelSummary, type ServiceEntry } from '../../../shared/contract/transparency.ts';
 import type { PageProps } from '../../common/navigation.tsx';
 import { useAppStore } from '../state/app-store.ts';
 import { formatDateTime } from '../ui/format.ts';

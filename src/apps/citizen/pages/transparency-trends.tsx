@@ -1,6 +1,6 @@
 /** The panel's sections over time and about the Ouvidoria: the last 12 months, manifestações by type, complaints, integrity reports. */
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import type { PanelEntry, PanelSummary } from '../../../shared/transparency.ts';
+import type { PanelEntry, PanelSummary } from '../../../shared/contract/transparency.ts';
 import { BarChart, ChartFigure, COLORS, Legend, LineChart, type Series, type TableData } from '../transparency/charts.tsx';
 import { count, countOf, monthLong, monthShort, sentence, shortName } from '../transparency/panel-format.ts';
 import { CLOSED, RECEIVED, TYPE_NAMES, nameOf, share } from './transparency-words.ts';

@@ -1,5 +1,5 @@
 /** The panel's words: names of manifestação types and criteria, and how a figure the server hid reads. */
-import { LESS_THAN_FIVE } from '../../../shared/transparency.ts';
+import { LESS_THAN_FIVE } from '../../../shared/contract/transparency.ts';
 import { percent, sentence } from '../transparency/panel-format.ts';
 
 export const TYPE_NAMES: Record<string, string> = {

@@ -3,7 +3,7 @@
  * charter-worker.ts), and come back as the entries that match, in order. Nothing is built or scanned
  * on the main thread, so typing stays smooth however large the charter is.
  */
-import type { Charter, ExternalService, Service } from '../../../shared/schemas.ts';
+import type { Charter, ExternalService, Service } from '../../../shared/contract/charter.ts';
 import { serviceById } from '../charter/lookup.ts';
 import { onSearchReply, sendToCharterWorker } from '../charter/charter-store.ts';
 import type { SearchResultRef } from '../charter/charter-worker-protocol.ts';

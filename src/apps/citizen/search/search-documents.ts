@@ -1,5 +1,5 @@
 /** What the search index reads from the charter: each service (and external service) as fields of text with their weights. */
-import type { Charter } from '../../../shared/schemas.ts';
+import type { Charter } from '../../../shared/contract/charter.ts';
 
 /** What a word found in a field is worth: what people call a service beats where it is merely mentioned. */
 export const FIELD_WEIGHTS = {

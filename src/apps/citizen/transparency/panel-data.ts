@@ -8,7 +8,7 @@
  * Only valibot and the contract: never shared/schemas.ts, so the panel's first screen stays small.
  */
 import * as v from 'valibot';
-import { PanelServicesSchema, PanelSummarySchema, type PanelServices, type PanelSummary } from '../../../shared/transparency.ts';
+import { PanelServicesSchema, PanelSummarySchema, type PanelServices, type PanelSummary } from '../../../shared/contract/transparency.ts';
 
 export const PANEL_CACHE = 'conecta-transparencia';
 export const SUMMARY_URL = '/api/transparencia';

@@ -2,7 +2,7 @@
  * The panel's numbers in pt-BR words, written by hand (no Intl: its locale data is a visible delay on a
  * slow phone). Every count the server hid (null: fewer than 5) reads "menos de 5".
  */
-import { LESS_THAN_FIVE } from '../../../shared/transparency.ts';
+import { LESS_THAN_FIVE } from '../../../shared/contract/transparency.ts';
 
 /** 1234 → "1.234". */
 export function integer(value: number): string {

@@ -5,7 +5,7 @@
  * the service has no line (it is not requested through the app).
  */
 import { useEffect, useState } from 'preact/hooks';
-import { promiseKeptText } from '../../../shared/transparency.ts';
+import { promiseKeptText } from '../../../shared/contract/transparency.ts';
 import { loadSummary } from './panel-data.ts';
 
 export default function PromiseLine({ serviceId }: { serviceId: string }) {

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import type { Charter } from '../../../shared/schemas.ts';
+import type { Charter } from '../../../shared/contract/charter.ts';
 import { charterStore, refreshCharterNow } from '../charter/charter-store.ts';
 import { useCharter } from '../charter/use-charter.ts';
 import { useStore } from '../state/use-store.ts';

@@ -1,5 +1,5 @@
 import { bahiaDay } from '../../../shared/dates.ts';
-import type { Cost, Deadline, DeadlineUnit } from '../../../shared/schemas.ts';
+import type { Cost, Deadline, DeadlineUnit } from '../../../shared/contract/charter.ts';
 
 const UNIT_NAMES: Record<DeadlineUnit, [singular: string, plural: string]> = {
   minutes: ['minuto', 'minutos'],

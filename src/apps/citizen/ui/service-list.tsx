@@ -1,4 +1,4 @@
-import type { Service } from '../../../shared/schemas.ts';
+import type { Service } from '../../../shared/contract/charter.ts';
 
 export function ServiceList({ services, label }: { services: readonly Service[]; label?: string }) {
   if (services.length === 0) return <p>Nenhum serviço aqui ainda.</p>;

@@ -1,5 +1,5 @@
 import { navigate, useLocation } from '../../common/navigation.tsx';
-import { ROLE_LABELS, type Permission } from '../../../shared/staff.ts';
+import { ROLE_LABELS, type Permission } from '../../../shared/contract/staff.ts';
 import { failureWords } from '../api.ts';
 import { signOut, useSession } from '../session.ts';
 import { announce } from '../ui/announce.ts';

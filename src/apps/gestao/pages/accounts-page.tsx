@@ -6,11 +6,11 @@
  * Controladoria and Ouvidoria wait for another admin's approval; nobody changes their own roles.
  */
 import { useState } from 'preact/hooks';
-import { parseContract } from '../../../shared/schemas.ts';
+import { parseContract } from '../../../shared/contract/parse.ts';
 import {
   AccountAnswerSchema, AccountChangeSchema, AccountCreatedSchema, AccountListSchema, NewAccountSchema, ROLE_LABELS, ROLES_NEEDING_APPROVAL, ResetLinkSchema,
   STAFF_ROLES, type CharterDirectory, type PendingGrant, type StaffAccount, type StaffRole,
-} from '../../../shared/staff.ts';
+} from '../../../shared/contract/staff.ts';
 import type { PageProps } from '../../common/navigation.tsx';
 import { api } from '../api.ts';
 import { secretariatName, useDirectory } from '../directory.ts';

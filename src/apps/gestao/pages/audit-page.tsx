@@ -4,8 +4,9 @@
  * the address.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { UuidSchema, parseContract } from '../../../shared/schemas.ts';
-import { AuditPageSchema } from '../../../shared/staff.ts';
+import { UuidSchema } from '../../../shared/contract/primitives.ts';
+import { parseContract } from '../../../shared/contract/parse.ts';
+import { AuditPageSchema } from '../../../shared/contract/staff.ts';
 import type { PageProps } from '../../common/navigation.tsx';
 import { api, failureWords, queryString } from '../api.ts';
 import { announce } from '../ui/announce.ts';

@@ -4,7 +4,7 @@
  * with its place in the file.
  */
 import { useRef, useState } from 'preact/hooks';
-import { CharterImportResultSchema } from '../../../shared/staff.ts';
+import { CharterImportResultSchema } from '../../../shared/contract/staff.ts';
 import type { PageProps } from '../../common/navigation.tsx';
 import { ApiFailure, api, failureWords } from '../api.ts';
 import { forgetDirectory } from '../directory.ts';

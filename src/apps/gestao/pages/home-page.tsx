@@ -4,7 +4,7 @@
  * a second admin, then goes on by a link.
  */
 import { useEffect } from 'preact/hooks';
-import type { Permission } from '../../../shared/staff.ts';
+import type { Permission } from '../../../shared/contract/staff.ts';
 import { navigate, type PageProps } from '../../common/navigation.tsx';
 import { useSession } from '../session.ts';
 import { AccountChangesList, PendingGrants, useAccountChanges } from '../ui/account-changes.tsx';

@@ -2,7 +2,7 @@
  * /gestao/integridade — the controladoria's list of integrity reports (denúncias): received day, status,
  * kind of identification and classification. Opening one is audited. No secretariat reaches this page.
  */
-import { IntegrityListSchema } from '../../../shared/integrity-staff.ts';
+import { IntegrityListSchema } from '../../../shared/contract/integrity-staff.ts';
 import type { PageProps } from '../../common/navigation.tsx';
 import { api } from '../api.ts';
 import { secretariatName, useDirectory } from '../directory.ts';

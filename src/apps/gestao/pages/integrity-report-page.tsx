@@ -6,13 +6,13 @@
  * two-person reveal of who reported (ui/integrity-reveal.tsx).
  */
 import { useState } from 'preact/hooks';
-import { INTEGRITY_STATUSES, type IntegrityStatus } from '../../../shared/integrity.ts';
+import { INTEGRITY_STATUSES, type IntegrityStatus } from '../../../shared/contract/integrity.ts';
 import {
   CityMessageSchema, INTEGRITY_RISK_CATEGORIES, INTEGRITY_RISK_LABELS, IntegrityClassificationSchema, IntegrityDetailSchema, IntegrityStatusChangeSchema,
   type IntegrityDetail,
-} from '../../../shared/integrity-staff.ts';
-import { parseContract } from '../../../shared/schemas.ts';
-import { OkSchema, type CharterDirectory } from '../../../shared/staff.ts';
+} from '../../../shared/contract/integrity-staff.ts';
+import { parseContract } from '../../../shared/contract/parse.ts';
+import { OkSchema, type CharterDirectory } from '../../../shared/contract/staff.ts';
 import type { PageProps } from '../../common/navigation.tsx';
 import { api } from '../api.ts';
 import { secretariatName, useDirectory } from '../directory.ts';

@@ -4,8 +4,8 @@
  * in the body of POST /api/gestao/password.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { parseContract } from '../../../shared/schemas.ts';
-import { OkSchema, PasswordResetRequestSchema } from '../../../shared/staff.ts';
+import { parseContract } from '../../../shared/contract/parse.ts';
+import { OkSchema, PasswordResetRequestSchema } from '../../../shared/contract/staff.ts';
 import type { PageProps } from '../../common/navigation.tsx';
 import { ApiFailure, api, failureWords } from '../api.ts';
 import { FormError, TextField, focusFirstInvalid, inputValue } from '../ui/fields.tsx';

@@ -3,9 +3,9 @@
  * each with a form for the controladoria to update its status and progress (POST /api/gestao/plano/:action).
  */
 import { useState } from 'preact/hooks';
-import { PLAN_STATUSES, PLAN_STATUS_LABELS, PlanUpdateSchema, ServedIntegrityContentSchema, type ServedIntegrityContent } from '../../../shared/integrity-content.ts';
-import { parseContract } from '../../../shared/schemas.ts';
-import { OkSchema } from '../../../shared/staff.ts';
+import { PLAN_STATUSES, PLAN_STATUS_LABELS, PlanUpdateSchema, ServedIntegrityContentSchema, type ServedIntegrityContent } from '../../../shared/contract/integrity-content.ts';
+import { parseContract } from '../../../shared/contract/parse.ts';
+import { OkSchema } from '../../../shared/contract/staff.ts';
 import type { PageProps } from '../../common/navigation.tsx';
 import { api } from '../api.ts';
 import { ActionResult, useAction } from '../ui/action.tsx';

@@ -4,8 +4,10 @@
  * counts per situation; "Carregar mais" pages on with the server's cursor; the CSV of the same filter.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { SUBMISSION_KINDS, SUBMISSION_STATUSES, parseContract } from '../../../shared/schemas.ts';
-import { QueueFilterSchema, QueuePageSchema, type CharterDirectory, type QueueItem, type QueuePage } from '../../../shared/staff.ts';
+import { SUBMISSION_KINDS } from '../../../shared/contract/forms.ts';
+import { SUBMISSION_STATUSES } from '../../../shared/contract/status.ts';
+import { parseContract } from '../../../shared/contract/parse.ts';
+import { QueueFilterSchema, QueuePageSchema, type CharterDirectory, type QueueItem, type QueuePage } from '../../../shared/contract/staff.ts';
 import type { PageProps } from '../../common/navigation.tsx';
 import { api, failureWords, queryString } from '../api.ts';
 import { districtName, secretariatName, useDirectory } from '../directory.ts';

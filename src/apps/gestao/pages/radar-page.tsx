@@ -3,8 +3,8 @@
  * links to the records behind it, and the thresholds the controladoria may change (every change audited).
  */
 import { useState } from 'preact/hooks';
-import { RadarAnswerSchema, THRESHOLD_LABELS, type RadarAnswer, type RadarThresholds } from '../../../shared/radar.ts';
-import { OkSchema } from '../../../shared/staff.ts';
+import { RadarAnswerSchema, THRESHOLD_LABELS, type RadarAnswer, type RadarThresholds } from '../../../shared/contract/radar.ts';
+import { OkSchema } from '../../../shared/contract/staff.ts';
 import type { PageProps } from '../../common/navigation.tsx';
 import { ApiFailure, api, failureWords } from '../api.ts';
 import { useSession } from '../session.ts';

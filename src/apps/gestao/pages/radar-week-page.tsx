@@ -2,7 +2,7 @@
  * /gestao/radar/semanal — the week's signals, ready to print (no navigation, black on white) or to download
  * as a spreadsheet (GET /api/gestao/radar/semanal.csv).
  */
-import { RadarAnswerSchema, THRESHOLD_LABELS, type RadarThresholds } from '../../../shared/radar.ts';
+import { RadarAnswerSchema, THRESHOLD_LABELS, type RadarThresholds } from '../../../shared/contract/radar.ts';
 import type { PageProps } from '../../common/navigation.tsx';
 import { api } from '../api.ts';
 import { useStaffPageTitle } from '../ui/page-title.ts';

@@ -4,8 +4,8 @@
  * per secretariat, the complaints ranking, and the Integrity Plan's progress. The figures are the published
  * panel's (a count under 5 reads "menos de 5"); the page prints black on white without the navigation.
  */
-import { YearlyReportSchema, type YearlyReport } from '../../../shared/radar.ts';
-import { LESS_THAN_FIVE } from '../../../shared/transparency.ts';
+import { YearlyReportSchema, type YearlyReport } from '../../../shared/contract/radar.ts';
+import { LESS_THAN_FIVE } from '../../../shared/contract/transparency.ts';
 import { navigate, type PageProps } from '../../common/navigation.tsx';
 import { api } from '../api.ts';
 import { SelectField, inputValue } from '../ui/fields.tsx';

@@ -3,8 +3,8 @@
  * app, or, the first time (the server says `stage: 'enrol'`), setting the app up with a QR code or its key.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { parseContract } from '../../../shared/schemas.ts';
-import { LoginRequestSchema, SessionResponseSchema, TotpEnrolmentRequestSchema, TotpEnrolmentSchema, TotpRequestSchema } from '../../../shared/staff.ts';
+import { parseContract } from '../../../shared/contract/parse.ts';
+import { LoginRequestSchema, SessionResponseSchema, TotpEnrolmentRequestSchema, TotpEnrolmentSchema, TotpRequestSchema } from '../../../shared/contract/staff.ts';
 import { navigate, type PageProps } from '../../common/navigation.tsx';
 import { ApiFailure, api, failureWords } from '../api.ts';
 import { acceptSession, signOut, signedOut, useSession } from '../session.ts';

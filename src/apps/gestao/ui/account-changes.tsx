@@ -3,7 +3,7 @@
  * can only withdraw theirs) and "O que mudou nas contas" since the admin's previous sign-in.
  */
 import { useState } from 'preact/hooks';
-import { ACCOUNT_CHANGE_LABELS, AccountChangesSchema, OkSchema, ROLE_LABELS, type AccountChanges, type PendingGrant } from '../../../shared/staff.ts';
+import { ACCOUNT_CHANGE_LABELS, AccountChangesSchema, OkSchema, ROLE_LABELS, type AccountChanges, type PendingGrant } from '../../../shared/contract/staff.ts';
 import { api, failureWords } from '../api.ts';
 import { useSession } from '../session.ts';
 import { announce } from './announce.ts';

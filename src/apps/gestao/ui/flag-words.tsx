@@ -1,4 +1,4 @@
-import type { QueueItem } from '../../../shared/staff.ts';
+import type { QueueItem } from '../../../shared/contract/staff.ts';
 import { FLAG_WORDS } from './words.ts';
 
 /** A request's deadline flag, as a coloured word. */

@@ -6,8 +6,8 @@
 import { useState } from 'preact/hooks';
 import {
   RevealAnswerSchema, RevealRequestSchema, RevealRequestsSchema, RevealRequestViewSchema, type IntegrityDetail, type RevealRequestView,
-} from '../../../shared/integrity-staff.ts';
-import { parseContract } from '../../../shared/schemas.ts';
+} from '../../../shared/contract/integrity-staff.ts';
+import { parseContract } from '../../../shared/contract/parse.ts';
 import * as v from 'valibot';
 import { api } from '../api.ts';
 import { ActionResult, useAction } from './action.tsx';

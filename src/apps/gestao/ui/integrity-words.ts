@@ -1,6 +1,6 @@
 /** The back office's words for the integrity channel (staff words: the reporter's app says them its own way). */
-import type { IdentificationMode, IntegrityStatus } from '../../../shared/integrity.ts';
-import { INTEGRITY_RISK_LABELS } from '../../../shared/integrity-staff.ts';
+import type { IdentificationMode, IntegrityStatus } from '../../../shared/contract/integrity.ts';
+import { INTEGRITY_RISK_LABELS } from '../../../shared/contract/integrity-staff.ts';
 
 export const INTEGRITY_STATUS_WORDS: Record<IntegrityStatus, string> = {
   recebida: 'Recebido',

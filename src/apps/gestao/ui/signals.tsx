@@ -1,5 +1,5 @@
 /** A radar signal in words (from its figures, never free text) with the links to the records behind it. */
-import { SIGNAL_KINDS, SIGNAL_TITLES, type RadarSignal, type SignalKind } from '../../../shared/radar.ts';
+import { SIGNAL_KINDS, SIGNAL_TITLES, type RadarSignal, type SignalKind } from '../../../shared/contract/radar.ts';
 
 const number = (value: number | null | undefined, digits = 1) => (value === null || value === undefined ? '—' : value.toLocaleString('pt-BR', { maximumFractionDigits: digits }));
 const percent = (value: number | null | undefined) => (value === null || value === undefined ? '—' : `${Math.round(value * 100).toLocaleString('pt-BR')}%`);

@@ -5,7 +5,7 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import type * as v from 'valibot';
-import { parseContract } from '../../../shared/schemas.ts';
+import { parseContract } from '../../../shared/contract/parse.ts';
 import { ActionResult, useAction, type Action } from './action.tsx';
 import { FormError, TextArea, focusFirstInvalid, inputValue } from './fields.tsx';
 

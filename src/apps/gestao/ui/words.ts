@@ -1,6 +1,7 @@
 /** The back office's words for statuses, deadline flags, event types and dates (Bahia time). */
-import type { SubmissionKind, SubmissionStatus } from '../../../shared/schemas.ts';
-import type { DeadlineFlag, RequestEvent, StaffRole } from '../../../shared/staff.ts';
+import type { SubmissionKind } from '../../../shared/contract/forms.ts';
+import type { SubmissionStatus } from '../../../shared/contract/status.ts';
+import type { RequestDeadlineFlag, RequestEvent, StaffRole } from '../../../shared/contract/staff.ts';
 
 /** Staff words (the citizen's app says "Aguardando a sua resposta" where staff read "Aguardando o cidadão"). */
 export const STATUS_WORDS: Record<SubmissionStatus, string> = {
@@ -13,7 +14,7 @@ export const STATUS_WORDS: Record<SubmissionStatus, string> = {
   declined: 'Não atendido',
 };
 
-export const FLAG_WORDS: Record<DeadlineFlag, string> = {
+export const FLAG_WORDS: Record<RequestDeadlineFlag, string> = {
   overdue: 'atrasado',
   due_soon: 'vence em breve',
   on_time: 'no prazo',

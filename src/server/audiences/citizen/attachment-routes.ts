@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   ATTACHMENT_SALT_HEADER, ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, SALT_REGEX, SHA256_REGEX, type AttachmentType,
-} from '../../../shared/schemas.ts';
+} from '../../../shared/contract/submissions.ts';
 import { HttpError, MESSAGES, apiError } from '../../http/api-errors.ts';
 import { clientKey } from '../../http/client-address.ts';
 import { matchesDeclaredType, SIGNATURE_BYTES } from '../../domain/file-signatures.ts';

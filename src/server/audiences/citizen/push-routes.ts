@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { PushSubscriptionRequestSchema, PushUnsubscribeSchema, parseContract } from '../../../shared/schemas.ts';
+import { PushSubscriptionRequestSchema, PushUnsubscribeSchema } from '../../../shared/contract/push.ts';
+import { parseContract } from '../../../shared/contract/parse.ts';
 import { HttpError, apiError } from '../../http/api-errors.ts';
 import { isAllowedEndpoint, vapidKeys, type PushOptions } from '../../domain/push.ts';
 import { deleteSubscription, saveSubscription } from '../../storage/push-store.ts';

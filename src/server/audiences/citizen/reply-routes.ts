@@ -4,7 +4,9 @@
  * it (status "in_progress", the deadline's clock runs again).
  */
 import type { FastifyInstance } from 'fastify';
-import { RepliesRequestSchema, ReplySchema, parseContract, type SyncItemResult } from '../../../shared/schemas.ts';
+import { RepliesRequestSchema, ReplySchema } from '../../../shared/contract/submissions.ts';
+import { parseContract } from '../../../shared/contract/parse.ts';
+import { type SyncItemResult } from '../../../shared/contract/sync.ts';
 import { HttpError, apiError } from '../../http/api-errors.ts';
 import { canonicalJson, sha256Hex } from '../../domain/hashing.ts';
 import { insertReply, repliedRequest, storedReplyHash } from '../../storage/reply-store.ts';

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { acceptSubmission, STATUS_BY_OUTCOME, type AcceptDeps } from '../../domain/accept-submission.ts';
 import { HttpError, MESSAGES, apiError } from '../../http/api-errors.ts';
-import { StatusRequestSchema, parseContract, type StatusBatchResponse } from '../../../shared/schemas.ts';
+import { StatusRequestSchema, type StatusBatchResponse } from '../../../shared/contract/status.ts';
+import { parseContract } from '../../../shared/contract/parse.ts';
 import { getSubmissionStatus, getSubmissionStatuses } from '../../storage/submission-store.ts';
 
 export const SUBMISSION_BODY_LIMIT = 1024 * 1024;

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { MAX_BATCH, SyncRequestSchema, parseContract, type SyncItemResult, type SyncResponse } from '../../../shared/schemas.ts';
+import { MAX_BATCH, SyncRequestSchema, type SyncItemResult, type SyncResponse } from '../../../shared/contract/sync.ts';
+import { parseContract } from '../../../shared/contract/parse.ts';
 import { acceptBatch, type AcceptDeps, type AcceptResult } from '../../domain/accept-submission.ts';
 import { HttpError, apiError } from '../../http/api-errors.ts';
 import { requireBody } from './submission-routes.ts';

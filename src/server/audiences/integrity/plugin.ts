@@ -7,8 +7,8 @@
  */
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
-import { FollowUpRequestSchema } from '../../../shared/integrity.ts';
-import { parseContract } from '../../../shared/schemas.ts';
+import { FollowUpRequestSchema } from '../../../shared/contract/integrity.ts';
+import { parseContract } from '../../../shared/contract/parse.ts';
 import { HttpError, MESSAGES, apiError } from '../../http/api-errors.ts';
 import { clientKey } from '../../http/client-address.ts';
 import { etagMatches } from '../../http/versioned-file.ts';

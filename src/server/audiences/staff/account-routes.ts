@@ -3,8 +3,10 @@
  * second factor), two-person grants, "O que mudou nas contas", and charter import.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { CharterSchema, parseContract, UuidSchema } from '../../../shared/schemas.ts';
-import { AccountChangeSchema, GrantDecisionSchema, NewAccountSchema, type StaffRole } from '../../../shared/staff.ts';
+import { CharterSchema } from '../../../shared/contract/charter.ts';
+import { parseContract } from '../../../shared/contract/parse.ts';
+import { UuidSchema } from '../../../shared/contract/primitives.ts';
+import { AccountChangeSchema, GrantDecisionSchema, NewAccountSchema, type StaffRole } from '../../../shared/contract/staff.ts';
 import { HttpError, apiError, parsed } from '../../http/api-errors.ts';
 import type { CharterCache } from '../../domain/current-charter.ts';
 import { FormVersionConflictError, installCharter } from '../../storage/charter-store.ts';

@@ -7,8 +7,8 @@
 import type { FastifyInstance } from 'fastify';
 import {
   AssignSchema, ExtensionSchema, ForwardSchema, InternalAnswerSchema, NoteSchema, QuestionSchema, StatusChangeSchema, TemplateSchema, TransferSchema,
-} from '../../../shared/staff.ts';
-import { parseContract } from '../../../shared/schemas.ts';
+} from '../../../shared/contract/staff.ts';
+import { parseContract } from '../../../shared/contract/parse.ts';
 import { HttpError, apiError, parsed } from '../../http/api-errors.ts';
 import type { CurrentCharter } from '../../domain/current-charter.ts';
 import { safeErrorLog } from '../../http/safe-error-log.ts';

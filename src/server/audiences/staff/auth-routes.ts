@@ -2,10 +2,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import * as OTPAuth from 'otpauth';
 import QRCode from 'qrcode';
-import { parseContract } from '../../../shared/schemas.ts';
+import { parseContract } from '../../../shared/contract/parse.ts';
 import {
   LoginRequestSchema, PasswordResetRequestSchema, ROLES_NEEDING_TOTP, TotpEnrolmentRequestSchema, TotpRequestSchema, type SessionResponse,
-} from '../../../shared/staff.ts';
+} from '../../../shared/contract/staff.ts';
 import { HttpError, apiError, parsed } from '../../http/api-errors.ts';
 import { clientKey } from '../../http/client-address.ts';
 import type { Storage } from '../../storage/types.ts';

@@ -6,13 +6,14 @@ import type { FastifyInstance } from 'fastify';
 import {
   CityMessageSchema as MessageSchema, IntegrityClassificationSchema as ClassifySchema, IntegrityStatusChangeSchema as StatusSchema, RevealRequestSchema as RevealSchema,
   RevealDecisionSchema as DecisionSchema,
-} from '../../../shared/integrity-staff.ts';
-import { UuidSchema, parseContract } from '../../../shared/schemas.ts';
+} from '../../../shared/contract/integrity-staff.ts';
+import { UuidSchema } from '../../../shared/contract/primitives.ts';
+import { parseContract } from '../../../shared/contract/parse.ts';
 import { HttpError, apiError, parsed } from '../../http/api-errors.ts';
 import {
   classifyReport, cityMessage, listReports, openReport, readReportFile, setReportStatus, type IntegrityDeps,
 } from '../../domain/integrity/reports.ts';
-import { PlanUpdateSchema } from '../../../shared/integrity-content.ts';
+import { PlanUpdateSchema } from '../../../shared/contract/integrity-content.ts';
 import { updatePlanAction } from '../../domain/integrity/content.ts';
 import { audit } from '../../domain/audit.ts';
 import { decideReveal, hasPreservedIdentity, requestReveal, revealRequestsFor, revealStateOf, viewRevealedIdentity } from '../../domain/integrity/reveal.ts';

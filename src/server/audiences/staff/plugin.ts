@@ -9,7 +9,7 @@
  */
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ROLES_NEEDING_TOTP, type Permission } from '../../../shared/staff.ts';
+import { ROLES_NEEDING_TOTP, type Permission } from '../../../shared/contract/staff.ts';
 import { HttpError, MESSAGES, apiError } from '../../http/api-errors.ts';
 import { clientKey } from '../../http/client-address.ts';
 import type { CharterCache } from '../../domain/current-charter.ts';

@@ -3,8 +3,12 @@
  * services whose answer templates they reach, and which answers of a manifestação identify its author.
  */
 import type { FastifyRequest } from 'fastify';
-import { type FormField, type Service, type SubmissionKind, type SubmissionStatus, UuidSchema, parseContract } from '../../../shared/schemas.ts';
-import type { DeadlineFlag } from '../../../shared/staff.ts';
+import { type FormField, type SubmissionKind } from '../../../shared/contract/forms.ts';
+import { type Service } from '../../../shared/contract/charter.ts';
+import { type SubmissionStatus } from '../../../shared/contract/status.ts';
+import { UuidSchema } from '../../../shared/contract/primitives.ts';
+import { parseContract } from '../../../shared/contract/parse.ts';
+import type { RequestDeadlineFlag } from '../../../shared/contract/staff.ts';
 import { HttpError, apiError } from '../../http/api-errors.ts';
 import type { CharterCache, CurrentCharter } from '../../domain/current-charter.ts';
 import type { PushOptions } from '../../domain/push.ts';
@@ -21,7 +25,7 @@ export interface QueueDeps {
    * The deadline flag of a row (due_soon needs the holiday calendar of `current`, the charter the route read
    * once for its whole answer); 'on_time' style flags only without it.
    */
-  flagOf?: (row: { status: SubmissionStatus; dueAt: Date | null; closedAt: Date | null; kind: SubmissionKind }, now: Date, current: CurrentCharter | null) => DeadlineFlag | null;
+  flagOf?: (row: { status: SubmissionStatus; dueAt: Date | null; closedAt: Date | null; kind: SubmissionKind }, now: Date, current: CurrentCharter | null) => RequestDeadlineFlag | null;
   /** Recomputes a request's due date after its clock paused or resumed (inside the action's transaction). */
   refreshDueDate?: (id: string, within?: { db: Queryable; current: CurrentCharter | null }) => Promise<void>;
 }

@@ -7,9 +7,13 @@
 import { parsed } from '../../http/api-errors.ts';
 import { csvCell } from '../../domain/csv.ts';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { type FormField, SHA256_REGEX, type SubmissionStatus, UuidSchema, parseContract } from '../../../shared/schemas.ts';
+import { type FormField } from '../../../shared/contract/forms.ts';
+import { SHA256_REGEX } from '../../../shared/contract/submissions.ts';
+import { type SubmissionStatus } from '../../../shared/contract/status.ts';
+import { UuidSchema } from '../../../shared/contract/primitives.ts';
+import { parseContract } from '../../../shared/contract/parse.ts';
 import { bahiaDay, isSaneDay } from '../../../shared/dates.ts';
-import { QueueFilterSchema, type DeadlineFlag, type QueueFilter, type QueueItem, type RequestDetail } from '../../../shared/staff.ts';
+import { QueueFilterSchema, type RequestDeadlineFlag, type QueueFilter, type QueueItem, type RequestDetail } from '../../../shared/contract/staff.ts';
 import type { CurrentCharter } from '../../domain/current-charter.ts';
 import { safeErrorLog } from '../../http/safe-error-log.ts';
 import { readAttachment } from '../../storage/attachment-store.ts';
@@ -22,7 +26,7 @@ import { colleaguesOf, eventsOf, queueCounts, queuePage, queueRows, templatesOf,
 
 export type { QueueDeps } from './queue-access.ts';
 
-export function simpleFlag({ status, dueAt, closedAt }: { status: SubmissionStatus; dueAt: Date | null; closedAt: Date | null }, now: Date): DeadlineFlag | null {
+export function simpleFlag({ status, dueAt, closedAt }: { status: SubmissionStatus; dueAt: Date | null; closedAt: Date | null }, now: Date): RequestDeadlineFlag | null {
   if (!dueAt) return null;
   if (closedAt) return closedAt <= dueAt ? 'met' : 'missed';
   if (status === 'waiting_citizen') return 'paused';
@@ -39,7 +43,7 @@ function serviceName(current: CurrentCharter | null, serviceId: string): string 
  */
 const instantFor = (withoutIdentity: boolean) => (at: Date): string => (withoutIdentity ? bahiaDay(at) : at.toISOString());
 
-function toItem(row: QueueRow, current: CurrentCharter | null, flag: DeadlineFlag | null, withoutIdentity: boolean): QueueItem {
+function toItem(row: QueueRow, current: CurrentCharter | null, flag: RequestDeadlineFlag | null, withoutIdentity: boolean): QueueItem {
   return {
     id: row.id,
     protocol: withoutIdentity ? null : row.protocol,
@@ -87,7 +91,7 @@ function eventText(event: EventRow, withoutIdentity: boolean): { text?: string }
 }
 
 /** A queue row's deadline flag, with the charter the route read once for its whole answer. */
-type RowFlag = (row: QueueRow, now: Date, current: CurrentCharter | null) => DeadlineFlag | null;
+type RowFlag = (row: QueueRow, now: Date, current: CurrentCharter | null) => RequestDeadlineFlag | null;
 
 /** The queue, a page at a time, and its CSV export streamed. */
 function queueListRoutes(app: FastifyInstance, { storage, charters }: QueueDeps, flag: RowFlag): void {

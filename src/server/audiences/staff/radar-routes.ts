@@ -6,8 +6,8 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { bahiaDay } from '../../../shared/dates.ts';
-import { RadarThresholdsSchema, type RadarAnswer } from '../../../shared/radar.ts';
-import { parseContract } from '../../../shared/schemas.ts';
+import { RadarThresholdsSchema, type RadarAnswer } from '../../../shared/contract/radar.ts';
+import { parseContract } from '../../../shared/contract/parse.ts';
 import { HttpError, apiError } from '../../http/api-errors.ts';
 import type { CharterCache } from '../../domain/current-charter.ts';
 import type { Storage } from '../../storage/types.ts';

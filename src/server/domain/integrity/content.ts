@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import {
   IntegrityContentSchema, type IntegrityContent, type PlanStatus, type ServedIntegrityContent,
-} from '../../../shared/integrity-content.ts';
-import { parseContract } from '../../../shared/schemas.ts';
+} from '../../../shared/contract/integrity-content.ts';
+import { parseContract } from '../../../shared/contract/parse.ts';
 import { sha256Hex } from '../hashing.ts';
 import type { Queryable } from '../../storage/types.ts';
 

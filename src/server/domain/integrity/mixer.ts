@@ -12,7 +12,7 @@
  * would hide more but delay a report by up to two days; not chosen.
  */
 import { randomInt, randomUUID } from 'node:crypto';
-import type { Answers } from '../../../shared/schemas.ts';
+import type { Answers } from '../../../shared/contract/submissions.ts';
 import type { Queryable, Storage } from '../../storage/types.ts';
 import type { IntegrityKeys } from './crypto.ts';
 

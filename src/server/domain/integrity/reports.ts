@@ -7,10 +7,20 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { hashRaw } from '@node-rs/argon2';
 import { bahiaDay } from '../../../shared/dates.ts';
 import {
-  IDENTITY_FIELDS, INTEGRITY_SERVICE_ID, IntegrityReportSchema, MAX_INLINE_BYTES, ReporterMessageSchema,
-  type FollowUp, type IdentificationMode, type InlineFile, type IntegrityStatus,
-} from '../../../shared/integrity.ts';
-import { MAX_ATTACHMENT_BYTES, parseContract, type Answers, type ApiError, type FormDefinition } from '../../../shared/schemas.ts';
+  IDENTITY_FIELDS,
+  IntegrityReportSchema,
+  MAX_INLINE_BYTES,
+  ReporterMessageSchema,
+  type FollowUp,
+  type IdentificationMode,
+  type InlineFile,
+  type IntegrityStatus,
+} from '../../../shared/contract/integrity.ts';
+import { INTEGRITY_SERVICE_ID } from '../../../shared/contract/integrity-service.ts';
+import { MAX_ATTACHMENT_BYTES, type Answers } from '../../../shared/contract/submissions.ts';
+import { parseContract } from '../../../shared/contract/parse.ts';
+import { type ApiError } from '../../../shared/contract/errors.ts';
+import { type FormDefinition } from '../../../shared/contract/forms.ts';
 import { validateAnswers } from '../../../shared/validate-answers.ts';
 import { apiError } from '../../http/api-errors.ts';
 import type { CharterCache } from '../current-charter.ts';

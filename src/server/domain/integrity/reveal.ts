@@ -5,7 +5,7 @@
  * The one who approves need not see it. The database refuses a decision by the one who asked.
  */
 import { randomUUID } from 'node:crypto';
-import type { Answers } from '../../../shared/schemas.ts';
+import type { Answers } from '../../../shared/contract/submissions.ts';
 import type { Queryable, Storage } from '../../storage/types.ts';
 import { audit, type AuditWho } from '../audit.ts';
 import type { IntegrityKeys } from './crypto.ts';

@@ -9,7 +9,7 @@
  * treated as a share of points, published only when both are at least 5. Those counts then take part in
  * every subtraction (parent minus children, a year minus its months) like any published count.
  */
-import { SMALL_COUNT } from '../../../shared/transparency.ts';
+import { SMALL_COUNT } from '../../../shared/contract/transparency.ts';
 
 /** A count to publish: its true value, and whether it must be hidden. */
 export interface Cell {

@@ -1,6 +1,6 @@
 /** The public panel's open data: the published figures as rows, for the CSV and JSON downloads. */
 import { bahiaDay } from '../../../shared/dates.ts';
-import type { OpenDataRow, PanelEntry, PanelSnapshot } from '../../../shared/transparency.ts';
+import type { OpenDataRow, PanelEntry, PanelSnapshot } from '../../../shared/contract/transparency.ts';
 import { csvPlainCell } from '../csv.ts';
 
 /** The same figures as rows: what the CSV and JSON downloads hold (one concept, one place). */

@@ -13,7 +13,7 @@
  * A median or a p90 is published only when at least 5 requests lie on each side of it (a median from
  * 10 closed requests, a p90 from 50), and its count is.
  */
-import { SMALL_COUNT, type Metrics, type PanelEntry, type PanelSnapshot } from '../../../shared/transparency.ts';
+import { SMALL_COUNT, type Metrics, type PanelEntry, type PanelSnapshot } from '../../../shared/contract/transparency.ts';
 import {
   cell, protectBreakdown, protectGroup, protectTimeline, sharePair, timelineOf, type Cell, type Figure,
 } from './disclosure.ts';

@@ -11,8 +11,8 @@
  */
 import { createHash } from 'node:crypto';
 import { bahiaDay } from '../../../shared/dates.ts';
-import type { Charter } from '../../../shared/schemas.ts';
-import { DATA_DICTIONARY, servicesOf, summaryOf, type PanelSnapshot } from '../../../shared/transparency.ts';
+import type { Charter } from '../../../shared/contract/charter.ts';
+import { DATA_DICTIONARY, servicesOf, summaryOf, type PanelSnapshot } from '../../../shared/contract/transparency.ts';
 import { compressOnce, type CharterCache, type CompressedBodies } from '../current-charter.ts';
 import type { Storage } from '../../storage/types.ts';
 import type { VersionedFile } from '../../http/versioned-file.ts';

@@ -8,8 +8,8 @@
  * anything is stored or served (see protectGroups for why hiding counts under 5 is not enough).
  */
 import { bahiaDay } from '../../../shared/dates.ts';
-import type { Charter, Deadline } from '../../../shared/schemas.ts';
-import type { PanelSnapshot } from '../../../shared/transparency.ts';
+import type { Charter, Deadline } from '../../../shared/contract/charter.ts';
+import type { PanelSnapshot } from '../../../shared/contract/transparency.ts';
 import { publish } from './publish.ts';
 import type { Period, RawEntry, RawSnapshot } from './raw-snapshot.ts';
 import type { Queryable } from '../../storage/types.ts';

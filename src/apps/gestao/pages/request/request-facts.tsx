@@ -1,5 +1,5 @@
 /** What a request says: its facts (status, deadline, who has it), the citizen's answers, the files and the place. */
-import type { CharterDirectory, RequestDetail } from '../../../../shared/staff.ts';
+import type { CharterDirectory, RequestDetail } from '../../../../shared/contract/staff.ts';
 import { districtName, secretariatName } from '../../directory.ts';
 import { FlagWords } from '../../ui/flag-words.tsx';
 import { STATUS_WORDS, dateTimeWords, sizeWords, staffDateWords } from '../../ui/words.ts';

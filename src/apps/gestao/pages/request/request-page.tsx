@@ -4,8 +4,8 @@
  * After each action the page reads the request again and says what happened (a polite live region).
  */
 import { useState } from 'preact/hooks';
-import type { SubmissionStatus } from '../../../../shared/schemas.ts';
-import { RequestDetailSchema, type CharterDirectory, type RequestDetail } from '../../../../shared/staff.ts';
+import type { SubmissionStatus } from '../../../../shared/contract/status.ts';
+import { RequestDetailSchema, type CharterDirectory, type RequestDetail } from '../../../../shared/contract/staff.ts';
 import type { PageProps } from '../../../common/navigation.tsx';
 import { api } from '../../api.ts';
 import { useDirectory } from '../../directory.ts';

@@ -1,5 +1,5 @@
 /** A request's story: every event, public or internal, each saying who the citizen sees it from. */
-import type { RequestEvent } from '../../../../shared/staff.ts';
+import type { RequestEvent } from '../../../../shared/contract/staff.ts';
 import { EVENT_WORDS, STATUS_WORDS, dateTimeWords } from '../../ui/words.ts';
 
 export function RequestStory({ events }: { events: readonly RequestEvent[] }) {

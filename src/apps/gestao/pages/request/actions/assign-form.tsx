@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
-import { parseContract } from '../../../../../shared/schemas.ts';
-import { AssignSchema, ColleaguesSchema } from '../../../../../shared/staff.ts';
+import { parseContract } from '../../../../../shared/contract/parse.ts';
+import { AssignSchema, ColleaguesSchema } from '../../../../../shared/contract/staff.ts';
 import { api } from '../../../api.ts';
 import { ActionResult, useAction } from '../../../ui/action.tsx';
 import { FormError, SelectField, inputValue } from '../../../ui/fields.tsx';

@@ -1,4 +1,4 @@
-import { ExtensionSchema } from '../../../../../shared/staff.ts';
+import { ExtensionSchema } from '../../../../../shared/contract/staff.ts';
 import { ActionResult, useAction } from '../../../ui/action.tsx';
 import { TextActionForm } from '../../../ui/text-action-form.tsx';
 import { staffDateWords } from '../../../ui/words.ts';

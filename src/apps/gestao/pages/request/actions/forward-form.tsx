@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
-import { parseContract } from '../../../../../shared/schemas.ts';
-import { ForwardSchema, type CharterDirectory } from '../../../../../shared/staff.ts';
+import { parseContract } from '../../../../../shared/contract/parse.ts';
+import { ForwardSchema, type CharterDirectory } from '../../../../../shared/contract/staff.ts';
 import { secretariatName } from '../../../directory.ts';
 import { ActionResult, useAction } from '../../../ui/action.tsx';
 import { FormError, SelectField, TextArea, focusFirstInvalid, inputValue } from '../../../ui/fields.tsx';

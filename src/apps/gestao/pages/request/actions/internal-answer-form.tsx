@@ -1,4 +1,4 @@
-import { InternalAnswerSchema } from '../../../../../shared/staff.ts';
+import { InternalAnswerSchema } from '../../../../../shared/contract/staff.ts';
 import { TextActionForm } from '../../../ui/text-action-form.tsx';
 import { postAction, type ActionProps } from './post.ts';
 

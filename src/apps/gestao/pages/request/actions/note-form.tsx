@@ -1,4 +1,4 @@
-import { NoteSchema } from '../../../../../shared/staff.ts';
+import { NoteSchema } from '../../../../../shared/contract/staff.ts';
 import { TextActionForm } from '../../../ui/text-action-form.tsx';
 import { postAction, type ActionProps } from './post.ts';
 

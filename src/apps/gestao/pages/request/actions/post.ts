@@ -1,5 +1,5 @@
 /** What every action form on a request's page gets, and how it sends its action. */
-import { OkSchema, type RequestDetail } from '../../../../../shared/staff.ts';
+import { OkSchema, type RequestDetail } from '../../../../../shared/contract/staff.ts';
 import { api } from '../../../api.ts';
 
 export interface ActionProps {

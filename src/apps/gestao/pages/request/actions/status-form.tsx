@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
-import { SUBMISSION_STATUSES, parseContract } from '../../../../../shared/schemas.ts';
-import { StatusChangeSchema } from '../../../../../shared/staff.ts';
+import { SUBMISSION_STATUSES } from '../../../../../shared/contract/status.ts';
+import { parseContract } from '../../../../../shared/contract/parse.ts';
+import { StatusChangeSchema } from '../../../../../shared/contract/staff.ts';
 import { ActionResult, useAction } from '../../../ui/action.tsx';
 import { FormError, SelectField, TextArea, focusFirstInvalid, inputValue } from '../../../ui/fields.tsx';
 import { STATUS_WORDS } from '../../../ui/words.ts';

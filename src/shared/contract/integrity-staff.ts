@@ -1,12 +1,11 @@
 /**
  * The integrity channel's back-office contract (`/api/gestao/integridade`, controladoria only): what the
- * server answers and what the back office sends. Apart from src/shared/integrity.ts so the citizen's app
+ * server answers and what the back office sends. Apart from contract/integrity.ts so the citizen's app
  * never carries these schemas.
  */
 import * as v from 'valibot';
 import { FollowUpSchema, IDENTIFICATION_MODES, INTEGRITY_STATUSES } from './integrity.ts';
-import { UuidSchema } from './schemas.ts';
-import { UNSTORABLE_TEXT_MESSAGE, isStorableText } from './text.ts';
+import { UuidSchema, storableShortText } from './primitives.ts';
 
 // ---------------------------------------------------------------- the controladoria's side (`/api/gestao/integridade`)
 
@@ -18,7 +17,7 @@ export const INTEGRITY_RISK_CATEGORIES = [
   'compras-e-contratos', 'obras', 'licencas-e-fiscalizacao', 'conflito-de-interesses', 'nepotismo',
   'desvio-de-recursos', 'propina', 'uso-indevido-de-bens', 'assedio', 'outro',
 ] as const;
-export type IntegrityRiskCategory = (typeof INTEGRITY_RISK_CATEGORIES)[number];
+type IntegrityRiskCategory = (typeof INTEGRITY_RISK_CATEGORIES)[number];
 export const INTEGRITY_RISK_LABELS: Record<IntegrityRiskCategory, string> = {
   'compras-e-contratos': 'Compras e contratos (licitação, dispensa, pagamento)',
   obras: 'Obras e medições',
@@ -32,12 +31,9 @@ export const INTEGRITY_RISK_LABELS: Record<IntegrityRiskCategory, string> = {
   outro: 'Outro risco',
 };
 
-// Checked as all staff text (NUL, lone surrogates): a justification is stored as text and would answer 500.
-const shortText = (max: number) =>
-  v.pipe(v.string(), v.trim(), v.minLength(1, 'Não pode ficar vazio.'), v.maxLength(max, `Use no máximo ${max} caracteres.`), v.check(isStorableText, UNSTORABLE_TEXT_MESSAGE));
 
 /** The controladoria's message to the reporter (a question: the status becomes `aguardando_voce`). */
-export const CityMessageSchema = v.strictObject({ text: shortText(3000) });
+export const CityMessageSchema = v.strictObject({ text: storableShortText(3000) });
 export const IntegrityStatusChangeSchema = v.strictObject({ status: v.picklist(INTEGRITY_STATUSES, 'Escolha a situação.') });
 export const IntegrityClassificationSchema = v.strictObject({
   riskCategory: v.nullable(v.picklist(INTEGRITY_RISK_CATEGORIES, 'Escolha uma categoria de risco do Plano de Integridade.')),
@@ -45,9 +41,9 @@ export const IntegrityClassificationSchema = v.strictObject({
   services: v.pipe(v.array(v.pipe(v.string(), v.maxLength(80))), v.maxLength(20, 'No máximo 20 serviços.')),
 });
 /** Identity preserved (Decreto 10.153): revealed only with a justification, which is audited with it. */
-export const RevealRequestSchema = v.strictObject({ justification: v.pipe(shortText(500), v.minLength(20, 'Explique o motivo em pelo menos 20 caracteres.')) });
+export const RevealRequestSchema = v.strictObject({ justification: v.pipe(storableShortText(500), v.minLength(20, 'Explique o motivo em pelo menos 20 caracteres.')) });
 
-export const IntegritySummarySchema = v.object({
+const IntegritySummarySchema = v.object({
   id: UuidSchema,
   receivedDay: v.string(),
   status: v.picklist(INTEGRITY_STATUSES),
@@ -62,11 +58,10 @@ export const IntegritySummarySchema = v.object({
 export type IntegritySummary = v.InferOutput<typeof IntegritySummarySchema>;
 export const IntegrityListSchema = v.object({ reports: v.array(IntegritySummarySchema) });
 
-export const RevealStateSchema = v.variant('state', [
+const RevealStateSchema = v.variant('state', [
   v.object({ state: v.literal('none') }),
   v.object({ state: v.picklist(['pending', 'approved', 'refused'] as const), requestId: UuidSchema }),
 ]);
-export type RevealState = v.InferOutput<typeof RevealStateSchema>;
 
 export const IntegrityDetailSchema = v.object({
   ...IntegritySummarySchema.entries,

@@ -7,12 +7,8 @@
  * carries the latest.
  */
 import * as v from 'valibot';
-import { UNSTORABLE_TEXT_MESSAGE, isStorableText } from './text.ts';
+import { slug, storableShortText } from './primitives.ts';
 
-// NUL and lone surrogates refused here, as in all staff text: the database would answer a plan note with a 500.
-const text = (max: number) =>
-  v.pipe(v.string(), v.trim(), v.minLength(1, 'Não pode ficar vazio.'), v.maxLength(max, `Use no máximo ${max} caracteres.`), v.check(isStorableText, UNSTORABLE_TEXT_MESSAGE));
-const slug = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,79}$/, 'Use letras minúsculas, números e hífens.'));
 
 export const PLAN_STATUSES = ['planejada', 'em_andamento', 'concluida', 'suspensa'] as const;
 export type PlanStatus = (typeof PLAN_STATUSES)[number];
@@ -23,40 +19,39 @@ export const PLAN_STATUS_LABELS: Record<PlanStatus, string> = {
   suspensa: 'Suspensa',
 };
 
-export const EthicsArticleSchema = v.strictObject({
+const EthicsArticleSchema = v.strictObject({
   number: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(999)),
-  title: text(200),
+  title: storableShortText(200),
   /** One line, the article in a sentence anyone understands. */
-  summary: text(200),
-  text: text(4000),
+  summary: storableShortText(200),
+  text: storableShortText(4000),
 });
 
-export const PlanActionSchema = v.strictObject({
+const PlanActionSchema = v.strictObject({
   id: slug,
-  title: text(200),
-  description: text(1000),
+  title: storableShortText(200),
+  description: storableShortText(1000),
   /** The unit in charge: a secretariat id of the charter, or a unit's name. */
-  responsible: text(120),
+  responsible: storableShortText(120),
   deadline: v.pipe(v.string(), v.isoDate('Data no formato AAAA-MM-DD.')),
   status: v.picklist(PLAN_STATUSES),
   progress: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100)),
 });
-export type PlanAction = v.InferOutput<typeof PlanActionSchema>;
 
 export const IntegrityContentSchema = v.pipe(
   v.strictObject({
-    version: text(60),
+    version: storableShortText(60),
     publishedAt: v.pipe(v.string(), v.isoTimestamp()),
     ethicsCode: v.strictObject({
-      title: text(200),
+      title: storableShortText(200),
       /** The act that made it (decree, law). */
-      legalBasis: text(300),
+      legalBasis: storableShortText(300),
       articles: v.pipe(v.array(EthicsArticleSchema), v.minLength(1, 'O código precisa de pelo menos um artigo.')),
     }),
     plan: v.strictObject({
-      title: text(200),
-      period: text(60),
-      description: text(1500),
+      title: storableShortText(200),
+      period: storableShortText(60),
+      description: storableShortText(1500),
       actions: v.pipe(v.array(PlanActionSchema), v.minLength(1, 'O plano precisa de pelo menos uma ação.')),
     }),
   }),
@@ -71,7 +66,7 @@ export const PlanUpdateSchema = v.pipe(
   v.strictObject({
     status: v.picklist(PLAN_STATUSES),
     progress: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100)),
-    note: v.optional(text(500)),
+    note: v.optional(storableShortText(500)),
   }),
   v.check((update) => update.status !== 'concluida' || update.progress === 100, 'Uma ação concluída tem 100% de avanço.'),
 );

@@ -15,7 +15,7 @@ export const LESS_THAN_FIVE = 'menos de 5';
 const count = v.nullable(v.number());
 const share = v.nullable(v.number());
 
-export const MetricsSchema = v.object({
+const MetricsSchema = v.object({
   /** Requests received in the period. */
   received: count,
   /** Requests closed in the period (concluded or "não atendido"). */
@@ -35,10 +35,9 @@ export const MetricsSchema = v.object({
 });
 export type Metrics = v.InferOutput<typeof MetricsSchema>;
 
-export const TrendPointSchema = v.object({ month: v.string(), received: count, closed: count, onTimeShare: share });
-export type TrendPoint = v.InferOutput<typeof TrendPointSchema>;
+const TrendPointSchema = v.object({ month: v.string(), received: count, closed: count, onTimeShare: share });
 
-export const PanelEntrySchema = v.object({
+const PanelEntrySchema = v.object({
   id: v.string(),
   name: v.string(),
   /** Keys: "ultimos-30-dias", "ultimos-12-meses" and each year ("2026"). */
@@ -51,7 +50,7 @@ export const PanelEntrySchema = v.object({
 });
 export type PanelEntry = v.InferOutput<typeof PanelEntrySchema>;
 
-export const ServiceEntrySchema = v.object({
+const ServiceEntrySchema = v.object({
   ...PanelEntrySchema.entries,
   secretariatId: v.string(),
   /** The promise in the charter: "até 15 dias úteis". */
@@ -59,10 +58,10 @@ export const ServiceEntrySchema = v.object({
 });
 export type ServiceEntry = v.InferOutput<typeof ServiceEntrySchema>;
 
-export const PeriodSchema = v.object({ key: v.string(), label: v.string(), from: v.string(), to: v.string() });
+const PeriodSchema = v.object({ key: v.string(), label: v.string(), from: v.string(), to: v.string() });
 
 /** A service's promise beside what was done in the last 12 months: the line on its charter page. */
-export const PromiseLineSchema = v.object({
+const PromiseLineSchema = v.object({
   serviceId: v.string(),
   secretariatId: v.string(),
   promise: v.string(),
@@ -70,7 +69,7 @@ export const PromiseLineSchema = v.object({
   onTimeShare: share,
   medianDays: share,
 });
-export type PromiseLine = v.InferOutput<typeof PromiseLineSchema>;
+type PromiseLine = v.InferOutput<typeof PromiseLineSchema>;
 
 const panelCommon = {
   computedAt: v.string(),
@@ -87,7 +86,7 @@ const panelCommon = {
 };
 
 /** Everything computed at once: what is stored, and what the open data is made of. */
-export const PanelSnapshotSchema = v.object({ ...panelCommon, services: v.array(ServiceEntrySchema) });
+const PanelSnapshotSchema = v.object({ ...panelCommon, services: v.array(ServiceEntrySchema) });
 export type PanelSnapshot = v.InferOutput<typeof PanelSnapshotSchema>;
 
 /** GET /api/transparencia: the panel's first screen (secretariats) and every service's promise line. */

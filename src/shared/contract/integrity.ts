@@ -4,9 +4,9 @@
  * a 16-digit receipt the server makes and keeps only as a slow hash.
  */
 import * as v from 'valibot';
-import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_FORM_VERSION, UuidSchema } from './schemas.ts';
-
-export { INTEGRITY_SERVICE_ID } from './integrity-service.ts';
+import { MAX_FORM_VERSION } from './forms.ts';
+import { UuidSchema } from './primitives.ts';
+import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES } from './submissions.ts';
 
 /** identificado: name shown to the team; preservada: only the controladoria can reveal it, audited (Decreto 10.153); anonimo: none. */
 export const IDENTIFICATION_MODES = ['anonimo', 'preservada', 'identificado'] as const;
@@ -45,7 +45,7 @@ export const IntegrityReportSchema = v.strictObject({
 export type IntegrityReport = v.InferOutput<typeof IntegrityReportSchema>;
 
 /** 16 digits, as written down: spaces and dashes are ignored. */
-export const ReceiptSchema = v.pipe(v.string(), v.transform((text) => text.replace(/[\s-]/g, '')), v.regex(/^\d{16}$/, 'O recibo tem 16 números.'));
+const IntegrityReceiptCodeSchema = v.pipe(v.string(), v.transform((text) => text.replace(/[\s-]/g, '')), v.regex(/^\d{16}$/, 'O recibo tem 16 números.'));
 
 export const ReportAcceptedSchema = v.object({
   /** Shown once (and again only to a retry of the same report from the same phone). */
@@ -54,7 +54,7 @@ export const ReportAcceptedSchema = v.object({
   receivedDay: v.string(),
 });
 
-export const FollowUpRequestSchema = v.strictObject({ receipt: ReceiptSchema });
+export const FollowUpRequestSchema = v.strictObject({ receipt: IntegrityReceiptCodeSchema });
 
 export const INTEGRITY_STATUSES = ['recebida', 'em_analise', 'em_apuracao', 'aguardando_voce', 'concluida', 'arquivada'] as const;
 export type IntegrityStatus = (typeof INTEGRITY_STATUSES)[number];
@@ -84,7 +84,7 @@ export type FollowUp = v.InferOutput<typeof FollowUpSchema>;
 /** More information or files from the reporter: through the outbox, exactly once by its id. */
 export const ReporterMessageSchema = v.strictObject({
   id: UuidSchema,
-  receipt: ReceiptSchema,
+  receipt: IntegrityReceiptCodeSchema,
   text: v.pipe(v.string(), v.trim(), v.maxLength(3000, 'Use no máximo 3000 caracteres.')),
   files: v.pipe(v.array(InlineFileSchema), v.maxLength(MAX_INLINE_FILES)),
 });

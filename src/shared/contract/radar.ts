@@ -88,7 +88,7 @@ export const SIGNAL_TITLES: Record<SignalKind, string> = {
 
 const figure = v.nullable(v.number());
 
-export const RadarSignalSchema = v.object({
+const RadarSignalSchema = v.object({
   /** Stable for a kind and subject: "overdue_rising:service:tapa-buraco". */
   id: v.string(),
   kind: v.picklist(SIGNAL_KINDS),

@@ -3,9 +3,11 @@
  * The server answers these shapes and the back office parses them with these schemas (never casts).
  */
 import * as v from 'valibot';
-import { SUBMISSION_KINDS, SUBMISSION_STATUSES, UuidSchema } from './schemas.ts';
-import { isRealDay, isSaneDay } from './dates.ts';
-import { UNSTORABLE_TEXT_MESSAGE, isStorableText } from './text.ts';
+import { SUBMISSION_KINDS } from './forms.ts';
+import { UuidSchema, storableShortText, storableText } from './primitives.ts';
+import { SUBMISSION_STATUSES } from './status.ts';
+import { isRealDay, isSaneDay } from '../dates.ts';
+import { isStorableText } from '../text.ts';
 
 export const STAFF_ROLES = ['atendente', 'gestor', 'ouvidoria', 'controladoria', 'admin'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
@@ -28,7 +30,7 @@ export const ROLES_NEEDING_APPROVAL: readonly StaffRole[] = ['admin', 'controlad
 export const ROLES_NEEDING_TOTP: readonly StaffRole[] = ['admin', 'ouvidoria', 'controladoria'];
 
 /** What the staff may do; which role may do it lives in one place, src/server/staff/permissions.ts. */
-export const PERMISSIONS = [
+const PERMISSIONS = [
   'requests.read', 'requests.answer', 'requests.assign', 'requests.transfer', 'requests.export',
   'templates.manage', 'figures.read', 'manifestations.read', 'audit.read', 'accounts.manage', 'charter.import',
   'integrity.read', 'integrity.answer', 'integrity.reveal', 'manifestations.forward', 'manifestations.internal_answer', 'plan.update',
@@ -41,11 +43,6 @@ const password = v.pipe(v.string(), v.minLength(12, 'A senha precisa ter pelo me
 const name = v.pipe(v.string(), v.trim(), v.minLength(2, 'Diga o nome.'), v.maxLength(120), v.check(isStorableText, 'O nome contém um caractere inválido.'));
 const secretariatId = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,79}$/, 'Secretaria inválida.'));
 const totpCode = v.pipe(v.string(), v.trim(), v.regex(/^\d{6}$/, 'O código tem 6 números.'));
-// Staff text is checked as the citizen's is (NUL, lone surrogates): the database would refuse it after a first write.
-const text = (max: number) =>
-  v.pipe(v.string(), v.trim(), v.minLength(1, 'Não pode ficar vazio.'), v.maxLength(max, `Use no máximo ${max} caracteres.`), v.check(isStorableText, UNSTORABLE_TEXT_MESSAGE));
-/** A filter's free value: storable text, so it reaches the database as a value and never as an error. */
-const filterText = (max: number) => v.pipe(v.string(), v.maxLength(max), v.check(isStorableText, UNSTORABLE_TEXT_MESSAGE));
 /** A filter's day: a real day from 2000 to 2100 (the database's own range is wider and answers far-off years with an error). */
 const filterDay = v.pipe(
   v.string(),
@@ -59,7 +56,7 @@ export const LoginRequestSchema = v.strictObject({ email, password: v.pipe(v.str
 export const TotpRequestSchema = v.strictObject({ code: totpCode });
 export const PasswordResetRequestSchema = v.strictObject({ token: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{20,100}$/)), password });
 
-export const StaffAccountSchema = v.object({
+const StaffAccountSchema = v.object({
   id: UuidSchema,
   email: v.string(),
   name: v.string(),
@@ -103,7 +100,7 @@ export const AccountChangeSchema = v.strictObject({
 export const ResetLinkSchema = v.object({ link: v.string(), expiresAt: v.string() });
 
 /** Granting admin, controladoria or ouvidoria: proposed by one admin, decided by another. */
-export const PendingGrantSchema = v.object({
+const PendingGrantSchema = v.object({
   id: UuidSchema,
   account: v.object({ id: UuidSchema, name: v.string(), email: v.string() }),
   roles: v.array(v.picklist(STAFF_ROLES)),
@@ -146,28 +143,28 @@ export const ACCOUNT_CHANGE_LABELS: Record<string, string> = {
 
 // ---------------------------------------------------------------- the work queue
 
-export const STAFF_STATUSES = SUBMISSION_STATUSES;
-export const DEADLINE_FLAGS = ['overdue', 'due_soon', 'on_time', 'met', 'missed', 'paused'] as const;
-export type DeadlineFlag = (typeof DEADLINE_FLAGS)[number];
+/** The deadline flag a request shows in the back office: its due date's flag (DueDateFlag, deadlines.ts) or paused while the city waits for the citizen. */
+const REQUEST_DEADLINE_FLAGS = ['overdue', 'due_soon', 'on_time', 'met', 'missed', 'paused'] as const;
+export type RequestDeadlineFlag = (typeof REQUEST_DEADLINE_FLAGS)[number];
 
 export const QueueFilterSchema = v.strictObject({
   secretariat: v.optional(secretariatId),
-  service: v.optional(filterText(80)),
+  service: v.optional(storableText(80)),
   status: v.optional(v.picklist(SUBMISSION_STATUSES)),
   kind: v.optional(v.picklist(SUBMISSION_KINDS)),
-  district: v.optional(filterText(120)),
-  village: v.optional(filterText(120)),
+  district: v.optional(storableText(120)),
+  village: v.optional(storableText(120)),
   overdue: v.optional(v.picklist(['1'])),
   mine: v.optional(v.picklist(['1'])),
   from: v.optional(filterDay),
   to: v.optional(filterDay),
   protocol: v.optional(v.pipe(v.string(), v.regex(/^\d{4}-\d{1,7}$/, 'Protocolo no formato 2026-000123.'))),
-  after: v.optional(filterText(200)),
+  after: v.optional(storableText(200)),
   limit: v.optional(v.pipe(v.string(), v.regex(/^\d{1,3}$/))),
 });
 export type QueueFilter = v.InferOutput<typeof QueueFilterSchema>;
 
-export const QueueItemSchema = v.object({
+const QueueItemSchema = v.object({
   id: UuidSchema,
   /** Null for a secretariat reading a manifestação without its author's identity (the number is sequential). */
   protocol: v.nullable(v.string()),
@@ -179,7 +176,7 @@ export const QueueItemSchema = v.object({
   /** An instant; only its day (YYYY-MM-DD) where the protocol is null. */
   receivedAt: v.string(),
   dueAt: v.nullable(v.string()),
-  flag: v.nullable(v.picklist(DEADLINE_FLAGS)),
+  flag: v.nullable(v.picklist(REQUEST_DEADLINE_FLAGS)),
   district: v.nullable(v.string()),
   village: v.nullable(v.string()),
   assignedTo: v.nullable(v.object({ id: UuidSchema, name: v.string() })),
@@ -198,7 +195,7 @@ export const QueuePageSchema = v.object({
 });
 export type QueuePage = v.InferOutput<typeof QueuePageSchema>;
 
-export const RequestEventSchema = v.object({
+const RequestEventSchema = v.object({
   at: v.string(),
   /** status: a status change (with a note to the citizen); question / reply: the "aguardando o cidadão" exchange; transfer, assign, note (internal). */
   type: v.picklist(['status', 'question', 'reply', 'transfer', 'assign', 'note', 'forward', 'internal_answer']),
@@ -229,20 +226,20 @@ export type RequestDetail = v.InferOutput<typeof RequestDetailSchema>;
 
 /** A status change; `declined` ("não atendido") always states its reason in the note. */
 export const StatusChangeSchema = v.pipe(
-  v.strictObject({ status: v.picklist(SUBMISSION_STATUSES), note: v.optional(text(2000)) }),
+  v.strictObject({ status: v.picklist(SUBMISSION_STATUSES), note: v.optional(storableShortText(2000)) }),
   v.check((change) => change.status !== 'declined' || (change.note?.length ?? 0) > 0, 'Diga o motivo de "não atendido".'),
   v.check((change) => change.status !== 'waiting_citizen', 'Para esperar o cidadão, faça uma pergunta.'),
 );
-export const QuestionSchema = v.strictObject({ question: text(2000) });
-export const NoteSchema = v.strictObject({ text: text(4000) });
+export const QuestionSchema = v.strictObject({ question: storableShortText(2000) });
+export const NoteSchema = v.strictObject({ text: storableShortText(4000) });
 export const AssignSchema = v.strictObject({ accountId: v.nullable(UuidSchema) });
-export const TransferSchema = v.strictObject({ secretariatId, reason: text(1000) });
-export const ForwardSchema = v.strictObject({ secretariatId, note: v.optional(text(2000)) });
-export const InternalAnswerSchema = v.strictObject({ text: text(4000) });
-export const ExtensionSchema = v.strictObject({ justification: v.pipe(text(1000), v.minLength(20, 'Explique a prorrogação em pelo menos 20 caracteres.')) });
-export const TemplateSchema = v.strictObject({ serviceId: filterText(80), title: text(120), text: text(2000) });
+export const TransferSchema = v.strictObject({ secretariatId, reason: storableShortText(1000) });
+export const ForwardSchema = v.strictObject({ secretariatId, note: v.optional(storableShortText(2000)) });
+export const InternalAnswerSchema = v.strictObject({ text: storableShortText(4000) });
+export const ExtensionSchema = v.strictObject({ justification: v.pipe(storableShortText(1000), v.minLength(20, 'Explique a prorrogação em pelo menos 20 caracteres.')) });
+export const TemplateSchema = v.strictObject({ serviceId: storableText(80), title: storableShortText(120), text: storableShortText(2000) });
 
-export const AuditEntrySchema = v.object({
+const AuditEntrySchema = v.object({
   id: v.string(),
   at: v.string(),
   account: v.nullable(v.object({ id: UuidSchema, name: v.string() })),
@@ -261,12 +258,10 @@ export const AccountListSchema = v.object({ accounts: v.array(StaffAccountSchema
 export const AccountAnswerSchema = v.object({ account: StaffAccountSchema, pendingGrant: v.optional(PendingGrantSchema) });
 /** POST /accounts: the new account and its one-time link to choose a password (shown once). */
 export const AccountCreatedSchema = v.object({ account: StaffAccountSchema, ...ResetLinkSchema.entries, pendingGrant: v.optional(PendingGrantSchema) });
-export const PendingGrantsSchema = v.object({ grants: v.array(PendingGrantSchema) });
 export const ColleaguesSchema = v.object({ colleagues: v.array(v.object({ id: UuidSchema, name: v.string(), secretariats: v.array(v.string()) })) });
 export type Colleague = v.InferOutput<typeof ColleaguesSchema>['colleagues'][number];
 export const CharterImportResultSchema = v.object({ version: v.string(), installed: v.boolean(), newFormVersions: v.number(), services: v.number() });
 export const AuditPageSchema = v.object({ entries: v.array(AuditEntrySchema), nextBefore: v.nullable(v.string()) });
-export type AuditPage = v.InferOutput<typeof AuditPageSchema>;
 /** What the back office reads of GET /api/charter: names for the filters, the transfer list and the rows. */
 export const CharterDirectorySchema = v.object({
   version: v.string(),
