@@ -3,6 +3,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { useLocation, type Location, type PageProps } from '../../common/navigation.tsx';
 import { matchRoute } from '../routes.ts';
 import { setOnline, useAppStore } from '../state/app-store.ts';
+import { moveFocusToPage } from '../../common/focus.ts';
 
 /** Loads the code of the page for a location. */
 export async function loadPage(location: Location): Promise<LoadedPage> {
@@ -146,14 +147,3 @@ function PageLoadFailed({ online, again, retrying, onRetry }: { online: boolean;
   );
 }
 
-function moveFocusToPage(): void {
-  window.scrollTo(0, 0);
-  const main = document.getElementById('conteudo');
-  const heading = main?.querySelector('h1');
-  if (heading) {
-    heading.setAttribute('tabindex', '-1');
-    heading.focus();
-  } else {
-    main?.focus();
-  }
-}

@@ -3,6 +3,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { navigate, useLocation, type Location, type PageProps } from '../../common/navigation.tsx';
 import { matchRoute, type PageAccess } from '../routes.ts';
 import { useSession, type SessionState } from '../session.ts';
+import { moveFocusToPage } from '../../common/focus.ts';
 
 interface LoadedPage {
   key: string;
@@ -101,14 +102,3 @@ export function App() {
   return <Page key={loaded.key} {...props} />;
 }
 
-function moveFocusToPage(): void {
-  window.scrollTo(0, 0);
-  const main = document.getElementById('conteudo');
-  const heading = main?.querySelector('h1');
-  if (heading) {
-    heading.setAttribute('tabindex', '-1');
-    heading.focus();
-  } else {
-    main?.focus();
-  }
-}

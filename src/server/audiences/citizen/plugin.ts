@@ -4,10 +4,9 @@
  * registered here for every route of this plugin (per-address rate limit, the free-space floor for writes),
  * and ids that are capabilities (random UUIDs, salted file addresses).
  */
-import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
-import { HttpError, MESSAGES, apiError } from '../../http/api-errors.ts';
-import { clientKey } from '../../http/client-address.ts';
+import { MESSAGES, apiError } from '../../http/api-errors.ts';
+import { limitRequestsPerClient } from '../../http/rate-limit.ts';
 import { closeUnlessDrainable } from '../../http/connection-guard.ts';
 import type { CharterCache } from '../../domain/current-charter.ts';
 import type { DiskSpace } from '../../http/disk-space.ts';
@@ -39,12 +38,7 @@ const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export async function citizenApi(app: FastifyInstance, options: CitizenApiOptions): Promise<void> {
   const { storage, charters, disk } = options;
   if (options.rateLimit) {
-    await app.register(rateLimit, {
-      max: options.rateLimit.max,
-      timeWindow: options.rateLimit.timeWindow,
-      keyGenerator: (request) => clientKey(request.ip),
-      errorResponseBuilder: () => new HttpError(429, apiError('rate_limited', MESSAGES.rateLimited)),
-    });
+    await limitRequestsPerClient(app, options.rateLimit);
   }
   // Before the body is read and before the database is touched: a full disk answers "later", never hangs.
   app.addHook('onRequest', async (request, reply) => {

@@ -5,12 +5,11 @@
  * (with no address: nothing of the guesser is stored either). Nothing here logs or stores an IP address,
  * a user agent or a time finer than the day.
  */
-import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import { FollowUpRequestSchema } from '../../../shared/contract/integrity.ts';
 import { parseContract } from '../../../shared/contract/parse.ts';
-import { HttpError, MESSAGES, apiError } from '../../http/api-errors.ts';
-import { clientKey } from '../../http/client-address.ts';
+import { HttpError, apiError } from '../../http/api-errors.ts';
+import { limitRequestsPerClient } from '../../http/rate-limit.ts';
 import { etagMatches } from '../../http/versioned-file.ts';
 import { audit } from '../../domain/audit.ts';
 import { servedContent } from '../../domain/integrity/content.ts';
@@ -22,12 +21,7 @@ export const GUESS_ALARM = { failures: 20, windowMs: 10 * 60_000 };
 const notFound = () => new HttpError(404, apiError('not_found', 'Recibo não encontrado. Confira os 16 números.'));
 
 export async function integrityApi(app: FastifyInstance, deps: IntegrityDeps & { receiptLookupsPerMinute?: number }): Promise<void> {
-  await app.register(rateLimit, {
-    max: 30,
-    timeWindow: '1 minute',
-    keyGenerator: (request) => clientKey(request.ip),
-    errorResponseBuilder: () => new HttpError(429, apiError('rate_limited', MESSAGES.rateLimited)),
-  });
+  await limitRequestsPerClient(app, { max: 30, timeWindow: '1 minute' });
   const lookupLimit = { rateLimit: { max: deps.receiptLookupsPerMinute ?? 10, timeWindow: '1 minute' } };
 
   let failures: number[] = [];

@@ -7,11 +7,10 @@
  *                role needs one (401), for state-changing methods an Origin of this site and the session's
  *                CSRF token (403), and the route's permission from permissions.ts (403).
  */
-import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ROLES_NEEDING_TOTP, type Permission } from '../../../shared/contract/staff.ts';
-import { HttpError, MESSAGES, apiError } from '../../http/api-errors.ts';
-import { clientKey } from '../../http/client-address.ts';
+import { HttpError, apiError } from '../../http/api-errors.ts';
+import { limitRequestsPerClient } from '../../http/rate-limit.ts';
 import type { CharterCache } from '../../domain/current-charter.ts';
 import type { Deadlines } from '../../domain/due-dates.ts';
 import type { PushOptions } from '../../domain/push.ts';
@@ -81,12 +80,7 @@ export async function staffApi(app: FastifyInstance, options: StaffApiOptions): 
     }
   });
 
-  await app.register(rateLimit, {
-    max: 600,
-    timeWindow: '1 minute',
-    keyGenerator: (request) => clientKey(request.ip),
-    errorResponseBuilder: () => new HttpError(429, apiError('rate_limited', MESSAGES.rateLimited)),
-  });
+  await limitRequestsPerClient(app, { max: 600, timeWindow: '1 minute' });
 
   decorateStaffRequest(app);
   app.addHook('onRequest', async (request) => {

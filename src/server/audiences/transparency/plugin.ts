@@ -3,10 +3,9 @@
  * aggregates that passed the small-count rule), every file versioned like the charter. Its own rate
  * limit, so that scraping the open data cannot eat a phone's share of the citizen API.
  */
-import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
-import { HttpError, MESSAGES, apiError } from '../../http/api-errors.ts';
-import { clientKey } from '../../http/client-address.ts';
+import { HttpError, apiError } from '../../http/api-errors.ts';
+import { limitRequestsPerClient } from '../../http/rate-limit.ts';
 import { sendVersioned } from '../../http/versioned-file.ts';
 import { auditChainRoute, type AuditChainRouteOptions } from './audit-chain-route.ts';
 import type { PublishedPanel, TransparencyPanel } from '../../domain/transparency/published-panel.ts';
@@ -22,12 +21,7 @@ const NOT_YET = 'O painel de transparência ainda não foi calculado: a Carta de
 
 export async function transparencyApi(app: FastifyInstance, options: TransparencyApiOptions): Promise<void> {
   if (options.rateLimit) {
-    await app.register(rateLimit, {
-      max: options.rateLimit.max,
-      timeWindow: options.rateLimit.timeWindow,
-      keyGenerator: (request) => clientKey(request.ip),
-      errorResponseBuilder: () => new HttpError(429, apiError('rate_limited', MESSAGES.rateLimited)),
-    });
+    await limitRequestsPerClient(app, options.rateLimit);
   }
   const published = async (): Promise<PublishedPanel> => {
     const panel = await options.panel.current();
