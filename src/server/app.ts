@@ -8,7 +8,7 @@ import { DEFAULT_LIMITS, type ConnectionLimits, type TrustProxy } from './config
 import { closeUnlessDrainable, guardConnections } from './http/connection-guard.ts';
 import { CharterCache } from './domain/current-charter.ts';
 import { DiskSpace } from './http/disk-space.ts';
-import { deadlinesFor } from './domain/due-dates.ts';
+import { deadlinesFor } from './domain/deadlines.ts';
 import { inTurn } from './http/fair-turns.ts';
 import { DailyErrorCounts } from './http/daily-error-counts.ts';
 import { healthRoutes } from './http/health-routes.ts';

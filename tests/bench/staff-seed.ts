@@ -16,7 +16,7 @@ import type { SubmissionKind } from '../../src/shared/contract/forms.ts';
 import type { SubmissionStatus } from '../../src/shared/contract/status.ts';
 import { seededRandom } from '../../src/shared/seeded-random.ts';
 import { readCharterFile } from '../../src/server/domain/charter-file.ts';
-import { holidayCalendarFor } from '../../src/server/domain/holidays.ts';
+import { holidayCalendarFor } from '../../src/server/domain/deadlines.ts';
 import { openStorage } from '../../src/server/storage/open.ts';
 import type { Storage } from '../../src/server/storage/types.ts';
 

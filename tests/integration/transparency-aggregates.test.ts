@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CharterCache } from '../../src/server/domain/current-charter.ts';
-import { deadlinesFor } from '../../src/server/domain/due-dates.ts';
+import { deadlinesFor } from '../../src/server/domain/deadlines.ts';
 import { IntegrityKeys } from '../../src/server/domain/integrity/crypto.ts';
 import { acceptReport } from '../../src/server/domain/integrity/reports.ts';
 import { mixHeld } from '../../src/server/domain/integrity/mixer.ts';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { dueDate } from '../../src/shared/deadlines.ts';
 import { CharterSchema, MunicipalHolidaySchema, type Charter } from '../../src/shared/contract/charter.ts';
 import { parseContract } from '../../src/shared/contract/parse.ts';
-import { createHolidayCalendar, holidayCalendarFor } from '../../src/server/domain/holidays.ts';
+import { createHolidayCalendar, holidayCalendarFor } from '../../src/server/domain/deadlines.ts';
 
 const parsed = parseContract(CharterSchema, JSON.parse(readFileSync(new URL('../../data/sample-charter.json', import.meta.url), 'utf8')) as unknown);
 if (!parsed.ok) throw new Error(`data/sample-charter.json does not match the contract: ${JSON.stringify(parsed.fields)}`);

@@ -8,7 +8,7 @@ import { OutboxExportSchema } from '../../shared/contract/outbox-export.ts';
 import { parseContract } from '../../shared/contract/parse.ts';
 import { acceptSubmission } from '../domain/accept-submission.ts';
 import { CharterCache } from '../domain/current-charter.ts';
-import { deadlinesFor } from '../domain/due-dates.ts';
+import { deadlinesFor } from '../domain/deadlines.ts';
 import { findAttachments } from '../storage/attachment-store.ts';
 import { openCliStorage } from './open-cli-storage.ts';
 import { verifyAttachment } from '../domain/verify-attachment.ts';

@@ -1,4 +1,13 @@
 /**
+ * The server's side of deadlines, over the pure rules of src/shared/deadlines.ts (business days, due dates,
+ * flags; shared with the citizen app): the office calendar, and each request's due date and flag in the
+ * work queue.
+ *
+ * Deadlines in the work queue: a request's due date from its service's promised time (charter), counted in
+ * business days that skip weekends and the national, Bahia and municipal holidays, with the clock paused
+ * while the request waits for the citizen. Stored on the submission (due_at) so that lists sort and filter
+ * by it; recomputed whenever the clock pauses or resumes.
+ *
  * The days Vitória da Conquista's public offices are closed for a holiday: national (Brazil), state
  * (Bahia) and municipal (the charter's `municipalHolidays`), as the HolidayCalendar that
  * src/shared/deadlines.ts counts business days with.
@@ -21,9 +30,15 @@
  * server's own time zone cannot shift a holiday to the neighbouring day.
  */
 import Holidays from 'date-holidays';
-import type { HolidayCalendar } from '../../shared/deadlines.ts';
-import type { Charter, MunicipalHoliday } from '../../shared/contract/charter.ts';
+import type { Charter, MunicipalHoliday, Service } from '../../shared/contract/charter.ts';
+import type { SubmissionKind } from '../../shared/contract/forms.ts';
+import type { RequestDeadlineFlag } from '../../shared/contract/staff.ts';
+import type { SubmissionStatus } from '../../shared/contract/status.ts';
+import { deadlineFlag, dueDate, type HolidayCalendar } from '../../shared/deadlines.ts';
 import { isRealDay } from '../../shared/dates.ts';
+import { dueDateInputs, pausesOf, setDueAt } from '../storage/queue-store.ts';
+import type { Queryable, Storage } from '../storage/types.ts';
+import type { CharterCache, CurrentCharter } from './current-charter.ts';
 
 export type HolidaySource = 'national' | 'state' | 'municipal';
 
@@ -112,4 +127,55 @@ export function holidayCalendarFor(charter: Pick<Charter, 'municipalHolidays'>):
     byCharter.set(charter, calendar);
   }
   return calendar;
+}
+
+const MANIFESTATION_WARNING_MS = 5 * 86_400_000;
+
+export interface Deadlines {
+  /** The due date of a request received now (no pauses yet). */
+  dueDate(service: Service, receivedAt: Date, charter: Charter): Date;
+  /**
+   * After a question or a reply: the due date with every pause counted. `within` runs it inside a caller's
+   * transaction, with the charter read before it began (only the transaction's handle may be used there).
+   */
+  refreshDueDate(id: string, within?: { db: Queryable; current: CurrentCharter | null }): Promise<void>;
+  /**
+   * A row's deadline flag, with the holidays of the charter the caller already read for its whole answer
+   * (`current`): no query here, so a list or an export costs the same queries whatever its rows.
+   */
+  flagOf(row: { status: SubmissionStatus; dueAt: Date | null; closedAt: Date | null; kind?: SubmissionKind }, now: Date, current: CurrentCharter | null): RequestDeadlineFlag | null;
+}
+
+/** No charter installed yet: only overdue/on time are told, without holidays. */
+const NO_HOLIDAYS = { isHoliday: () => false };
+
+export function deadlinesFor(storage: Storage, charters: CharterCache): Deadlines {
+  return {
+    dueDate(service, receivedAt, charter) {
+      return new Date(dueDate({ receivedAt, deadline: service.deadline, calendar: holidayCalendarFor(charter) }).dueAt);
+    },
+    async refreshDueDate(id, within) {
+      const db = within?.db ?? storage;
+      const current = within ? within.current : await charters.current();
+      if (!current) return;
+      const row = await dueDateInputs(db, id);
+      const service = row && current.services.get(row.service_id);
+      if (!row || !service || row.kind === 'evaluation') return;
+      const pauses = await pausesOf(db, id);
+      const due = dueDate({ receivedAt: row.received_at, deadline: service.deadline, calendar: holidayCalendarFor(current.charter), pauses });
+      // A manifestação extended once (art. 16) keeps its 30 extra days.
+      const dueAt = new Date(Date.parse(due.dueAt) + (row.extended ? 30 * 86_400_000 : 0));
+      await setDueAt(db, id, dueAt);
+    },
+    flagOf({ status, dueAt, closedAt, kind }, now, current) {
+      if (!dueAt) return null;
+      if (status === 'waiting_citizen' && !closedAt) return 'paused';
+      // A manifestação's 30 days (art. 16) are flagged when 5 days or fewer are left.
+      if (kind === 'manifestation' && !closedAt && dueAt > now && dueAt.getTime() - now.getTime() <= MANIFESTATION_WARNING_MS) return 'due_soon';
+      // The calendar is built once per charter version (holidayCalendarFor keeps one per charter object,
+      // and CharterCache keeps one charter object per version) and reused for every row.
+      const calendar = current ? holidayCalendarFor(current.charter) : NO_HOLIDAYS;
+      return deadlineFlag({ dueAt, now, calendar, ...(closedAt ? { doneAt: closedAt } : {}) });
+    },
+  };
 }

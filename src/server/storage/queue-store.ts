@@ -217,6 +217,15 @@ export async function addStaffEvent(db: Queryable, submissionId: string, account
 }
 
 /** The waiting-for-the-citizen intervals of a request (the deadline's clock stops during them). */
+/** What a request's due date is computed from. */
+export async function dueDateInputs(db: Queryable, id: string): Promise<{ service_id: string; received_at: Date; kind: string; extended: boolean } | undefined> {
+  return (await db.query<{ service_id: string; received_at: Date; kind: string; extended: boolean }>('SELECT service_id, received_at, kind, extended FROM submissions WHERE id = $1', [id])).rows[0];
+}
+
+export async function setDueAt(db: Queryable, id: string, dueAt: Date): Promise<void> {
+  await db.query('UPDATE submissions SET due_at = $2 WHERE id = $1', [id, dueAt]);
+}
+
 export async function pausesOf(db: Queryable, id: string): Promise<{ from: string; to?: string }[]> {
   const history = await db.query<{ status: SubmissionStatus; at: Date }>('SELECT status, at FROM status_history WHERE submission_id = $1 ORDER BY at, id', [id]);
   const pauses: { from: string; to?: string }[] = [];

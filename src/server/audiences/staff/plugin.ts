@@ -12,7 +12,7 @@ import { ROLES_NEEDING_TOTP, type Permission } from '../../../shared/contract/st
 import { HttpError, apiError } from '../../http/api-errors.ts';
 import { limitRequestsPerClient } from '../../http/rate-limit.ts';
 import type { CharterCache } from '../../domain/current-charter.ts';
-import type { Deadlines } from '../../domain/due-dates.ts';
+import type { Deadlines } from '../../domain/deadlines.ts';
 import type { PushOptions } from '../../domain/push.ts';
 import type { Storage } from '../../storage/types.ts';
 import { readSession, sameToken } from '../../storage/accounts.ts';
