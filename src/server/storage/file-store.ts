@@ -103,21 +103,24 @@ class FileBytes implements AttachmentBytes {
     for (const sha256 of sha256s) await rm(this.pathOf(sha256), { force: true });
   }
 
+  /**
+   * Removes files older than `olderThanMs` that no attachment row names (and any old leftover in tmp/): one
+   * query per folder of the store (a folder holds the files of one hash prefix), never one per file.
+   */
   async sweepStrays(storage: Storage, olderThanMs: number, now = Date.now()): Promise<number> {
     let removed = 0;
     const entries = await readdir(this.root).catch(() => [] as string[]);
     for (const entry of entries) {
       const dir = join(this.root, entry);
-      const names = await readdir(dir).catch(() => [] as string[]);
-      for (const name of names) {
-        const path = join(dir, name);
-        const info = await stat(path).catch(() => null);
-        if (!info?.isFile() || now - info.mtimeMs < olderThanMs) continue;
-        if (entry !== 'tmp') {
-          const known = await storage.query('SELECT 1 FROM attachments WHERE sha256 = $1', [name]);
-          if (known.rowCount > 0) continue;
-        }
-        await unlink(path).catch(() => undefined);
+      const old: string[] = [];
+      for (const name of await readdir(dir).catch(() => [] as string[])) {
+        const info = await stat(join(dir, name)).catch(() => null);
+        if (info?.isFile() && now - info.mtimeMs >= olderThanMs) old.push(name);
+      }
+      const known = entry === 'tmp' || old.length === 0 ? new Set<string>() : await knownAttachments(storage, old);
+      for (const name of old) {
+        if (known.has(name)) continue;
+        await unlink(join(dir, name)).catch(() => undefined);
         removed++;
       }
     }
@@ -127,6 +130,12 @@ class FileBytes implements AttachmentBytes {
   async close(): Promise<void> {
     if (this.removeOnClose) await rm(this.root, { recursive: true, force: true });
   }
+}
+
+/** Which of these file names an attachment row still names. */
+async function knownAttachments(storage: Storage, names: readonly string[]): Promise<Set<string>> {
+  const rows = await storage.query<{ sha256: string }>('SELECT sha256 FROM attachments WHERE sha256 = ANY($1::text[])', [names]);
+  return new Set(rows.rows.map((row) => row.sha256));
 }
 
 // ---------------------------------------------------------------- bytes inside PostgreSQL
