@@ -18,7 +18,7 @@ import { IntegrityKeys } from './domain/integrity/crypto.ts';
 import { integrityApi } from './audiences/integrity/plugin.ts';
 import { IntegrityMixer, type MixerOptions } from './domain/integrity/mixer.ts';
 import { staffApi, type StaffRouteInfo } from './audiences/staff/plugin.ts';
-import { registerStatic } from './http/static-site.ts';
+import { registerStatic, type StaticSite } from './http/static-site.ts';
 import { TransparencyPanel, type PanelOptions } from './domain/transparency/published-panel.ts';
 import { transparencyApi } from './audiences/transparency/plugin.ts';
 import { DiskFullError } from './storage/file-store.ts';
@@ -83,9 +83,6 @@ const LARGE_BODY_BYTES = 64 * 1024;
 
 type ErrorLike = { code?: string; statusCode?: number; name?: string; stack?: string };
 
-// In a module of its own so that routes (a CSV export, a push sent in the background) log errors the same way.
-export { safeErrorLog };
-
 /** Route patterns under /api and their methods, to tell 405 (known path, other method) from 404. */
 class ApiRouteTable {
   readonly #routes: { pattern: RegExp; methods: Set<string> }[] = [];
@@ -122,12 +119,42 @@ function isDiskFull(error: ErrorLike): boolean {
   return error instanceof DiskFullError || error.code === '53100';
 }
 
-export async function buildApp({
-  storage, staticDir, logger = false, rateLimit, trustProxy = false, minFreeBytes = 0, hsts = false, limits = {},
-  push = { subject: DEFAULT_PUSH_SUBJECT }, loginRateLimit, onStaffRoute,
-  integrityKeys = new IntegrityKeys(randomBytes(32)), receiptLookupsPerMinute, transparency, integrityMixer = {},
-}: AppOptions): Promise<FastifyInstance> {
-  const app = Fastify({
+/** The API's request limit per client address: the option as given, or 600 a minute. */
+function apiRateLimit(rateLimit: AppOptions['rateLimit']): { max: number; timeWindow: number | string } | false {
+  return rateLimit === false ? false : { max: rateLimit?.max ?? 600, timeWindow: rateLimit?.timeWindow ?? '1 minute' };
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { storage, staticDir, logger = false, trustProxy = false, minFreeBytes = 0, hsts = false, limits = {} } = options;
+  const app = createFastify(logger, trustProxy);
+  strictJsonParser(app);
+  const charters = new CharterCache(storage);
+  const disk = new DiskSpace(storage.localDir, minFreeBytes);
+  const connectionLimits = { ...DEFAULT_LIMITS, ...limits };
+  guardConnections(app, { ...connectionLimits, perAddressCap: trustProxy === false });
+  const apiRoutes = trackApiRoutes(app);
+  responseHooks(app, securityHeaders(inlineStyleHashes(staticDir), { hsts }));
+  errorHandling(app);
+
+  // A streamed answer (a CSV export paged 200 rows at a time) is flushed at every write: otherwise the
+  // compressor holds the bytes back, nothing reaches the socket for minutes, and the idle timer cuts it.
+  await app.register(compress, {
+    global: true,
+    encodings: ['br', 'gzip'],
+    brotliOptions: { flush: zlib.constants.BROTLI_OPERATION_FLUSH },
+    zlibOptions: { flush: zlib.constants.Z_SYNC_FLUSH },
+  });
+
+  healthRoutes(app, { storage, charters, disk });
+  await registerAudiences(app, options, { charters, disk, uploadsPerClient: connectionLimits.uploadsPerClient });
+  answerNotFound(app, apiRoutes, await registerStatic(app, staticDir));
+
+  await app.ready();
+  return app;
+}
+
+function createFastify(logger: AppOptions['logger'], trustProxy: TrustProxy): FastifyInstance {
+  return Fastify({
     logger,
     // Our own one-line request log (method, route pattern, status, duration) replaces Fastify's, which
     // would carry the URL with ids and query strings.
@@ -143,6 +170,9 @@ export async function buildApp({
       void reply.code(status >= 400 && status < 500 ? status : 400).send(apiError('bad_request', MESSAGES.badRequest));
     },
   });
+}
+
+function strictJsonParser(app: FastifyInstance): void {
   // The only bodies the API reads are JSON and, on its own route, the attachment types.
   app.removeContentTypeParser('text/plain');
   // Decoding strictly: a body that is not valid UTF-8 is refused instead of being stored with U+FFFD
@@ -164,18 +194,19 @@ export async function buildApp({
     if ((body as Buffer).length < LARGE_BODY_BYTES) parseBody(request, body as Buffer, done);
     else void inTurn(() => parseBody(request, body as Buffer, done));
   });
+}
 
-  const charters = new CharterCache(storage);
-  const deadlines = deadlinesFor(storage, charters);
-  const disk = new DiskSpace(storage.localDir, minFreeBytes);
-  const headers = securityHeaders(inlineStyleHashes(staticDir), { hsts });
-  const connectionLimits = { ...DEFAULT_LIMITS, ...limits };
-  guardConnections(app, { ...connectionLimits, perAddressCap: trustProxy === false });
+/** Every route under /api, as it is registered, so the not-found handler can answer 405. */
+function trackApiRoutes(app: FastifyInstance): ApiRouteTable {
   const apiRoutes = new ApiRouteTable();
-
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/api/')) apiRoutes.add(route.url, route.method);
   });
+  return apiRoutes;
+}
+
+/** The security headers on every answer, and the one-line request log. */
+function responseHooks(app: FastifyInstance, headers: Record<string, string>): void {
   app.addHook('onSend', async (_request, reply, payload) => {
     for (const [name, value] of Object.entries(headers)) reply.header(name, value);
     return payload;
@@ -186,7 +217,9 @@ export async function buildApp({
     if (request.url.startsWith(INTEGRITY_PREFIX)) return;
     request.log.info({ method: request.method, route: request.routeOptions.url ?? '(none)', status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
+}
 
+function errorHandling(app: FastifyInstance): void {
   // The channel's errors are counted per day, not logged each with its time (daily-error-counts.ts).
   const channelErrors = new DailyErrorCounts((day, counts) => app.log.warn({ day, counts }, 'integrity channel errors of the day'));
   channelErrors.start();
@@ -214,25 +247,25 @@ export async function buildApp({
     logError(request, 'error', { error: safeErrorLog(error) }, 'request failed');
     return reply.code(500).send(apiError('internal_error', MESSAGES.internal));
   });
+}
 
-  // A streamed answer (a CSV export paged 200 rows at a time) is flushed at every write: otherwise the
-  // compressor holds the bytes back, nothing reaches the socket for minutes, and the idle timer cuts it.
-  await app.register(compress, {
-    global: true,
-    encodings: ['br', 'gzip'],
-    brotliOptions: { flush: zlib.constants.BROTLI_OPERATION_FLUSH },
-    zlibOptions: { flush: zlib.constants.Z_SYNC_FLUSH },
-  });
-
-  healthRoutes(app, { storage, charters, disk });
-  // Each audience is one encapsulated plugin with its own limits and hooks: a route added inside it cannot skip them.
+/** Each audience is one encapsulated plugin with its own limits and hooks: a route added inside it cannot skip them. */
+async function registerAudiences(
+  app: FastifyInstance, options: AppOptions, shared: { charters: CharterCache; disk: DiskSpace; uploadsPerClient: number },
+): Promise<void> {
+  const {
+    storage, rateLimit, push = { subject: DEFAULT_PUSH_SUBJECT }, loginRateLimit, onStaffRoute,
+    integrityKeys = new IntegrityKeys(randomBytes(32)), receiptLookupsPerMinute, transparency, integrityMixer = {},
+  } = options;
+  const { charters, disk, uploadsPerClient } = shared;
+  const deadlines = deadlinesFor(storage, charters);
   await app.register(citizenApi, {
     prefix: '/api',
     storage,
     charters,
     disk,
-    rateLimit: rateLimit === false ? false : { max: rateLimit?.max ?? 600, timeWindow: rateLimit?.timeWindow ?? '1 minute' },
-    uploadsPerClient: connectionLimits.uploadsPerClient,
+    rateLimit: apiRateLimit(rateLimit),
+    uploadsPerClient,
     push,
     onItemFailure: (error: unknown) => app.log.error({ error: safeErrorLog(error as ErrorLike) }, 'submission item failed'),
     dueDate: deadlines.dueDate,
@@ -245,23 +278,12 @@ export async function buildApp({
     keys: integrityKeys,
     ...(receiptLookupsPerMinute ? { receiptLookupsPerMinute } : {}),
   });
-  // Received reports wait in the inbox; the mixer moves them into the tables at random moments.
-  const mixer = new IntegrityMixer(storage, integrityKeys, {
-    onError: (error: unknown) => app.log.error({ error: safeErrorLog(error as ErrorLike) }, 'integrity mixer failed'),
-    ...integrityMixer,
-  });
-  app.decorate('integrityMixer', mixer);
-  app.addHook('onReady', async () => mixer.start());
-  app.addHook('onClose', async () => { await mixer.stop().catch(() => 0); });
-  const panel = new TransparencyPanel(storage, charters, transparency);
-  app.decorate('transparencyPanel', panel);
-  app.addHook('onReady', async () => panel.start());
-  app.addHook('onClose', async () => panel.stop());
+  startIntegrityMixer(app, storage, integrityKeys, integrityMixer);
   await app.register(transparencyApi, {
     prefix: '/api/transparencia',
-    panel,
+    panel: startTransparencyPanel(app, storage, charters, transparency),
     auditChain: { storage, ...(transparency?.now ? { now: transparency.now } : {}) },
-    rateLimit: rateLimit === false ? false : { max: rateLimit?.max ?? 600, timeWindow: rateLimit?.timeWindow ?? '1 minute' },
+    rateLimit: apiRateLimit(rateLimit),
   });
   await app.register(staffApi, {
     prefix: '/api/gestao',
@@ -273,8 +295,29 @@ export async function buildApp({
     ...(loginRateLimit ? { loginRateLimit } : {}),
     ...(onStaffRoute ? { onRoute: onStaffRoute } : {}),
   });
-  const site = await registerStatic(app, staticDir);
+}
 
+/** Received reports wait in the inbox; the mixer moves them into the tables at random moments. */
+function startIntegrityMixer(app: FastifyInstance, storage: Storage, keys: IntegrityKeys, options: MixerOptions): void {
+  const mixer = new IntegrityMixer(storage, keys, {
+    onError: (error: unknown) => app.log.error({ error: safeErrorLog(error as ErrorLike) }, 'integrity mixer failed'),
+    ...options,
+  });
+  app.decorate('integrityMixer', mixer);
+  app.addHook('onReady', async () => mixer.start());
+  app.addHook('onClose', async () => { await mixer.stop().catch(() => 0); });
+}
+
+function startTransparencyPanel(app: FastifyInstance, storage: Storage, charters: CharterCache, options: PanelOptions | undefined): TransparencyPanel {
+  const panel = new TransparencyPanel(storage, charters, options);
+  app.decorate('transparencyPanel', panel);
+  app.addHook('onReady', async () => panel.start());
+  app.addHook('onClose', async () => panel.stop());
+  return panel;
+}
+
+/** 405 for a known /api path with another method, the app's shell for a page's deep link, 404 otherwise. */
+function answerNotFound(app: FastifyInstance, apiRoutes: ApiRouteTable, site: StaticSite): void {
   app.setNotFoundHandler(async (request: FastifyRequest, reply: FastifyReply) => {
     const path = request.url.split('?')[0]!;
     if (path === '/api' || path.startsWith('/api/')) {
@@ -290,7 +333,4 @@ export async function buildApp({
     }
     return reply.code(404).send(apiError('not_found', MESSAGES.notFound));
   });
-
-  await app.ready();
-  return app;
 }

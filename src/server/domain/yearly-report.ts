@@ -11,29 +11,19 @@ import type { Charter } from '../../shared/contract/charter.ts';
 import { SMALL_COUNT } from '../../shared/contract/transparency.ts';
 import { servedContent } from './integrity/content.ts';
 import type { Queryable } from '../storage/types.ts';
-import { sharePair } from './transparency/disclosure.ts';
-import { protectGroup } from './transparency/disclosure.ts';
+import { protectGroup, sharePair } from './transparency/disclosure.ts';
 import { computeSnapshot } from './transparency/snapshot.ts';
+import { complaintsBySecretariat, ouvidoriaForm } from './transparency/channel-counts.ts';
 
 /** The first year the city could have data; the current year is the last one with a report. */
 export const FIRST_REPORT_YEAR = 2000;
 
-const cell = (value: number) => ({ value, hidden: value < SMALL_COUNT });
-const shown = (c: { value: number; hidden: boolean }): number | null => (c.hidden ? null : c.value);
+type Cell = { value: number; hidden: boolean };
+const cell = (value: number): Cell => ({ value, hidden: value < SMALL_COUNT });
+const shown = (c: Cell): number | null => (c.hidden ? null : c.value);
 
-export async function yearlyReport(db: Queryable, charter: Charter, year: number, now = new Date()): Promise<YearlyReport> {
-  const snapshot = await computeSnapshot(db, charter, now, { years: [year] });
-  const key = String(year);
-  const period = snapshot.periods.find((p) => p.key === key)!;
-  const from = new Date(period.from);
-  const to = new Date(period.to);
-
-  // The Ouvidoria's form (its "tipo" offers reclamação), as the panel finds it.
-  const form = charter.forms.find((f) => f.kind === 'manifestation' && f.fields.some((field) => field.id === 'tipo' && field.options?.some((o) => o.value === 'reclamacao')));
-  const tipos = form?.fields.find((f) => f.id === 'tipo')?.options ?? [];
-  const byType = snapshot.manifestations[key] ?? {};
-
-  // Manifestações received in the year by where they stand, and those closed in the year on time.
+/** Manifestações received in the year by where they stand, and those closed in the year on time. */
+async function manifestationOutcomes(db: Queryable, formId: string | null, from: Date, to: Date) {
   const outcome = (await db.query<{ total: number; open: number; answered: number; declined: number; closed: number; on_time: number; with_due: number }>(
     `SELECT count(*) FILTER (WHERE s.received_at >= $2 AND s.received_at < $3)::int AS total,
        count(*) FILTER (WHERE s.received_at >= $2 AND s.received_at < $3 AND s.closed_at IS NULL)::int AS open,
@@ -43,49 +33,78 @@ export async function yearlyReport(db: Queryable, charter: Charter, year: number
        count(*) FILTER (WHERE s.closed_at >= $2 AND s.closed_at < $3 AND s.due_at IS NOT NULL AND s.closed_at <= s.due_at)::int AS on_time,
        count(*) FILTER (WHERE s.closed_at >= $2 AND s.closed_at < $3 AND s.due_at IS NOT NULL)::int AS with_due
      FROM submissions s WHERE s.kind = 'manifestation' AND s.form_id = $1`,
-    [form?.id ?? null, from, to],
+    [formId, from, to],
   )).rows[0]!;
   const total = cell(outcome.total);
   const outcomes = { open: cell(outcome.open), answered: cell(outcome.answered), declined: cell(outcome.declined) };
   protectGroup(total, Object.values(outcomes));
   const closed = cell(outcome.closed);
   const withDue = cell(outcome.with_due);
+  return {
+    manifestationsByOutcome: (Object.entries(outcomes) as ['open' | 'answered' | 'declined', Cell][]).map(([name, c]) => ({ outcome: name, count: shown(c) })),
+    manifestationsTotal: shown(total),
+    manifestationsClosed: shown(closed),
+    // As on the panel: a share is published only when those on time and those late are each 5 or more.
+    manifestationsOnTimeShare: closed.hidden || withDue.hidden || sharePair(outcome.on_time, outcome.with_due)[0].hidden ? null : Number((outcome.on_time / outcome.with_due).toFixed(3)),
+  };
+}
 
-  // Art. 23 for the year: complaints per secretariat they were forwarded to.
-  const complaints = await db.query<{ secretariat: string | null; n: number }>(
-    `SELECT s.forwarded_to AS secretariat, count(*)::int AS n FROM submissions s
-     WHERE s.kind = 'manifestation' AND s.form_id = $1 AND s.answers ->> 'tipo' = 'reclamacao' AND s.received_at >= $2 AND s.received_at < $3
-     GROUP BY 1`,
-    [form?.id ?? null, from, to],
-  );
-  const complaintsBy = new Map(complaints.rows.map((row) => [row.secretariat, row.n]));
+/** Art. 23 for the year: complaints per secretariat they were forwarded to. */
+async function complaintsOfYear(db: Queryable, charter: Charter, formId: string | null, from: Date, to: Date) {
+  const complaintsBy = await complaintsBySecretariat(db, formId, from, to);
   // As on the panel: the secretariats' counts and the not-yet-forwarded add up to the year's complaints,
   // so they are protected together, and a hidden count keeps its place a secret too (last, by name).
   const ranking = charter.secretariats.map((s) => ({ secretariatId: s.id, name: s.name, n: complaintsBy.get(s.id) ?? 0, cell: cell(complaintsBy.get(s.id) ?? 0) }));
   const notForwarded = cell(complaintsBy.get(null) ?? 0);
-  protectGroup(cell(complaints.rows.reduce((sum, row) => sum + row.n, 0)), [...ranking.map((item) => item.cell), notForwarded]);
+  protectGroup(cell([...complaintsBy.values()].reduce((sum, n) => sum + n, 0)), [...ranking.map((item) => item.cell), notForwarded]);
   ranking.sort((a, b) => Number(a.cell.hidden) - Number(b.cell.hidden) || (a.cell.hidden ? 0 : b.n - a.n) || a.name.localeCompare(b.name, 'pt-BR'));
+  return {
+    complaintsRanking: ranking.map((item) => ({ secretariatId: item.secretariatId, name: item.name, complaints: shown(item.cell) })),
+    complaintsNotForwarded: shown(notForwarded),
+  };
+}
 
-  // Only days that are over, as on the panel: a count that moved today would time each new report.
-  const integrity = (await db.query<{ n: number }>(
+/** Only days that are over, as on the panel: a count that moved today would time each new report. */
+async function integrityReportsOfYear(db: Queryable, year: number, now: Date): Promise<number> {
+  return (await db.query<{ n: number }>(
     'SELECT count(*)::int AS n FROM integrity_reports WHERE received_day >= $1::date AND received_day < $2::date AND received_day < $3::date',
     [`${year}-01-01`, `${year + 1}-01-01`, bahiaDay(now)],
   )).rows[0]!.n;
+}
 
+/** The Integrity Plan's progress, as it is served to everyone. */
+async function planProgress(db: Queryable): Promise<YearlyReport['plan']> {
   const served = await servedContent(db);
   const content = served ? (JSON.parse(served.body) as ServedIntegrityContent) : null;
+  return content ? {
+    title: content.plan.title,
+    period: content.plan.period,
+    actions: content.plan.actions.map((a) => ({
+      id: a.id, title: a.title, responsible: a.responsible, deadline: a.deadline, status: a.status, statusLabel: PLAN_STATUS_LABELS[a.status as PlanStatus] ?? a.status, progress: a.progress,
+    })),
+  } : null;
+}
 
+export async function yearlyReport(db: Queryable, charter: Charter, year: number, now = new Date()): Promise<YearlyReport> {
+  const snapshot = await computeSnapshot(db, charter, now, { years: [year] });
+  const key = String(year);
+  const period = snapshot.periods.find((p) => p.key === key)!;
+  const from = new Date(period.from);
+  const to = new Date(period.to);
+  // The Ouvidoria's form (its "tipo" offers reclamação), as the panel finds it.
+  const form = ouvidoriaForm(charter);
+  const tipos = form?.fields.find((f) => f.id === 'tipo')?.options ?? [];
+  const byType = snapshot.manifestations[key] ?? {};
+  const outcomes = await manifestationOutcomes(db, form?.id ?? null, from, to);
+  const complaints = await complaintsOfYear(db, charter, form?.id ?? null, from, to);
+  const integrity = await integrityReportsOfYear(db, year, now);
   return {
     year,
     computedAt: snapshot.computedAt,
     from: bahiaDay(from),
     to: bahiaDay(new Date(to.getTime() - 1)),
     manifestationsByType: tipos.map((option) => ({ tipo: option.value, label: option.label.split(':')[0]!.trim(), count: byType[option.value] ?? null })),
-    manifestationsByOutcome: (Object.entries(outcomes) as ['open' | 'answered' | 'declined', { value: number; hidden: boolean }][]).map(([name, c]) => ({ outcome: name, count: shown(c) })),
-    manifestationsTotal: shown(total),
-    manifestationsClosed: shown(closed),
-    // As on the panel: a share is published only when those on time and those late are each 5 or more.
-    manifestationsOnTimeShare: closed.hidden || withDue.hidden || sharePair(outcome.on_time, outcome.with_due)[0].hidden ? null : Number((outcome.on_time / outcome.with_due).toFixed(3)),
+    ...outcomes,
     secretariats: snapshot.secretariats.map((s) => {
       const m = s.periods[key]!;
       return {
@@ -93,16 +112,9 @@ export async function yearlyReport(db: Queryable, charter: Charter, year: number
         medianDays: m.medianDays, evaluations: m.evaluations, evaluationAverage: m.evaluationAverage,
       };
     }),
-    complaintsRanking: ranking.map((item) => ({ secretariatId: item.secretariatId, name: item.name, complaints: shown(item.cell) })),
-    complaintsNotForwarded: shown(notForwarded),
+    ...complaints,
     integrityReports: shown(cell(integrity)),
-    plan: content ? {
-      title: content.plan.title,
-      period: content.plan.period,
-      actions: content.plan.actions.map((a) => ({
-        id: a.id, title: a.title, responsible: a.responsible, deadline: a.deadline, status: a.status, statusLabel: PLAN_STATUS_LABELS[a.status as PlanStatus] ?? a.status, progress: a.progress,
-      })),
-    } : null,
+    plan: await planProgress(db),
   };
 }
 

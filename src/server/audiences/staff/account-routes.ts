@@ -39,13 +39,22 @@ async function refuseTakeoverBy(storage: Storage, request: FastifyRequest, targe
   }
 }
 
-export function accountRoutes(app: FastifyInstance, { storage, charters }: { storage: Storage; charters: CharterCache }): void {
-  const notFound = () => new HttpError(404, apiError('not_found', 'Conta não encontrada.'));
-  const accountIdOf = (request: FastifyRequest<{ Params: { id: string } }>) => {
-    if (!parseContract(UuidSchema, request.params.id).ok) throw notFound();
-    return request.params.id;
-  };
+const notFound = () => new HttpError(404, apiError('not_found', 'Conta não encontrada.'));
 
+function accountIdOf(request: FastifyRequest<{ Params: { id: string } }>): string {
+  if (!parseContract(UuidSchema, request.params.id).ok) throw notFound();
+  return request.params.id;
+}
+
+export function accountRoutes(app: FastifyInstance, { storage, charters }: { storage: Storage; charters: CharterCache }): void {
+  accountListRoutes(app, storage);
+  credentialRoutes(app, storage);
+  grantRoutes(app, storage);
+  charterImportRoute(app, storage, charters);
+}
+
+/** The list of accounts, a new account and a change to one. */
+function accountListRoutes(app: FastifyInstance, storage: Storage): void {
   app.get('/accounts', { config: { access: 'accounts.manage' } }, async () => ({ accounts: (await listAccounts(storage)).map(publicAccount) }));
 
   // A new account with admin, controladoria or ouvidoria starts without them: they wait for a second admin.
@@ -100,7 +109,10 @@ export function accountRoutes(app: FastifyInstance, { storage, charters }: { sto
     if (!account) throw notFound();
     return { account: publicAccount(account) };
   });
+}
 
+/** A password link and a colleague's second factor: what lets someone into an account. */
+function credentialRoutes(app: FastifyInstance, storage: Storage): void {
   app.post<{ Params: { id: string } }>('/accounts/:id/reset-link', { config: { access: 'accounts.manage' } }, async (request) => {
     const id = accountIdOf(request);
     if (!await findAccountById(storage, id)) throw notFound();
@@ -127,7 +139,10 @@ export function accountRoutes(app: FastifyInstance, { storage, charters }: { sto
     });
     return { account: publicAccount((await findAccountById(storage, id))!) };
   });
+}
 
+/** Two-person grants and "O que mudou nas contas". */
+function grantRoutes(app: FastifyInstance, storage: Storage): void {
   app.get('/accounts/grants', { config: { access: 'accounts.manage' } }, async () => ({ grants: await pendingGrants(storage) }));
 
   app.post<{ Params: { id: string } }>('/accounts/grants/:id', { config: { access: 'accounts.manage' } }, async (request) => {
@@ -145,8 +160,10 @@ export function accountRoutes(app: FastifyInstance, { storage, charters }: { sto
     ...await accountChangesSince(storage, request.actor.accountId),
     pending: await pendingGrants(storage),
   }));
+}
 
-  // The same validation and error report as `npm run charter:import`.
+/** The same validation and error report as `npm run charter:import`. */
+function charterImportRoute(app: FastifyInstance, storage: Storage, charters: CharterCache): void {
   app.post('/charter', { config: { access: 'charter.import' }, bodyLimit: 20 * 1024 * 1024 }, async (request) => {
     const result = parseContract(CharterSchema, request.body, { maxErrors: Infinity });
     if (!result.ok) throw new HttpError(422, apiError('invalid_charter', 'A Carta de Serviços tem problemas; nada foi mudado.', result.fields));

@@ -24,12 +24,33 @@ import { addStaffEvent, assignTo, extendOnce, forwardTo, insertTemplate, moveToS
 const closed = (what: 'request' | 'manifestation' = 'request') =>
   new HttpError(409, apiError('closed', what === 'request' ? 'Este pedido já foi encerrado.' : 'Esta manifestação já foi encerrada.'));
 
-export function actionRoutes(app: FastifyInstance, deps: QueueDeps): void {
-  const { storage, charters } = deps;
-  const notify = (id: string) => notifyInBackground(storage, id, deps.push, (error) => app.log.error({ error: safeErrorLog(error) }, 'push notice failed'));
+/** What every action route is given: the queue's dependencies, the push notice and the due date's refresh. */
+interface ActionContext {
+  deps: QueueDeps;
+  notify: (id: string) => void;
   /** The due date moves with the status; the charter is read before the transaction (inside it, only `tx` may be used). */
-  const refreshDueDate = async (tx: Queryable, id: string, current: CurrentCharter | null) => deps.refreshDueDate?.(id, { db: tx, current });
+  refreshDueDate: (tx: Queryable, id: string, current: CurrentCharter | null) => Promise<void>;
+}
 
+function requireSecretariat(current: CurrentCharter | null, secretariatId: string): void {
+  if (!current?.charter.secretariats.some((s) => s.id === secretariatId)) throw new HttpError(422, apiError('unknown_secretariat', 'Secretaria não encontrada na Carta de Serviços.'));
+}
+
+export function actionRoutes(app: FastifyInstance, deps: QueueDeps): void {
+  const context: ActionContext = {
+    deps,
+    notify: (id) => notifyInBackground(deps.storage, id, deps.push, (error) => app.log.error({ error: safeErrorLog(error) }, 'push notice failed')),
+    refreshDueDate: async (tx, id, current) => { await deps.refreshDueDate?.(id, { db: tx, current }); },
+  };
+  statusRoutes(app, context);
+  requestRoutes(app, context);
+  ouvidoriaRoutes(app, context);
+  templateRoutes(app, deps);
+}
+
+/** What the citizen reads: a status change and a question. */
+function statusRoutes(app: FastifyInstance, { deps, notify, refreshDueDate }: ActionContext): void {
+  const { storage, charters } = deps;
   app.post<{ Params: { id: string } }>('/requests/:id/status', { config: { access: 'requests.answer' } }, async (request) => {
     const row = await loadVisible(deps, request, request.params.id);
     answersTheCitizen(request, row);
@@ -59,7 +80,11 @@ export function actionRoutes(app: FastifyInstance, deps: QueueDeps): void {
     notify(row.id);
     return { ok: true };
   });
+}
 
+/** The staff's own work on a request: a note, who handles it, which secretariat. */
+function requestRoutes(app: FastifyInstance, { deps }: ActionContext): void {
+  const { storage, charters } = deps;
   app.post<{ Params: { id: string } }>('/requests/:id/notes', { config: { access: 'requests.answer' } }, async (request) => {
     const row = await loadVisible(deps, request, request.params.id);
     const { text } = parsed(parseContract(NoteSchema, request.body));
@@ -96,7 +121,7 @@ export function actionRoutes(app: FastifyInstance, deps: QueueDeps): void {
     // change nothing anyone sees and muddle its story.
     if (row.kind === 'manifestation') throw new HttpError(422, apiError('use_forward', 'Manifestações mudam de secretaria só pelo encaminhamento da Ouvidoria.'));
     const current = await charters.current();
-    if (!current?.charter.secretariats.some((s) => s.id === secretariatId)) throw new HttpError(422, apiError('unknown_secretariat', 'Secretaria não encontrada na Carta de Serviços.'));
+    requireSecretariat(current, secretariatId);
     if (secretariatId === row.secretariat_id) throw new HttpError(422, apiError('same_secretariat', 'O pedido já está nesta secretaria.'));
     await storage.transaction(async (tx) => {
       if (!(await moveToSecretariat(tx, row.id, row.secretariat_id, secretariatId))) throw new HttpError(409, apiError('moved', 'O pedido mudou enquanto você o lia: abra de novo.'));
@@ -105,15 +130,18 @@ export function actionRoutes(app: FastifyInstance, deps: QueueDeps): void {
     });
     return { ok: true };
   });
+}
 
-  // The Ouvidoria's steps: forward to the secretariat concerned, which answers back internally; extend once.
+/** The Ouvidoria's steps: forward to the secretariat concerned, which answers back internally; extend once. */
+function ouvidoriaRoutes(app: FastifyInstance, { deps, notify }: ActionContext): void {
+  const { storage, charters } = deps;
   app.post<{ Params: { id: string } }>('/requests/:id/forward', { config: { access: 'manifestations.forward' } }, async (request) => {
     const row = await loadVisible(deps, request, request.params.id);
     const { secretariatId, note } = parsed(parseContract(ForwardSchema, request.body));
     if (row.kind !== 'manifestation') throw new HttpError(422, apiError('not_manifestation', 'Só manifestações são encaminhadas pela Ouvidoria.'));
     if (row.closed_at) throw closed('manifestation');
     const current = await charters.current();
-    if (!current?.charter.secretariats.some((s) => s.id === secretariatId)) throw new HttpError(422, apiError('unknown_secretariat', 'Secretaria não encontrada na Carta de Serviços.'));
+    requireSecretariat(current, secretariatId);
     const moved = await storage.transaction(async (tx) => {
       if (!(await forwardTo(tx, row.id, secretariatId))) throw closed('manifestation');
       await addStaffEvent(tx, row.id, request.actor.accountId, 'forward', `Encaminhada para ${secretariatId}${note ? `: ${note}` : ''}`);
@@ -156,8 +184,10 @@ export function actionRoutes(app: FastifyInstance, deps: QueueDeps): void {
     notify(row.id);
     return { ok: true };
   });
+}
 
-  // Answer templates belong to a service: listed and written only by who reaches that service's requests.
+/** Answer templates belong to a service: listed and written only by who reaches that service's requests. */
+function templateRoutes(app: FastifyInstance, { storage, charters }: QueueDeps): void {
   app.get('/templates', { config: { access: 'requests.read' } }, async (request) => {
     const serviceId = (request.query as { service?: unknown }).service;
     const current = await charters.current();

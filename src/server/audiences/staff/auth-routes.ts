@@ -48,29 +48,41 @@ export function sessionResponse(account: AccountRow, session: Session): SessionR
   return { stage: 'signed_in', csrfToken: session.csrfToken, account: publicAccount(account), permissions: permissionsOf(account) };
 }
 
+function signInContext(request: FastifyRequest) {
+  return { addressKey: clientKey(request.ip), deviceToken: readDeviceCookie(request) };
+}
+
+/** A session that became complete: its address and browser are now known to the account (they pass the throttle). */
+async function completed(storage: Storage, request: FastifyRequest, reply: FastifyReply, accountId: string): Promise<void> {
+  const deviceToken = await rememberSignIn(storage, accountId, signInContext(request));
+  if (deviceToken) setDeviceCookie(request, reply, deviceToken);
+}
+
+/** A wrong code or password on the second-factor step: counted per session, which ends at the fifth. */
+async function secondFactorFailed(storage: Storage, request: FastifyRequest, reply: FastifyReply, error: HttpError): Promise<never> {
+  await audit(storage, request.actor, 'totp_failed');
+  const failures = await countSecondFactorFailure(storage, request.actor.sessionId);
+  if (failures >= MAX_CODE_FAILURES) {
+    await endSession(storage, request.actor.sessionId);
+    await audit(storage, request.actor, 'totp_session_ended');
+    setSessionCookie(request, reply, null);
+    throw new HttpError(401, apiError('too_many_codes', 'Muitos códigos errados. Por segurança, entre de novo com o seu e-mail e senha.'));
+  }
+  throw error;
+}
+
+/** The rate limit of the routes that take a password or a code, per client address. */
+type LoginLimit = { rateLimit: { max: number; timeWindow: string } };
+
 export function authRoutes(app: FastifyInstance, { storage, loginRateLimit }: { storage: Storage; loginRateLimit: number }): void {
-  const loginLimit = { rateLimit: { max: loginRateLimit, timeWindow: '1 minute' } };
-  const signInContext = (request: FastifyRequest) => ({ addressKey: clientKey(request.ip), deviceToken: readDeviceCookie(request) });
+  const loginLimit: LoginLimit = { rateLimit: { max: loginRateLimit, timeWindow: '1 minute' } };
+  sessionRoutes(app, storage, loginLimit);
+  secondFactorRoutes(app, storage, loginLimit);
+  passwordRoute(app, storage, loginLimit);
+}
 
-  /** A session that became complete: its address and browser are now known to the account (they pass the throttle). */
-  const completed = async (request: FastifyRequest, reply: FastifyReply, accountId: string) => {
-    const deviceToken = await rememberSignIn(storage, accountId, signInContext(request));
-    if (deviceToken) setDeviceCookie(request, reply, deviceToken);
-  };
-
-  /** A wrong code or password on the second-factor step: counted per session, which ends at the fifth. */
-  const secondFactorFailed = async (request: FastifyRequest, reply: FastifyReply, error: HttpError): Promise<never> => {
-    await audit(storage, request.actor, 'totp_failed');
-    const failures = await countSecondFactorFailure(storage, request.actor.sessionId);
-    if (failures >= MAX_CODE_FAILURES) {
-      await endSession(storage, request.actor.sessionId);
-      await audit(storage, request.actor, 'totp_session_ended');
-      setSessionCookie(request, reply, null);
-      throw new HttpError(401, apiError('too_many_codes', 'Muitos códigos errados. Por segurança, entre de novo com o seu e-mail e senha.'));
-    }
-    throw error;
-  };
-
+/** Signing in, reading the session and signing out. */
+function sessionRoutes(app: FastifyInstance, storage: Storage, loginLimit: LoginLimit): void {
   app.post('/session', { config: { access: 'public', ...loginLimit } }, async (request, reply) => {
     const { email, password } = parsed(parseContract(LoginRequestSchema, request.body));
     const check = await checkSignIn(storage, email, password, signInContext(request));
@@ -89,7 +101,7 @@ export function authRoutes(app: FastifyInstance, { storage, loginRateLimit }: { 
     const { token, session } = await createSession(storage, check.account.id, false);
     setSessionCookie(request, reply, token);
     await audit(storage, { accountId: check.account.id, sessionId: session.id }, 'login');
-    if (!needsSecondFactor(check.account)) await completed(request, reply, check.account.id);
+    if (!needsSecondFactor(check.account)) await completed(storage, request, reply, check.account.id);
     return sessionResponse(check.account, session);
   });
 
@@ -101,17 +113,20 @@ export function authRoutes(app: FastifyInstance, { storage, loginRateLimit }: { 
     setSessionCookie(request, reply, null);
     return reply.code(204).send();
   });
+}
 
+/** The second factor: a code at sign-in, and setting it up (enrolment and its confirmation). */
+function secondFactorRoutes(app: FastifyInstance, storage: Storage, loginLimit: LoginLimit): void {
   app.post('/session/totp', { config: { access: 'pending', ...loginLimit } }, async (request, reply) => {
     const { code } = parsed(parseContract(TotpRequestSchema, request.body));
     const { account, session } = request.staff!;
     const step = account.totpEnabled && account.totpSecret ? codeStep(account, account.totpSecret, code) : null;
     if (step === null || !await useTotpStep(storage, account.id, step)) {
-      return secondFactorFailed(request, reply, new HttpError(401, apiError('bad_code', 'Código incorreto, vencido ou já usado. Use o próximo código que aparecer no aplicativo.')));
+      return secondFactorFailed(storage, request, reply, new HttpError(401, apiError('bad_code', 'Código incorreto, vencido ou já usado. Use o próximo código que aparecer no aplicativo.')));
     }
     await markSecondFactor(storage, session.id);
     await audit(storage, request.actor, 'login_totp');
-    await completed(request, reply, account.id);
+    await completed(storage, request, reply, account.id);
     return sessionResponse(account, { ...session, secondFactor: true });
   });
 
@@ -122,7 +137,7 @@ export function authRoutes(app: FastifyInstance, { storage, loginRateLimit }: { 
     const account = (await findAccountById(storage, request.actor.accountId))!;
     if (account.totpEnabled) throw new HttpError(409, apiError('already_enrolled', 'O segundo fator já está ativo nesta conta.'));
     if (!await passwordMatches(account, password)) {
-      return secondFactorFailed(request, reply, new HttpError(401, apiError('bad_password', 'Senha incorreta. Digite a senha com que você entrou.', { password: 'Senha incorreta.' })));
+      return secondFactorFailed(storage, request, reply, new HttpError(401, apiError('bad_password', 'Senha incorreta. Digite a senha com que você entrou.', { password: 'Senha incorreta.' })));
     }
     const secret = new OTPAuth.Secret({ size: 20 }).base32;
     await setTotpSecret(storage, account.id, secret, false);
@@ -136,15 +151,18 @@ export function authRoutes(app: FastifyInstance, { storage, loginRateLimit }: { 
     const account = (await findAccountById(storage, request.actor.accountId))!;
     const step = !account.totpEnabled && account.totpSecret ? codeStep(account, account.totpSecret, code) : null;
     if (step === null || !await useTotpStep(storage, account.id, step)) {
-      return secondFactorFailed(request, reply, new HttpError(401, apiError('bad_code', 'Código incorreto. Confira a hora do celular e use o código que aparece agora.')));
+      return secondFactorFailed(storage, request, reply, new HttpError(401, apiError('bad_code', 'Código incorreto. Confira a hora do celular e use o código que aparece agora.')));
     }
     await setTotpSecret(storage, account.id, account.totpSecret, true);
     await markSecondFactor(storage, session.id);
     await audit(storage, request.actor, 'totp_enrolled', { target: account.id });
-    await completed(request, reply, account.id);
+    await completed(storage, request, reply, account.id);
     return sessionResponse({ ...account, totpEnabled: true }, { ...session, secondFactor: true });
   });
+}
 
+/** Choosing a password through a reset link. */
+function passwordRoute(app: FastifyInstance, storage: Storage, loginLimit: LoginLimit): void {
   app.post('/password', { config: { access: 'public', ...loginLimit } }, async (request) => {
     const { token, password } = parsed(parseContract(PasswordResetRequestSchema, request.body));
     if (await isWeakPassword(password)) throw new HttpError(422, apiError('weak_password', WEAK_PASSWORD_MESSAGE, { password: WEAK_PASSWORD_MESSAGE }));

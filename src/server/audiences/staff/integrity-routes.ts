@@ -25,7 +25,19 @@ function reportId(id: string): string {
   return id;
 }
 
+async function requirePreservedIdentity(deps: IntegrityDeps, id: string): Promise<void> {
+  if (!(await hasPreservedIdentity(deps.storage, id))) throw new HttpError(404, apiError('no_identity', 'Este relato é anônimo: não há identidade a revelar.'));
+}
+
 export function integrityRoutes(app: FastifyInstance, deps: IntegrityDeps): void {
+  readingRoutes(app, deps);
+  answeringRoutes(app, deps);
+  planRoute(app, deps);
+  revealRoutes(app, deps);
+}
+
+/** The list, a report and its files: each opening audited. */
+function readingRoutes(app: FastifyInstance, deps: IntegrityDeps): void {
   app.get('/integridade', { config: { access: 'integrity.read' } }, async (request, reply) => {
     reply.header('cache-control', 'no-store');
     await audit(deps.storage, request.actor, 'integrity_list');
@@ -47,7 +59,10 @@ export function integrityRoutes(app: FastifyInstance, deps: IntegrityDeps): void
     await audit(deps.storage, request.actor, 'integrity_file', { target: request.params.id });
     return reply.header('content-type', file.type).header('cache-control', 'private, no-store').header('content-disposition', 'inline').send(file.bytes);
   });
+}
 
+/** A message to the reporter, a status and a classification. */
+function answeringRoutes(app: FastifyInstance, deps: IntegrityDeps): void {
   app.post<{ Params: { id: string } }>('/integridade/:id/mensagens', { config: { access: 'integrity.answer' } }, async (request) => {
     const { text: message } = parsed(parseContract(MessageSchema, request.body));
     const id = reportId(request.params.id);
@@ -84,8 +99,10 @@ export function integrityRoutes(app: FastifyInstance, deps: IntegrityDeps): void
     });
     return { ok: true };
   });
+}
 
-  // The Integrity Plan's progress, updated by the controladoria and shown to everyone.
+/** The Integrity Plan's progress, updated by the controladoria and shown to everyone. */
+function planRoute(app: FastifyInstance, deps: IntegrityDeps): void {
   app.post<{ Params: { action: string } }>('/plano/:action', { config: { access: 'plan.update' } }, async (request) => {
     const update = parsed(parseContract(PlanUpdateSchema, request.body));
     await deps.storage.transaction(async (tx) => {
@@ -96,20 +113,24 @@ export function integrityRoutes(app: FastifyInstance, deps: IntegrityDeps): void
     });
     return { ok: true };
   });
+}
 
-  // Identity preserved (Decreto 10.153): revealing it takes two people. The one who needs it asks, with a
-  // justification; another controladoria account approves; only then is it shown to the one who asked.
+/**
+ * Identity preserved (Decreto 10.153): revealing it takes two people. The one who needs it asks, with a
+ * justification; another controladoria account approves; only then is it shown to the one who asked.
+ */
+function revealRoutes(app: FastifyInstance, deps: IntegrityDeps): void {
   app.post<{ Params: { id: string } }>('/integridade/:id/revelar', { config: { access: 'integrity.reveal' } }, async (request, reply) => {
     const { justification } = parsed(parseContract(RevealSchema, request.body));
     const id = reportId(request.params.id);
-    if (!(await hasPreservedIdentity(deps.storage, id))) throw new HttpError(404, apiError('no_identity', 'Este relato é anônimo: não há identidade a revelar.'));
+    await requirePreservedIdentity(deps, id);
     const asked = await requestReveal(deps.storage, request.actor, id, justification);
     return reply.code(202).send({ request: asked });
   });
 
   app.get<{ Params: { id: string } }>('/integridade/:id/identidade', { config: { access: 'integrity.reveal' } }, async (request, reply) => {
     const id = reportId(request.params.id);
-    if (!(await hasPreservedIdentity(deps.storage, id))) throw new HttpError(404, apiError('no_identity', 'Este relato é anônimo: não há identidade a revelar.'));
+    await requirePreservedIdentity(deps, id);
     const identity = await viewRevealedIdentity(deps.storage, deps.keys, request.actor, id);
     if (!identity) throw new HttpError(403, apiError('reveal_not_approved', 'A identidade só aparece para quem pediu, depois que outra pessoa da controladoria aprovar o pedido.'));
     reply.header('cache-control', 'no-store');

@@ -7,14 +7,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { hashRaw } from '@node-rs/argon2';
 import { bahiaDay } from '../../../shared/dates.ts';
 import {
-  IDENTITY_FIELDS,
-  IntegrityReportSchema,
-  MAX_INLINE_BYTES,
-  ReporterMessageSchema,
-  type FollowUp,
-  type IdentificationMode,
-  type InlineFile,
-  type IntegrityStatus,
+  IDENTITY_FIELDS, IntegrityReportSchema, MAX_INLINE_BYTES, ReporterMessageSchema, type FollowUp, type IdentificationMode, type InlineFile, type IntegrityStatus,
 } from '../../../shared/contract/integrity.ts';
 import { INTEGRITY_SERVICE_ID } from '../../../shared/contract/integrity-service.ts';
 import { MAX_ATTACHMENT_BYTES, type Answers } from '../../../shared/contract/submissions.ts';
@@ -38,9 +31,7 @@ export interface IntegrityDeps {
   keys: IntegrityKeys;
 }
 
-export { INTEGRITY_SERVICE_ID };
 const RETRY_DAYS = 7;
-
 
 /** 16 random digits: about 53 bits, and a slow hash per guess. */
 export function makeReceipt(): string {
@@ -325,8 +316,10 @@ export async function readReportFile({ storage, keys }: IntegrityDeps, reportId:
   return row ? { type: row.type, bytes: keys.open({ keyId: row.key_id, blob: Buffer.from(row.contents) }) } : null;
 }
 
-/** The controladoria's message; false when there is no such report. (Not an opening: it marks nothing read.) */
-/** The city's question to the reporter, inside the caller's transaction (which also holds its audit entry). */
+/**
+ * The controladoria's question to the reporter, inside the caller's transaction (which also holds its audit
+ * entry); false when there is no such report. Not an opening: it marks nothing read.
+ */
 export async function cityMessage(tx: Queryable, keys: IntegrityKeys, reportId: string, text: string, now = new Date()): Promise<boolean> {
   const updated = await tx.query(`UPDATE integrity_reports SET status = 'aguardando_voce' WHERE id = $1`, [reportId]);
   if (updated.rowCount === 0) return false;

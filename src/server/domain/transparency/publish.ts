@@ -84,12 +84,26 @@ function monthRanges(raw: RawSnapshot): { from: Date; to: Date }[] {
   });
 }
 
-export function publish(raw: RawSnapshot): PanelSnapshot {
+/** Every figure of the snapshot, and every rule between them that the small-count rule must keep. */
+interface Constraints {
+  secretariatFigures: Map<string, EntryFigures>;
+  serviceFigures: { raw: RawSnapshot['services'][number]; figures: EntryFigures }[];
+  dependencies: Dependency[];
+  /** Every total beside its parts, per cell. */
+  groups: [Cell, Cell[]][];
+  /** Every total beside its parts, per combination of cells over time. */
+  breakdowns: [Figure, Figure[]][];
+  timelines: Figure[];
+  manifestationCells: { tipo: RawSnapshot['manifestations'][number]['tipo']; cells: Cell[] }[];
+  ranking: (RawSnapshot['complaints'][number] & { cell: Cell })[];
+  notForwarded: Cell;
+}
+
+function constraintsOf(raw: RawSnapshot): Constraints {
   const dependencies: Dependency[] = [];
   const secretariatFigures = new Map(raw.secretariats.map((s) => [s.id, figuresOf(s, raw.criteria, dependencies)]));
   const serviceFigures = raw.services.map((s) => ({ raw: s, figures: figuresOf(s, raw.criteria, dependencies) }));
   const all = [...secretariatFigures.values(), ...serviceFigures.map((s) => s.figures)];
-  const line = timelineOf(raw.periods, monthRanges(raw));
 
   // Every total beside its parts: a secretariat and its services, per cell (and, in protectBreakdown, per
   // combination of cells over time).
@@ -117,7 +131,11 @@ export function publish(raw: RawSnapshot): PanelSnapshot {
     ...all.flatMap((entry) => [...entry.figures.values()]),
     ...manifestationCells.map((m) => ({ periods: m.cells, months: null })),
   ];
+  return { secretariatFigures, serviceFigures, dependencies, groups, breakdowns, timelines, manifestationCells, ranking, notForwarded };
+}
 
+/** Hides cells, rule after rule, until a whole round hides nothing more. */
+function hideUntilStable(line: ReturnType<typeof timelineOf>, { groups, timelines, breakdowns, dependencies }: Constraints): void {
   const safe = new Map<Figure, string>();
   const safeBreakdowns = new Map<Figure, string>();
   const stateOf = (figures: Figure[]) => figures.map((f) => [...f.periods, ...(f.months ?? [])].map((c) => (c.hidden ? 1 : 0)).join('')).join('|');
@@ -143,50 +161,57 @@ export function publish(raw: RawSnapshot): PanelSnapshot {
     }
     if (!changed) break;
   }
+}
 
-  const entryOf = (rawEntry: RawEntry, entry: EntryFigures): PanelEntry => {
-    const f = (name: string) => entry.figures.get(name)!;
-    return {
-      id: rawEntry.id,
-      name: rawEntry.name,
-      periods: Object.fromEntries(raw.periods.map((period, i) => {
-        const p = rawEntry.periods[i]!;
-        const closedShown = !f('closed').periods[i]!.hidden;
-        const shareOf = (name: string, yes: number, base: number) => (f(name).periods[i]!.hidden ? null : rounded(yes / base, 3));
-        const metrics: Metrics = {
-          received: shown(f('received').periods[i]!),
-          closed: shown(f('closed').periods[i]!),
-          onTimeShare: shareOf('onTime', p.onTime, p.withDue),
-          declinedShare: shareOf('declined', p.declined, p.closed),
-          medianDays: closedShown && p.medianDays !== null && percentileShown(0.5, p.closed) ? rounded(p.medianDays, 1) : null,
-          p90Days: closedShown && p.p90Days !== null && percentileShown(0.9, p.closed) ? rounded(p.p90Days, 1) : null,
-          evaluations: shown(f('evaluations').periods[i]!),
-          evaluationAverage: f('gradeAbove').periods[i]!.hidden ? null : rounded(p.gradeSum / p.graded, 2),
-          criteria: Object.fromEntries(raw.criteria.map((criterion, k) => [criterion, {
-            good: shareOf(`good:${criterion}`, p.good[k]!, p.evaluations),
-            bad: shareOf(`bad:${criterion}`, p.bad[k]!, p.evaluations),
-          }])),
-        };
-        return [period.key, metrics];
-      })),
-      open: shown(entry.open),
-      overdue: shown(entry.overdue),
-      trend: rawEntry.trend.map((m, i) => ({
-        month: m.month,
-        received: shown(f('received').months![i]!),
-        closed: shown(f('closed').months![i]!),
-        onTimeShare: f('onTime').months![i]!.hidden ? null : rounded(m.onTime / m.withDue, 3),
-      })),
-    };
+/** What the public reads of a secretariat or a service: every hidden cell as null. */
+function entryOf(raw: RawSnapshot, rawEntry: RawEntry, entry: EntryFigures): PanelEntry {
+  const f = (name: string) => entry.figures.get(name)!;
+  return {
+    id: rawEntry.id,
+    name: rawEntry.name,
+    periods: Object.fromEntries(raw.periods.map((period, i) => {
+      const p = rawEntry.periods[i]!;
+      const closedShown = !f('closed').periods[i]!.hidden;
+      const shareOf = (name: string, yes: number, base: number) => (f(name).periods[i]!.hidden ? null : rounded(yes / base, 3));
+      const metrics: Metrics = {
+        received: shown(f('received').periods[i]!),
+        closed: shown(f('closed').periods[i]!),
+        onTimeShare: shareOf('onTime', p.onTime, p.withDue),
+        declinedShare: shareOf('declined', p.declined, p.closed),
+        medianDays: closedShown && p.medianDays !== null && percentileShown(0.5, p.closed) ? rounded(p.medianDays, 1) : null,
+        p90Days: closedShown && p.p90Days !== null && percentileShown(0.9, p.closed) ? rounded(p.p90Days, 1) : null,
+        evaluations: shown(f('evaluations').periods[i]!),
+        evaluationAverage: f('gradeAbove').periods[i]!.hidden ? null : rounded(p.gradeSum / p.graded, 2),
+        criteria: Object.fromEntries(raw.criteria.map((criterion, k) => [criterion, {
+          good: shareOf(`good:${criterion}`, p.good[k]!, p.evaluations),
+          bad: shareOf(`bad:${criterion}`, p.bad[k]!, p.evaluations),
+        }])),
+      };
+      return [period.key, metrics];
+    })),
+    open: shown(entry.open),
+    overdue: shown(entry.overdue),
+    trend: rawEntry.trend.map((m, i) => ({
+      month: m.month,
+      received: shown(f('received').months![i]!),
+      closed: shown(f('closed').months![i]!),
+      onTimeShare: f('onTime').months![i]!.hidden ? null : rounded(m.onTime / m.withDue, 3),
+    })),
   };
+}
+
+export function publish(raw: RawSnapshot): PanelSnapshot {
+  const constraints = constraintsOf(raw);
+  hideUntilStable(timelineOf(raw.periods, monthRanges(raw)), constraints);
+  const { secretariatFigures, serviceFigures, manifestationCells, ranking, notForwarded } = constraints;
 
   // A hidden count keeps its place a secret too: hidden ones go last, in name order.
   ranking.sort((a, b) => Number(a.cell.hidden) - Number(b.cell.hidden) || (a.cell.hidden ? 0 : b.complaints - a.complaints) || a.name.localeCompare(b.name, 'pt-BR'));
   return {
     computedAt: raw.now.toISOString(),
     periods: raw.periods.map((p) => ({ key: p.key, label: p.label, from: p.from.toISOString(), to: p.to.toISOString() })),
-    secretariats: raw.secretariats.map((s) => entryOf(s, secretariatFigures.get(s.id)!)),
-    services: serviceFigures.map(({ raw: s, figures }) => ({ ...entryOf(s, figures), secretariatId: s.secretariatId, promise: s.promise })),
+    secretariats: raw.secretariats.map((s) => entryOf(raw, s, secretariatFigures.get(s.id)!)),
+    services: serviceFigures.map(({ raw: s, figures }) => ({ ...entryOf(raw, s, figures), secretariatId: s.secretariatId, promise: s.promise })),
     manifestations: Object.fromEntries(raw.periods.map((period, i) => [
       period.key,
       Object.fromEntries(manifestationCells.map((m) => [m.tipo, shown(m.cells[i]!)])),

@@ -10,6 +10,7 @@
 import { bahiaDay } from '../../../shared/dates.ts';
 import type { Charter, Deadline } from '../../../shared/contract/charter.ts';
 import type { PanelSnapshot } from '../../../shared/contract/transparency.ts';
+import { integrityReportsByMonth, ouvidoriaCounts } from './channel-counts.ts';
 import { publish } from './publish.ts';
 import type { Period, RawEntry, RawSnapshot } from './raw-snapshot.ts';
 import type { Queryable } from '../../storage/types.ts';
@@ -210,30 +211,72 @@ function pair(value: unknown): [number | null, number | null] {
   return [num(list[0]), num(list[1])];
 }
 
-/** The Ouvidoria's form: the manifestation form whose "tipo" offers reclamação. */
-function ouvidoriaFormId(charter: Charter): string | null {
-  return charter.forms.find((f) => f.kind === 'manifestation' && f.fields.some((field) => field.id === 'tipo' && field.options?.some((o) => o.value === 'reclamacao')))?.id ?? null;
-}
-
 export interface MeasureOptions {
   /** The years to report besides the rolling windows; default: the current one and up to two before it with data. */
   years?: readonly number[];
 }
 
-export async function measure(db: Queryable, charter: Charter, now = new Date(), options: MeasureOptions = {}): Promise<RawSnapshot> {
+/** The years to report besides the rolling windows: this one, and the two before it when they hold any submission (an index lookup each). */
+async function reportedYears(db: Queryable, now: Date): Promise<number[]> {
   const currentYear = Number(bahiaDay(now).slice(0, 4));
-  let years = options.years;
-  if (!years) {
-    // The two years before this one are reported when they hold any submission (an index lookup each).
-    const found = await db.query<{ older: boolean; previous: boolean }>(
-      `SELECT EXISTS (SELECT 1 FROM submissions WHERE received_at >= $1 AND received_at < $2) AS older,
-              EXISTS (SELECT 1 FROM submissions WHERE received_at >= $2 AND received_at < $3) AS previous`,
-      [bahiaStart(`${currentYear - 2}-01-01`), bahiaStart(`${currentYear - 1}-01-01`), bahiaStart(`${currentYear}-01-01`)],
-    );
-    const row = found.rows[0];
-    years = [currentYear, ...(row?.previous ? [currentYear - 1] : []), ...(row?.older ? [currentYear - 2] : [])];
-  }
-  const periods = periodsAt(now, years);
+  const found = await db.query<{ older: boolean; previous: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM submissions WHERE received_at >= $1 AND received_at < $2) AS older,
+            EXISTS (SELECT 1 FROM submissions WHERE received_at >= $2 AND received_at < $3) AS previous`,
+    [bahiaStart(`${currentYear - 2}-01-01`), bahiaStart(`${currentYear - 1}-01-01`), bahiaStart(`${currentYear}-01-01`)],
+  );
+  const row = found.rows[0];
+  return [currentYear, ...(row?.previous ? [currentYear - 1] : []), ...(row?.older ? [currentYear - 2] : [])];
+}
+
+/** The figures of one secretariat (key "s:id") or service (key "v:secretariat:service"), read off the grouped rows. */
+interface EntrySources {
+  periods: readonly Period[];
+  months: readonly string[];
+  criteria: readonly string[];
+  requestsBy: Map<string, Record<string, number>>;
+  timesBy: Map<string, Row>;
+  evaluationsBy: Map<string, Record<string, number>>;
+}
+
+function rawEntry({ periods, months, criteria, requestsBy, timesBy, evaluationsBy }: EntrySources, k: string, id: string, name: string): RawEntry {
+  const r = requestsBy.get(k);
+  const t = timesBy.get(k);
+  const e = evaluationsBy.get(k);
+  return {
+    id,
+    name,
+    periods: periods.map((_, i) => {
+      const [medianDays, p90Days] = pair(t?.[`days_${i}`]);
+      const graded = int(e?.[`graded_${i}`]);
+      return {
+        received: int(r?.[`received_${i}`]),
+        closed: int(r?.[`closed_${i}`]),
+        declined: int(r?.[`declined_${i}`]),
+        onTime: int(r?.[`on_time_${i}`]),
+        withDue: int(r?.[`with_due_${i}`]),
+        medianDays,
+        p90Days,
+        evaluations: int(e?.[`evaluations_${i}`]),
+        graded,
+        gradeSum: int(e?.[`grades_${i}`]),
+        good: criteria.map((_c, c) => int(e?.[`good_${i}_${c}`])),
+        bad: criteria.map((_c, c) => int(e?.[`bad_${i}_${c}`])),
+      };
+    }),
+    open: int(r?.open),
+    overdue: int(r?.overdue),
+    trend: months.map((month, m) => ({
+      month,
+      received: int(r?.[`m_received_${m}`]),
+      closed: int(r?.[`m_closed_${m}`]),
+      onTime: int(r?.[`m_on_time_${m}`]),
+      withDue: int(r?.[`m_with_due_${m}`]),
+    })),
+  };
+}
+
+export async function measure(db: Queryable, charter: Charter, now = new Date(), options: MeasureOptions = {}): Promise<RawSnapshot> {
+  const periods = periodsAt(now, options.years ?? await reportedYears(db, now));
   const months = monthsBack(now, 12);
   const evaluationForm = charter.forms.find((f) => f.kind === 'evaluation');
   const criteria = evaluationForm?.fields.find((f) => f.id === 'pontosPositivos')?.options?.map((o) => o.value) ?? [];
@@ -243,83 +286,14 @@ export async function measure(db: Queryable, charter: Charter, now = new Date(),
     requestTimes(db, periods, now),
     evaluationCounts(db, periods, criteria, now),
   ]);
-  const requestsBy = withTotals(requests);
-  const timesBy = new Map(times.map((row) => [Number(row.by_secretariat) ? `s:${row.secretariat_id}` : `v:${row.secretariat_id}:${row.service_id}`, row]));
-  const evaluationsBy = withTotals(evaluations);
-
-  const entry = (k: string, id: string, name: string): RawEntry => {
-    const r = requestsBy.get(k);
-    const t = timesBy.get(k);
-    const e = evaluationsBy.get(k);
-    return {
-      id,
-      name,
-      periods: periods.map((_, i) => {
-        const [medianDays, p90Days] = pair(t?.[`days_${i}`]);
-        const graded = int(e?.[`graded_${i}`]);
-        return {
-          received: int(r?.[`received_${i}`]),
-          closed: int(r?.[`closed_${i}`]),
-          declined: int(r?.[`declined_${i}`]),
-          onTime: int(r?.[`on_time_${i}`]),
-          withDue: int(r?.[`with_due_${i}`]),
-          medianDays,
-          p90Days,
-          evaluations: int(e?.[`evaluations_${i}`]),
-          graded,
-          gradeSum: int(e?.[`grades_${i}`]),
-          good: criteria.map((_c, c) => int(e?.[`good_${i}_${c}`])),
-          bad: criteria.map((_c, c) => int(e?.[`bad_${i}_${c}`])),
-        };
-      }),
-      open: int(r?.open),
-      overdue: int(r?.overdue),
-      trend: months.map((month, m) => ({
-        month,
-        received: int(r?.[`m_received_${m}`]),
-        closed: int(r?.[`m_closed_${m}`]),
-        onTime: int(r?.[`m_on_time_${m}`]),
-        withDue: int(r?.[`m_with_due_${m}`]),
-      })),
-    };
+  const sources: EntrySources = {
+    periods, months, criteria,
+    requestsBy: withTotals(requests),
+    timesBy: new Map(times.map((row) => [Number(row.by_secretariat) ? `s:${row.secretariat_id}` : `v:${row.secretariat_id}:${row.service_id}`, row])),
+    evaluationsBy: withTotals(evaluations),
   };
-
-  // Manifestações to the Ouvidoria by type, and the complaints about each secretariat (art. 23): a
-  // complaint counts against the secretariat the Ouvidoria forwarded it to.
-  const formId = ouvidoriaFormId(charter);
-  const typeParams: unknown[] = [formId, new Date(Math.min(...periods.map((p) => p.from.getTime()))), now];
-  const typeCols = periods.map((period, i) => {
-    typeParams.push(period.from, period.to);
-    return `count(*) FILTER (WHERE s.received_at >= $${typeParams.length - 1} AND s.received_at < $${typeParams.length}) AS p_${i}`;
-  });
-  const byType = await db.query<Record<string, unknown> & { tipo: string | null }>(
-    `SELECT s.answers ->> 'tipo' AS tipo, ${typeCols.join(', ')}
-     FROM submissions s WHERE s.kind = 'manifestation' AND s.form_id = $1 AND s.received_at >= $2 AND s.received_at < $3 GROUP BY 1`,
-    typeParams,
-  );
-  const tipos = charter.forms.find((f) => f.id === formId)?.fields.find((f) => f.id === 'tipo')?.options?.map((o) => o.value) ?? [];
-  const manifestations = tipos.map((tipo) => {
-    const row = byType.rows.find((r) => r.tipo === tipo);
-    return { tipo, perPeriod: periods.map((_, i) => int(row?.[`p_${i}`])) };
-  });
-  const last12 = periods[1]!;
-  const complaintRows = await db.query<{ secretariat: string | null; n: number }>(
-    `SELECT s.forwarded_to AS secretariat, count(*)::int AS n
-     FROM submissions s WHERE s.kind = 'manifestation' AND s.form_id = $1 AND s.answers ->> 'tipo' = 'reclamacao'
-       AND s.received_at >= $2 AND s.received_at < $3
-     GROUP BY 1`,
-    [formId, last12.from, last12.to],
-  );
-  const complaintsBy = new Map(complaintRows.rows.map((row) => [row.secretariat, row.n]));
-
-  const integrity = await db.query<{ month: string; n: number }>(
-    // Only days that are over: a count that grew during the day would time a report's arrival to the
-    // snapshot's minute, and a report's time is kept to the day.
-    `SELECT to_char(received_day, 'YYYY-MM') AS month, count(*)::int AS n FROM integrity_reports
-     WHERE received_day >= $1::date AND received_day < $2::date GROUP BY 1`,
-    [`${months[0]}-01`, bahiaDay(now)],
-  );
-  const integrityBy = new Map(integrity.rows.map((row) => [row.month, row.n]));
+  const ouvidoria = await ouvidoriaCounts(db, charter, periods, now);
+  const integrityReports = await integrityReportsByMonth(db, months, now);
 
   const requestForms = new Set(charter.forms.filter((f) => f.kind === 'request').map((f) => f.id));
   return {
@@ -327,14 +301,12 @@ export async function measure(db: Queryable, charter: Charter, now = new Date(),
     periods,
     months,
     criteria,
-    secretariats: charter.secretariats.map((s) => entry(`s:${s.id}`, s.id, s.name)),
+    secretariats: charter.secretariats.map((s) => rawEntry(sources, `s:${s.id}`, s.id, s.name)),
     services: charter.services
       .filter((service) => service.formId && requestForms.has(service.formId))
-      .map((service) => ({ ...entry(`v:${service.secretariatId}:${service.id}`, service.id, service.name), secretariatId: service.secretariatId, promise: promiseWords(service.deadline) })),
-    manifestations,
-    complaints: charter.secretariats.map((s) => ({ secretariatId: s.id, name: s.name, complaints: complaintsBy.get(s.id) ?? 0 })),
-    complaintsNotForwarded: complaintsBy.get(null) ?? 0,
-    integrityReports: months.map((month) => ({ month, reports: integrityBy.get(month) ?? 0 })),
+      .map((service) => ({ ...rawEntry(sources, `v:${service.secretariatId}:${service.id}`, service.id, service.name), secretariatId: service.secretariatId, promise: promiseWords(service.deadline) })),
+    ...ouvidoria,
+    integrityReports,
   };
 }
 
