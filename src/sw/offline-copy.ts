@@ -60,79 +60,62 @@ const backoff = {
 export function registerOfflineCopy(self: ServiceWorkerGlobalScope, manifest: OfflineCopyEntry[]): PrecacheController {
   const precache = new PrecacheController();
   precache.addToCacheList(manifest.map(({ url, revision }) => ({ url, revision })));
-  const keys = precache.getURLsToCacheKeys();
-  // In the build's order (tier by tier); the one entry without a tier comes last.
-  const files: CopyFile[] = manifest.map((entry) => {
+  const files = copyFilesOf(self, manifest, precache.getURLsToCacheKeys());
+  const copy = createCopyRuns(self, () => self.caches.open(precache.strategy.cacheName), files);
+
+  self.addEventListener('install', (event) => {
+    const updating = self.registration.active !== null;
+    const wanted = updating ? files : files.filter((file) => file.tier === 'shell');
+    event.waitUntil(
+      copy.saveMissing(wanted).then((saved) => {
+        // Failing the install keeps the files saved so far; the next registration resumes from them.
+        if (!saved) throw new Error('The app shell could not be saved; trying again on the next visit.');
+      }),
+    );
+  });
+
+  self.addEventListener('activate', (event) => {
+    // Drops files of older versions: quick, and fetch events wait for activation to end.
+    void precache.activate(event);
+    // Not inside waitUntil for the same reason; pages also ask for it (RESUME_OFFLINE_COPY), which keeps this worker alive.
+    void copy.continueCopy();
+  });
+
+  self.addEventListener('message', (event: ExtendableMessageEvent) => {
+    if ((event.data as { type?: string } | null)?.type !== RESUME_OFFLINE_COPY) return;
+    const source = event.source as Client | null;
+    backoff.wakeAll();
+    event.waitUntil(Promise.all([source ? copy.tell([source]) : undefined, copy.continueCopy()]));
+  });
+
+  return precache;
+}
+
+/** The manifest's files with their cache keys, in the build's order (tier by tier); the one entry without a tier comes last. */
+function copyFilesOf(self: ServiceWorkerGlobalScope, manifest: OfflineCopyEntry[], keys: Map<string, string>): CopyFile[] {
+  return manifest.map((entry) => {
     const url = new URL(entry.url, self.location.href).href;
     return { url, cacheKey: keys.get(url)!, revisioned: Boolean(entry.revision), tier: entry.tier ?? 'extras', bytes: entry.bytes ?? 0 };
   });
+}
 
-  const openCache = () => self.caches.open(precache.strategy.cacheName);
+/** The runs that save what is missing, and the reports of progress to the pages. */
+function createCopyRuns(self: ServiceWorkerGlobalScope, openCache: () => Promise<Cache>, files: CopyFile[]) {
   let stalled = false;
   let running: Promise<void> | undefined;
 
-  async function readStatus(): Promise<OfflineCopyStatus> {
-    const saved = new Set((await (await openCache()).keys()).map((request) => request.url));
-    const status: OfflineCopyStatus = { shellSaved: true, complete: true, savedBytes: 0, totalBytes: 0, stalled };
-    for (const file of files) {
-      status.totalBytes += file.bytes;
-      if (saved.has(file.cacheKey)) {
-        status.savedBytes += file.bytes;
-      } else {
-        status.complete = false;
-        if (file.tier === 'shell') status.shellSaved = false;
-      }
-    }
-    return status;
-  }
-
   async function tell(clients: readonly Pick<Client, 'postMessage'>[]): Promise<void> {
-    const message: OfflineCopyMessage = { type: OFFLINE_COPY_STATUS, status: await readStatus() };
+    const message: OfflineCopyMessage = { type: OFFLINE_COPY_STATUS, status: statusOf(files, await savedUrls(await openCache()), stalled) };
     for (const client of clients) client.postMessage(message);
   }
 
   // Uncontrolled pages too: during the first install no page is controlled yet.
   const tellEveryPage = async () => tell(await self.clients.matchAll({ type: 'window', includeUncontrolled: true }));
 
-  async function saveFile(cache: Cache, file: CopyFile): Promise<void> {
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), FILE_TIMEOUT_MS);
-    try {
-      const request = new Request(file.url, { cache: file.revisioned ? 'no-cache' : 'default', credentials: 'same-origin', signal: abort.signal });
-      const response = await fetch(request);
-      if (!response.ok) {
-        const retryable = response.status >= 500 || response.status === 408 || response.status === 429;
-        throw retryable ? new Error(`HTTP ${response.status}`) : new PermanentFailure(`HTTP ${response.status}`);
-      }
-      // A redirected response cannot answer a navigation; a copy without the flag can.
-      const body = response.redirected ? await copyResponse(response) : response;
-      // The body is read here: a connection cut half-way rejects, and the file is tried again.
-      await cache.put(file.cacheKey, body);
-    } catch (error) {
-      if (error instanceof DOMException && error.name === 'QuotaExceededError') throw new PermanentFailure(error.message);
-      throw error;
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  /** Tries one file until it is saved (true) or there is no point going on (false). */
-  async function saveWithRetries(cache: Cache, file: CopyFile): Promise<boolean> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await saveFile(cache, file);
-        return true;
-      } catch (error) {
-        if (error instanceof PermanentFailure || attempt >= RETRY_DELAYS_MS.length) return false;
-        await backoff.wait(RETRY_DELAYS_MS[attempt]!);
-      }
-    }
-  }
-
   /** Saves what is missing of `wanted`, in order (so tier by tier), a few at a time. Resolves true when all of it is in the cache. */
   async function saveMissing(wanted: CopyFile[]): Promise<boolean> {
     const cache = await openCache();
-    const saved = new Set((await cache.keys()).map((request) => request.url));
+    const saved = await savedUrls(cache);
     const queue = wanted.filter((file) => !saved.has(file.cacheKey));
     let gaveUp = false;
     const lane = async () => {
@@ -158,30 +141,58 @@ export function registerOfflineCopy(self: ServiceWorkerGlobalScope, manifest: Of
     return running;
   }
 
-  self.addEventListener('install', (event) => {
-    const updating = self.registration.active !== null;
-    const wanted = updating ? files : files.filter((file) => file.tier === 'shell');
-    event.waitUntil(
-      saveMissing(wanted).then((saved) => {
-        // Failing the install keeps the files saved so far; the next registration resumes from them.
-        if (!saved) throw new Error('The app shell could not be saved; trying again on the next visit.');
-      }),
-    );
-  });
+  return { tell, saveMissing, continueCopy };
+}
 
-  self.addEventListener('activate', (event) => {
-    // Drops files of older versions: quick, and fetch events wait for activation to end.
-    void precache.activate(event);
-    // Not inside waitUntil for the same reason; pages also ask for it (RESUME_OFFLINE_COPY), which keeps this worker alive.
-    void continueCopy();
-  });
+async function savedUrls(cache: Cache): Promise<Set<string>> {
+  return new Set((await cache.keys()).map((request) => request.url));
+}
 
-  self.addEventListener('message', (event: ExtendableMessageEvent) => {
-    if ((event.data as { type?: string } | null)?.type !== RESUME_OFFLINE_COPY) return;
-    const source = event.source as Client | null;
-    backoff.wakeAll();
-    event.waitUntil(Promise.all([source ? tell([source]) : undefined, continueCopy()]));
-  });
+function statusOf(files: readonly CopyFile[], saved: ReadonlySet<string>, stalled: boolean): OfflineCopyStatus {
+  const status: OfflineCopyStatus = { shellSaved: true, complete: true, savedBytes: 0, totalBytes: 0, stalled };
+  for (const file of files) {
+    status.totalBytes += file.bytes;
+    if (saved.has(file.cacheKey)) {
+      status.savedBytes += file.bytes;
+    } else {
+      status.complete = false;
+      if (file.tier === 'shell') status.shellSaved = false;
+    }
+  }
+  return status;
+}
 
-  return precache;
+async function saveFile(cache: Cache, file: CopyFile): Promise<void> {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), FILE_TIMEOUT_MS);
+  try {
+    const request = new Request(file.url, { cache: file.revisioned ? 'no-cache' : 'default', credentials: 'same-origin', signal: abort.signal });
+    const response = await fetch(request);
+    if (!response.ok) {
+      const retryable = response.status >= 500 || response.status === 408 || response.status === 429;
+      throw retryable ? new Error(`HTTP ${response.status}`) : new PermanentFailure(`HTTP ${response.status}`);
+    }
+    // A redirected response cannot answer a navigation; a copy without the flag can.
+    const body = response.redirected ? await copyResponse(response) : response;
+    // The body is read here: a connection cut half-way rejects, and the file is tried again.
+    await cache.put(file.cacheKey, body);
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'QuotaExceededError') throw new PermanentFailure(error.message);
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Tries one file until it is saved (true) or there is no point going on (false). */
+async function saveWithRetries(cache: Cache, file: CopyFile): Promise<boolean> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await saveFile(cache, file);
+      return true;
+    } catch (error) {
+      if (error instanceof PermanentFailure || attempt >= RETRY_DELAYS_MS.length) return false;
+      await backoff.wait(RETRY_DELAYS_MS[attempt]!);
+    }
+  }
 }

@@ -37,20 +37,11 @@ export function createFormState(form: FormDefinition, initial: Answers, ctx: Val
   let submitted = false;
   let serverErrors: FieldErrors = {};
   let errors: FieldErrors = computeErrors();
-  const listeners = new Map<string, Set<Listener>>();
+  const listeners = createFieldListeners();
   const changeListeners = new Set<(answers: Answers) => void>();
   const views = new Map<string, FieldView>();
   const fields = new Map(form.fields.map((f) => [f.id, f]));
-
-  // Fields whose visibility depends, directly or not, on a field.
-  const dependents = new Map<string, string[]>();
-  for (const field of form.fields) {
-    let source = field.visibleIf?.field;
-    while (source) {
-      dependents.set(source, [...(dependents.get(source) ?? []), field.id]);
-      source = fields.get(source)?.visibleIf?.field;
-    }
-  }
+  const dependents = visibilityDependents(form, fields);
 
   function computeErrors(): FieldErrors {
     return validateAnswers(form, visibleAnswers(form, answers), ctx);
@@ -72,7 +63,7 @@ export function createFormState(form: FormDefinition, initial: Answers, ctx: Val
       const previous = views.get(id);
       if (previous && previous.value === next.value && previous.visible === next.visible && previous.error === next.error) continue;
       views.set(id, next);
-      listeners.get(id)?.forEach((listener) => listener());
+      listeners.notify(id);
     }
   }
 
@@ -80,28 +71,16 @@ export function createFormState(form: FormDefinition, initial: Answers, ctx: Val
     form,
     answers: () => answers,
     view(fieldId) {
-      let view = views.get(fieldId);
-      if (!view) {
-        view = buildView(fields.get(fieldId)!);
-        views.set(fieldId, view);
-      }
+      const view = views.get(fieldId) ?? buildView(fields.get(fieldId)!);
+      views.set(fieldId, view);
       return view;
     },
     set(fieldId, value) {
-      const next = { ...answers };
-      if (value === undefined) delete next[fieldId];
-      else next[fieldId] = value;
-      answers = next;
-      if (serverErrors[fieldId]) {
-        const { [fieldId]: _fixed, ...rest } = serverErrors;
-        serverErrors = rest;
-      }
+      answers = withAnswer(answers, fieldId, value);
+      if (serverErrors[fieldId]) serverErrors = withAnswer<string>(serverErrors, fieldId, undefined);
       const before = errors;
       errors = computeErrors();
-      const affected = new Set([fieldId, ...(dependents.get(fieldId) ?? [])]);
-      // A field's message can change because of another's answer only among touched fields (rare, cheap).
-      for (const id of touched) if (before[id] !== errors[id]) affected.add(id);
-      refresh(affected);
+      refresh(affectedBy(fieldId, dependents.get(fieldId) ?? [], touched, before, errors));
       changeListeners.forEach((listener) => listener(answers));
     },
     touch(fieldId) {
@@ -114,26 +93,71 @@ export function createFormState(form: FormDefinition, initial: Answers, ctx: Val
       submitted = true;
       for (const field of form.fields) touched.add(field.id);
       refresh(fields.keys());
-      const ordered: FieldErrors = {};
-      for (const field of form.fields) {
-        const message = isFieldVisible(form, field, answers) ? (serverErrors[field.id] ?? errors[field.id]) : undefined;
-        if (message) ordered[field.id] = message;
-      }
-      return ordered;
+      return visibleErrorsInOrder(form, answers, serverErrors, errors);
     },
     setServerErrors(next) {
       serverErrors = { ...next };
       refresh(fields.keys());
     },
-    subscribe(fieldId, listener) {
-      const set = listeners.get(fieldId) ?? new Set<Listener>();
-      set.add(listener);
-      listeners.set(fieldId, set);
-      return () => set.delete(listener);
-    },
+    subscribe: listeners.subscribe,
     onChange(listener) {
       changeListeners.add(listener);
       return () => changeListeners.delete(listener);
+    },
+  };
+}
+
+/** Fields whose visibility depends, directly or not, on a field. */
+function visibilityDependents(form: FormDefinition, fields: ReadonlyMap<string, FormField>): Map<string, string[]> {
+  const dependents = new Map<string, string[]>();
+  for (const field of form.fields) {
+    let source = field.visibleIf?.field;
+    while (source) {
+      dependents.set(source, [...(dependents.get(source) ?? []), field.id]);
+      source = fields.get(source)?.visibleIf?.field;
+    }
+  }
+  return dependents;
+}
+
+/** The fields an answer may change: its own, those whose visibility hangs on it, and touched fields whose message changed. */
+function affectedBy(fieldId: string, dependents: readonly string[], touched: ReadonlySet<string>, before: FieldErrors, after: FieldErrors): Set<string> {
+  const affected = new Set([fieldId, ...dependents]);
+  // A field's message can change because of another's answer only among touched fields (rare, cheap).
+  for (const id of touched) if (before[id] !== after[id]) affected.add(id);
+  return affected;
+}
+
+/** A copy of a record with one key set, or removed when the value is undefined. */
+function withAnswer<V>(record: Readonly<Record<string, V>>, key: string, value: V | undefined): Record<string, V> {
+  const next = { ...record };
+  if (value === undefined) delete next[key];
+  else next[key] = value;
+  return next;
+}
+
+/** The message of every visible field that has one (the server's first), in form order. */
+function visibleErrorsInOrder(form: FormDefinition, answers: Answers, serverErrors: FieldErrors, errors: FieldErrors): FieldErrors {
+  const ordered: FieldErrors = {};
+  for (const field of form.fields) {
+    const message = isFieldVisible(form, field, answers) ? (serverErrors[field.id] ?? errors[field.id]) : undefined;
+    if (message) ordered[field.id] = message;
+  }
+  return ordered;
+}
+
+/** Listeners per field id. */
+function createFieldListeners() {
+  const byField = new Map<string, Set<Listener>>();
+  return {
+    subscribe(fieldId: string, listener: Listener): () => void {
+      const set = byField.get(fieldId) ?? new Set<Listener>();
+      set.add(listener);
+      byField.set(fieldId, set);
+      return () => set.delete(listener);
+    },
+    notify(fieldId: string): void {
+      byField.get(fieldId)?.forEach((listener) => listener());
     },
   };
 }

@@ -22,11 +22,13 @@ async function loadContent(): Promise<ServedIntegrityContent | null> {
   return parseAnswer(ServedIntegrityContentSchema, await response.json());
 }
 
+type EthicsCode = ServedIntegrityContent['ethicsCode'];
+type IntegrityPlan = ServedIntegrityContent['plan'];
+
 export default function IntegrityPage(_props: PageProps) {
   usePageTitle('Integridade');
   const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
   const [attempt, setAttempt] = useState(0);
-  const [query, setQuery] = useState('');
   const { charter } = useCharter();
 
   useEffect(() => {
@@ -37,15 +39,6 @@ export default function IntegrityPage(_props: PageProps) {
     );
     return () => { live = false; };
   }, [attempt]);
-
-  const articles = useMemo(() => {
-    if (loaded.state !== 'ready') return [];
-    const words = normalizeText(query).split(/\s+/).filter(Boolean);
-    return loaded.content.ethicsCode.articles.filter((article) => {
-      const haystack = normalizeText(`${article.title} ${article.summary} ${article.text}`);
-      return words.every((word) => haystack.includes(word));
-    });
-  }, [loaded, query]);
 
   if (loaded.state === 'loading') return <div class="page"><h1 tabindex={-1}>Integridade</h1><p role="status">Carregando…</p></div>;
   if (loaded.state === 'failed') {
@@ -59,7 +52,6 @@ export default function IntegrityPage(_props: PageProps) {
   }
   const { ethicsCode, plan } = loaded.content;
   const unitName = (id: string) => charter?.secretariats.find((s) => s.id === id)?.name ?? id;
-  const done = plan.actions.filter((a) => a.status === 'concluida').length;
   const parts: ReadAloudPart[] = [
     { title: ethicsCode.title, text: ethicsCode.articles.map((a) => `Artigo ${a.number}, ${a.title}. ${a.summary}`).join(' ') },
     { title: plan.title, text: plan.actions.map((a) => `${a.title}: ${PLAN_STATUS_LABELS[a.status]}, ${a.progress} por cento.`).join(' ') },
@@ -72,50 +64,72 @@ export default function IntegrityPage(_props: PageProps) {
       <p><a class="button button-secondary" href="/servicos/canal-de-integridade">Denunciar uma irregularidade</a></p>
       <p><a class="button button-secondary" href="/acompanhar">Acompanhar uma denúncia</a></p>
       <ReadAloud parts={parts} />
-
-      <section class="stack section" aria-labelledby="plano">
-        <h2 id="plano">{plan.title} ({plan.period})</h2>
-        <p>{plan.description}</p>
-        <p data-testid="plan-summary">{done} de {plan.actions.length} ações concluídas.</p>
-        <ul class="card-list">
-          {plan.actions.map((action) => (
-            <li key={action.id} class="card stack" data-testid="plan-action">
-              <h3>{action.title}</h3>
-              <p>{action.description}</p>
-              <p>
-                <label for={`avanco-${action.id}`}>{PLAN_STATUS_LABELS[action.status]}: {action.progress}% feito</label>
-                <br />
-                <progress id={`avanco-${action.id}`} max={100} value={action.progress}>{action.progress}%</progress>
-              </p>
-              <p class="muted">Responsável: {unitName(action.responsible)} · Prazo: {formatDueDay(action.deadline)}{action.updatedAt ? ` · Atualizado em ${formatDueDay(action.updatedAt.slice(0, 10))}` : ''}</p>
-              {action.note && <p class="muted">{action.note}</p>}
-            </li>
-          ))}
-        </ul>
-      </section>
-
-      <section class="stack section" aria-labelledby="codigo">
-        <h2 id="codigo">{ethicsCode.title}</h2>
-        <p class="muted">{ethicsCode.legalBasis}</p>
-        <p>
-          <label for="procurar-codigo">Procurar no código</label>
-          <input id="procurar-codigo" type="search" value={query} onInput={(event) => setQuery((event.target as HTMLInputElement).value)} />
-        </p>
-        <p role="status" class="visually-hidden">{articles.length} artigo(s)</p>
-        <ol class="plain-list stack">
-          {articles.map((article) => (
-            <li key={article.number} class="card stack" data-testid="ethics-article">
-              <h3>Art. {article.number}. {article.title}</h3>
-              <p><strong>{article.summary}</strong></p>
-              <details>
-                <summary>Ler o artigo inteiro</summary>
-                <p>{article.text}</p>
-              </details>
-            </li>
-          ))}
-        </ol>
-        {articles.length === 0 && <p>Nenhum artigo fala disso. Tente outras palavras.</p>}
-      </section>
+      <PlanSection plan={plan} unitName={unitName} />
+      <EthicsCodeSection ethicsCode={ethicsCode} />
     </div>
+  );
+}
+
+/** The Integrity Plan's actions, each with its progress bar, who answers for it and its deadline. */
+function PlanSection({ plan, unitName }: { plan: IntegrityPlan; unitName: (id: string) => string }) {
+  const done = plan.actions.filter((a) => a.status === 'concluida').length;
+  return (
+    <section class="stack section" aria-labelledby="plano">
+      <h2 id="plano">{plan.title} ({plan.period})</h2>
+      <p>{plan.description}</p>
+      <p data-testid="plan-summary">{done} de {plan.actions.length} ações concluídas.</p>
+      <ul class="card-list">
+        {plan.actions.map((action) => (
+          <li key={action.id} class="card stack" data-testid="plan-action">
+            <h3>{action.title}</h3>
+            <p>{action.description}</p>
+            <p>
+              <label for={`avanco-${action.id}`}>{PLAN_STATUS_LABELS[action.status]}: {action.progress}% feito</label>
+              <br />
+              <progress id={`avanco-${action.id}`} max={100} value={action.progress}>{action.progress}%</progress>
+            </p>
+            <p class="muted">Responsável: {unitName(action.responsible)} · Prazo: {formatDueDay(action.deadline)}{action.updatedAt ? ` · Atualizado em ${formatDueDay(action.updatedAt.slice(0, 10))}` : ''}</p>
+            {action.note && <p class="muted">{action.note}</p>}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** The Code of Ethics, searchable: every word of the query must appear in an article's title, summary or text. */
+function EthicsCodeSection({ ethicsCode }: { ethicsCode: EthicsCode }) {
+  const [query, setQuery] = useState('');
+  const articles = useMemo(() => {
+    const words = normalizeText(query).split(/\s+/).filter(Boolean);
+    return ethicsCode.articles.filter((article) => {
+      const haystack = normalizeText(`${article.title} ${article.summary} ${article.text}`);
+      return words.every((word) => haystack.includes(word));
+    });
+  }, [ethicsCode, query]);
+
+  return (
+    <section class="stack section" aria-labelledby="codigo">
+      <h2 id="codigo">{ethicsCode.title}</h2>
+      <p class="muted">{ethicsCode.legalBasis}</p>
+      <p>
+        <label for="procurar-codigo">Procurar no código</label>
+        <input id="procurar-codigo" type="search" value={query} onInput={(event) => setQuery((event.target as HTMLInputElement).value)} />
+      </p>
+      <p role="status" class="visually-hidden">{articles.length} artigo(s)</p>
+      <ol class="plain-list stack">
+        {articles.map((article) => (
+          <li key={article.number} class="card stack" data-testid="ethics-article">
+            <h3>Art. {article.number}. {article.title}</h3>
+            <p><strong>{article.summary}</strong></p>
+            <details>
+              <summary>Ler o artigo inteiro</summary>
+              <p>{article.text}</p>
+            </details>
+          </li>
+        ))}
+      </ol>
+      {articles.length === 0 && <p>Nenhum artigo fala disso. Tente outras palavras.</p>}
+    </section>
   );
 }

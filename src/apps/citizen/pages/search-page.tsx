@@ -13,32 +13,10 @@ const OUVIDORIA_SERVICE_ID = 'manifestacao-ouvidoria';
 const RESULT_LIMIT = 30;
 
 export default function SearchPage({ query }: PageProps) {
-  const urlQuery = query.get('q') ?? '';
-  const [text, setText] = useState(urlQuery);
-  // The box follows the address when someone else changes it. Our own writes come back late (the
-  // page's props lag behind while its code resolves): echoing them would undo letters typed since.
-  const written = useRef(urlQuery);
-  const writing = useRef<number | undefined>(undefined);
-  useEffect(() => () => clearTimeout(writing.current), []);
-  useEffect(() => {
-    if (urlQuery !== written.current && urlQuery === (currentLocation().query.get('q') ?? '')) setText((written.current = urlQuery));
-  }, [urlQuery]);
+  const [text, onInput] = useTextFollowingAddress(query.get('q') ?? '');
   usePageTitle(text.trim() ? `Busca: ${text.trim()}` : 'Buscar serviço');
   const { charter, loading, error } = useCharter();
-  const [found, setFound] = useState<{ charter: Charter; text: string; results: SearchResult[] }>();
-
-  useEffect(() => prepareSearch(), []);
-  useEffect(() => {
-    if (!charter || !text.trim()) return;
-    let live = true;
-    void searchInWorker(charter, text, RESULT_LIMIT).then((results) => {
-      // Typing on in a word often keeps the same results: keep the same list too, so it is not redrawn.
-      if (live) setFound((before) => ({ charter, text, results: before?.charter === charter && sameResults(before.results, results) ? before.results : results }));
-    });
-    return () => {
-      live = false;
-    };
-  }, [charter, text]);
+  const found = useSearchResults(charter, text);
 
   // Until the answer for the latest text (or charter) arrives, the previous results and their status
   // line stay: nothing jumps while typing, and the page is laid out again once per answer.
@@ -46,19 +24,6 @@ export default function SearchPage({ query }: PageProps) {
   // The same element while the results stay the same: a keystroke re-renders the box, not 30 cards.
   const results = shown?.results;
   const resultList = useMemo(() => (shown && shown.results.length > 0 ? <ResultList charter={shown.charter} results={shown.results} /> : null), [results]);
-
-  const onInput = (value: string) => {
-    setText(value);
-    // The address follows in a task of its own (coalesced while typing fast): the keystroke's task
-    // only redraws the box, and stays short on a slow phone.
-    clearTimeout(writing.current);
-    writing.current = window.setTimeout(() => {
-      // This page stays on screen while the next one's code loads: never rewrite the address it left.
-      if (currentLocation().path !== '/buscar') return;
-      written.current = value;
-      navigate(value ? `/buscar?q=${encodeURIComponent(value)}` : '/buscar', { replace: true });
-    });
-  };
 
   return (
     <div class="page stack">
@@ -88,19 +53,69 @@ export default function SearchPage({ query }: PageProps) {
         </div>
         <button type="submit" class="button button-primary">Buscar</button>
       </form>
-      <p role="status" class="muted">
-        {!charter
-          ? loading && !error ? 'Carregando os serviços…' : error
-          : !shown
-            ? ''
-            : shown.results.length === 0
-              ? `Nada encontrado para “${shown.text.trim()}”.`
-              : `${shown.results.length === 1 ? '1 resultado' : `${shown.results.length} resultados`} para “${shown.text.trim()}”.`}
-      </p>
+      <p role="status" class="muted">{statusLine(charter, loading, error, shown)}</p>
       {resultList}
       {shown && shown.results.length === 0 ? <NoResults charter={shown.charter} /> : null}
     </div>
   );
+}
+
+interface Found {
+  charter: Charter;
+  text: string;
+  results: SearchResult[];
+}
+
+/** The search box's text and what typing does: the box answers at once, the address follows. */
+function useTextFollowingAddress(urlQuery: string): [string, (value: string) => void] {
+  const [text, setText] = useState(urlQuery);
+  // The box follows the address when someone else changes it. Our own writes come back late (the
+  // page's props lag behind while its code resolves): echoing them would undo letters typed since.
+  const written = useRef(urlQuery);
+  const writing = useRef<number | undefined>(undefined);
+  useEffect(() => () => clearTimeout(writing.current), []);
+  useEffect(() => {
+    if (urlQuery !== written.current && urlQuery === (currentLocation().query.get('q') ?? '')) setText((written.current = urlQuery));
+  }, [urlQuery]);
+
+  const onInput = (value: string) => {
+    setText(value);
+    // The address follows in a task of its own (coalesced while typing fast): the keystroke's task
+    // only redraws the box, and stays short on a slow phone.
+    clearTimeout(writing.current);
+    writing.current = window.setTimeout(() => {
+      // This page stays on screen while the next one's code loads: never rewrite the address it left.
+      if (currentLocation().path !== '/buscar') return;
+      written.current = value;
+      navigate(value ? `/buscar?q=${encodeURIComponent(value)}` : '/buscar', { replace: true });
+    });
+  };
+  return [text, onInput];
+}
+
+/** The latest answer of the search worker for a text over a charter. */
+function useSearchResults(charter: Charter | undefined, text: string): Found | undefined {
+  const [found, setFound] = useState<Found>();
+  useEffect(() => prepareSearch(), []);
+  useEffect(() => {
+    if (!charter || !text.trim()) return;
+    let live = true;
+    void searchInWorker(charter, text, RESULT_LIMIT).then((results) => {
+      // Typing on in a word often keeps the same results: keep the same list too, so it is not redrawn.
+      if (live) setFound((before) => ({ charter, text, results: before?.charter === charter && sameResults(before.results, results) ? before.results : results }));
+    });
+    return () => {
+      live = false;
+    };
+  }, [charter, text]);
+  return found;
+}
+
+function statusLine(charter: Charter | undefined, loading: boolean, error: string | undefined, shown: Found | undefined): string | undefined {
+  if (!charter) return loading && !error ? 'Carregando os serviços…' : error;
+  if (!shown) return '';
+  if (shown.results.length === 0) return `Nada encontrado para “${shown.text.trim()}”.`;
+  return `${shown.results.length === 1 ? '1 resultado' : `${shown.results.length} resultados`} para “${shown.text.trim()}”.`;
 }
 
 function sameResults(a: SearchResult[], b: SearchResult[]): boolean {

@@ -1,3 +1,4 @@
+import type { RefObject } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 
 /** One stretch read in one go; "Próxima parte" skips to the next. */
@@ -65,11 +66,7 @@ export function ReadAloud({ parts }: { parts: readonly ReadAloudPart[] }) {
 
   const speak = (index: number) => {
     const mine = ++turn.current;
-    const part = parts[index]!;
-    const utterance = new SpeechSynthesisUtterance(`${part.title}. ${part.text}`);
-    utterance.lang = 'pt-BR';
-    utterance.rate = 0.95;
-    if (voice.current) utterance.voice = voice.current;
+    const utterance = utteranceFor(parts[index]!, voice.current);
     utterance.onend = () => {
       if (mine !== turn.current) return;
       if (index + 1 < parts.length) speak(index + 1);
@@ -108,6 +105,28 @@ export function ReadAloud({ parts }: { parts: readonly ReadAloudPart[] }) {
     else if (reading.state !== 'looking-for-voice') void start();
   };
 
+  return <ReadAloudControls reading={reading} parts={parts} mainButton={mainButton} onMain={onMain} onNext={speak} onStop={stop} />;
+}
+
+function utteranceFor(part: ReadAloudPart, voice: SpeechSynthesisVoice | undefined): SpeechSynthesisUtterance {
+  const utterance = new SpeechSynthesisUtterance(`${part.title}. ${part.text}`);
+  utterance.lang = 'pt-BR';
+  utterance.rate = 0.95;
+  if (voice) utterance.voice = voice;
+  return utterance;
+}
+
+interface ControlsProps {
+  reading: Reading;
+  parts: readonly ReadAloudPart[];
+  mainButton: RefObject<HTMLButtonElement | null>;
+  onMain: () => void;
+  onNext: (index: number) => void;
+  onStop: () => void;
+}
+
+/** Where the reading is, and its buttons: the main one (Ouvir, Pausar, Continuar), next part and stop. */
+function ReadAloudControls({ reading, parts, mainButton, onMain, onNext, onStop }: ControlsProps) {
   const active = reading.state === 'playing' || reading.state === 'paused' ? reading : undefined;
   const mainWords = reading.state === 'playing' ? 'Pausar' : reading.state === 'paused' ? 'Continuar' : reading.state === 'looking-for-voice' ? 'Preparando a voz…' : 'Ouvir';
   return (
@@ -122,12 +141,12 @@ export function ReadAloud({ parts }: { parts: readonly ReadAloudPart[] }) {
           {mainWords}
         </button>
         {active && active.index + 1 < parts.length ? (
-          <button type="button" class="button button-secondary" onClick={() => speak(active.index + 1)}>
+          <button type="button" class="button button-secondary" onClick={() => onNext(active.index + 1)}>
             Próxima parte
           </button>
         ) : null}
         {active ? (
-          <button type="button" class="button button-secondary" onClick={stop}>
+          <button type="button" class="button button-secondary" onClick={onStop}>
             Parar
           </button>
         ) : null}
