@@ -100,6 +100,21 @@ const BRANCH_COLUMNS = `s.id, s.protocol, s.kind, s.service_id, s.secretariat_id
 const COLUMNS = `${BRANCH_COLUMNS}, a.name AS assigned_name`;
 /** The queue's order, as the indexes of migration 017 store it. */
 const ORDER_KEY = `(s.closed_at IS NOT NULL), coalesce(s.due_at, 'infinity'::timestamptz), s.id`;
+/**
+ * The same order, written so that no index gives it: for a short window of days received, reading the window
+ * by its index (migration 018, submissions_received_by_slice) and sorting its few thousand rows is faster than
+ * walking the whole queue in order and skipping the rows outside the window, which PostgreSQL otherwise picks
+ * (a month of 1,000,000: ~120 ms walking).
+ */
+const SORTED_ORDER_KEY = `(s.closed_at IS NOT NULL), coalesce(s.due_at, 'infinity'::timestamptz) + interval '0 s', s.id`;
+/** Up to this many days received, a page sorts its window instead of walking the queue. */
+const SHORT_WINDOW_DAYS = 62;
+
+function isShortWindow(filter: QueueFilter, now: Date): boolean {
+  if (!filter.from) return false;
+  const end = filter.to ? Date.parse(`${filter.to}T00:00:00Z`) + 86_400_000 : now.getTime();
+  return end - Date.parse(`${filter.from}T00:00:00Z`) <= SHORT_WINDOW_DAYS * 86_400_000;
+}
 
 /**
  * A page of the queue: per slice of the actor's view, the first rows after the cursor in the order of its
@@ -119,8 +134,9 @@ async function pageOf(db: Queryable, actor: Actor, filter: QueueFilter, now: Dat
   }
   const scopes = scopesOf(actor, filter, params);
   if (!scopes.length) return { rows: [], next: null };
+  const branchOrder = isShortWindow(filter, now) ? SORTED_ORDER_KEY : ORDER_KEY;
   const branches = scopes.map((scope) =>
-    `(SELECT ${BRANCH_COLUMNS} FROM submissions s WHERE ${[scope, ...where].join(' AND ')} ORDER BY ${ORDER_KEY} LIMIT ${limit + 1})`);
+    `(SELECT ${BRANCH_COLUMNS} FROM submissions s WHERE ${[scope, ...where].join(' AND ')} ORDER BY ${branchOrder} LIMIT ${limit + 1})`);
   const result = await db.query<QueueRow>(
     `SELECT ${COLUMNS} FROM (${branches.join(' UNION ALL ')}) s LEFT JOIN staff_accounts a ON a.id = s.assigned_to
      ORDER BY ${ORDER_KEY} LIMIT ${limit + 1}`,
