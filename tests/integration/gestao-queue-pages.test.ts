@@ -6,7 +6,8 @@ import { request as httpRequest } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Storage } from '../../src/server/storage/types.ts';
-import { BACKENDS, evaluation, postJson, startServer, type TestServer } from '../support/server.ts';
+import { bahiaDay } from '../../src/shared/dates.ts';
+import { BACKENDS, evaluation, postJson, potholeRequest, startServer, type TestServer } from '../support/server.ts';
 import { signInNewAccount } from '../support/staff.ts';
 
 describe.each(BACKENDS)('GET /api/gestao/requests pages on %s', (backend) => {
@@ -42,6 +43,39 @@ describe.each(BACKENDS)('GET /api/gestao/requests pages on %s', (backend) => {
     }
     expect(seen).toHaveLength(ids.length);
     expect(new Set(seen)).toEqual(new Set(ids));
+  });
+
+  it('gives a short window of days received (sorted from its index) in the same order as a long one (walked in queue order)', async () => {
+    const requests = Array.from({ length: 7 }, () => potholeRequest());
+    const posted = await postJson(`${server.url}/api/sync`, { submissions: requests });
+    expect(posted.body.results.every((r: { outcome: string }) => r.outcome === 'accepted')).toBe(true);
+    // Distinct due dates in the reverse order of the ids, and two requests closed: the order is neither the
+    // ids' nor the arrival's, so a sort written differently from the queue's index shows.
+    const byId = requests.map((r) => String(r.id)).sort();
+    for (const [index, id] of byId.entries()) {
+      await server.storage.query('UPDATE submissions SET due_at = $2 WHERE id = $1', [id, new Date(Date.now() + (byId.length - index) * 86_400_000)]);
+    }
+    await server.storage.query(`UPDATE submissions SET status = 'done', closed_at = now() WHERE id = ANY($1::uuid[])`, [byId.slice(-2)]);
+    // Open ones first, each part by due date (the later ids are due sooner).
+    const expected = [...byId.slice(0, -2).reverse(), ...byId.slice(-2).reverse()];
+    const day = (daysAgo: number) => bahiaDay(Date.now() - daysAgo * 86_400_000);
+    const walk = async (window: string) => {
+      const seen: string[] = [];
+      let after = '';
+      for (let page = 0; page < 10; page++) {
+        const response = await get(`/api/gestao/requests?${window}&limit=3${after ? `&after=${after}` : ''}`);
+        expect(response.status).toBe(200);
+        const body = (await response.json()) as { items: { id: string }[]; nextCursor: string | null };
+        seen.push(...body.items.map((item) => item.id));
+        if (!body.nextCursor) break;
+        after = body.nextCursor;
+      }
+      return seen;
+    };
+    const short = await walk(`from=${day(30)}&to=${day(-1)}`);
+    const long = await walk(`from=${day(400)}`);
+    expect(short).toEqual(expected);
+    expect(long).toEqual(expected);
   });
 
   it('refuses a day that does not exist with a pt-BR 422, and ignores a cursor it did not write (never a 500)', async () => {
