@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type CDPSession, type Page } from 'playwright-core';
+import { keepDiary } from './browser-diary.ts';
 import { startPacingProxy, type PacingProxy } from './pacing-proxy.ts';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -43,8 +44,8 @@ export async function waitForServiceWorkerControl(page: Page, timeout = 30_000):
   );
 }
 
-export function launchBrowser(options: { args?: string[] } = {}): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...(options.args ?? [])] });
+export async function launchBrowser(options: { args?: string[] } = {}): Promise<Browser> {
+  return keepDiary(await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...(options.args ?? [])] }));
 }
 
 /** The screen of the phones the app is made for. */
