@@ -59,6 +59,8 @@ export async function signInThroughPages(page: Page, baseUrl: string, user: Staf
     await page.getByRole('button', { name: 'Confirmar' }).click();
   }
   await page.getByRole('button', { name: 'Sair' }).waitFor({ timeout: 15_000 });
+  // Signed in, the sign-in page then sends the person where they were going: wait until it has.
+  await page.waitForURL((url) => url.pathname !== '/gestao/entrar', { timeout: 15_000 });
 }
 
 /** A 360 px phone context for staff pages (the back office has no service worker; blocking them keeps the citizen's worker, same origin, out). */

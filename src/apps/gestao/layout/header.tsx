@@ -1,7 +1,7 @@
 import { navigate, useLocation } from '../../common/navigation.tsx';
 import { ROLE_LABELS, type Permission } from '../../../shared/contract/staff.ts';
 import { failureWords } from '../api.ts';
-import { signOut, useSession } from '../session.ts';
+import { SIGN_IN_PATH, signOut, useSession } from '../session.ts';
 import { announce } from '../ui/announce.ts';
 
 const SECTIONS: { href: string; label: string; permission: Permission }[] = [
@@ -24,7 +24,7 @@ export function Header() {
   const leave = async () => {
     try {
       await signOut();
-      navigate('/gestao/entrar', { replace: true });
+      navigate(SIGN_IN_PATH, { replace: true });
       announce('Você saiu da gestão.');
     } catch (error) {
       announce(failureWords(error));

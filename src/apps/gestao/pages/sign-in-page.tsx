@@ -5,9 +5,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { parseContract } from '../../../shared/contract/parse.ts';
 import { LoginRequestSchema, SessionResponseSchema, TotpEnrolmentRequestSchema, TotpEnrolmentSchema, TotpRequestSchema } from '../../../shared/contract/staff.ts';
-import { navigate, type PageProps } from '../../common/navigation.tsx';
+import { currentLocation, navigate, type PageProps } from '../../common/navigation.tsx';
 import { ApiFailure, api, failureWords } from '../api.ts';
-import { acceptSession, signOut, signedOut, useSession } from '../session.ts';
+import { acceptSession, SIGN_IN_PATH, signedOut, signOut, useSession } from '../session.ts';
 import { announce } from '../ui/announce.ts';
 import { FormError, TextField, focusFirstInvalid, inputValue } from '../ui/fields.tsx';
 import { useStaffPageTitle } from '../ui/page-title.ts';
@@ -34,8 +34,11 @@ export default function SignInPage({ query }: PageProps) {
   const firstStage = useRef(stage);
   useStaffPageTitle(stage === 'password' ? 'Entrar' : stage === 'totp' ? 'Código de acesso' : 'Configurar o segundo fator');
 
+  // Signed in: back to where the person was going. The header's sections show in the same render, and this
+  // page stays on screen until the next one's code arrives, so someone may already have chosen a section:
+  // then this page is no longer the address, and sending them back would undo their click.
   useEffect(() => {
-    if (session.status === 'signed_in') navigate(backTo(query), { replace: true });
+    if (session.status === 'signed_in' && currentLocation().path === SIGN_IN_PATH) navigate(backTo(query), { replace: true });
   }, [session.status]);
 
   // A new stage on the same address: move focus to its heading, as a new page would.
