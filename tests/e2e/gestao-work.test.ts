@@ -187,6 +187,24 @@ describe('the admin\'s accounts', () => {
   });
 });
 
+describe('signing in', () => {
+  it('keeps a section chosen at once after signing in: the sign-in page\'s late redirect does not undo it', async () => {
+    const page = await newPage();
+    await page.clock.install();
+    await typePassword(page, server.url, controladoria);
+    await page.getByLabel('Código do aplicativo autenticador').fill(await unusedTotpCode(controladoria.totpSecret!));
+    // The page's clock stops: renders still happen, effects (scheduled after paint) wait. The person is signed
+    // in and chooses a section before the sign-in page's effect has run, as a quick hand on a slow phone does.
+    await page.clock.pauseAt(Date.now() + 60_000);
+    await page.getByRole('button', { name: 'Confirmar' }).click();
+    await page.getByRole('navigation', { name: 'Seções da gestão' }).getByRole('link', { name: 'Integridade', exact: true }).click();
+    await page.clock.resume();
+    await page.getByRole('heading', { name: 'Canal de Integridade' }).waitFor();
+    await page.waitForURL(/\/gestao\/integridade$/);
+    await expect.poll(() => page.getByRole('heading', { name: 'Canal de Integridade' }).count(), SETTLED).toBe(1);
+  });
+});
+
 describe('the audit log', () => {
   it('filters by person and shows older entries', async () => {
     for (let i = 0; i < 110; i++) await audit(server.storage, { accountId: gestor.id, sessionId: null }, 'export', { target: `lote ${i}` });
