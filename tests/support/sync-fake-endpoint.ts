@@ -1,6 +1,6 @@
 /**
  * An in-memory stand-in for the server's sync API (POST /api/sync, HEAD/PUT /api/attachments/:address,
- * POST /api/submissions/status), with the same idempotency rules and the salted file addresses, and switches
+ * POST /api/submissions/status, GET /api/health), with the same idempotency rules and the salted file addresses, and switches
  * to misbehave: no network, 5xx, lost responses, a record that makes every batch holding it fail, a record
  * the server forgets after acknowledging it.
  */
@@ -37,6 +37,8 @@ export function createFakeEndpoint(options: FakeEndpointOptions = {}) {
     retryLater: new Set<string>(),
     /** Milliseconds each PUT takes (to see what goes on in parallel). */
     putDelayMs: 0,
+    /** What GET /api/health says. */
+    health: 'ok' as 'ok' | 'degraded',
   };
   /** Uploads that came without a salt, or whose bytes did not match the salted address. */
   const badUploads: string[] = [];
@@ -113,6 +115,7 @@ export function createFakeEndpoint(options: FakeEndpointOptions = {}) {
       }
       return json(200, { found, missing: ids.filter((id) => !stored.has(id)) });
     }
+    if (path === '/api/health' && method === 'GET') return json(200, { status: state.health, database: 'pglite', charterVersion: null });
     if (path === '/api/sync' && method === 'POST') {
       const batch = JSON.parse(String(init.body)) as { submissions: Submission[] };
       call.ids = batch.submissions.map((s) => s.id);

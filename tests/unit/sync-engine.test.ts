@@ -163,6 +163,32 @@ describe('drainOutbox', () => {
     expect((await db.records.get(poisoned.id))?.state).toBe('stuck');
   });
 
+  it('sets a record aside when it fails alone, the others having gone in an earlier drain, and the server says it is healthy', async () => {
+    const { db } = freshDb();
+    const endpoint = createFakeEndpoint();
+    const time = clock();
+    const first = await queue(db);
+    expect((await drainOutbox(depsFor(db, endpoint, time))).sent).toBe(1);
+    const poisoned = await queue(db);
+    endpoint.state.poison.add(poisoned.id);
+    const report = await drainOutbox(depsFor(db, endpoint, time));
+    expect(report).toMatchObject({ sent: 0, stuck: 1, retrying: 0 });
+    expect(await db.records.get(poisoned.id)).toMatchObject({ state: 'stuck', lastError: SYNC_MESSAGES.stuck, answers: poisoned.answers });
+    expect(endpoint.calls.filter((c) => c.path === '/api/health')).toHaveLength(1);
+    expect(endpoint.stored.has(first.id)).toBe(true);
+  });
+
+  it('keeps a record that fails alone waiting, not set aside, while the server says it is degraded', async () => {
+    const { db } = freshDb();
+    const endpoint = createFakeEndpoint();
+    const lonely = await queue(db);
+    endpoint.state.poison.add(lonely.id);
+    endpoint.state.health = 'degraded';
+    const report = await drainOutbox(depsFor(db, endpoint));
+    expect(report).toMatchObject({ sent: 0, stuck: 0, retrying: 1 });
+    expect(await db.records.get(lonely.id)).toMatchObject({ state: 'retry', lastError: SYNC_MESSAGES.serverBusy });
+  });
+
   it('sets nothing aside when every batch fails: a broken server is a reason to wait, not a record\'s fault', async () => {
     const { db } = freshDb();
     const endpoint = createFakeEndpoint();

@@ -86,6 +86,15 @@ export function navigate(path: string, options: { replace?: boolean } = {}): voi
   notify(options.replace ? 'replace' : 'push');
 }
 
+/**
+ * A page's redirect made after it renders (in an effect): it replaces the address only while the address is
+ * still `from`. The page stays on screen until the next one's code arrives, and by the time its effect runs
+ * the person may already have chosen somewhere else; sending them on would undo their choice.
+ */
+export function redirectFrom(from: string, to: string): void {
+  if (current.path === from) navigate(to, { replace: true });
+}
+
 /** Only same-document navigations are handled here; files, the API, other apps and new tabs go to the browser. */
 function isAppUrl(url: URL): boolean {
   if (url.origin !== window.location.origin || url.pathname.startsWith('/api/') || /\.[a-z0-9]+$/i.test(url.pathname)) return false;

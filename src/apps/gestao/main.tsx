@@ -14,8 +14,9 @@ import '../common/styles/base.css';
 import '../common/styles/components.css';
 import '../common/styles/form-fields.css';
 import './styles/gestao.css';
+import { HOME_PATH } from './paths.ts';
 
-startRouter({ basePath: '/gestao' });
+startRouter({ basePath: HOME_PATH });
 // A page's request refused with 401: the session ended (idle, signed out elsewhere, account changed) or
 // the second factor is due. Ask the server which, and the layout sends the person to sign in.
 onUnauthenticated(() => void loadSession().catch(() => signedOut()));

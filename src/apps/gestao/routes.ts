@@ -4,8 +4,8 @@
  * this only keeps a person from landing on a page whose every request would be refused.
  */
 import type { Permission } from '../../shared/contract/staff.ts';
-import { SIGN_IN_PATH } from './session.ts';
 import { matchRoute as matchIn, type PageModule, type RouteDefinition, type RouteMatch } from '../common/navigation.tsx';
+import { HOME_PATH, SIGN_IN_PATH } from './paths.ts';
 
 /** public: no session needed · signed_in: any full session · a Permission: a session whose roles grant it. */
 export type PageAccess = 'public' | 'signed_in' | Permission;
@@ -15,7 +15,7 @@ interface GestaoRoute extends RouteDefinition {
 }
 
 export const routes: GestaoRoute[] = [
-  { pattern: '/gestao', access: 'signed_in', load: () => import('./pages/home-page.tsx') },
+  { pattern: HOME_PATH, access: 'signed_in', load: () => import('./pages/home-page.tsx') },
   { pattern: SIGN_IN_PATH, access: 'public', load: () => import('./pages/sign-in-page.tsx') },
   { pattern: '/gestao/senha', access: 'public', load: () => import('./pages/password-page.tsx') },
   { pattern: '/gestao/pedidos', access: 'requests.read', load: () => import('./pages/queue-page.tsx') },

@@ -7,9 +7,6 @@ import { useEffect, useState } from 'preact/hooks';
 import { SessionResponseSchema, type Permission, type SessionResponse, type StaffAccount } from '../../shared/contract/staff.ts';
 import { ApiFailure, api, apiNoContent, setCsrfToken } from './api.ts';
 
-/** The sign-in page's address: where a page that needs a session sends the person, and where "Sair" leads. */
-export const SIGN_IN_PATH = '/gestao/entrar';
-
 export type SessionState =
   | { status: 'unknown' }
   | { status: 'signed_out' }

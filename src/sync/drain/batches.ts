@@ -1,4 +1,5 @@
 /** Posting records in batches, and splitting a batch the server fails on until the one record to blame is found. */
+import { HealthAnswerSchema } from '../../shared/contract/health.ts';
 import { SyncResponseSchema, type SyncItemResult } from '../../shared/contract/sync.ts';
 import { parseAnswer } from '../../shared/contract/parse.ts';
 import type { OutboxRecord } from '../outbox/db.ts';
@@ -43,6 +44,26 @@ export async function postIsolating(deps: SyncDeps, batch: OutboxRecord[], state
     return;
   }
   state.suspects.push(record!);
+}
+
+/**
+ * Whether the server works apart from the records that failed: asked when single records failed twice and
+ * nothing else went in this drain (the others went in an earlier one, as happens when backoffs end at
+ * different moments). A health answer of "ok" means the database answers: the records are to blame. Anything
+ * else (an error, "degraded", no signal) counts as a broken server, a reason to wait.
+ */
+export async function serverAnswersHealthy(deps: SyncDeps, state: DrainState): Promise<boolean> {
+  try {
+    const response = await request(deps, '/api/health', { method: 'GET', cache: 'no-store' }, state.report);
+    if (!response.ok) {
+      await response.body?.cancel().catch(() => undefined);
+      return false;
+    }
+    const body = parseAnswer(HealthAnswerSchema, await response.json().catch(() => undefined));
+    return body?.status === 'ok';
+  } catch {
+    return false;
+  }
 }
 
 export async function setStuck(deps: SyncDeps, state: DrainState): Promise<void> {

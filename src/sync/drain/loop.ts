@@ -20,7 +20,7 @@ import { MAX_BATCH } from '../../shared/contract/sync.ts';
 import { MAX_REPLIES } from '../../shared/contract/submissions.ts';
 import { DUE_STATES, isIntegrity, type OutboxRecord } from '../outbox/db.ts';
 import { rekeyLegacyPhotos } from '../outbox/rekey.ts';
-import { postBatch, postIsolating, setStuck } from './batches.ts';
+import { postBatch, postIsolating, serverAnswersHealthy, setStuck } from './batches.ts';
 import { confirmSent } from './confirmation.ts';
 import { SYNC_LOCK_NAME, STUCK_RETRY_MS, emptyReport, type DrainOptions, type DrainReport, type DrainState, type SyncDeps } from './deps.ts';
 import { sendIntegrity } from './integrity-sending.ts';
@@ -130,8 +130,10 @@ async function sendRound(deps: SyncDeps, due: OutboxRecord[], state: DrainState)
   }
 
   if (failure === undefined && state.suspects.length && !state.serverWorks) {
-    // Every batch failed, down to single records: a broken server, not a record's fault.
-    failure = new TransientError(SYNC_MESSAGES.serverBusy, false);
+    // Every batch failed, down to single records: a broken server, not a record's fault — unless the server
+    // says it is healthy, which points at the records (the others may have gone in an earlier drain).
+    if (await serverAnswersHealthy(deps, state)) state.serverWorks = true;
+    else failure = new TransientError(SYNC_MESSAGES.serverBusy, false);
   }
   if (state.serverWorks) await setStuck(deps, state);
   state.suspects = [];

@@ -2,8 +2,9 @@ import type { ComponentType } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { navigate, useLocation, type Location, type PageProps } from '../../common/navigation.tsx';
 import { matchRoute, type PageAccess } from '../routes.ts';
-import { SIGN_IN_PATH, useSession, type SessionState } from '../session.ts';
+import { useSession, type SessionState } from '../session.ts';
 import { moveFocusToPage } from '../../common/focus.ts';
+import { HOME_PATH, SIGN_IN_PATH } from '../paths.ts';
 
 interface LoadedPage {
   key: string;
@@ -22,7 +23,7 @@ function gate(access: PageAccess, session: SessionState): 'wait' | 'sign_in' | '
 
 export function signInPath(location: Location): string {
   const back = location.path + (location.query.toString() ? `?${location.query.toString()}` : '');
-  return `${SIGN_IN_PATH}${back === '/gestao' ? '' : `?volta=${encodeURIComponent(back)}`}`;
+  return `${SIGN_IN_PATH}${back === HOME_PATH ? '' : `?volta=${encodeURIComponent(back)}`}`;
 }
 
 /**

@@ -1,8 +1,9 @@
 import { navigate, useLocation } from '../../common/navigation.tsx';
 import { ROLE_LABELS, type Permission } from '../../../shared/contract/staff.ts';
 import { failureWords } from '../api.ts';
-import { SIGN_IN_PATH, signOut, useSession } from '../session.ts';
+import { signOut, useSession } from '../session.ts';
 import { announce } from '../ui/announce.ts';
+import { SIGN_IN_PATH } from '../paths.ts';
 
 const SECTIONS: { href: string; label: string; permission: Permission }[] = [
   { href: '/gestao/pedidos', label: 'Pedidos', permission: 'requests.read' },

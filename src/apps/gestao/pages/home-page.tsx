@@ -5,10 +5,11 @@
  */
 import { useEffect } from 'preact/hooks';
 import type { Permission } from '../../../shared/contract/staff.ts';
-import { navigate, type PageProps } from '../../common/navigation.tsx';
+import { redirectFrom, type PageProps } from '../../common/navigation.tsx';
 import { useSession } from '../session.ts';
 import { AccountChangesList, PendingGrants, useAccountChanges } from '../ui/account-changes.tsx';
 import { useStaffPageTitle } from '../ui/page-title.ts';
+import { HOME_PATH } from '../paths.ts';
 
 const START: [Permission, string, string][] = [
   ['requests.read', '/gestao/pedidos', 'Ir para os pedidos'],
@@ -27,7 +28,7 @@ export default function HomePage(_props: PageProps) {
   const start = START.find(([permission]) => permissions.includes(permission));
   const watchesAccounts = permissions.includes('accounts.manage');
   useEffect(() => {
-    if (start && !watchesAccounts) navigate(start[1], { replace: true });
+    if (start && !watchesAccounts) redirectFrom(HOME_PATH, start[1]);
   }, [start?.[1], watchesAccounts]);
   if (watchesAccounts) return <AdminHome start={start!} />;
   if (start) return <div class="page stack"><h1>Gestão da Prefeitura</h1><p>Carregando…</p></div>;

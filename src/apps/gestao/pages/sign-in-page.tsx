@@ -5,17 +5,18 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { parseContract } from '../../../shared/contract/parse.ts';
 import { LoginRequestSchema, SessionResponseSchema, TotpEnrolmentRequestSchema, TotpEnrolmentSchema, TotpRequestSchema } from '../../../shared/contract/staff.ts';
-import { currentLocation, navigate, type PageProps } from '../../common/navigation.tsx';
+import { redirectFrom, type PageProps } from '../../common/navigation.tsx';
 import { ApiFailure, api, failureWords } from '../api.ts';
-import { acceptSession, SIGN_IN_PATH, signedOut, signOut, useSession } from '../session.ts';
+import { acceptSession, signedOut, signOut, useSession } from '../session.ts';
 import { announce } from '../ui/announce.ts';
 import { FormError, TextField, focusFirstInvalid, inputValue } from '../ui/fields.tsx';
 import { useStaffPageTitle } from '../ui/page-title.ts';
+import { HOME_PATH, SIGN_IN_PATH } from '../paths.ts';
 
 /** Where to go after signing in: a page of the back office named in ?volta=, else its start. */
 function backTo(query: URLSearchParams): string {
   const back = query.get('volta') ?? '';
-  return /^\/gestao(\/|$|\?)/.test(back) && !back.startsWith('//') ? back : '/gestao';
+  return /^\/gestao(\/|$|\?)/.test(back) && !back.startsWith('//') ? back : HOME_PATH;
 }
 
 interface Failure {
@@ -34,11 +35,10 @@ export default function SignInPage({ query }: PageProps) {
   const firstStage = useRef(stage);
   useStaffPageTitle(stage === 'password' ? 'Entrar' : stage === 'totp' ? 'Código de acesso' : 'Configurar o segundo fator');
 
-  // Signed in: back to where the person was going. The header's sections show in the same render, and this
-  // page stays on screen until the next one's code arrives, so someone may already have chosen a section:
-  // then this page is no longer the address, and sending them back would undo their click.
+  // Signed in: back to where the person was going, unless a section of the header (shown in the same render)
+  // was chosen first.
   useEffect(() => {
-    if (session.status === 'signed_in' && currentLocation().path === SIGN_IN_PATH) navigate(backTo(query), { replace: true });
+    if (session.status === 'signed_in') redirectFrom(SIGN_IN_PATH, backTo(query));
   }, [session.status]);
 
   // A new stage on the same address: move focus to its heading, as a new page would.
