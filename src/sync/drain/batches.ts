@@ -54,7 +54,7 @@ export async function postIsolating(deps: SyncDeps, batch: OutboxRecord[], state
  */
 export async function serverAnswersHealthy(deps: SyncDeps, state: DrainState): Promise<boolean> {
   try {
-    const response = await request(deps, '/api/health', { method: 'GET', cache: 'no-store' }, state.report);
+    const response = await request(deps, '/api/health', { method: 'GET' }, state.report);
     if (!response.ok) {
       await response.body?.cancel().catch(() => undefined);
       return false;
