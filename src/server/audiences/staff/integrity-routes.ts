@@ -11,12 +11,13 @@ import { UuidSchema } from '../../../shared/contract/primitives.ts';
 import { parseContract } from '../../../shared/contract/parse.ts';
 import { HttpError, apiError, parsed } from '../../http/api-errors.ts';
 import {
-  classifyReport, cityMessage, listReports, openReport, readReportFile, setReportStatus, type IntegrityDeps,
+  classifyReport, cityMessage, listReports, openReport, readReportFile, type IntegrityDeps,
 } from '../../domain/integrity/reports.ts';
 import { PlanUpdateSchema } from '../../../shared/contract/integrity-content.ts';
 import { updatePlanAction } from '../../domain/integrity/content.ts';
 import { audit } from '../../domain/audit.ts';
-import { decideReveal, hasPreservedIdentity, requestReveal, revealRequestsFor, revealStateOf, viewRevealedIdentity } from '../../domain/integrity/reveal.ts';
+import { decideReveal, requestReveal, revealRequestsFor, revealStateOf, viewRevealedIdentity } from '../../domain/integrity/reveal.ts';
+import { hasPreservedIdentity, updateReportStatus } from '../../storage/integrity-store.ts';
 
 const notFound = () => new HttpError(404, apiError('not_found', 'Relato não encontrado.'));
 
@@ -78,7 +79,7 @@ function answeringRoutes(app: FastifyInstance, deps: IntegrityDeps): void {
     const { status } = parsed(parseContract(StatusSchema, request.body));
     const id = reportId(request.params.id);
     await deps.storage.transaction(async (tx) => {
-      if (!(await setReportStatus(tx, id, status))) throw notFound();
+      if (!(await updateReportStatus(tx, id, status))) throw notFound();
       await audit(tx, request.actor, `integrity_status:${status}`, { target: id });
     });
     return { ok: true };
