@@ -172,6 +172,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Exactly what encodeReportCursor writes, or null: anything else would reach the database's casts and fail there. */
 export function decodeReportCursor(text: string): ReportCursor | null {
+  if (text.length > 200) return null;
   try {
     const cursor = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as { d?: unknown; i?: unknown };
     if (typeof cursor.d !== 'string' || typeof cursor.i !== 'string' || !UUID.test(cursor.i)) return null;

@@ -10,7 +10,7 @@ import {
   IDENTITY_FIELDS, IntegrityReportSchema, MAX_INLINE_BYTES, ReporterMessageSchema, type FollowUp, type InlineFile,
 } from '../../../shared/contract/integrity.ts';
 import { INTEGRITY_SERVICE_ID } from '../../../shared/contract/integrity-service.ts';
-import type { IntegritySummary } from '../../../shared/contract/integrity-staff.ts';
+import type { IntegrityList, IntegritySummary } from '../../../shared/contract/integrity-staff.ts';
 import { MAX_ATTACHMENT_BYTES, type Answers } from '../../../shared/contract/submissions.ts';
 import { parseContract } from '../../../shared/contract/parse.ts';
 import { type ApiError } from '../../../shared/contract/errors.ts';
@@ -23,8 +23,8 @@ import { sha256Hex } from '../hashing.ts';
 import { getOrCreateServerKey } from '../../storage/push-store.ts';
 import { heldReportDayOf } from '../../storage/integrity-inbox-store.ts';
 import {
-  dropRetryReceiptsBefore, fileList, insertMessage, markReadOnce, messageRows, reportIdOfReceipt, reportOfClient, reportPage, reportProgress,
-  reportWithIdentity, sealedFile, updateClassification, updateReportStatus, type ReportRow,
+  countReports, dropRetryReceiptsBefore, encodeReportCursor, fileList, insertMessage, markReadOnce, messageRows, reportIdOfReceipt, reportOfClient,
+  reportPage, reportProgress, reportWithIdentity, sealedFile, updateClassification, updateReportStatus, type ReportCursor, type ReportRow,
 } from '../../storage/integrity-store.ts';
 import type { Queryable, Storage } from '../../storage/types.ts';
 import { openForRetry, sealForRetry, type IntegrityKeys } from './crypto.ts';
@@ -226,11 +226,20 @@ function summaryOf(keys: IntegrityKeys, row: ReportRow): IntegritySummary & { an
   };
 }
 
-export async function listReports({ storage, keys }: IntegrityDeps): Promise<IntegritySummary[]> {
-  return (await reportPage(storage, null, Number.MAX_SAFE_INTEGER)).map((row) => {
+/** Reports a page of the controladoria's list holds: each one's contents are opened for its type and body. */
+export const REPORT_PAGE_SIZE = 50;
+
+/** One page of the list after the cursor (null: the first), newest first; only its rows are opened. */
+export async function listReports({ storage, keys }: IntegrityDeps, after: ReportCursor | null): Promise<IntegrityList> {
+  // One row more than the page tells whether another page follows.
+  const rows = await reportPage(storage, after, REPORT_PAGE_SIZE + 1);
+  const page = rows.slice(0, REPORT_PAGE_SIZE);
+  const reports = page.map((row) => {
     const { answers: _hidden, ...summary } = summaryOf(keys, row);
     return summary;
   });
+  const last = page.at(-1);
+  return { reports, total: await countReports(storage), nextCursor: rows.length > REPORT_PAGE_SIZE && last ? encodeReportCursor(last) : null };
 }
 
 /** Opening a report: its answers, files and messages; the first opening sets the day the reporter sees. */
