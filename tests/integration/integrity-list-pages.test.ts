@@ -4,12 +4,12 @@
  * an opaque cursor (a bad one is a pt-BR 422 that reads and audits nothing), and a page that opens the
  * sealed contents of its own rows only (counted through the channel's keys, which the server is given).
  */
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IntegrityKeys, type Sealed } from '../../src/server/domain/integrity/crypto.ts';
-import { insertReport } from '../../src/server/storage/integrity-store.ts';
 import { signInNewAccount } from '../support/staff.ts';
 import { appTestCharter } from '../support/app-charter.ts';
+import { seedReports } from '../support/integrity-reports.ts';
 import { BACKENDS, startServer, type TestServer } from '../support/server.ts';
 
 /** The channel's real keys, counting every opening of a sealed blob. */
@@ -21,7 +21,6 @@ class CountingKeys extends IntegrityKeys {
   }
 }
 
-const FORM_VERSION = appTestCharter().forms.find((f) => f.id === 'denuncia-integridade')!.version;
 const REPORTS = 120;
 const DAYS = ['2026-11-02', '2026-11-03', '2026-11-05', '2026-11-09', '2026-11-10', '2026-11-20', '2026-12-01'];
 
@@ -48,19 +47,8 @@ describe.each(BACKENDS)('the integrity list in pages on %s', (backend) => {
     server = await startServer({ backend, charter: appTestCharter(), integrityKeys: keys });
     const client = await signInNewAccount(server.url, server.storage, ['controladoria']);
     cookie = `${client.cookieName}=${client.token}`;
-    // Several reports a day, as the mixer moves them in (its own insert), each sealed like a real one.
-    const seeded = Array.from({ length: REPORTS }, (_, i) => ({ id: randomUUID(), day: DAYS[i % DAYS.length]! }));
-    await server.storage.transaction(async (tx) => {
-      for (const [i, report] of seeded.entries()) {
-        const contents = keys.seal(JSON.stringify({ formId: 'denuncia-integridade', formVersion: FORM_VERSION, answers: { tipo: 'propina', orgao: 'educacao', relato: `Relato ${i}` } }));
-        await insertReport(tx, {
-          id: report.id, clientHash: createHash('sha256').update(`relato:${report.id}`).digest('hex'), receiptHash: randomBytes(32).toString('hex'),
-          receiptForRetry: null, retryUntil: report.day, identification: 'anonimo', contents, identity: null, receivedDay: report.day,
-        });
-      }
-    });
-    // uuid order is the order of its lowercase hex text.
-    expected = [...seeded].sort((a, b) => (a.day === b.day ? (a.id < b.id ? -1 : 1) : a.day < b.day ? 1 : -1));
+    // Several reports a day, so that ties within a day are ordered by id.
+    expected = await seedReports(server.storage, keys, REPORTS, DAYS);
   });
   afterAll(async () => { await server?.close(); });
 
