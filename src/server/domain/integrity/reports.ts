@@ -226,8 +226,8 @@ function summaryOf(keys: IntegrityKeys, row: ReportRow): IntegritySummary & { an
   };
 }
 
-/** Reports a page of the controladoria's list holds: each one's contents are opened for its type and body. */
-export const REPORT_PAGE_SIZE = 50;
+/** How many reports a page of the controladoria's list holds (each one's contents are opened, for its type and body). */
+const REPORT_PAGE_SIZE = 50;
 
 /** One page of the list after the cursor (null: the first), newest first; only its rows are opened. */
 export async function listReports({ storage, keys }: IntegrityDeps, after: ReportCursor | null): Promise<IntegrityList> {
@@ -251,7 +251,7 @@ export async function openReport(deps: IntegrityDeps, id: string, now = new Date
   const summary = summaryOf(deps.keys, report);
   const files = await fileList(deps.storage, id);
   // The reporter's identity is shown when they chose to be identified; "preservada" needs the audited reveal.
-  // The identity is sealed with the contents' key.
+  // It is sealed with the contents' key.
   const identity = row.identification === 'identificado' && sealedIdentity ? deps.keys.openJson<Answers>({ keyId: row.contents.keyId, blob: sealedIdentity }) : null;
   return {
     ...summary,
