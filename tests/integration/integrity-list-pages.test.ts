@@ -2,7 +2,8 @@
  * The controladoria's list of integrity reports, a page at a time (GET /api/gestao/integridade): newest day
  * first and by id within a day, 50 a page, pages that neither overlap nor skip, the total from one count,
  * an opaque cursor (a bad one is a pt-BR 422 that reads and audits nothing), and a page that opens the
- * sealed contents of its own rows only (counted through the channel's keys, which the server is given).
+ * sealed contents of its own rows only (counted through the channel's keys, which the server is given), with
+ * the same few statements for every page.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +11,8 @@ import { IntegrityKeys, type Sealed } from '../../src/server/domain/integrity/cr
 import { signInNewAccount } from '../support/staff.ts';
 import { appTestCharter } from '../support/app-charter.ts';
 import { seedReports } from '../support/integrity-reports.ts';
-import { BACKENDS, startServer, type TestServer } from '../support/server.ts';
+import { countingStorage, SERVER_TIMERS, type CountingStorage } from '../support/counting-storage.ts';
+import { BACKENDS, openTestStorage, startServer, type TestServer, type TestStorage } from '../support/server.ts';
 
 /** The channel's real keys, counting every opening of a sealed blob. */
 class CountingKeys extends IntegrityKeys {
@@ -32,6 +34,8 @@ interface Page {
 
 describe.each(BACKENDS)('the integrity list in pages on %s', (backend) => {
   let server: TestServer;
+  let owned: TestStorage;
+  let counting: CountingStorage;
   const keys = new CountingKeys(randomBytes(32));
   let cookie = '';
   /** The seeded reports in the list's order: newest day first, then by id. */
@@ -44,21 +48,29 @@ describe.each(BACKENDS)('the integrity list in pages on %s', (backend) => {
   const listAudits = async () => (await server.storage.query<{ n: number }>(`SELECT count(*)::int AS n FROM staff_audit WHERE action = 'integrity_list'`)).rows[0]!.n;
 
   beforeAll(async () => {
-    server = await startServer({ backend, charter: appTestCharter(), integrityKeys: keys });
+    owned = await openTestStorage(backend);
+    counting = countingStorage(owned.storage, { ignore: SERVER_TIMERS });
+    server = await startServer({ storage: counting.storage, charter: appTestCharter(), integrityKeys: keys });
     const client = await signInNewAccount(server.url, server.storage, ['controladoria']);
     cookie = `${client.cookieName}=${client.token}`;
     // Several reports a day, so that ties within a day are ordered by id.
     expected = await seedReports(server.storage, keys, REPORTS, DAYS);
   });
-  afterAll(async () => { await server?.close(); });
+  afterAll(async () => {
+    await server?.close();
+    await owned?.dispose();
+  });
 
   it('reads every report once, newest first, 50 a page, with the total on each page, opening only the page\'s rows', async () => {
     const seen: Page['reports'] = [];
     const sizes: number[] = [];
+    const queries: number[] = [];
     let after: string | undefined;
     do {
       const before = keys.opened;
+      const sent = counting.queries();
       const page = await list(after);
+      queries.push(counting.queries() - sent);
       expect(page.status).toBe(200);
       expect(keys.opened - before).toBeLessThanOrEqual(50);
       expect(keys.opened - before).toBe(page.body.reports.length);
@@ -68,6 +80,9 @@ describe.each(BACKENDS)('the integrity list in pages on %s', (backend) => {
       after = page.body.nextCursor ?? undefined;
     } while (after !== undefined && sizes.length < 10);
     expect(sizes).toEqual([50, 50, 20]);
+    // The same statements for every page (the session, the audit entry, the page, the count), whatever it holds.
+    expect(new Set(queries).size, JSON.stringify(queries)).toBe(1);
+    expect(queries[0]).toBeLessThanOrEqual(5);
     expect(seen.map((r) => r.id)).toEqual(expected.map((r) => r.id));
     expect(seen.map((r) => r.receivedDay)).toEqual(expected.map((r) => r.day));
     expect(seen.every((r) => r.tipo === 'propina')).toBe(true);
