@@ -56,7 +56,16 @@ const IntegritySummarySchema = v.object({
   linkedServices: v.array(v.string()),
 });
 export type IntegritySummary = v.InferOutput<typeof IntegritySummarySchema>;
-export const IntegrityListSchema = v.object({ reports: v.array(IntegritySummarySchema) });
+/** One page of the list, newest first; `total` counts every report. */
+export const IntegrityListSchema = v.object({
+  reports: v.array(IntegritySummarySchema),
+  total: v.number(),
+  /** Opaque: pass as `after` for the next page; null on the last page. */
+  nextCursor: v.nullable(v.string()),
+});
+export type IntegrityList = v.InferOutput<typeof IntegrityListSchema>;
+/** The list's address: `?after=` the cursor of the page before (none for the first page); the server checks the cursor itself. */
+export const IntegrityListQuerySchema = v.object({ after: v.optional(v.string()) });
 
 const RevealStateSchema = v.variant('state', [
   v.object({ state: v.literal('none') }),

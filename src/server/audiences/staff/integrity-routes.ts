@@ -5,24 +5,34 @@
 import type { FastifyInstance } from 'fastify';
 import {
   CityMessageSchema as MessageSchema, IntegrityClassificationSchema as ClassifySchema, IntegrityStatusChangeSchema as StatusSchema, RevealRequestSchema as RevealSchema,
-  RevealDecisionSchema as DecisionSchema,
+  RevealDecisionSchema as DecisionSchema, IntegrityListQuerySchema as ListQuerySchema,
 } from '../../../shared/contract/integrity-staff.ts';
 import { UuidSchema } from '../../../shared/contract/primitives.ts';
 import { parseContract } from '../../../shared/contract/parse.ts';
 import { HttpError, apiError, parsed } from '../../http/api-errors.ts';
 import {
-  classifyReport, cityMessage, listReports, openReport, readReportFile, setReportStatus, type IntegrityDeps,
+  classifyReport, cityMessage, listReports, openReport, readReportFile, type IntegrityDeps,
 } from '../../domain/integrity/reports.ts';
 import { PlanUpdateSchema } from '../../../shared/contract/integrity-content.ts';
 import { updatePlanAction } from '../../domain/integrity/content.ts';
 import { audit } from '../../domain/audit.ts';
-import { decideReveal, hasPreservedIdentity, requestReveal, revealRequestsFor, revealStateOf, viewRevealedIdentity } from '../../domain/integrity/reveal.ts';
+import { decideReveal, requestReveal, revealRequestsFor, revealStateOf, viewRevealedIdentity } from '../../domain/integrity/reveal.ts';
+import { decodeReportCursor, hasPreservedIdentity, updateReportStatus, type ReportCursor } from '../../storage/integrity-store.ts';
 
 const notFound = () => new HttpError(404, apiError('not_found', 'Relato não encontrado.'));
 
 function reportId(id: string): string {
   if (!parseContract(UuidSchema, id).ok) throw notFound();
   return id;
+}
+
+/** The page's cursor from the address, checked before anything is read or audited; null for the first page. */
+function listCursor(query: unknown): ReportCursor | null {
+  const { after } = parsed(parseContract(ListQuerySchema, query));
+  if (after === undefined) return null;
+  const cursor = decodeReportCursor(after);
+  if (!cursor) throw new HttpError(422, apiError('invalid_cursor', 'Não foi possível continuar a lista. Abra o Canal de Integridade de novo.', { after: 'Continuação da lista inválida.' }));
+  return cursor;
 }
 
 async function requirePreservedIdentity(deps: IntegrityDeps, id: string): Promise<void> {
@@ -39,9 +49,10 @@ export function integrityRoutes(app: FastifyInstance, deps: IntegrityDeps): void
 /** The list, a report and its files: each opening audited. */
 function readingRoutes(app: FastifyInstance, deps: IntegrityDeps): void {
   app.get('/integridade', { config: { access: 'integrity.read' } }, async (request, reply) => {
+    const cursor = listCursor(request.query);
     reply.header('cache-control', 'no-store');
     await audit(deps.storage, request.actor, 'integrity_list');
-    return { reports: await listReports(deps) };
+    return listReports(deps, cursor);
   });
 
   app.get<{ Params: { id: string } }>('/integridade/:id', { config: { access: 'integrity.read' } }, async (request, reply) => {
@@ -78,7 +89,7 @@ function answeringRoutes(app: FastifyInstance, deps: IntegrityDeps): void {
     const { status } = parsed(parseContract(StatusSchema, request.body));
     const id = reportId(request.params.id);
     await deps.storage.transaction(async (tx) => {
-      if (!(await setReportStatus(tx, id, status))) throw notFound();
+      if (!(await updateReportStatus(tx, id, status))) throw notFound();
       await audit(tx, request.actor, `integrity_status:${status}`, { target: id });
     });
     return { ok: true };

@@ -9,6 +9,7 @@ import {
 } from '../../../shared/contract/integrity-content.ts';
 import { parseContract } from '../../../shared/contract/parse.ts';
 import { sha256Hex } from '../hashing.ts';
+import { anyContentVersion, insertContentVersion, latestContentVersion, planUpdates, upsertPlanUpdate } from '../../storage/integrity-content-store.ts';
 import type { Queryable } from '../../storage/types.ts';
 
 export type ContentFileResult = { ok: true; content: IntegrityContent } | { ok: false; fields: Record<string, string> };
@@ -27,25 +28,21 @@ export function readContentFile(file: string): ContentFileResult {
 export async function installContent(db: Queryable, content: IntegrityContent): Promise<{ installed: boolean; version: string }> {
   const body = JSON.stringify(content);
   const sha256 = sha256Hex(body);
-  const head = (await db.query<{ sha256: string }>('SELECT sha256 FROM integrity_content_versions ORDER BY id DESC LIMIT 1')).rows[0];
-  if (head?.sha256 === sha256) return { installed: false, version: content.version };
-  await db.query('INSERT INTO integrity_content_versions (version, sha256, body) VALUES ($1, $2, $3)', [content.version, sha256, body]);
+  if ((await latestContentVersion(db))?.sha256 === sha256) return { installed: false, version: content.version };
+  await insertContentVersion(db, { version: content.version, sha256, body });
   return { installed: true, version: content.version };
 }
 
 export async function hasContent(db: Queryable): Promise<boolean> {
-  return (await db.query('SELECT 1 FROM integrity_content_versions LIMIT 1')).rowCount > 0;
+  return anyContentVersion(db);
 }
 
 /** The document as served, with its ETag; null before any is installed. */
 export async function servedContent(db: Queryable): Promise<{ body: string; etag: string } | null> {
-  const row = (await db.query<{ body: string }>('SELECT body FROM integrity_content_versions ORDER BY id DESC LIMIT 1')).rows[0];
-  if (!row) return null;
-  const content = JSON.parse(row.body) as IntegrityContent;
-  const updates = await db.query<{ action_id: string; status: PlanStatus; progress: number; note: string | null; updated_at: Date }>(
-    'SELECT action_id, status, progress, note, updated_at FROM integrity_plan_updates',
-  );
-  const byAction = new Map(updates.rows.map((u) => [u.action_id, u]));
+  const latest = await latestContentVersion(db);
+  if (!latest) return null;
+  const content = JSON.parse(latest.body) as IntegrityContent;
+  const byAction = new Map((await planUpdates(db)).map((u) => [u.actionId, u]));
   const served: ServedIntegrityContent = {
     ...content,
     plan: {
@@ -53,7 +50,7 @@ export async function servedContent(db: Queryable): Promise<{ body: string; etag
       actions: content.plan.actions.map((action) => {
         const update = byAction.get(action.id);
         return update
-          ? { ...action, status: update.status, progress: update.progress, note: update.note, updatedAt: update.updated_at.toISOString() }
+          ? { ...action, status: update.status, progress: update.progress, note: update.note, updatedAt: update.updatedAt.toISOString() }
           : { ...action, note: null, updatedAt: null };
       }),
     },
@@ -67,10 +64,6 @@ export async function updatePlanAction(
 ): Promise<boolean> {
   const served = await servedContent(db);
   if (!served || !(JSON.parse(served.body) as ServedIntegrityContent).plan.actions.some((a) => a.id === actionId)) return false;
-  await db.query(
-    `INSERT INTO integrity_plan_updates (action_id, status, progress, note, updated_at, account_id) VALUES ($1, $2, $3, $4, $5, $6)
-     ON CONFLICT (action_id) DO UPDATE SET status = $2, progress = $3, note = $4, updated_at = $5, account_id = $6`,
-    [actionId, update.status, update.progress, update.note ?? null, at, accountId],
-  );
+  await upsertPlanUpdate(db, { actionId, status: update.status, progress: update.progress, note: update.note ?? null, updatedAt: at, accountId });
   return true;
 }

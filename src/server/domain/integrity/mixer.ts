@@ -13,6 +13,10 @@
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import type { Answers } from '../../../shared/contract/submissions.ts';
+import {
+  deleteHeld, heldMessageRows, insertHeldMessage, insertHeldReport, lockAllHeld, vacuumHoldingTable, type InboxItem,
+} from '../../storage/integrity-inbox-store.ts';
+import { insertFile, insertMessage, insertReport, lockReport, messageStored, resumeAfterReporterAnswer } from '../../storage/integrity-store.ts';
 import type { Queryable, Storage } from '../../storage/types.ts';
 import type { IntegrityKeys } from './crypto.ts';
 
@@ -49,49 +53,20 @@ export interface HoldReport {
 
 /** Holds a report; false when one with the same phone-made id is already held (a retry). */
 export async function holdReport(db: Queryable, keys: IntegrityKeys, item: HoldReport): Promise<boolean> {
-  const sealed = keys.seal(JSON.stringify(item.held));
-  const row = await db.query(
-    // Not when a retry's report was mixed in meanwhile (the caller then answers it as a retry).
-    `INSERT INTO integrity_inbox (id, kind, report_id, client_hash, receipt_hash, receipt_for_retry, day, key_id, contents)
-     SELECT $1, 'report', $2, $3, $4, $5, $6, $7, $8 WHERE NOT EXISTS (SELECT 1 FROM integrity_reports WHERE client_hash = $3)
-     ON CONFLICT DO NOTHING`,
-    [randomUUID(), item.reportId, item.clientHash, item.receiptHash, item.receiptForRetry, item.day, sealed.keyId, sealed.blob],
-  );
-  return row.rowCount > 0;
+  const { held, ...row } = item;
+  return insertHeldReport(db, randomUUID(), { ...row, sealed: keys.seal(JSON.stringify(held)) });
 }
 
 /** Holds a reporter's message; false when the same message is already held or stored (a retry). */
 export async function holdMessage(db: Queryable, keys: IntegrityKeys, reportId: string, clientHash: string, day: string, held: HeldMessage): Promise<boolean> {
-  const stored = await db.query('SELECT 1 FROM integrity_messages WHERE client_hash = $1', [clientHash]);
-  if (stored.rowCount) return false;
-  const sealed = keys.seal(JSON.stringify(held));
-  const row = await db.query(
-    `INSERT INTO integrity_inbox (id, kind, report_id, client_hash, report_order, day, key_id, contents)
-     SELECT $1, 'message', $2, $3, coalesce(max(report_order), 0) + 1, $4, $5, $6 FROM integrity_inbox WHERE report_id = $2
-     ON CONFLICT DO NOTHING`,
-    [randomUUID(), reportId, clientHash, day, sealed.keyId, sealed.blob],
-  );
-  return row.rowCount > 0;
-}
-
-/** A held report as its follow-up sees it (status "recebida", never read yet). */
-export async function heldReportDay(db: Queryable, reportId: string): Promise<string | null> {
-  const row = (await db.query<{ day: string }>(`SELECT day::text AS day FROM integrity_inbox WHERE kind = 'report' AND report_id = $1`, [reportId])).rows[0];
-  return row ? row.day.slice(0, 10) : null;
+  if (await messageStored(db, clientHash)) return false;
+  return insertHeldMessage(db, randomUUID(), { reportId, clientHash, day, sealed: keys.seal(JSON.stringify(held)) });
 }
 
 /** The reporter's own messages still held, in the order sent. */
 export async function heldMessagesOf(db: Queryable, keys: IntegrityKeys, reportId: string): Promise<{ day: string; message: HeldMessage }[]> {
-  const rows = await db.query<{ day: string; key_id: string; contents: Uint8Array }>(
-    `SELECT day::text AS day, key_id, contents FROM integrity_inbox WHERE kind = 'message' AND report_id = $1 ORDER BY report_order`, [reportId],
-  );
-  return rows.rows.map((row) => ({ day: row.day.slice(0, 10), message: keys.openJson<HeldMessage>({ keyId: row.key_id, blob: Buffer.from(row.contents) }) }));
+  return (await heldMessageRows(db, reportId)).map((row) => ({ day: row.day, message: keys.openJson<HeldMessage>(row.sealed) }));
 }
-
-type InboxRow = {
-  id: string; kind: 'report' | 'message'; report_id: string; client_hash: string; receipt_hash: string | null;
-  receipt_for_retry: Uint8Array | null; report_order: number; day: string; key_id: string; contents: Uint8Array;
-};
 
 function shuffled<T>(items: readonly T[], random: Random): T[] {
   const out = [...items];
@@ -105,11 +80,31 @@ function shuffled<T>(items: readonly T[], random: Random): T[] {
 async function insertFiles(tx: Queryable, keys: IntegrityKeys, reportId: string, messageId: string | null, files: readonly HeldFile[]): Promise<void> {
   for (const file of files) {
     const bytes = Buffer.from(file.base64, 'base64');
-    const blob = keys.seal(bytes);
-    await tx.query(
-      'INSERT INTO integrity_files (id, report_id, message_id, field_id, type, size, key_id, contents) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
-      [randomUUID(), reportId, messageId, file.fieldId, file.type, bytes.length, blob.keyId, blob.blob],
-    );
+    await insertFile(tx, { id: randomUUID(), reportId, messageId, fieldId: file.fieldId, type: file.type, size: bytes.length, sealed: keys.seal(bytes) });
+  }
+}
+
+async function moveReport(tx: Queryable, keys: IntegrityKeys, item: InboxItem): Promise<void> {
+  const report = keys.openJson<HeldReport>(item.sealed);
+  const contents = keys.seal(JSON.stringify(report.contents));
+  const identity = report.identity ? keys.seal(JSON.stringify(report.identity)).blob : null;
+  const inserted = await insertReport(tx, {
+    id: item.reportId, clientHash: item.clientHash, receiptHash: item.receiptHash, receiptForRetry: item.receiptForRetry,
+    retryUntil: report.retryUntil, identification: report.identification, contents, identity, receivedDay: item.day,
+  });
+  if (inserted) await insertFiles(tx, keys, item.reportId, null, report.files);
+}
+
+async function moveMessage(tx: Queryable, keys: IntegrityKeys, item: InboxItem): Promise<void> {
+  const message = keys.openJson<HeldMessage>(item.sealed);
+  // The report's row first, as a city message takes it: otherwise each holds what the other waits for
+  // (this seq's index entry, that row) and PostgreSQL aborts one as a deadlock.
+  await lockReport(tx, item.reportId);
+  const messageId = randomUUID();
+  const inserted = await insertMessage(tx, { id: messageId, reportId: item.reportId, clientHash: item.clientHash, fromCity: false, day: item.day, sealed: keys.seal(message.text) });
+  if (inserted) {
+    await insertFiles(tx, keys, item.reportId, messageId, message.files);
+    await resumeAfterReporterAnswer(tx, item.reportId);
   }
 }
 
@@ -119,53 +114,17 @@ async function insertFiles(tx: Queryable, keys: IntegrityKeys, reportId: string,
  */
 export async function mixHeld(storage: Storage, keys: IntegrityKeys, random: Random = secureRandom): Promise<number> {
   return storage.transaction(async (tx) => {
-    const held = (await tx.query<InboxRow>('SELECT id, kind, report_id, client_hash, receipt_hash, receipt_for_retry, report_order, day::text AS day, key_id, contents FROM integrity_inbox FOR UPDATE')).rows;
+    const held = await lockAllHeld(tx);
     if (held.length === 0) return 0;
     // Shuffled, then (stable) reports first and each report's messages in their order: ties stay random.
-    const order = shuffled(held, random).sort((a, b) => Number(a.kind === 'message') - Number(b.kind === 'message') || a.report_order - b.report_order);
+    const order = shuffled(held, random).sort((a, b) => Number(a.kind === 'message') - Number(b.kind === 'message') || a.reportOrder - b.reportOrder);
     for (const item of order) {
-      const sealed = { keyId: item.key_id, blob: Buffer.from(item.contents) };
-      if (item.kind === 'report') {
-        const report = keys.openJson<HeldReport>(sealed);
-        const contents = keys.seal(JSON.stringify(report.contents));
-        const identity = report.identity ? keys.seal(JSON.stringify(report.identity)).blob : null;
-        const inserted = await tx.query(
-          `INSERT INTO integrity_reports (id, client_hash, receipt_hash, receipt_for_retry, retry_until, identification, key_id, contents, identity, received_day, status)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'recebida') ON CONFLICT DO NOTHING`,
-          [item.report_id, item.client_hash, item.receipt_hash, item.receipt_for_retry, report.retryUntil, report.identification, contents.keyId, contents.blob, identity, item.day.slice(0, 10)],
-        );
-        if (inserted.rowCount) await insertFiles(tx, keys, item.report_id, null, report.files);
-      } else {
-        const message = keys.openJson<HeldMessage>(sealed);
-        // The report's row first, as a city message takes it: otherwise each holds what the other waits for
-        // (this seq's index entry, that row) and PostgreSQL aborts one as a deadlock.
-        await tx.query('SELECT 1 FROM integrity_reports WHERE id = $1 FOR UPDATE', [item.report_id]);
-        const text = keys.seal(message.text);
-        const messageId = randomUUID();
-        const inserted = await tx.query(
-          `INSERT INTO integrity_messages (id, report_id, client_hash, seq, from_city, day, key_id, contents)
-           SELECT $1, $2, $3, coalesce(max(seq), 0) + 1, false, $4, $5, $6 FROM integrity_messages WHERE report_id = $2
-           ON CONFLICT (client_hash) DO NOTHING`,
-          [messageId, item.report_id, item.client_hash, item.day.slice(0, 10), text.keyId, text.blob],
-        );
-        if (inserted.rowCount) {
-          await insertFiles(tx, keys, item.report_id, messageId, message.files);
-          await tx.query(`UPDATE integrity_reports SET status = 'em_apuracao' WHERE id = $1 AND status = 'aguardando_voce'`, [item.report_id]);
-        }
-      }
+      if (item.kind === 'report') await moveReport(tx, keys, item);
+      else await moveMessage(tx, keys, item);
     }
-    await tx.query('DELETE FROM integrity_inbox WHERE id = ANY($1::uuid[])', [held.map((item) => item.id)]);
+    await deleteHeld(tx, held.map((item) => item.id));
     return held.length;
   });
-}
-
-/**
- * Deleted rows keep their place and transaction ids on disk, in arrival order, until vacuumed: so the
- * holding table is vacuumed after each run that moved something (emptied, its pages are cut off the file).
- * VACUUM runs outside any transaction; a failure only leaves this to autovacuum (the caller logs its name).
- */
-export async function vacuumInbox(storage: Storage): Promise<void> {
-  await storage.query('VACUUM integrity_inbox');
 }
 
 export interface MixerOptions {
@@ -218,7 +177,7 @@ export class IntegrityMixer {
   runNow(): Promise<number> {
     this.#running = this.#running.catch(() => 0).then(async () => {
       const moved = await mixHeld(this.#storage, this.#keys, this.#options.random);
-      if (moved > 0) await vacuumInbox(this.#storage).catch((error: unknown) => this.#options.onError?.(error));
+      if (moved > 0) await vacuumHoldingTable(this.#storage).catch((error: unknown) => this.#options.onError?.(error));
       return moved;
     });
     return this.#running;

@@ -7,9 +7,10 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { hashRaw } from '@node-rs/argon2';
 import { bahiaDay } from '../../../shared/dates.ts';
 import {
-  IDENTITY_FIELDS, IntegrityReportSchema, MAX_INLINE_BYTES, ReporterMessageSchema, type FollowUp, type IdentificationMode, type InlineFile, type IntegrityStatus,
+  IDENTITY_FIELDS, IntegrityReportSchema, MAX_INLINE_BYTES, ReporterMessageSchema, type FollowUp, type InlineFile,
 } from '../../../shared/contract/integrity.ts';
 import { INTEGRITY_SERVICE_ID } from '../../../shared/contract/integrity-service.ts';
+import type { IntegrityList, IntegritySummary } from '../../../shared/contract/integrity-staff.ts';
 import { MAX_ATTACHMENT_BYTES, type Answers } from '../../../shared/contract/submissions.ts';
 import { parseContract } from '../../../shared/contract/parse.ts';
 import { type ApiError } from '../../../shared/contract/errors.ts';
@@ -20,10 +21,15 @@ import type { CharterCache } from '../current-charter.ts';
 import { matchesDeclaredType } from '../file-signatures.ts';
 import { sha256Hex } from '../hashing.ts';
 import { getOrCreateServerKey } from '../../storage/push-store.ts';
+import { heldReportDayOf } from '../../storage/integrity-inbox-store.ts';
+import {
+  countReports, dropRetryReceiptsBefore, encodeReportCursor, fileList, insertMessage, markReadOnce, messageRows, reportIdOfReceipt, reportOfClient,
+  reportPage, reportProgress, reportWithIdentity, sealedFile, updateClassification, updateReportStatus, type ReportCursor, type ReportRow,
+} from '../../storage/integrity-store.ts';
 import type { Queryable, Storage } from '../../storage/types.ts';
 import { openForRetry, sealForRetry, type IntegrityKeys } from './crypto.ts';
 import { withoutMetadata } from '../../../shared/file-metadata.ts';
-import { heldMessagesOf, heldReportDay, holdMessage, holdReport } from './mixer.ts';
+import { heldMessagesOf, holdMessage, holdReport } from './mixer.ts';
 
 export interface IntegrityDeps {
   storage: Storage;
@@ -99,14 +105,11 @@ export async function acceptReport({ storage, charters, keys }: IntegrityDeps, i
   const report = parsed.value;
   const clientHash = sha256Hex(`relato:${report.id}`);
   // A retry finds its report held in the mixer's inbox or already moved into the table.
-  const existing = (await storage.query<{ receipt_for_retry: Uint8Array | null; received_day: string }>(
-    `SELECT receipt_for_retry, received_day::text AS received_day FROM integrity_reports WHERE client_hash = $1
-     UNION ALL SELECT receipt_for_retry, day::text FROM integrity_inbox WHERE client_hash = $1 AND kind = 'report'`, [clientHash],
-  )).rows[0];
+  const existing = await reportOfClient(storage, clientHash);
   if (existing) {
-    const receipt = existing.receipt_for_retry ? openForRetry(report.id, Buffer.from(existing.receipt_for_retry)) : null;
+    const receipt = existing.receiptForRetry ? openForRetry(report.id, existing.receiptForRetry) : null;
     if (!receipt) return { status: 409, error: apiError('already_received', 'Este relato já foi recebido, e o recibo já foi mostrado. Se não o anotou, faça um novo relato.') };
-    return { status: 200, receipt, receivedDay: dayText(existing.received_day) };
+    return { status: 200, receipt, receivedDay: existing.receivedDay };
   }
   const form = await integrityForm(charters, report.formId, report.formVersion);
   if (!form) return { status: 422, error: apiError('unknown_form_version', 'Este formulário não é o do Canal de Integridade.', { formId: 'Formulário desconhecido.' }) };
@@ -153,17 +156,8 @@ export async function acceptReport({ storage, charters, keys }: IntegrityDeps, i
   return { status: 201, receipt, receivedDay: today };
 }
 
-/** Days are read as text (`::text`): a DATE parsed into a JavaScript Date would shift with the server's time zone. */
-function dayText(day: string): string {
-  return day.slice(0, 10);
-}
-
 export async function findByReceipt(deps: IntegrityDeps, receipt: string): Promise<string | null> {
-  const hash = await hashReceipt(deps.storage, receipt);
-  const row = (await deps.storage.query<{ id: string }>(
-    `SELECT id FROM integrity_reports WHERE receipt_hash = $1 UNION ALL SELECT report_id FROM integrity_inbox WHERE receipt_hash = $1 AND kind = 'report'`, [hash],
-  )).rows[0];
-  return row?.id ?? null;
+  return reportIdOfReceipt(deps.storage, await hashReceipt(deps.storage, receipt));
 }
 
 export interface MessageView {
@@ -174,49 +168,28 @@ export interface MessageView {
 }
 
 export async function messagesOf({ storage, keys }: IntegrityDeps, reportId: string): Promise<MessageView[]> {
-  const rows = await storage.query<{ id: string; from_city: boolean; day: string; key_id: string; contents: Uint8Array }>(
-    'SELECT id, from_city, day::text AS day, key_id, contents FROM integrity_messages WHERE report_id = $1 ORDER BY seq', [reportId],
-  );
-  const files = await storage.query<{ message_id: string; n: number }>(
-    'SELECT message_id, count(*)::int AS n FROM integrity_files WHERE report_id = $1 AND message_id IS NOT NULL GROUP BY message_id', [reportId],
-  );
-  const counts = new Map(files.rows.map((row) => [row.message_id, row.n]));
-  return rows.rows.map((row) => ({
-    from: row.from_city ? 'controladoria' : 'voce',
-    day: dayText(row.day),
-    text: keys.open({ keyId: row.key_id, blob: Buffer.from(row.contents) }).toString('utf8'),
-    files: counts.get(row.id) ?? 0,
+  return (await messageRows(storage, reportId)).map((row) => ({
+    from: row.fromCity ? 'controladoria' : 'voce',
+    day: row.day,
+    text: keys.open(row.sealed).toString('utf8'),
+    files: row.files,
   }));
 }
 
 /** The reporter's view, also of a report or messages the mixer still holds (the receipt works at once). */
 export async function followUp(deps: IntegrityDeps, reportId: string, again = true): Promise<FollowUp> {
-  const row = (await deps.storage.query<{ status: IntegrityStatus; received_day: string; read_day: string | null }>(
-    'SELECT status, received_day::text AS received_day, read_day::text AS read_day FROM integrity_reports WHERE id = $1', [reportId],
-  )).rows[0];
+  const row = await reportProgress(deps.storage, reportId);
   const held = (await heldMessagesOf(deps.storage, deps.keys, reportId))
     .map(({ day, message }): MessageView => ({ from: 'voce', day, text: message.text, files: message.files.length }));
   if (!row) {
-    const heldDay = await heldReportDay(deps.storage, reportId);
+    const heldDay = await heldReportDayOf(deps.storage, reportId);
     // Mixed in between the two reads: read it again from the table.
     if (!heldDay && again) return followUp(deps, reportId, false);
     return { status: 'recebida', receivedDay: heldDay ?? bahiaDay(), readDay: null, messages: held };
   }
   // An answer held for the mixer already answers the question, as the mixer will record it.
   const status = held.length && row.status === 'aguardando_voce' ? 'em_apuracao' : row.status;
-  return { status, receivedDay: dayText(row.received_day), readDay: row.read_day ? dayText(row.read_day) : null, messages: [...await messagesOf(deps, reportId), ...held] };
-}
-
-async function addMessage(tx: Queryable, keys: IntegrityKeys, reportId: string, fromCity: boolean, text: string, clientHash: string | null, now: Date): Promise<string | null> {
-  const sealed = keys.seal(text);
-  const id = randomUUID();
-  const inserted = await tx.query(
-    `INSERT INTO integrity_messages (id, report_id, client_hash, seq, from_city, day, key_id, contents)
-     SELECT $1, $2, $3, coalesce(max(seq), 0) + 1, $4, $5, $6, $7 FROM integrity_messages WHERE report_id = $2
-     ON CONFLICT (client_hash) DO NOTHING RETURNING id`,
-    [id, reportId, clientHash, fromCity, bahiaDay(now), sealed.keyId, sealed.blob],
-  );
-  return inserted.rowCount ? id : null;
+  return { status, receivedDay: row.receivedDay, readDay: row.readDay, messages: [...await messagesOf(deps, reportId), ...held] };
 }
 
 export type MessageOutcome = { status: 201 | 200 } | { status: 404 | 422; error: ApiError };
@@ -242,78 +215,57 @@ export async function acceptReporterMessage(deps: IntegrityDeps, input: unknown,
 
 // ---------------------------------------------------------------- the controladoria's side
 
-export interface ReportSummary {
-  id: string;
-  receivedDay: string;
-  status: IntegrityStatus;
-  identification: IdentificationMode;
-  readDay: string | null;
-  riskCategory: string | null;
-  tipo: string | null;
-  orgao: string | null;
-  linkedSecretariats: string[];
-  linkedServices: string[];
-}
-
-type ReportRow = {
-  id: string; received_day: string; status: IntegrityStatus; identification: IdentificationMode; read_day: string | null;
-  risk_category: string | null; key_id: string; contents: Uint8Array; linked_secretariats: string[]; linked_services: string[];
-};
-
-function summaryOf(keys: IntegrityKeys, row: ReportRow): ReportSummary & { answers: Answers } {
-  const contents = keys.openJson<SealedContents>({ keyId: row.key_id, blob: Buffer.from(row.contents) });
+function summaryOf(keys: IntegrityKeys, row: ReportRow): IntegritySummary & { answers: Answers } {
+  const { contents: sealed, ...plain } = row;
+  const contents = keys.openJson<SealedContents>(sealed);
   return {
-    id: row.id,
-    receivedDay: dayText(row.received_day),
-    status: row.status,
-    identification: row.identification,
-    readDay: row.read_day ? dayText(row.read_day) : null,
-    riskCategory: row.risk_category,
+    ...plain,
     tipo: typeof contents.answers.tipo === 'string' ? contents.answers.tipo : null,
     orgao: typeof contents.answers.orgao === 'string' ? contents.answers.orgao : null,
-    linkedSecretariats: row.linked_secretariats,
-    linkedServices: row.linked_services,
     answers: contents.answers,
   };
 }
 
-const REPORT_COLUMNS = `id, received_day::text AS received_day, status, identification, read_day::text AS read_day, risk_category, key_id, contents,
-  linked_secretariats, linked_services`;
+/** How many reports a page of the controladoria's list holds (each one's contents are opened, for its type and body). */
+const REPORT_PAGE_SIZE = 50;
 
-export async function listReports({ storage, keys }: IntegrityDeps): Promise<ReportSummary[]> {
-  const rows = await storage.query<ReportRow>(`SELECT ${REPORT_COLUMNS} FROM integrity_reports ORDER BY received_day DESC, id`);
-  return rows.rows.map((row) => {
+/** One page of the list after the cursor (null: the first), newest first; only its rows are opened. */
+export async function listReports({ storage, keys }: IntegrityDeps, after: ReportCursor | null): Promise<IntegrityList> {
+  // One row more than the page tells whether another page follows.
+  const rows = await reportPage(storage, after, REPORT_PAGE_SIZE + 1);
+  const page = rows.slice(0, REPORT_PAGE_SIZE);
+  const reports = page.map((row) => {
     const { answers: _hidden, ...summary } = summaryOf(keys, row);
     return summary;
   });
+  const last = page.at(-1);
+  return { reports, total: await countReports(storage), nextCursor: rows.length > REPORT_PAGE_SIZE && last ? encodeReportCursor(last) : null };
 }
 
 /** Opening a report: its answers, files and messages; the first opening sets the day the reporter sees. */
 export async function openReport(deps: IntegrityDeps, id: string, now = new Date()) {
-  const row = (await deps.storage.query<ReportRow & { identity: Uint8Array | null }>(`SELECT ${REPORT_COLUMNS}, identity FROM integrity_reports WHERE id = $1`, [id])).rows[0];
+  const row = await reportWithIdentity(deps.storage, id);
   if (!row) return null;
-  await deps.storage.query('UPDATE integrity_reports SET read_day = $2 WHERE id = $1 AND read_day IS NULL', [id, bahiaDay(now)]);
-  const summary = summaryOf(deps.keys, row);
-  const files = await deps.storage.query<{ id: string; field_id: string | null; type: string; size: number; message_id: string | null }>(
-    'SELECT id, field_id, type, size, message_id FROM integrity_files WHERE report_id = $1 ORDER BY id', [id],
-  );
+  await markReadOnce(deps.storage, id, bahiaDay(now));
+  const { identity: sealedIdentity, ...report } = row;
+  const summary = summaryOf(deps.keys, report);
+  const files = await fileList(deps.storage, id);
   // The reporter's identity is shown when they chose to be identified; "preservada" needs the audited reveal.
-  const identity = row.identification === 'identificado' && row.identity ? deps.keys.openJson<Answers>({ keyId: row.key_id, blob: Buffer.from(row.identity) }) : null;
+  // It is sealed with the contents' key.
+  const identity = row.identification === 'identificado' && sealedIdentity ? deps.keys.openJson<Answers>({ keyId: row.contents.keyId, blob: sealedIdentity }) : null;
   return {
     ...summary,
     readDay: summary.readDay ?? bahiaDay(now),
     identity,
-    identityHidden: row.identification === 'preservada' && row.identity !== null,
-    files: files.rows.map((f) => ({ id: f.id, fieldId: f.field_id, type: f.type, size: f.size, fromMessage: f.message_id !== null })),
+    identityHidden: row.identification === 'preservada' && sealedIdentity !== null,
+    files,
     messages: await messagesOf(deps, id),
   };
 }
 
 export async function readReportFile({ storage, keys }: IntegrityDeps, reportId: string, fileId: string): Promise<{ type: string; bytes: Buffer } | null> {
-  const row = (await storage.query<{ type: string; key_id: string; contents: Uint8Array }>(
-    'SELECT type, key_id, contents FROM integrity_files WHERE report_id = $1 AND id = $2', [reportId, fileId],
-  )).rows[0];
-  return row ? { type: row.type, bytes: keys.open({ keyId: row.key_id, blob: Buffer.from(row.contents) }) } : null;
+  const file = await sealedFile(storage, reportId, fileId);
+  return file ? { type: file.type, bytes: keys.open(file.sealed) } : null;
 }
 
 /**
@@ -321,25 +273,17 @@ export async function readReportFile({ storage, keys }: IntegrityDeps, reportId:
  * entry); false when there is no such report. Not an opening: it marks nothing read.
  */
 export async function cityMessage(tx: Queryable, keys: IntegrityKeys, reportId: string, text: string, now = new Date()): Promise<boolean> {
-  const updated = await tx.query(`UPDATE integrity_reports SET status = 'aguardando_voce' WHERE id = $1`, [reportId]);
-  if (updated.rowCount === 0) return false;
-  await addMessage(tx, keys, reportId, true, text, null, now);
+  if (!(await updateReportStatus(tx, reportId, 'aguardando_voce'))) return false;
+  await insertMessage(tx, { id: randomUUID(), reportId, clientHash: null, fromCity: true, day: bahiaDay(now), sealed: keys.seal(text) });
   return true;
 }
 
-export async function setReportStatus(db: Queryable, reportId: string, status: IntegrityStatus): Promise<boolean> {
-  return (await db.query('UPDATE integrity_reports SET status = $2 WHERE id = $1', [reportId, status])).rowCount > 0;
-}
-
 export async function classifyReport(db: Queryable, reportId: string, change: { riskCategory: string | null; secretariats: string[]; services: string[] }): Promise<boolean> {
-  return (await db.query(
-    'UPDATE integrity_reports SET risk_category = $2, linked_secretariats = $3, linked_services = $4 WHERE id = $1',
-    // Each link once: a repeated one would count a report several times in the radar's clusters.
-    [reportId, change.riskCategory, [...new Set(change.secretariats)], [...new Set(change.services)]],
-  )).rowCount > 0;
+  // Each link once: a repeated one would count a report several times in the radar's clusters.
+  return updateClassification(db, reportId, { riskCategory: change.riskCategory, secretariats: [...new Set(change.secretariats)], services: [...new Set(change.services)] });
 }
 
 /** A week after a report arrived, its receipt can no longer be told again, even to a retry. */
 export async function forgetRetryReceipts(storage: Storage, now = new Date()): Promise<number> {
-  return (await storage.query('UPDATE integrity_reports SET receipt_for_retry = NULL WHERE retry_until < $1 AND receipt_for_retry IS NOT NULL', [bahiaDay(now)])).rowCount;
+  return dropRetryReceiptsBefore(storage, bahiaDay(now));
 }
