@@ -3,19 +3,20 @@
  * in the address (a filtered list can be bookmarked, shared with a colleague, and survives a reload);
  * counts per situation; "Carregar mais" pages on with the server's cursor; the CSV of the same filter.
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useRef } from 'preact/hooks';
 import { SUBMISSION_KINDS } from '../../../shared/contract/forms.ts';
 import { SUBMISSION_STATUSES } from '../../../shared/contract/status.ts';
 import { parseContract } from '../../../shared/contract/parse.ts';
 import { QueueFilterSchema, QueuePageSchema, type CharterDirectory, type QueueItem, type QueuePage } from '../../../shared/contract/staff.ts';
 import type { PageProps } from '../../common/navigation.tsx';
-import { api, failureWords, queryString } from '../api.ts';
+import { api, queryString } from '../api.ts';
 import { districtName, secretariatName, useDirectory } from '../directory.ts';
 import { can, useSession } from '../session.ts';
 import { announce } from '../ui/announce.ts';
 import { CheckboxField, SelectField, TextField, inputValue } from '../ui/fields.tsx';
 import { ListFilter, filterOf, useFilterDraft, type ListFilterValues } from '../ui/list-filter.tsx';
 import { FlagWords } from '../ui/flag-words.tsx';
+import { useNextPage } from '../ui/next-page.ts';
 import { useStaffPageTitle } from '../ui/page-title.ts';
 import { useLoad } from '../ui/use-load.ts';
 import { KIND_WORDS, STATUS_WORDS, dateTimeWords, staffDateWords, plural, protocolWords } from '../ui/words.ts';
@@ -38,8 +39,6 @@ export default function QueuePage({ query }: PageProps) {
   const key = queryString(filter);
   const session = useSession();
   const directory = useDirectory();
-  const [loadingMore, setLoadingMore] = useState(false);
-  const firstNew = useRef<string | null>(null);
   const firstLoad = useRef(true);
   const { value: page, failure, reload, replace } = useLoad(() => api(QueuePageSchema, `/api/gestao/requests${key}`), [key], {
     keep: true,
@@ -48,28 +47,14 @@ export default function QueuePage({ query }: PageProps) {
       firstLoad.current = false;
     },
   });
-
-  // After "Carregar mais", focus goes to the first row that arrived.
-  useEffect(() => {
-    if (!firstNew.current) return;
-    document.getElementById(`pedido-${firstNew.current}`)?.focus();
-    firstNew.current = null;
-  }, [page?.items.length]);
-
-  const loadMore = async () => {
-    if (!page?.nextCursor || loadingMore) return;
-    setLoadingMore(true);
-    try {
-      const more = await api(QueuePageSchema, `/api/gestao/requests${queryString({ ...filter, after: page.nextCursor })}`);
-      firstNew.current = more.items[0]?.id ?? null;
-      replace({ ...more, items: [...page.items, ...more.items] });
-      announce(`Mais ${plural(more.items.length, 'pedido carregado', 'pedidos carregados')}.`);
-    } catch (error) {
-      announce(failureWords(error));
-    } finally {
-      setLoadingMore(false);
-    }
-  };
+  const next = useNextPage(page, replace, {
+    read: (after) => api(QueuePageSchema, `/api/gestao/requests${queryString({ ...filter, after })}`),
+    cursorOf: (shown) => shown.nextCursor,
+    itemsOf: (shown) => shown.items,
+    merged: (shown, more) => ({ ...more, items: [...shown.items, ...more.items] }),
+    focusIdOf: (item) => `pedido-${item.id}`,
+    arrivedWords: (count) => `Mais ${plural(count, 'pedido carregado', 'pedidos carregados')}.`,
+  });
 
   const total = page ? Object.values(page.counts).reduce((sum, n) => sum + n, 0) : 0;
   const shownTotal = page ? (filter.status ? page.counts[filter.status] ?? 0 : total) : 0;
@@ -100,9 +85,9 @@ export default function QueuePage({ query }: PageProps) {
               {page.items.map((item) => <QueueRow key={item.id} item={item} directory={directory} />)}
             </ul>
           )}
-          {page.nextCursor && (
-            <p><button type="button" class="button button-secondary" aria-disabled={loadingMore ? 'true' : undefined} onClick={() => void loadMore()}>
-              {loadingMore ? 'Carregando…' : 'Carregar mais'}
+          {next.more && (
+            <p><button type="button" class="button button-secondary" aria-disabled={next.loading ? 'true' : undefined} onClick={() => void next.load()}>
+              {next.loading ? 'Carregando…' : 'Carregar mais'}
             </button></p>
           )}
         </>
