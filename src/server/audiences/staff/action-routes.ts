@@ -18,7 +18,7 @@ import type { Queryable } from '../../storage/types.ts';
 import { findAccountById } from '../../storage/accounts.ts';
 import { audit } from '../../domain/audit.ts';
 import { canSee } from '../../domain/permissions.ts';
-import { answersTheCitizen, forbidden, loadVisible, notFound, reachesService, type QueueDeps } from './queue-access.ts';
+import { answersTheCitizen, forbidden, loadVisible, notFound, reachesService, type QueueDeps } from '../../domain/request-visibility.ts';
 import { addStaffEvent, assignTo, extendOnce, forwardTo, insertTemplate, moveToSecretariat, templatesOf } from '../../storage/queue-store.ts';
 
 const closed = (what: 'request' | 'manifestation' = 'request') =>

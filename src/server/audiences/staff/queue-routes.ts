@@ -21,10 +21,9 @@ import { actionRoutes } from './action-routes.ts';
 import { audit, readAudit } from '../../domain/audit.ts';
 import {
   loadVisible, notFound, reachesService, readableAttachments, readableAttachmentsOf, readableFields, readsWithoutIdentity, type QueueDeps,
-} from './queue-access.ts';
+} from '../../domain/request-visibility.ts';
 import { colleaguesOf, eventsOf, queueCounts, queuePage, queueRows, templatesOf, type EventRow, type QueueRow } from '../../storage/queue-store.ts';
 
-export type { QueueDeps } from './queue-access.ts';
 
 export function simpleFlag({ status, dueAt, closedAt }: { status: SubmissionStatus; dueAt: Date | null; closedAt: Date | null }, now: Date): RequestDeadlineFlag | null {
   if (!dueAt) return null;
@@ -39,7 +38,7 @@ function serviceName(current: CurrentCharter | null, serviceId: string): string 
 
 /**
  * An instant as a reader may see it: whole, or only its day (Bahia) for a reader of a manifestação without
- * its author's identity (queue-access.ts, readsWithoutIdentity).
+ * its author's identity (domain/request-visibility.ts, readsWithoutIdentity).
  */
 const instantFor = (withoutIdentity: boolean) => (at: Date): string => (withoutIdentity ? bahiaDay(at) : at.toISOString());
 

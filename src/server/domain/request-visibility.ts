@@ -3,19 +3,19 @@
  * services whose answer templates they reach, and which answers of a manifestação identify its author.
  */
 import type { FastifyRequest } from 'fastify';
-import { type FormField, type SubmissionKind } from '../../../shared/contract/forms.ts';
-import { type Service } from '../../../shared/contract/charter.ts';
-import { type SubmissionStatus } from '../../../shared/contract/status.ts';
-import { UuidSchema } from '../../../shared/contract/primitives.ts';
-import { parseContract } from '../../../shared/contract/parse.ts';
-import type { RequestDeadlineFlag } from '../../../shared/contract/staff.ts';
-import { HttpError, apiError } from '../../http/api-errors.ts';
-import type { CharterCache, CurrentCharter } from '../../domain/current-charter.ts';
-import type { PushOptions } from '../../domain/push.ts';
-import type { Queryable, Storage } from '../../storage/types.ts';
-import { audit } from '../../domain/audit.ts';
-import { can, canSee, type Actor } from '../../domain/permissions.ts';
-import { findForStaff, type SubmissionFull } from '../../storage/queue-store.ts';
+import { type FormField, type SubmissionKind } from '../../shared/contract/forms.ts';
+import { type Service } from '../../shared/contract/charter.ts';
+import { type SubmissionStatus } from '../../shared/contract/status.ts';
+import { UuidSchema } from '../../shared/contract/primitives.ts';
+import { parseContract } from '../../shared/contract/parse.ts';
+import type { RequestDeadlineFlag } from '../../shared/contract/staff.ts';
+import { HttpError, apiError } from '../http/api-errors.ts';
+import type { CharterCache, CurrentCharter } from './current-charter.ts';
+import type { PushOptions } from './push.ts';
+import type { Queryable, Storage } from '../storage/types.ts';
+import { audit } from './audit.ts';
+import { can, canSee, type Actor } from './permissions.ts';
+import { findForStaff, type SubmissionFull } from '../storage/queue-store.ts';
 
 export interface QueueDeps {
   storage: Storage;
