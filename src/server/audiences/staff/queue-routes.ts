@@ -145,7 +145,7 @@ function queueListRoutes(app: FastifyInstance, { storage, charters }: QueueDeps,
 function requestPageRoutes(app: FastifyInstance, deps: QueueDeps, flag: RowFlag): void {
   const { storage, charters } = deps;
   app.get<{ Params: { id: string } }>('/requests/:id', { config: { access: 'requests.read' } }, async (request, reply) => {
-    const row = await loadVisible(deps, request, request.params.id);
+    const row = await loadVisible(deps, request.actor, request.params.id);
     const actor = request.actor.account;
     const [current, form, events] = await Promise.all([charters.current(), charters.formVersion(row.form_id, row.form_version), eventsOf(storage, row.id)]);
     const service = current?.services.get(row.service_id);
@@ -183,7 +183,7 @@ function requestPageRoutes(app: FastifyInstance, deps: QueueDeps, flag: RowFlag)
 
   // Photos and documents, for staff only: no citizen route reads a file back.
   app.get<{ Params: { id: string; sha256: string } }>('/requests/:id/attachments/:sha256', { config: { access: 'requests.read' } }, async (request, reply) => {
-    const row = await loadVisible(deps, request, request.params.id);
+    const row = await loadVisible(deps, request.actor, request.params.id);
     const { sha256 } = request.params;
     // Only a file of a field the actor may read (a secretariat never reaches a manifestação's identifying document).
     if (!SHA256_REGEX.test(sha256) || !(await readableAttachmentsOf(deps, request.actor.account, row)).some((a) => a.sha256 === sha256)) throw notFound();
