@@ -18,10 +18,11 @@ import { can, canSee, type Actor } from './permissions.ts';
 import { findForStaff, type SubmissionFull } from '../storage/queue-store.ts';
 import type { AccountRow } from '../storage/accounts.ts';
 
-/** Who acts: the signed-in account, and its account and session as the audit log names them. */
-export interface ActingStaff extends AuditWho {
+/** Who acts (`request.actor`): the signed-in account (an `Actor` for permissions.ts), and its account and session as the audit log names them. */
+export interface StaffActor extends AuditWho {
   account: AccountRow;
   accountId: string;
+  sessionId: string;
 }
 
 export interface QueueDeps {
@@ -40,7 +41,7 @@ export interface QueueDeps {
 export const notFound = () => new HttpError(404, apiError('not_found', 'Pedido não encontrado.'));
 export const forbidden = () => new HttpError(403, apiError('forbidden', 'Este pedido é de outra secretaria ou de outro canal.'));
 
-export async function loadVisible(deps: Pick<QueueDeps, 'storage'>, actor: ActingStaff, id: string): Promise<SubmissionFull> {
+export async function loadVisible(deps: Pick<QueueDeps, 'storage'>, actor: StaffActor, id: string): Promise<SubmissionFull> {
   if (!parseContract(UuidSchema, id).ok) throw notFound();
   const row = await findForStaff(deps.storage, id);
   if (!row) throw notFound();
@@ -52,7 +53,7 @@ export async function loadVisible(deps: Pick<QueueDeps, 'storage'>, actor: Actin
 }
 
 /** A manifestação is answered to the citizen by the Ouvidoria; the secretariat it was forwarded to answers the Ouvidoria. */
-export function answersTheCitizen(actor: ActingStaff, row: SubmissionFull): void {
+export function answersTheCitizen(actor: StaffActor, row: SubmissionFull): void {
   if (row.kind === 'manifestation' && !can(actor.account, 'manifestations.forward')) {
     throw new HttpError(403, apiError('ouvidoria_answers', 'A resposta ao cidadão é dada pela Ouvidoria: use "Responder à Ouvidoria".'));
   }

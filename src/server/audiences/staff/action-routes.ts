@@ -34,15 +34,13 @@ function statusRoutes(app: FastifyInstance, actions: RequestActionDeps): void {
   app.post<{ Params: { id: string } }>('/requests/:id/status', { config: { access: 'requests.answer' } }, async (request) => {
     const row = await loadVisible(actions, request.actor, request.params.id);
     answersTheCitizen(request.actor, row);
-    await changeStatus(actions, request.actor, row, parsed(parseContract(StatusChangeSchema, request.body)));
-    return { ok: true };
+    return changeStatus(actions, request.actor, row, parsed(parseContract(StatusChangeSchema, request.body)));
   });
 
   app.post<{ Params: { id: string } }>('/requests/:id/question', { config: { access: 'requests.answer' } }, async (request) => {
     const row = await loadVisible(actions, request.actor, request.params.id);
     answersTheCitizen(request.actor, row);
-    await askCitizen(actions, request.actor, row, parsed(parseContract(QuestionSchema, request.body)));
-    return { ok: true };
+    return askCitizen(actions, request.actor, row, parsed(parseContract(QuestionSchema, request.body)));
   });
 }
 
@@ -50,20 +48,17 @@ function statusRoutes(app: FastifyInstance, actions: RequestActionDeps): void {
 function requestRoutes(app: FastifyInstance, actions: RequestActionDeps): void {
   app.post<{ Params: { id: string } }>('/requests/:id/notes', { config: { access: 'requests.answer' } }, async (request) => {
     const row = await loadVisible(actions, request.actor, request.params.id);
-    await addNote(actions, request.actor, row, parsed(parseContract(NoteSchema, request.body)));
-    return { ok: true };
+    return addNote(actions, request.actor, row, parsed(parseContract(NoteSchema, request.body)));
   });
 
   app.post<{ Params: { id: string } }>('/requests/:id/assign', { config: { access: 'requests.assign' } }, async (request) => {
     const row = await loadVisible(actions, request.actor, request.params.id);
-    await assign(actions, request.actor, row, parsed(parseContract(AssignSchema, request.body)));
-    return { ok: true };
+    return assign(actions, request.actor, row, parsed(parseContract(AssignSchema, request.body)));
   });
 
   app.post<{ Params: { id: string } }>('/requests/:id/transfer', { config: { access: 'requests.transfer' } }, async (request) => {
     const row = await loadVisible(actions, request.actor, request.params.id);
-    await transfer(actions, request.actor, row, parsed(parseContract(TransferSchema, request.body)));
-    return { ok: true };
+    return transfer(actions, request.actor, row, parsed(parseContract(TransferSchema, request.body)));
   });
 }
 
@@ -71,32 +66,27 @@ function requestRoutes(app: FastifyInstance, actions: RequestActionDeps): void {
 function ouvidoriaRoutes(app: FastifyInstance, actions: RequestActionDeps): void {
   app.post<{ Params: { id: string } }>('/requests/:id/forward', { config: { access: 'manifestations.forward' } }, async (request) => {
     const row = await loadVisible(actions, request.actor, request.params.id);
-    await forward(actions, request.actor, row, parsed(parseContract(ForwardSchema, request.body)));
-    return { ok: true };
+    return forward(actions, request.actor, row, parsed(parseContract(ForwardSchema, request.body)));
   });
 
   app.post<{ Params: { id: string } }>('/requests/:id/internal-answer', { config: { access: 'manifestations.internal_answer' } }, async (request) => {
     const row = await loadVisible(actions, request.actor, request.params.id);
-    await answerInternally(actions, request.actor, row, parsed(parseContract(InternalAnswerSchema, request.body)));
-    return { ok: true };
+    return answerInternally(actions, request.actor, row, parsed(parseContract(InternalAnswerSchema, request.body)));
   });
 
   app.post<{ Params: { id: string } }>('/requests/:id/extend', { config: { access: 'manifestations.forward' } }, async (request) => {
     const row = await loadVisible(actions, request.actor, request.params.id);
-    await extendDeadline(actions, request.actor, row, parsed(parseContract(ExtensionSchema, request.body)));
-    return { ok: true };
+    return extendDeadline(actions, request.actor, row, parsed(parseContract(ExtensionSchema, request.body)));
   });
 }
 
 /** Answer templates belong to a service: listed and written only by who reaches that service's requests. */
 function templateRoutes(app: FastifyInstance, deps: QueueDeps): void {
-  app.get('/templates', { config: { access: 'requests.read' } }, async (request) => ({
-    templates: await listTemplates(deps, request.actor, (request.query as { service?: unknown }).service),
-  }));
+  app.get('/templates', { config: { access: 'requests.read' } }, async (request) => listTemplates(deps, request.actor, (request.query as { service?: unknown }).service));
 
   app.post('/templates', { config: { access: 'templates.manage' } }, async (request, reply) => {
-    const id = await createTemplate(deps, request.actor, parsed(parseContract(TemplateSchema, request.body)));
+    const created = await createTemplate(deps, request.actor, parsed(parseContract(TemplateSchema, request.body)));
     reply.code(201);
-    return { id };
+    return created;
   });
 }
