@@ -13,7 +13,8 @@ import {
 } from '../../shared/contract/radar.ts';
 import type { Charter } from '../../shared/contract/charter.ts';
 import { parseContract } from '../../shared/contract/parse.ts';
-import type { Queryable } from '../storage/types.ts';
+import type { Queryable, Storage } from '../storage/types.ts';
+import { audit, type AuditWho } from './audit.ts';
 import {
   complaintGroups, evaluationGroups, integrityClusterRows, openManifestationsDueBefore, repeatedChangeRows, requestGroups,
   thresholdRows, writeThreshold, type GroupRow,
@@ -39,7 +40,7 @@ export async function readThresholds(db: Queryable): Promise<{ thresholds: Radar
 }
 
 /** Stores the thresholds; returns the changes as "name: old → new" (empty when nothing changed). */
-export async function saveThresholds(db: Queryable, next: RadarThresholds, accountId: string, at = new Date()): Promise<string[]> {
+async function saveThresholds(db: Queryable, next: RadarThresholds, accountId: string, at: Date): Promise<string[]> {
   const { thresholds: current } = await readThresholds(db);
   const changes: string[] = [];
   for (const [name, value] of Object.entries(next) as [keyof RadarThresholds, number][]) {
@@ -48,6 +49,15 @@ export async function saveThresholds(db: Queryable, next: RadarThresholds, accou
     await writeThreshold(db, name, value, at, accountId);
   }
   return changes;
+}
+
+/** The controladoria's new thresholds and their audit entry, in one transaction; answers how many changed. */
+export async function updateThresholds(storage: Storage, who: AuditWho & { accountId: string }, next: RadarThresholds, at = new Date()): Promise<{ ok: true; changed: number }> {
+  return storage.transaction(async (tx) => {
+    const changes = await saveThresholds(tx, next, who.accountId, at);
+    if (changes.length) await audit(tx, who, 'radar_thresholds', { target: changes.join('; ').slice(0, 600) });
+    return { ok: true, changed: changes.length };
+  });
 }
 
 // ---------------------------------------------------------------- the signals
