@@ -13,7 +13,12 @@ import {
 } from '../../shared/contract/radar.ts';
 import type { Charter } from '../../shared/contract/charter.ts';
 import { parseContract } from '../../shared/contract/parse.ts';
-import type { Queryable } from '../storage/types.ts';
+import type { Queryable, Storage } from '../storage/types.ts';
+import { audit, type AuditWho } from './audit.ts';
+import {
+  complaintGroups, evaluationGroups, integrityClusterRows, openManifestationsDueBefore, repeatedChangeRows, requestGroups,
+  thresholdRows, writeThreshold, type GroupRow,
+} from '../storage/radar-store.ts';
 
 const DAY = 86_400_000;
 /** Closed as an answer: moving from one of these back to an open status is a reopening. */
@@ -22,10 +27,10 @@ const CLOSED_STATUSES = ['answered', 'done', 'declined'];
 // ---------------------------------------------------------------- thresholds
 
 export async function readThresholds(db: Queryable): Promise<{ thresholds: RadarThresholds; updatedAt: Date | null }> {
-  const rows = await db.query<{ name: string; value: string; updated_at: Date }>('SELECT name, value::text AS value, updated_at FROM radar_thresholds');
+  const rows = await thresholdRows(db);
   const thresholds: RadarThresholds = { ...DEFAULT_THRESHOLDS };
   let updatedAt: Date | null = null;
-  for (const row of rows.rows) {
+  for (const row of rows) {
     if (row.name in thresholds) (thresholds as unknown as Record<string, number>)[row.name] = Number(row.value);
     if (!updatedAt || row.updated_at > updatedAt) updatedAt = row.updated_at;
   }
@@ -35,19 +40,24 @@ export async function readThresholds(db: Queryable): Promise<{ thresholds: Radar
 }
 
 /** Stores the thresholds; returns the changes as "name: old → new" (empty when nothing changed). */
-export async function saveThresholds(db: Queryable, next: RadarThresholds, accountId: string, at = new Date()): Promise<string[]> {
+async function saveThresholds(db: Queryable, next: RadarThresholds, accountId: string, at: Date): Promise<string[]> {
   const { thresholds: current } = await readThresholds(db);
   const changes: string[] = [];
   for (const [name, value] of Object.entries(next) as [keyof RadarThresholds, number][]) {
     if (current[name] === value) continue;
     changes.push(`${name}: ${current[name]} → ${value}`);
-    await db.query(
-      `INSERT INTO radar_thresholds (name, value, updated_at, account_id) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (name) DO UPDATE SET value = $2, updated_at = $3, account_id = $4`,
-      [name, value, at, accountId],
-    );
+    await writeThreshold(db, name, value, at, accountId);
   }
   return changes;
+}
+
+/** The controladoria's new thresholds and their audit entry, in one transaction; answers how many changed. */
+export async function updateThresholds(storage: Storage, who: AuditWho & { accountId: string }, next: RadarThresholds, at = new Date()): Promise<{ ok: true; changed: number }> {
+  return storage.transaction(async (tx) => {
+    const changes = await saveThresholds(tx, next, who.accountId, at);
+    if (changes.length) await audit(tx, who, 'radar_thresholds', { target: changes.join('; ').slice(0, 600) });
+    return { ok: true, changed: changes.length };
+  });
 }
 
 // ---------------------------------------------------------------- the signals
@@ -75,12 +85,6 @@ const query = (values: Record<string, string | undefined>) => {
   return `/gestao/pedidos?${params.toString()}`;
 };
 
-interface GroupRow {
-  secretariat_id: string;
-  service_id: string | null;
-  by_secretariat: number;
-  [column: string]: unknown;
-}
 const n = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value));
 
 export interface RadarOptions {
@@ -105,23 +109,8 @@ interface RadarContext {
 // 1 and 4. Requests: the share that missed its deadline among those due in each window (last 30 days
 // and the 30 before), and the share closed as "não atendido" (last 30 days and the 12 months before).
 async function requestSignals({ db, now, t, ago, since30, subjectOf, queueOf, add }: RadarContext): Promise<void> {
-  const requests = await db.query<GroupRow>(
-    `SELECT s.secretariat_id, s.service_id, GROUPING(s.service_id) AS by_secretariat,
-       count(*) FILTER (WHERE s.due_at >= $2 AND s.due_at < $1) AS due_recent,
-       count(*) FILTER (WHERE s.due_at >= $2 AND s.due_at < $1 AND (s.closed_at IS NULL OR s.closed_at > s.due_at)) AS missed_recent,
-       count(*) FILTER (WHERE s.due_at >= $3 AND s.due_at < $2) AS due_before,
-       count(*) FILTER (WHERE s.due_at >= $3 AND s.due_at < $2 AND (s.closed_at IS NULL OR s.closed_at > s.due_at)) AS missed_before,
-       count(*) FILTER (WHERE s.closed_at >= $2 AND s.closed_at < $1) AS closed_recent,
-       count(*) FILTER (WHERE s.closed_at >= $2 AND s.closed_at < $1 AND s.status = 'declined') AS declined_recent,
-       count(*) FILTER (WHERE s.closed_at >= $4 AND s.closed_at < $2) AS closed_year,
-       count(*) FILTER (WHERE s.closed_at >= $4 AND s.closed_at < $2 AND s.status = 'declined') AS declined_year
-     FROM submissions s
-     WHERE s.kind = 'request' AND ((s.due_at >= $3 AND s.due_at < $1) OR (s.closed_at >= $4 AND s.closed_at < $1))
-       AND NOT (s.closed_at IS NULL AND s.status = 'waiting_citizen')
-     GROUP BY GROUPING SETS ((s.secretariat_id), (s.secretariat_id, s.service_id))`,
-    [now, ago(30), ago(60), ago(30 + 365)],
-  );
-  for (const row of requests.rows) {
+  const requests = await requestGroups(db, now, ago(30), ago(60), ago(30 + 365));
+  for (const row of requests) {
     const subject = subjectOf(row);
     const dueRecent = n(row.due_recent);
     const recent = share(n(row.missed_recent), dueRecent);
@@ -146,18 +135,8 @@ async function requestSignals({ db, now, t, ago, since30, subjectOf, queueOf, ad
 
 // 2. Evaluations: the 1–5 average of the last 30 days against the 30 before, each with enough of them.
 async function evaluationSignals({ db, now, t, ago, since30, subjectOf, queueOf, add }: RadarContext): Promise<void> {
-  const evaluations = await db.query<GroupRow>(
-    `SELECT s.secretariat_id, s.service_id, GROUPING(s.service_id) AS by_secretariat,
-       count(*) FILTER (WHERE s.received_at >= $2) AS recent,
-       avg((s.answers ->> 'nota')::numeric) FILTER (WHERE s.received_at >= $2) AS average_recent,
-       count(*) FILTER (WHERE s.received_at < $2) AS before,
-       avg((s.answers ->> 'nota')::numeric) FILTER (WHERE s.received_at < $2) AS average_before
-     FROM submissions s
-     WHERE s.kind = 'evaluation' AND s.received_at >= $3 AND s.received_at < $1 AND s.answers ->> 'nota' ~ '^[1-5]$'
-     GROUP BY GROUPING SETS ((s.secretariat_id), (s.secretariat_id, s.service_id))`,
-    [now, ago(30), ago(60)],
-  );
-  for (const row of evaluations.rows) {
+  const evaluations = await evaluationGroups(db, now, ago(30), ago(60));
+  for (const row of evaluations) {
     const recent = n(row.recent);
     const before = n(row.before);
     if (recent < t.minEvaluations || before < t.minEvaluations) continue;
@@ -175,19 +154,8 @@ async function evaluationSignals({ db, now, t, ago, since30, subjectOf, queueOf,
 // One grouped query for every secretariat: the counts, and the last 7 days' records (the first 200, in
 // order of arrival) that the signal links to.
 async function complaintSignals({ db, now, t, names, ago, add }: RadarContext): Promise<void> {
-  const complaints = await db.query<{ secretariat: string; recent: number; before: number; recent_ids: string[] | null; recent_protocols: (string | null)[] | null }>(
-    `SELECT s.forwarded_to AS secretariat,
-       count(*) FILTER (WHERE s.received_at >= $2)::int AS recent,
-       count(*) FILTER (WHERE s.received_at < $2)::int AS before,
-       (array_agg(s.id::text ORDER BY s.received_at, s.id) FILTER (WHERE s.received_at >= $2))[1:200] AS recent_ids,
-       (array_agg(s.protocol ORDER BY s.received_at, s.id) FILTER (WHERE s.received_at >= $2))[1:200] AS recent_protocols
-     FROM submissions s
-     WHERE s.kind = 'manifestation' AND s.answers ->> 'tipo' = 'reclamacao' AND s.forwarded_to IS NOT NULL
-       AND s.received_at >= $3 AND s.received_at < $1
-     GROUP BY 1`,
-    [now, ago(7), ago(7 + 56)],
-  );
-  for (const row of complaints.rows) {
+  const complaints = await complaintGroups(db, now, ago(7), ago(7 + 56));
+  for (const row of complaints) {
     const weekly = row.before / 8;
     if (row.recent < t.minComplaints || row.recent < t.complaintFactor * weekly - 1e-9) continue;
     const subject: Subject = { type: 'secretariat', id: row.secretariat, name: names.secretariat(row.secretariat), secretariatId: row.secretariat };
@@ -202,31 +170,9 @@ async function complaintSignals({ db, now, t, names, ago, add }: RadarContext): 
 // another secretariat (transfers, and forwards of manifestações) again and again; those still open or
 // closed in the last 30 days.
 async function changeSignals({ db, t, names, ago, add }: RadarContext): Promise<void> {
-  const changes = await db.query<{ id: string; protocol: string | null; service_id: string; secretariat_id: string; kind: string; forwarded_to: string | null; reopened: number; moved: number }>(
-    `WITH scope AS (
-       SELECT s.id FROM submissions s WHERE s.kind IN ('request', 'manifestation') AND (s.closed_at IS NULL OR s.closed_at >= $1)
-     ),
-     steps AS (
-       SELECT h.submission_id, h.status, lag(h.status) OVER (PARTITION BY h.submission_id ORDER BY h.at, h.id) AS previous
-       FROM status_history h WHERE h.submission_id IN (SELECT id FROM scope)
-     ),
-     reopened AS (
-       SELECT submission_id, count(*)::int AS n FROM steps
-       WHERE previous = ANY($2::text[]) AND NOT (status = ANY($2::text[])) GROUP BY 1
-     ),
-     moved AS (
-       SELECT submission_id, count(*)::int AS n FROM staff_events WHERE type IN ('transfer', 'forward') AND submission_id IN (SELECT id FROM scope) GROUP BY 1
-     )
-     SELECT s.id::text AS id, s.protocol, s.service_id, s.secretariat_id, s.kind, s.forwarded_to,
-       coalesce(r.n, 0) AS reopened, coalesce(m.n, 0) AS moved
-     FROM submissions s LEFT JOIN reopened r ON r.submission_id = s.id LEFT JOIN moved m ON m.submission_id = s.id
-     WHERE s.kind IN ('request', 'manifestation') AND (s.closed_at IS NULL OR s.closed_at >= $1)
-       AND coalesce(r.n, 0) + coalesce(m.n, 0) >= $3
-     ORDER BY s.service_id, s.id`,
-    [ago(30), CLOSED_STATUSES, t.repeatedChanges],
-  );
-  const byService = new Map<string, typeof changes.rows>();
-  for (const row of changes.rows) byService.set(row.service_id, [...(byService.get(row.service_id) ?? []), row]);
+  const changes = await repeatedChangeRows(db, ago(30), CLOSED_STATUSES, t.repeatedChanges);
+  const byService = new Map<string, typeof changes>();
+  for (const row of changes) byService.set(row.service_id, [...(byService.get(row.service_id) ?? []), row]);
   for (const [serviceId, rows] of byService) {
     const service = names.service(serviceId);
     const subject: Subject = { type: 'service', id: serviceId, name: service.name, secretariatId: service.secretariatId ?? rows[0]!.secretariat_id };
@@ -242,14 +188,9 @@ async function changeSignals({ db, t, names, ago, add }: RadarContext): Promise<
 // 6. Open manifestações within N days of their legal deadline (or past it), per secretariat they were
 // forwarded to — the Ouvidoria's own when not yet forwarded.
 async function deadlineSignals({ db, now, t, names, add }: RadarContext): Promise<void> {
-  const near = await db.query<{ id: string; protocol: string | null; forwarded_to: string | null; secretariat_id: string; due_at: Date }>(
-    `SELECT s.id::text AS id, s.protocol, s.forwarded_to, s.secretariat_id, s.due_at FROM submissions s
-     WHERE s.kind = 'manifestation' AND s.closed_at IS NULL AND s.status <> 'waiting_citizen' AND s.due_at IS NOT NULL AND s.due_at < $1
-     ORDER BY s.due_at, s.id`,
-    [new Date(now.getTime() + t.deadlineDays * DAY)],
-  );
-  const bySecretariat = new Map<string, typeof near.rows>();
-  for (const row of near.rows) {
+  const near = await openManifestationsDueBefore(db, new Date(now.getTime() + t.deadlineDays * DAY));
+  const bySecretariat = new Map<string, typeof near>();
+  for (const row of near) {
     const key = row.forwarded_to ?? row.secretariat_id;
     bySecretariat.set(key, [...(bySecretariat.get(key) ?? []), row]);
   }
@@ -266,16 +207,9 @@ async function deadlineSignals({ db, now, t, names, add }: RadarContext): Promis
 // 7. Integrity reports linked (by the controladoria's classification, a plain column) to one secretariat
 // or one service in the last 30 days: counts and ids only — their contents are sealed.
 async function integritySignals({ db, now, t, names, since30, add, options }: RadarContext): Promise<void> {
-  const integrity = await db.query<{ type: 'secretariat' | 'service'; subject: string; n: number; ids: string[] }>(
-    `SELECT 'secretariat'::text AS type, x AS subject, count(*)::int AS n, array_agg(r.id::text ORDER BY r.received_day, r.id) AS ids
-     FROM integrity_reports r, unnest(r.linked_secretariats) x WHERE r.received_day >= $1::date AND r.received_day < $3::date GROUP BY x HAVING count(*) >= $2
-     UNION ALL
-     SELECT 'service'::text, x, count(*)::int, array_agg(r.id::text ORDER BY r.received_day, r.id)
-     FROM integrity_reports r, unnest(r.linked_services) x WHERE r.received_day >= $1::date AND r.received_day < $3::date GROUP BY x HAVING count(*) >= $2`,
-    // Only days that are over, as every count of integrity reports.
-    [since30, t.integrityCluster, bahiaDay(now)],
-  );
-  for (const row of integrity.rows) {
+  // Only days that are over, as every count of integrity reports.
+  const integrity = await integrityClusterRows(db, since30, t.integrityCluster, bahiaDay(now));
+  for (const row of integrity) {
     const subject: Subject = row.type === 'service'
       ? { type: 'service', id: row.subject, name: names.service(row.subject).name, secretariatId: names.service(row.subject).secretariatId }
       : { type: 'secretariat', id: row.subject, name: names.secretariat(row.subject), secretariatId: row.subject };

@@ -2,7 +2,7 @@
  * Sign-in throttling that outsiders cannot turn against staff (issue 15, findings 2 and 3).
  *
  * Failures count per (e-mail hash, client address key), known e-mail or not (the address kept only hashed), in one
- * INSERT … ON CONFLICT … DO UPDATE … RETURNING (never read-then-write, so parallel guesses all count).
+ * one upsert (storage/sign-in-store.ts), so parallel guesses all count.
  * After FREE_FAILURES in the window that address waits, doubling each time; the account is not locked by it.
  * The owner passes from a known address (one the account signed in from all the way) or a known device
  * (a random cookie from such a sign-in). Only a sustained attack — LOCK_FAILURES from LOCK_ADDRESSES
@@ -14,6 +14,10 @@ import type { Queryable } from '../storage/types.ts';
 import { findAccountByEmail, passwordMatches, type AccountRow } from '../storage/accounts.ts';
 import { sha256Hex } from './hashing.ts';
 import { audit } from './audit.ts';
+import {
+  clearThrottle, countThrottleFailure, emailLockedUntil, insertKnownDevice, knownAddressAndDevice, lockEmail, recentFailures,
+  rememberAddress, signInGate, touchKnownDevice,
+} from '../storage/sign-in-store.ts';
 
 export const THROTTLE = {
   windowMs: 15 * 60_000,
@@ -46,48 +50,23 @@ const secondsUntil = (until: Date, now: Date) => Math.max(1, Math.ceil((until.ge
 
 async function trust(db: Queryable, account: AccountRow | null, { addressKey, deviceToken }: SignInContext): Promise<{ address: boolean; device: boolean }> {
   if (!account) return { address: false, device: false };
-  const found = await db.query<{ address: boolean; device: boolean }>(
-    `SELECT EXISTS (SELECT 1 FROM staff_known_addresses WHERE account_id = $1 AND address_hash = $2) AS address,
-            EXISTS (SELECT 1 FROM staff_known_devices WHERE account_id = $1 AND token_hash = $3) AS device`,
-    [account.id, addressHash(account.id, addressKey), deviceToken ? sha256Hex(deviceToken) : ''],
-  );
-  return found.rows[0]!;
+  return knownAddressAndDevice(db, account.id, addressHash(account.id, addressKey), deviceToken ? sha256Hex(deviceToken) : '');
 }
 
 /** Counts one failure of this address for this e-mail and returns the address's wait, if any. */
 async function countFailure(db: Queryable, emailHash: string, addressKey: string, now: Date): Promise<Date | null> {
-  const row = (await db.query<{ next_allowed_at: Date | null }>(
-    `INSERT INTO staff_login_throttle AS t (email_hash, address_hash, failures, window_start, next_allowed_at)
-     VALUES ($1, $2, 1, $3, NULL)
-     ON CONFLICT (email_hash, address_hash) DO UPDATE SET
-       failures = CASE WHEN t.window_start < $3::timestamptz - make_interval(secs => $4) THEN 1 ELSE t.failures + 1 END,
-       window_start = CASE WHEN t.window_start < $3::timestamptz - make_interval(secs => $4) THEN $3 ELSE t.window_start END,
-       next_allowed_at = CASE
-         WHEN t.window_start < $3::timestamptz - make_interval(secs => $4) OR t.failures + 1 < $5 THEN NULL
-         ELSE $3::timestamptz + make_interval(secs => least(power(2, t.failures + 1 - $5), $6)) END
-     RETURNING next_allowed_at`,
-    [emailHash, addressHash(emailHash, addressKey), now, THROTTLE.windowMs / 1000, THROTTLE.freeFailures, THROTTLE.maxDelayMs / 1000],
-  )).rows[0]!;
-  return row.next_allowed_at;
+  return countThrottleFailure(db, emailHash, addressHash(emailHash, addressKey), now, {
+    windowSeconds: THROTTLE.windowMs / 1000, freeFailures: THROTTLE.freeFailures, maxDelaySeconds: THROTTLE.maxDelayMs / 1000,
+  });
 }
 
 /** After a failure: whether many addresses are guessing this e-mail; locks it (once) when they are. */
 async function lockIfSustained(db: Queryable, emailHash: string, account: AccountRow | null, now: Date): Promise<void> {
-  const recent = (await db.query<{ failures: number; addresses: number }>(
-    `SELECT coalesce(sum(failures), 0)::int AS failures, count(*)::int AS addresses FROM staff_login_throttle
-     WHERE email_hash = $1 AND window_start >= $2::timestamptz - make_interval(secs => $3)`,
-    [emailHash, now, THROTTLE.windowMs / 1000],
-  )).rows[0]!;
+  const recent = await recentFailures(db, emailHash, now, THROTTLE.windowMs / 1000);
   if (recent.failures < THROTTLE.lockFailures || recent.addresses < THROTTLE.lockAddresses) return;
-  const locked = await db.query(
-    `INSERT INTO staff_login_failures AS f (email_hash, failures, locked_until, updated_at) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (email_hash) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until, updated_at = excluded.updated_at
-       WHERE f.locked_until IS NULL OR f.locked_until <= $4
-     RETURNING email_hash`,
-    [emailHash, recent.failures, new Date(now.getTime() + THROTTLE.lockMs), now],
-  );
+  const locked = await lockEmail(db, emailHash, recent.failures, new Date(now.getTime() + THROTTLE.lockMs), now);
   // The notice for the admins: once per lock, and only for a real account (an unknown e-mail has nobody to warn).
-  if (locked.rows.length && account) await audit(db, { accountId: null, sessionId: null }, 'login_lockout', { target: account.id });
+  if (locked && account) await audit(db, { accountId: null, sessionId: null }, 'login_lockout', { target: account.id });
 }
 
 /**
@@ -103,15 +82,11 @@ export async function checkSignIn(db: Queryable, email: string, password: string
   const known = await trust(db, account, context);
   if (matches && account && !account.disabled) {
     if (!known.device) {
-      const gate = (await db.query<{ next_allowed_at: Date | null; locked_until: Date | null }>(
-        `SELECT (SELECT next_allowed_at FROM staff_login_throttle WHERE email_hash = $1 AND address_hash = $2) AS next_allowed_at,
-                (SELECT locked_until FROM staff_login_failures WHERE email_hash = $1) AS locked_until`,
-        [emailHash, addressHash(emailHash, context.addressKey)],
-      )).rows[0]!;
+      const gate = await signInGate(db, emailHash, addressHash(emailHash, context.addressKey));
       if (gate.next_allowed_at && gate.next_allowed_at > now) return { ok: false, reason: 'wait', seconds: secondsUntil(gate.next_allowed_at, now) };
       if (!known.address && gate.locked_until && gate.locked_until > now) return { ok: false, reason: 'locked', seconds: secondsUntil(gate.locked_until, now) };
     }
-    await db.query('DELETE FROM staff_login_throttle WHERE email_hash = $1 AND address_hash = $2', [emailHash, addressHash(emailHash, context.addressKey)]);
+    await clearThrottle(db, emailHash, addressHash(emailHash, context.addressKey));
     return { ok: true, account };
   }
   const waitUntil = await countFailure(db, emailHash, context.addressKey, now);
@@ -119,8 +94,8 @@ export async function checkSignIn(db: Queryable, email: string, password: string
   if (known.device) return { ok: false, reason: 'bad_credentials' };
   if (waitUntil && waitUntil > now) return { ok: false, reason: 'wait', seconds: secondsUntil(waitUntil, now) };
   if (!known.address) {
-    const lock = (await db.query<{ locked_until: Date | null }>('SELECT locked_until FROM staff_login_failures WHERE email_hash = $1', [emailHash])).rows[0];
-    if (lock?.locked_until && lock.locked_until > now) return { ok: false, reason: 'locked', seconds: secondsUntil(lock.locked_until, now) };
+    const lockedUntil = await emailLockedUntil(db, emailHash);
+    if (lockedUntil && lockedUntil > now) return { ok: false, reason: 'locked', seconds: secondsUntil(lockedUntil, now) };
   }
   return { ok: false, reason: 'bad_credentials' };
 }
@@ -131,16 +106,9 @@ export async function checkSignIn(db: Queryable, email: string, password: string
  */
 export async function rememberSignIn(db: Queryable, accountId: string, context: SignInContext): Promise<string | null> {
   const now = context.now ?? new Date();
-  await db.query(
-    `INSERT INTO staff_known_addresses (account_id, address_hash, last_at) VALUES ($1, $2, $3)
-     ON CONFLICT (account_id, address_hash) DO UPDATE SET last_at = excluded.last_at`,
-    [accountId, addressHash(accountId, context.addressKey), now],
-  );
-  if (context.deviceToken) {
-    const seen = await db.query('UPDATE staff_known_devices SET last_at = $3 WHERE token_hash = $1 AND account_id = $2 RETURNING token_hash', [sha256Hex(context.deviceToken), accountId, now]);
-    if (seen.rows.length) return null;
-  }
+  await rememberAddress(db, accountId, addressHash(accountId, context.addressKey), now);
+  if (context.deviceToken && (await touchKnownDevice(db, accountId, sha256Hex(context.deviceToken), now))) return null;
   const deviceToken = randomBytes(32).toString('base64url');
-  await db.query('INSERT INTO staff_known_devices (token_hash, account_id, created_at, last_at) VALUES ($1, $2, $3, $3)', [sha256Hex(deviceToken), accountId, now]);
+  await insertKnownDevice(db, accountId, sha256Hex(deviceToken), now);
   return deviceToken;
 }

@@ -11,6 +11,7 @@ import type { Charter } from '../../shared/contract/charter.ts';
 import { SMALL_COUNT } from '../../shared/contract/transparency.ts';
 import { servedContent } from './integrity/content.ts';
 import type { Queryable } from '../storage/types.ts';
+import { integrityReportCount, manifestationOutcomeCounts } from '../storage/ouvidoria-counts.ts';
 import { protectGroup, sharePair } from './transparency/disclosure.ts';
 import { computeSnapshot } from './transparency/snapshot.ts';
 import { complaintsBySecretariat, ouvidoriaForm } from './transparency/channel-counts.ts';
@@ -24,17 +25,7 @@ const shown = (c: Cell): number | null => (c.hidden ? null : c.value);
 
 /** Manifestações received in the year by where they stand, and those closed in the year on time. */
 async function manifestationOutcomes(db: Queryable, formId: string | null, from: Date, to: Date) {
-  const outcome = (await db.query<{ total: number; open: number; answered: number; declined: number; closed: number; on_time: number; with_due: number }>(
-    `SELECT count(*) FILTER (WHERE s.received_at >= $2 AND s.received_at < $3)::int AS total,
-       count(*) FILTER (WHERE s.received_at >= $2 AND s.received_at < $3 AND s.closed_at IS NULL)::int AS open,
-       count(*) FILTER (WHERE s.received_at >= $2 AND s.received_at < $3 AND s.closed_at IS NOT NULL AND s.status <> 'declined')::int AS answered,
-       count(*) FILTER (WHERE s.received_at >= $2 AND s.received_at < $3 AND s.closed_at IS NOT NULL AND s.status = 'declined')::int AS declined,
-       count(*) FILTER (WHERE s.closed_at >= $2 AND s.closed_at < $3)::int AS closed,
-       count(*) FILTER (WHERE s.closed_at >= $2 AND s.closed_at < $3 AND s.due_at IS NOT NULL AND s.closed_at <= s.due_at)::int AS on_time,
-       count(*) FILTER (WHERE s.closed_at >= $2 AND s.closed_at < $3 AND s.due_at IS NOT NULL)::int AS with_due
-     FROM submissions s WHERE s.kind = 'manifestation' AND s.form_id = $1`,
-    [formId, from, to],
-  )).rows[0]!;
+  const outcome = await manifestationOutcomeCounts(db, formId, from, to);
   const total = cell(outcome.total);
   const outcomes = { open: cell(outcome.open), answered: cell(outcome.answered), declined: cell(outcome.declined) };
   protectGroup(total, Object.values(outcomes));
@@ -66,10 +57,7 @@ async function complaintsOfYear(db: Queryable, charter: Charter, formId: string 
 
 /** Only days that are over, as on the panel: a count that moved today would time each new report. */
 async function integrityReportsOfYear(db: Queryable, year: number, now: Date): Promise<number> {
-  return (await db.query<{ n: number }>(
-    'SELECT count(*)::int AS n FROM integrity_reports WHERE received_day >= $1::date AND received_day < $2::date AND received_day < $3::date',
-    [`${year}-01-01`, `${year + 1}-01-01`, bahiaDay(now)],
-  )).rows[0]!.n;
+  return integrityReportCount(db, `${year}-01-01`, `${year + 1}-01-01`, bahiaDay(now));
 }
 
 /** The Integrity Plan's progress, as it is served to everyone. */

@@ -14,7 +14,8 @@ import type { Storage } from '../../storage/types.ts';
 import {
   createAccount, createResetToken, findAccountByEmail, findAccountById, listAccounts, publicAccount, resetSecondFactor, updateAccount,
 } from '../../storage/accounts.ts';
-import { audit, didLately } from '../../domain/audit.ts';
+import { audit } from '../../domain/audit.ts';
+import { didLately } from '../../storage/audit-log.ts';
 import { accountChangesSince, decideGrant, findPendingGrant, pendingGrants, POWER_ROLES, powerAdded, proposeGrant } from '../../domain/grants.ts';
 
 /** The link a person opens to choose a password: the back office's page, with the one-time token. */

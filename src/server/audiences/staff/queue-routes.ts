@@ -21,10 +21,9 @@ import { actionRoutes } from './action-routes.ts';
 import { audit, readAudit } from '../../domain/audit.ts';
 import {
   loadVisible, notFound, reachesService, readableAttachments, readableAttachmentsOf, readableFields, readsWithoutIdentity, type QueueDeps,
-} from './queue-access.ts';
+} from '../../domain/request-visibility.ts';
 import { colleaguesOf, eventsOf, queueCounts, queuePage, queueRows, templatesOf, type EventRow, type QueueRow } from '../../storage/queue-store.ts';
 
-export type { QueueDeps } from './queue-access.ts';
 
 export function simpleFlag({ status, dueAt, closedAt }: { status: SubmissionStatus; dueAt: Date | null; closedAt: Date | null }, now: Date): RequestDeadlineFlag | null {
   if (!dueAt) return null;
@@ -39,7 +38,7 @@ function serviceName(current: CurrentCharter | null, serviceId: string): string 
 
 /**
  * An instant as a reader may see it: whole, or only its day (Bahia) for a reader of a manifestação without
- * its author's identity (queue-access.ts, readsWithoutIdentity).
+ * its author's identity (domain/request-visibility.ts, readsWithoutIdentity).
  */
 const instantFor = (withoutIdentity: boolean) => (at: Date): string => (withoutIdentity ? bahiaDay(at) : at.toISOString());
 
@@ -146,7 +145,7 @@ function queueListRoutes(app: FastifyInstance, { storage, charters }: QueueDeps,
 function requestPageRoutes(app: FastifyInstance, deps: QueueDeps, flag: RowFlag): void {
   const { storage, charters } = deps;
   app.get<{ Params: { id: string } }>('/requests/:id', { config: { access: 'requests.read' } }, async (request, reply) => {
-    const row = await loadVisible(deps, request, request.params.id);
+    const row = await loadVisible(deps, request.actor, request.params.id);
     const actor = request.actor.account;
     const [current, form, events] = await Promise.all([charters.current(), charters.formVersion(row.form_id, row.form_version), eventsOf(storage, row.id)]);
     const service = current?.services.get(row.service_id);
@@ -184,7 +183,7 @@ function requestPageRoutes(app: FastifyInstance, deps: QueueDeps, flag: RowFlag)
 
   // Photos and documents, for staff only: no citizen route reads a file back.
   app.get<{ Params: { id: string; sha256: string } }>('/requests/:id/attachments/:sha256', { config: { access: 'requests.read' } }, async (request, reply) => {
-    const row = await loadVisible(deps, request, request.params.id);
+    const row = await loadVisible(deps, request.actor, request.params.id);
     const { sha256 } = request.params;
     // Only a file of a field the actor may read (a secretariat never reaches a manifestação's identifying document).
     if (!SHA256_REGEX.test(sha256) || !(await readableAttachmentsOf(deps, request.actor.account, row)).some((a) => a.sha256 === sha256)) throw notFound();

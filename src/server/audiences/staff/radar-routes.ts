@@ -13,7 +13,7 @@ import type { CharterCache } from '../../domain/current-charter.ts';
 import type { Storage } from '../../storage/types.ts';
 import { audit } from '../../domain/audit.ts';
 import { can } from '../../domain/permissions.ts';
-import { computeRadar, radarCsv, readThresholds, saveThresholds } from '../../domain/radar.ts';
+import { computeRadar, radarCsv, readThresholds, updateThresholds } from '../../domain/radar.ts';
 import { parseYear, yearlyReport } from '../../domain/yearly-report.ts';
 
 export interface RadarDeps {
@@ -52,9 +52,7 @@ export function radarRoutes(app: FastifyInstance, { storage, charters }: RadarDe
       const first = Object.values(parsed.fields)[0];
       throw new HttpError(422, apiError('invalid_thresholds', `Limiares não salvos. ${first ?? 'Confira os valores informados.'}`, parsed.fields));
     }
-    const changes = await storage.transaction(async (db) => saveThresholds(db, parsed.value, request.actor.accountId));
-    if (changes.length) await audit(storage, request.actor, 'radar_thresholds', { target: changes.join('; ').slice(0, 600) });
-    return { ok: true, changed: changes.length };
+    return updateThresholds(storage, request.actor, parsed.value);
   });
 
   app.get('/relatorio-anual', { config: { access: 'report.read' } }, async (request, reply) => {

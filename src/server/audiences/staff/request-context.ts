@@ -6,15 +6,8 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HttpError, apiError } from '../../http/api-errors.ts';
-import type { AuditWho } from '../../domain/audit.ts';
+import type { StaffActor } from '../../domain/request-visibility.ts';
 import type { AccountRow, Session } from '../../storage/accounts.ts';
-
-/** The signed-in account (an `Actor` for permissions.ts), and its account and session as the audit log names them. */
-export interface StaffActor extends AuditWho {
-  account: AccountRow;
-  accountId: string;
-  sessionId: string;
-}
 
 declare module 'fastify' {
   interface FastifyRequest {

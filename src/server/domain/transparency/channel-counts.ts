@@ -7,6 +7,7 @@ import { bahiaDay } from '../../../shared/dates.ts';
 import type { Charter } from '../../../shared/contract/charter.ts';
 import type { Period, RawSnapshot } from './raw-snapshot.ts';
 import type { Queryable } from '../../storage/types.ts';
+import { complaintCounts, integrityReportMonths, manifestationTypeCounts } from '../../storage/ouvidoria-counts.ts';
 
 /** The Ouvidoria's form: the manifestation form whose "tipo" offers reclamação. */
 export function ouvidoriaForm(charter: Charter): Charter['forms'][number] | undefined {
@@ -15,14 +16,8 @@ export function ouvidoriaForm(charter: Charter): Charter['forms'][number] | unde
 
 /** Complaints (manifestações of type reclamação) received in [from, to), by the secretariat they were forwarded to (null: not yet). */
 export async function complaintsBySecretariat(db: Queryable, formId: string | null, from: Date, to: Date): Promise<Map<string | null, number>> {
-  const rows = await db.query<{ secretariat: string | null; n: number }>(
-    `SELECT s.forwarded_to AS secretariat, count(*)::int AS n
-     FROM submissions s WHERE s.kind = 'manifestation' AND s.form_id = $1 AND s.answers ->> 'tipo' = 'reclamacao'
-       AND s.received_at >= $2 AND s.received_at < $3
-     GROUP BY 1`,
-    [formId, from, to],
-  );
-  return new Map(rows.rows.map((row) => [row.secretariat, row.n]));
+  const rows = await complaintCounts(db, formId, from, to);
+  return new Map(rows.map((row) => [row.secretariat, row.n]));
 }
 
 /**
@@ -31,19 +26,10 @@ export async function complaintsBySecretariat(db: Queryable, formId: string | nu
  */
 export async function ouvidoriaCounts(db: Queryable, charter: Charter, periods: readonly Period[], now: Date): Promise<Pick<RawSnapshot, 'manifestations' | 'complaints' | 'complaintsNotForwarded'>> {
   const formId = ouvidoriaForm(charter)?.id ?? null;
-  const typeParams: unknown[] = [formId, new Date(Math.min(...periods.map((p) => p.from.getTime()))), now];
-  const typeCols = periods.map((period, i) => {
-    typeParams.push(period.from, period.to);
-    return `count(*) FILTER (WHERE s.received_at >= $${typeParams.length - 1} AND s.received_at < $${typeParams.length}) AS p_${i}`;
-  });
-  const byType = await db.query<Record<string, unknown> & { tipo: string | null }>(
-    `SELECT s.answers ->> 'tipo' AS tipo, ${typeCols.join(', ')}
-     FROM submissions s WHERE s.kind = 'manifestation' AND s.form_id = $1 AND s.received_at >= $2 AND s.received_at < $3 GROUP BY 1`,
-    typeParams,
-  );
+  const byType = await manifestationTypeCounts(db, formId, periods, now);
   const tipos = charter.forms.find((f) => f.id === formId)?.fields.find((f) => f.id === 'tipo')?.options?.map((o) => o.value) ?? [];
   const manifestations = tipos.map((tipo) => {
-    const row = byType.rows.find((r) => r.tipo === tipo);
+    const row = byType.find((r) => r.tipo === tipo);
     return { tipo, perPeriod: periods.map((_, i) => Number(row?.[`p_${i}`] ?? 0)) };
   });
   const last12 = periods[1]!;
@@ -57,13 +43,9 @@ export async function ouvidoriaCounts(db: Queryable, charter: Charter, periods: 
 
 /** Integrity reports received per month of the trend. */
 export async function integrityReportsByMonth(db: Queryable, months: readonly string[], now: Date): Promise<RawSnapshot['integrityReports']> {
-  const integrity = await db.query<{ month: string; n: number }>(
-    // Only days that are over: a count that grew during the day would time a report's arrival to the
-    // snapshot's minute, and a report's time is kept to the day.
-    `SELECT to_char(received_day, 'YYYY-MM') AS month, count(*)::int AS n FROM integrity_reports
-     WHERE received_day >= $1::date AND received_day < $2::date GROUP BY 1`,
-    [`${months[0]}-01`, bahiaDay(now)],
-  );
-  const integrityBy = new Map(integrity.rows.map((row) => [row.month, row.n]));
+  // Only days that are over: a count that grew during the day would time a report's arrival to the
+  // snapshot's minute, and a report's time is kept to the day.
+  const integrity = await integrityReportMonths(db, `${months[0]}-01`, bahiaDay(now));
+  const integrityBy = new Map(integrity.map((row) => [row.month, row.n]));
   return months.map((month) => ({ month, reports: integrityBy.get(month) ?? 0 }));
 }

@@ -15,6 +15,7 @@ import type { Charter } from '../../../shared/contract/charter.ts';
 import { DATA_DICTIONARY, servicesOf, summaryOf, type PanelSnapshot } from '../../../shared/contract/transparency.ts';
 import { compressOnce, type CharterCache, type CompressedBodies } from '../current-charter.ts';
 import type { Storage } from '../../storage/types.ts';
+import { insertSnapshot, latestChangeIds, newestSnapshotId, newestSnapshotStamp, snapshotBody } from '../../storage/panel-store.ts';
 import type { VersionedFile } from '../../http/versioned-file.ts';
 import { openDataRows, toCsv } from './open-data.ts';
 import { computeSnapshot } from './snapshot.ts';
@@ -83,12 +84,8 @@ export class TransparencyPanel {
   async #token(charterId: number): Promise<string> {
     // Integrity reports are not in it: they count only for days that are over, which the day in the token
     // covers (a new report must not set off a recomputation that would time its arrival).
-    const { rows } = await this.storage.query<{ h: string; e: string }>(
-      `SELECT (SELECT coalesce(max(id), 0) FROM status_history)::text AS h,
-              (SELECT coalesce(max(id), 0) FROM staff_events)::text AS e`,
-    );
-    const row = rows[0]!;
-    return `${charterId}:${bahiaDay(this.#now())}:${row.h}:${row.e}`;
+    const latest = await latestChangeIds(this.storage);
+    return `${charterId}:${bahiaDay(this.#now())}:${latest.history}:${latest.events}`;
   }
 
   /** Recomputes when the data changed or the newest snapshot is too old; one at a time. */
@@ -101,42 +98,29 @@ export class TransparencyPanel {
     const current = await this.charters.current();
     if (!current) return;
     const token = await this.#token(current.id);
-    const newest = (await this.storage.query<{ token: string; computed_at: Date }>(
-      'SELECT token, computed_at FROM transparency_snapshots ORDER BY id DESC LIMIT 1',
-    )).rows[0];
+    const newest = await newestSnapshotStamp(this.storage);
     const now = this.#now();
     if (!force && newest && newest.token === token && now.getTime() - newest.computed_at.getTime() < this.#maxAgeMs) return;
     const snapshot = await computeSnapshot(this.storage, current.charter as Charter, now);
     const body = JSON.stringify(snapshot);
-    await this.storage.transaction(async (tx) => {
-      await tx.query('INSERT INTO transparency_snapshots (computed_at, token, body) VALUES ($1, $2, $3)', [now, token, body]);
-      await tx.query(
-        'DELETE FROM transparency_snapshots WHERE computed_at < $1 AND id < (SELECT max(id) FROM transparency_snapshots)',
-        [new Date(now.getTime() - KEEP_MS)],
-      );
-    });
+    await this.storage.transaction((tx) => insertSnapshot(tx, now, token, body, new Date(now.getTime() - KEEP_MS)));
   }
 
   /** The newest snapshot, computed first if there is none yet (the first request after installation). */
   async current(): Promise<PublishedPanel | null> {
-    let head = await this.#head();
+    let head = await newestSnapshotId(this.storage);
     if (!head) {
       await this.refresh({ force: true });
-      head = await this.#head();
+      head = await newestSnapshotId(this.storage);
       if (!head) return null;
     }
     if (this.#published?.id !== head) {
-      const row = (await this.storage.query<{ id: number; body: string }>('SELECT id, body FROM transparency_snapshots WHERE id = $1', [head])).rows[0];
+      const row = await snapshotBody(this.storage, head);
       if (!row) return this.#published?.value ?? null;
       const snapshot = JSON.parse(row.body) as PanelSnapshot;
       this.#published = { id: row.id, value: { id: row.id, snapshot, files: filesOf(snapshot) } };
     }
     return this.#published.value;
-  }
-
-  async #head(): Promise<number | null> {
-    const row = (await this.storage.query<{ id: number }>('SELECT id FROM transparency_snapshots ORDER BY id DESC LIMIT 1')).rows[0];
-    return row ? Number(row.id) : null;
   }
 
   /** Starts the background check (never keeps the process alive). */

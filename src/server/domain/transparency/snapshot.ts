@@ -2,7 +2,8 @@
  * Computes the public panel from what is stored: requests with their due dates and how long they waited
  * for the citizen, evaluations, manifestações by type, integrity reports by month. Each figure comes from
  * an aggregate scan with a FILTER per period (and per month of the trend), per (secretariat, service);
- * see "How the figures are read fast" below.
+ * see "How the figures are read fast" in
+ * storage/transparency-counts.ts.
  *
  * Two steps: `measure` reads raw numbers, `publish` applies the small-count rule to them, once, before
  * anything is stored or served (see protectGroups for why hiding counts under 5 is not enough).
@@ -14,6 +15,7 @@ import { integrityReportsByMonth, ouvidoriaCounts } from './channel-counts.ts';
 import { publish } from './publish.ts';
 import type { Period, RawEntry, RawSnapshot } from './raw-snapshot.ts';
 import type { Queryable } from '../../storage/types.ts';
+import { evaluationCounts, requestDayPercentiles, requestOutcomeCounts, yearsWithSubmissions, type GroupedRow } from '../../storage/transparency-counts.ts';
 
 const DAY = 86_400_000;
 /** Bahia is UTC−3 all year: a Bahia day starts at 03:00 UTC. */
@@ -38,20 +40,9 @@ export function promiseWords(deadline: Deadline): string {
   return `até ${deadline.max} ${unit}`;
 }
 
-type Row = Record<string, unknown> & { secretariat_id: string; service_id: string | null };
+type Row = GroupedRow;
 const num = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
 const int = (value: unknown): number => num(value) ?? 0;
-
-/*
- * How the figures are read fast (a million submissions in well under 2 s on PostgreSQL; see
- * tests/bench/transparency.ts): counts are grouped by (secretariat, service) only, and each secretariat's
- * totals are the sums of its rows, added up here; only the medians and p90s, which do not add up, are
- * grouped by secretariat in SQL too. Each query reads only the rows its periods can hold, works out a
- * row's values once (a subquery with OFFSET 0 keeps the planner from copying the expression into every
- * aggregate) in double precision, and sorts once per period for both percentiles. Requests are read from
- * a covering index (migration 011) in (secretariat, service) order: no row is visited and no sort is
- * needed to group them. On PostgreSQL the queries run side by side on the pool's connections.
- */
 
 /**
  * Counts per (secretariat, service): a column per (metric, period) and per (metric, month of the trend),
@@ -73,26 +64,10 @@ async function requestCounts(db: Queryable, periods: readonly Period[], months: 
   };
   const periodSlices = periodRanges.map(slicesOf);
   const monthSlices = monthRanges.map(slicesOf);
-  // One number per outcome (slices received and closed, and four flags): ((received × 100 + closed) × 16)
-  // + flags. Worked out in a subquery, so that the planner expects few groups and hashes them instead of
-  // sorting 800,000 rows.
-  const result = await db.query<{ secretariat_id: string; service_id: string; k: number; n: string | number }>(
-    `SELECT o.secretariat_id, o.service_id, o.k, count(*) AS n
-     FROM (
-       SELECT s.secretariat_id, s.service_id,
-         (width_bucket(s.received_at, $1::timestamptz[]) * 100 + coalesce(width_bucket(s.closed_at, $1::timestamptz[]), 99)) * 16
-           + (s.status = 'declined')::int
-           + coalesce(s.closed_at <= s.due_at, false)::int * 2
-           + (s.due_at IS NOT NULL)::int * 4
-           + (s.closed_at IS NULL AND s.status <> 'waiting_citizen' AND coalesce(s.due_at < $2, false))::int * 8 AS k
-       FROM submissions s WHERE s.kind = 'request'
-       OFFSET 0
-     ) o
-     GROUP BY 1, 2, 3`,
-    [edges.map((t) => new Date(t).toISOString()), now],
-  );
+  // One number per outcome (slices received and closed, and four flags), packed as requestOutcomeCounts says.
+  const result = await requestOutcomeCounts(db, edges.map((t) => new Date(t)), now);
   const rows = new Map<string, Row & Record<string, number>>();
-  for (const g of result.rows) {
+  for (const g of result) {
     const key = `${g.secretariat_id}\u0000${g.service_id}`;
     let row = rows.get(key);
     if (!row) rows.set(key, row = { secretariat_id: g.secretariat_id, service_id: g.service_id } as Row & Record<string, number>);
@@ -121,69 +96,6 @@ async function requestCounts(db: Queryable, periods: readonly Period[], months: 
     });
   }
   return [...rows.values()];
-}
-
-/**
- * Median and p90 of the calendar days the city had each request closed in a period: arrival to closing,
- * less the time it waited for the citizen. Per secretariat and per service (GROUPING SETS).
- */
-async function requestTimes(db: Queryable, periods: readonly Period[], now: Date): Promise<(Row & { by_secretariat: number })[]> {
-  const params: unknown[] = [new Date(Math.min(...periods.map((p) => p.from.getTime()))), now];
-  const cols = periods.map((period, i) => {
-    params.push(period.from, period.to);
-    return `percentile_cont(ARRAY[0.5, 0.9]::float8[]) WITHIN GROUP (ORDER BY d.days) FILTER (WHERE d.closed_at >= $${params.length - 1} AND d.closed_at < $${params.length}) AS days_${i}`;
-  });
-  const result = await db.query<Row & { by_secretariat: number }>(
-    `SELECT d.secretariat_id, d.service_id, GROUPING(d.service_id) AS by_secretariat, ${cols.join(', ')}
-     FROM (
-       SELECT s.secretariat_id, s.service_id, s.closed_at,
-         greatest(0, date_part('epoch', s.closed_at - s.received_at) - s.paused_seconds) / 86400.0::float8 AS days
-       FROM submissions s WHERE s.kind = 'request' AND s.closed_at >= $1 AND s.closed_at < $2
-     ) d
-     GROUP BY GROUPING SETS ((d.secretariat_id), (d.secretariat_id, d.service_id))`,
-    params,
-  );
-  return result.rows;
-}
-
-/** Evaluations per (secretariat, service) and period: count, the grades' count and sum, each criterion ticked good or bad. */
-async function evaluationCounts(db: Queryable, periods: readonly Period[], criteria: readonly string[], now: Date): Promise<Row[]> {
-  const params: unknown[] = [new Date(Math.min(...periods.map((p) => p.from.getTime()))), now];
-  const flags = criteria.flatMap((criterion, c) => {
-    params.push(criterion);
-    return [
-      `coalesce(s.answers -> 'pontosPositivos' ? $${params.length}::text, false) AS good_${c}`,
-      `coalesce(s.answers -> 'pontosNegativos' ? $${params.length}::text, false) AS bad_${c}`,
-    ];
-  });
-  const cols: string[] = [];
-  periods.forEach((period, i) => {
-    params.push(period.from, period.to);
-    const within = `e.received_at >= $${params.length - 1} AND e.received_at < $${params.length}`;
-    cols.push(
-      `count(*) FILTER (WHERE ${within}) AS evaluations_${i}`,
-      `count(e.nota) FILTER (WHERE ${within}) AS graded_${i}`,
-      `sum(e.nota) FILTER (WHERE ${within}) AS grades_${i}`,
-    );
-    criteria.forEach((_criterion, c) => {
-      cols.push(
-        `count(*) FILTER (WHERE ${within} AND e.good_${c}) AS good_${i}_${c}`,
-        `count(*) FILTER (WHERE ${within} AND e.bad_${c}) AS bad_${i}_${c}`,
-      );
-    });
-  });
-  const result = await db.query<Row>(
-    `SELECT e.secretariat_id, e.service_id, ${cols.join(', ')}
-     FROM (
-       SELECT s.secretariat_id, s.service_id, s.received_at,
-         CASE WHEN s.answers ->> 'nota' ~ '^[1-5]$' THEN (s.answers ->> 'nota')::int END AS nota${flags.length ? `, ${flags.join(', ')}` : ''}
-       FROM submissions s WHERE s.kind = 'evaluation' AND s.received_at >= $1 AND s.received_at < $2
-       OFFSET 0
-     ) e
-     GROUP BY e.secretariat_id, e.service_id`,
-    params,
-  );
-  return result.rows;
 }
 
 /** Adds rows up per secretariat (key "s:id") beside the rows per service (key "v:secretariat:service"). */
@@ -219,12 +131,7 @@ export interface MeasureOptions {
 /** The years to report besides the rolling windows: this one, and the two before it when they hold any submission (an index lookup each). */
 async function reportedYears(db: Queryable, now: Date): Promise<number[]> {
   const currentYear = Number(bahiaDay(now).slice(0, 4));
-  const found = await db.query<{ older: boolean; previous: boolean }>(
-    `SELECT EXISTS (SELECT 1 FROM submissions WHERE received_at >= $1 AND received_at < $2) AS older,
-            EXISTS (SELECT 1 FROM submissions WHERE received_at >= $2 AND received_at < $3) AS previous`,
-    [bahiaStart(`${currentYear - 2}-01-01`), bahiaStart(`${currentYear - 1}-01-01`), bahiaStart(`${currentYear}-01-01`)],
-  );
-  const row = found.rows[0];
+  const row = await yearsWithSubmissions(db, bahiaStart(`${currentYear - 2}-01-01`), bahiaStart(`${currentYear - 1}-01-01`), bahiaStart(`${currentYear}-01-01`));
   return [currentYear, ...(row?.previous ? [currentYear - 1] : []), ...(row?.older ? [currentYear - 2] : [])];
 }
 
@@ -283,7 +190,7 @@ export async function measure(db: Queryable, charter: Charter, now = new Date(),
 
   const [requests, times, evaluations] = await Promise.all([
     requestCounts(db, periods, months, now),
-    requestTimes(db, periods, now),
+    requestDayPercentiles(db, periods, now),
     evaluationCounts(db, periods, criteria, now),
   ]);
   const sources: EntrySources = {

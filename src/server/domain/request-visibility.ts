@@ -1,21 +1,29 @@
 /**
- * What the queue's routes share: who is asking, the request they may see (403 otherwise, audited), the
- * services whose answer templates they reach, and which answers of a manifestação identify its author.
+ * Who on the staff sees what of a request: the request they may see (403 otherwise, audited), who answers
+ * the citizen, the services whose answer templates they reach, and which answers of a manifestação
+ * identify its author. The queue's routes and the request actions (request-actions.ts) share these.
  */
-import type { FastifyRequest } from 'fastify';
-import { type FormField, type SubmissionKind } from '../../../shared/contract/forms.ts';
-import { type Service } from '../../../shared/contract/charter.ts';
-import { type SubmissionStatus } from '../../../shared/contract/status.ts';
-import { UuidSchema } from '../../../shared/contract/primitives.ts';
-import { parseContract } from '../../../shared/contract/parse.ts';
-import type { RequestDeadlineFlag } from '../../../shared/contract/staff.ts';
-import { HttpError, apiError } from '../../http/api-errors.ts';
-import type { CharterCache, CurrentCharter } from '../../domain/current-charter.ts';
-import type { PushOptions } from '../../domain/push.ts';
-import type { Queryable, Storage } from '../../storage/types.ts';
-import { audit } from '../../domain/audit.ts';
-import { can, canSee, type Actor } from '../../domain/permissions.ts';
-import { findForStaff, type SubmissionFull } from '../../storage/queue-store.ts';
+import { type FormField, type SubmissionKind } from '../../shared/contract/forms.ts';
+import { type Service } from '../../shared/contract/charter.ts';
+import { type SubmissionStatus } from '../../shared/contract/status.ts';
+import { UuidSchema } from '../../shared/contract/primitives.ts';
+import { parseContract } from '../../shared/contract/parse.ts';
+import type { RequestDeadlineFlag } from '../../shared/contract/staff.ts';
+import { HttpError, apiError } from '../http/api-errors.ts';
+import type { CharterCache, CurrentCharter } from './current-charter.ts';
+import type { PushOptions } from './push.ts';
+import type { Queryable, Storage } from '../storage/types.ts';
+import { audit, type AuditWho } from './audit.ts';
+import { can, canSee, type Actor } from './permissions.ts';
+import { findForStaff, type SubmissionFull } from '../storage/queue-store.ts';
+import type { AccountRow } from '../storage/accounts.ts';
+
+/** Who acts (`request.actor`): the signed-in account (an `Actor` for permissions.ts), and its account and session as the audit log names them. */
+export interface StaffActor extends AuditWho {
+  account: AccountRow;
+  accountId: string;
+  sessionId: string;
+}
 
 export interface QueueDeps {
   storage: Storage;
@@ -33,20 +41,20 @@ export interface QueueDeps {
 export const notFound = () => new HttpError(404, apiError('not_found', 'Pedido não encontrado.'));
 export const forbidden = () => new HttpError(403, apiError('forbidden', 'Este pedido é de outra secretaria ou de outro canal.'));
 
-export async function loadVisible(deps: QueueDeps, request: FastifyRequest, id: string): Promise<SubmissionFull> {
+export async function loadVisible(deps: Pick<QueueDeps, 'storage'>, actor: StaffActor, id: string): Promise<SubmissionFull> {
   if (!parseContract(UuidSchema, id).ok) throw notFound();
   const row = await findForStaff(deps.storage, id);
   if (!row) throw notFound();
-  if (!canSee(request.actor.account, { kind: row.kind, secretariatId: row.secretariat_id, forwardedTo: row.forwarded_to })) {
-    await audit(deps.storage, request.actor, 'denied', { submissionId: id });
+  if (!canSee(actor.account, { kind: row.kind, secretariatId: row.secretariat_id, forwardedTo: row.forwarded_to })) {
+    await audit(deps.storage, actor, 'denied', { submissionId: id });
     throw forbidden();
   }
   return row;
 }
 
 /** A manifestação is answered to the citizen by the Ouvidoria; the secretariat it was forwarded to answers the Ouvidoria. */
-export function answersTheCitizen(request: FastifyRequest, row: SubmissionFull): void {
-  if (row.kind === 'manifestation' && !can(request.actor.account, 'manifestations.forward')) {
+export function answersTheCitizen(actor: StaffActor, row: SubmissionFull): void {
+  if (row.kind === 'manifestation' && !can(actor.account, 'manifestations.forward')) {
     throw new HttpError(403, apiError('ouvidoria_answers', 'A resposta ao cidadão é dada pela Ouvidoria: use "Responder à Ouvidoria".'));
   }
 }
