@@ -223,7 +223,10 @@ export async function createResetToken(db: Queryable, accountId: string, created
 }
 
 /** Uses a reset link once: sets the password, ends every session of the account. */
-export async function useResetToken(storage: Storage, secret: string, password: string, now = new Date()): Promise<string | null> {
+/** `alsoInTransaction` (the audit entry) commits with the new password or not at all. */
+export async function useResetToken(
+  storage: Storage, secret: string, password: string, alsoInTransaction?: (tx: Queryable, accountId: string) => Promise<void>, now = new Date(),
+): Promise<string | null> {
   const passwordHash = await hashPassword(password);
   return storage.transaction(async (tx) => {
     const found = await tx.query<{ account_id: string }>(
@@ -234,6 +237,7 @@ export async function useResetToken(storage: Storage, secret: string, password: 
     if (!accountId) return null;
     await tx.query('UPDATE staff_accounts SET password_hash = $2 WHERE id = $1', [accountId, passwordHash]);
     await endSessionsOf(tx, accountId, now);
+    await alsoInTransaction?.(tx, accountId);
     return accountId;
   });
 }

@@ -31,7 +31,8 @@ export interface CharterRecord extends CharterHead {
 }
 
 /** Installs a validated charter as the new current version, with its form versions, in one transaction. */
-export async function installCharter(storage: Storage, charter: Charter): Promise<InstalledCharter> {
+/** `alsoInTransaction` (the back office's audit entry) commits with the charter or not at all. */
+export async function installCharter(storage: Storage, charter: Charter, alsoInTransaction?: (tx: Queryable) => Promise<void>): Promise<InstalledCharter> {
   const body = JSON.stringify(charter);
   const sha256 = sha256Hex(body);
   return storage.transaction(async (tx) => {
@@ -50,6 +51,7 @@ export async function installCharter(storage: Storage, charter: Charter): Promis
       if (stored.rows[0]?.sha256 !== formHash) conflicts.push({ formId: form.id, version: form.version });
     }
     if (conflicts.length) throw new FormVersionConflictError(conflicts);
+    await alsoInTransaction?.(tx);
     const head = await currentCharterHead(tx);
     if (head?.sha256 === sha256) return { id: head.id, version: charter.version, sha256, installed: false, newFormVersions };
     const row = await tx.query<{ id: number }>(

@@ -169,8 +169,7 @@ function charterImportRoute(app: FastifyInstance, storage: Storage, charters: Ch
     const result = parseContract(CharterSchema, request.body, { maxErrors: Infinity });
     if (!result.ok) throw new HttpError(422, apiError('invalid_charter', 'A Carta de Serviços tem problemas; nada foi mudado.', result.fields));
     try {
-      const installed = await installCharter(storage, result.value);
-      await audit(storage, request.actor, 'charter_imported', { target: result.value.version });
+      const installed = await installCharter(storage, result.value, (tx) => audit(tx, request.actor, 'charter_imported', { target: result.value.version }));
       await charters.current();
       return { version: installed.version, installed: installed.installed, newFormVersions: installed.newFormVersions, services: result.value.services.length };
     } catch (error) {

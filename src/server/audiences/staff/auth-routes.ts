@@ -153,9 +153,11 @@ function secondFactorRoutes(app: FastifyInstance, storage: Storage, loginLimit: 
     if (step === null || !await useTotpStep(storage, account.id, step)) {
       return secondFactorFailed(storage, request, reply, new HttpError(401, apiError('bad_code', 'Código incorreto. Confira a hora do celular e use o código que aparece agora.')));
     }
-    await setTotpSecret(storage, account.id, account.totpSecret, true);
-    await markSecondFactor(storage, session.id);
-    await audit(storage, request.actor, 'totp_enrolled', { target: account.id });
+    await storage.transaction(async (tx) => {
+      await setTotpSecret(tx, account.id, account.totpSecret, true);
+      await markSecondFactor(tx, session.id);
+      await audit(tx, request.actor, 'totp_enrolled', { target: account.id });
+    });
     await completed(storage, request, reply, account.id);
     return sessionResponse({ ...account, totpEnabled: true }, { ...session, secondFactor: true });
   });
@@ -166,9 +168,8 @@ function passwordRoute(app: FastifyInstance, storage: Storage, loginLimit: Login
   app.post('/password', { config: { access: 'public', ...loginLimit } }, async (request) => {
     const { token, password } = parsed(parseContract(PasswordResetRequestSchema, request.body));
     if (await isWeakPassword(password)) throw new HttpError(422, apiError('weak_password', WEAK_PASSWORD_MESSAGE, { password: WEAK_PASSWORD_MESSAGE }));
-    const accountId = await useResetToken(storage, token, password);
+    const accountId = await useResetToken(storage, token, password, (tx, id) => audit(tx, { accountId: id, sessionId: null }, 'password_set', { target: id }));
     if (!accountId) throw new HttpError(400, apiError('bad_link', 'Este link não vale mais (já usado ou vencido). Peça um novo à administração.'));
-    await audit(storage, { accountId, sessionId: null }, 'password_set', { target: accountId });
     return { ok: true };
   });
 }
