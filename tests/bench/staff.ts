@@ -70,7 +70,6 @@ for (const [name, value] of Object.entries({ n: POSTGRES_N, 'pglite-n': PGLITE_N
 
 // ---------------------------------------------------------------- timing through the API
 
-/** Storage whose queries can be recorded (to EXPLAIN what an endpoint ran). */
 /** Runs `fn` and returns the SQL statements it sent. */
 type Recorder = (fn: () => Promise<unknown>) => Promise<{ sql: string; params: readonly unknown[] }[]>;
 
@@ -177,7 +176,9 @@ let queryCounter: () => number = () => 0;
 
 async function get(client: StaffClient, path: string): Promise<Fetched> {
   const before = queryCounter();
-  const answer = { ...(await browserGet(client, path)), queries: 0 };
+  // A kept-alive socket the server closed while idle (after a long export) resets: sent again on a fresh one.
+  const sent = await browserGet(client, path).catch((error: Error) => (/ECONNRESET/.test(error.message) ? browserGet(client, path) : Promise.reject(error)));
+  const answer = { ...sent, queries: 0 };
   answer.queries = queryCounter() - before;
   if (answer.status !== 200) throw new Error(`GET ${path} answered ${answer.status}: ${answer.text.slice(0, 200)}`);
   return answer;

@@ -181,14 +181,24 @@ export async function queueCounts(db: Queryable, actor: Actor, filter: QueueFilt
 const FIRST_SLICE = 200;
 const SLICE = 2000;
 
-/** Every row of a filter, a slice at a time (the export streams them; 100,000 rows never sit in memory). */
+/**
+ * Every row of a filter, a slice at a time (the export streams them; 100,000 rows never sit in memory). The
+ * next slice is asked for before this one's rows are handed on, so the database reads it while they are
+ * written out (one slice ahead at most).
+ */
 export async function* queueRows(db: Queryable, actor: Actor, filter: QueueFilter, now = new Date()): AsyncGenerator<QueueRow> {
-  let after: string | undefined;
+  const slice = (after?: string) => {
+    const read = pageOf(db, actor, { ...filter, ...(after ? { after } : {}) }, now, after ? SLICE : FIRST_SLICE);
+    // Left unread when the export stops early (a client gone): its failure then has nobody to tell.
+    read.catch(() => {});
+    return read;
+  };
+  let reading = slice();
   for (;;) {
-    const page = await pageOf(db, actor, { ...filter, ...(after ? { after } : {}) }, now, after ? SLICE : FIRST_SLICE);
+    const page = await reading;
+    if (page.next) reading = slice(page.next);
     yield* page.rows;
     if (!page.next) return;
-    after = page.next;
   }
 }
 
@@ -218,19 +228,26 @@ export type EventRow = {
   by: string | null;
 };
 
-/** A request's whole story: public status events, the citizen's replies and the staff's internal events. */
-export async function eventsOf(db: Queryable, id: string): Promise<EventRow[]> {
-  const result = await db.query<EventRow>(
-    `SELECT h.at, CASE WHEN h.status = 'waiting_citizen' THEN 'question' ELSE 'status' END AS type, h.status, h.note AS text, true AS public, a.name AS by
-       FROM status_history h LEFT JOIN staff_accounts a ON a.id = h.account_id WHERE h.submission_id = $1
-     UNION ALL
-     SELECT r.received_at, 'reply', NULL, r.text, true, NULL FROM citizen_replies r WHERE r.submission_id = $1
-     UNION ALL
-     SELECT e.at, e.type, NULL, e.text, false, a.name FROM staff_events e LEFT JOIN staff_accounts a ON a.id = e.account_id WHERE e.submission_id = $1
-     ORDER BY 1`,
-    [id],
+/** A request's whole story, in time order: public status events, the citizen's replies and the staff's internal events. */
+const STORY = `SELECT h.at, CASE WHEN h.status = 'waiting_citizen' THEN 'question' ELSE 'status' END AS type, h.status, h.note AS text, true AS public, a.name AS by
+    FROM status_history h LEFT JOIN staff_accounts a ON a.id = h.account_id WHERE h.submission_id = $1
+  UNION ALL
+  SELECT r.received_at, 'reply', NULL, r.text, true, NULL FROM citizen_replies r WHERE r.submission_id = $1
+  UNION ALL
+  SELECT e.at, e.type, NULL, e.text, false, a.name FROM staff_events e LEFT JOIN staff_accounts a ON a.id = e.account_id WHERE e.submission_id = $1
+  ORDER BY 1`;
+
+/**
+ * A request's story and its service's answer templates in one round trip (the request's page). Each travels
+ * as one JSON array, in its own order; an instant comes back as text and is read as the Date it was.
+ */
+export async function storyAndTemplatesOf(db: Queryable, id: string, serviceId: string): Promise<{ events: EventRow[]; templates: TemplateRow[] }> {
+  const result = await db.query<{ events: (Omit<EventRow, 'at'> & { at: string })[] | null; templates: TemplateRow[] | null }>(
+    `SELECT (SELECT json_agg(e) FROM (${STORY}) e) AS events, (SELECT json_agg(t) FROM (${TEMPLATES_OF_SERVICE.replace('$1', '$2')}) t) AS templates`,
+    [id, serviceId],
   );
-  return result.rows;
+  const row = result.rows[0];
+  return { events: (row?.events ?? []).map((event) => ({ ...event, at: new Date(event.at) })), templates: row?.templates ?? [] };
 }
 
 export async function addStaffEvent(db: Queryable, submissionId: string, accountId: string, type: 'note' | 'assign' | 'transfer' | 'forward' | 'internal_answer', text: string, at = new Date()): Promise<void> {
@@ -294,8 +311,10 @@ export interface TemplateRow {
   [key: string]: unknown;
 }
 
+const TEMPLATES_OF_SERVICE = 'SELECT id, service_id, title, text FROM answer_templates WHERE service_id = $1 ORDER BY title';
+
 export async function templatesOf(db: Queryable, serviceId: string): Promise<TemplateRow[]> {
-  return (await db.query<TemplateRow>('SELECT id, service_id, title, text FROM answer_templates WHERE service_id = $1 ORDER BY title', [serviceId])).rows;
+  return (await db.query<TemplateRow>(TEMPLATES_OF_SERVICE, [serviceId])).rows;
 }
 
 export async function insertTemplate(tx: Queryable, template: { id: string; serviceId: string; title: string; text: string; createdBy: string }): Promise<void> {
