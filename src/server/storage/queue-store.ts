@@ -129,7 +129,13 @@ export async function queuePage(db: Queryable, actor: Actor, filter: QueueFilter
 async function pageOf(db: Queryable, actor: Actor, filter: QueueFilter, now: Date, limit: number): Promise<{ rows: QueueRow[]; next: string | null }> {
   const { where, params } = filterOf(actor, filter, now);
   const cursor = filter.after ? decodeCursor(filter.after) : null;
-  if (cursor) {
+  if (cursor?.c) {
+    // Past the open rows, the same condition without its first member: PostgreSQL estimates a row comparison
+    // by that member alone (closed > true: no row), and so picked the queue's index over a window's (a month's
+    // export: 62,000 rows read per slice of 2,000 at 1,000,000).
+    params.push(cursor.d, cursor.i);
+    where.push(`s.closed_at IS NOT NULL AND (coalesce(s.due_at, 'infinity'::timestamptz), s.id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+  } else if (cursor) {
     params.push(cursor.c, cursor.d, cursor.i);
     where.push(`(${ORDER_KEY}) > ($${params.length - 2}::boolean, $${params.length - 1}::timestamptz, $${params.length}::uuid)`);
   }
