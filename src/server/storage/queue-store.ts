@@ -157,13 +157,13 @@ async function pageOf(db: Queryable, actor: Actor, filter: QueueFilter, now: Dat
   return { rows, next: result.rows.length > limit ? encodeCursor(rows.at(-1)!) : null };
 }
 
-/** Filters the maintained counts (migration 018) can answer: the columns of queue_counts, and the page's own. */
-const COUNTED_FILTERS: ReadonlySet<string> = new Set(['secretariat', 'service', 'kind', 'status', 'after', 'limit']);
+/** Filters the maintained counts (migrations 018, 019) can answer: the columns of queue_counts, and the page's own. */
+const COUNTED_FILTERS: ReadonlySet<string> = new Set(['secretariat', 'service', 'kind', 'status', 'district', 'after', 'limit']);
 
 /**
  * The count per status of what a filter reaches (its status aside), one grouped query over every slice: from
- * queue_counts (kept by triggers, a few hundred rows) when the filter is one of its columns, otherwise
- * counting the submissions the other filters reach (a district, a month, overdue, mine, a protocol).
+ * queue_counts (kept by triggers, a few thousand rows) when the filter is one of its columns, otherwise
+ * counting the submissions the other filters reach (a village, a month, overdue, mine, a protocol).
  */
 export async function queueCounts(db: Queryable, actor: Actor, filter: QueueFilter, now = new Date()): Promise<Record<string, number>> {
   const { where, params } = filterOf(actor, filter, now, { withoutStatus: true });
