@@ -130,9 +130,8 @@ async function pageOf(db: Queryable, actor: Actor, filter: QueueFilter, now: Dat
   const { where, params } = filterOf(actor, filter, now);
   const cursor = filter.after ? decodeCursor(filter.after) : null;
   if (cursor?.c) {
-    // Past the open rows, the same condition without its first member: PostgreSQL estimates a row comparison
-    // by that member alone (closed > true: no row), and so picked the queue's index over a window's (a month's
-    // export: 62,000 rows read per slice of 2,000 at 1,000,000).
+    // Past the open rows, the same condition without its first member: PostgreSQL estimates a row comparison by that
+    // member alone (closed > true: no row) and so walked the queue's index for a month (62,000 rows per slice of 2,000).
     params.push(cursor.d, cursor.i);
     where.push(`s.closed_at IS NOT NULL AND (coalesce(s.due_at, 'infinity'::timestamptz), s.id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
   } else if (cursor) {
