@@ -18,6 +18,8 @@ import { seededRandom } from '../../src/shared/seeded-random.ts';
 import { readCharterFile } from '../../src/server/domain/charter-file.ts';
 import { holidayCalendarFor } from '../../src/server/domain/deadlines.ts';
 import { openStorage } from '../../src/server/storage/open.ts';
+import { createAccount } from '../../src/server/storage/accounts.ts';
+import { performance } from 'node:perf_hooks';
 import type { Storage } from '../../src/server/storage/types.ts';
 
 const read = readCharterFile(fileURLToPath(new URL('../../data/sample-charter.json', import.meta.url)));
@@ -164,22 +166,50 @@ export async function fill(storage: Storage, rows: readonly Generated[], chunkSi
   await storage.query('ANALYZE');
 }
 
+/** Fills the fresh database with N submissions (staff-seed.ts), assigned to 8 colleagues of the largest secretariat. */
+export async function seed(raw: Storage, backend: BenchDatabase, largest: string, chunk: number): Promise<Generated[]> {
+  const N = backend.n;
+  const colleagues = await Promise.all(Array.from({ length: 8 }, (_, i) => createAccount(raw, { email: `colega${i}@bench.pmvc.ba.gov.br`, name: `Colega ${i}`, roles: ['atendente'], secretariats: [largest] })));
+  let started = performance.now();
+  const rows = generate(N, colleagues.map((c) => c.id));
+  const generatedMs = performance.now() - started;
+  started = performance.now();
+  await fill(raw, rows, chunk);
+  const fillMs = performance.now() - started;
+  console.log(`\n${backend.name}: ${N.toLocaleString('en')} submissions generated in ${(generatedMs / 1000).toFixed(1)} s, inserted (with their history, then ANALYZE) in ${(fillMs / 1000).toFixed(1)} s (${Math.round(N / (fillMs / 1000)).toLocaleString('en')}/s)`);
+  return rows;
+}
+
+/** A kept schema's rows, as far as the measures sample them (requests, in the order received, as generate() gives them). */
+export async function seeded(raw: Storage, schema: string): Promise<Generated[]> {
+  const result = await raw.query<Generated & Record<string, unknown>>('SELECT id, kind, secretariat_id, service_id, protocol FROM submissions ORDER BY received_at, id');
+  console.log(`\nreused schema ${schema}: ${result.rows.length.toLocaleString('en')} submissions, measured as they are (ANALYZE first)`);
+  await raw.query('ANALYZE');
+  return result.rows;
+}
+
 // ---------------------------------------------------------------- the databases
 
 /** Where the benchmark runs: a PGlite on disk in a temporary folder, or a PostgreSQL schema of its own (dropped afterwards unless kept). */
 export interface BenchDatabase {
   name: 'pglite' | 'postgres';
   n: number;
+  /** A schema kept by an earlier run (--schema): already seeded, so it is measured as it is. */
+  reused: boolean;
   open(): Promise<{ storage: Storage; dispose(): Promise<void> }>;
 }
 
-/** The databases asked for (`only`), PostgreSQL when BENCH_DATABASE_URL, TEST_DATABASE_URL or DATABASE_URL names one. */
-export function benchDatabases({ only, keep, pgliteN, postgresN }: { only?: string; keep: boolean; pgliteN: number; postgresN: number }): BenchDatabase[] {
+/**
+ * The databases asked for (`only`), PostgreSQL when BENCH_DATABASE_URL, TEST_DATABASE_URL or DATABASE_URL names one;
+ * `reuse` names a PostgreSQL schema an earlier run kept (--keep), measured again without seeding (minutes at 1,000,000).
+ */
+export function benchDatabases({ only, keep, pgliteN, postgresN, reuse }: { only?: string; keep: boolean; pgliteN: number; postgresN: number; reuse?: string }): BenchDatabase[] {
   const backends: BenchDatabase[] = [];
-  if (!only || only === 'pglite') {
+  if (!reuse && (!only || only === 'pglite')) {
     backends.push({
       name: 'pglite',
       n: pgliteN,
+      reused: false,
       async open() {
         const dir = mkdtempSync(join(tmpdir(), 'bench-staff-'));
         const storage = await openStorage({ dataDir: dir });
@@ -192,8 +222,9 @@ export function benchDatabases({ only, keep, pgliteN, postgresN }: { only?: stri
     backends.push({
       name: 'postgres',
       n: postgresN,
+      reused: reuse !== undefined,
       async open() {
-        const schema = `bench_staff_${randomBytes(4).toString('hex')}`;
+        const schema = reuse ?? `bench_staff_${randomBytes(4).toString('hex')}`;
         const storage = await openStorage({ databaseUrl, schema });
         return {
           storage,

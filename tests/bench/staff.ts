@@ -1,5 +1,5 @@
 /**
- * `npm run bench:staff [-- --n 200000 --pglite-n 200000 --reps 10 --pages 5 --csv-reps 3 --csv-all-reps 1 --only pglite|postgres --explain --keep]`:
+ * `npm run bench:staff [-- --n 200000 --pglite-n 200000 --reps 10 --pages 5 --csv-reps 3 --csv-all-reps 1 --only pglite|postgres --explain --keep --schema bench_staff_…]`:
  * the back office's work queue at scale (a benchmark, not a test: it prints figures and exits 0 unless something breaks).
  *
  * Fills a fresh database (staff-seed.ts) with N submissions spread over the sample charter's services and secretariats, every
@@ -17,7 +17,9 @@
  * timed requests (after a warm-up), the rows, and the response's bytes (decoded, and on the wire with br).
  * Reference goals (not enforced; a city's five years, 1,000,000 submissions on PostgreSQL): lists p95 < 50 ms, a
  * request's page p95 < 10 ms, the CSV export ≥ 20,000 rows/s. With --explain it prints
- * EXPLAIN ANALYZE of the SQL each measure ran.
+ * EXPLAIN ANALYZE of the SQL each measure ran. --keep keeps the PostgreSQL schema and prints its name; --schema
+ * measures such a kept schema again (PostgreSQL only, migrated on open, not seeded again): a before and an after
+ * on the same rows, without minutes of seeding each.
  */
 import { Agent, request as httpRequest } from 'node:http';
 import { loadavg, cpus } from 'node:os';
@@ -33,7 +35,7 @@ import type { Storage } from '../../src/server/storage/types.ts';
 import { countingStorage, SERVER_TIMERS } from '../support/counting-storage.ts';
 import { startServer } from '../support/server.ts';
 import { STAFF_PASSWORD, StaffClient } from '../support/staff.ts';
-import { benchDatabases, charter, fill, generate, requestServices, type BenchDatabase, type Generated } from './staff-seed.ts';
+import { benchDatabases, charter, requestServices, seed, seeded, type BenchDatabase, type Generated } from './staff-seed.ts';
 
 const { values } = parseArgs({
   options: {
@@ -47,6 +49,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     explain: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    schema: { type: 'string' },
   },
 });
 const POSTGRES_N = Number(values.n);
@@ -57,6 +60,8 @@ const CSV_REPS = Number(values['csv-reps']);
 const CSV_ALL_REPS = Number(values['csv-all-reps']);
 const CHUNK = Number(values.chunk);
 const WARM_UP = 2;
+/** This run's mark on the accounts it creates: a reused schema already holds an earlier run's. */
+const RUN = Date.now().toString(36);
 const LIST_GOAL_MS = 50;
 const PAGE_GOAL_MS = 10;
 for (const [name, value] of Object.entries({ n: POSTGRES_N, 'pglite-n': PGLITE_N, reps: REPS, pages: PAGES, 'csv-reps': CSV_REPS, 'csv-all-reps': CSV_ALL_REPS, chunk: CHUNK })) {
@@ -65,7 +70,6 @@ for (const [name, value] of Object.entries({ n: POSTGRES_N, 'pglite-n': PGLITE_N
 
 // ---------------------------------------------------------------- timing through the API
 
-/** Storage whose queries can be recorded (to EXPLAIN what an endpoint ran). */
 /** Runs `fn` and returns the SQL statements it sent. */
 type Recorder = (fn: () => Promise<unknown>) => Promise<{ sql: string; params: readonly unknown[] }[]>;
 
@@ -172,7 +176,9 @@ let queryCounter: () => number = () => 0;
 
 async function get(client: StaffClient, path: string): Promise<Fetched> {
   const before = queryCounter();
-  const answer = { ...(await browserGet(client, path)), queries: 0 };
+  // A kept-alive socket the server closed while idle (after a long export) resets: sent again on a fresh one.
+  const sent = await browserGet(client, path).catch((error: Error) => (/ECONNRESET/.test(error.message) ? browserGet(client, path) : Promise.reject(error)));
+  const answer = { ...sent, queries: 0 };
   answer.queries = queryCounter() - before;
   if (answer.status !== 200) throw new Error(`GET ${path} answered ${answer.status}: ${answer.text.slice(0, 200)}`);
   return answer;
@@ -232,7 +238,7 @@ async function measureAs(
 ): Promise<Measure[]> {
   const N = backend.n;
   const measures: Measure[] = [];
-  const account = await createAccount(raw, { email: `${person.roles[0]}@bench.pmvc.ba.gov.br`, name: person.who, roles: person.roles, secretariats: person.secretariats, password: STAFF_PASSWORD });
+  const account = await createAccount(raw, { email: `${person.roles[0]}-${RUN}@bench.pmvc.ba.gov.br`, name: person.who, roles: person.roles, secretariats: person.secretariats, password: STAFF_PASSWORD });
   const client = new StaffClient(server.url);
   await client.signIn(account.email);
   // Requests only: what a secretariat sees of a manifestação depends on the Ouvidoria's steps.
@@ -302,15 +308,7 @@ async function runOn(backend: BenchDatabase): Promise<Measure[]> {
     const perSecretariat = new Map<string, number>();
     for (const service of requestServices) perSecretariat.set(service.secretariatId, (perSecretariat.get(service.secretariatId) ?? 0) + 1);
     const [largest, second] = [...perSecretariat.entries()].sort((a, b) => b[1] - a[1]).map(([id]) => id);
-    const colleagues = await Promise.all(Array.from({ length: 8 }, (_, i) => createAccount(raw, { email: `colega${i}@bench.pmvc.ba.gov.br`, name: `Colega ${i}`, roles: ['atendente'], secretariats: [largest!] })));
-
-    let started = performance.now();
-    const rows = generate(N, colleagues.map((c) => c.id));
-    const generatedMs = performance.now() - started;
-    started = performance.now();
-    await fill(raw, rows, CHUNK);
-    const fillMs = performance.now() - started;
-    console.log(`\n${backend.name}: ${N.toLocaleString('en')} submissions generated in ${(generatedMs / 1000).toFixed(1)} s, inserted (with their history, then ANALYZE) in ${(fillMs / 1000).toFixed(1)} s (${Math.round(N / (fillMs / 1000)).toLocaleString('en')}/s)`);
+    const rows = backend.reused ? await seeded(raw, values.schema!) : await seed(raw, backend, largest!, CHUNK);
 
     const server = await startServer({ storage, charter: false, trustProxy: 1 });
     try {
@@ -330,7 +328,9 @@ async function runOn(backend: BenchDatabase): Promise<Measure[]> {
   return measures;
 }
 
-const backends = benchDatabases({ only: values.only, keep: values.keep, pgliteN: PGLITE_N, postgresN: POSTGRES_N });
+if (values.schema && values.only === 'pglite') throw new Error('--schema names a kept PostgreSQL schema: not with --only pglite');
+const backends = benchDatabases({ only: values.only, keep: values.keep || values.schema !== undefined, pgliteN: PGLITE_N, postgresN: POSTGRES_N, ...(values.schema ? { reuse: values.schema } : {}) });
+if (values.schema && !backends.length) throw new Error('--schema needs BENCH_DATABASE_URL, TEST_DATABASE_URL or DATABASE_URL');
 
 const began = performance.now();
 console.log(`bench:staff — PGlite ${PGLITE_N.toLocaleString('en')}, PostgreSQL ${POSTGRES_N.toLocaleString('en')} submissions; ${REPS} timed requests per measure after ${WARM_UP} warm-up (CSV of a month: ${CSV_REPS} after 1; of everything: ${CSV_ALL_REPS}); ${cpus().length} CPU(s) ${cpus()[0]?.model ?? ''}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);

@@ -45,7 +45,7 @@ describe.each(BACKENDS)('GET /api/gestao/requests pages on %s', (backend) => {
     expect(new Set(seen)).toEqual(new Set(ids));
   });
 
-  it('gives a short window of days received (sorted from its index) in the same order as a long one (walked in queue order)', async () => {
+  it('gives a short window of days received (sorted from its index) in the same order as a long one (walked in queue order), for a secretariat and for every secretariat', async () => {
     const requests = Array.from({ length: 7 }, () => potholeRequest());
     const posted = await postJson(`${server.url}/api/sync`, { submissions: requests });
     expect(posted.body.results.every((r: { outcome: string }) => r.outcome === 'accepted')).toBe(true);
@@ -59,11 +59,14 @@ describe.each(BACKENDS)('GET /api/gestao/requests pages on %s', (backend) => {
     // Open ones first, each part by due date (the later ids are due sooner).
     const expected = [...byId.slice(0, -2).reverse(), ...byId.slice(-2).reverse()];
     const day = (daysAgo: number) => bahiaDay(Date.now() - daysAgo * 86_400_000);
-    const walk = async (window: string) => {
+    // The controladoria sees every secretariat: its branches walk the kind-everywhere index (migration 019).
+    const controladoria = await signInNewAccount(server.url, server.storage, ['controladoria'], []);
+    const walk = async (window: string, as = cookie) => {
       const seen: string[] = [];
       let after = '';
       for (let page = 0; page < 10; page++) {
-        const response = await get(`/api/gestao/requests?${window}&limit=3${after ? `&after=${after}` : ''}`);
+        const path = `/api/gestao/requests?${window}&limit=3${after ? `&after=${after}` : ''}`;
+        const response = await fetch(`${server.url}${path}`, { headers: { cookie: as } });
         expect(response.status).toBe(200);
         const body = (await response.json()) as { items: { id: string }[]; nextCursor: string | null };
         seen.push(...body.items.map((item) => item.id));
@@ -76,6 +79,9 @@ describe.each(BACKENDS)('GET /api/gestao/requests pages on %s', (backend) => {
     const long = await walk(`from=${day(400)}`);
     expect(short).toEqual(expected);
     expect(long).toEqual(expected);
+    const everywhere = `${controladoria.cookieName}=${controladoria.token}`;
+    expect(await walk(`from=${day(30)}&to=${day(-1)}`, everywhere)).toEqual(expected);
+    expect(await walk(`from=${day(400)}`, everywhere)).toEqual(expected);
   });
 
   it('refuses a day that does not exist with a pt-BR 422, and ignores a cursor it did not write (never a 500)', async () => {

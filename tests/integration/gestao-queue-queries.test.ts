@@ -16,6 +16,7 @@ describe.each(BACKENDS)('the queue\'s query count on %s', (backend) => {
   let counted: CountingStorage;
   let server: TestServer;
   let client: StaffClient;
+  let signedIn: { id: string; name: string };
 
   beforeAll(async () => {
     owned = await openTestStorage(backend);
@@ -29,6 +30,7 @@ describe.each(BACKENDS)('the queue\'s query count on %s', (backend) => {
     const sent = await postJson(`${server.url}/api/sync`, { submissions });
     expect(sent.body.results.every((r: { outcome: string }) => r.outcome === 'accepted')).toBe(true);
     const gestor = await addAccount(server.storage, ['gestor'], ['servicos-publicos']);
+    signedIn = gestor.account;
     client = new StaffClient(server.url);
     await client.signIn(gestor.email);
     // The first read of a charter version loads it (one query, once per version): not what is compared.
@@ -71,6 +73,36 @@ describe.each(BACKENDS)('the queue\'s query count on %s', (backend) => {
     const five = await queriesOf('/api/gestao/requests.csv?district=pradoso', 5);
     const all = await queriesOf('/api/gestao/requests.csv', 45);
     expect(all).toBe(five);
+  });
+
+  it("a request's page reads its story and its service's templates in one query: every event in time order, each instant to the millisecond, whatever the story's length", async () => {
+    const [quiet, told] = (await server.storage.query<{ id: string; service_id: string }>(`SELECT id, service_id FROM submissions WHERE district = 'pradoso' ORDER BY id LIMIT 2`)).rows;
+    const page = async (id: string) => {
+      const before = counted.queries();
+      const answer = await client.call('GET', `/api/gestao/requests/${id}`);
+      expect(answer.status).toBe(200);
+      return { queries: counted.queries() - before, body: answer.body as { events: { at: string; type: string; text?: string; by: string | null; public: boolean }[]; templates: { title: string }[] } };
+    };
+    const alone = await page(quiet!.id);
+    // Interleaved across the three tables, instants with microseconds (the page shows milliseconds, as before).
+    const id = told!.id;
+    const gestor = signedIn;
+    await server.storage.query(`INSERT INTO status_history (submission_id, status, at, note) VALUES ($1, 'in_review', '2030-01-02T10:00:00.123456Z', NULL), ($1, 'waiting_citizen', '2030-01-02T10:00:03.000999Z', 'Qual o número?')`, [id]);
+    await server.storage.query(`INSERT INTO citizen_replies (id, submission_id, body_hash, text, created_at, received_at) VALUES ($2, $1, 'h', 'Número 12', now(), '2030-01-02T10:00:04.5Z')`, [id, crypto.randomUUID()]);
+    await server.storage.query(`INSERT INTO staff_events (submission_id, at, account_id, type, text) VALUES ($1, '2030-01-02T10:00:01.999Z', $2, 'note', 'Equipe avisada')`, [id, gestor.id]);
+    for (const title of ['Zeladoria', 'Asfalto']) {
+      await server.storage.query(`INSERT INTO answer_templates (id, service_id, title, text) VALUES ($1, $2, $3, 'Texto')`, [crypto.randomUUID(), told!.service_id, title]);
+    }
+    const story = await page(id);
+    expect(story.queries).toBe(alone.queries);
+    expect(story.body.events.slice(1).map(({ at, type, text, by, public: shown }) => ({ at, type, text, by, shown }))).toEqual([
+      { at: '2030-01-02T10:00:00.123Z', type: 'status', text: undefined, by: null, shown: true },
+      { at: '2030-01-02T10:00:01.999Z', type: 'note', text: 'Equipe avisada', by: gestor.name, shown: false },
+      { at: '2030-01-02T10:00:03.000Z', type: 'question', text: 'Qual o número?', by: null, shown: true },
+      { at: '2030-01-02T10:00:04.500Z', type: 'reply', text: 'Número 12', by: null, shown: true },
+    ]);
+    expect(story.body.events[0]!.type).toBe('status');
+    expect(story.body.templates.map((t) => t.title)).toEqual(['Asfalto', 'Zeladoria']);
   });
 
   it('/colleagues lists the enabled atendentes and gestores sharing a secretariat, in the same queries however many accounts exist', async () => {

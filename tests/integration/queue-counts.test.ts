@@ -1,5 +1,5 @@
 /**
- * Issue 16, item 6: the queue's counts per status come from queue_counts, kept by triggers (migration 018).
+ * Issue 16, item 6: the queue's counts per status come from queue_counts, kept by triggers (migrations 018, 019: with the district).
  * After every kind of change (a new submission, a status change, a transfer, a forward, a bulk update, a
  * deletion) the kept counts equal a COUNT(*) over the submissions, and the counts the queue answers equal
  * those of a filter that counts the submissions themselves.
@@ -53,9 +53,9 @@ describe.each(BACKENDS)('the queue\'s kept counts on %s', (backend) => {
   /** queue_counts (its empty slices aside) against the submissions counted now, slice by slice. */
   async function expectKeptCountsTrue(): Promise<void> {
     const kept = await server.storage.query<{ slice: string; n: number }>(
-      `SELECT concat_ws('/', kind, secretariat_id, forwarded_to, service_id, status) AS slice, n::int AS n FROM queue_counts WHERE n <> 0 ORDER BY 1`);
+      `SELECT concat_ws('/', kind, secretariat_id, forwarded_to, service_id, status, district) AS slice, n::int AS n FROM queue_counts WHERE n <> 0 ORDER BY 1`);
     const counted = await server.storage.query<{ slice: string; n: number }>(
-      `SELECT concat_ws('/', kind, secretariat_id, coalesce(forwarded_to, ''), service_id, status) AS slice, count(*)::int AS n FROM submissions GROUP BY 1 ORDER BY 1`);
+      `SELECT concat_ws('/', kind, secretariat_id, coalesce(forwarded_to, ''), service_id, status, coalesce(district, '')) AS slice, count(*)::int AS n FROM submissions GROUP BY 1 ORDER BY 1`);
     expect(counted.rows.length).toBeGreaterThan(0);
     expect(kept.rows).toEqual(counted.rows);
   }
@@ -97,6 +97,14 @@ describe.each(BACKENDS)('the queue\'s kept counts on %s', (backend) => {
     await server.storage.query(`UPDATE submissions SET status = 'done' WHERE kind = 'request' AND id = ANY($1::uuid[])`, [[potholes[0], potholes[2]]]);
     await expectKeptCountsTrue();
     expect(await expectQueueCountsTrue(gestorInfra, 'request')).toEqual({ done: 2 });
+
+    // A district corrected: a district's kept count follows it, as equal as one counted row by row (the village).
+    await server.storage.query(`UPDATE submissions SET district = 'pradoso' WHERE id = $1`, [potholes[0]]);
+    await expectKeptCountsTrue();
+    expect((await gestorInfra.call('GET', '/api/gestao/requests?kind=request&district=pradoso&limit=1')).body.counts).toEqual({ done: 1 });
+    const sede = await gestorInfra.call('GET', '/api/gestao/requests?kind=request&district=sede&limit=1');
+    expect(sede.body.counts).toEqual({ done: 1 });
+    expect((await gestorInfra.call('GET', '/api/gestao/requests?kind=request&district=sede&village=Centro&limit=1')).body.counts).toEqual(sede.body.counts);
 
     await server.storage.query('DELETE FROM status_history WHERE submission_id = $1', [potholes[2]]);
     await server.storage.query('DELETE FROM submissions WHERE id = $1', [potholes[2]]);

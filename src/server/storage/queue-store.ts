@@ -73,7 +73,7 @@ function filterOf(actor: Actor, filter: QueueFilter, now: Date, { withoutStatus 
   if (filter.from) add(`s.received_at >= (?::date + time '03:00')`, filter.from);
   if (filter.to) add(`s.received_at < (?::date + 1 + time '03:00')`, filter.to);
   if (filter.protocol) add('s.protocol = ?', filter.protocol.replace(/-(\d+)$/, (_m, n: string) => `-${n.padStart(6, '0')}`));
-  // A manifestação's protocol stays with the Ouvidoria (queue-access.ts, readsWithoutIdentity): a secretariat
+  // A manifestação's protocol stays with the Ouvidoria (domain/request-visibility.ts, readsWithoutIdentity): a secretariat
   // typing the number after a citizen's named request must not find the manifestação sent with it.
   if (filter.protocol && !can(actor, 'manifestations.read')) where.push(`s.kind <> 'manifestation'`);
   return { where, params };
@@ -89,7 +89,8 @@ function scopesOf(actor: Actor, filter: QueueFilter, params: unknown[]): string[
     .filter((scope) => (filter.kind ? scope.kind === filter.kind : scope.kind !== 'evaluation'))
     .filter((scope) => !(filter.secretariat && scope.through?.column === 'secretariat_id' && scope.through.secretariat !== filter.secretariat))
     .map((scope) => {
-      if (!scope.through) return `s.kind = '${scope.kind}'`;
+      // COLLATE "C": the one index a kind everywhere walks (migration 019), which a secretariat's slice cannot.
+      if (!scope.through) return `s.kind = '${scope.kind}' COLLATE "C"`;
       params.push(scope.through.secretariat);
       return `s.${scope.through.column} = $${params.length} AND s.kind = '${scope.kind}'`;
     });
@@ -102,7 +103,7 @@ const COLUMNS = `${BRANCH_COLUMNS}, a.name AS assigned_name`;
 const ORDER_KEY = `(s.closed_at IS NOT NULL), coalesce(s.due_at, 'infinity'::timestamptz), s.id`;
 /**
  * The same order, written so that no index gives it: for a short window of days received, reading the window
- * by its index (migration 018, submissions_received_by_slice) and sorting its few thousand rows is faster than
+ * by its index (migration 019, submissions_received_by_slice) and sorting its few thousand rows is faster than
  * walking the whole queue in order and skipping the rows outside the window, which PostgreSQL otherwise picks
  * (a month of 1,000,000: ~120 ms walking).
  */
@@ -128,15 +129,24 @@ export async function queuePage(db: Queryable, actor: Actor, filter: QueueFilter
 async function pageOf(db: Queryable, actor: Actor, filter: QueueFilter, now: Date, limit: number): Promise<{ rows: QueueRow[]; next: string | null }> {
   const { where, params } = filterOf(actor, filter, now);
   const cursor = filter.after ? decodeCursor(filter.after) : null;
-  if (cursor) {
+  if (cursor?.c) {
+    // Past the open rows, the same condition without its first member: PostgreSQL estimates a row comparison by that
+    // member alone (closed > true: no row) and so walked the queue's index for a month (62,000 rows per slice of 2,000).
+    params.push(cursor.d, cursor.i);
+    where.push(`s.closed_at IS NOT NULL AND (coalesce(s.due_at, 'infinity'::timestamptz), s.id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+  } else if (cursor) {
     params.push(cursor.c, cursor.d, cursor.i);
     where.push(`(${ORDER_KEY}) > ($${params.length - 2}::boolean, $${params.length - 1}::timestamptz, $${params.length}::uuid)`);
   }
   const scopes = scopesOf(actor, filter, params);
   if (!scopes.length) return { rows: [], next: null };
-  const branchOrder = isShortWindow(filter, now) ? SORTED_ORDER_KEY : ORDER_KEY;
-  const branches = scopes.map((scope) =>
-    `(SELECT ${BRANCH_COLUMNS} FROM submissions s WHERE ${[scope, ...where].join(' AND ')} ORDER BY ${branchOrder} LIMIT ${limit + 1})`);
+  const sorted = isShortWindow(filter, now);
+  const branches = scopes.map((scope) => {
+    const conditions = [scope, ...where].join(' AND ');
+    if (!sorted) return `(SELECT ${BRANCH_COLUMNS} FROM submissions s WHERE ${conditions} ORDER BY ${ORDER_KEY} LIMIT ${limit + 1})`;
+    // The window's ids sorted from its index alone (migration 019), then only those rows read (the merge orders them).
+    return `(SELECT ${BRANCH_COLUMNS} FROM submissions s WHERE s.id IN (SELECT s.id FROM submissions s WHERE ${conditions} ORDER BY ${SORTED_ORDER_KEY} LIMIT ${limit + 1}))`;
+  });
   const result = await db.query<QueueRow>(
     `SELECT ${COLUMNS} FROM (${branches.join(' UNION ALL ')}) s LEFT JOIN staff_accounts a ON a.id = s.assigned_to
      ORDER BY ${ORDER_KEY} LIMIT ${limit + 1}`,
@@ -146,13 +156,13 @@ async function pageOf(db: Queryable, actor: Actor, filter: QueueFilter, now: Dat
   return { rows, next: result.rows.length > limit ? encodeCursor(rows.at(-1)!) : null };
 }
 
-/** Filters the maintained counts (migration 018) can answer: the columns of queue_counts, and the page's own. */
-const COUNTED_FILTERS: ReadonlySet<string> = new Set(['secretariat', 'service', 'kind', 'status', 'after', 'limit']);
+/** Filters the maintained counts (migrations 018, 019) can answer: the columns of queue_counts, and the page's own. */
+const COUNTED_FILTERS: ReadonlySet<string> = new Set(['secretariat', 'service', 'kind', 'status', 'district', 'after', 'limit']);
 
 /**
  * The count per status of what a filter reaches (its status aside), one grouped query over every slice: from
- * queue_counts (kept by triggers, a few hundred rows) when the filter is one of its columns, otherwise
- * counting the submissions the other filters reach (a district, a month, overdue, mine, a protocol).
+ * queue_counts (kept by triggers, a few thousand rows) when the filter is one of its columns, otherwise
+ * counting the submissions the other filters reach (a village, a month, overdue, mine, a protocol).
  */
 export async function queueCounts(db: Queryable, actor: Actor, filter: QueueFilter, now = new Date()): Promise<Record<string, number>> {
   const { where, params } = filterOf(actor, filter, now, { withoutStatus: true });
@@ -176,14 +186,24 @@ export async function queueCounts(db: Queryable, actor: Actor, filter: QueueFilt
 const FIRST_SLICE = 200;
 const SLICE = 2000;
 
-/** Every row of a filter, a slice at a time (the export streams them; 100,000 rows never sit in memory). */
+/**
+ * Every row of a filter, a slice at a time (the export streams them; 100,000 rows never sit in memory). The
+ * next slice is asked for before this one's rows are handed on, so the database reads it while they are
+ * written out (one slice ahead at most).
+ */
 export async function* queueRows(db: Queryable, actor: Actor, filter: QueueFilter, now = new Date()): AsyncGenerator<QueueRow> {
-  let after: string | undefined;
+  const slice = (after?: string) => {
+    const read = pageOf(db, actor, { ...filter, ...(after ? { after } : {}) }, now, after ? SLICE : FIRST_SLICE);
+    // Left unread when the export stops early (a client gone): its failure then has nobody to tell.
+    read.catch(() => {});
+    return read;
+  };
+  let reading = slice();
   for (;;) {
-    const page = await pageOf(db, actor, { ...filter, ...(after ? { after } : {}) }, now, after ? SLICE : FIRST_SLICE);
+    const page = await reading;
+    if (page.next) reading = slice(page.next);
     yield* page.rows;
     if (!page.next) return;
-    after = page.next;
   }
 }
 
@@ -213,19 +233,26 @@ export type EventRow = {
   by: string | null;
 };
 
-/** A request's whole story: public status events, the citizen's replies and the staff's internal events. */
-export async function eventsOf(db: Queryable, id: string): Promise<EventRow[]> {
-  const result = await db.query<EventRow>(
-    `SELECT h.at, CASE WHEN h.status = 'waiting_citizen' THEN 'question' ELSE 'status' END AS type, h.status, h.note AS text, true AS public, a.name AS by
-       FROM status_history h LEFT JOIN staff_accounts a ON a.id = h.account_id WHERE h.submission_id = $1
-     UNION ALL
-     SELECT r.received_at, 'reply', NULL, r.text, true, NULL FROM citizen_replies r WHERE r.submission_id = $1
-     UNION ALL
-     SELECT e.at, e.type, NULL, e.text, false, a.name FROM staff_events e LEFT JOIN staff_accounts a ON a.id = e.account_id WHERE e.submission_id = $1
-     ORDER BY 1`,
-    [id],
+/** A request's whole story, in time order: public status events, the citizen's replies and the staff's internal events. */
+const STORY = `SELECT h.at, CASE WHEN h.status = 'waiting_citizen' THEN 'question' ELSE 'status' END AS type, h.status, h.note AS text, true AS public, a.name AS by
+    FROM status_history h LEFT JOIN staff_accounts a ON a.id = h.account_id WHERE h.submission_id = $1
+  UNION ALL
+  SELECT r.received_at, 'reply', NULL, r.text, true, NULL FROM citizen_replies r WHERE r.submission_id = $1
+  UNION ALL
+  SELECT e.at, e.type, NULL, e.text, false, a.name FROM staff_events e LEFT JOIN staff_accounts a ON a.id = e.account_id WHERE e.submission_id = $1
+  ORDER BY 1`;
+
+/**
+ * A request's story and its service's answer templates in one round trip (the request's page). Each travels
+ * as one JSON array, in its own order; an instant comes back as text and is read as the Date it was.
+ */
+export async function storyAndTemplatesOf(db: Queryable, id: string, serviceId: string): Promise<{ events: EventRow[]; templates: TemplateRow[] }> {
+  const result = await db.query<{ events: (Omit<EventRow, 'at'> & { at: string })[] | null; templates: TemplateRow[] | null }>(
+    `SELECT (SELECT json_agg(e) FROM (${STORY}) e) AS events, (SELECT json_agg(t) FROM (${TEMPLATES_OF_SERVICE.replace('$1', '$2')}) t) AS templates`,
+    [id, serviceId],
   );
-  return result.rows;
+  const row = result.rows[0];
+  return { events: (row?.events ?? []).map((event) => ({ ...event, at: new Date(event.at) })), templates: row?.templates ?? [] };
 }
 
 export async function addStaffEvent(db: Queryable, submissionId: string, accountId: string, type: 'note' | 'assign' | 'transfer' | 'forward' | 'internal_answer', text: string, at = new Date()): Promise<void> {
@@ -289,8 +316,10 @@ export interface TemplateRow {
   [key: string]: unknown;
 }
 
+const TEMPLATES_OF_SERVICE = 'SELECT id, service_id, title, text FROM answer_templates WHERE service_id = $1 ORDER BY title';
+
 export async function templatesOf(db: Queryable, serviceId: string): Promise<TemplateRow[]> {
-  return (await db.query<TemplateRow>('SELECT id, service_id, title, text FROM answer_templates WHERE service_id = $1 ORDER BY title', [serviceId])).rows;
+  return (await db.query<TemplateRow>(TEMPLATES_OF_SERVICE, [serviceId])).rows;
 }
 
 export async function insertTemplate(tx: Queryable, template: { id: string; serviceId: string; title: string; text: string; createdBy: string }): Promise<void> {

@@ -22,8 +22,7 @@ import { audit, readAudit } from '../../domain/audit.ts';
 import {
   loadVisible, notFound, reachesService, readableAttachments, readableAttachmentsOf, readableFields, readsWithoutIdentity, type QueueDeps,
 } from '../../domain/request-visibility.ts';
-import { colleaguesOf, eventsOf, queueCounts, queuePage, queueRows, templatesOf, type EventRow, type QueueRow } from '../../storage/queue-store.ts';
-
+import { colleaguesOf, queueCounts, queuePage, queueRows, storyAndTemplatesOf, type EventRow, type QueueRow } from '../../storage/queue-store.ts';
 
 export function simpleFlag({ status, dueAt, closedAt }: { status: SubmissionStatus; dueAt: Date | null; closedAt: Date | null }, now: Date): RequestDeadlineFlag | null {
   if (!dueAt) return null;
@@ -147,10 +146,11 @@ function requestPageRoutes(app: FastifyInstance, deps: QueueDeps, flag: RowFlag)
   app.get<{ Params: { id: string } }>('/requests/:id', { config: { access: 'requests.read' } }, async (request, reply) => {
     const row = await loadVisible(deps, request.actor, request.params.id);
     const actor = request.actor.account;
-    const [current, form, events] = await Promise.all([charters.current(), charters.formVersion(row.form_id, row.form_version), eventsOf(storage, row.id)]);
+    const [current, form, story] = await Promise.all([charters.current(), charters.formVersion(row.form_id, row.form_version), storyAndTemplatesOf(storage, row.id, row.service_id)]);
+    const { events } = story;
     const service = current?.services.get(row.service_id);
     // The service's templates, for who reaches the service (a secretariat a manifestação was forwarded to does not answer the citizen).
-    const templates = service && current && reachesService(actor, service, current) ? await templatesOf(storage, service.id) : [];
+    const templates = service && current && reachesService(actor, service, current) ? story.templates : [];
     await audit(storage, request.actor, 'view_request', { submissionId: row.id });
     reply.header('cache-control', 'no-store');
     // A manifestação's identification stays with the Ouvidoria unless the citizen let it be shared.
