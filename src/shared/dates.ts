@@ -7,6 +7,16 @@ export function bahiaDay(instant: Date | string | number = new Date()): string {
   return new Date(ms + BAHIA_OFFSET_MS).toISOString().slice(0, 10);
 }
 
+/** The instant a Bahia calendar day (YYYY-MM-DD) starts: 03:00 UTC. Given to SQL as an instant, so the database session's time zone never moves it. */
+export function bahiaDayStart(day: string): Date {
+  return new Date(Date.parse(`${day}T00:00:00Z`) - BAHIA_OFFSET_MS);
+}
+
+/** The instant after a Bahia calendar day: the next day's start. */
+export function bahiaDayEnd(day: string): Date {
+  return new Date(bahiaDayStart(day).getTime() + 24 * 60 * 60 * 1000);
+}
+
 /** Whether YYYY-MM-DD names a day that exists (2026-02-30 does not): a shape check alone lets it reach the database. */
 export function isRealDay(day: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return false;

@@ -84,6 +84,25 @@ describe.each(BACKENDS)('GET /api/gestao/requests pages on %s', (backend) => {
     expect(await walk(`from=${day(400)}`, everywhere)).toEqual(expected);
   });
 
+  it('takes the days of a filter as Bahia\'s, whatever the database session\'s time zone', async () => {
+    const [late, early] = [potholeRequest(), potholeRequest()];
+    const posted = await postJson(`${server.url}/api/sync`, { submissions: [late, early] });
+    expect(posted.body.results.every((r: { outcome: string }) => r.outcome === 'accepted')).toBe(true);
+    // 23:30 on 9 March in Bahia, and 00:30 on 10 March.
+    await server.storage.query('UPDATE submissions SET received_at = $2 WHERE id = $1', [late.id, new Date('2026-03-10T02:30:00Z')]);
+    await server.storage.query('UPDATE submissions SET received_at = $2 WHERE id = $1', [early.id, new Date('2026-03-10T03:30:00Z')]);
+    // PGlite has one session: a city server set to Bahia's time. (PostgreSQL's pooled sessions keep the default.)
+    if (backend === 'pglite') await server.storage.query("SET TIME ZONE 'America/Bahia'");
+    try {
+      const ids = async (window: string) => ((await (await get(`/api/gestao/requests?${window}`)).json()) as { items: { id: string }[] }).items.map((item) => item.id);
+      expect(await ids('from=2026-03-10&to=2026-03-10')).toEqual([early.id]);
+      expect(await ids('from=2026-03-09&to=2026-03-09')).toEqual([late.id]);
+      expect((await ids('from=2026-03-09&to=2026-03-10')).sort()).toEqual([late.id, early.id].sort());
+    } finally {
+      if (backend === 'pglite') await server.storage.query("SET TIME ZONE 'UTC'");
+    }
+  });
+
   it('refuses a day that does not exist with a pt-BR 422, and ignores a cursor it did not write (never a 500)', async () => {
     for (const [path, field] of [['/api/gestao/requests?from=2026-02-30', 'from'], ['/api/gestao/requests.csv?to=2026-99-99', 'to']] as const) {
       const response = await get(path);

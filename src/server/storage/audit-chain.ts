@@ -5,7 +5,7 @@
  * module recomputes it in Node, independently of any SQL function a holder of the database could replace,
  * to verify the chain, and reads each day's final hash for the transparency panel.
  */
-import { bahiaDay } from '../../shared/dates.ts';
+import { bahiaDay, bahiaDayEnd, bahiaDayStart } from '../../shared/dates.ts';
 import { sha256Hex } from '../domain/hashing.ts';
 import type { QueryResult, Queryable, Storage } from './types.ts';
 
@@ -112,10 +112,6 @@ export async function verifyChain(db: Queryable, options: { pageSize?: number } 
   return { ok: true, entries, lastId, lastHash: running, days: [...days.values()].sort((a, b) => a.day.localeCompare(b.day)) };
 }
 
-/** The Bahia day's start as an instant (UTC−3 all year). */
-function dayStart(day: string): Date {
-  return new Date(Date.parse(`${day}T03:00:00Z`));
-}
 
 /**
  * Each day's final hash for the days from `first` to `last` (inclusive, YYYY-MM-DD, Bahia) that have entries.
@@ -123,8 +119,8 @@ function dayStart(day: string): Date {
  * committed first and a published day never changes afterwards unless someone rewrites the log.
  */
 export async function dayHashes(storage: Storage, first: string, last: string): Promise<DayHash[]> {
-  const from = dayStart(first);
-  const to = new Date(dayStart(last).getTime() + 86_400_000);
+  const from = bahiaDayStart(first);
+  const to = bahiaDayEnd(last);
   return storage.transaction(async (tx) => {
     await tx.query('SELECT 1 FROM staff_audit_head WHERE singleton FOR SHARE');
     const rows = await tx.query<{ day: string; last_id: string; entries: number; hash: string }>(

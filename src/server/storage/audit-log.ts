@@ -2,6 +2,7 @@
  * The audit log's rows (staff_audit): adding an entry, the account-takeover lookup and the log's pages.
  * The chain that links the rows is computed by the database on insert and checked by audit-chain.ts.
  */
+import { bahiaDayEnd, bahiaDayStart } from '../../shared/dates.ts';
 import type { Queryable } from './types.ts';
 
 export interface NewAuditEntry {
@@ -58,8 +59,9 @@ export async function auditPage(db: Queryable, filter: AuditPageFilter, rows: nu
   if (filter.accountId) add('a.account_id = ?', filter.accountId);
   if (filter.action) add('a.action = ?', filter.action);
   if (filter.submissionId) add('a.submission_id = ?', filter.submissionId);
-  if (filter.from) add(`a.at >= ?::date`, filter.from);
-  if (filter.to) add(`a.at < (?::date + 1)`, filter.to);
+  // Days are Bahia's, given as instants: a date cast would start the day at the session's midnight (UTC: 21:00 in Bahia).
+  if (filter.from) add('a.at >= ?', bahiaDayStart(filter.from));
+  if (filter.to) add('a.at < ?', bahiaDayEnd(filter.to));
   if (filter.before) add('a.id < ?', filter.before);
   return (await db.query<AuditRow>(
     `SELECT a.id::text AS id, a.at, a.account_id, s.name, a.session_id, a.action, a.submission_id::text AS submission_id, a.target

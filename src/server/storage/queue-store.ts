@@ -6,6 +6,7 @@
 import type { SubmissionKind } from '../../shared/contract/forms.ts';
 import type { SubmissionStatus } from '../../shared/contract/status.ts';
 import type { QueueFilter } from '../../shared/contract/staff.ts';
+import { bahiaDayEnd, bahiaDayStart } from '../../shared/dates.ts';
 import type { Queryable } from './types.ts';
 import { can, visibleScopes, type Actor } from '../domain/permissions.ts';
 
@@ -70,8 +71,8 @@ function filterOf(actor: Actor, filter: QueueFilter, now: Date, { withoutStatus 
   // No due date is never overdue: coalesce says it as the index of migration 018 stores it, so now bounds its scan.
   if (filter.overdue) add(`s.closed_at IS NULL AND s.status <> 'waiting_citizen' AND coalesce(s.due_at, 'infinity'::timestamptz) < ?`, now);
   if (filter.mine) add('s.assigned_to = ?', actor.id);
-  if (filter.from) add(`s.received_at >= (?::date + time '03:00')`, filter.from);
-  if (filter.to) add(`s.received_at < (?::date + 1 + time '03:00')`, filter.to);
+  if (filter.from) add('s.received_at >= ?', bahiaDayStart(filter.from));
+  if (filter.to) add('s.received_at < ?', bahiaDayEnd(filter.to));
   if (filter.protocol) add('s.protocol = ?', filter.protocol.replace(/-(\d+)$/, (_m, n: string) => `-${n.padStart(6, '0')}`));
   // A manifestação's protocol stays with the Ouvidoria (domain/request-visibility.ts, readsWithoutIdentity): a secretariat
   // typing the number after a citizen's named request must not find the manifestação sent with it.
@@ -113,8 +114,7 @@ const SHORT_WINDOW_DAYS = 62;
 
 function isShortWindow(filter: QueueFilter, now: Date): boolean {
   if (!filter.from) return false;
-  const end = filter.to ? Date.parse(`${filter.to}T00:00:00Z`) + 86_400_000 : now.getTime();
-  return end - Date.parse(`${filter.from}T00:00:00Z`) <= SHORT_WINDOW_DAYS * 86_400_000;
+  return (filter.to ? bahiaDayEnd(filter.to) : now).getTime() - bahiaDayStart(filter.from).getTime() <= SHORT_WINDOW_DAYS * 86_400_000;
 }
 
 /**

@@ -18,6 +18,7 @@ import {
   cell, protectBreakdown, protectGroup, protectTimeline, sharePair, timelineOf, type Cell, type Figure,
 } from './disclosure.ts';
 import type { RawEntry, RawSnapshot } from './raw-snapshot.ts';
+import { bahiaDayStart } from '../../../shared/dates.ts';
 
 interface EntryFigures {
   figures: Map<string, Figure>;
@@ -76,7 +77,7 @@ const rounded = (value: number, digits: number) => Number(value.toFixed(digits))
 const percentileShown = (q: number, n: number) => Math.floor(q * n + 1e-9) >= SMALL_COUNT && Math.floor((1 - q) * n + 1e-9) >= SMALL_COUNT;
 
 function monthRanges(raw: RawSnapshot): { from: Date; to: Date }[] {
-  const start = (month: string) => new Date(`${month}-01T03:00:00.000Z`);
+  const start = (month: string) => bahiaDayStart(`${month}-01`);
   return raw.months.map((month, i) => {
     const [y, m] = month.split('-').map(Number) as [number, number];
     const next = new Date(Date.UTC(y, m, 1)).toISOString().slice(0, 7);

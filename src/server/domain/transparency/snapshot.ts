@@ -8,7 +8,7 @@
  * Two steps: `measure` reads raw numbers, `publish` applies the small-count rule to them, once, before
  * anything is stored or served (see protectGroups for why hiding counts under 5 is not enough).
  */
-import { bahiaDay } from '../../../shared/dates.ts';
+import { bahiaDay, bahiaDayStart } from '../../../shared/dates.ts';
 import type { Charter, Deadline } from '../../../shared/contract/charter.ts';
 import type { PanelSnapshot } from '../../../shared/contract/transparency.ts';
 import { integrityReportsByMonth, ouvidoriaCounts } from './channel-counts.ts';
@@ -18,8 +18,6 @@ import type { Queryable } from '../../storage/types.ts';
 import { evaluationCounts, requestDayPercentiles, requestOutcomeCounts, yearsWithSubmissions, type GroupedRow } from '../../storage/transparency-counts.ts';
 
 const DAY = 86_400_000;
-/** Bahia is UTC−3 all year: a Bahia day starts at 03:00 UTC. */
-const bahiaStart = (day: string) => new Date(`${day}T03:00:00.000Z`);
 
 export function monthsBack(now: Date, count: number): string[] {
   const [year, month] = bahiaDay(now).split('-').map(Number) as [number, number];
@@ -30,8 +28,8 @@ export function periodsAt(now: Date, years: readonly number[]): Period[] {
   const months = monthsBack(now, 12);
   return [
     { key: 'ultimos-30-dias', label: 'Últimos 30 dias', from: new Date(now.getTime() - 30 * DAY), to: now },
-    { key: 'ultimos-12-meses', label: 'Últimos 12 meses', from: bahiaStart(`${months[0]}-01`), to: now },
-    ...years.map((year) => ({ key: String(year), label: String(year), from: bahiaStart(`${year}-01-01`), to: year === Number(bahiaDay(now).slice(0, 4)) ? now : bahiaStart(`${year + 1}-01-01`) })),
+    { key: 'ultimos-12-meses', label: 'Últimos 12 meses', from: bahiaDayStart(`${months[0]}-01`), to: now },
+    ...years.map((year) => ({ key: String(year), label: String(year), from: bahiaDayStart(`${year}-01-01`), to: year === Number(bahiaDay(now).slice(0, 4)) ? now : bahiaDayStart(`${year + 1}-01-01`) })),
   ];
 }
 
@@ -52,7 +50,7 @@ const int = (value: unknown): number => num(value) ?? 0;
  */
 async function requestCounts(db: Queryable, periods: readonly Period[], months: readonly string[], now: Date): Promise<Row[]> {
   const [year, month] = months.at(-1)!.split('-').map(Number) as [number, number];
-  const monthStarts = [...months, new Date(Date.UTC(year, month, 1)).toISOString().slice(0, 7)].map((m) => bahiaStart(`${m}-01`).getTime());
+  const monthStarts = [...months, new Date(Date.UTC(year, month, 1)).toISOString().slice(0, 7)].map((m) => bahiaDayStart(`${m}-01`).getTime());
   const monthRanges = months.map((_m, i) => [monthStarts[i]!, i === months.length - 1 ? now.getTime() : monthStarts[i + 1]!] as const);
   const periodRanges = periods.map((p) => [p.from.getTime(), p.to.getTime()] as const);
   const edges = [...new Set([...monthRanges.flat(), ...periodRanges.flat()])].sort((x, y) => x - y);
@@ -131,7 +129,7 @@ export interface MeasureOptions {
 /** The years to report besides the rolling windows: this one, and the two before it when they hold any submission (an index lookup each). */
 async function reportedYears(db: Queryable, now: Date): Promise<number[]> {
   const currentYear = Number(bahiaDay(now).slice(0, 4));
-  const row = await yearsWithSubmissions(db, bahiaStart(`${currentYear - 2}-01-01`), bahiaStart(`${currentYear - 1}-01-01`), bahiaStart(`${currentYear}-01-01`));
+  const row = await yearsWithSubmissions(db, bahiaDayStart(`${currentYear - 2}-01-01`), bahiaDayStart(`${currentYear - 1}-01-01`), bahiaDayStart(`${currentYear}-01-01`));
   return [currentYear, ...(row?.previous ? [currentYear - 1] : []), ...(row?.older ? [currentYear - 2] : [])];
 }
 
