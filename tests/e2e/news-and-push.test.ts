@@ -89,9 +89,10 @@ describe('news of every request', () => {
     });
     await cdp.send('ServiceWorker.enable');
 
-    // The city answers while the app is closed; the push is what tells the phone.
-    await changeStatus(app.server.storage, id, 'done', 'Buraco fechado na sexta-feira.', push);
+    // The city answers while the app is closed; the push is what tells the phone. (Read before the change: the
+    // page's own refresh may fetch the news too, and then it must not count as already there.)
     const before = (await outboxRecord(id))!.history;
+    await changeStatus(app.server.storage, id, 'done', 'Buraco fechado na sexta-feira.', push);
     await cdp.send('ServiceWorker.deliverPushMessage', { origin: app.server.url, registrationId: await registrationId, data: JSON.stringify({ type: 'status', id }) });
 
     const notices = await waitFor(() => page.evaluate(async () => {
