@@ -111,7 +111,7 @@ describe.each(BACKENDS)('GET /api/gestao/requests pages on %s', (backend) => {
     }
     const forged = (cursor: unknown) => Buffer.from(JSON.stringify(cursor)).toString('base64url');
     const first = (await (await get('/api/gestao/requests?kind=evaluation&limit=5')).json()) as { items: { id: string }[] };
-    for (const cursor of [{ c: false, d: '2026', i: ids[0] }, { c: false, d: 'infinity', i: '-'.repeat(36) }]) {
+    for (const cursor of [{ c: false, d: '2026', i: ids[0] }, { c: false, d: 'infinity', i: '-'.repeat(36) }, { c: true, d: '0000-01-01T00:00:00.000Z', i: ids[0] }]) {
       const response = await get(`/api/gestao/requests?kind=evaluation&limit=5&after=${forged(cursor)}`);
       expect(response.status, JSON.stringify(cursor)).toBe(200);
       expect(((await response.json()) as { items: { id: string }[] }).items).toEqual(first.items);

@@ -94,7 +94,7 @@ describe.each(BACKENDS)('the integrity list in pages on %s', (backend) => {
     const wellFormed = (d: unknown, i: unknown) => Buffer.from(JSON.stringify({ d, i })).toString('base64url');
     const bad = [
       'não-é-um-cursor', '', 'x'.repeat(201), Buffer.from('{"d":').toString('base64url'),
-      wellFormed('2026-02-30', randomUUID()), wellFormed('2026-11-02', 'não é uuid'), wellFormed("2026-11-02'; DROP TABLE x; --", randomUUID()), wellFormed(20261102, randomUUID()),
+      wellFormed('2026-02-30', randomUUID()), wellFormed('2026-11-02', 'não é uuid'), wellFormed("2026-11-02'; DROP TABLE x; --", randomUUID()), wellFormed(20261102, randomUUID()), wellFormed('0000-01-01', randomUUID()),
     ];
     for (const cursor of bad) {
       const audits = await listAudits();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONFIRM_RETRY_MS, STUCK_RETRY_MS, type LockManagerLike } from '../../src/sync/drain/deps.ts';
+import { CONFIRM_RETRY_MS, LONE_STUCK_RETRY_MS, STUCK_RETRY_MS, type LockManagerLike } from '../../src/sync/drain/deps.ts';
 import { drainOutbox } from '../../src/sync/drain/loop.ts';
 import { SYNC_MESSAGES } from '../../src/sync/drain/request.ts';
 import { BACKOFF_BASE_MS } from '../../src/sync/drain/backoff.ts';
@@ -173,7 +173,10 @@ describe('drainOutbox', () => {
     endpoint.state.poison.add(poisoned.id);
     const report = await drainOutbox(depsFor(db, endpoint, time));
     expect(report).toMatchObject({ sent: 0, stuck: 1, retrying: 0 });
-    expect(await db.records.get(poisoned.id)).toMatchObject({ state: 'stuck', lastError: SYNC_MESSAGES.stuck, answers: poisoned.answers });
+    const aside = await db.records.get(poisoned.id);
+    expect(aside).toMatchObject({ state: 'stuck', lastError: SYNC_MESSAGES.stuck, answers: poisoned.answers });
+    // Only the health answer pointed at it (a database that just restarted says "ok" too): minutes, not an hour.
+    expect(aside!.nextAttemptAt).toBe(time.now() + LONE_STUCK_RETRY_MS);
     expect(endpoint.calls.filter((c) => c.path === '/api/health')).toHaveLength(1);
     expect(endpoint.stored.has(first.id)).toBe(true);
   });

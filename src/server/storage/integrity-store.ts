@@ -6,6 +6,7 @@
 import type { IdentificationMode, IntegrityStatus } from '../../shared/contract/integrity.ts';
 import type { Sealed } from '../domain/integrity/crypto.ts';
 import type { Queryable } from './types.ts';
+import { isSaneDay } from '../../shared/dates.ts';
 
 const dayText = (day: string): string => day.slice(0, 10);
 const sealedOf = (keyId: string, blob: Uint8Array): Sealed => ({ keyId, blob: Buffer.from(blob) });
@@ -176,7 +177,8 @@ export function decodeReportCursor(text: string): ReportCursor | null {
   try {
     const cursor = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as { d?: unknown; i?: unknown };
     if (typeof cursor.d !== 'string' || typeof cursor.i !== 'string' || !UUID.test(cursor.i)) return null;
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(cursor.d) || Number.isNaN(Date.parse(cursor.d)) || new Date(cursor.d).toISOString().slice(0, 10) !== cursor.d) return null;
+    // A real day the database can hold (it has no year 0): isSaneDay's 2000–2100, as every report's day is.
+    if (!isSaneDay(cursor.d)) return null;
     return { day: cursor.d, id: cursor.i };
   } catch {
     return null;

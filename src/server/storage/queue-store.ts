@@ -6,7 +6,7 @@
 import type { SubmissionKind } from '../../shared/contract/forms.ts';
 import type { SubmissionStatus } from '../../shared/contract/status.ts';
 import type { QueueFilter } from '../../shared/contract/staff.ts';
-import { bahiaDayEnd, bahiaDayStart } from '../../shared/dates.ts';
+import { bahiaDayEnd, bahiaDayStart, isSaneDay } from '../../shared/dates.ts';
 import type { Queryable } from './types.ts';
 import { can, visibleScopes, type Actor } from '../domain/permissions.ts';
 
@@ -45,10 +45,10 @@ export function encodeCursor(row: QueueRow): string {
 function decodeCursor(text: string): Cursor | null {
   try {
     const cursor = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Cursor;
-    // Exactly what encodeCursor writes: anything else would reach the database's casts and fail there.
+    // Exactly what encodeCursor writes, with a year the database can hold (none is 0): else its casts would fail.
     if (typeof cursor.c !== 'boolean' || typeof cursor.d !== 'string' || typeof cursor.i !== 'string') return null;
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(cursor.i)) return null;
-    if (cursor.d !== 'infinity' && !(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(cursor.d) && new Date(cursor.d).toISOString() === cursor.d)) return null;
+    if (cursor.d !== 'infinity' && !(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(cursor.d) && new Date(cursor.d).toISOString() === cursor.d && isSaneDay(cursor.d.slice(0, 10)))) return null;
     return cursor;
   } catch {
     return null;
@@ -248,7 +248,7 @@ const STORY = `SELECT h.at, CASE WHEN h.status = 'waiting_citizen' THEN 'questio
  */
 export async function storyAndTemplatesOf(db: Queryable, id: string, serviceId: string): Promise<{ events: EventRow[]; templates: TemplateRow[] }> {
   const result = await db.query<{ events: (Omit<EventRow, 'at'> & { at: string })[] | null; templates: TemplateRow[] | null }>(
-    `SELECT (SELECT json_agg(e) FROM (${STORY}) e) AS events, (SELECT json_agg(t) FROM (${TEMPLATES_OF_SERVICE.replace('$1', '$2')}) t) AS templates`,
+    `SELECT (SELECT json_agg(e ORDER BY e.at) FROM (${STORY}) e) AS events, (SELECT json_agg(t ORDER BY t.title) FROM (${TEMPLATES_OF_SERVICE.replace('$1', '$2')}) t) AS templates`,
     [id, serviceId],
   );
   const row = result.rows[0];

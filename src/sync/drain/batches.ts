@@ -36,7 +36,8 @@ export async function postIsolating(deps: SyncDeps, batch: OutboxRecord[], state
     return;
   }
   // One record, failing twice. It is judged once the round is over: only if the server took other
-  // batches does that point at the record; meanwhile the others go on, so it can never hold them back.
+  // batches (or, when nothing else went, says it is healthy) does that point at the record; meanwhile
+  // the others go on, so it can never hold them back.
   const [record] = batch;
   if (state.wereStuck.has(record!.id)) {
     await updateUnlessSent(deps, record!.id, { state: 'stuck', lastError: SYNC_MESSAGES.stuck, nextAttemptAt: deps.now() + STUCK_RETRY_MS, updatedAt: deps.now() });
@@ -66,9 +67,10 @@ export async function serverAnswersHealthy(deps: SyncDeps, state: DrainState): P
   }
 }
 
-export async function setStuck(deps: SyncDeps, state: DrainState): Promise<void> {
+/** Sets this round's suspects aside; `retryMs` is LONE_STUCK_RETRY_MS when only the health answer pointed at them. */
+export async function setStuck(deps: SyncDeps, state: DrainState, retryMs = STUCK_RETRY_MS): Promise<void> {
   for (const record of state.suspects) {
-    await updateUnlessSent(deps, record.id, { state: 'stuck', lastError: SYNC_MESSAGES.stuck, nextAttemptAt: deps.now() + STUCK_RETRY_MS, updatedAt: deps.now() });
+    await updateUnlessSent(deps, record.id, { state: 'stuck', lastError: SYNC_MESSAGES.stuck, nextAttemptAt: deps.now() + retryMs, updatedAt: deps.now() });
     state.report.stuck++;
   }
   state.suspects = [];

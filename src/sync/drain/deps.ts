@@ -32,6 +32,11 @@ export const CONFIRM_AFTER_MS = 2 * 60_000;
 export const CONFIRM_RETRY_MS = 60_000;
 /** A stuck record is tried again alone this often (or at once with "Enviar agora"). */
 export const STUCK_RETRY_MS = 60 * 60_000;
+/**
+ * A record set aside on the health answer alone (nothing else went in that drain) is tried again sooner: a
+ * database that just restarted also fails every write while the health answer still says "ok" for a moment.
+ */
+export const LONE_STUCK_RETRY_MS = 5 * 60_000;
 
 export interface DrainReport {
   /** False when another drainer held the lock. */

@@ -22,7 +22,7 @@ import { DUE_STATES, isIntegrity, type OutboxRecord } from '../outbox/db.ts';
 import { rekeyLegacyPhotos } from '../outbox/rekey.ts';
 import { postBatch, postIsolating, serverAnswersHealthy, setStuck } from './batches.ts';
 import { confirmSent } from './confirmation.ts';
-import { SYNC_LOCK_NAME, STUCK_RETRY_MS, emptyReport, type DrainOptions, type DrainReport, type DrainState, type SyncDeps } from './deps.ts';
+import { LONE_STUCK_RETRY_MS, SYNC_LOCK_NAME, STUCK_RETRY_MS, emptyReport, type DrainOptions, type DrainReport, type DrainState, type SyncDeps } from './deps.ts';
 import { sendIntegrity } from './integrity-sending.ts';
 import { scheduleRetry } from './outcomes.ts';
 import { SYNC_MESSAGES, TransientError } from './request.ts';
@@ -131,8 +131,9 @@ async function sendRound(deps: SyncDeps, due: OutboxRecord[], state: DrainState)
 
   if (failure === undefined && state.suspects.length && !state.serverWorks) {
     // Every batch failed, down to single records: a broken server, not a record's fault — unless the server
-    // says it is healthy, which points at the records (the others may have gone in an earlier drain).
-    if (await serverAnswersHealthy(deps, state)) state.serverWorks = true;
+    // says it is healthy, which points at the records (the others may have gone in an earlier drain). That is
+    // weaker evidence than others taken now, so they are set aside for minutes, and later rounds ask again.
+    if (await serverAnswersHealthy(deps, state)) await setStuck(deps, state, LONE_STUCK_RETRY_MS);
     else failure = new TransientError(SYNC_MESSAGES.serverBusy, false);
   }
   if (state.serverWorks) await setStuck(deps, state);

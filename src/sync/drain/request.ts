@@ -20,7 +20,7 @@ export const SYNC_MESSAGES = {
   photoLost: 'Uma foto deste pedido não está mais guardada no celular. Abra o pedido para corrigir, adicione a foto de novo e envie.',
   tooLarge: 'Este pedido é grande demais para enviar. Abra o pedido para corrigir e use menos fotos ou um texto menor.',
   rejected: 'A Prefeitura não aceitou algumas respostas. Abra o pedido para corrigir.',
-  stuck: 'O sistema da Prefeitura não conseguiu receber este pedido, embora receba os outros. Ele continua guardado aqui e será tentado de novo mais tarde; se puder, use "Salvar cópia" e procure a Ouvidoria (telefone 162).',
+  stuck: 'O sistema da Prefeitura responde, mas não conseguiu receber este pedido. Ele continua guardado aqui e será tentado de novo mais tarde; se puder, use "Salvar cópia" e procure a Ouvidoria (telefone 162).',
   lostByServer: 'A Prefeitura não encontrou este pedido depois de recebê-lo. Ele será enviado de novo sozinho.',
 } as const;
 

@@ -216,10 +216,11 @@ export async function acceptReporterMessage(deps: IntegrityDeps, input: unknown,
 // ---------------------------------------------------------------- the controladoria's side
 
 function summaryOf(keys: IntegrityKeys, row: ReportRow): IntegritySummary & { answers: Answers } {
-  const { contents: sealed, ...plain } = row;
-  const contents = keys.openJson<SealedContents>(sealed);
+  const contents = keys.openJson<SealedContents>(row.contents);
+  // Field by field: a column added to the row later must not reach the controladoria's list unnoticed.
   return {
-    ...plain,
+    id: row.id, receivedDay: row.receivedDay, status: row.status, identification: row.identification, readDay: row.readDay,
+    riskCategory: row.riskCategory, linkedSecretariats: row.linkedSecretariats, linkedServices: row.linkedServices,
     tipo: typeof contents.answers.tipo === 'string' ? contents.answers.tipo : null,
     orgao: typeof contents.answers.orgao === 'string' ? contents.answers.orgao : null,
     answers: contents.answers,
