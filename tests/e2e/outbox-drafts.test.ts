@@ -30,8 +30,7 @@ describe('drafts and the last-resort copy', () => {
     await page.locator(`#campo-${photo.id}-grupo img`).waitFor();
     await page.locator('#campo-cpf').pressSequentially('5299822');
     await expect.poll(() => page.locator('#campo-cpf').inputValue(), SETTLED).toBe('529.982.2');
-    // No blur, no submit: the last keystroke reaches the disk by itself (how soon is the machine's: a loaded
-    // CI machine took over 5 s, so the wait is long and the claim is only that it gets there).
+    // No blur, no submit: the last keystroke reaches the disk by itself.
     await page.waitForFunction(async () => {
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       const { indexedDB } = globalThis as any;
@@ -41,7 +40,7 @@ describe('drafts and the last-resort copy', () => {
       const drafts = await new Promise<any[]>((resolve) => (db.transaction('drafts').objectStore('drafts').getAll().onsuccess = (e: any) => resolve(e.target.result)));
       db.close();
       return drafts.some((d) => d.answers.cpf === '529.982.2');
-    }, undefined, { timeout: 30_000, polling: 50 });
+    }, undefined, { timeout: 5_000, polling: 50 });
     await page.reload();
 
     await page.getByTestId('resume-draft').waitFor();
