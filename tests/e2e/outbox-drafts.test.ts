@@ -30,8 +30,9 @@ describe('drafts and the last-resort copy', () => {
     await page.locator(`#campo-${photo.id}-grupo img`).waitFor();
     await page.locator('#campo-cpf').pressSequentially('5299822');
     await expect.poll(() => page.locator('#campo-cpf').inputValue(), SETTLED).toBe('529.982.2');
-    // No blur, no submit: the last keystroke reaches the disk by itself.
-    await page.waitForFunction(async () => {
+    // No blur, no submit: the last keystroke reaches the disk by itself. (Polled from here: page.waitForFunction
+    // does not await an async predicate, so it took the Promise it got for "true" and reloaded too early.)
+    await expect.poll(() => page.evaluate(async () => {
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       const { indexedDB } = globalThis as any;
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -39,8 +40,8 @@ describe('drafts and the last-resort copy', () => {
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       const drafts = await new Promise<any[]>((resolve) => (db.transaction('drafts').objectStore('drafts').getAll().onsuccess = (e: any) => resolve(e.target.result)));
       db.close();
-      return drafts.some((d) => d.answers.cpf === '529.982.2');
-    }, undefined, { timeout: 5_000, polling: 50 });
+      return drafts.map((d) => d.answers.cpf);
+    }), SETTLED).toEqual(['529.982.2']);
     await page.reload();
 
     await page.getByTestId('resume-draft').waitFor();

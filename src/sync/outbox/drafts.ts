@@ -35,10 +35,12 @@ function whenIdle(run: () => void): () => void {
 /**
  * The write is issued in the first idle time after the keystroke, not in the keystroke's own task:
  * issuing a Dexie put was most of the JavaScript of a keystroke (tests/bench/typing.ts) and pushed
- * keystroke tasks past 50 ms on a throttled phone CPU. A write still waiting is issued at once by flush(),
- * which the form calls on pagehide and on hidden visibility, so closing the tab right after typing keeps
- * the last keystroke (tests/e2e/outbox-drafts.test.ts). The newest draft replaces one still waiting, and
- * a write in flight absorbs the keystrokes after it.
+ * keystroke tasks past 50 ms on a throttled phone CPU. The last keystroke reaches the disk within the idle
+ * deadline, unasked (tests/e2e/outbox-drafts.test.ts). A write still waiting is issued at once by flush(),
+ * which the form calls on hidden visibility (switching app: the page lives on, the write completes) and on
+ * pagehide; a tab closed within that fraction of a second may still lose the last keystroke, because no
+ * browser promises to finish a write started while the page goes away. The newest draft replaces one still
+ * waiting, and a write in flight absorbs the keystrokes after it.
  */
 export function createDraftWriter(db: OutboxDb, onError: (error: unknown) => void): DraftWriter {
   let waiting: Draft | undefined;
