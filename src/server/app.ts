@@ -47,7 +47,7 @@ export interface AppOptions {
   onStaffRoute?: (route: StaffRouteInfo) => void;
   /** The integrity channel's keys (outside the database); a random one when absent (tests). */
   integrityKeys?: IntegrityKeys;
-  /** Receipt look-ups per client address per minute. */
+  /** Receipt look-ups (integrity) and follow-up look-ups (protocol and code), each per client address per minute. */
   receiptLookupsPerMinute?: number;
   /** The integrity mixer's randomness, wake bounds and timer (tests run it with app.integrityMixer.runNow()). */
   integrityMixer?: MixerOptions;
@@ -270,6 +270,8 @@ async function registerAudiences(
     onItemFailure: (error: unknown) => app.log.error({ error: safeErrorLog(error as ErrorLike) }, 'submission item failed'),
     dueDate: deadlines.dueDate,
     onResumed: deadlines.refreshDueDate,
+    // The same limit as the integrity channel's receipts: a follow-up code is a secret of the same kind.
+    ...(receiptLookupsPerMinute ? { followUpLookupsPerMinute: receiptLookupsPerMinute } : {}),
   });
   await app.register(integrityApi, {
     prefix: '/api/integridade',

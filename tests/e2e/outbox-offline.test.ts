@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SETTLED } from '../support/browser.ts';
+import { SETTLED, newPhoneContext } from '../support/browser.ts';
 import type { BrowserContext, Page } from 'playwright-core';
 import { PHOTO_MAX_SIDE, PHOTO_TARGET_BYTES } from '../../src/apps/citizen/forms/photo-size.ts';
 import { setSubmissionStatus } from '../../src/server/storage/submission-store.ts';
@@ -114,5 +114,32 @@ describe('the outbox with no signal', () => {
     await page.getByText('Situação atualizada agora.').waitFor();
     await page.locator('ol.history li', { hasText: 'Em andamento — Equipe agendada para quinta-feira.' }).waitFor();
     await expect.poll(() => page.locator('ol.history li').count(), SETTLED).toBe(2);
+  });
+
+  it('follows that request from a fresh browser profile with its protocol and follow-up code, and refuses a wrong code plainly', async () => {
+    await page.goto(`${app.server.url}/minhas-solicitacoes/${ids[0]}`);
+    const protocol = (await page.getByTestId('protocol').textContent())!;
+    const code = (await page.getByTestId('follow-up-code').textContent())!;
+    expect(code).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
+
+    const elsewhere = await newPhoneContext(app.browser);
+    try {
+      const other = await elsewhere.newPage();
+      await other.goto(`${app.server.url}/acompanhar`);
+      await other.getByLabel('Protocolo').fill(protocol);
+      await other.getByLabel('Código de acompanhamento').fill(code.toLowerCase());
+      await other.getByRole('button', { name: 'Ver a situação do pedido' }).click();
+      await expect.poll(() => other.getByTestId('request-follow-up-status').textContent(), SETTLED).toBe('Em andamento');
+      await other.locator('[data-testid="request-follow-up"] ol.history li', { hasText: 'Equipe agendada para quinta-feira.' }).waitFor();
+      await other.getByTestId('request-follow-up').getByText(serviceWithForm(app.charter, 'tapa-buraco').service.name, { exact: true }).waitFor();
+
+      const wrong = code.startsWith('Z') ? `Y${code.slice(1)}` : `Z${code.slice(1)}`;
+      await other.getByLabel('Código de acompanhamento').fill(wrong);
+      await other.getByRole('button', { name: 'Ver a situação do pedido' }).click();
+      await other.getByTestId('request-follow-up-problem').getByText('Não encontramos um pedido com este protocolo e este código.', { exact: false }).waitFor();
+      expect(await other.getByTestId('request-follow-up').count()).toBe(0);
+    } finally {
+      await elsewhere.close();
+    }
   });
 });

@@ -8,7 +8,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { fillAndSubmit, serviceWithForm } from '../support/outbox.ts';
 import { closeApp, openApp, type AppUnderTest } from '../support/e2e-app.ts';
 
-const MENU_LINKS = ['Início', 'Buscar', 'Minhas solicitações', 'Integridade', 'Acompanhar denúncia', 'Sobre'];
+const MENU_LINKS = ['Início', 'Buscar', 'Minhas solicitações', 'Integridade', 'Acompanhar', 'Sobre'];
 
 let app: AppUnderTest;
 let context: BrowserContext;

@@ -77,6 +77,7 @@ async function seed(storage: Storage): Promise<Seeded> {
       dueAt: kind === 'evaluation' ? null : deadlines.dueDate(service, received, charter),
       district: null,
       village: null,
+      followUpHash: null,
     }], received);
     if (result?.status !== 'inserted') throw new Error(`${label} was not inserted`);
     protocols.push(result.stored.protocol);

@@ -15,6 +15,7 @@ import type { CharterCache, CurrentCharter } from './current-charter.ts';
 import { inTurn } from '../http/fair-turns.ts';
 import { canonicalJson, sha256Hex } from './hashing.ts';
 import { findAttachments } from '../storage/attachment-store.ts';
+import { hashFollowUpCode } from './follow-up-codes.ts';
 import { findSubmissions, insertSubmissions, receiptOf, type NewSubmission, type StoredSubmission } from '../storage/submission-store.ts';
 import type { Storage } from '../storage/types.ts';
 
@@ -118,7 +119,21 @@ function queuePlace(current: CurrentCharter, submission: Submission, receivedAt:
     dueAt: submission.kind === 'evaluation' || !dueDate ? null : dueDate(service, receivedAt, current.charter),
     district: location?.district ?? null,
     village: location?.village ?? null,
+    followUpHash: null,
   };
+}
+
+/**
+ * Four at a time, as many as libuv's default thread pool runs: a batch of 100 costs about 25 argon2 runs of
+ * wall time (~0.3 s on the city's server), 32 MiB of memory at most, and the event loop stays free.
+ */
+async function hashFollowUpCodes(items: { submission: Submission; followUpHash: string | null }[]): Promise<void> {
+  const coded = items.filter((item) => item.submission.followUpCode);
+  for (let start = 0; start < coded.length; start += 4) {
+    await Promise.all(coded.slice(start, start + 4).map(async (item) => {
+      item.followUpHash = await hashFollowUpCode(item.submission.followUpCode!);
+    }));
+  }
 }
 
 /** Caps the field messages of each item (MAX_FIELD_ERRORS) and of the whole answer (MAX_BATCH_FIELD_ERRORS). */
@@ -186,6 +201,8 @@ export async function acceptBatch(deps: AcceptDeps, inputs: readonly unknown[], 
     else toStore.push({ ...item, ...queuePlace(current!, item.submission, now, deps.dueDate) });
   }
 
+  // Hashed only for what is about to be stored: a retry or a refused item costs no argon2 run.
+  await hashFollowUpCodes(toStore);
   const inserted = await insertSubmissions(deps.storage, toStore, now);
   const raced: string[] = [];
   inserted.forEach((outcome, i) => {

@@ -51,6 +51,8 @@ export interface NewSubmission {
   dueAt: Date | null;
   district: string | null;
   village: string | null;
+  /** The argon2id hash of the follow-up code the phone sent, if it sent one. */
+  followUpHash: string | null;
 }
 
 /**
@@ -64,7 +66,7 @@ export type InsertResult =
 
 /** Inserts rows; returns the ids really inserted (an id stored meanwhile by another request is skipped). */
 async function insertRows(tx: Queryable, items: readonly NewSubmission[], receivedAt: Date): Promise<Set<string>> {
-  const rows = items.map(({ submission, bodyHash, secretariatId, dueAt, district, village }) => ({
+  const rows = items.map(({ submission, bodyHash, secretariatId, dueAt, district, village, followUpHash }) => ({
     id: submission.id,
     body_hash: bodyHash,
     kind: submission.kind,
@@ -79,16 +81,17 @@ async function insertRows(tx: Queryable, items: readonly NewSubmission[], receiv
     due_at: dueAt?.toISOString() ?? null,
     district,
     village,
+    follow_up_hash: followUpHash,
   }));
   // One JSON parameter for the whole batch: one statement, and no array-literal escaping of the person's text.
   const inserted = await tx.query<{ id: string }>(
     `INSERT INTO submissions (id, body_hash, kind, service_id, form_id, form_version, answers, attachments, created_at, received_at, status,
-                              secretariat_id, due_at, district, village)
+                              secretariat_id, due_at, district, village, follow_up_hash)
      SELECT r.id, r.body_hash, r.kind, r.service_id, r.form_id, r.form_version, r.answers, r.attachments, r.created_at, $2, 'received',
-            r.secretariat_id, r.due_at, r.district, r.village
+            r.secretariat_id, r.due_at, r.district, r.village, r.follow_up_hash
      FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, body_hash text, kind text, service_id text, form_id text, form_version integer,
                                              answers jsonb, attachments jsonb, created_at timestamptz,
-                                             secretariat_id text, due_at timestamptz, district text, village text)
+                                             secretariat_id text, due_at timestamptz, district text, village text, follow_up_hash text)
      ON CONFLICT (id) DO NOTHING RETURNING id`,
     [JSON.stringify(rows), receivedAt],
   );
@@ -233,4 +236,11 @@ export async function writeSubmissionStatus(tx: Queryable, id: string, status: S
   if (updated.rowCount === 0) return false;
   await tx.query('INSERT INTO status_history (submission_id, status, at, note, account_id) VALUES ($1, $2, $3, $4, $5)', [id, status, at, note ?? null, accountId ?? null]);
   return true;
+}
+
+/** The submission a protocol names and the hash of its follow-up code (null when it has none). */
+export async function followUpTarget(db: Queryable, protocol: string): Promise<{ id: string; followUpHash: string | null } | null> {
+  const found = await db.query<{ id: string; follow_up_hash: string | null }>('SELECT id, follow_up_hash FROM submissions WHERE protocol = $1', [protocol]);
+  const row = found.rows[0];
+  return row ? { id: row.id, followUpHash: row.follow_up_hash } : null;
 }

@@ -1,5 +1,6 @@
 /** What the phone sends: a submission with its answers and attachments, and the citizen's replies. */
 import * as v from 'valibot';
+import { FollowUpCodeSchema } from './request-follow-up.ts';
 import { isValidIsoDate } from '../documents.ts';
 import { FIELD_ID_REGEX, MAX_FORM_VERSION, SUBMISSION_KINDS } from './forms.ts';
 import { MAX_ID, UuidSchema, boundedNumber, slug, storableText } from './primitives.ts';
@@ -81,6 +82,8 @@ export const SubmissionSchema = v.strictObject({
   ),
   attachments: v.pipe(v.array(AttachmentSchema), v.maxLength(20, 'No máximo 20 arquivos por envio.')),
   createdAt: InstantSchema,
+  /** Made by the phone (request-follow-up.ts); the server keeps only its slow hash. Older apps send none. */
+  followUpCode: v.optional(FollowUpCodeSchema),
 });
 export type Submission = v.InferOutput<typeof SubmissionSchema>;
 

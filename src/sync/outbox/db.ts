@@ -93,6 +93,11 @@ export interface OutboxRecord {
   dueAt?: string | null;
   /** The `at` of the latest status event the person has seen (news.ts). */
   newsSeenAt?: string;
+  /**
+   * With the protocol, follows the request from any device (shared/contract/request-follow-up.ts). Made here
+   * when the record is queued and kept after the answers go: it is what the person writes down or shares.
+   */
+  followUpCode?: string;
   /** Set on a record of the integrity channel (with `integrity`): it goes alone, by its own route. */
   channel?: 'integrity';
   integrity?: IntegrityPart;

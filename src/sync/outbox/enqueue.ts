@@ -4,6 +4,7 @@
  */
 import type { Answers, Attachment, AttachmentType, Submission } from '../../shared/contract/submissions.ts';
 import type { SubmissionKind } from '../../shared/contract/forms.ts';
+import { makeFollowUpCode } from '../../shared/contract/request-follow-up.ts';
 import { type IntegrityPart, type OutboxDb, type OutboxRecord, type RecordSummary } from './db.ts';
 import { guardQuota } from './storage-errors.ts';
 import { deleteUnreferencedBlobs } from './blob-store.ts';
@@ -56,7 +57,14 @@ export function toSubmission(record: OutboxRecord): Submission {
     answers: record.answers,
     attachments: record.attachments,
     createdAt: record.createdAt,
+    ...(record.followUpCode ? { followUpCode: record.followUpCode } : {}),
   };
+}
+
+/** Requests and manifestações are followed; evaluations and the integrity channel (its own receipt) are not. */
+function followUpCodeFor(input: EnqueueInput, existing: OutboxRecord | undefined): string | undefined {
+  if (input.integrity || input.kind === 'evaluation') return undefined;
+  return existing?.followUpCode ?? makeFollowUpCode();
 }
 
 /**
@@ -76,6 +84,8 @@ export async function enqueueSubmission(db: OutboxDb, input: EnqueueInput, now: 
       const stored = await db.blobs.bulkGet(needed);
       if (stored.some((row) => !row)) throw new MissingFileError();
       const at = now();
+      // A correction keeps the code the person may already have noted.
+      const followUpCode = followUpCodeFor(input, existing);
       await db.blobs.bulkPut(input.files.map((f) => ({ sha256: f.sha256, blob: f.blob, type: f.type, size: f.blob.size, createdAt: at, salted: true })));
       const record: OutboxRecord = {
         id: input.id,
@@ -91,6 +101,7 @@ export async function enqueueSubmission(db: OutboxDb, input: EnqueueInput, now: 
         attempts: 0,
         nextAttemptAt: 0,
         summary: { ...input.summary, byteSize: recordByteSize(input.answers, input.attachments) },
+        ...(followUpCode ? { followUpCode } : {}),
         ...(input.integrity ? { channel: 'integrity' as const, integrity: input.integrity } : {}),
       };
       await db.records.put(record);

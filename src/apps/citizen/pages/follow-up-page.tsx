@@ -1,5 +1,5 @@
 /**
- * /acompanhar — following a denúncia by its receipt, from any device: the status, the day the Controladoria
+ * /acompanhar — following a request by protocol and code (request-follow-up.tsx), and a denúncia by its receipt, from any device: the status, the day the Controladoria
  * first read it, the messages, and a form to send more information and files (an outbox record of the
  * integrity channel, sent alone, exactly once). The receipt lives in this page's memory only: never in the
  * address, the history or the phone's storage, except inside a message waiting to be sent, and with the
@@ -20,6 +20,7 @@ import { requestBackgroundSync } from '../outbox-ui/request-background-sync.ts';
 import { dateWords, dayWords, recordStateWords, sizeWords } from '../outbox-ui/state-words.ts';
 import { useKeptReceipts, usePendingMessages } from '../outbox-ui/outbox-hooks.ts';
 import { usePageTitle } from '../ui/use-page-title.ts';
+import { RequestFollowUpSection } from './request-follow-up.tsx';
 import '../forms/forms.css';
 import '../outbox-ui/outbox.css';
 
@@ -54,7 +55,7 @@ async function lookUp(receipt: string): Promise<Lookup> {
 }
 
 export default function FollowUpPage(_props: PageProps) {
-  usePageTitle('Acompanhar denúncia');
+  usePageTitle('Acompanhar');
   const kept = useKeptReceipts();
   const [typed, setTyped] = useState('');
   const [inputError, setInputError] = useState('');
@@ -81,7 +82,9 @@ export default function FollowUpPage(_props: PageProps) {
 
   return (
     <div class="page stack">
-      <h1 tabindex={-1}>Acompanhar denúncia</h1>
+      <h1 tabindex={-1}>Acompanhar</h1>
+      <RequestFollowUpSection />
+      <h2>Denúncia do Canal de Integridade</h2>
       <p>Digite o recibo de 16 números que apareceu quando a sua denúncia chegou ao Canal de Integridade. Funciona em qualquer aparelho, e o número não fica guardado nele.</p>
       {kept && kept.length > 0 && (
         <section class="stack section" aria-labelledby="guardados">

@@ -1,6 +1,7 @@
 /** /minhas-solicitacoes/:id — one record: its state in words, the server's messages, protocol and history. */
 import { useEffect, useState } from 'preact/hooks';
 import { STATUS_LABELS, type ProtocolReceipt } from '../../../shared/contract/status.ts';
+import { groupFollowUpCode } from '../../../shared/contract/request-follow-up.ts';
 import { navigate, type PageProps } from '../../common/navigation.tsx';
 import { usePageTitle } from '../ui/use-page-title.ts';
 import { useCharter } from '../charter/use-charter.ts';
@@ -33,6 +34,19 @@ function Correction({ record, labelOf }: { record: OutboxRecord; labelOf: (field
   );
 }
 
+/** The code that, with the protocol, follows the request from any device (shown before sending too, to be noted). */
+function FollowUpCodeNote({ record, sent }: { record: OutboxRecord; sent: boolean }) {
+  if (!record.followUpCode) return null;
+  return (
+    <>
+      <p>Código de acompanhamento: <strong data-testid="follow-up-code">{groupFollowUpCode(record.followUpCode)}</strong></p>
+      <p class="field-hint">{sent
+        ? 'Com o protocolo e este código, você acompanha o pedido em qualquer celular ou computador, na página "Acompanhar". Passe os dois só para quem você confia.'
+        : 'Anote este código. Quando o pedido chegar à Prefeitura, ele recebe um protocolo; com os dois, você acompanha o pedido em qualquer celular ou computador.'}</p>
+    </>
+  );
+}
+
 /** A sent record: its protocol, deadline, the city's last word and history, refreshed on request. */
 function FollowUp({ record, receipt }: { record: OutboxRecord; receipt: ProtocolReceipt }) {
   const [refreshNote, setRefreshNote] = useState<string | undefined>();
@@ -46,6 +60,7 @@ function FollowUp({ record, receipt }: { record: OutboxRecord; receipt: Protocol
     <section class="stack section" aria-labelledby="acompanhamento">
       <h2 id="acompanhamento">Acompanhamento</h2>
       <p>Protocolo: <strong data-testid="protocol">{receipt.protocol}</strong></p>
+      <FollowUpCodeNote record={record} sent />
       {dueWords(record) && <p data-testid="due">{dueWords(record)}</p>}
       {note && <p class="record-note" data-testid="latest-note">Última mensagem da Prefeitura: {note}</p>}
       <p>Situação: <strong>{progressWords(record)}</strong>{record.statusCheckedAt ? ` (consultado em ${dateWords(record.statusCheckedAt)})` : ''}</p>
@@ -111,7 +126,8 @@ export default function RequestDetailPage({ params, query }: PageProps) {
   // A sent request stays with the Prefeitura: removing it here only clears this phone (a shared phone, say).
   const removeSent = async () => {
     const protocol = record.receipt?.protocol ?? '';
-    if (!window.confirm(`Remover este pedido deste aparelho? A Prefeitura continua com ele; anote o protocolo ${protocol} para acompanhar por outro meio.`)) return;
+    const code = record.followUpCode ? ` e o código ${groupFollowUpCode(record.followUpCode)}` : '';
+    if (!window.confirm(`Remover este pedido deste aparelho? A Prefeitura continua com ele; anote o protocolo ${protocol}${code} para acompanhar por outro meio.`)) return;
     await deleteRecord(db, record.id);
     navigate('/minhas-solicitacoes', { replace: true });
   };
@@ -126,6 +142,7 @@ export default function RequestDetailPage({ params, query }: PageProps) {
       <p class="record-state" data-state={record.state} data-testid="record-state">{recordStateWords(record)}</p>
       <p class="muted">Feito em {dateWords(record.createdAt)}{unsent ? ` · ${sizeWords(record.summary.byteSize)}` : ''}</p>
 
+      {unsent && <FollowUpCodeNote record={record} sent={false} />}
       {record.lastError && record.state !== 'sent' && <div class={`notice ${record.state === 'retry' ? '' : 'notice-error'}`}><p>{record.lastError}</p></div>}
       {record.state === 'rejected' && <Correction record={record} labelOf={labelOf} />}
 

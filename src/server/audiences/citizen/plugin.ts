@@ -15,6 +15,7 @@ import type { PushOptions } from '../../domain/push.ts';
 import type { DueDateFn } from '../../domain/accept-submission.ts';
 import { attachmentRoutes } from './attachment-routes.ts';
 import { charterRoutes } from './charter-routes.ts';
+import { followUpRoutes } from './follow-up-routes.ts';
 import { pushRoutes } from './push-routes.ts';
 import { replyRoutes } from './reply-routes.ts';
 import { submissionRoutes } from './submission-routes.ts';
@@ -31,6 +32,8 @@ export interface CitizenApiOptions {
   dueDate?: DueDateFn;
   /** A reply resumed a request that waited for the citizen: its due date moves on. */
   onResumed?: (id: string) => Promise<void>;
+  /** Follow-up lookups (protocol and code) per address per minute; default 10. */
+  followUpLookupsPerMinute?: number;
 }
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -54,4 +57,5 @@ export async function citizenApi(app: FastifyInstance, options: CitizenApiOption
   pushRoutes(app, { storage, push: options.push });
   replyRoutes(app, { storage, onResumed: options.onResumed ?? (async () => undefined) });
   await app.register(attachmentRoutes, { storage, uploadsPerClient: options.uploadsPerClient });
+  await app.register(followUpRoutes, { storage, ...(options.followUpLookupsPerMinute ? { lookupsPerMinute: options.followUpLookupsPerMinute } : {}) });
 }

@@ -11,12 +11,9 @@ import { parseContract } from '../../../shared/contract/parse.ts';
 import { HttpError, apiError } from '../../http/api-errors.ts';
 import { limitRequestsPerClient } from '../../http/rate-limit.ts';
 import { etagMatches } from '../../http/versioned-file.ts';
-import { audit } from '../../domain/audit.ts';
+import { guessAlarm } from '../../domain/guess-alarm.ts';
 import { servedContent } from '../../domain/integrity/content.ts';
 import { acceptReport, acceptReporterMessage, findByReceipt, followUp, type IntegrityDeps } from '../../domain/integrity/reports.ts';
-
-/** Wrong receipts, from anyone, in this window, that make an alarm. */
-export const GUESS_ALARM = { failures: 20, windowMs: 10 * 60_000 };
 
 const notFound = () => new HttpError(404, apiError('not_found', 'Recibo não encontrado. Confira os 16 números.'));
 
@@ -24,16 +21,7 @@ export async function integrityApi(app: FastifyInstance, deps: IntegrityDeps & {
   await limitRequestsPerClient(app, { max: 30, timeWindow: '1 minute' });
   const lookupLimit = { rateLimit: { max: deps.receiptLookupsPerMinute ?? 10, timeWindow: '1 minute' } };
 
-  let failures: number[] = [];
-  let alarmedAt = 0;
-  const wrongReceipt = async () => {
-    const now = Date.now();
-    failures = [...failures.filter((at) => now - at < GUESS_ALARM.windowMs), now];
-    if (failures.length >= GUESS_ALARM.failures && now - alarmedAt > GUESS_ALARM.windowMs) {
-      alarmedAt = now;
-      await audit(deps.storage, { accountId: null, sessionId: null }, 'receipt_guessing_alarm', { target: `${failures.length} recibos errados em 10 minutos` });
-    }
-  };
+  const wrongReceipt = guessAlarm(deps.storage, 'receipt_guessing_alarm', (n) => `${n} recibos errados em 10 minutos`);
 
   // The Code of Ethics and the Integrity Plan: public, cached on the phone, revalidated with If-None-Match.
   app.get('/conteudo', async (request, reply) => {
