@@ -89,7 +89,8 @@ async function file(db: OutboxDb, blob: Blob, type: 'image/jpeg' | 'application/
   return { sha256: await fileAddress(db, blob), blob, type };
 }
 
-async function queueReport(db: OutboxDb, options: { answers?: Answers; identification?: 'anonimo' | 'preservada' | 'identificado'; photo?: Blob } = {}) {
+/** `now` sets the record's createdAt: records queued in one millisecond tie, and then go in the order of their random ids. */
+async function queueReport(db: OutboxDb, options: { answers?: Answers; identification?: 'anonimo' | 'preservada' | 'identificado'; photo?: Blob; now?: () => number } = {}) {
   const photo = options.photo ? await file(db, options.photo) : undefined;
   return enqueueIntegrityReport(db, {
     id: uuid(),
@@ -106,7 +107,7 @@ async function queueReport(db: OutboxDb, options: { answers?: Answers; identific
     files: photo ? [photo] : [],
     summary: { serviceName: 'Canal de Integridade', formTitle: 'Canal de Integridade: denunciar fraude ou corrupção' },
     identification: options.identification ?? 'anonimo',
-  });
+  }, options.now);
 }
 
 const integrityCalls = (endpoint: Endpoint) => endpoint.log.filter((c) => c.path.startsWith('/api/integridade/'));
@@ -191,8 +192,10 @@ describe('the integrity channel in the outbox', () => {
     const { db } = freshDb();
     const time = clock();
     const endpoint = integrityEndpoint(time);
-    const one = await queueReport(db);
-    const two = await queueReport(db);
+    // One after the other, as a person files them: the first queued goes first.
+    const one = await queueReport(db, { now: time.now });
+    time.advance(1);
+    const two = await queueReport(db, { now: time.now });
     await drainOutbox(deps(db, endpoint, time));
     // A named request, queued just before the denúncias' time: it goes, they wait again from now.
     time.advance(HALF_DELAY - 1000);
