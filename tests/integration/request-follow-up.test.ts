@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, postJson, potholeRequest, startServer, type TestServer } from '../support/server.ts';
 import { setSubmissionStatus } from '../../src/server/storage/submission-store.ts';
-import { makeFollowUpCode } from '../../src/shared/contract/request-follow-up.ts';
+import { makeFollowUpCode } from '../../src/sync/outbox/follow-up-code.ts';
 
 const NOT_FOUND = { error: 'not_found', message: 'Não encontramos um pedido com este protocolo e este código. Confira os dois e tente de novo.' };
 

@@ -1,6 +1,7 @@
 /** The follow-up code: how the phone makes it, reads it back from a person, and keeps it on the record. */
 import { describe, expect, it } from 'vitest';
-import { groupFollowUpCode, makeFollowUpCode, normalizeFollowUpCode } from '../../src/shared/contract/request-follow-up.ts';
+import { groupFollowUpCode, normalizeFollowUpCode } from '../../src/shared/contract/request-follow-up.ts';
+import { makeFollowUpCode } from '../../src/sync/outbox/follow-up-code.ts';
 import { parseContract } from '../../src/shared/contract/parse.ts';
 import { SubmissionSchema } from '../../src/shared/contract/submissions.ts';
 import { toSubmission } from '../../src/sync/outbox/enqueue.ts';

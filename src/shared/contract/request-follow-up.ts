@@ -1,7 +1,8 @@
 /**
  * Following a request from any phone or computer: its protocol plus a follow-up code. The phone makes the
- * code when the request enters the outbox and sends it with the submission, so a retry after a lost answer
- * carries the same code and the server never has to give one back (it keeps only a slow hash). Every
+ * code (sync/outbox/follow-up-code.ts) when the request enters the outbox and sends it with the submission,
+ * so a retry after a lost answer carries the same code and the server never has to give one back (it keeps
+ * only a slow hash). Every
  * request and manifestação made by the app gets one; evaluations are not followed.
  */
 import * as v from 'valibot';
@@ -9,15 +10,9 @@ import { SUBMISSION_KINDS } from './forms.ts';
 import { SUBMISSION_STATUSES } from './status.ts';
 
 /** Crockford's base 32: no I, L, O or U, so the code reads aloud and copies by hand without doubt. */
-const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+export const FOLLOW_UP_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 export const FOLLOW_UP_CODE_LENGTH = 8;
 const CODE = /^[0-9A-HJKMNP-TV-Z]{8}$/;
-
-/** 8 symbols of 32: 40 bits from the platform's CSPRNG (Web Crypto, in browsers, workers and Node alike). */
-export function makeFollowUpCode(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(FOLLOW_UP_CODE_LENGTH));
-  return Array.from(bytes, (byte) => ALPHABET[byte & 31]).join('');
-}
 
 /** What a person typed, as the code: spaces and hyphens dropped, lower case raised, O read as 0 and I/L as 1. */
 export function normalizeFollowUpCode(typed: string): string | null {

@@ -4,7 +4,7 @@
  */
 import type { Answers, Attachment, AttachmentType, Submission } from '../../shared/contract/submissions.ts';
 import type { SubmissionKind } from '../../shared/contract/forms.ts';
-import { makeFollowUpCode } from '../../shared/contract/request-follow-up.ts';
+import { makeFollowUpCode } from './follow-up-code.ts';
 import { type IntegrityPart, type OutboxDb, type OutboxRecord, type RecordSummary } from './db.ts';
 import { guardQuota } from './storage-errors.ts';
 import { deleteUnreferencedBlobs } from './blob-store.ts';
