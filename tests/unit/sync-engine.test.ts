@@ -181,6 +181,27 @@ describe('drainOutbox', () => {
     expect(endpoint.stored.has(first.id)).toBe(true);
   });
 
+  it('keeps a record that fails alone waiting, not set aside, while another waits after a server error of an earlier drain', async () => {
+    const { db } = freshDb();
+    const endpoint = createFakeEndpoint();
+    const time = clock();
+    // The photo's HEAD and PUT get 500: that record waits in backoff.
+    const withPhoto = await queue(db, {}, true);
+    endpoint.state.failures = 2;
+    expect(await drainOutbox(depsFor(db, endpoint, time))).toMatchObject({ sent: 0, retrying: 1 });
+    // A moment later, a plain record gets two 500s alone; the server's health would say "ok".
+    const plain = await queue(db);
+    endpoint.state.failures = 2;
+    const report = await drainOutbox(depsFor(db, endpoint, time));
+    expect(report).toMatchObject({ sent: 0, stuck: 0, retrying: 1 });
+    expect(await db.records.get(plain.id)).toMatchObject({ state: 'retry', lastError: SYNC_MESSAGES.serverBusy });
+    expect(endpoint.calls.filter((c) => c.path === '/api/health')).toHaveLength(0);
+    // When the backoffs end, both arrive.
+    time.advance(10 * 60_000);
+    expect(await drainOutbox(depsFor(db, endpoint, time))).toMatchObject({ sent: 2 });
+    expect(endpoint.stored.has(withPhoto.id) && endpoint.stored.has(plain.id)).toBe(true);
+  });
+
   it('keeps a record that fails alone waiting, not set aside, while the server says it is degraded', async () => {
     const { db } = freshDb();
     const endpoint = createFakeEndpoint();

@@ -83,6 +83,12 @@ async function summarize(deps: SyncDeps, report: DrainReport): Promise<DrainRepo
  * in parallel; a record with photos is posted as soon as its photos are up. False when the network or the
  * server failed: stop and back off.
  */
+/** Whether a record other than these waits in backoff because the server failed on it (not for lack of signal). */
+async function othersWaitOnServer(deps: SyncDeps, suspects: readonly OutboxRecord[]): Promise<boolean> {
+  const ids = new Set(suspects.map((r) => r.id));
+  return (await deps.db.records.where('state').equals('retry').filter((r) => !ids.has(r.id) && r.lastError === SYNC_MESSAGES.serverBusy).count()) > 0;
+}
+
 async function sendRound(deps: SyncDeps, due: OutboxRecord[], state: DrainState): Promise<boolean> {
   const ids = due.map((r) => r.id);
   await deps.db.records.where('id').anyOf(ids).filter((r) => DUE_STATES.includes(r.state)).modify({ state: 'sending', updatedAt: deps.now() });
@@ -133,7 +139,9 @@ async function sendRound(deps: SyncDeps, due: OutboxRecord[], state: DrainState)
     // Every batch failed, down to single records: a broken server, not a record's fault — unless the server
     // says it is healthy, which points at the records (the others may have gone in an earlier drain). That is
     // weaker evidence than others taken now, so they are set aside for minutes, and later rounds ask again.
-    if (await serverAnswersHealthy(deps, state)) await setStuck(deps, state, LONE_STUCK_RETRY_MS);
+    // And never while another record waits after a server error of an earlier drain: failures on two
+    // records, a moment apart, are the server's (4 answers of 500 to a photo and then a plain record did that).
+    if (!(await othersWaitOnServer(deps, state.suspects)) && await serverAnswersHealthy(deps, state)) await setStuck(deps, state, LONE_STUCK_RETRY_MS);
     else failure = new TransientError(SYNC_MESSAGES.serverBusy, false);
   }
   if (state.serverWorks) await setStuck(deps, state);
