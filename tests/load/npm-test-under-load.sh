@@ -14,6 +14,9 @@ if ! command -v stress-ng >/dev/null; then
   exit 2
 fi
 cd "$(dirname "$0")/../.."
+if [ -z "${TEST_DATABASE_URL:-}" ]; then
+  echo "warning: TEST_DATABASE_URL is not set, so the PostgreSQL half of the integration tests will not run (CI runs it)" >&2
+fi
 
 logs="$(mktemp -d)"
 stress-ng --cpu 2 --timeout 0 --quiet &
